@@ -1,0 +1,81 @@
+/**
+ * The Directory port: everything the bot needs from Microsoft Entra ID, in the bot's own terms.
+ * The Graph adapter implements it against Microsoft Graph or the local simulator; the domain,
+ * dialogs and workers depend only on this file.
+ */
+
+export type UserType = 'Member' | 'Guest';
+
+/** Where a guest stands with their invitation (Graph `externalUserState`). */
+export type ExternalUserState = 'PendingAcceptance' | 'Accepted';
+
+export interface DirectoryUser {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail?: string;
+  userType: UserType;
+  /** Only guests have one. */
+  externalUserState?: ExternalUserState;
+  /** BCP 47 tag such as `es-ES`, when the directory knows it: the language to write to them in. */
+  preferredLanguage?: string;
+}
+
+export interface InvitationInput {
+  email: string;
+  /** Where the guest lands after redeeming: a tenant-specific link. */
+  redirectUrl: string;
+  sendInvitationMessage: boolean;
+  /** A short customized body; Graph then ignores `messageLanguage`. */
+  messageBody: string;
+}
+
+export interface Invitation {
+  invitedUserId: string;
+  inviteRedeemUrl: string;
+  /** `PendingAcceptance` for a new guest, `Completed` when the guest had already redeemed. */
+  status: string;
+}
+
+/** One piece of access granted to a guest after the invitation. */
+export type AccessGrant =
+  | { kind: 'group'; resourceId: string; groupId: string }
+  | { kind: 'appRole'; resourceId: string; servicePrincipalId: string; appRoleId: string }
+  | { kind: 'sponsor'; sponsorId: string };
+
+export interface GrantOutcome {
+  grant: AccessGrant;
+  /** `granted` now, `alreadyPresent` from an earlier attempt or by hand, or `failed`. */
+  result: 'granted' | 'alreadyPresent' | 'failed';
+  error?: DirectoryError;
+}
+
+export interface Directory {
+  getUser(id: string): Promise<DirectoryUser | undefined>;
+  /** A user whose mail or user principal name is the given address, members and guests alike. */
+  findUserByAddress(address: string): Promise<DirectoryUser | undefined>;
+  getManager(userId: string): Promise<DirectoryUser | undefined>;
+  invite(input: InvitationInput): Promise<Invitation>;
+  /**
+   * Grants everything in as few round trips as Graph allows. Each grant gets its own outcome so
+   * a caller can retry only what failed; "already exists" counts as success.
+   */
+  grant(userId: string, grants: readonly AccessGrant[]): Promise<GrantOutcome[]>;
+}
+
+/**
+ * A failure talking to the directory. `transient` ones (throttling, outages, replication lag)
+ * are worth retrying after `retryAfterMs`; the others need a person to fix something.
+ */
+export class DirectoryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly transient: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DirectoryError';
+  }
+}
