@@ -1,0 +1,199 @@
+/**
+ * Settings from the environment and the resource catalog, validated once at start. Every
+ * problem names the setting to fix, so an operator never has to read code to deploy.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { Resource, ResourceCatalog } from './requests/catalog';
+import type { GuestPolicy } from './requests/policy';
+
+/** The project's root, from `dist/src` where this file runs. */
+export const PROJECT_ROOT = resolve(__dirname, '..', '..');
+export const SAMPLE_CATALOG_FILE = resolve(PROJECT_ROOT, 'src/samples/resource-catalog.json');
+export const SAMPLE_DIRECTORY_FILE = resolve(PROJECT_ROOT, 'src/samples/directory.json');
+
+export type DirectoryMode = 'graph' | 'simulator';
+
+export interface Config {
+  port: number;
+  /** 127.0.0.1 when unauthenticated: a bot that checks no tokens must not face a network. */
+  host: string;
+  bot: {
+    appId: string;
+    appPassword: string;
+    appTenantId: string;
+    appType: string;
+    /** False when MicrosoftAppId is empty: the Emulator and the Agents Playground. */
+    authenticated: boolean;
+  };
+  databaseUrl: string;
+  directory: {
+    mode: DirectoryMode;
+    /** Set only when GRAPH_BASE_URL is given; in simulator mode the built-in simulator is the default. */
+    graphBaseUrl?: string;
+    /** The tenant guests join; in simulator mode, the simulated directory's when unset. */
+    tenantId?: string;
+    simulatorDirectoryFile: string;
+    /** Where the simulator keeps its state between runs; unset keeps it in memory. */
+    simulatorStateFile?: string;
+    simulatorLatencyMs: number;
+  };
+  catalogFile: string;
+  catalog: ResourceCatalog;
+  sendInvitationEmail: boolean;
+  guestPolicy: GuestPolicy;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const domainList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter((d) => d.length > 0),
+  )
+  .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'must be a comma-separated list of domains such as fabrikam.com')));
+
+const boolean = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''], { message: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : ['true', '1', 'yes'].includes(value)));
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+
+const envSchema = z.object({
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(3978),
+  MicrosoftAppId: z.union([z.literal(''), guid]).default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppTenantId: z.union([z.literal(''), guid]).default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).default(''),
+  DATABASE_URL: z.string().min(1).default('./data/guest-access.db'),
+  DIRECTORY_MODE: z.enum(['graph', 'simulator', '']).default(''),
+  GRAPH_BASE_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://graph.microsoft.com' })]).default(''),
+  AZURE_TENANT_ID: z.union([z.literal(''), guid]).default(''),
+  AZURE_CLIENT_ID: z.string().default(''),
+  RESOURCE_CATALOG_FILE: z.string().default(''),
+  SEND_INVITATION_EMAIL: boolean(true),
+  ALLOWED_GUEST_DOMAINS: domainList,
+  BLOCKED_GUEST_DOMAINS: domainList,
+  INTERNAL_DOMAINS: domainList,
+  SIMULATOR_DIRECTORY_FILE: z.string().default(''),
+  SIMULATOR_STATE_FILE: z.string().default(''),
+  SIMULATOR_LATENCY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Reads and checks everything; throws a ConfigError listing every problem at once. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}.`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const mode: DirectoryMode = e.DIRECTORY_MODE || (e.AZURE_CLIENT_ID ? 'graph' : 'simulator');
+  if (mode === 'graph' && !e.AZURE_TENANT_ID) {
+    problems.push('AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph.');
+  }
+  const authenticated = e.MicrosoftAppId !== '';
+  if (authenticated && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI).');
+  }
+  if (authenticated && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
+    problems.push('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant.');
+  }
+
+  const catalogFile = resolve(e.RESOURCE_CATALOG_FILE || SAMPLE_CATALOG_FILE);
+  let catalog: ResourceCatalog = { resources: [] };
+  try {
+    catalog = loadCatalog(catalogFile);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const simulatorDirectoryFile = resolve(e.SIMULATOR_DIRECTORY_FILE || SAMPLE_DIRECTORY_FILE);
+  if (mode === 'simulator' && !existsSync(simulatorDirectoryFile)) {
+    problems.push(`SIMULATOR_DIRECTORY_FILE: ${simulatorDirectoryFile} does not exist.`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    host: authenticated ? '0.0.0.0' : '127.0.0.1',
+    bot: {
+      appId: e.MicrosoftAppId,
+      appPassword: e.MicrosoftAppPassword,
+      appTenantId: e.MicrosoftAppTenantId,
+      appType: e.MicrosoftAppType || (e.MicrosoftAppTenantId ? 'SingleTenant' : 'MultiTenant'),
+      authenticated,
+    },
+    databaseUrl: e.DATABASE_URL,
+    directory: {
+      mode,
+      graphBaseUrl: e.GRAPH_BASE_URL ? e.GRAPH_BASE_URL.replace(/\/+$/, '') : mode === 'graph' ? 'https://graph.microsoft.com' : undefined,
+      tenantId: e.AZURE_TENANT_ID || undefined,
+      simulatorDirectoryFile,
+      simulatorStateFile: e.SIMULATOR_STATE_FILE ? resolve(e.SIMULATOR_STATE_FILE) : undefined,
+      simulatorLatencyMs: e.SIMULATOR_LATENCY_MS,
+    },
+    catalogFile,
+    catalog,
+    sendInvitationEmail: e.SEND_INVITATION_EMAIL,
+    guestPolicy: {
+      allowedDomains: e.ALLOWED_GUEST_DOMAINS,
+      blockedDomains: e.BLOCKED_GUEST_DOMAINS,
+      internalDomains: e.INTERNAL_DOMAINS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** An empty `FOO=` line in .env means "not set", as it does for the Bot Framework settings. */
+function withoutBlanks(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+}
+
+const link = z.url({ protocol: /^https$/, message: 'must be an https URL' });
+const resourceBase = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and dashes'),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  link: link.optional(),
+};
+const resourceSchema = z.discriminatedUnion('kind', [
+  z.object({ ...resourceBase, kind: z.enum(['group', 'team', 'site']), groupId: guid }),
+  z.object({ ...resourceBase, kind: z.literal('app'), servicePrincipalId: guid, appRoleId: guid }),
+]);
+const catalogSchema = z.object({ resources: z.array(resourceSchema).min(1, 'must list at least one resource') });
+
+/** Reads the catalog file; errors name the file, the entry and the field. */
+export function loadCatalog(file: string): ResourceCatalog {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`RESOURCE_CATALOG_FILE: cannot read ${file} as JSON (${(error as Error).message}).`);
+  }
+  const parsed = catalogSchema.safeParse(json);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`RESOURCE_CATALOG_FILE: ${file} is not a valid catalog (${details}).`);
+  }
+  const ids = parsed.data.resources.map((r) => r.id);
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate) throw new Error(`RESOURCE_CATALOG_FILE: ${file} lists the id "${duplicate}" twice.`);
+  return { resources: parsed.data.resources as Resource[] };
+}

@@ -1,0 +1,66 @@
+/**
+ * Every user-facing text goes through here: i18next with English and Spanish, chosen by the
+ * activity's locale and falling back to English.
+ */
+import i18next, { type TFunction } from 'i18next';
+import en from './en.json';
+import es from './es.json';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    // Keys are checked at compile time against the English resources.
+    resources: { translation: typeof en };
+    returnNull: false;
+  }
+}
+
+export const LANGUAGES = ['en', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export type Translate = TFunction;
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  resources: { en: { translation: en }, es: { translation: es } },
+  supportedLngs: [...LANGUAGES],
+  nonExplicitSupportedLngs: true,
+  fallbackLng: 'en',
+  load: 'languageOnly',
+  // Resources are bundled, so initialising synchronously is safe and keeps callers simple.
+  initAsync: false,
+  // Nothing here renders HTML; card and chat texts are escaped where they are built.
+  interpolation: { escapeValue: false },
+});
+
+/** `es-MX` → `es`; anything not supported → `en`. */
+export function languageOf(locale: string | undefined): Language {
+  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0];
+  return (LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en';
+}
+
+export function translatorFor(locale: string | undefined): Translate {
+  return i18n.getFixedT(languageOf(locale));
+}
+
+export type CommandName = keyof typeof en.commands;
+
+/**
+ * What the user typed, as a command of either language: `solicitar` works in an English chat
+ * and `request` in a Spanish one, because people switch.
+ */
+export function commandOf(text: string | undefined, names: readonly CommandName[]): CommandName | undefined {
+  const typed = normalizeCommand(text);
+  if (!typed) return undefined;
+  return names.find((name) =>
+    LANGUAGES.some((language) => (i18n.getResource(language, 'translation', `commands.${name}`) as string[]).map(normalizeCommand).includes(typed)),
+  );
+}
+
+/** Lowercase, trimmed, without accents or trailing punctuation: "¡Sí!" and "si" are the same answer. */
+function normalizeCommand(text: string | undefined): string {
+  return (text ?? '')
+    .trim()
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/^[¡¿\s]+|[!.?\s]+$/g, '');
+}

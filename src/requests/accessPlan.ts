@@ -1,0 +1,28 @@
+/**
+ * What an approved request turns into in the directory: where the guest lands after redeeming,
+ * and the access to grant.
+ */
+import type { AccessGrant } from '../directory/directory';
+import type { AccessRequest } from './accessRequest';
+import type { Resource } from './catalog';
+
+/**
+ * A tenant-specific landing page: the resource's own link when exactly one resource with a link
+ * was asked for; otherwise My Apps in the inviting tenant, where every granted app shows up.
+ */
+export function invitationRedirectUrl(resources: readonly Resource[], tenantId: string): string {
+  const linked = resources.filter((r) => r.link);
+  if (resources.length === 1 && linked.length === 1 && linked[0].link) return linked[0].link;
+  return `https://myapps.microsoft.com/?tenantid=${encodeURIComponent(tenantId)}`;
+}
+
+/** A membership or app role per resource, and the sponsor relation. */
+export function grantsFor(request: AccessRequest, resources: readonly Resource[]): AccessGrant[] {
+  const grants: AccessGrant[] = resources.map((resource) =>
+    resource.kind === 'app'
+      ? { kind: 'appRole', resourceId: resource.id, servicePrincipalId: resource.servicePrincipalId, appRoleId: resource.appRoleId }
+      : { kind: 'group', resourceId: resource.id, groupId: resource.groupId },
+  );
+  grants.push({ kind: 'sponsor', sponsorId: request.sponsor.id });
+  return grants;
+}

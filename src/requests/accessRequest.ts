@@ -1,0 +1,67 @@
+/**
+ * An employee's request for guest access, as the domain sees it: no Teams, Graph or SQL here.
+ */
+import type { RequestState } from './lifecycle';
+
+/** A person as the bot refers to them: Entra object id plus what to show. */
+export interface Person {
+  id: string;
+  displayName: string;
+  /** Mail or user principal name, to show next to the name. */
+  address: string;
+}
+
+export interface AccessRequest {
+  /** Short and readable, e.g. `GA-7K3QZP`: users quote it. */
+  id: string;
+  state: RequestState;
+  /** Bumped by every change; conditional updates use it with the state. */
+  version: number;
+  tenantId: string;
+  requester: Person;
+  /** The requester's language, for everything the bot later tells them. */
+  requesterLocale: string;
+  guestEmail: string;
+  /** Catalog ids, in the order the requester gave them. */
+  resourceIds: string[];
+  justification: string;
+  sponsor: Person;
+  /** The sponsor's language, for the approval card posted to them. */
+  sponsorLocale: string;
+  /** Filled by the provisioning job. */
+  invitedUserId?: string;
+  inviteRedeemUrl?: string;
+  /**
+   * Where the approval card was posted, to update it in place. `localTest`: it went to the
+   * requester's own chat because the sponsor could not be reached in an unauthenticated run.
+   */
+  approvalCard?: { conversationId: string; activityId: string; localTest: boolean };
+  /** The conversation the request was made in: every notice goes back there. */
+  requesterConversationId: string;
+  /** The sponsor's comment with their decision. */
+  decisionComment?: string;
+  decidedAt?: string;
+  /** Why provisioning stopped, for the requester and the audit trail. */
+  failureReason?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the dialog has collected when the requester confirms. */
+export type NewAccessRequest = Pick<
+  AccessRequest,
+  'tenantId' | 'requester' | 'requesterLocale' | 'requesterConversationId' | 'guestEmail' | 'resourceIds' | 'justification' | 'sponsor' | 'sponsorLocale'
+>;
+
+/** Who did something, for the audit trail. `system` is the bot itself. */
+export type Actor = { kind: 'user'; id: string; displayName: string } | { kind: 'system' };
+
+export interface AuditEvent {
+  requestId: string;
+  at: string;
+  actor: Actor;
+  action: string;
+  fromState?: RequestState;
+  toState?: RequestState;
+  detail?: Record<string, unknown>;
+}

@@ -1,0 +1,61 @@
+/**
+ * The resources a guest can be given, as the operator lists them in the catalog file, and how a
+ * requester's typed answer maps onto them.
+ */
+
+export type ResourceKind = 'group' | 'team' | 'site' | 'app';
+
+interface ResourceBase {
+  id: string;
+  name: string;
+  description?: string;
+  /** Tenant-specific direct link the guest can open once they have redeemed. */
+  link?: string;
+}
+
+export type Resource =
+  | (ResourceBase & { kind: 'group' | 'team' | 'site'; groupId: string })
+  | (ResourceBase & { kind: 'app'; servicePrincipalId: string; appRoleId: string });
+
+export interface ResourceCatalog {
+  resources: readonly Resource[];
+}
+
+export type ResourceSelection =
+  | { ok: true; resources: Resource[] }
+  | { ok: false; unknown: string[] };
+
+/**
+ * Reads an answer such as `1, 3` or `falcon-team, Contoso Expenses`: comma- or semicolon-separated
+ * numbers of the list shown, ids or names, case-insensitive. Duplicates collapse; order is kept.
+ */
+export function selectResources(catalog: ResourceCatalog, answer: string): ResourceSelection {
+  const parts = answer
+    .split(/[,;\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+  const chosen: Resource[] = [];
+  const unknown: string[] = [];
+  for (const part of parts) {
+    const resource = findResource(catalog, part);
+    if (!resource) unknown.push(part);
+    else if (!chosen.includes(resource)) chosen.push(resource);
+  }
+  if (unknown.length > 0 || chosen.length === 0) return { ok: false, unknown };
+  return { ok: true, resources: chosen };
+}
+
+function findResource(catalog: ResourceCatalog, part: string): Resource | undefined {
+  if (/^\d+$/.test(part)) return catalog.resources[Number(part) - 1];
+  const wanted = part.toLowerCase();
+  return catalog.resources.find((r) => r.id.toLowerCase() === wanted || r.name.toLowerCase() === wanted);
+}
+
+export function resourcesByIds(catalog: ResourceCatalog, ids: readonly string[]): Resource[] {
+  return ids.map((id) => {
+    const resource = catalog.resources.find((r) => r.id === id);
+    // A request outlives catalog edits; an operator who removes an entry must see why work stops.
+    if (!resource) throw new Error(`Resource "${id}" is no longer in the catalog (RESOURCE_CATALOG_FILE).`);
+    return resource;
+  });
+}

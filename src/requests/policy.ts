@@ -1,0 +1,71 @@
+/**
+ * The checks that run inside the dialog, before any sponsor is asked: who may be invited and
+ * who may sponsor. Pure rules plus lookups through the Directory port.
+ */
+import { z } from 'zod';
+import type { Directory, DirectoryUser } from '../directory/directory';
+
+export interface GuestPolicy {
+  /** When not empty, only these domains (and their subdomains) may be invited. */
+  allowedDomains: readonly string[];
+  /** Never invited, whatever the allow list says. */
+  blockedDomains: readonly string[];
+  /** The organization's own domains: their people are members, not guests. */
+  internalDomains: readonly string[];
+}
+
+export type GuestCheck =
+  | { ok: true; email: string; existingGuest?: DirectoryUser }
+  | { ok: false; email: string; problem: 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain' }
+  | { ok: false; email: string; problem: 'alreadyMember'; member: DirectoryUser };
+
+export type SponsorCheck =
+  | { ok: true; sponsor: DirectoryUser }
+  | { ok: false; problem: 'notFound' | 'notMember' | 'isRequester' };
+
+const emailSchema = z.email();
+
+export function normalizeAddress(text: string): string {
+  return text.trim().replace(/^mailto:/i, '').toLowerCase();
+}
+
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** `fabrikam.com` covers `fabrikam.com` and `eu.fabrikam.com`, not `notfabrikam.com`. */
+export function domainMatches(domain: string, listed: string): boolean {
+  const wanted = listed.toLowerCase().replace(/^\*?\./, '');
+  return domain === wanted || domain.endsWith(`.${wanted}`);
+}
+
+/** The checks that need no directory: the address itself and the domain lists. */
+export function checkGuestAddress(text: string, policy: GuestPolicy): GuestCheck {
+  const email = normalizeAddress(text);
+  if (!emailSchema.safeParse(email).success) return { ok: false, email, problem: 'invalidAddress' };
+  const domain = domainOf(email);
+  if (policy.internalDomains.some((d) => domainMatches(domain, d))) return { ok: false, email, problem: 'internalDomain' };
+  if (policy.blockedDomains.some((d) => domainMatches(domain, d))) return { ok: false, email, problem: 'domainBlocked' };
+  if (policy.allowedDomains.length > 0 && !policy.allowedDomains.some((d) => domainMatches(domain, d))) {
+    return { ok: false, email, problem: 'domainNotAllowed' };
+  }
+  return { ok: true, email };
+}
+
+/** All guest checks: the address, then whether the directory already knows it. */
+export async function checkGuest(text: string, policy: GuestPolicy, directory: Directory): Promise<GuestCheck> {
+  const local = checkGuestAddress(text, policy);
+  if (!local.ok) return local;
+  const existing = await directory.findUserByAddress(local.email);
+  if (!existing) return local;
+  if (existing.userType === 'Member') return { ok: false, email: local.email, problem: 'alreadyMember', member: existing };
+  return { ok: true, email: local.email, existingGuest: existing };
+}
+
+/** A sponsor must be a member of the organization and someone other than the requester. */
+export function checkSponsor(candidate: DirectoryUser | undefined, requesterId: string): SponsorCheck {
+  if (!candidate) return { ok: false, problem: 'notFound' };
+  if (candidate.userType !== 'Member') return { ok: false, problem: 'notMember' };
+  if (candidate.id === requesterId) return { ok: false, problem: 'isRequester' };
+  return { ok: true, sponsor: candidate };
+}

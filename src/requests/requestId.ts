@@ -1,0 +1,13 @@
+import { randomInt } from 'node:crypto';
+
+// Crockford's base32 without I, L, O, U: nothing to misread when a user quotes an id.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const LENGTH = 6;
+
+/** `GA-` and six characters: about a billion ids, short enough to read out in a call. */
+export function newRequestId(): string {
+  let id = 'GA-';
+  for (let i = 0; i < LENGTH; i++) id += ALPHABET[randomInt(ALPHABET.length)];
+  return id;
+}
+

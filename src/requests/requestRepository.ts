@@ -1,0 +1,41 @@
+/**
+ * The repository port: how the domain keeps requests. Every state change is conditional and
+ * carries its audit event and its follow-up jobs into the same transaction.
+ */
+import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from './accessRequest';
+import type { JobTemplate, NewJob } from './jobs';
+import type { RequestState } from './lifecycle';
+
+/** Fields a change may set besides the state. */
+export type RequestPatch = Partial<
+  Pick<
+    AccessRequest,
+    'invitedUserId' | 'inviteRedeemUrl' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
+  >
+>;
+
+export interface StateChange {
+  id: string;
+  from: RequestState;
+  to: RequestState;
+  actor: Actor;
+  patch?: RequestPatch;
+  detail?: Record<string, unknown>;
+  jobs?: readonly NewJob[];
+}
+
+export interface RequestRepository {
+  /** Stores a new request in `pending_approval` with its `submitted` audit event and jobs. */
+  create(request: NewAccessRequest, actor: Actor, jobs: readonly JobTemplate[]): Promise<AccessRequest>;
+  get(id: string): Promise<AccessRequest | undefined>;
+  /**
+   * Moves a request from `from` to `to` if, and only if, it is still in `from`. Returns the
+   * updated request, or `undefined` when someone else changed it first.
+   */
+  transition(change: StateChange): Promise<AccessRequest | undefined>;
+  /** Records facts learnt along the way (the invitation, the card's location) without a state change. */
+  update(id: string, patch: RequestPatch, actor: Actor, action: string): Promise<AccessRequest>;
+  auditTrail(id: string): Promise<AuditEvent[]>;
+  /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
+  awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
+}
