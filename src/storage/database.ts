@@ -1,0 +1,68 @@
+/**
+ * Opens the one database everything lives in. `DATABASE_URL` chooses: a file path or `file:`
+ * URL is SQLite (embedded, through libsql), `postgres://…` is PostgreSQL, which several bot
+ * instances can share.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import Database from 'libsql';
+import { Pool } from 'pg';
+import type { Schema } from './schema';
+import { migrateToLatest } from './migrations/migrator';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface OpenDatabase {
+  db: Kysely<Schema>;
+  kind: DatabaseKind;
+  /** Where it is, for the start-up log; never includes a password. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export function databaseKindOf(url: string): DatabaseKind {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(url: string): Promise<OpenDatabase> {
+  const opened = databaseKindOf(url) === 'postgres' ? openPostgres(url) : openSqlite(url);
+  try {
+    await migrateToLatest(opened.db);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return opened;
+}
+
+function openPostgres(url: string): OpenDatabase {
+  const pool = new Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  return {
+    db,
+    kind: 'postgres',
+    description: `postgres://${parsed.host}${parsed.pathname}`,
+    close: () => db.destroy(),
+  };
+}
+
+function openSqlite(url: string): OpenDatabase {
+  const file = sqliteFileOf(url);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new Database(file);
+  // WAL lets readers (an operator's sqlite3 shell, say) look while the bot writes.
+  if (file !== ':memory:') database.exec('PRAGMA journal_mode = WAL');
+  database.exec('PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000');
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  return { db, kind: 'sqlite', description: file, close: () => db.destroy() };
+}
+
+export function sqliteFileOf(url: string): string {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  if (url.startsWith('file:')) return url.startsWith('file://') ? fileURLToPath(url) : resolve(url.slice('file:'.length));
+  return resolve(url);
+}

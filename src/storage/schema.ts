@@ -1,0 +1,93 @@
+/**
+ * The tables, as Kysely sees them. Timestamps are ISO-8601 UTC text and booleans 0/1 integers,
+ * so that SQLite and PostgreSQL share one schema and one repository.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccessRequestsTable {
+  id: string;
+  state: string;
+  version: number;
+  tenant_id: string;
+  requester_id: string;
+  requester_name: string;
+  requester_address: string;
+  requester_locale: string;
+  requester_conversation_id: string;
+  guest_email: string;
+  /** JSON array of catalog ids. */
+  resource_ids: string;
+  justification: string;
+  sponsor_id: string;
+  sponsor_name: string;
+  sponsor_address: string;
+  sponsor_locale: string;
+  invited_user_id: string | null;
+  invite_redeem_url: string | null;
+  approval_conversation_id: string | null;
+  approval_activity_id: string | null;
+  approval_local_test: number;
+  decision_comment: string | null;
+  decided_at: string | null;
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  request_id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  /** JSON object, or null. */
+  detail: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  request_id: string;
+  /** JSON object with the job's own arguments, or null. */
+  payload: string | null;
+  /** `queued` until it succeeds (`done`) or gives up (`dead`). */
+  status: string;
+  attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationReferencesTable {
+  conversation_id: string;
+  /** Entra object id where the channel gives one, else the channel's user id. */
+  user_id: string;
+  channel_id: string;
+  tenant_id: string | null;
+  /** The whole botbuilder ConversationReference, as JSON. */
+  reference: string;
+  updated_at: string;
+}
+
+export interface DialogStateTable {
+  key: string;
+  /** JSON of the stored item, without its eTag. */
+  data: string;
+  etag: string;
+  updated_at: string;
+}
+
+export interface Schema {
+  access_requests: AccessRequestsTable;
+  audit_events: AuditEventsTable;
+  jobs: JobsTable;
+  conversation_references: ConversationReferencesTable;
+  dialog_state: DialogStateTable;
+}

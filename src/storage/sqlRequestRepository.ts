@@ -1,0 +1,224 @@
+/**
+ * The RequestRepository port over Kysely, for SQLite and PostgreSQL alike. Each write is one
+ * transaction holding the row change, its audit event and the jobs that follow it.
+ */
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from '../requests/accessRequest';
+import type { JobTemplate, NewJob } from '../requests/jobs';
+import { assertTransition, type RequestState } from '../requests/lifecycle';
+import { newRequestId } from '../requests/requestId';
+import type { RequestPatch, RequestRepository, StateChange } from '../requests/requestRepository';
+import { type Clock, insertJobs } from './jobQueue';
+import type { AccessRequestsTable, AuditEventsTable, Schema } from './schema';
+
+type Row = Selectable<AccessRequestsTable>;
+
+export class SqlRequestRepository implements RequestRepository {
+  /**
+   * @param onJobsQueued called after a commit that queued jobs, so a worker in this process can
+   *   start at once instead of at its next poll.
+   */
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly clock: Clock = () => new Date(),
+    private readonly onJobsQueued: () => void = () => {},
+  ) {}
+
+  async create(request: NewAccessRequest, actor: Actor, jobs: readonly JobTemplate[]): Promise<AccessRequest> {
+    // A clash of random ids is rare; a fresh id is the whole remedy.
+    for (let attempt = 0; ; attempt++) {
+      const id = newRequestId();
+      try {
+        const created = await this.db.transaction().execute(async (trx) => {
+          const now = this.clock();
+          const at = now.toISOString();
+          const row: Insertable<AccessRequestsTable> = {
+            id,
+            state: 'pending_approval',
+            version: 1,
+            tenant_id: request.tenantId,
+            requester_id: request.requester.id,
+            requester_name: request.requester.displayName,
+            requester_address: request.requester.address,
+            requester_locale: request.requesterLocale,
+            requester_conversation_id: request.requesterConversationId,
+            guest_email: request.guestEmail,
+            resource_ids: JSON.stringify(request.resourceIds),
+            justification: request.justification,
+            sponsor_id: request.sponsor.id,
+            sponsor_name: request.sponsor.displayName,
+            sponsor_address: request.sponsor.address,
+            sponsor_locale: request.sponsorLocale,
+            approval_local_test: 0,
+            created_at: at,
+            updated_at: at,
+          };
+          const inserted = await trx.insertInto('access_requests').values(row).returningAll().executeTakeFirstOrThrow();
+          await insertAudit(trx, { requestId: id, at, actor, action: 'submitted', toState: 'pending_approval' });
+          await insertJobs(trx, jobs.map((job) => ({ ...job, requestId: id }) as NewJob), now);
+          return toAccessRequest(inserted);
+        });
+        if (jobs.length > 0) this.onJobsQueued();
+        return created;
+      } catch (error) {
+        if (attempt < 3 && (await this.exists(id))) continue;
+        throw error;
+      }
+    }
+  }
+
+  async awaitingCardFor(sponsorId: string): Promise<AccessRequest[]> {
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('sponsor_id', '=', sponsorId)
+      .where('state', '=', 'pending_approval')
+      .where('approval_activity_id', 'is', null)
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toAccessRequest);
+  }
+
+  async get(id: string): Promise<AccessRequest | undefined> {
+    const row = await this.db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toAccessRequest(row) : undefined;
+  }
+
+  async transition(change: StateChange): Promise<AccessRequest | undefined> {
+    assertTransition(change.from, change.to);
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock();
+      const at = now.toISOString();
+      const updated = await trx
+        .updateTable('access_requests')
+        .set({ ...toColumns(change.patch ?? {}), state: change.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .where('id', '=', change.id)
+        .where('state', '=', change.from)
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) return undefined;
+      await insertAudit(trx, {
+        requestId: change.id,
+        at,
+        actor: change.actor,
+        action: change.to,
+        fromState: change.from,
+        toState: change.to,
+        detail: change.detail,
+      });
+      await insertJobs(trx, change.jobs ?? [], now);
+      return toAccessRequest(updated);
+    });
+    if (changed && (change.jobs?.length ?? 0) > 0) this.onJobsQueued();
+    return changed;
+  }
+
+  async update(id: string, patch: RequestPatch, actor: Actor, action: string): Promise<AccessRequest> {
+    return this.db.transaction().execute(async (trx) => {
+      const at = this.clock().toISOString();
+      const updated = await trx
+        .updateTable('access_requests')
+        .set({ ...toColumns(patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!updated) throw new Error(`Access request ${id} does not exist.`);
+      await insertAudit(trx, { requestId: id, at, actor, action, detail: auditDetailOf(patch) });
+      return toAccessRequest(updated);
+    });
+  }
+
+  async auditTrail(id: string): Promise<AuditEvent[]> {
+    const rows = await this.db.selectFrom('audit_events').selectAll().where('request_id', '=', id).orderBy('id').execute();
+    return rows.map(toAuditEvent);
+  }
+
+  private async exists(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('access_requests').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+}
+
+function insertAudit(trx: Transaction<Schema>, event: AuditEvent) {
+  const row: Insertable<AuditEventsTable> = {
+    request_id: event.requestId,
+    at: event.at,
+    actor_kind: event.actor.kind,
+    actor_id: event.actor.kind === 'user' ? event.actor.id : null,
+    actor_name: event.actor.kind === 'user' ? event.actor.displayName : null,
+    action: event.action,
+    from_state: event.fromState ?? null,
+    to_state: event.toState ?? null,
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+  };
+  return trx.insertInto('audit_events').values(row).execute();
+}
+
+/** What an audit reader needs from a patch; the redeem URL is a credential and stays out. */
+function auditDetailOf(patch: RequestPatch): Record<string, unknown> | undefined {
+  const { inviteRedeemUrl, ...rest } = patch;
+  const detail: Record<string, unknown> = { ...rest };
+  if (inviteRedeemUrl) detail.inviteRedeemUrl = '(stored)';
+  return Object.keys(detail).length > 0 ? detail : undefined;
+}
+
+function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
+  const columns: Updateable<AccessRequestsTable> = {};
+  if ('invitedUserId' in patch) columns.invited_user_id = patch.invitedUserId ?? null;
+  if ('inviteRedeemUrl' in patch) columns.invite_redeem_url = patch.inviteRedeemUrl ?? null;
+  if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
+  if ('decidedAt' in patch) columns.decided_at = patch.decidedAt ?? null;
+  if ('failureReason' in patch) columns.failure_reason = patch.failureReason ?? null;
+  if ('approvalCard' in patch) {
+    columns.approval_conversation_id = patch.approvalCard?.conversationId ?? null;
+    columns.approval_activity_id = patch.approvalCard?.activityId ?? null;
+    columns.approval_local_test = patch.approvalCard?.localTest ? 1 : 0;
+  }
+  return columns;
+}
+
+function toAccessRequest(row: Row): AccessRequest {
+  return {
+    id: row.id,
+    state: row.state as RequestState,
+    version: row.version,
+    tenantId: row.tenant_id,
+    requester: { id: row.requester_id, displayName: row.requester_name, address: row.requester_address },
+    requesterLocale: row.requester_locale,
+    requesterConversationId: row.requester_conversation_id,
+    guestEmail: row.guest_email,
+    resourceIds: JSON.parse(row.resource_ids) as string[],
+    justification: row.justification,
+    sponsor: { id: row.sponsor_id, displayName: row.sponsor_name, address: row.sponsor_address },
+    sponsorLocale: row.sponsor_locale,
+    invitedUserId: row.invited_user_id ?? undefined,
+    inviteRedeemUrl: row.invite_redeem_url ?? undefined,
+    approvalCard:
+      row.approval_conversation_id && row.approval_activity_id
+        ? {
+            conversationId: row.approval_conversation_id,
+            activityId: row.approval_activity_id,
+            localTest: row.approval_local_test === 1,
+          }
+        : undefined,
+    decisionComment: row.decision_comment ?? undefined,
+    decidedAt: row.decided_at ?? undefined,
+    failureReason: row.failure_reason ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    requestId: row.request_id,
+    at: row.at,
+    actor:
+      row.actor_kind === 'user'
+        ? { kind: 'user', id: row.actor_id ?? '', displayName: row.actor_name ?? '' }
+        : { kind: 'system' },
+    action: row.action,
+    fromState: (row.from_state ?? undefined) as RequestState | undefined,
+    toState: (row.to_state ?? undefined) as RequestState | undefined,
+    detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : undefined,
+  };
+}
