@@ -1,0 +1,58 @@
+import { GraphFailure } from './graphFailure';
+
+export interface SimulatorFault {
+  /** Any method when omitted. */
+  method?: string;
+  /** Tested against the Graph path after the version, e.g. `/invitations` or `/groups/{id}/members/$ref`. */
+  path: RegExp;
+  status: 429 | 503 | 500;
+  /** Sent as `Retry-After` on 429 and 503; 1 second when omitted. */
+  retryAfterSeconds?: number;
+  /** How many matching requests fail before the fault is used up. */
+  times: number;
+  /** When true the fault hits `$batch` items only; otherwise top-level requests only. */
+  inBatch?: boolean;
+}
+
+const faultResponses: Readonly<Record<SimulatorFault['status'], { code: string; message: string }>> = {
+  429: { code: 'TooManyRequests', message: 'Too many requests. Please retry again later.' },
+  503: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Please retry later.' },
+  500: { code: 'generalException', message: 'General exception while processing.' },
+};
+
+/** Throttling and outages on demand, so callers' retry paths can be exercised for real. */
+export class FaultInjector {
+  private readonly faults: Array<SimulatorFault & { remaining: number }> = [];
+
+  add(fault: SimulatorFault): void {
+    if (!Number.isInteger(fault.times) || fault.times < 1) {
+      throw new Error(`A simulator fault needs times >= 1, got ${fault.times}`);
+    }
+    this.faults.push({ ...fault, remaining: fault.times });
+  }
+
+  /** The failure the next matching request must get, if any; each call uses one up. */
+  take(method: string, path: string, inBatch: boolean): GraphFailure | undefined {
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        (candidate.inBatch ?? false) === inBatch &&
+        (candidate.method === undefined || candidate.method.toUpperCase() === method.toUpperCase()) &&
+        matches(candidate.path, path),
+    );
+    if (fault === undefined) {
+      return undefined;
+    }
+    fault.remaining -= 1;
+    const { code, message } = faultResponses[fault.status];
+    const headers: Record<string, string> =
+      fault.status === 500 ? {} : { 'Retry-After': String(fault.retryAfterSeconds ?? 1) };
+    return new GraphFailure(fault.status, code, message, headers);
+  }
+}
+
+function matches(pattern: RegExp, path: string): boolean {
+  // A /g or /y pattern remembers where it stopped; every request must be tested from the start.
+  pattern.lastIndex = 0;
+  return pattern.test(path);
+}

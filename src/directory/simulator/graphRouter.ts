@@ -1,0 +1,314 @@
+import { z } from 'zod';
+import type { DirectoryState, SimulatedInvitation } from './directoryState';
+import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
+import { parseUserFilter } from './odataFilter';
+import { parseUserSelect, projectUser, usersContext } from './userResource';
+
+/** One Graph call, whether it came over HTTP or inside a `$batch`. */
+export interface GraphCall {
+  method: string;
+  /** The path after `/v1.0`, still percent-encoded: `/users/{id}/manager`. */
+  path: string;
+  query: Readonly<Record<string, string>>;
+  body: unknown;
+  /** Where this simulator's Graph lives for the caller, e.g. `http://127.0.0.1:3978/simulator/graph`. */
+  serviceRoot: string;
+  /** Where its redeem pages live for the caller, e.g. `http://127.0.0.1:3978/simulator/redeem`. */
+  redeemRoot: string;
+}
+
+export interface GraphResult {
+  status: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+type RouteHandler = (call: GraphCall, params: readonly string[]) => GraphResult;
+
+interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Literal segments, with `{}` where an id goes. */
+  pattern: readonly string[];
+  handle: RouteHandler;
+}
+
+const noContent: GraphResult = { status: 204, headers: {} };
+
+/** The Graph v1.0 subset the bot uses, over the simulated directory. */
+export class GraphRouter {
+  private readonly routes: readonly Route[] = [
+    { method: 'GET', pattern: ['users'], handle: (call) => this.listUsers(call) },
+    { method: 'GET', pattern: ['users', '{}'], handle: (call, [id]) => this.getUser(call, id) },
+    { method: 'DELETE', pattern: ['users', '{}'], handle: (_call, [id]) => this.deleteUser(id) },
+    { method: 'GET', pattern: ['users', '{}', 'manager'], handle: (call, [id]) => this.getManager(call, id) },
+    { method: 'GET', pattern: ['users', '{}', 'sponsors'], handle: (call, [id]) => this.listSponsors(call, id) },
+    { method: 'POST', pattern: ['users', '{}', 'sponsors', '$ref'], handle: (call, [id]) => this.addSponsor(call, id) },
+    { method: 'POST', pattern: ['invitations'], handle: (call) => this.invite(call) },
+    { method: 'GET', pattern: ['groups', '{}', 'members'], handle: (call, [id]) => this.listMembers(call, id) },
+    { method: 'POST', pattern: ['groups', '{}', 'members', '$ref'], handle: (call, [id]) => this.addMember(call, id) },
+    {
+      method: 'DELETE',
+      pattern: ['groups', '{}', 'members', '{}', '$ref'],
+      handle: (_call, [groupId, memberId]) => this.removeMember(groupId, memberId),
+    },
+    {
+      method: 'POST',
+      pattern: ['servicePrincipals', '{}', 'appRoleAssignedTo'],
+      handle: (call, [id]) => this.assignAppRole(call, id),
+    },
+  ];
+
+  constructor(private readonly state: DirectoryState) {}
+
+  /** Runs a call and answers as Graph would, failures included. */
+  execute(call: GraphCall, requestId: string, clientRequestId: string): GraphResult {
+    try {
+      return this.route(call);
+    } catch (error) {
+      if (error instanceof GraphFailure) {
+        return {
+          status: error.status,
+          headers: { ...error.headers },
+          body: graphErrorBody(error, requestId, clientRequestId),
+        };
+      }
+      throw error;
+    }
+  }
+
+  private route(call: GraphCall): GraphResult {
+    const segments = splitPath(call.path);
+    const shapeMatches = this.routes
+      .map((route) => ({ route, params: matchPattern(route.pattern, segments) }))
+      .filter((candidate): candidate is { route: Route; params: string[] } => candidate.params !== undefined);
+    const match = shapeMatches.find((candidate) => candidate.route.method === call.method.toUpperCase());
+    if (match !== undefined) {
+      return match.route.handle(call, match.params);
+    }
+    if (shapeMatches.length > 0) {
+      throw new GraphFailure(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.');
+    }
+    throw badRequest(`Resource not found for the segment '${this.firstUnknownSegment(segments)}'.`);
+  }
+
+  private firstUnknownSegment(segments: readonly string[]): string {
+    const known = (depth: number): boolean =>
+      this.routes.some((route) => matchPattern(route.pattern.slice(0, depth), segments.slice(0, depth)) !== undefined);
+    let depth = 1;
+    while (depth <= segments.length && known(depth)) {
+      depth += 1;
+    }
+    return segments[Math.min(depth, segments.length) - 1] ?? '';
+  }
+
+  private listUsers(call: GraphCall): GraphResult {
+    const select = parseUserSelect(call.query.$select);
+    const filter = call.query.$filter === undefined ? undefined : parseUserFilter(call.query.$filter);
+    const users = this.state.listUsers().filter((user) => filter === undefined || filter(user));
+    return json(200, {
+      '@odata.context': usersContext(call.serviceRoot, select, false),
+      value: users.map((user) => projectUser(user, select)),
+    });
+  }
+
+  private getUser(call: GraphCall, id: string): GraphResult {
+    const select = parseUserSelect(call.query.$select);
+    const user = this.state.requireUser(id);
+    return json(200, { '@odata.context': usersContext(call.serviceRoot, select, true), ...projectUser(user, select) });
+  }
+
+  private deleteUser(id: string): GraphResult {
+    this.state.deleteUser(id);
+    return noContent;
+  }
+
+  private getManager(call: GraphCall, id: string): GraphResult {
+    const select = parseUserSelect(call.query.$select);
+    const manager = this.state.managerOf(id);
+    return json(200, {
+      '@odata.context': `${call.serviceRoot}/v1.0/$metadata#directoryObjects/$entity`,
+      '@odata.type': '#microsoft.graph.user',
+      ...projectUser(manager, select),
+    });
+  }
+
+  private listSponsors(call: GraphCall, id: string): GraphResult {
+    return this.directoryObjects(call, this.state.sponsorsOf(id));
+  }
+
+  private addSponsor(call: GraphCall, id: string): GraphResult {
+    this.state.addSponsor(id, referencedId(call.body));
+    return noContent;
+  }
+
+  private listMembers(call: GraphCall, groupId: string): GraphResult {
+    return this.directoryObjects(call, this.state.groupMembersOf(groupId));
+  }
+
+  private addMember(call: GraphCall, groupId: string): GraphResult {
+    this.state.addGroupMember(groupId, referencedId(call.body));
+    return noContent;
+  }
+
+  private removeMember(groupId: string, memberId: string): GraphResult {
+    this.state.removeGroupMember(groupId, memberId);
+    return noContent;
+  }
+
+  private directoryObjects(call: GraphCall, ids: readonly string[]): GraphResult {
+    const select = parseUserSelect(call.query.$select);
+    return json(200, {
+      '@odata.context': `${call.serviceRoot}/v1.0/$metadata#directoryObjects`,
+      value: ids.map((memberId) => ({
+        '@odata.type': '#microsoft.graph.user',
+        ...projectUser(this.state.requireUser(memberId), select),
+      })),
+    });
+  }
+
+  private invite(call: GraphCall): GraphResult {
+    const body = requireObject(call.body);
+    const email = body.invitedUserEmailAddress;
+    if (typeof email !== 'string' || email.trim() === '') {
+      throw badRequest('The invitedUserEmailAddress property is required.');
+    }
+    if (!z.email().safeParse(email).success) {
+      throw badRequest(`The invited user email address '${email}' is invalid.`);
+    }
+    const redirectUrl = body.inviteRedirectUrl;
+    if (typeof redirectUrl !== 'string' || redirectUrl.trim() === '') {
+      throw badRequest('The inviteRedirectUrl property is required.');
+    }
+    if (!isAbsoluteWebUrl(redirectUrl)) {
+      throw badRequest(`The inviteRedirectUrl '${redirectUrl}' is not a valid absolute URI.`);
+    }
+    const messageInfo = body.invitedUserMessageInfo === undefined ? {} : requireObject(body.invitedUserMessageInfo);
+    const { invitation } = this.state.invite({
+      email,
+      displayName: optional(body, 'invitedUserDisplayName', 'string'),
+      redirectUrl,
+      sendInvitationMessage: optional(body, 'sendInvitationMessage', 'boolean') ?? false,
+      customizedMessageBody: optional(messageInfo, 'customizedMessageBody', 'string'),
+      redeemUrlFor: (invitationId) => `${call.redeemRoot}/${encodeURIComponent(invitationId)}`,
+    });
+    return json(201, invitationResource(call.serviceRoot, invitation));
+  }
+
+  private assignAppRole(call: GraphCall, servicePrincipalId: string): GraphResult {
+    const body = requireObject(call.body);
+    const field = (name: 'principalId' | 'resourceId' | 'appRoleId'): string => {
+      const value = body[name];
+      if (typeof value !== 'string' || value === '') {
+        throw badRequest(`The ${name} property is required.`, 'Request_BadRequest');
+      }
+      return value;
+    };
+    const assignment = this.state.assignAppRole(servicePrincipalId, {
+      principalId: field('principalId'),
+      resourceId: field('resourceId'),
+      appRoleId: field('appRoleId'),
+    });
+    return json(201, {
+      '@odata.context': `${call.serviceRoot}/v1.0/$metadata#servicePrincipals('${servicePrincipalId}')/appRoleAssignedTo/$entity`,
+      deletedDateTime: null,
+      ...assignment,
+    });
+  }
+}
+
+function invitationResource(serviceRoot: string, invitation: SimulatedInvitation): Record<string, unknown> {
+  return {
+    '@odata.context': `${serviceRoot}/v1.0/$metadata#invitations/$entity`,
+    id: invitation.id,
+    inviteRedeemUrl: invitation.inviteRedeemUrl,
+    invitedUserDisplayName: invitation.invitedUserDisplayName,
+    invitedUserType: 'Guest',
+    invitedUserEmailAddress: invitation.invitedUserEmailAddress,
+    sendInvitationMessage: invitation.sendInvitationMessage,
+    resetRedemption: false,
+    inviteRedirectUrl: invitation.inviteRedirectUrl,
+    status: invitation.status,
+    invitedUserMessageInfo: {
+      messageLanguage: null,
+      ccRecipients: [],
+      customizedMessageBody: invitation.customizedMessageBody ?? null,
+    },
+    invitedUser: { id: invitation.invitedUserId },
+  };
+}
+
+function json(status: number, body: unknown): GraphResult {
+  return { status, headers: {}, body };
+}
+
+function splitPath(path: string): string[] {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  try {
+    return segments.map((segment) => decodeURIComponent(segment));
+  } catch {
+    throw badRequest(`The request URI '${path}' is not valid.`);
+  }
+}
+
+/** The ids in the `{}` places when the segments have the pattern's shape; literals ignore case as in Graph. */
+function matchPattern(pattern: readonly string[], segments: readonly string[]): string[] | undefined {
+  if (pattern.length !== segments.length) {
+    return undefined;
+  }
+  const params: string[] = [];
+  for (const [index, expected] of pattern.entries()) {
+    const actual = segments[index] ?? '';
+    if (expected === '{}') {
+      params.push(actual);
+    } else if (expected.toLowerCase() !== actual.toLowerCase()) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function requireObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('Empty Payload. JSON content expected.');
+  }
+  return body as Record<string, unknown>;
+}
+
+function optional<T extends 'string' | 'boolean'>(
+  body: Record<string, unknown>,
+  name: string,
+  type: T,
+): (T extends 'string' ? string : boolean) | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value !== type) {
+    throw badRequest(`The ${name} property must be a ${type}.`);
+  }
+  return value as T extends 'string' ? string : boolean;
+}
+
+/** The object id at the end of an `@odata.id` such as `https://graph.microsoft.com/v1.0/directoryObjects/{id}`. */
+function referencedId(body: unknown): string {
+  const reference = requireObject(body)['@odata.id'];
+  const match = typeof reference === 'string' ? /\/(?:directoryObjects|users)\/([^/?#]+)\/?$/i.exec(reference) : null;
+  const invalid = badRequest(`Invalid object identifier '${String(reference)}'.`, 'Request_BadRequest');
+  if (match?.[1] === undefined) {
+    throw invalid;
+  }
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    throw invalid;
+  }
+}
+
+function isAbsoluteWebUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,7 @@
+export { DirectorySimulator, type DirectorySimulatorOptions, type RecordedRequest } from './directorySimulator';
+export type { SimulatedAppRoleAssignment, SimulatedInvitation } from './directoryState';
+export type { SimulatorFault } from './faultInjector';
+export type { RecordedBatchItem } from './jsonBatch';
+export type { SimulatorLogger } from './simulatorLogger';
+export { loadSimulatorSeed, parseSimulatorSeed, type SimulatedUser, type SimulatorSeed } from './simulatorSeed';
+export { startDirectorySimulator, type StartedDirectorySimulator } from './startDirectorySimulator';

@@ -1,0 +1,214 @@
+/**
+ * The HTML of the simulated redemption pages, in English or Spanish. Plain server-rendered pages
+ * with a real form: they work without JavaScript and with a screen reader. Every value that
+ * comes from the seed, an invitation or a request is escaped.
+ */
+
+export type PageLanguage = 'en' | 'es';
+
+interface PageText {
+  consentTitle: string;
+  consentIntro: (organization: string) => string;
+  permissions: readonly string[];
+  trust: (organization: string) => string;
+  invitationFor: (email: string) => string;
+  accept: string;
+  cancel: string;
+  acceptedTitle: string;
+  acceptedBody: (organization: string) => string;
+  alreadyTitle: string;
+  alreadyBody: (organization: string) => string;
+  continueLink: string;
+  cancelledTitle: string;
+  cancelledBody: (organization: string) => string;
+  reviewAgainLink: string;
+  unknownTitle: string;
+  unknownBody: string;
+  invalidFormTitle: string;
+  invalidFormBody: string;
+  simulatorNote: string;
+}
+
+const texts: Readonly<Record<PageLanguage, PageText>> = {
+  en: {
+    consentTitle: 'Review permissions',
+    consentIntro: (organization) => `${organization} would like to:`,
+    permissions: ['Sign you in', 'Read your name, email address and photo'],
+    trust: (organization) =>
+      `Only accept if you trust ${organization}. By accepting, you allow ${organization} to use this information to create and manage a guest account for you in its directory.`,
+    invitationFor: (email) => `Invitation for ${email}`,
+    accept: 'Accept',
+    cancel: 'Cancel',
+    acceptedTitle: 'You are all set',
+    acceptedBody: (organization) => `You accepted the invitation from ${organization}. Your guest account is ready.`,
+    alreadyTitle: 'Invitation already accepted',
+    alreadyBody: (organization) => `This invitation from ${organization} has already been accepted. There is nothing else to do.`,
+    continueLink: 'Continue',
+    cancelledTitle: 'Invitation not accepted',
+    cancelledBody: (organization) =>
+      `Nothing has changed: you have not joined ${organization} as a guest. You can come back to this link later.`,
+    reviewAgainLink: 'Review the invitation again',
+    unknownTitle: 'Invitation not found',
+    unknownBody:
+      'This invitation link is not valid: it may be mistyped, or the invitation was removed. Ask the person who invited you for a new link.',
+    invalidFormTitle: 'Something went wrong',
+    invalidFormBody: 'The answer could not be read. Go back to the invitation and choose Accept or Cancel.',
+    simulatorNote: 'Local directory simulator: no Microsoft account is used.',
+  },
+  es: {
+    consentTitle: 'Revisar permisos',
+    consentIntro: (organization) => `${organization} quiere:`,
+    permissions: ['Iniciar su sesión', 'Leer su nombre, dirección de correo electrónico y foto'],
+    trust: (organization) =>
+      `Acepte solo si confía en ${organization}. Al aceptar, permite que ${organization} use esta información para crear y administrar una cuenta de invitado para usted en su directorio.`,
+    invitationFor: (email) => `Invitación para ${email}`,
+    accept: 'Aceptar',
+    cancel: 'Cancelar',
+    acceptedTitle: 'Todo listo',
+    acceptedBody: (organization) => `Ha aceptado la invitación de ${organization}. Su cuenta de invitado está lista.`,
+    alreadyTitle: 'Invitación ya aceptada',
+    alreadyBody: (organization) => `Esta invitación de ${organization} ya se aceptó. No hay nada más que hacer.`,
+    continueLink: 'Continuar',
+    cancelledTitle: 'Invitación no aceptada',
+    cancelledBody: (organization) =>
+      `No ha cambiado nada: no se ha unido a ${organization} como invitado. Puede volver a este enlace más tarde.`,
+    reviewAgainLink: 'Revisar de nuevo la invitación',
+    unknownTitle: 'Invitación no encontrada',
+    unknownBody:
+      'Este enlace de invitación no es válido: puede que esté mal escrito o que la invitación se haya eliminado. Pida un enlace nuevo a quien le invitó.',
+    invalidFormTitle: 'Algo salió mal',
+    invalidFormBody: 'No se pudo leer la respuesta. Vuelva a la invitación y elija Aceptar o Cancelar.',
+    simulatorNote: 'Simulador de directorio local: no se usa ninguna cuenta de Microsoft.',
+  },
+};
+
+/** Spanish when the browser prefers it to English; English otherwise. */
+export function pickLanguage(acceptLanguage: string | undefined): PageLanguage {
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, order) => {
+      const [tag = '', ...parameters] = part.trim().split(';');
+      const quality = parameters.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((q) => q !== undefined);
+      return { primary: tag.split('-')[0]?.toLowerCase() ?? '', quality: quality === undefined ? 1 : Number(quality), order };
+    })
+    .filter((entry) => entry.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.order - b.order);
+  const preferred = ranked.find((entry) => entry.primary === 'en' || entry.primary === 'es');
+  return preferred?.primary === 'es' ? 'es' : 'en';
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+export function consentPage(
+  language: PageLanguage,
+  page: { organization: string; guestEmail: string; formAction: string },
+): string {
+  const text = texts[language];
+  const organization = escapeHtml(page.organization);
+  const permissions = text.permissions.map((permission) => `<li>${escapeHtml(permission)}</li>`).join('');
+  return layout(
+    language,
+    page.organization,
+    text.consentTitle,
+    `<p class="guest">${escapeHtml(text.invitationFor(page.guestEmail))}</p>
+<p id="permissions-intro">${text.consentIntro(organization)}</p>
+<ul aria-labelledby="permissions-intro">${permissions}</ul>
+<p>${text.trust(organization)}</p>
+<form method="post" action="${escapeHtml(page.formAction)}" aria-labelledby="page-title">
+<div class="actions">
+<button type="submit" name="action" value="accept">${escapeHtml(text.accept)}</button>
+<button type="submit" name="action" value="cancel" class="secondary">${escapeHtml(text.cancel)}</button>
+</div>
+</form>`,
+  );
+}
+
+export function acceptedPage(language: PageLanguage, page: { organization: string; redirectUrl: string }): string {
+  const text = texts[language];
+  return layout(
+    language,
+    page.organization,
+    text.acceptedTitle,
+    `<p>${text.acceptedBody(escapeHtml(page.organization))}</p>
+<p><a class="button" href="${escapeHtml(page.redirectUrl)}">${escapeHtml(text.continueLink)}</a></p>`,
+  );
+}
+
+export function alreadyAcceptedPage(language: PageLanguage, page: { organization: string; redirectUrl: string }): string {
+  const text = texts[language];
+  return layout(
+    language,
+    page.organization,
+    text.alreadyTitle,
+    `<p>${text.alreadyBody(escapeHtml(page.organization))}</p>
+<p><a class="button" href="${escapeHtml(page.redirectUrl)}">${escapeHtml(text.continueLink)}</a></p>`,
+  );
+}
+
+export function cancelledPage(language: PageLanguage, page: { organization: string; reviewUrl: string }): string {
+  const text = texts[language];
+  return layout(
+    language,
+    page.organization,
+    text.cancelledTitle,
+    `<p>${text.cancelledBody(escapeHtml(page.organization))}</p>
+<p><a href="${escapeHtml(page.reviewUrl)}">${escapeHtml(text.reviewAgainLink)}</a></p>`,
+  );
+}
+
+export function unknownInvitationPage(language: PageLanguage, organization: string): string {
+  const text = texts[language];
+  return layout(language, organization, text.unknownTitle, `<p>${escapeHtml(text.unknownBody)}</p>`);
+}
+
+export function invalidFormPage(language: PageLanguage, page: { organization: string; reviewUrl: string }): string {
+  const text = texts[language];
+  return layout(
+    language,
+    page.organization,
+    text.invalidFormTitle,
+    `<p>${escapeHtml(text.invalidFormBody)}</p>
+<p><a href="${escapeHtml(page.reviewUrl)}">${escapeHtml(text.reviewAgainLink)}</a></p>`,
+  );
+}
+
+/** `body` is trusted markup built above; everything else is escaped here. */
+function layout(language: PageLanguage, organization: string, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · ${escapeHtml(organization)}</title>
+<style>
+body{margin:0;font:16px/1.5 "Segoe UI",system-ui,sans-serif;color:#1b1b1b;background:#f2f2f2}
+main{max-width:28rem;margin:3rem auto;padding:2rem;background:#fff;box-shadow:0 2px 6px rgba(0,0,0,.2)}
+.organization{margin:0;font-weight:600}
+h1{font-size:1.5rem;font-weight:600;margin:.5rem 0 1rem}
+.guest{color:#505050}
+.actions{display:flex;gap:.5rem;justify-content:flex-end;margin-top:1.5rem}
+button,.button{font:inherit;padding:.4rem 1.5rem;border:1px solid #0067b8;background:#0067b8;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
+button.secondary{background:#fff;color:#1b1b1b;border-color:#8a8886}
+button:focus-visible,a:focus-visible{outline:2px solid #1b1b1b;outline-offset:2px}
+a{color:#0067b8}
+.note{margin-top:2rem;font-size:.85rem;color:#505050}
+</style>
+</head>
+<body>
+<main>
+<p class="organization">${escapeHtml(organization)}</p>
+<h1 id="page-title">${escapeHtml(title)}</h1>
+${body}
+<p class="note">${escapeHtml(texts[language].simulatorNote)}</p>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The simulated directory's starting point: a tenant, its people and the things access can be
+ * granted to. Users carry the Graph property names so they can be served as they are.
+ */
+
+export const simulatedUserSchema = z.object({
+  id: z.guid(),
+  displayName: z.string().min(1),
+  mail: z.email().optional(),
+  userPrincipalName: z.string().min(3),
+  userType: z.enum(['Member', 'Guest']),
+  externalUserState: z.enum(['PendingAcceptance', 'Accepted']).optional(),
+  externalUserStateChangeDateTime: z.iso.datetime().optional(),
+  jobTitle: z.string().optional(),
+  preferredLanguage: z.string().optional(),
+  managerId: z.guid().optional(),
+  createdDateTime: z.iso.datetime().optional(),
+  creationType: z.string().optional(),
+});
+
+export type SimulatedUser = z.infer<typeof simulatedUserSchema>;
+
+const domainSchema = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'Expected a domain name such as contoso.com');
+
+const seedSchema = z
+  .object({
+    tenant: z.object({
+      id: z.guid(),
+      displayName: z.string().min(1),
+      verifiedDomains: z.array(domainSchema).min(1),
+      /** The `<name>.onmicrosoft.com` domain guests' user principal names end with. */
+      initialDomain: domainSchema.optional(),
+    }),
+    defaultUserId: z.guid(),
+    users: z.array(simulatedUserSchema).min(1),
+    groups: z.array(
+      z.object({
+        id: z.guid(),
+        displayName: z.string().min(1),
+        members: z.array(z.guid()),
+      }),
+    ),
+    servicePrincipals: z.array(
+      z.object({
+        id: z.guid(),
+        displayName: z.string().min(1),
+        appRoles: z.array(z.object({ id: z.guid(), displayName: z.string().min(1), value: z.string().min(1) })),
+      }),
+    ),
+  })
+  .superRefine((seed, ctx) => {
+    const userIds = new Set<string>();
+    seed.users.forEach((user, index) => {
+      if (userIds.has(user.id)) {
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'id'], message: `duplicate user id '${user.id}'` });
+      }
+      userIds.add(user.id);
+      if (user.userType === 'Guest' && user.externalUserState === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'externalUserState'], message: 'a guest needs an externalUserState' });
+      }
+    });
+    seed.users.forEach((user, index) => {
+      if (user.managerId !== undefined && !userIds.has(user.managerId)) {
+        ctx.addIssue({ code: 'custom', path: ['users', index, 'managerId'], message: `no user has id '${user.managerId}'` });
+      }
+    });
+    const defaultUser = seed.users.find((user) => user.id === seed.defaultUserId);
+    if (defaultUser?.userType !== 'Member') {
+      ctx.addIssue({ code: 'custom', path: ['defaultUserId'], message: `'${seed.defaultUserId}' is not a member user of the seed` });
+    }
+    seed.groups.forEach((group, groupIndex) => {
+      group.members.forEach((memberId, memberIndex) => {
+        if (!userIds.has(memberId)) {
+          ctx.addIssue({ code: 'custom', path: ['groups', groupIndex, 'members', memberIndex], message: `no user has id '${memberId}'` });
+        }
+      });
+    });
+  });
+
+export type SimulatorSeed = z.infer<typeof seedSchema>;
+
+/** Validates a seed already in memory; `source` names where it came from in the error. */
+export function parseSimulatorSeed(value: unknown, source: string): SimulatorSeed {
+  const parsed = seedSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`Invalid directory simulator seed ${source}: ${describeIssues(parsed.error.issues)}`);
+  }
+  return parsed.data;
+}
+
+/** Reads and validates a seed file; every error names the file and the offending field. */
+export function loadSimulatorSeed(file: string): SimulatorSeed {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`Cannot read directory simulator seed ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Directory simulator seed ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseSimulatorSeed(json, file);
+}
+
+/** `users[3].managerId: no user has id '…'`, the way an operator would look the field up. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const field = issue.path
+        .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+        .join('');
+      return `${field || '(root)'}: ${issue.message}`;
+    })
+    .join('; ');
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadSimulatorSeed } from '../../src/directory/simulator';
+import { type DirectoryFixture, startDirectoryFixture } from './directoryFixture';
+
+const redirectUrl = 'https://myapps.microsoft.com/?tenantid=5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f';
+
+describe('directory simulator redeem pages', () => {
+  let fixture: DirectoryFixture;
+  let redeemUrl: string;
+  let guestId: string;
+
+  async function invite(): Promise<void> {
+    const invitation = await fixture.directory.invite({
+      email: 'alex.kim@partner.example',
+      redirectUrl,
+      sendInvitationMessage: false,
+      messageBody: 'Welcome',
+    });
+    redeemUrl = invitation.inviteRedeemUrl;
+    guestId = invitation.invitedUserId;
+  }
+
+  function answer(action: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(redeemUrl, { method: 'POST', body: new URLSearchParams({ action }), headers });
+  }
+
+  afterEach(async () => {
+    await fixture.close();
+  });
+
+  describe('with the sample tenant', () => {
+    beforeEach(async () => {
+      fixture = await startDirectoryFixture();
+      await invite();
+    });
+
+    it('shows the consent step with the organization, the permissions and a real form', async () => {
+      const response = await fetch(redeemUrl);
+      const html = await response.text();
+
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+      assert.match(html, /<html lang="en">/);
+      assert.match(html, /<h1 id="page-title">Review permissions<\/h1>/);
+      assert.match(html, /Contoso would like to:/);
+      assert.match(html, /Sign you in/);
+      assert.match(html, /Read your name, email address and photo/);
+      assert.match(html, /alex\.kim@partner\.example/);
+      assert.match(html, /<form method="post" action="\/simulator\/redeem\/[^"]+"/);
+      assert.match(html, /<button type="submit" name="action" value="accept">Accept<\/button>/);
+      assert.match(html, /<button type="submit" name="action" value="cancel"[^>]*>Cancel<\/button>/);
+      assert.doesNotMatch(html, /<script/);
+    });
+
+    it('accepting flips the guest to Accepted, as Graph then reports, and links on to the redirect URL', async () => {
+      const response = await answer('accept');
+      const html = await response.text();
+
+      assert.equal(response.status, 200);
+      assert.match(html, /You are all set/);
+      assert.ok(html.includes(`href="${redirectUrl}"`));
+      const guest = fixture.simulator.getUser(guestId);
+      assert.equal(guest?.externalUserState, 'Accepted');
+      assert.ok(guest?.externalUserStateChangeDateTime !== undefined);
+      assert.equal((await fixture.directory.getUser(guestId))?.externalUserState, 'Accepted');
+    });
+
+    it('says so when the invitation was already accepted', async () => {
+      await answer('accept');
+
+      const html = await (await fetch(redeemUrl)).text();
+
+      assert.match(html, /Invitation already accepted/);
+      assert.doesNotMatch(html, /<form/);
+    });
+
+    it('cancelling changes nothing', async () => {
+      const response = await answer('cancel');
+      const html = await response.text();
+
+      assert.equal(response.status, 200);
+      assert.match(html, /Nothing has changed/);
+      assert.equal(fixture.simulator.getUser(guestId)?.externalUserState, 'PendingAcceptance');
+    });
+
+    it('shows a clear page for an unknown invitation', async () => {
+      const response = await fetch(new URL('/simulator/redeem/00000000-0000-4000-8000-000000000000', redeemUrl));
+
+      assert.equal(response.status, 404);
+      assert.match(await response.text(), /Invitation not found/);
+    });
+
+    it('speaks Spanish to a browser that prefers it', async () => {
+      const page = await fetch(redeemUrl, { headers: { 'Accept-Language': 'es-ES,es;q=0.9,en;q=0.5' } });
+      const html = await page.text();
+
+      assert.match(html, /<html lang="es">/);
+      assert.match(html, /Revisar permisos/);
+      assert.match(html, />Aceptar<\/button>/);
+      const done = await answer('accept', { 'Accept-Language': 'es' });
+      assert.match(await done.text(), /Todo listo/);
+    });
+
+    it('records the page requests like any other', async () => {
+      await fetch(redeemUrl);
+      await answer('cancel');
+
+      const pageRequests = fixture.simulator.requests.filter((request) => request.path.startsWith('/simulator/redeem/'));
+      assert.deepEqual(
+        pageRequests.map((request) => request.method),
+        ['GET', 'POST'],
+      );
+      assert.deepEqual(pageRequests[1]?.body, { action: 'cancel' });
+    });
+  });
+
+  it('escapes the values it puts into HTML', async () => {
+    const seed = loadSimulatorSeed(join(__dirname, '../../../src/samples/directory.json'));
+    fixture = await startDirectoryFixture({
+      seed: { ...seed, tenant: { ...seed.tenant, displayName: 'Contoso <R&D> "Labs"', initialDomain: 'contoso.onmicrosoft.com' } },
+    });
+    await invite();
+
+    const html = await (await fetch(redeemUrl)).text();
+
+    assert.match(html, /Contoso &lt;R&amp;D&gt; &quot;Labs&quot; would like to:/);
+    assert.doesNotMatch(html, /<R&D>/);
+  });
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDirectorySimulator } from '../../src/directory/simulator';
+import { sample, startDirectoryFixture } from './directoryFixture';
+
+describe('directory simulator state file', () => {
+  let folder: string;
+  let stateFile: string;
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'directory-simulator-'));
+    stateFile = join(folder, 'nested', 'directory-state.json');
+  });
+
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('keeps invited guests, their state and their access across a restart', async () => {
+    const first = await startDirectoryFixture({ stateFile });
+    const invitation = await first.directory.invite({
+      email: 'alex.kim@partner.example',
+      redirectUrl: 'https://myapps.microsoft.com/',
+      sendInvitationMessage: false,
+      messageBody: 'Welcome',
+    });
+    const guestId = invitation.invitedUserId;
+    await first.directory.grant(guestId, [
+      { kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup },
+      { kind: 'appRole', resourceId: 'expenses-app', servicePrincipalId: sample.expensesSp, appRoleId: sample.expensesRole },
+      { kind: 'sponsor', sponsorId: sample.megan },
+    ]);
+    await fetch(invitation.inviteRedeemUrl, { method: 'POST', body: new URLSearchParams({ action: 'accept' }) });
+    await first.close();
+    assert.ok(existsSync(stateFile));
+    assert.deepEqual(readdirSync(join(folder, 'nested')), ['directory-state.json']);
+
+    const second = await startDirectoryFixture({ stateFile });
+    try {
+      const guest = await second.directory.findUserByAddress('alex.kim@partner.example');
+      assert.equal(guest?.id, guestId);
+      assert.equal(guest?.externalUserState, 'Accepted');
+      assert.ok(second.simulator.groupMembers(sample.falconGroup).includes(guestId));
+      assert.deepEqual(second.simulator.sponsorsOf(guestId), [sample.megan]);
+      assert.equal(second.simulator.appRoleAssignmentsOf(guestId).length, 1);
+      const reinvited = await second.directory.invite({
+        email: 'alex.kim@partner.example',
+        redirectUrl: 'https://myapps.microsoft.com/',
+        sendInvitationMessage: false,
+        messageBody: 'Welcome back',
+      });
+      assert.equal(reinvited.status, 'Completed');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('starts from the seed when the file does not exist yet, and leaves it alone until something changes', async () => {
+    const started = await startDirectorySimulator({ stateFile });
+    try {
+      assert.equal(started.simulator.getUser(sample.sam)?.externalUserState, 'PendingAcceptance');
+      assert.equal(existsSync(stateFile), false);
+    } finally {
+      await started.close();
+    }
+  });
+
+  it('refuses a damaged state file, naming it', async () => {
+    writeFileSync(join(folder, 'broken.json'), '{ "version": 1, "users": "nope" }');
+
+    await assert.rejects(startDirectorySimulator({ stateFile: join(folder, 'broken.json') }), (error: unknown) => {
+      assert.ok(error instanceof Error);
+      assert.ok(error.message.includes(join(folder, 'broken.json')));
+      assert.match(error.message, /users/);
+      return true;
+    });
+  });
+});
