@@ -1,0 +1,108 @@
+/**
+ * The sponsor's approval card: its data shape and how a request becomes one. The same card
+ * serves every moment of the request (pending with buttons for the sponsor, then its outcome),
+ * so a click, a refresh and a proactive update all show the current state.
+ */
+import { Template } from 'adaptivecards-templating';
+import { type Attachment, CardFactory } from 'botbuilder';
+import type { AccessRequest } from '../src/requests/accessRequest';
+import type { Resource } from '../src/requests/catalog';
+import { isAwaitingDecision, type RequestState } from '../src/requests/lifecycle';
+import { translatorFor } from '../src/i18n';
+import { escapeMarkdown } from '../src/teams/markdown';
+import template from './approval.json';
+
+/** A card as plain JSON, as an invoke response and an attachment carry it. */
+export type AdaptiveCardJson = Record<string, unknown>;
+
+export interface ApprovalCardView {
+  request: AccessRequest;
+  /** The requested resources, for their names. */
+  resources: readonly Resource[];
+  /** The language of whoever sees this card. */
+  locale: string;
+  /** Whether the viewer may decide now: the sponsor, while the request waits. */
+  viewerIsSponsor: boolean;
+  /** The sponsor's Teams user id (MRI, `29:…`) when known: Teams refreshes the card for them. */
+  sponsorMri?: string;
+  /** A line for the viewer, such as why they cannot decide. */
+  notice?: string;
+}
+
+/** The data the template binds to; its field names are the template's `${…}` names. */
+interface ApprovalCardData {
+  strings: Record<string, string>;
+  requestId: string;
+  refreshUserIds: string[];
+  localTest: boolean;
+  guest: string;
+  resources: string;
+  justification: string;
+  requester: string;
+  sponsor: string;
+  status: string;
+  statusColor: 'Default' | 'Good' | 'Attention' | 'Warning' | 'Accent';
+  decisionComment: string;
+  notice: string;
+  canDecide: boolean;
+}
+
+const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
+  pending_approval: 'Accent',
+  approved: 'Good',
+  invited: 'Good',
+  accepted: 'Good',
+  rejected: 'Attention',
+  failed: 'Warning',
+  cancelled: 'Default',
+  expired: 'Default',
+  ended: 'Default',
+};
+
+export function approvalCardData(view: ApprovalCardView): ApprovalCardData {
+  const { request } = view;
+  const t = translatorFor(view.locale);
+  const requester = escapeMarkdown(request.requester.displayName);
+  const sponsor = escapeMarkdown(request.sponsor.displayName);
+  return {
+    strings: {
+      refresh: t('approvalCard.refresh'),
+      title: t('approvalCard.title'),
+      localTest: t('approvalCard.localTest', { sponsor }),
+      subtitle: t('approvalCard.subtitle', { requester }),
+      guest: t('approvalCard.guest'),
+      resources: t('approvalCard.resources'),
+      justification: t('approvalCard.justification'),
+      requester: t('approvalCard.requester'),
+      sponsor: t('approvalCard.sponsor'),
+      requestId: t('approvalCard.requestId'),
+      commentLabel: t('approvalCard.commentLabel', { requester }),
+      commentPlaceholder: t('approvalCard.commentPlaceholder'),
+      approve: t('approvalCard.approve'),
+      reject: t('approvalCard.reject'),
+    },
+    requestId: request.id,
+    refreshUserIds: [view.sponsorMri, request.sponsor.id].filter((id): id is string => Boolean(id)),
+    localTest: request.approvalCard?.localTest ?? false,
+    guest: escapeMarkdown(request.guestEmail),
+    resources: view.resources.map((r) => escapeMarkdown(r.name)).join(', '),
+    justification: escapeMarkdown(request.justification),
+    requester: `${requester} (${escapeMarkdown(request.requester.address)})`,
+    sponsor: `${sponsor} (${escapeMarkdown(request.sponsor.address)})`,
+    status: t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id }),
+    statusColor: STATUS_COLORS[request.state],
+    decisionComment: request.decisionComment ? t('approvalCard.decisionComment', { comment: escapeMarkdown(request.decisionComment) }) : '',
+    notice: view.notice ?? '',
+    canDecide: view.viewerIsSponsor && isAwaitingDecision(request.state),
+  };
+}
+
+/** The card as JSON, ready for an invoke response. */
+export function approvalCard(view: ApprovalCardView): AdaptiveCardJson {
+  return new Template(template).expand({ $root: approvalCardData(view) }) as AdaptiveCardJson;
+}
+
+/** The card as a message attachment, to post or to update in place. */
+export function approvalCardAttachment(view: ApprovalCardView): Attachment {
+  return CardFactory.adaptiveCard(approvalCard(view));
+}

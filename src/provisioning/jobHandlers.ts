@@ -1,0 +1,16 @@
+import { deliverApprovalCard } from './deliverApprovalCard';
+import { notifyRequester } from './notifyRequester';
+import type { ProvisioningContext } from './provisioningContext';
+import { provisionGuest } from './provisionGuest';
+import { updateApprovalCard } from './updateApprovalCard';
+import type { JobHandlers } from './worker';
+
+/** Every job kind and the code that runs it. */
+export function createJobHandlers(ctx: ProvisioningContext): JobHandlers {
+  return {
+    deliverApprovalCard: deliverApprovalCard(ctx),
+    provisionGuest: provisionGuest(ctx),
+    notifyRequester: notifyRequester(ctx),
+    updateApprovalCard: updateApprovalCard(ctx),
+  };
+}

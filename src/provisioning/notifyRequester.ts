@@ -1,0 +1,61 @@
+/**
+ * Tells the requester, in their original conversation and language, what became of their
+ * request: the redeem link, a rejection with the sponsor's comment, or a failure.
+ */
+import { translatorFor, type Translate } from '../i18n';
+import type { AccessRequest } from '../requests/accessRequest';
+import type { Resource } from '../requests/catalog';
+import type { RequesterNotice } from '../requests/jobs';
+import { escapeMarkdown } from '../teams/markdown';
+import type { ProvisioningContext } from './provisioningContext';
+import type { FailureReason } from './provisionGuest';
+import type { JobHandler } from './worker';
+
+export function notifyRequester(ctx: ProvisioningContext): JobHandler {
+  return {
+    async run(job) {
+      const request = await ctx.requests.get(job.requestId);
+      if (!request || !job.notice) return;
+      const text = noticeText(job.notice, request, ctx);
+      await ctx.messenger.post(request.requesterConversationId, { type: 'message', text, textFormat: 'markdown' });
+    },
+  };
+}
+
+export function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'sendInvitationEmail'>): string {
+  const t = translatorFor(request.requesterLocale);
+  const names = {
+    id: request.id,
+    sponsor: escapeMarkdown(request.sponsor.displayName),
+    guest: escapeMarkdown(request.guestEmail),
+  };
+  switch (notice) {
+    case 'invited':
+      return [
+        t('notify.invited', { ...names, url: request.inviteRedeemUrl ?? '' }),
+        ctx.sendInvitationEmail ? t('notify.invitedEmailToo', names) : '',
+        resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id))),
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+    case 'rejected':
+      return [
+        t('notify.rejected', names),
+        request.decisionComment ? t('notify.rejectedComment', { comment: escapeMarkdown(request.decisionComment) }) : '',
+        t('notify.rejectedNext', names),
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+    case 'failed':
+      return t('notify.failed', { ...names, reason: t(`notify.failureReason.${(request.failureReason ?? 'unavailable') as FailureReason}`) });
+    case 'sponsorUnreachable':
+      return t('notify.sponsorUnreachable', names);
+  }
+}
+
+function resourceList(t: Translate, resources: readonly Resource[]): string {
+  const lines = resources.map((r) =>
+    r.link ? t('notify.resourceWithLink', { name: escapeMarkdown(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: escapeMarkdown(r.name) }),
+  );
+  return [t('notify.resourcesHeader'), ...lines].join('\n');
+}

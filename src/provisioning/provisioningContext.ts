@@ -1,0 +1,17 @@
+import type { Directory } from '../directory/directory';
+import type { ResourceCatalog } from '../requests/catalog';
+import type { RequestRepository } from '../requests/requestRepository';
+import type { JobQueue } from '../storage/jobQueue';
+import type { Messenger } from '../teams/messenger';
+
+/** What the job handlers work with; the composition root builds it once. */
+export interface ProvisioningContext {
+  requests: RequestRepository;
+  queue: JobQueue;
+  catalog: ResourceCatalog;
+  directory: Directory;
+  messenger: Messenger;
+  sendInvitationEmail: boolean;
+  /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */
+  localTestsAllowed: boolean;
+}

@@ -1,0 +1,108 @@
+/**
+ * Proactive messaging through the real CloudAdapter: continueConversation for known
+ * conversations, createConversation (Teams only) for people the bot has not talked to yet.
+ */
+import {
+  type Activity,
+  type ChannelAccount,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+  TurnContext,
+} from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
+import type { ConversationReferenceStore } from '../storage/conversationReferenceStore';
+import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
+
+/** Teams creates 1:1 conversations from an Entra object id; other channels (the Emulator) cannot. */
+const CHANNELS_THAT_CREATE_CONVERSATIONS = ['msteams'];
+
+export class BotMessenger implements Messenger {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly references: ConversationReferenceStore,
+  ) {}
+
+  async post(conversationId: string, activity: Partial<Activity>): Promise<string> {
+    const reference = await this.referenceOf(conversationId);
+    let id = '';
+    await this.deliver(() =>
+      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        id = (await context.sendActivity(activity))?.id ?? '';
+      }),
+    );
+    return id;
+  }
+
+  async update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
+    const reference = await this.referenceOf(conversationId);
+    await this.deliver(() =>
+      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        await context.updateActivity({ ...activity, id: activityId, conversation: context.activity.conversation });
+      }),
+    );
+  }
+
+  async personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation> {
+    const known = await this.references.personalConversationOf(user.id);
+    if (known?.conversation?.id) return { conversationId: known.conversation.id, userChannelId: known.user?.id };
+
+    const origin = await this.referenceOf(via);
+    if (!origin.channelId || !CHANNELS_THAT_CREATE_CONVERSATIONS.includes(origin.channelId) || !origin.serviceUrl) {
+      throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, false, true);
+    }
+    const parameters: ConversationParameters = {
+      isGroup: false,
+      bot: origin.bot as ChannelAccount,
+      members: [{ id: user.id, name: '' }],
+      tenantId: user.tenantId,
+      channelData: { tenant: { id: user.tenantId } },
+    };
+    let created: Partial<ConversationReference> | undefined;
+    await this.deliver(() =>
+      this.adapter.createConversationAsync(
+        this.appId,
+        origin.channelId as string,
+        origin.serviceUrl as string,
+        AuthenticationConstants.ToChannelFromBotOAuthScope,
+        parameters,
+        async (context) => {
+          created = TurnContext.getConversationReference(context.activity);
+        },
+      ),
+    );
+    if (!created?.conversation?.id) throw new DeliveryError('The channel created no conversation.', true);
+    // Teams does not say the new member's channel id here; the Entra id is what we know them by.
+    created.user = { id: user.id, name: '', aadObjectId: user.id };
+    await this.references.save(created, user.id);
+    return { conversationId: created.conversation.id };
+  }
+
+  private async referenceOf(conversationId: string): Promise<Partial<ConversationReference>> {
+    const reference = await this.references.byConversation(conversationId);
+    if (!reference) throw new DeliveryError(`No conversation reference is stored for conversation ${conversationId}.`, false, true);
+    return reference;
+  }
+
+  /** Runs a call to the channel and turns its failures into DeliveryErrors a job can act on. */
+  private async deliver(call: () => Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      if (error instanceof DeliveryError) throw error;
+      const status = statusOf(error);
+      const message = `The channel refused the message${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`;
+      // 403/404 from Teams: the bot is not installed for the user or the conversation is gone.
+      if (status === 403 || status === 404) throw new DeliveryError(message, false, true, status);
+      const transient = status === undefined || status === 408 || status === 429 || status >= 500;
+      throw new DeliveryError(message, transient, false, status);
+    }
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const candidate = error as { statusCode?: unknown; response?: { status?: unknown } };
+  const status = candidate.statusCode ?? candidate.response?.status;
+  return typeof status === 'number' ? status : undefined;
+}

@@ -1,0 +1,37 @@
+/**
+ * The Messenger port: how jobs write to people in Teams after the turn that started the work
+ * has ended. The bot's implementation is BotMessenger; tests may use the same over a fake channel.
+ */
+import type { Activity } from 'botbuilder';
+
+export interface PersonalConversation {
+  conversationId: string;
+  /** The user's Teams id (`29:…`) when the bot has seen it. */
+  userChannelId?: string;
+}
+
+export interface Messenger {
+  /** Posts to a conversation the bot has a reference for; returns the new activity's id. */
+  post(conversationId: string, activity: Partial<Activity>): Promise<string>;
+  /** Replaces an activity the bot posted earlier, such as a card whose request moved on. */
+  update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void>;
+  /**
+   * The user's 1:1 conversation with the bot: one they already have, or a new one created in
+   * Teams next to `via` (a conversation in the same tenant). Throws DeliveryError with
+   * `unreachable` when there is none to be had (no app for them, or a channel that cannot).
+   */
+  personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation>;
+}
+
+/** A failure to deliver. `transient` ones are worth retrying; `unreachable` means no way to this person. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly unreachable: boolean = false,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
