@@ -1,0 +1,62 @@
+/**
+ * The router: what a message means when no question is pending. `request` starts the request
+ * dialog; `help` and `cancel` answer here; anything else gets a pointer to what works.
+ */
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  type DialogState,
+  DialogSet,
+  DialogTurnStatus,
+  type DialogTurnResult,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { commandOf, translatorFor } from '../src/i18n';
+import { escapeMarkdown } from '../src/teams/markdown';
+import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
+
+export const MAIN_DIALOG = 'mainDialog';
+const ROUTE = 'mainRoute';
+
+/** Set on the turn state when the bot has just greeted, so the same turn says nothing more. */
+export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
+
+export class MainDialog extends ComponentDialog {
+  constructor(requestAccessDialog: RequestAccessDialog) {
+    super(MAIN_DIALOG);
+    if (!requestAccessDialog) throw new Error('MainDialog needs the request dialog.');
+    this.addDialog(requestAccessDialog).addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
+    this.initialDialogId = ROUTE;
+  }
+
+  /** Continues whatever is pending in this conversation, or routes the message afresh. */
+  async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
+    const dialogs = new DialogSet(accessor);
+    dialogs.add(this);
+    const dc = await dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    const text = (context.activity.text ?? '').trim();
+    switch (commandOf(text, ['request', 'help', 'cancel'])) {
+      case 'request':
+        return step.beginDialog(REQUEST_ACCESS_DIALOG);
+      case 'help':
+        await context.sendActivity(t('help.general'));
+        break;
+      case 'cancel':
+        await context.sendActivity(t('dialog.nothingToCancel'));
+        break;
+      default:
+        if (!context.turnState.get(GREETED_THIS_TURN)) {
+          await context.sendActivity(text ? t('dialog.notUnderstood', { text: escapeMarkdown(text.slice(0, 100)) }) : t('help.general'));
+        }
+    }
+    return step.endDialog();
+  }
+}

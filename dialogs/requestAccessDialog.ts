@@ -1,0 +1,330 @@
+/**
+ * The request conversation: guest email → resources → justification → sponsor → confirmation.
+ * Every step takes typed text; every check runs here, before any sponsor is asked. Validators
+ * write their own retry message (a typing indicator counts as a reply, so prompts would not).
+ */
+import { ActivityTypes, type Activity, MessageFactory, type TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  Dialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  TextPrompt,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Directory, DirectoryUser } from '../src/directory/directory';
+import { commandOf, translatorFor, type Translate } from '../src/i18n';
+import type { Person } from '../src/requests/accessRequest';
+import { type ResourceCatalog, resourcesByIds, selectResources } from '../src/requests/catalog';
+import { checkGuest, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
+import type { RequestRepository } from '../src/requests/requestRepository';
+import { directoryUserIdOf } from '../src/teams/identity';
+import { escapeMarkdown } from '../src/teams/markdown';
+
+export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
+const STEPS = 'requestAccessSteps';
+const GUEST_EMAIL_PROMPT = 'guestEmailPrompt';
+const RESOURCES_PROMPT = 'resourcesPrompt';
+const JUSTIFICATION_PROMPT = 'justificationPrompt';
+const SPONSOR_PROMPT = 'sponsorPrompt';
+const CONFIRM_PROMPT = 'confirmPrompt';
+
+/** The help text for each question, shown when the user types `help` there. */
+const HELP_BY_PROMPT = {
+  [GUEST_EMAIL_PROMPT]: 'help.guestEmail',
+  [RESOURCES_PROMPT]: 'help.resources',
+  [JUSTIFICATION_PROMPT]: 'help.justification',
+  [SPONSOR_PROMPT]: 'help.sponsor',
+  [CONFIRM_PROMPT]: 'help.confirm',
+} as const;
+
+export const JUSTIFICATION_MIN_LENGTH = 10;
+export const JUSTIFICATION_MAX_LENGTH = 500;
+
+/** A validator's result, handed to the next step of the same turn without a second lookup. */
+const VALIDATED = Symbol('validatedAnswer');
+
+export interface RequestAccessDependencies {
+  directory: Directory;
+  catalog: ResourceCatalog;
+  requests: RequestRepository;
+  guestPolicy: GuestPolicy;
+  /** The tenant guests are invited into. */
+  tenantId: string;
+  /** See directoryUserIdOf: set only for unauthenticated runs on the simulated directory. */
+  localDefaultUserId?: string;
+}
+
+/** What the dialog collects, kept in its waterfall state between turns. */
+interface Collected {
+  requester: Person;
+  requesterDomains: string[];
+  guestEmail: string;
+  resourceIds: string[];
+  justification: string;
+  sponsor: Person;
+  sponsorLocale: string;
+}
+
+export class RequestAccessDialog extends ComponentDialog {
+  constructor(private readonly deps: RequestAccessDependencies) {
+    super(REQUEST_ACCESS_DIALOG);
+    if (!deps?.directory || !deps.catalog || !deps.requests || !deps.guestPolicy || !deps.tenantId) {
+      throw new Error('RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy and a tenant id.');
+    }
+    this.addDialog(new TextPrompt(GUEST_EMAIL_PROMPT, (p) => this.validateGuest(p)))
+      .addDialog(new TextPrompt(RESOURCES_PROMPT, (p) => this.validateResources(p)))
+      .addDialog(new TextPrompt(JUSTIFICATION_PROMPT, (p) => this.validateJustification(p)))
+      .addDialog(new TextPrompt(SPONSOR_PROMPT, (p) => this.validateSponsor(p)))
+      .addDialog(new TextPrompt(CONFIRM_PROMPT, (p) => this.validateConfirmation(p)))
+      .addDialog(
+        new WaterfallDialog(STEPS, [
+          (step) => this.identifyRequester(step),
+          (step) => this.askResources(step),
+          (step) => this.askJustification(step),
+          (step) => this.askSponsor(step),
+          (step) => this.confirm(step),
+          (step) => this.submit(step),
+        ]),
+      );
+    this.initialDialogId = STEPS;
+  }
+
+  /** `cancel` and `help` work at every step. */
+  protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const context = innerDc.context;
+    const t = translatorFor(context.activity.locale);
+    const command = commandOf(context.activity.text, ['cancel', 'help']);
+    if (command === 'cancel') {
+      await context.sendActivity(t('dialog.cancelled'));
+      return innerDc.cancelAllDialogs();
+    }
+    if (command === 'help') {
+      const activeId = innerDc.child?.activeDialog?.id ?? innerDc.activeDialog?.id;
+      const helpKey = HELP_BY_PROMPT[activeId as keyof typeof HELP_BY_PROMPT] ?? 'help.general';
+      await context.sendActivity(t(helpKey));
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  private async identifyRequester(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    const userId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId);
+    await showTyping(context);
+    const user = userId ? await this.deps.directory.getUser(userId) : undefined;
+    if (!user || user.userType !== 'Member') {
+      await context.sendActivity(t('dialog.unknownRequester'));
+      return step.endDialog();
+    }
+    const values = collected(step);
+    values.requester = personOf(user);
+    values.requesterDomains = [...new Set([user.mail, user.userPrincipalName].filter((a): a is string => Boolean(a)).map(domainOf))];
+    return step.prompt(GUEST_EMAIL_PROMPT, { prompt: t('dialog.askGuestEmail'), validations: { requesterDomains: values.requesterDomains } });
+  }
+
+  private async askResources(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = collected(step);
+    values.guestEmail = step.result as string;
+    const t = translatorFor(step.context.activity.locale);
+    const lines = this.deps.catalog.resources.map((resource, index) =>
+      t('dialog.resourceLine', {
+        number: index + 1,
+        name: escapeMarkdown(resource.name),
+        kind: t(`dialog.resourceKind.${resource.kind}`),
+        description: resource.description ? `: ${escapeMarkdown(resource.description)}` : '',
+      }),
+    );
+    const prompt = `${t('dialog.askResources', { email: escapeMarkdown(values.guestEmail) })}\n\n${lines.join('\n')}`;
+    return step.prompt(RESOURCES_PROMPT, { prompt });
+  }
+
+  private async askJustification(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = collected(step);
+    values.resourceIds = validated<string[]>(step.context);
+    const t = translatorFor(step.context.activity.locale);
+    return step.prompt(JUSTIFICATION_PROMPT, { prompt: t('dialog.askJustification', { email: escapeMarkdown(values.guestEmail) }) });
+  }
+
+  private async askSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = collected(step);
+    values.justification = (step.result as string).trim();
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    await showTyping(context);
+    const manager = await this.deps.directory.getManager(values.requester.id);
+    const proposed = manager && checkSponsor(manager, values.requester.id).ok ? manager : undefined;
+    if (!proposed) return step.prompt(SPONSOR_PROMPT, { prompt: t('dialog.askSponsorNoManager') });
+    const prompt = MessageFactory.suggestedActions(
+      [t('dialog.suggestKeep')],
+      t('dialog.askSponsorManager', { name: escapeMarkdown(proposed.displayName), address: escapeMarkdown(addressOf(proposed)) }),
+    );
+    return step.prompt(SPONSOR_PROMPT, { prompt, validations: { proposed } });
+  }
+
+  private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = collected(step);
+    const sponsor = validated<DirectoryUser>(step.context);
+    values.sponsor = personOf(sponsor);
+    values.sponsorLocale = sponsor.preferredLanguage ?? step.context.activity.locale ?? 'en';
+    const t = translatorFor(step.context.activity.locale);
+    const summary = t('dialog.summary', {
+      email: escapeMarkdown(values.guestEmail),
+      resources: resourcesByIds(this.deps.catalog, values.resourceIds)
+        .map((r) => escapeMarkdown(r.name))
+        .join(', '),
+      justification: escapeMarkdown(values.justification),
+      sponsor: escapeMarkdown(values.sponsor.displayName),
+      sponsorAddress: escapeMarkdown(values.sponsor.address),
+    });
+    return step.prompt(CONFIRM_PROMPT, { prompt: yesNo(t, summary), retryPrompt: yesNo(t, t('dialog.confirmRetry')) });
+  }
+
+  private async submit(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    if (!validated<boolean>(context)) {
+      await context.sendActivity(t('dialog.notSubmitted'));
+      return step.endDialog();
+    }
+    const values = collected(step);
+    const request = await this.deps.requests.create(
+      {
+        tenantId: this.deps.tenantId,
+        requester: values.requester,
+        requesterLocale: context.activity.locale ?? 'en',
+        requesterConversationId: context.activity.conversation.id,
+        guestEmail: values.guestEmail,
+        resourceIds: values.resourceIds,
+        justification: values.justification,
+        sponsor: values.sponsor,
+        sponsorLocale: values.sponsorLocale,
+      },
+      { kind: 'user', id: values.requester.id, displayName: values.requester.displayName },
+      [{ kind: 'deliverApprovalCard' }],
+    );
+    await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: escapeMarkdown(values.sponsor.displayName) }));
+    return step.endDialog(request.id);
+  }
+
+  private async validateGuest(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const { context } = prompt;
+    const t = translatorFor(context.activity.locale);
+    const text = prompt.recognized.value ?? '';
+    const requesterDomains = (prompt.options.validations as { requesterDomains?: string[] } | undefined)?.requesterDomains ?? [];
+    const policy: GuestPolicy = { ...this.deps.guestPolicy, internalDomains: [...this.deps.guestPolicy.internalDomains, ...requesterDomains] };
+    await showTyping(context);
+    const check = await checkGuest(text, policy, this.deps.directory);
+    const email = escapeMarkdown(check.email);
+    if (!check.ok) {
+      const domain = escapeMarkdown(domainOf(check.email));
+      const message =
+        check.problem === 'alreadyMember'
+          ? t('dialog.guest.alreadyMember', { email, name: escapeMarkdown(check.member.displayName) })
+          : check.problem === 'invalidAddress'
+            ? t('dialog.guest.invalidAddress', { text: escapeMarkdown(text.trim()) })
+            : t(`dialog.guest.${check.problem}`, { email, domain });
+      await context.sendActivity(message);
+      return false;
+    }
+    if (check.existingGuest) {
+      const key = check.existingGuest.externalUserState === 'Accepted' ? 'dialog.guest.existingAccepted' : 'dialog.guest.existingPending';
+      await context.sendActivity(t(key, { email, name: escapeMarkdown(check.existingGuest.displayName) }));
+    }
+    prompt.recognized.value = check.email;
+    return true;
+  }
+
+  private async validateResources(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const t = translatorFor(prompt.context.activity.locale);
+    const selection = selectResources(this.deps.catalog, prompt.recognized.value ?? '');
+    if (!selection.ok) {
+      const message =
+        selection.unknown.length > 0
+          ? t('dialog.unknownResources', { unknown: selection.unknown.map((u) => `“${escapeMarkdown(u)}”`).join(', ') })
+          : t('dialog.noResources');
+      await prompt.context.sendActivity(message);
+      return false;
+    }
+    prompt.context.turnState.set(VALIDATED, selection.resources.map((r) => r.id));
+    return true;
+  }
+
+  private async validateJustification(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const t = translatorFor(prompt.context.activity.locale);
+    const length = (prompt.recognized.value ?? '').trim().length;
+    if (length < JUSTIFICATION_MIN_LENGTH) {
+      await prompt.context.sendActivity(t('dialog.justificationTooShort', { min: JUSTIFICATION_MIN_LENGTH }));
+      return false;
+    }
+    if (length > JUSTIFICATION_MAX_LENGTH) {
+      await prompt.context.sendActivity(t('dialog.justificationTooLong', { max: JUSTIFICATION_MAX_LENGTH }));
+      return false;
+    }
+    return true;
+  }
+
+  private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const { context } = prompt;
+    const t = translatorFor(context.activity.locale);
+    const text = (prompt.recognized.value ?? '').trim();
+    const proposed = (prompt.options.validations as { proposed?: DirectoryUser } | undefined)?.proposed;
+    const requesterId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? '';
+    let candidate: DirectoryUser | undefined;
+    if (proposed && commandOf(text, ['keep'])) {
+      candidate = proposed;
+    } else {
+      await showTyping(context);
+      candidate = text ? await this.deps.directory.findUserByAddress(normalizeAddress(text)) : undefined;
+    }
+    const check = checkSponsor(candidate, requesterId);
+    if (!check.ok) {
+      const message =
+        check.problem === 'notFound'
+          ? t('dialog.sponsor.notFound', { text: escapeMarkdown(text) })
+          : check.problem === 'notMember'
+            ? t('dialog.sponsor.notMember', { name: escapeMarkdown(candidate?.displayName ?? text) })
+            : t('dialog.sponsor.isRequester');
+      await context.sendActivity(message);
+      return false;
+    }
+    context.turnState.set(VALIDATED, check.sponsor);
+    return true;
+  }
+
+  private async validateConfirmation(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const answer = commandOf(prompt.recognized.value, ['yes', 'no']);
+    if (!answer) return false;
+    prompt.context.turnState.set(VALIDATED, answer === 'yes');
+    return true;
+  }
+}
+
+function collected(step: WaterfallStepContext): Collected {
+  return step.values as Collected;
+}
+
+function validated<T>(context: TurnContext): T {
+  return context.turnState.get(VALIDATED) as T;
+}
+
+function addressOf(user: DirectoryUser): string {
+  return user.mail ?? user.userPrincipalName;
+}
+
+function personOf(user: DirectoryUser): Person {
+  return { id: user.id, displayName: user.displayName, address: addressOf(user) };
+}
+
+function yesNo(t: Translate, text: string): Partial<Activity> {
+  return MessageFactory.suggestedActions([t('dialog.suggestYes'), t('dialog.suggestNo')], text);
+}
+
+/** The user sees the bot is working while it asks the directory. */
+async function showTyping(context: TurnContext): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.Typing });
+}

@@ -1,0 +1,124 @@
+/**
+ * The Teams activity handler: messages go to the dialogs, card clicks to approvals. It also
+ * greets people once per conversation and remembers where it can write to them later.
+ */
+import {
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ConversationState,
+  type StatePropertyAccessor,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { Logger } from 'pino';
+import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
+import { decide } from './approvals/decide';
+import { translatorFor } from './i18n';
+import type { ResourceCatalog } from './requests/catalog';
+import type { RequestRepository } from './requests/requestRepository';
+import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
+import type { JobQueue } from './storage/jobQueue';
+import { directoryUserIdOf } from './teams/identity';
+import { escapeMarkdown } from './teams/markdown';
+
+export interface BotDependencies {
+  conversationState: ConversationState;
+  mainDialog: MainDialog;
+  references: ConversationReferenceStore;
+  requests: RequestRepository;
+  queue: JobQueue;
+  catalog: ResourceCatalog;
+  /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
+  localTestsAllowed: boolean;
+  localDefaultUserId?: string;
+  logger: Logger;
+}
+
+const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export class GuestAccessBot extends TeamsActivityHandler {
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
+
+  constructor(private readonly deps: BotDependencies) {
+    super();
+    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.logger) {
+      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue and a logger.');
+    }
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+
+    this.onMessage(async (context, next) => {
+      TurnContext.removeRecipientMention(context.activity);
+      await this.welcome(context);
+      await deps.mainDialog.run(context, this.dialogState);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      // Teams sends this when the app is installed for the user; the Emulator when a chat opens.
+      if (!context.activity.conversation.isGroup) await this.welcome(context);
+      await next();
+    });
+  }
+
+  async run(context: TurnContext): Promise<void> {
+    useClientLocale(context);
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+  }
+
+  protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const { activity } = context;
+    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown };
+    const decision = await decide(
+      {
+        verb: invokeValue.action.verb,
+        requestId: data.requestId,
+        comment: data.comment,
+        clicker: {
+          userId: directoryUserIdOf(activity, this.deps.localDefaultUserId),
+          channelUserId: activity.from.id,
+          displayName: activity.from.name ?? '',
+          locale: activity.locale ?? 'en',
+          conversationId: activity.conversation.id,
+        },
+      },
+      { requests: this.deps.requests, catalog: this.deps.catalog, localTestsAllowed: this.deps.localTestsAllowed },
+    );
+    this.deps.logger.info(
+      { requestId: decision.request?.id, verb: invokeValue.action.verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },
+      'approval card action',
+    );
+    return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: decision.card };
+  }
+
+  /**
+   * The first time a conversation is seen: store its reference, greet, and deliver any approval
+   * that waited for this person to have the app.
+   */
+  private async welcome(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (await this.deps.references.has(activity.conversation.id)) return;
+    const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId) ?? activity.from.id;
+    await this.deps.references.save(TurnContext.getConversationReference(activity), userId);
+
+    const t = translatorFor(activity.locale);
+    const firstName = activity.from.name?.trim().split(/\s+/)[0];
+    const hello = firstName && firstName.toLowerCase() !== 'user' ? t('greeting.named', { name: escapeMarkdown(firstName) }) : t('greeting.anonymous');
+    await context.sendActivity(`${hello}\n\n${t('greeting.body')}`);
+    context.turnState.set(GREETED_THIS_TURN, true);
+
+    const waiting = await this.deps.requests.awaitingCardFor(userId);
+    if (waiting.length > 0) {
+      await this.deps.queue.enqueue(waiting.map((request) => ({ kind: 'deliverApprovalCard' as const, requestId: request.id })));
+    }
+  }
+}
+
+/** Teams puts the client's language in a clientInfo entity when `locale` is missing. */
+function useClientLocale(context: TurnContext): void {
+  const { activity } = context;
+  if (activity.locale) return;
+  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { locale?: string } | undefined;
+  if (clientInfo?.locale) activity.locale = clientInfo.locale;
+}

@@ -1,0 +1,216 @@
+/**
+ * The composition root: configuration → storage → directory → bot → server, and nothing else.
+ * `node dist/src/index.js` (npm start) runs it; tests call startApp() with their own settings.
+ */
+import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
+import pino, { type Logger } from 'pino';
+import type { Server } from 'restify';
+import { MainDialog } from '../dialogs/mainDialog';
+import { RequestAccessDialog } from '../dialogs/requestAccessDialog';
+import { GuestAccessBot } from './bot';
+import { type Config, ConfigError, loadConfig } from './config';
+import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
+import { GraphDirectory } from './directory/graphDirectory';
+import { DirectorySimulator, loadSimulatorSeed } from './directory/simulator';
+import { createJobHandlers } from './provisioning/jobHandlers';
+import { JobWorker } from './provisioning/worker';
+import { createServer } from './server';
+import { ConversationReferenceStore } from './storage/conversationReferenceStore';
+import { type OpenDatabase, openDatabase } from './storage/database';
+import { DialogStateStorage } from './storage/dialogStateStorage';
+import { JobQueue } from './storage/jobQueue';
+import { SqlRequestRepository } from './storage/sqlRequestRepository';
+import { BotMessenger } from './teams/botMessenger';
+import { turnErrorHandler } from './teams/turnErrorHandler';
+
+export interface RunningApp {
+  /** `http://host:port`, where /api/messages and /healthz are. */
+  url: string;
+  port: number;
+  database: OpenDatabase;
+  worker: JobWorker;
+  simulator?: DirectorySimulator;
+  close(): Promise<void>;
+}
+
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  const database = await openDatabase(config.databaseUrl);
+  let worker: JobWorker | undefined;
+  // Work queued by this process starts at once; other instances find it at their next poll.
+  const wakeWorker = () => worker?.wake();
+  const requests = new SqlRequestRepository(database.db, undefined, wakeWorker);
+  const queue = new JobQueue(database.db, undefined, wakeWorker);
+  const references = new ConversationReferenceStore(database.db);
+  const conversationState = new ConversationState(new DialogStateStorage(database.db));
+
+  // The simulator lives on this server, so its URL needs the port before anything listens.
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const directorySetup = setUpDirectory(config, port, logger);
+  const { directory, simulator, tenantId } = directorySetup;
+  const guestPolicy = {
+    ...config.guestPolicy,
+    internalDomains: [...config.guestPolicy.internalDomains, ...(simulator?.verifiedDomains ?? [])],
+  };
+  // Only an unauthenticated run on the simulated directory lets an activity without an Entra id be its default user.
+  const localDefaultUserId = !config.bot.authenticated && simulator ? simulator.defaultUserId : undefined;
+  const localTestsAllowed = !config.bot.authenticated;
+
+  const mainDialog = new MainDialog(
+    new RequestAccessDialog({ directory, catalog: config.catalog, requests, guestPolicy, tenantId, localDefaultUserId }),
+  );
+  const bot = new GuestAccessBot({
+    conversationState,
+    mainDialog,
+    references,
+    requests,
+    queue,
+    catalog: config.catalog,
+    localTestsAllowed,
+    localDefaultUserId,
+    logger,
+  });
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.bot.appId,
+      MicrosoftAppPassword: config.bot.appPassword,
+      MicrosoftAppTenantId: config.bot.appTenantId,
+      MicrosoftAppType: config.bot.appType,
+    }),
+  );
+  adapter.onTurnError = turnErrorHandler(logger, conversationState);
+
+  const messenger = new BotMessenger(adapter, config.bot.appId, references);
+  worker = new JobWorker(
+    queue,
+    createJobHandlers({ requests, queue, catalog: config.catalog, directory, messenger, sendInvitationEmail: config.sendInvitationEmail, localTestsAllowed }),
+    logger,
+  );
+
+  const server = createServer({ adapter, bot, db: database.db, logger, simulator });
+  await listen(server, port, config.host);
+  worker.start();
+
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info(
+    {
+      endpoint: `${url}/api/messages`,
+      database: `${database.kind} ${database.description}`,
+      directory: directorySetup.description,
+      catalog: `${config.catalogFile} (${config.catalog.resources.length} resources)`,
+    },
+    config.bot.authenticated
+      ? `Guest Access Bot listening on ${config.host}:${port} for bot ${config.bot.appId}.`
+      : `Guest Access Bot listening on ${url}/api/messages, UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it. Connect the Bot Framework Emulator, or run npm run playground.`,
+  );
+
+  return {
+    url,
+    port,
+    database,
+    worker,
+    simulator,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker?.stop();
+      await database.close();
+    },
+  };
+}
+
+interface DirectorySetup {
+  directory: GraphDirectory;
+  simulator?: DirectorySimulator;
+  tenantId: string;
+  description: string;
+}
+
+function setUpDirectory(config: Config, port: number, logger: Logger): DirectorySetup {
+  const settings = config.directory;
+  if (settings.mode === 'simulator') {
+    const simulator = new DirectorySimulator(loadSimulatorSeed(settings.simulatorDirectoryFile), {
+      latencyMs: settings.simulatorLatencyMs,
+      stateFile: settings.simulatorStateFile,
+      logger: logger.child({ component: 'directory-simulator' }),
+    });
+    const graphBaseUrl = settings.graphBaseUrl ?? `http://127.0.0.1:${port}/simulator/graph`;
+    return {
+      directory: new GraphDirectory(createGraphClient({ graphBaseUrl }), { graphBaseUrl }),
+      simulator,
+      tenantId: settings.tenantId ?? simulator.tenantId,
+      description: `simulator (${settings.simulatorDirectoryFile}) at ${graphBaseUrl}`,
+    };
+  }
+  const graphBaseUrl = settings.graphBaseUrl as string;
+  const credential = isLoopbackHttp(graphBaseUrl) ? undefined : appCredential();
+  return {
+    directory: new GraphDirectory(createGraphClient({ graphBaseUrl, credential }), { graphBaseUrl }),
+    tenantId: settings.tenantId as string,
+    description: `Microsoft Graph at ${graphBaseUrl}`,
+  };
+}
+
+/**
+ * App-only credentials from the environment (AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or
+ * AZURE_CLIENT_CERTIFICATE_PATH), else the host's managed identity. Narrower than
+ * DefaultAzureCredential on purpose: a server should not pick up a developer's CLI login.
+ */
+function appCredential(): TokenCredential {
+  const clientId = process.env.AZURE_CLIENT_ID || undefined;
+  return new ChainedTokenCredential(new EnvironmentCredential(), new ManagedIdentityCredential(clientId ? { clientId } : {}));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: stop the other process or set PORT to a free port.`) : error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** A port nobody is using now, for PORT=0 (tests). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    console.error('Fix the settings above in .env or the environment (see README.md, "Settings") and start again.');
+    process.exit(1);
+  }
+  const logger = pino({ level: config.logLevel, redact: ['*.authorization', '*.password', '*.secret', '*.token'] });
+  const app = await startApp(config, logger);
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('The bot could not start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

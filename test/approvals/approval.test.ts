@@ -1,0 +1,179 @@
+/**
+ * The sponsor's card over HTTP, as Teams sends `adaptiveCard/action` invokes: who may decide,
+ * what the invoke answers, and that nothing happens twice.
+ */
+import assert from 'node:assert/strict';
+import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import type { InvokeAnswer } from '../support/fakeTeamsChannel';
+
+const texts = (answer: InvokeAnswer) => (answer.value.body ?? []).map((b) => b.text ?? '').filter(Boolean);
+const verbs = (answer: InvokeAnswer) => (answer.value.actions ?? []).map((a) => a.verb);
+
+describe('approval card', function () {
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot();
+  });
+  afterEach(async () => bot.close());
+
+  it('is posted to the sponsor in a new 1:1 chat opened with their Entra id and the tenant', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const [created] = bot.channel.createdConversations;
+    assert.equal(created.id, cardConversationId);
+    assert.deepEqual(created.parameters.members?.map((m) => m.id), [users.megan.aadObjectId]);
+    assert.equal(created.parameters.tenantId, '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f');
+    assert.equal(created.parameters.isGroup, false);
+    const card = bot.channel.sent.find((s) => s.conversationId === cardConversationId)?.activity.attachments?.[0];
+    assert.equal(card?.contentType, 'application/vnd.microsoft.card.adaptive');
+    const content = card?.content as { version: string; refresh: { userIds: string[] }; actions: { type: string; verb: string; data: { requestId: string } }[] };
+    assert.equal(content.version, '1.5');
+    assert.deepEqual(content.refresh.userIds, [users.megan.aadObjectId]);
+    assert.deepEqual(content.actions.map((a) => [a.type, a.verb, a.data.requestId]), [
+      ['Action.Execute', 'approve', request.id],
+      ['Action.Execute', 'reject', request.id],
+    ]);
+    assert.equal((await bot.requests.get(request.id))?.approvalCard?.conversationId, cardConversationId);
+  });
+
+  it('answers the sponsor’s approval at once with the updated card, then provisions in the background', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const started = Date.now();
+    const { status, body } = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id, comment: 'Welcome' });
+    const elapsed = Date.now() - started;
+    assert.equal(status, 200);
+    assert.equal(body.statusCode, 200);
+    assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.equal(body.value.type, 'AdaptiveCard');
+    assert.ok(texts(body).some((t) => t.startsWith('Approved by Megan Bowen')), texts(body).join(' | '));
+    assert.ok(texts(body).includes('Comment: “Welcome”'));
+    assert.deepEqual(verbs(body), [], 'no buttons once decided');
+    assert.ok(elapsed < 1000, `the invoke took ${elapsed} ms`);
+    const invited = await waitForState(bot, request.id, 'invited');
+    assert.match(invited.inviteRedeemUrl ?? '', /\/simulator\/redeem\//);
+  });
+
+  it('shows the sponsor the buttons when Teams refreshes the card, with their Teams id for later refreshes', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const { body } = await bot.teams.click(users.megan, cardConversationId, 'refresh', { requestId: request.id });
+    assert.deepEqual(verbs(body), ['approve', 'reject']);
+    assert.ok((body.value.body ?? []).some((b) => b.type === 'Input.Text' && b.id === 'comment'));
+    const refresh = (body.value as unknown as { refresh: { userIds: string[] } }).refresh;
+    assert.deepEqual(refresh.userIds, [users.megan.id, users.megan.aadObjectId]);
+    assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
+  });
+
+  it('tells anyone else that only the sponsor decides, shows them nothing of the request, and changes nothing', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    for (const intruder of [users.adele, users.diego]) {
+      const { body } = await bot.teams.click(intruder, cardConversationId, 'approve', { requestId: request.id });
+      const shown = JSON.stringify(body.value);
+      assert.ok(
+        texts(body).some((t) => t.includes('Only the sponsor named on this request') || t.includes('Solo el patrocinador')),
+        shown,
+      );
+      assert.ok(!shown.includes('partner@fabrikam.com'), 'the guest is not revealed');
+      assert.deepEqual(verbs(body), []);
+    }
+    assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
+    assert.deepEqual((await bot.requests.auditTrail(request.id)).map((e) => e.action), ['submitted', 'approvalCardPosted']);
+  });
+
+  it('decides once when the sponsor clicks twice at the same moment', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const answers = await Promise.all([
+      bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id }),
+      bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id }),
+    ]);
+    for (const { body } of answers) assert.deepEqual(verbs(body), []);
+    await waitForState(bot, request.id, 'invited');
+    const trail = await bot.requests.auditTrail(request.id);
+    assert.equal(trail.filter((e) => e.action === 'approved').length, 1);
+    assert.equal(trail.filter((e) => e.action === 'invitationCreated').length, 1);
+    const jobs = await bot.app.database.db.selectFrom('jobs').select('kind').where('request_id', '=', request.id).where('kind', '=', 'provisionGuest').execute();
+    assert.equal(jobs.length, 1);
+    const invitations = bot.app.simulator?.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')) ?? [];
+    assert.equal(invitations.length, 1, 'one invitation');
+  });
+
+  it('shows the rejection on a later approve click, and nothing is provisioned', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const rejected = await bot.teams.click(users.megan, cardConversationId, 'reject', { requestId: request.id, comment: 'Use the partner portal instead' });
+    assert.ok(texts(rejected.body).includes('Rejected by Megan Bowen.'));
+    const late = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+    assert.ok(texts(late.body).includes('Rejected by Megan Bowen.'), texts(late.body).join(' | '));
+    assert.deepEqual(verbs(late.body), []);
+    assert.equal((await bot.requests.get(request.id))?.state, 'rejected');
+
+    const notice = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes('rejected request')),
+      'the rejection notice',
+    );
+    assert.match(notice.text ?? '', /Megan Bowen rejected request \*\*GA-\w{6}\*\* for partner@fabrikam\.com\./);
+    assert.match(notice.text ?? '', /Their comment: “Use the partner portal instead”/);
+    assert.ok(!bot.app.simulator?.requests.some((r) => r.path.endsWith('/invitations')), 'no invitation');
+  });
+
+  it('answers a forged or unknown request id, a malformed one and an unknown verb without changing anything', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const unknown = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: 'GA-000000' });
+    assert.ok(texts(unknown.body).some((t) => t.startsWith("This request doesn't exist")));
+    const malformed = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: { $ne: null } });
+    assert.ok(texts(malformed.body).some((t) => t.startsWith("This request doesn't exist")));
+    const verb = await bot.teams.click(users.megan, cardConversationId, 'delete', { requestId: request.id });
+    assert.ok(texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")));
+    assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
+  });
+
+  it('answers in the clicking sponsor’s language', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    const { body } = await bot.teams.click({ ...users.megan, locale: 'es-MX' }, cardConversationId, 'approve', { requestId: request.id });
+    assert.ok(texts(body).some((t) => t.startsWith('Aprobada por Megan Bowen')), texts(body).join(' | '));
+  });
+
+  it('updates the posted card in place when the request moves on', async () => {
+    const { request, cardConversationId, cardActivityId } = await fileRequest(bot);
+    await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+    const final = await bot.channel.waitFor(
+      () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('The invitation is ready')),
+      'the final card update',
+    );
+    assert.equal(final.conversationId, cardConversationId);
+    assert.equal(final.activityId, cardActivityId);
+  });
+});
+
+describe('approval card in a local test session', function () {
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot();
+    // Teams refuses to open a chat with a sponsor who does not have the app.
+    bot.channel.createConversationStatus = 403;
+  });
+  afterEach(async () => bot.close());
+
+  it('goes to the requester’s own chat, labelled as a local test, when the sponsor cannot be reached', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    assert.equal(cardConversationId, bot.teams.conversationOf(users.adele));
+    const card = bot.channel.messagesTo(cardConversationId).find((m) => m.attachments?.length);
+    assert.match(JSON.stringify(card?.attachments?.[0].content), /Local test: the sponsor, Megan Bowen, can't be reached/);
+    assert.equal((await bot.requests.get(request.id))?.approvalCard?.localTest, true);
+  });
+
+  it('may be decided from that chat, and the audit trail says it was a local test', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    // The Emulator sends no Entra id: the simulated directory's default user (Adele) clicks.
+    const { body } = await bot.teams.click({ id: 'emulator-user', name: 'User' }, cardConversationId, 'approve', { requestId: request.id });
+    assert.ok(texts(body).some((t) => t.startsWith('Approved by Megan Bowen')));
+    await waitForState(bot, request.id, 'invited');
+    const approved = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'approved');
+    assert.deepEqual(approved?.detail, { localTest: true, actingFor: users.megan.aadObjectId });
+    assert.equal(approved?.actor.kind === 'user' && approved.actor.id, users.adele.aadObjectId);
+  });
+
+  it('may not be decided from any other chat', async () => {
+    const { request } = await fileRequest(bot);
+    const { body } = await bot.teams.click(users.diego, bot.teams.conversationOf(users.diego), 'approve', { requestId: request.id });
+    assert.ok(texts(body).some((t) => t.includes('Solo el patrocinador')));
+    assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
+  });
+});

@@ -1,0 +1,353 @@
+/**
+ * The request conversation, data-driven as in the Bot Framework samples: what the user types,
+ * what they must read back. It runs on the real Graph adapter against the directory simulator
+ * over HTTP, and keeps dialog state in the project's own SQLite storage.
+ */
+import assert from 'node:assert/strict';
+import type { Activity } from 'botbuilder';
+import { ConversationState } from 'botbuilder';
+import { DialogTestClient } from 'botbuilder-testing';
+import { MainDialog } from '../../dialogs/mainDialog';
+import { RequestAccessDialog } from '../../dialogs/requestAccessDialog';
+import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
+import type { OpenDatabase } from '../../src/storage/database';
+import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
+import { JobQueue } from '../../src/storage/jobQueue';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { type DirectoryFixture, sample, startDirectoryFixture } from '../directory/directoryFixture';
+import { memoryDatabase } from '../support/sqliteMemory';
+
+interface Person {
+  aadObjectId: string;
+  name: string;
+  locale: string;
+}
+
+const adele: Person = { aadObjectId: sample.adele, name: 'Adele Vance', locale: 'en-US' };
+const diego: Person = { aadObjectId: 'a1b2c3d4-0003-4000-8000-000000000003', name: 'Diego Siciliani', locale: 'es-ES' };
+
+/**
+ * One exchange: what the user types, then what each bot message must contain, in order (a
+ * fragment, or several fragments of the same message).
+ */
+type Step = [input: string, ...expected: (string | string[])[]];
+
+interface Conversation {
+  name: string;
+  as: Person;
+  steps: Step[];
+}
+
+describe('request dialog', function () {
+  let fixture: DirectoryFixture;
+  let database: OpenDatabase;
+  let requests: SqlRequestRepository;
+
+  before(async () => {
+    fixture = await startDirectoryFixture();
+  });
+  after(async () => fixture.close());
+
+  beforeEach(async () => {
+    database = await memoryDatabase();
+    requests = new SqlRequestRepository(database.db);
+  });
+  afterEach(async () => database.close());
+
+  function newClient(): DialogTestClient {
+    const dialog = new RequestAccessDialog({
+      directory: fixture.directory,
+      catalog: loadCatalog(SAMPLE_CATALOG_FILE),
+      requests,
+      guestPolicy: { allowedDomains: [], blockedDomains: ['blocked.example'], internalDomains: ['contoso.com'] },
+      tenantId: sample.tenantId,
+    });
+    const state = new ConversationState(new DialogStateStorage(database.db));
+    return new DialogTestClient('msteams', new MainDialog(dialog), undefined, [], state);
+  }
+
+  /** Sends what the user types and returns every message the bot answered with (typing aside). */
+  async function exchange(client: DialogTestClient, who: Person, text: string): Promise<{ messages: Partial<Activity>[]; typed: boolean }> {
+    const activity: Partial<Activity> = {
+      type: 'message',
+      text,
+      locale: who.locale,
+      from: { id: `29:${who.name}`, name: who.name, aadObjectId: who.aadObjectId },
+    };
+    const replies: Partial<Activity>[] = [];
+    let reply: Partial<Activity> | undefined = await client.sendActivity(activity);
+    while (reply) {
+      replies.push(reply);
+      reply = client.getNextReply();
+    }
+    return { messages: replies.filter((r) => r.type === 'message'), typed: replies.some((r) => r.type === 'typing') };
+  }
+
+  async function play(conversation: Conversation): Promise<DialogTestClient> {
+    const client = newClient();
+    for (const [input, ...expected] of conversation.steps) {
+      const { messages } = await exchange(client, conversation.as, input);
+      const texts = messages.map((m) => m.text ?? '');
+      assert.equal(texts.length, expected.length, `after “${input}” the bot said:\n${texts.join('\n---\n')}`);
+      expected.forEach((fragments, i) => {
+        for (const fragment of [fragments].flat()) {
+          assert.ok(texts[i].includes(fragment), `after “${input}”, expected “${fragment}” in:\n${texts[i]}`);
+        }
+      });
+    }
+    return client;
+  }
+
+  const EN_HAPPY_PATH: Step[] = [
+    ['request', "What is the partner's email address?"],
+    ['Partner@Fabrikam.com', 'Which resources does partner@fabrikam.com need?'],
+    ['1, Contoso Expenses', 'Why does partner@fabrikam.com need this access?'],
+    ['Joint launch of Falcon in Q1, three months', "I'd ask your manager, **Megan Bowen** (megan.bowen@contoso.com)"],
+    ['ok', ['**Resources:** Project Falcon team, Contoso Expenses', 'Shall I send it to Megan Bowen for approval?']],
+    ['yes', 'is waiting for Megan Bowen to approve it'],
+  ];
+
+  const ES_HAPPY_PATH: Step[] = [
+    ['solicitar', '¿Cuál es la dirección de correo del socio?'],
+    ['socio@fabrikam.com', '¿Qué recursos necesita socio@fabrikam.com?'],
+    ['2', '¿Por qué necesita socio@fabrikam.com este acceso?'],
+    ['Revisión de contratos del primer trimestre', 'Se lo pediría a tu responsable, **Patti Fernandez**'],
+    ['vale', ['**Recursos:** Partner extranet site', '¿Se la envío a Patti Fernandez para que la apruebe?']],
+    ['sí', 'está esperando a que Patti Fernandez la apruebe'],
+  ];
+
+  const conversations: Conversation[] = [
+    { name: 'the happy path, in English', as: adele, steps: EN_HAPPY_PATH },
+    { name: 'the happy path, in Spanish', as: diego, steps: ES_HAPPY_PATH },
+    {
+      name: 'an invalid email address, then a good one',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['jordan at fabrikam', '“jordan at fabrikam” doesn\'t look like an email address'],
+        ['partner@fabrikam.com', 'Which resources'],
+      ],
+    },
+    {
+      name: 'an invalid email address, in Spanish',
+      as: diego,
+      steps: [
+        ['solicitar', 'dirección de correo del socio'],
+        ['socio arroba fabrikam', '«socio arroba fabrikam» no parece una dirección de correo'],
+      ],
+    },
+    {
+      name: "an address of the organization's own domain",
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['megan.bowen@contoso.com', 'is an address of your own organization (contoso.com)'],
+      ],
+    },
+    {
+      name: 'a blocked partner domain',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['someone@blocked.example', "doesn't allow guests from blocked.example"],
+      ],
+    },
+    {
+      name: 'an existing guest is recognised, with the state of their invitation',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        [sample.jordanMail, 'is already a guest here (Jordan Lee (Fabrikam)) and has accepted', 'Which resources'],
+      ],
+    },
+    {
+      name: 'a guest who has not accepted yet',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        [sample.samMail, "hasn't accepted their invitation yet", 'Which resources'],
+      ],
+    },
+    {
+      name: 'an unknown resource, then a good answer',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1, hovercraft, 9', 'I couldn\'t find “hovercraft”, “9” in the list'],
+        ['falcon-team', 'Why does partner@fabrikam.com need this access?'],
+      ],
+    },
+    {
+      name: 'a justification too short for the sponsor',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1', 'Why does'],
+        ['because', 'at least 10 characters'],
+      ],
+    },
+    {
+      name: 'the requester as their own sponsor',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1', 'Why does'],
+        ['Falcon launch, three months', 'Megan Bowen'],
+        ['adele.vance@contoso.com', "You can't sponsor your own request"],
+      ],
+    },
+    {
+      name: 'a sponsor who is not in the directory',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1', 'Why does'],
+        ['Falcon launch, three months', 'Megan Bowen'],
+        ['nobody@contoso.com', 'I couldn\'t find “nobody@contoso.com” in the directory'],
+      ],
+    },
+    {
+      name: 'a guest cannot sponsor',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1', 'Why does'],
+        ['Falcon launch, three months', 'Megan Bowen'],
+        [sample.jordanMail, 'is a guest, not a member of the organization'],
+      ],
+    },
+    {
+      name: 'another colleague as sponsor',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1', 'Why does'],
+        ['Falcon launch, three months', 'Megan Bowen'],
+        ['Nestor.Wilke@contoso.com', '**Sponsor:** Nestor Wilke (nestor.wilke@contoso.com)'],
+        ['no', "OK, I haven't sent anything"],
+      ],
+    },
+    {
+      name: 'an unclear answer to the confirmation',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['1', 'Why does'],
+        ['Falcon launch, three months', 'Megan Bowen'],
+        ['ok', 'Shall I send it'],
+        ['maybe later', 'Please reply **yes** to send the request, or **no** to drop it.'],
+        ['yes', 'is waiting for Megan Bowen'],
+      ],
+    },
+    {
+      name: 'help at a step explains it and asks again',
+      as: adele,
+      steps: [
+        ['request', "partner's email address"],
+        ['partner@fabrikam.com', 'Which resources'],
+        ['help', 'Pick what the partner should get from the numbered list', 'Which resources'],
+        ['ayuda', 'Pick what the partner should get', 'Which resources'],
+      ],
+    },
+    {
+      name: 'help, cancel and unknown text outside a request',
+      as: adele,
+      steps: [
+        ['help', "Here's what I can do"],
+        ['cancel', "There's nothing to cancel"],
+        ['what is this', 'Sorry, I didn\'t understand “what is this”'],
+      ],
+    },
+    {
+      name: 'help and unknown text outside a request, in Spanish',
+      as: diego,
+      steps: [
+        ['ayuda', 'Esto es lo que puedo hacer'],
+        ['qué tal', 'Perdona, no he entendido «qué tal»'],
+      ],
+    },
+  ];
+
+  for (const conversation of conversations) {
+    it(conversation.name, async () => {
+      await play(conversation);
+    });
+  }
+
+  it('files the request with its approval job when the requester says yes', async () => {
+    await play({ name: 'happy path', as: adele, steps: EN_HAPPY_PATH });
+    const row = await database.db.selectFrom('access_requests').selectAll().executeTakeFirstOrThrow();
+    const request = await requests.get(row.id);
+    assert.equal(request?.state, 'pending_approval');
+    assert.equal(request?.guestEmail, 'partner@fabrikam.com');
+    assert.deepEqual(request?.resourceIds, ['falcon-team', 'expenses-app']);
+    assert.equal(request?.sponsor.id, sample.megan);
+    assert.equal(request?.requester.id, sample.adele);
+    assert.equal(request?.requesterLocale, 'en-US');
+    const jobs = await new JobQueue(database.db).forRequest(row.id);
+    assert.deepEqual(
+      jobs.map((j) => j.kind),
+      ['deliverApprovalCard'],
+    );
+  });
+
+  it('files nothing when the requester says no', async () => {
+    const steps = EN_HAPPY_PATH.slice(0, -1).concat([['no', "I haven't sent anything"]]);
+    await play({ name: 'declined', as: adele, steps });
+    assert.equal((await database.db.selectFrom('access_requests').selectAll().execute()).length, 0);
+  });
+
+  it('shows typing while it consults the directory', async () => {
+    const client = newClient();
+    assert.equal((await exchange(client, adele, 'request')).typed, true, 'typing while it looks the requester up');
+    assert.equal((await exchange(client, adele, 'partner@fabrikam.com')).typed, true, 'typing while it checks the guest');
+    assert.equal((await exchange(client, adele, '1')).typed, false, 'no typing when nothing is looked up');
+  });
+
+  it('offers the proposed sponsor and yes/no as buttons, while typed text keeps working', async () => {
+    const client = newClient();
+    for (const [input] of EN_HAPPY_PATH.slice(0, 3)) await exchange(client, adele, input);
+    const sponsorQuestion = (await exchange(client, adele, EN_HAPPY_PATH[3][0])).messages[0];
+    assert.deepEqual(
+      sponsorQuestion.suggestedActions?.actions.map((a) => a.value),
+      ['OK'],
+    );
+    const summary = (await exchange(client, adele, 'ok')).messages[0];
+    assert.deepEqual(
+      summary.suggestedActions?.actions.map((a) => a.value),
+      ['Yes', 'No'],
+    );
+  });
+
+  it('refuses someone the directory does not know', async () => {
+    await play({
+      name: 'stranger',
+      as: { aadObjectId: '00000000-0000-4000-8000-00000000dead', name: 'Stranger', locale: 'en-US' },
+      steps: [['request', "I couldn't find you in your organization's directory"]],
+    });
+  });
+
+  describe('cancel works at every step', () => {
+    const languages = [
+      { as: adele, path: EN_HAPPY_PATH, cancel: 'cancel', reply: 'Cancelled: nothing was sent.' },
+      { as: diego, path: ES_HAPPY_PATH, cancel: 'cancelar', reply: 'Cancelado: no se ha enviado nada.' },
+    ];
+    for (const { as, path, cancel, reply } of languages) {
+      // Steps 1..5 each leave a question pending: the email, resources, justification, sponsor, confirmation.
+      for (let answered = 1; answered <= 5; answered++) {
+        it(`“${cancel}” after ${answered} answer(s) (${as.locale})`, async () => {
+          const steps: Step[] = [...path.slice(0, answered), [cancel, reply], ['hello again', as === adele ? 'Sorry' : 'Perdona']];
+          await play({ name: 'cancel', as, steps });
+          assert.equal((await database.db.selectFrom('access_requests').selectAll().execute()).length, 0);
+        });
+      }
+    }
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Hostile or broken input over HTTP never takes the bot down, and a failed turn is explained
+ * to the user in their language.
+ */
+import assert from 'node:assert/strict';
+import { startTestBot, type TestBot, users } from './support/testBot';
+
+describe('server', function () {
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot();
+  });
+  afterEach(async () => bot.close());
+
+  const healthy = async () => assert.equal((await fetch(`${bot.app.url}/healthz`)).status, 200);
+
+  it('answers the health check', async () => {
+    const response = await fetch(`${bot.app.url}/healthz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ok' });
+  });
+
+  it('answers malformed JSON with 400 and keeps serving', async () => {
+    const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", "text": ' });
+    assert.equal(response.status, 400);
+    await healthy();
+  });
+
+  it('answers a body that is no activity with 400', async () => {
+    const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1, 2]' });
+    assert.equal(response.status, 400);
+    await healthy();
+  });
+
+  it('ignores activity types it does not know', async () => {
+    const response = await bot.teams.post(users.adele, { type: 'somethingNew', value: { x: 1 } });
+    assert.ok(response.status < 300, `status ${response.status}`);
+    assert.equal(bot.channel.sent.length, 0);
+    await healthy();
+  });
+
+  it('refuses a card invoke that is not Action.Execute without failing', async () => {
+    const response = await bot.teams.post(users.megan, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Submit' } } });
+    assert.equal(response.status, 400);
+    await healthy();
+  });
+
+  it('tells the user plainly when a turn fails, logs a reference, and starts afresh', async () => {
+    await bot.teams.say(users.diego, 'solicitar');
+    // Corrupt the conversation's stored dialog state, as a bad deploy or a bug might.
+    await bot.app.database.db.updateTable('dialog_state').set({ data: '{not json' }).execute();
+    await bot.teams.say(users.diego, 'socio@fabrikam.com');
+    const conversation = bot.teams.conversationOf(users.diego);
+    const apology = bot.channel.messagesTo(conversation).at(-1)?.text ?? '';
+    assert.match(apology, /^Perdona, algo ha fallado por mi parte/);
+    assert.match(apology, /indica la referencia [0-9a-f]{8}\./);
+    await bot.teams.say(users.diego, 'solicitar');
+    assert.match(bot.channel.messagesTo(conversation).at(-1)?.text ?? '', /dirección de correo del socio/, 'the next request works');
+  });
+
+  it('keeps the dialog where it was when the directory is briefly down', async () => {
+    await bot.teams.say(users.adele, 'request');
+    bot.app.simulator?.injectFault({ method: 'GET', path: /^\/users$/, status: 500, times: 1 });
+    await bot.teams.say(users.adele, 'partner@fabrikam.com');
+    const conversation = bot.teams.conversationOf(users.adele);
+    assert.equal(bot.channel.messagesTo(conversation).at(-1)?.text, "I couldn't reach the directory just now, so I couldn't check that. Please send your answer again in a minute.");
+    await bot.teams.say(users.adele, 'partner@fabrikam.com');
+    assert.match(bot.channel.messagesTo(conversation).at(-1)?.text ?? '', /^Which resources does partner@fabrikam\.com need\?/);
+  });
+
+  it('greets once per conversation, in the user’s language, when installed', async () => {
+    await bot.teams.install(users.diego);
+    await bot.teams.install(users.diego);
+    const greetings = bot.channel.messagesTo(bot.teams.conversationOf(users.diego));
+    assert.equal(greetings.length, 1);
+    assert.match(greetings[0].text ?? '', /^¡Hola, Diego! Soy el bot de Acceso de invitados\./);
+  });
+
+  it('greets on the first message too, then answers it', async () => {
+    await bot.teams.say(users.adele, 'help');
+    const [greeting, help] = bot.channel.messagesTo(bot.teams.conversationOf(users.adele));
+    assert.match(greeting.text ?? '', /^Hi Adele!/);
+    assert.match(help.text ?? '', /^Here's what I can do/);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The repository, job queue, conversation references and dialog state storage, run the same
+ * on SQLite and on PostgreSQL: one schema, one code path.
+ */
+import assert from 'node:assert/strict';
+import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
+import type { OpenDatabase } from '../../src/storage/database';
+import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
+import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
+import { JobQueue } from '../../src/storage/jobQueue';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { testDatabases } from '../support/databases';
+
+const adele = { kind: 'user' as const, id: 'adele-id', displayName: 'Adele Vance' };
+const megan = { kind: 'user' as const, id: 'megan-id', displayName: 'Megan Bowen' };
+
+const draft: NewAccessRequest = {
+  tenantId: 'tenant-id',
+  requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' },
+  requesterLocale: 'es-ES',
+  requesterConversationId: 'a:adele',
+  guestEmail: 'partner@fabrikam.com',
+  resourceIds: ['falcon-team', 'expenses-app'],
+  justification: 'Falcon launch',
+  sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' },
+  sponsorLocale: 'en-US',
+};
+
+for (const target of testDatabases) {
+  describe(`storage on ${target.name}`, function () {
+    let database: OpenDatabase;
+    let requests: SqlRequestRepository;
+    let queue: JobQueue;
+    let queued: number;
+
+    beforeEach(async () => {
+      database = await target.open();
+      queued = 0;
+      requests = new SqlRequestRepository(database.db, undefined, () => queued++);
+      queue = new JobQueue(database.db);
+    });
+    afterEach(async () => database.close());
+
+    describe('requests', () => {
+      it('creates a request with a readable id, its audit event and its job in one go', async () => {
+        const created = await requests.create(draft, adele, [{ kind: 'deliverApprovalCard' }]);
+        assert.match(created.id, /^GA-[0-9A-HJKMNP-TV-Z]{6}$/);
+        assert.equal(created.state, 'pending_approval');
+        assert.equal(created.version, 1);
+        const read = (await requests.get(created.id)) as AccessRequest;
+        assert.deepEqual(read, created);
+        assert.deepEqual(read.resourceIds, ['falcon-team', 'expenses-app']);
+        assert.deepEqual((await requests.auditTrail(created.id)).map((e) => [e.action, e.toState, e.actor]), [['submitted', 'pending_approval', adele]]);
+        assert.deepEqual((await queue.forRequest(created.id)).map((j) => [j.kind, j.status]), [['deliverApprovalCard', 'queued']]);
+        assert.equal(queued, 1, 'the worker was woken');
+      });
+
+      it('changes state only from the state the caller saw: the second decision loses', async () => {
+        const { id } = await requests.create(draft, adele, []);
+        const change = { id, from: 'pending_approval' as const, actor: megan };
+        const [first, second] = await Promise.all([
+          requests.transition({ ...change, to: 'approved', jobs: [{ kind: 'provisionGuest', requestId: id }] }),
+          requests.transition({ ...change, to: 'rejected', jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] }),
+        ]);
+        const winners = [first, second].filter(Boolean);
+        assert.equal(winners.length, 1);
+        const final = (await requests.get(id)) as AccessRequest;
+        assert.equal(final.state, winners[0]?.state);
+        assert.equal(final.version, 2);
+        const jobs = await queue.forRequest(id);
+        assert.equal(jobs.length, 1, 'only the winner’s job exists');
+        assert.equal(jobs[0].kind, final.state === 'approved' ? 'provisionGuest' : 'notifyRequester');
+        assert.deepEqual((await requests.auditTrail(id)).map((e) => e.action), ['submitted', final.state]);
+      });
+
+      it('refuses a transition the lifecycle does not allow', async () => {
+        const { id } = await requests.create(draft, adele, []);
+        await assert.rejects(requests.transition({ id, from: 'pending_approval', to: 'invited', actor: megan }), /cannot go from pending_approval to invited/);
+      });
+
+      it('records facts without a state change, keeping the redeem link out of the audit trail', async () => {
+        const { id } = await requests.create(draft, adele, []);
+        const updated = await requests.update(id, { invitedUserId: 'guest-id', inviteRedeemUrl: 'https://login.example/redeem?secret' }, { kind: 'system' }, 'invitationCreated');
+        assert.equal(updated.invitedUserId, 'guest-id');
+        assert.equal(updated.inviteRedeemUrl, 'https://login.example/redeem?secret');
+        assert.equal(updated.state, 'pending_approval');
+        const event = (await requests.auditTrail(id)).at(-1);
+        assert.deepEqual(event?.detail, { invitedUserId: 'guest-id', inviteRedeemUrl: '(stored)' });
+        assert.deepEqual(event?.actor, { kind: 'system' });
+      });
+
+      it('lists the requests whose card never reached their sponsor', async () => {
+        const waiting = await requests.create(draft, adele, []);
+        const delivered = await requests.create(draft, adele, []);
+        await requests.update(delivered.id, { approvalCard: { conversationId: 'a:megan', activityId: 'act-1', localTest: false } }, { kind: 'system' }, 'approvalCardPosted');
+        assert.deepEqual((await requests.awaitingCardFor('megan-id')).map((r) => r.id), [waiting.id]);
+        assert.deepEqual(await requests.awaitingCardFor('someone-else'), []);
+      });
+    });
+
+    describe('job queue', () => {
+      it('gives a due job to one worker at a time, and to another once the lease runs out', async () => {
+        const { id } = await requests.create(draft, adele, [{ kind: 'deliverApprovalCard' }]);
+        const [a, b] = await Promise.all([queue.claim('worker-a', 60_000), queue.claim('worker-b', 60_000)]);
+        assert.equal([a, b].filter(Boolean).length, 1);
+        assert.equal((a ?? b)?.requestId, id);
+        assert.equal((a ?? b)?.attempts, 1);
+
+        // The holder crashed: its lease expires and the job is claimed again.
+        const later = new JobQueue(database.db, () => new Date(Date.now() + 61_000));
+        const again = await later.claim('worker-c', 60_000);
+        assert.equal(again?.id, (a ?? b)?.id);
+        assert.equal(again?.attempts, 2);
+      });
+
+      it('schedules a retry, then gives up for good', async () => {
+        await requests.create(draft, adele, [{ kind: 'provisionGuest' }]);
+        const job = await queue.claim('w', 60_000);
+        assert.ok(job);
+        await queue.fail(job, 'w', { message: 'throttled', retryAt: new Date(Date.now() + 30_000) });
+        assert.equal(await queue.claim('w', 60_000), undefined, 'not due yet');
+        const due = await queue.nextDueAt();
+        assert.ok(due && due.getTime() > Date.now() + 20_000);
+
+        const future = new JobQueue(database.db, () => new Date(Date.now() + 31_000));
+        const retried = await future.claim('w', 60_000);
+        assert.equal(retried?.attempts, 2);
+        await future.fail(retried as NonNullable<typeof retried>, 'w', { message: 'Microsoft Entra refused it' });
+        const [row] = await queue.forRequest(job.requestId);
+        assert.equal(row.status, 'dead');
+        assert.equal(row.last_error, 'Microsoft Entra refused it');
+        assert.equal(await future.claim('w', 60_000), undefined);
+      });
+
+      it('carries what a notice job says', async () => {
+        const { id } = await requests.create(draft, adele, []);
+        await requests.transition({ id, from: 'pending_approval', to: 'rejected', actor: megan, jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] });
+        const job = await queue.claim('w', 60_000);
+        assert.deepEqual([job?.kind, job?.notice], ['notifyRequester', 'rejected']);
+        await queue.complete(job as NonNullable<typeof job>, 'w');
+        assert.equal((await queue.forRequest(id))[0].status, 'done');
+      });
+    });
+
+    describe('conversation references', () => {
+      it('finds a user’s personal conversation, newest first, and not their group chats', async () => {
+        const store = new ConversationReferenceStore(database.db);
+        await store.save({ channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: 'a:old', isGroup: false, conversationType: 'personal', name: '' } }, 'megan-id');
+        await store.save({ channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: '19:group', isGroup: true, conversationType: 'groupChat', name: '' } }, 'megan-id');
+        assert.equal((await store.personalConversationOf('megan-id'))?.conversation?.id, 'a:old');
+        assert.equal(await store.has('a:old'), true);
+        assert.equal(await store.has('a:unknown'), false);
+        assert.equal(await store.personalConversationOf('nobody'), undefined);
+      });
+    });
+
+    describe('dialog state storage', () => {
+      it('reads back what it wrote, with an eTag', async () => {
+        const storage = new DialogStateStorage(database.db);
+        await storage.write({ 'msteams/conversations/a:1/': { dialogState: { step: 2 } } });
+        const read = await storage.read(['msteams/conversations/a:1/', 'missing']);
+        assert.deepEqual(Object.keys(read), ['msteams/conversations/a:1/']);
+        assert.deepEqual(read['msteams/conversations/a:1/'].dialogState, { step: 2 });
+        assert.equal(typeof read['msteams/conversations/a:1/'].eTag, 'string');
+      });
+
+      it('refuses a write based on a stale eTag: another turn saved first', async () => {
+        const storage = new DialogStateStorage(database.db);
+        await storage.write({ key: { n: 1 } });
+        const seen = (await storage.read(['key'])).key;
+        await storage.write({ key: { ...seen, n: 2 } });
+        await assert.rejects(storage.write({ key: { ...seen, n: 3 } }), /eTag conflict/);
+        assert.equal((await storage.read(['key'])).key.n, 2);
+        await storage.write({ key: { n: 4, eTag: '*' } });
+        assert.equal((await storage.read(['key'])).key.n, 4);
+      });
+
+      it('deletes', async () => {
+        const storage = new DialogStateStorage(database.db);
+        await storage.write({ key: { n: 1 } });
+        await storage.delete(['key']);
+        assert.deepEqual(await storage.read(['key']), {});
+      });
+    });
+  });
+}

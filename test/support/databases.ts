@@ -1,0 +1,41 @@
+/**
+ * The databases storage tests run on: SQLite always, PostgreSQL when TEST_DATABASE_URL names a
+ * server. Each PostgreSQL test gets a schema of its own, dropped afterwards, so a shared
+ * database is never touched outside it.
+ */
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { type OpenDatabase, openDatabase } from '../../src/storage/database';
+
+export interface TestDatabase {
+  name: 'SQLite' | 'PostgreSQL';
+  open(): Promise<OpenDatabase>;
+}
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+
+export const testDatabases: TestDatabase[] = [
+  { name: 'SQLite', open: () => openDatabase(':memory:') },
+  ...(postgresUrl ? [{ name: 'PostgreSQL' as const, open: () => openPostgresSchema(postgresUrl) }] : []),
+];
+
+if (!postgresUrl) {
+  console.warn('PostgreSQL storage tests SKIPPED: TEST_DATABASE_URL is not set (bash .ci/run sets it to the local server).');
+}
+
+async function openPostgresSchema(url: string): Promise<OpenDatabase> {
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new Pool({ connectionString: url, max: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  const database = await openDatabase(scoped.toString());
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * A fake Teams channel on 127.0.0.1: it is the `serviceUrl` the bot replies to, so tests see
+ * every reply, created conversation and card update the bot sends, over real HTTP, and it sends
+ * activities to the bot the way Teams does.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity, ChannelAccount, ConversationParameters } from 'botbuilder';
+
+export interface ReceivedActivity {
+  conversationId: string;
+  activity: Partial<Activity>;
+}
+
+export interface ReceivedUpdate extends ReceivedActivity {
+  activityId: string;
+}
+
+export interface TeamsUser {
+  /** The Teams user id, `29:…`. */
+  id: string;
+  aadObjectId?: string;
+  name: string;
+  locale?: string;
+}
+
+export const TENANT_ID = '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f';
+export const BOT: ChannelAccount = { id: '28:guest-access-bot', name: 'Guest Access' };
+
+export class FakeTeamsChannel {
+  readonly sent: ReceivedActivity[] = [];
+  readonly updates: ReceivedUpdate[] = [];
+  readonly createdConversations: { id: string; parameters: ConversationParameters }[] = [];
+  /** Answer createConversation with this status instead (403: the app is not installed for them). */
+  createConversationStatus = 200;
+  private server: Server | undefined;
+  private waiters: (() => void)[] = [];
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Messages (not typing indicators) the bot sent to a conversation, oldest first. */
+  messagesTo(conversationId: string): Partial<Activity>[] {
+    return this.sent.filter((s) => s.conversationId === conversationId && s.activity.type === 'message').map((s) => s.activity);
+  }
+
+  /** Waits until `check` returns something, re-checking on every activity the channel receives. */
+  async waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = check();
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const path = (req.url ?? '').split('?')[0];
+    const reply = (status: number, json: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+      this.notify();
+    };
+    let match: RegExpExecArray | null;
+    if (req.method === 'POST' && path === '/v3/conversations') {
+      if (this.createConversationStatus !== 200) return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
+      const id = `a:personal-${randomUUID()}`;
+      this.createdConversations.push({ id, parameters: body as ConversationParameters });
+      return reply(200, { id });
+    }
+    if (req.method === 'POST' && (match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path))) {
+      const id = `act-${randomUUID()}`;
+      this.sent.push({ conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
+      return reply(200, { id });
+    }
+    if (req.method === 'PUT' && (match = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(path))) {
+      const activityId = decodeURIComponent(match[2]);
+      this.updates.push({ conversationId: decodeURIComponent(match[1]), activityId, activity: body as Partial<Activity> });
+      return reply(200, { id: activityId });
+    }
+    reply(404, { error: { code: 'NotFound', message: `The fake channel has no ${req.method} ${path}` } });
+  }
+}
+
+/** Builds activities as Teams sends them in a personal chat with the bot, and posts them. */
+export class TeamsClient {
+  constructor(
+    private readonly botUrl: string,
+    private readonly channel: FakeTeamsChannel,
+  ) {}
+
+  conversationOf(user: TeamsUser): string {
+    return `a:personal-${user.id}`;
+  }
+
+  async install(user: TeamsUser): Promise<Response> {
+    return this.post(user, { type: 'conversationUpdate', membersAdded: [BOT] });
+  }
+
+  async say(user: TeamsUser, text: string): Promise<Response> {
+    return this.post(user, { type: 'message', text });
+  }
+
+  /** Clicks an Action.Execute button; resolves to the invoke response's body. */
+  async click(user: TeamsUser, conversationId: string, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: InvokeAnswer }> {
+    const response = await this.post(
+      user,
+      { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } },
+      conversationId,
+    );
+    return { status: response.status, body: (await response.json()) as InvokeAnswer };
+  }
+
+  async post(user: TeamsUser, activity: Partial<Activity>, conversationId = this.conversationOf(user)): Promise<Response> {
+    const full: Partial<Activity> = {
+      id: randomUUID(),
+      channelId: 'msteams',
+      serviceUrl: this.channel.url,
+      timestamp: new Date(),
+      from: { id: user.id, name: user.name, aadObjectId: user.aadObjectId },
+      recipient: BOT,
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' },
+      channelData: { tenant: { id: TENANT_ID } },
+      locale: user.locale ?? 'en-US',
+      ...activity,
+    };
+    return fetch(`${this.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(full) });
+  }
+}
+
+export interface InvokeAnswer {
+  statusCode: number;
+  type: string;
+  value: { type?: string; body?: { type: string; text?: string; id?: string; facts?: { title: string; value: string }[] }[]; actions?: { verb?: string; data?: Record<string, unknown> }[] };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}

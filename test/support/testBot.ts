@@ -1,0 +1,89 @@
+/**
+ * The whole bot, started in-process as `npm start` would (real server, adapter, SQLite, the
+ * simulated directory on the same port), with a fake Teams channel as its serviceUrl.
+ */
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import { type RunningApp, startApp } from '../../src/index';
+import type { AccessRequest } from '../../src/requests/accessRequest';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
+
+export const users = {
+  adele: { id: '29:adele', aadObjectId: 'a1b2c3d4-0001-4000-8000-000000000001', name: 'Adele Vance', locale: 'en-US' },
+  megan: { id: '29:megan', aadObjectId: 'a1b2c3d4-0002-4000-8000-000000000002', name: 'Megan Bowen', locale: 'en-US' },
+  diego: { id: '29:diego', aadObjectId: 'a1b2c3d4-0003-4000-8000-000000000003', name: 'Diego Siciliani', locale: 'es-ES' },
+} satisfies Record<string, TeamsUser>;
+
+export interface TestBot {
+  app: RunningApp;
+  channel: FakeTeamsChannel;
+  teams: TeamsClient;
+  requests: SqlRequestRepository;
+  close(): Promise<void>;
+}
+
+export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+  const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
+  const app = await startApp(config, pino({ level: 'silent' }));
+  const channel = new FakeTeamsChannel();
+  await channel.start();
+  return {
+    app,
+    channel,
+    teams: new TeamsClient(app.url, channel),
+    requests: new SqlRequestRepository(app.database.db),
+    close: async () => {
+      await app.close();
+      await channel.stop();
+    },
+  };
+}
+
+/**
+ * Adele files a request for partner@fabrikam.com (Project Falcon team and Contoso Expenses,
+ * sponsor Megan) the way the dialog does, and the bot delivers the card. Returns the request
+ * and where its card went.
+ */
+export async function fileRequest(bot: TestBot, requester: TeamsUser = users.adele): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
+  const existing = bot.channel.sent.length;
+  await bot.teams.install(requester);
+  const request = await bot.requests.create(
+    {
+      tenantId: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+      requester: { id: requester.aadObjectId as string, displayName: requester.name, address: 'adele.vance@contoso.com' },
+      requesterLocale: requester.locale ?? 'en-US',
+      requesterConversationId: bot.teams.conversationOf(requester),
+      guestEmail: 'partner@fabrikam.com',
+      resourceIds: ['falcon-team', 'expenses-app'],
+      justification: 'Joint launch of Falcon, three months',
+      sponsor: { id: users.megan.aadObjectId, displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' },
+      sponsorLocale: 'en-US',
+    },
+    { kind: 'user', id: requester.aadObjectId as string, displayName: requester.name },
+    [{ kind: 'deliverApprovalCard' }],
+  );
+  bot.app.worker.wake();
+  const card = await bot.channel.waitFor(
+    () => bot.channel.sent.slice(existing).find((s) => s.activity.attachments?.length),
+    `the approval card of ${request.id}`,
+  );
+  // The worker records where the card went right after posting it.
+  const recorded = await waitFor(bot, request.id, (r) => r.approvalCard !== undefined, 'its card recorded');
+  return { request: recorded, cardConversationId: card.conversationId, cardActivityId: card.activity.id as string };
+}
+
+/** Waits for the request to reach `state` (the worker runs in the background). */
+export function waitForState(bot: TestBot, id: string, state: AccessRequest['state']): Promise<AccessRequest> {
+  return waitFor(bot, id, (r) => r.state === state, state);
+}
+
+async function waitFor(bot: TestBot, id: string, check: (request: AccessRequest) => boolean, what: string): Promise<AccessRequest> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const request = await bot.requests.get(id);
+    if (request && check(request)) return request;
+    if (Date.now() > deadline) throw new Error(`request ${id} is ${request?.state}, still waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
