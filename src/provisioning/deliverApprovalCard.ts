@@ -1,14 +1,17 @@
 /**
  * Posts the approval card to the sponsor in a 1:1 chat, opening one if needed. In an
- * unauthenticated local run a sponsor who cannot be reached gets it in the requester's own chat,
- * labelled as a local test.
+ * unauthenticated local run (the Emulator, the Agents Playground) there is no second person to
+ * reach: when opening the sponsor's chat or posting to it fails, the card goes to the
+ * requester's own chat, labelled as a local test. Authenticated runs retry, then tell the requester.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { translatorFor } from '../i18n';
-import { resourcesByIds } from '../requests/catalog';
-import { DeliveryError, type PersonalConversation } from '../teams/messenger';
+import type { AccessRequest } from '../requests/accessRequest';
+import { type Resource, resourcesByIds } from '../requests/catalog';
 import type { ProvisioningContext } from './provisioningContext';
 import type { JobHandler } from './worker';
+
+type CardLocation = NonNullable<AccessRequest['approvalCard']>;
 
 export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
   return {
@@ -16,23 +19,17 @@ export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
       const request = await ctx.requests.get(job.requestId);
       // Decided, withdrawn or already delivered: nothing left to do.
       if (!request || request.state !== 'pending_approval' || request.approvalCard) return;
+      const resources = resourcesByIds(ctx.catalog, request.resourceIds);
 
-      const target = await sponsorConversation(ctx, request.sponsor.id, request.tenantId, request.requesterConversationId);
-      const locale = target.localTest ? request.requesterLocale : request.sponsorLocale;
-      const approvalCard = { conversationId: target.conversationId, activityId: '', localTest: target.localTest };
-      const card = approvalCardAttachment({
-        request: { ...request, approvalCard },
-        resources: resourcesByIds(ctx.catalog, request.resourceIds),
-        locale,
-        viewerIsSponsor: true,
-        sponsorMri: target.userChannelId,
-      });
-      const activityId = await ctx.messenger.post(target.conversationId, {
-        type: 'message',
-        attachments: [card],
-        summary: translatorFor(locale)('approvalCard.subtitle', { requester: request.requester.displayName }),
-      });
-      await ctx.requests.update(request.id, { approvalCard: { ...approvalCard, activityId } }, { kind: 'system' }, 'approvalCardPosted');
+      let location: CardLocation;
+      try {
+        const chat = await ctx.messenger.personalConversationWith({ id: request.sponsor.id, tenantId: request.tenantId }, request.requesterConversationId);
+        location = await post(ctx, request, resources, { conversationId: chat.conversationId, activityId: '', localTest: false }, chat.userChannelId);
+      } catch (error) {
+        if (!ctx.localTestsAllowed) throw error;
+        location = await post(ctx, request, resources, { conversationId: request.requesterConversationId, activityId: '', localTest: true });
+      }
+      await ctx.requests.update(request.id, { approvalCard: location }, { kind: 'system' }, 'approvalCardPosted');
     },
 
     async giveUp(job) {
@@ -41,18 +38,20 @@ export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
   };
 }
 
-async function sponsorConversation(
+async function post(
   ctx: ProvisioningContext,
-  sponsorId: string,
-  tenantId: string,
-  requesterConversationId: string,
-): Promise<PersonalConversation & { localTest: boolean }> {
-  try {
-    return { ...(await ctx.messenger.personalConversationWith({ id: sponsorId, tenantId }, requesterConversationId)), localTest: false };
-  } catch (error) {
-    if (error instanceof DeliveryError && error.unreachable && ctx.localTestsAllowed) {
-      return { conversationId: requesterConversationId, localTest: true };
-    }
-    throw error;
-  }
+  request: AccessRequest,
+  resources: readonly Resource[],
+  location: CardLocation,
+  sponsorMri?: string,
+): Promise<CardLocation> {
+  // A local-test card is read by the requester, so it speaks their language.
+  const locale = location.localTest ? request.requesterLocale : request.sponsorLocale;
+  const card = approvalCardAttachment({ request: { ...request, approvalCard: location }, resources, locale, viewerIsSponsor: true, sponsorMri });
+  const activityId = await ctx.messenger.post(location.conversationId, {
+    type: 'message',
+    attachments: [card],
+    summary: translatorFor(locale)('approvalCard.subtitle', { requester: request.requester.displayName }),
+  });
+  return { ...location, activityId };
 }

@@ -25,23 +25,17 @@ export class BotMessenger implements Messenger {
   ) {}
 
   async post(conversationId: string, activity: Partial<Activity>): Promise<string> {
-    const reference = await this.referenceOf(conversationId);
     let id = '';
-    await this.deliver(() =>
-      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        id = (await context.sendActivity(activity))?.id ?? '';
-      }),
-    );
+    await this.continueConversation(conversationId, async (context) => {
+      id = (await context.sendActivity(activity))?.id ?? '';
+    });
     return id;
   }
 
   async update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void> {
-    const reference = await this.referenceOf(conversationId);
-    await this.deliver(() =>
-      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        await context.updateActivity({ ...activity, id: activityId, conversation: context.activity.conversation });
-      }),
-    );
+    await this.continueConversation(conversationId, async (context) => {
+      await context.updateActivity({ ...activity, id: activityId, conversation: context.activity.conversation });
+    });
   }
 
   async personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation> {
@@ -77,6 +71,25 @@ export class BotMessenger implements Messenger {
     created.user = { id: user.id, name: '', aadObjectId: user.id };
     await this.references.save(created, user.id);
     return { conversationId: created.conversation.id };
+  }
+
+  /**
+   * The adapter hands errors thrown inside a proactive turn to onTurnError and returns as if all
+   * went well; catching them here lets the job see the failure and retry or fall back.
+   */
+  private async continueConversation(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const reference = await this.referenceOf(conversationId);
+    let failure: unknown;
+    await this.deliver(() =>
+      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        try {
+          await logic(context);
+        } catch (error) {
+          failure = error;
+        }
+      }),
+    );
+    if (failure !== undefined) await this.deliver(() => Promise.reject(failure));
   }
 
   private async referenceOf(conversationId: string): Promise<Partial<ConversationReference>> {

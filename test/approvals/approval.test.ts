@@ -177,3 +177,22 @@ describe('approval card in a local test session', function () {
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
 });
+
+describe('approval card in a local test session where the sponsor’s chat opens but takes no messages', function () {
+  let bot: TestBot;
+  before(async () => {
+    bot = await startTestBot();
+  });
+  after(async () => bot.close());
+
+  it('falls back to the requester’s chat without retrying the job (the Agents Playground answers posts to other users with 500)', async function () {
+    // The Bot Connector client itself retries a 500 three times, a few seconds in all.
+    this.timeout(40_000);
+    bot.channel.failPostsTo = (conversationId) => conversationId !== bot.teams.conversationOf(users.adele);
+    const { request, cardConversationId } = await fileRequest(bot, users.adele, 30_000);
+    assert.equal(cardConversationId, bot.teams.conversationOf(users.adele));
+    assert.equal((await bot.requests.get(request.id))?.approvalCard?.localTest, true);
+    const jobs = await bot.app.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'deliverApprovalCard').execute();
+    assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 1]], 'no job retries first');
+  });
+});

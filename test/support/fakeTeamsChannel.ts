@@ -34,6 +34,8 @@ export class FakeTeamsChannel {
   readonly createdConversations: { id: string; parameters: ConversationParameters }[] = [];
   /** Answer createConversation with this status instead (403: the app is not installed for them). */
   createConversationStatus = 200;
+  /** Conversations whose posts fail with 500 `UserNotFound`, as the Agents Playground answers. */
+  failPostsTo: (conversationId: string) => boolean = () => false;
   private server: Server | undefined;
   private waiters: (() => void)[] = [];
   url = '';
@@ -93,6 +95,7 @@ export class FakeTeamsChannel {
       return reply(200, { id });
     }
     if (req.method === 'POST' && (match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path))) {
+      if (this.failPostsTo(decodeURIComponent(match[1]))) return reply(500, { error: { code: 'UserNotFound', message: 'User not found' } });
       const id = `act-${randomUUID()}`;
       this.sent.push({ conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
       return reply(200, { id });
