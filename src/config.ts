@@ -3,13 +3,14 @@
  * problem names the setting to fix, so an operator never has to read code to deploy.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Resource, ResourceCatalog } from './requests/catalog';
 import type { GuestPolicy } from './requests/policy';
+import { OperatorError } from './operatorError';
+import { PROJECT_ROOT } from './projectRoot';
+import { databaseKindOf, sqliteFileOf } from './storage/database';
 
-/** The project's root, from `dist/src` where this file runs. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 export const SAMPLE_CATALOG_FILE = resolve(PROJECT_ROOT, 'src/samples/resource-catalog.json');
 export const SAMPLE_DIRECTORY_FILE = resolve(PROJECT_ROOT, 'src/samples/directory.json');
 
@@ -35,7 +36,10 @@ export interface Config {
     /** The tenant guests join; in simulator mode, the simulated directory's when unset. */
     tenantId?: string;
     simulatorDirectoryFile: string;
-    /** Where the simulator keeps its state between runs; unset keeps it in memory. */
+    /**
+     * Where the simulator keeps its state between runs: beside a SQLite database file by
+     * default, so the directory remembers the guests the database remembers; in memory otherwise.
+     */
     simulatorStateFile?: string;
     simulatorLatencyMs: number;
   };
@@ -46,9 +50,10 @@ export interface Config {
   logLevel: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+/** Every problem found in the settings at once, each naming the setting to fix. */
+export class ConfigError extends OperatorError {
+  constructor(problems: string[]) {
+    super(`The configuration has ${problems.length} problem(s):`, problems);
     this.name = 'ConfigError';
   }
 }
@@ -146,7 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
       graphBaseUrl: e.GRAPH_BASE_URL ? e.GRAPH_BASE_URL.replace(/\/+$/, '') : mode === 'graph' ? 'https://graph.microsoft.com' : undefined,
       tenantId: e.AZURE_TENANT_ID || undefined,
       simulatorDirectoryFile,
-      simulatorStateFile: e.SIMULATOR_STATE_FILE ? resolve(e.SIMULATOR_STATE_FILE) : undefined,
+      simulatorStateFile: e.SIMULATOR_STATE_FILE ? resolve(e.SIMULATOR_STATE_FILE) : stateFileBeside(e.DATABASE_URL),
       simulatorLatencyMs: e.SIMULATOR_LATENCY_MS,
     },
     catalogFile,
@@ -159,6 +164,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function stateFileBeside(databaseUrl: string): string | undefined {
+  if (databaseKindOf(databaseUrl) !== 'sqlite') return undefined;
+  const file = sqliteFileOf(databaseUrl);
+  return file === ':memory:' ? undefined : join(dirname(file), 'simulator-directory.json');
 }
 
 /** An empty `FOO=` line in .env means "not set", as it does for the Bot Framework settings. */

@@ -2,9 +2,6 @@
  * The composition root: configuration → storage → directory → bot → server, and nothing else.
  * `node dist/src/index.js` (npm start) runs it; tests call startApp() with their own settings.
  */
-import { existsSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
 import pino, { type Logger } from 'pino';
@@ -18,7 +15,8 @@ import { GraphDirectory } from './directory/graphDirectory';
 import { DirectorySimulator, loadSimulatorSeed } from './directory/simulator';
 import { createJobHandlers } from './provisioning/jobHandlers';
 import { JobWorker } from './provisioning/worker';
-import { createServer } from './server';
+import { loadDotEnv } from './dotEnv';
+import { createServer, freePort } from './server';
 import { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import { type OpenDatabase, openDatabase } from './storage/database';
 import { DialogStateStorage } from './storage/dialogStateStorage';
@@ -175,20 +173,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** A port nobody is using now, for PORT=0 (tests). */
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   let config: Config;
   try {
     config = loadConfig();

@@ -2,6 +2,8 @@
  * The HTTP front: the Bot Framework endpoint, a health check for load balancers and operators,
  * and, in simulator mode, the simulated directory with its redeem pages.
  */
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { CloudAdapter } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -52,4 +54,16 @@ export function createServer(deps: ServerDependencies): restify.Server {
     callback();
   });
   return server;
+}
+
+/** A port nobody is using now, for PORT=0 (tests). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

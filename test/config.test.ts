@@ -1,0 +1,93 @@
+/** Settings: sensible defaults for a newcomer, and every mistake named by its setting. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems;
+  }
+  return assert.fail('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs with no settings at all: unauthenticated, on 127.0.0.1:3978, SQLite, the simulator, the sample catalog', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3978);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.bot.authenticated, false);
+    assert.equal(config.databaseUrl, './data/guest-access.db');
+    assert.equal(config.directory.mode, 'simulator');
+    assert.equal(config.directory.graphBaseUrl, undefined);
+    assert.equal(config.catalog.resources.length, 4);
+    assert.equal(config.sendInvitationEmail, true);
+    assert.equal(config.directory.simulatorStateFile, resolve('data/simulator-directory.json'), 'beside the database');
+    assert.equal(loadConfig({ DATABASE_URL: ':memory:' }).directory.simulatorStateFile, undefined);
+  });
+
+  it('treats an empty line in .env as unset', () => {
+    assert.equal(loadConfig({ PORT: '', MicrosoftAppId: '', DIRECTORY_MODE: '' }).port, 3978);
+  });
+
+  it('uses Microsoft Graph when Graph credentials are set, and listens on all interfaces when authenticated', () => {
+    const config = loadConfig({
+      AZURE_CLIENT_ID: 'client',
+      AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+      GRAPH_BASE_URL: 'https://graph.microsoft.us/',
+    });
+    assert.equal(config.directory.mode, 'graph');
+    assert.equal(config.directory.graphBaseUrl, 'https://graph.microsoft.us');
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.bot.appType, 'SingleTenant');
+  });
+
+  it('names each bad setting, all at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', SEND_INVITATION_EMAIL: 'perhaps', ALLOWED_GUEST_DOMAINS: 'fabrikam.com, not a domain', DIRECTORY_MODE: 'ldap' });
+    assert.equal(problems.length, 4, problems.join('\n'));
+    for (const setting of ['PORT', 'SEND_INVITATION_EMAIL', 'ALLOWED_GUEST_DOMAINS', 'DIRECTORY_MODE']) {
+      assert.ok(problems.some((p) => p.startsWith(setting)), `${setting} in ${problems.join(' | ')}`);
+    }
+  });
+
+  it('asks for the tenant in graph mode and the password with an app id', () => {
+    assert.deepEqual(problemsOf({ DIRECTORY_MODE: 'graph', MicrosoftAppId: '11111111-2222-4333-8444-555555555555' }), [
+      'AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph.',
+      'MicrosoftAppPassword is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI).',
+    ]);
+  });
+
+  describe('the resource catalog', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const withCatalog = (content: string) => {
+      writeFileSync(join(dir, 'c.json'), content);
+      return problemsOf({ RESOURCE_CATALOG_FILE: join(dir, 'c.json') });
+    };
+
+    it('names the file when it is not JSON', () => {
+      assert.match(withCatalog('{ nope')[0], /^RESOURCE_CATALOG_FILE: cannot read .*c\.json as JSON/);
+    });
+
+    it('names the entry and the field that is wrong', () => {
+      const [problem] = withCatalog(JSON.stringify({ resources: [{ id: 'crm', name: 'CRM', kind: 'app', servicePrincipalId: 'not-a-guid', appRoleId: '00000000-0000-4000-8000-000000000001' }] }));
+      assert.match(problem, /^RESOURCE_CATALOG_FILE: .*c\.json is not a valid catalog \(resources\.0\.servicePrincipalId: must be a GUID\)/);
+    });
+
+    it('refuses an id listed twice', () => {
+      const entry = { id: 'crm', name: 'CRM', kind: 'group', groupId: '00000000-0000-4000-8000-000000000001' };
+      assert.match(withCatalog(JSON.stringify({ resources: [entry, entry] }))[0], /lists the id "crm" twice/);
+    });
+  });
+});
