@@ -3,28 +3,19 @@
  * on SQLite and on PostgreSQL: one schema, one code path.
  */
 import assert from 'node:assert/strict';
-import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
+import type { AccessRequest } from '../../src/requests/accessRequest';
 import type { OpenDatabase } from '../../src/storage/database';
 import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
 import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { testDatabases } from '../support/databases';
+import { requestDraft } from '../support/requestDraft';
 
 const adele = { kind: 'user' as const, id: 'adele-id', displayName: 'Adele Vance' };
 const megan = { kind: 'user' as const, id: 'megan-id', displayName: 'Megan Bowen' };
 
-const draft: NewAccessRequest = {
-  tenantId: 'tenant-id',
-  requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' },
-  requesterLocale: 'es-ES',
-  requesterConversationId: 'a:adele',
-  guestEmail: 'partner@fabrikam.com',
-  resourceIds: ['falcon-team', 'expenses-app'],
-  justification: 'Falcon launch',
-  sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' },
-  sponsorLocale: 'en-US',
-};
+const draft = requestDraft({ requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' }, requesterLocale: 'es-ES', sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' } });
 
 for (const target of testDatabases) {
   describe(`storage on ${target.name}`, function () {

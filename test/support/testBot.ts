@@ -8,6 +8,7 @@ import { type RunningApp, startApp } from '../../src/index';
 import type { AccessRequest } from '../../src/requests/accessRequest';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
+import { requestDraft } from './requestDraft';
 
 export const users = {
   adele: { id: '29:adele', aadObjectId: 'a1b2c3d4-0001-4000-8000-000000000001', name: 'Adele Vance', locale: 'en-US' },
@@ -25,7 +26,8 @@ export interface TestBot {
 
 export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
   const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
-  const app = await startApp(config, pino({ level: 'silent' }));
+  // TEST_LOG_LEVEL=debug shows the bot's own log while a test runs.
+  const app = await startApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const channel = new FakeTeamsChannel();
   await channel.start();
   return {
@@ -45,21 +47,19 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
  * sponsor Megan) the way the dialog does, and the bot delivers the card. Returns the request
  * and where its card went.
  */
-export async function fileRequest(bot: TestBot, requester: TeamsUser = users.adele): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
+export async function fileRequest(
+  bot: TestBot,
+  requester: TeamsUser = users.adele,
+  cardTimeoutMs = 10_000,
+): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
   const existing = bot.channel.sent.length;
   await bot.teams.install(requester);
   const request = await bot.requests.create(
-    {
-      tenantId: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+    requestDraft({
       requester: { id: requester.aadObjectId as string, displayName: requester.name, address: 'adele.vance@contoso.com' },
       requesterLocale: requester.locale ?? 'en-US',
       requesterConversationId: bot.teams.conversationOf(requester),
-      guestEmail: 'partner@fabrikam.com',
-      resourceIds: ['falcon-team', 'expenses-app'],
-      justification: 'Joint launch of Falcon, three months',
-      sponsor: { id: users.megan.aadObjectId, displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' },
-      sponsorLocale: 'en-US',
-    },
+    }),
     { kind: 'user', id: requester.aadObjectId as string, displayName: requester.name },
     [{ kind: 'deliverApprovalCard' }],
   );
@@ -67,6 +67,7 @@ export async function fileRequest(bot: TestBot, requester: TeamsUser = users.ade
   const card = await bot.channel.waitFor(
     () => bot.channel.sent.slice(existing).find((s) => s.activity.attachments?.length),
     `the approval card of ${request.id}`,
+    cardTimeoutMs,
   );
   // The worker records where the card went right after posting it.
   const recorded = await waitFor(bot, request.id, (r) => r.approvalCard !== undefined, 'its card recorded');

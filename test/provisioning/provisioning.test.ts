@@ -1,0 +1,166 @@
+/**
+ * After approval, against the simulated directory over HTTP: failures leave the request honest
+ * and the requester told, a retried job never invites twice, and authenticated runs never show
+ * a sponsor's card to anyone else.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Activity } from 'botbuilder';
+import pino from 'pino';
+import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
+import { createJobHandlers } from '../../src/provisioning/jobHandlers';
+import { JobWorker } from '../../src/provisioning/worker';
+import { JobQueue } from '../../src/storage/jobQueue';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { DeliveryError, type Messenger } from '../../src/teams/messenger';
+import { type DirectoryFixture, startDirectoryFixture } from '../directory/directoryFixture';
+import { requestDraft } from '../support/requestDraft';
+import { memoryDatabase } from '../support/sqliteMemory';
+import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+
+describe('provisioning', function () {
+  describe('when the directory refuses part of the access', () => {
+    let bot: TestBot;
+    let dir: string;
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+      const catalog = loadCatalog(SAMPLE_CATALOG_FILE);
+      // The operator's catalog names a group that no longer exists in Entra.
+      const broken = { resources: catalog.resources.map((r) => (r.id === 'falcon-team' ? { ...r, groupId: '00000000-0000-4000-8000-0000000000aa' } : r)) };
+      writeFileSync(join(dir, 'catalog.json'), JSON.stringify(broken));
+      bot = await startTestBot({ RESOURCE_CATALOG_FILE: join(dir, 'catalog.json') });
+    });
+    after(async () => {
+      await bot.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('marks the request failed, tells the requester why with the request id, and updates the card', async () => {
+      const { request, cardConversationId } = await fileRequest(bot);
+      await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+      const failed = await waitForState(bot, request.id, 'failed');
+      assert.equal(failed.failureReason, 'grantsFailed');
+      const notice = await bot.channel.waitFor(
+        () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes("couldn't create the invitation")),
+        'the failure notice',
+      );
+      assert.equal(
+        notice.text,
+        `Megan Bowen approved request **${request.id}**, but I couldn't create the invitation for partner@fabrikam.com: the guest was invited, but some of the access couldn't be granted. IT can see the details in the bot's log; quote the request id when you contact them.`,
+      );
+      await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("the invitation couldn't be created")), 'the card update');
+      const trail = await bot.requests.auditTrail(request.id);
+      const event = trail.find((e) => e.action === 'failed');
+      assert.match(String(event?.detail?.error), /group .*falcon-team/);
+    });
+  });
+
+  describe('when the directory is briefly down', () => {
+    let bot: TestBot;
+    before(async () => {
+      bot = await startTestBot();
+    });
+    after(async () => bot.close());
+
+    it('retries the job, and the retry does not invite twice', async function () {
+      this.timeout(20_000);
+      const { request, cardConversationId } = await fileRequest(bot);
+      // The grants fail once with a 500 the Graph client does not retry itself.
+      bot.app.simulator?.injectFault({ method: 'POST', path: /^\/\$batch$/, status: 500, times: 1 });
+      await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+      const invited = await waitForState(bot, request.id, 'invited');
+      const invitations = bot.app.simulator?.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')) ?? [];
+      assert.equal(invitations.length, 1);
+      const batches = bot.app.simulator?.requests.filter((r) => r.path.endsWith('/$batch')) ?? [];
+      assert.equal(batches.length, 2, 'the failed batch and its retry');
+      const jobs = await bot.app.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'provisionGuest').execute();
+      assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 2]]);
+      assert.ok(invited.invitedUserId);
+    });
+  });
+
+  describe('in Spanish', () => {
+    let bot: TestBot;
+    before(async () => {
+      bot = await startTestBot();
+    });
+    after(async () => bot.close());
+
+    it('hands the redeem link back in the requester’s language', async () => {
+      const { request, cardConversationId } = await fileRequest(bot, users.diego);
+      await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+      const notice = await bot.channel.waitFor(
+        () => bot.channel.messagesTo(bot.teams.conversationOf(users.diego)).find((m) => m.text?.includes('está invitado')),
+        'the Spanish notice',
+      );
+      assert.match(notice.text ?? '', new RegExp(`^Megan Bowen aprobó la solicitud \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com está invitado\\.`));
+      assert.match(notice.text ?? '', /Cuando la acepte, podrá abrir:/);
+    });
+  });
+
+  describe('with authentication on', () => {
+    let fixture: DirectoryFixture;
+    before(async () => {
+      fixture = await startDirectoryFixture();
+    });
+    after(async () => fixture.close());
+
+    it('never shows the card to the requester when the sponsor cannot be reached; it tells them instead', async () => {
+      const database = await memoryDatabase();
+      try {
+        const queue = new JobQueue(database.db);
+        const requests = new SqlRequestRepository(database.db);
+        const posted: { conversationId: string; activity: Partial<Activity> }[] = [];
+        // Teams' answer when the sponsor does not have the app: nowhere to open a chat.
+        const messenger: Messenger = {
+          post: async (conversationId, activity) => {
+            posted.push({ conversationId, activity });
+            return 'act-1';
+          },
+          update: async () => undefined,
+          personalConversationWith: async () => Promise.reject(new DeliveryError('Forbidden', false, true, 403)),
+        };
+        const worker = new JobWorker(
+          queue,
+          createJobHandlers({ requests, queue, catalog: loadCatalog(SAMPLE_CATALOG_FILE), directory: fixture.directory, messenger, sendInvitationEmail: false, localTestsAllowed: false }),
+          pino({ level: 'silent' }),
+        );
+        const request = await requests.create(
+          requestDraft({ requesterConversationId: 'a:adele', guestEmail: 'kim@fabrikam.com', resourceIds: ['falcon-team'] }),
+          { kind: 'system' },
+          [{ kind: 'deliverApprovalCard' }],
+        );
+        await worker.drain();
+        assert.equal(posted.filter((p) => p.activity.attachments).length, 0, 'no card anywhere');
+        assert.equal(posted.length, 1);
+        assert.equal(posted[0].conversationId, 'a:adele');
+        assert.match(posted[0].activity.text ?? '', new RegExp(`^I couldn't reach Megan Bowen in Teams to ask them to approve request \\*\\*${request.id}\\*\\*`));
+        assert.equal((await requests.get(request.id))?.state, 'pending_approval', 'it still waits for the sponsor');
+      } finally {
+        await database.close();
+      }
+    });
+  });
+
+  describe('a sponsor who installs the app later', () => {
+    let bot: TestBot;
+    before(async () => {
+      bot = await startTestBot({ MicrosoftAppId: '' });
+    });
+    after(async () => bot.close());
+
+    it('gets the cards that waited for them as soon as the app is installed', async () => {
+      const request = await bot.requests.create(
+        requestDraft({ requesterConversationId: 'a:nowhere', resourceIds: ['falcon-team'] }),
+        { kind: 'system' },
+        [],
+      );
+      await bot.teams.install(users.megan);
+      const card = await bot.channel.waitFor(() => bot.channel.sent.find((s) => s.activity.attachments?.length), 'the waiting card');
+      assert.equal(card.conversationId, bot.teams.conversationOf(users.megan));
+      assert.match(JSON.stringify(card.activity.attachments?.[0].content), new RegExp(request.id));
+    });
+  });
+});

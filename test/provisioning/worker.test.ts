@@ -1,0 +1,114 @@
+/**
+ * The job worker's promises: a transient failure is retried no sooner than the service asked,
+ * a permanent one gives up at once and leaves the request honest, and nothing stops the loop.
+ */
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { DirectoryError } from '../../src/directory/directory';
+import type { Job } from '../../src/requests/jobs';
+import { PermanentJobError, retryDelayMs } from '../../src/provisioning/retryPolicy';
+import { type JobHandler, type JobHandlers, JobWorker } from '../../src/provisioning/worker';
+import type { OpenDatabase } from '../../src/storage/database';
+import { JobQueue } from '../../src/storage/jobQueue';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestDraft } from '../support/requestDraft';
+import { memoryDatabase } from '../support/sqliteMemory';
+
+const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+
+describe('retry policy', () => {
+  it('waits at least what the service asked, else doubles from the base delay', () => {
+    const throttled = new DirectoryError('slow down', 429, 'TooManyRequests', true, 30_000);
+    assert.equal(retryDelayMs(throttled, 1, policy), 30_000);
+    const outage = new DirectoryError('down', 503, 'serviceNotAvailable', true);
+    assert.deepEqual([1, 2].map((attempt) => retryDelayMs(outage, attempt, policy)), [1_000, 2_000]);
+  });
+
+  it('gives up on a permanent error, and after the last attempt', () => {
+    assert.equal(retryDelayMs(new PermanentJobError('no', 'rejectedByDirectory'), 1, policy), undefined);
+    assert.equal(retryDelayMs(new DirectoryError('bad request', 400, 'BadRequest', false), 1, policy), undefined);
+    assert.equal(retryDelayMs(new Error('network'), 3, policy), undefined);
+    assert.equal(retryDelayMs(new Error('network'), 2, policy), 2_000);
+  });
+});
+
+describe('job worker', () => {
+  let database: OpenDatabase;
+  let queue: JobQueue;
+  let requests: SqlRequestRepository;
+  let requestId: string;
+
+  beforeEach(async () => {
+    database = await memoryDatabase();
+    queue = new JobQueue(database.db);
+    requests = new SqlRequestRepository(database.db);
+    ({ id: requestId } = await requests.create(
+      requestDraft(),
+      { kind: 'system' },
+      [{ kind: 'provisionGuest' }],
+    ));
+  });
+  afterEach(async () => database.close());
+
+  function workerWith(handler: JobHandler): JobWorker {
+    const idle: JobHandler = { run: async () => undefined };
+    const handlers: JobHandlers = { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, updateApprovalCard: idle };
+    return new JobWorker(queue, handlers, pino({ level: 'silent' }), { retryPolicy: policy });
+  }
+
+  it('marks a job done when its handler succeeds', async () => {
+    const ran: Job[] = [];
+    assert.equal(await workerWith({ run: async (job) => void ran.push(job) }).drain(), 1);
+    assert.deepEqual(ran.map((j) => [j.kind, j.requestId, j.attempts]), [['provisionGuest', requestId, 1]]);
+    assert.equal((await queue.forRequest(requestId))[0].status, 'done');
+  });
+
+  it('reschedules a throttled job after its Retry-After, keeping the error for operators', async () => {
+    const before = Date.now();
+    await workerWith({ run: async () => Promise.reject(new DirectoryError('Graph said 429', 429, 'TooManyRequests', true, 20_000)) }).drain();
+    const [row] = await queue.forRequest(requestId);
+    assert.equal(row.status, 'queued');
+    assert.equal(row.last_error, 'Graph said 429');
+    assert.ok(new Date(row.run_at).getTime() >= before + 20_000, row.run_at);
+    assert.equal(row.locked_by, null);
+  });
+
+  it('gives up at once on a permanent failure and lets the handler record it, once', async () => {
+    const givenUp: unknown[] = [];
+    const worker = workerWith({
+      run: async () => Promise.reject(new PermanentJobError('Entra refused', 'rejectedByDirectory')),
+      giveUp: async (_job, error) => void givenUp.push(error),
+    });
+    await worker.drain();
+    await worker.drain();
+    assert.equal(givenUp.length, 1);
+    assert.equal((givenUp[0] as PermanentJobError).reason, 'rejectedByDirectory');
+    assert.equal((await queue.forRequest(requestId))[0].status, 'dead');
+  });
+
+  it('keeps running when recording a failure fails too', async () => {
+    const worker = workerWith({
+      run: async () => Promise.reject(new PermanentJobError('no', 'grantsFailed')),
+      giveUp: async () => Promise.reject(new Error('database hiccup')),
+    });
+    assert.equal(await worker.drain(), 1);
+    assert.equal((await queue.forRequest(requestId))[0].status, 'dead');
+  });
+
+  it('starts at once when woken, without waiting for its poll', async () => {
+    let ran = false;
+    const worker = new JobWorker(queue, {
+      provisionGuest: { run: async () => void (ran = true) },
+      deliverApprovalCard: { run: async () => undefined },
+      notifyRequester: { run: async () => undefined },
+      updateApprovalCard: { run: async () => undefined },
+    }, pino({ level: 'silent' }), { pollIntervalMs: 60_000 });
+    await database.db.updateTable('jobs').set({ run_at: new Date(Date.now() + 1).toISOString() }).execute();
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    worker.wake();
+    for (let i = 0; i < 50 && !ran; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await worker.stop();
+    assert.equal(ran, true);
+  });
+});
