@@ -65,8 +65,6 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
   if (!request) return { outcome: 'notFound', card: notice(t('approvalCard.notFound')) };
 
   const actsAsSponsor = isSponsor(clicker, request) || isLocalTestSponsor(clicker, request, context);
-  if (!actsAsSponsor) return { outcome: 'refused', card: notice(t('approvalCard.notSponsor')), request };
-
   const current = (shown: AccessRequest, outcome: DecisionOutcome): Decision => ({
     outcome,
     request: shown,
@@ -74,10 +72,13 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
       request: shown,
       resources: resourcesByIds(context.catalog, shown.resourceIds),
       locale: clicker.locale,
-      viewerIsSponsor: true,
+      viewerIsSponsor: actsAsSponsor,
       sponsorMri: isSponsor(clicker, shown) ? clicker.channelUserId : undefined,
+      notice: actsAsSponsor ? undefined : t('approvalCard.notSponsor'),
     }),
   });
+  // Anyone else sees where the request stands, without buttons, and why they cannot act.
+  if (!actsAsSponsor) return current(request, 'refused');
 
   if (input.verb === 'refresh' || !isAwaitingDecision(request.state)) return current(request, 'unchanged');
 
