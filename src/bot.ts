@@ -93,14 +93,17 @@ export class GuestAccessBot extends TeamsActivityHandler {
   }
 
   /**
-   * The first time a conversation is seen: store its reference, greet, and deliver any approval
-   * that waited for this person to have the app.
+   * Keeps the conversation's reference current (Teams may move a conversation to another
+   * serviceUrl). The first time a conversation is seen: greet, and deliver any approval that
+   * waited for this person to have the app.
    */
   private async welcome(context: TurnContext): Promise<void> {
     const { activity } = context;
-    if (await this.deps.references.has(activity.conversation.id)) return;
+    const known = await this.deps.references.byConversation(activity.conversation.id);
+    if (known && known.serviceUrl === activity.serviceUrl) return;
     const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId) ?? activity.from.id;
     await this.deps.references.save(TurnContext.getConversationReference(activity), userId);
+    if (known) return;
 
     const t = translatorFor(activity.locale);
     const firstName = activity.from.name?.trim().split(/\s+/)[0];

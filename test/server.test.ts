@@ -3,6 +3,7 @@
  * to the user in their language.
  */
 import assert from 'node:assert/strict';
+import { FakeTeamsChannel } from './support/fakeTeamsChannel';
 import { startTestBot, type TestBot, users } from './support/testBot';
 
 describe('server', function () {
@@ -74,6 +75,22 @@ describe('server', function () {
     const greetings = bot.channel.messagesTo(bot.teams.conversationOf(users.diego));
     assert.equal(greetings.length, 1);
     assert.match(greetings[0].text ?? '', /^¡Hola, Diego! Soy el bot de Acceso de invitados\./);
+  });
+
+  it('keeps the conversation reference current when Teams moves the conversation to another serviceUrl', async () => {
+    await bot.teams.install(users.adele);
+    const conversationId = bot.teams.conversationOf(users.adele);
+    const moved = new FakeTeamsChannel();
+    await moved.start();
+    try {
+      await bot.teams.post(users.adele, { type: 'message', text: 'help', serviceUrl: moved.url });
+      assert.match(moved.messagesTo(conversationId)[0]?.text ?? '', /^Here's what I can do/);
+      const stored = await bot.app.database.db.selectFrom('conversation_references').select('reference').where('conversation_id', '=', conversationId).executeTakeFirstOrThrow();
+      assert.equal((JSON.parse(stored.reference) as { serviceUrl: string }).serviceUrl, moved.url);
+      assert.equal(bot.channel.messagesTo(conversationId).length, 1, 'greeted once, on install');
+    } finally {
+      await moved.stop();
+    }
   });
 
   it('greets on the first message too, then answers it', async () => {

@@ -50,8 +50,4 @@ export class ConversationReferenceStore {
       .find((reference) => !reference.conversation?.isGroup);
     return personal;
   }
-
-  async has(conversationId: string): Promise<boolean> {
-    return (await this.byConversation(conversationId)) !== undefined;
-  }
 }

@@ -139,8 +139,8 @@ for (const target of testDatabases) {
         await store.save({ channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: 'a:old', isGroup: false, conversationType: 'personal', name: '' } }, 'megan-id');
         await store.save({ channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: '19:group', isGroup: true, conversationType: 'groupChat', name: '' } }, 'megan-id');
         assert.equal((await store.personalConversationOf('megan-id'))?.conversation?.id, 'a:old');
-        assert.equal(await store.has('a:old'), true);
-        assert.equal(await store.has('a:unknown'), false);
+        assert.equal((await store.byConversation('a:old'))?.serviceUrl, 'https://smba/');
+        assert.equal(await store.byConversation('a:unknown'), undefined);
         assert.equal(await store.personalConversationOf('nobody'), undefined);
       });
     });
