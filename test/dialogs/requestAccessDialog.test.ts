@@ -98,6 +98,13 @@ describe('request dialog', function () {
     return client;
   }
 
+  /** Adele's first answers, up to the question a case is about. */
+  const UP_TO_RESOURCES: Step[] = [
+    ['request', "partner's email address"],
+    ['partner@fabrikam.com', 'Which resources'],
+  ];
+  const UP_TO_SPONSOR: Step[] = [...UP_TO_RESOURCES, ['1', 'Why does'], ['Falcon launch, three months', 'Megan Bowen']];
+
   const EN_HAPPY_PATH: Step[] = [
     ['request', "What is the partner's email address?"],
     ['Partner@Fabrikam.com', 'Which resources does partner@fabrikam.com need?'],
@@ -172,8 +179,7 @@ describe('request dialog', function () {
       name: 'an unknown resource, then a good answer',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
+        ...UP_TO_RESOURCES,
         ['1, hovercraft, 9', 'I couldn\'t find “hovercraft”, “9” in the list'],
         ['falcon-team', 'Why does partner@fabrikam.com need this access?'],
       ],
@@ -182,8 +188,7 @@ describe('request dialog', function () {
       name: 'a justification too short for the sponsor',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
+        ...UP_TO_RESOURCES,
         ['1', 'Why does'],
         ['because', 'at least 10 characters'],
       ],
@@ -192,10 +197,7 @@ describe('request dialog', function () {
       name: 'the requester as their own sponsor',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
-        ['1', 'Why does'],
-        ['Falcon launch, three months', 'Megan Bowen'],
+        ...UP_TO_SPONSOR,
         ['adele.vance@contoso.com', "You can't sponsor your own request"],
       ],
     },
@@ -203,10 +205,7 @@ describe('request dialog', function () {
       name: 'a sponsor who is not in the directory',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
-        ['1', 'Why does'],
-        ['Falcon launch, three months', 'Megan Bowen'],
+        ...UP_TO_SPONSOR,
         ['nobody@contoso.com', 'I couldn\'t find “nobody@contoso.com” in the directory'],
       ],
     },
@@ -214,10 +213,7 @@ describe('request dialog', function () {
       name: 'a guest cannot sponsor',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
-        ['1', 'Why does'],
-        ['Falcon launch, three months', 'Megan Bowen'],
+        ...UP_TO_SPONSOR,
         [sample.jordanMail, 'is a guest, not a member of the organization'],
       ],
     },
@@ -225,10 +221,7 @@ describe('request dialog', function () {
       name: 'another colleague as sponsor',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
-        ['1', 'Why does'],
-        ['Falcon launch, three months', 'Megan Bowen'],
+        ...UP_TO_SPONSOR,
         ['Nestor.Wilke@contoso.com', '**Sponsor:** Nestor Wilke (nestor.wilke@contoso.com)'],
         ['no', "OK, I haven't sent anything"],
       ],
@@ -237,10 +230,7 @@ describe('request dialog', function () {
       name: 'an unclear answer to the confirmation',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
-        ['1', 'Why does'],
-        ['Falcon launch, three months', 'Megan Bowen'],
+        ...UP_TO_SPONSOR,
         ['ok', 'Shall I send it'],
         ['maybe later', 'Please reply **yes** to send the request, or **no** to drop it.'],
         ['yes', 'is waiting for Megan Bowen'],
@@ -250,8 +240,7 @@ describe('request dialog', function () {
       name: 'help at a step explains it and asks again',
       as: adele,
       steps: [
-        ['request', "partner's email address"],
-        ['partner@fabrikam.com', 'Which resources'],
+        ...UP_TO_RESOURCES,
         ['help', 'Pick what the partner should get from the numbered list', 'Which resources'],
         ['ayuda', 'Pick what the partner should get', 'Which resources'],
       ],

@@ -49,3 +49,9 @@ export async function startDirectoryFixture(
 export function batchRequests(simulator: DirectorySimulator): Array<Readonly<RecordedRequest>> {
   return simulator.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/$batch'));
 }
+
+/** Invites a new guest through the adapter, as the bot does first after approval; returns its id. */
+export async function inviteNewGuest(fixture: DirectoryFixture, email = 'alex.kim@partner.example'): Promise<string> {
+  const invitation = await fixture.directory.invite({ email, redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' });
+  return invitation.invitedUserId;
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DirectoryError } from '../../src/directory/directory';
-import { batchRequests, type DirectoryFixture, sample, startDirectoryFixture } from './directoryFixture';
+import { batchRequests, type DirectoryFixture, sample, startDirectoryFixture, inviteNewGuest } from './directoryFixture';
 
 describe('GraphDirectory against the directory simulator', () => {
   let fixture: DirectoryFixture;
@@ -150,13 +150,7 @@ describe('GraphDirectory against the directory simulator', () => {
     let guestId: string;
 
     beforeEach(async () => {
-      const invitation = await fixture.directory.invite({
-        email: 'alex.kim@partner.example',
-        redirectUrl: 'https://myapps.microsoft.com/',
-        sendInvitationMessage: false,
-        messageBody: 'Welcome',
-      });
-      guestId = invitation.invitedUserId;
+      guestId = await inviteNewGuest(fixture);
     });
 
     const grants = [

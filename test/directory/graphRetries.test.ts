@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DirectoryError } from '../../src/directory/directory';
-import { batchRequests, type DirectoryFixture, sample, startDirectoryFixture } from './directoryFixture';
+import { batchRequests, type DirectoryFixture, sample, startDirectoryFixture, inviteNewGuest } from './directoryFixture';
 
 describe('GraphDirectory when Graph throttles', () => {
   let fixture: DirectoryFixture;
@@ -8,13 +8,7 @@ describe('GraphDirectory when Graph throttles', () => {
 
   beforeEach(async () => {
     fixture = await startDirectoryFixture();
-    const invitation = await fixture.directory.invite({
-      email: 'alex.kim@partner.example',
-      redirectUrl: 'https://myapps.microsoft.com/',
-      sendInvitationMessage: false,
-      messageBody: 'Welcome',
-    });
-    guestId = invitation.invitedUserId;
+    guestId = await inviteNewGuest(fixture);
   });
 
   afterEach(async () => {
