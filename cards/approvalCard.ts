@@ -59,7 +59,7 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
   ended: 'Default',
 };
 
-export function approvalCardData(view: ApprovalCardView): ApprovalCardData {
+function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   const { request } = view;
   const t = translatorFor(view.locale);
   const requester = escapeMarkdown(request.requester.displayName);

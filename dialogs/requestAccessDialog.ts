@@ -40,8 +40,8 @@ const HELP_BY_PROMPT = {
   [CONFIRM_PROMPT]: 'help.confirm',
 } as const;
 
-export const JUSTIFICATION_MIN_LENGTH = 10;
-export const JUSTIFICATION_MAX_LENGTH = 500;
+const JUSTIFICATION_MIN_LENGTH = 10;
+const JUSTIFICATION_MAX_LENGTH = 500;
 
 /** A validator's result, handed to the next step of the same turn without a second lookup. */
 const VALIDATED = Symbol('validatedAnswer');

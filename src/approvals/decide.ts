@@ -11,8 +11,8 @@ import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
 import { isAwaitingDecision } from '../requests/lifecycle';
 import type { RequestRepository } from '../requests/requestRepository';
 
-export const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
-export type DecisionVerb = (typeof DECISION_VERBS)[number];
+const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
+type DecisionVerb = (typeof DECISION_VERBS)[number];
 
 export interface Clicker {
   /** The clicking user's Entra object id, as resolved from the activity; undefined if unknown. */

@@ -22,7 +22,7 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
   };
 }
 
-export function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'sendInvitationEmail'>): string {
+function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'sendInvitationEmail'>): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,

@@ -122,19 +122,4 @@ export class JobQueue {
       .where('locked_by', '=', workerId)
       .execute();
   }
-
-  /** When the next queued job is due, so an idle worker can sleep until then. */
-  async nextDueAt(): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('jobs')
-      .select((eb) => eb.fn.min('run_at').as('next'))
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    return row?.next ? new Date(row.next) : undefined;
-  }
-
-  /** For operators and tests: the jobs of one request, oldest first. */
-  async forRequest(requestId: string) {
-    return this.db.selectFrom('jobs').selectAll().where('request_id', '=', requestId).orderBy('id').execute();
-  }
 }

@@ -12,9 +12,9 @@ import { RequestAccessDialog } from '../../dialogs/requestAccessDialog';
 import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
 import type { OpenDatabase } from '../../src/storage/database';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
-import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { type DirectoryFixture, sample, startDirectoryFixture } from '../directory/directoryFixture';
+import { jobRows } from '../support/jobRows';
 import { memoryDatabase } from '../support/sqliteMemory';
 
 interface Person {
@@ -280,7 +280,7 @@ describe('request dialog', function () {
     assert.equal(request?.sponsor.id, sample.megan);
     assert.equal(request?.requester.id, sample.adele);
     assert.equal(request?.requesterLocale, 'en-US');
-    const jobs = await new JobQueue(database.db).forRequest(row.id);
+    const jobs = await jobRows(database.db, row.id);
     assert.deepEqual(
       jobs.map((j) => j.kind),
       ['deliverApprovalCard'],

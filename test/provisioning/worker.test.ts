@@ -12,6 +12,7 @@ import type { OpenDatabase } from '../../src/storage/database';
 import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { requestDraft } from '../support/requestDraft';
+import { jobRows } from '../support/jobRows';
 import { memoryDatabase } from '../support/sqliteMemory';
 
 const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
@@ -60,13 +61,13 @@ describe('job worker', () => {
     const ran: Job[] = [];
     assert.equal(await workerWith({ run: async (job) => void ran.push(job) }).drain(), 1);
     assert.deepEqual(ran.map((j) => [j.kind, j.requestId, j.attempts]), [['provisionGuest', requestId, 1]]);
-    assert.equal((await queue.forRequest(requestId))[0].status, 'done');
+    assert.equal((await jobRows(database.db, requestId))[0].status, 'done');
   });
 
   it('reschedules a throttled job after its Retry-After, keeping the error for operators', async () => {
     const before = Date.now();
     await workerWith({ run: async () => Promise.reject(new DirectoryError('Graph said 429', 429, 'TooManyRequests', true, 20_000)) }).drain();
-    const [row] = await queue.forRequest(requestId);
+    const [row] = await jobRows(database.db, requestId);
     assert.equal(row.status, 'queued');
     assert.equal(row.last_error, 'Graph said 429');
     assert.ok(new Date(row.run_at).getTime() >= before + 20_000, row.run_at);
@@ -83,7 +84,7 @@ describe('job worker', () => {
     await worker.drain();
     assert.equal(givenUp.length, 1);
     assert.equal((givenUp[0] as PermanentJobError).reason, 'rejectedByDirectory');
-    assert.equal((await queue.forRequest(requestId))[0].status, 'dead');
+    assert.equal((await jobRows(database.db, requestId))[0].status, 'dead');
   });
 
   it('keeps running when recording a failure fails too', async () => {
@@ -92,7 +93,7 @@ describe('job worker', () => {
       giveUp: async () => Promise.reject(new Error('database hiccup')),
     });
     assert.equal(await worker.drain(), 1);
-    assert.equal((await queue.forRequest(requestId))[0].status, 'dead');
+    assert.equal((await jobRows(database.db, requestId))[0].status, 'dead');
   });
 
   it('starts at once when woken, without waiting for its poll', async () => {

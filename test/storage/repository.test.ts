@@ -10,6 +10,7 @@ import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
 import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { testDatabases } from '../support/databases';
+import { jobRows } from '../support/jobRows';
 import { requestDraft } from '../support/requestDraft';
 
 const adele = { kind: 'user' as const, id: 'adele-id', displayName: 'Adele Vance' };
@@ -42,7 +43,7 @@ for (const target of testDatabases) {
         assert.deepEqual(read, created);
         assert.deepEqual(read.resourceIds, ['falcon-team', 'expenses-app']);
         assert.deepEqual((await requests.auditTrail(created.id)).map((e) => [e.action, e.toState, e.actor]), [['submitted', 'pending_approval', adele]]);
-        assert.deepEqual((await queue.forRequest(created.id)).map((j) => [j.kind, j.status]), [['deliverApprovalCard', 'queued']]);
+        assert.deepEqual((await jobRows(database.db, created.id)).map((j) => [j.kind, j.status]), [['deliverApprovalCard', 'queued']]);
         assert.equal(queued, 1, 'the worker was woken');
       });
 
@@ -58,7 +59,7 @@ for (const target of testDatabases) {
         const final = (await requests.get(id)) as AccessRequest;
         assert.equal(final.state, winners[0]?.state);
         assert.equal(final.version, 2);
-        const jobs = await queue.forRequest(id);
+        const jobs = await jobRows(database.db, id);
         assert.equal(jobs.length, 1, 'only the winner’s job exists');
         assert.equal(jobs[0].kind, final.state === 'approved' ? 'provisionGuest' : 'notifyRequester');
         assert.deepEqual((await requests.auditTrail(id)).map((e) => e.action), ['submitted', final.state]);
@@ -110,14 +111,14 @@ for (const target of testDatabases) {
         assert.ok(job);
         await queue.fail(job, 'w', { message: 'throttled', retryAt: new Date(Date.now() + 30_000) });
         assert.equal(await queue.claim('w', 60_000), undefined, 'not due yet');
-        const due = await queue.nextDueAt();
-        assert.ok(due && due.getTime() > Date.now() + 20_000);
+        const [scheduled] = await jobRows(database.db, job.requestId);
+        assert.ok(new Date(scheduled.run_at).getTime() > Date.now() + 20_000, scheduled.run_at);
 
         const future = new JobQueue(database.db, () => new Date(Date.now() + 31_000));
         const retried = await future.claim('w', 60_000);
         assert.equal(retried?.attempts, 2);
         await future.fail(retried as NonNullable<typeof retried>, 'w', { message: 'Microsoft Entra refused it' });
-        const [row] = await queue.forRequest(job.requestId);
+        const [row] = await jobRows(database.db, job.requestId);
         assert.equal(row.status, 'dead');
         assert.equal(row.last_error, 'Microsoft Entra refused it');
         assert.equal(await future.claim('w', 60_000), undefined);
@@ -129,7 +130,7 @@ for (const target of testDatabases) {
         const job = await queue.claim('w', 60_000);
         assert.deepEqual([job?.kind, job?.notice], ['notifyRequester', 'rejected']);
         await queue.complete(job as NonNullable<typeof job>, 'w');
-        assert.equal((await queue.forRequest(id))[0].status, 'done');
+        assert.equal((await jobRows(database.db, id))[0].status, 'done');
       });
     });
 

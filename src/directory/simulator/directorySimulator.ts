@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Request, Response, Server } from 'restify';
-import { DirectoryState, type SimulatedAppRoleAssignment, type SimulatedInvitation } from './directoryState';
+import { DirectoryState, type SimulatedAppRoleAssignment } from './directoryState';
 import { FaultInjector, type SimulatorFault } from './faultInjector';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { type GraphResult, GraphRouter } from './graphRouter';
@@ -122,10 +122,6 @@ export class DirectorySimulator {
     return this.state.appRoleAssignmentsOf(userId).map((assignment) => ({ ...assignment }));
   }
 
-  getInvitation(invitationId: string): SimulatedInvitation | undefined {
-    const invitation = this.state.invitation(invitationId);
-    return invitation === undefined ? undefined : { ...invitation };
-  }
 
   private async serveGraph(request: Request, response: Response, prefix: string): Promise<void> {
     const started = Date.now();

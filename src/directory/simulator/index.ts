@@ -1,5 +1,5 @@
 export { DirectorySimulator, type DirectorySimulatorOptions, type RecordedRequest } from './directorySimulator';
-export type { SimulatedAppRoleAssignment, SimulatedInvitation } from './directoryState';
+export type { SimulatedAppRoleAssignment } from './directoryState';
 export type { SimulatorFault } from './faultInjector';
 export type { RecordedBatchItem } from './jsonBatch';
 export type { SimulatorLogger } from './simulatorLogger';
