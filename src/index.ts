@@ -4,6 +4,7 @@
  */
 import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import pino, { type Logger } from 'pino';
 import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog';
@@ -35,7 +36,16 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+export interface StartOptions {
+  /**
+   * How the adapter checks incoming tokens and gets its own; built from the MicrosoftApp*
+   * settings unless given. Tests give one whose Entra side (OpenID keys, token endpoint) runs
+   * on 127.0.0.1, since the real one cannot be reached from a test.
+   */
+  botFrameworkAuthentication?: BotFrameworkAuthentication;
+}
+
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl);
   let worker: JobWorker | undefined;
   // Work queued by this process starts at once; other instances find it at their next poll.
@@ -72,12 +82,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     logger,
   });
   const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.bot.appId,
-      MicrosoftAppPassword: config.bot.appPassword,
-      MicrosoftAppTenantId: config.bot.appTenantId,
-      MicrosoftAppType: config.bot.appType,
-    }),
+    options.botFrameworkAuthentication ??
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: config.bot.appId,
+        MicrosoftAppPassword: config.bot.appPassword,
+        MicrosoftAppTenantId: config.bot.appTenantId,
+        MicrosoftAppType: config.bot.appType,
+      }),
   );
   adapter.onTurnError = turnErrorHandler(logger, conversationState);
 
