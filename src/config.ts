@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Resource, ResourceCatalog } from './requests/catalog';
 import type { GuestPolicy } from './requests/policy';
+import { isLoopbackHttp } from './directory/graphClient';
 import { OperatorError } from './operatorError';
 import { PROJECT_ROOT } from './projectRoot';
 import { databaseKindOf, sqliteFileOf } from './storage/database';
@@ -110,11 +111,28 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const problems: string[] = [];
 
-  const mode: DirectoryMode = e.DIRECTORY_MODE || (e.AZURE_CLIENT_ID ? 'graph' : 'simulator');
-  if (mode === 'graph' && !e.AZURE_TENANT_ID) {
-    problems.push('AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph.');
-  }
   const authenticated = e.MicrosoftAppId !== '';
+  // An authenticated bot faces the network: it must never serve the simulated directory there.
+  const mode: DirectoryMode = e.DIRECTORY_MODE || (authenticated || e.AZURE_CLIENT_ID ? 'graph' : 'simulator');
+  if (authenticated && mode === 'simulator') {
+    problems.push(
+      'DIRECTORY_MODE=simulator cannot be used with MicrosoftAppId set: an authenticated bot listens on the network, where the simulated directory and its pages would be open to anyone. ' +
+        'Use DIRECTORY_MODE=graph (with AZURE_TENANT_ID and Graph credentials), or leave MicrosoftAppId empty for a local test session.',
+    );
+  }
+  if (mode === 'graph' && !e.AZURE_TENANT_ID) {
+    problems.push(
+      `AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph${authenticated && !e.DIRECTORY_MODE ? ' (always, with MicrosoftAppId set)' : ''}.`,
+    );
+  }
+  if (!authenticated && reachesRealDirectory(mode, e.GRAPH_BASE_URL, env)) {
+    problems.push(
+      'MicrosoftAppId is empty, so the bot would run unauthenticated, trusting whoever calls it to say who they are, ' +
+        `but its directory is a real one (DIRECTORY_MODE=${mode}${e.GRAPH_BASE_URL ? `, GRAPH_BASE_URL=${e.GRAPH_BASE_URL}` : ''}${hasGraphCredentials(env) ? ', with Graph credentials' : ''}). ` +
+        'Set MicrosoftAppId and MicrosoftAppPassword to run against your tenant; for a local test session, use the simulator ' +
+        '(remove DIRECTORY_MODE, GRAPH_BASE_URL and the AZURE_CLIENT_* settings) or a Graph on http://127.0.0.1 without credentials.',
+    );
+  }
   if (authenticated && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
     problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI).');
   }
@@ -164,6 +182,22 @@ export function loadConfig(env: Env = process.env): Config {
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** The Azure SDK's environment credential reads these; any of them means a real tenant is meant. */
+const GRAPH_CREDENTIAL_SETTINGS = ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PATH', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_USERNAME'];
+
+function hasGraphCredentials(env: Env): boolean {
+  return GRAPH_CREDENTIAL_SETTINGS.some((name) => (env[name] ?? '').trim() !== '');
+}
+
+/**
+ * Whether the bot's directory could be a real tenant: anything but the built-in simulator or a
+ * Graph on this machine's loopback address reached without credentials (a local fake, as tests use).
+ */
+function reachesRealDirectory(mode: DirectoryMode, graphBaseUrl: string, env: Env): boolean {
+  if (graphBaseUrl && !isLoopbackHttp(graphBaseUrl)) return true;
+  return mode === 'graph' && (!graphBaseUrl || hasGraphCredentials(env));
 }
 
 function stateFileBeside(databaseUrl: string): string | undefined {

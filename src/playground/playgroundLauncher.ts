@@ -35,7 +35,8 @@ export function assertPlaygroundCanConnect(config: Config): void {
   if (config.bot.authenticated) {
     throw new OperatorError(
       'The Microsoft 365 Agents Playground needs the bot to run unauthenticated, so MicrosoftAppId must be empty, ' +
-        'but it is set (in .env or the environment). Remove it from .env or run `MicrosoftAppId= npm run playground`.',
+        'but it is set (in .env or the environment). The Playground is for local test sessions on the simulated directory: ' +
+        'run it from a checkout whose .env has no MicrosoftAppId and no Graph settings (DIRECTORY_MODE, GRAPH_BASE_URL, AZURE_CLIENT_*), never with a production .env.',
     );
   }
   if (config.port === 0) throw new OperatorError('PORT must name a port for the Playground to connect to, not 0. Fix it in .env or the environment.');
