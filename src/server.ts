@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import * as restify from 'restify';
 import type { GuestAccessBot } from './bot';
 import type { DirectorySimulator } from './directory/simulator';
+import { checkActivityShape } from './http/activityShape';
+import { loopbackHostOnly } from './http/loopbackHost';
 import type { Schema } from './storage/schema';
 
 export interface ServerDependencies {
@@ -19,6 +21,8 @@ export interface ServerDependencies {
   db: Kysely<Schema>;
   logger: Logger;
   simulator?: DirectorySimulator;
+  /** False when MicrosoftAppId is empty: then only requests addressed to a loopback name are answered. */
+  authenticated: boolean;
 }
 
 /** Activities are small; anything bigger is not a Bot Framework activity. */
@@ -26,11 +30,17 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createServer(deps: ServerDependencies): restify.Server {
   const server = restify.createServer({ name: 'guest-access-bot' });
+  if (!deps.authenticated) server.pre(loopbackHostOnly);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // Malformed JSON is answered 400 here, before it reaches the adapter.
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
 
   server.post('/api/messages', async (req, res) => {
+    // Channels post JSON. A form or text/plain post is what a web page can send cross-site without
+    // asking, so it is refused before its fields could be read as an activity.
+    if (!req.is('application/json')) return refuse(res, 415, 'UnsupportedMediaType', 'An activity must be posted as application/json.');
+    const shape = checkActivityShape(req.body);
+    if (!shape.ok) return refuse(res, 400, 'BadRequest', `Not a Bot Framework activity: ${shape.reason}.`);
     await deps.adapter.process(req, res, (context) => deps.bot.run(context));
   });
 
@@ -54,6 +64,11 @@ export function createServer(deps: ServerDependencies): restify.Server {
     callback();
   });
   return server;
+}
+
+/** A client error in the Bot Framework's error shape, with a reason short enough to log. */
+function refuse(res: restify.Response, status: number, code: string, message: string): void {
+  res.send(status, { error: { code, message: message.slice(0, 300) } });
 }
 
 /** A port nobody is using now, for PORT=0 (tests). */

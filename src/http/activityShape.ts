@@ -1,0 +1,45 @@
+/**
+ * What a body posted to /api/messages must look like before the Bot Framework adapter and the
+ * bot see it. The adapter and the activity handler read these fields without checking them, so
+ * a client that leaves one out or sends the wrong type would otherwise fail the turn with a 500.
+ * Only the fields the bot reads are checked; anything else a channel adds passes through.
+ */
+import { z } from 'zod';
+
+const id = z.string().min(1).max(1024);
+const account = z.looseObject({ id, name: z.string().optional(), aadObjectId: z.string().max(128).optional() });
+
+const activitySchema = z.looseObject({
+  type: z.string().min(1).max(64),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  from: account,
+  recipient: account,
+  conversation: z.looseObject({
+    id,
+    isGroup: z.boolean().optional(),
+    conversationType: z.string().optional(),
+    tenantId: z.string().optional(),
+  }),
+  // Some channels send null for an absent text or locale; the bot reads both null-safely.
+  text: z.string().nullish(),
+  locale: z.string().max(64).nullish(),
+  name: z.string().optional(),
+  // botbuilder lowercases every entity's type when it looks for mentions.
+  entities: z.array(z.looseObject({ type: z.string() })).optional(),
+  attachments: z.array(z.looseObject({})).optional(),
+  channelData: z.looseObject({ tenant: z.looseObject({ id: z.string().optional() }).optional() }).optional(),
+  membersAdded: z.array(account).optional(),
+  membersRemoved: z.array(account).optional(),
+});
+
+export type ActivityShapeCheck = { ok: true } | { ok: false; reason: string };
+
+/** Whether `body` can be handed to the adapter; if not, a short reason naming the first bad field. */
+export function checkActivityShape(body: unknown): ActivityShapeCheck {
+  const parsed = activitySchema.safeParse(body);
+  if (parsed.success) return { ok: true };
+  const [issue] = parsed.error.issues;
+  const field = issue.path.length > 0 ? `activity.${issue.path.join('.')}` : 'the body';
+  return { ok: false, reason: `${field}: ${issue.message}` };
+}
