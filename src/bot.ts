@@ -19,6 +19,7 @@ import type { ResourceCatalog } from './requests/catalog';
 import type { RequestRepository } from './requests/requestRepository';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
+import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
 import { directoryUserIdOf } from './teams/identity';
 import { escapeMarkdown } from './teams/markdown';
 
@@ -29,6 +30,8 @@ export interface BotDependencies {
   requests: RequestRepository;
   queue: JobQueue;
   catalog: ResourceCatalog;
+  /** Whom the bot serves: its tenant, in personal chats, through Teams once authenticated. */
+  admission: AdmissionPolicy;
   /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
@@ -42,8 +45,8 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDependencies) {
     super();
-    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.logger) {
-      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue and a logger.');
+    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.logger) {
+      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant and a logger.');
     }
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
 
@@ -63,8 +66,40 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   async run(context: TurnContext): Promise<void> {
     useClientLocale(context);
+    const refusal = refusalOf(context.activity, this.deps.admission);
+    if (refusal) return this.refuse(context, refusal);
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
+  }
+
+  /**
+   * One short answer where the person expects one (a message, a card click, the bot added to a
+   * group), one warning for the operator, and nothing read or stored.
+   */
+  private async refuse(context: TurnContext, refusal: Refusal): Promise<void> {
+    const { activity } = context;
+    this.deps.logger.warn(
+      {
+        refusal,
+        activityType: activity.type,
+        channelId: activity.channelId,
+        tenantId: (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId,
+        conversationType: activity.conversation?.conversationType,
+      },
+      'activity refused',
+    );
+    const text = translatorFor(activity.locale)(`admission.${refusal}`);
+    if (activity.type === 'message') {
+      await context.sendActivity(text);
+    } else if (activity.type === 'invoke') {
+      // Teams shows a message-type answer to a card click as a short notice.
+      await context.sendActivity({
+        type: 'invokeResponse',
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+      });
+    } else if (refusal === 'groupConversation' && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
+      await context.sendActivity(text);
+    }
   }
 
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -99,9 +134,12 @@ export class GuestAccessBot extends TeamsActivityHandler {
    */
   private async welcome(context: TurnContext): Promise<void> {
     const { activity } = context;
+    // Proactive messages find people by their Entra object id. Someone the channel gives none is
+    // not stored under anything else, or a caller could pass their own id off as another's.
+    const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId);
+    if (!userId) return;
     const known = await this.deps.references.byConversation(activity.conversation.id);
     if (known && known.serviceUrl === activity.serviceUrl) return;
-    const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId) ?? activity.from.id;
     await this.deps.references.save(TurnContext.getConversationReference(activity), userId);
     if (known) return;
 
