@@ -9,6 +9,7 @@ import { translatorFor } from '../i18n';
 import type { AccessRequest, Actor } from '../requests/accessRequest';
 import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
 import { isAwaitingDecision } from '../requests/lifecycle';
+import { isRequestId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
 
 const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
@@ -61,10 +62,12 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
   const notice = (text: string) => noticeCard({ title: t('approvalCard.title'), text });
 
   if (!isDecisionVerb(input.verb)) return { outcome: 'unknownVerb', card: notice(t('approvalCard.unknownAction')) };
-  const request = typeof input.requestId === 'string' ? await context.requests.get(input.requestId) : undefined;
+  const request = isRequestId(input.requestId) ? await context.requests.get(input.requestId) : undefined;
   if (!request) return { outcome: 'notFound', card: notice(t('approvalCard.notFound')) };
 
   const actsAsSponsor = isSponsor(clicker, request) || isLocalTestSponsor(clicker, request, context);
+  // A request's details are for its sponsor and its requester; anyone else learns only that they cannot act.
+  if (!actsAsSponsor && !isRequester(clicker, request)) return { outcome: 'refused', request, card: notice(t('approvalCard.notSponsor')) };
   const current = (shown: AccessRequest, outcome: DecisionOutcome): Decision => ({
     outcome,
     request: shown,
@@ -77,7 +80,7 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
       notice: actsAsSponsor ? undefined : t('approvalCard.notSponsor'),
     }),
   });
-  // Anyone else sees where the request stands, without buttons, and why they cannot act.
+  // The requester sees where their request stands, without buttons, and why they cannot act.
   if (!actsAsSponsor) return current(request, 'refused');
 
   if (input.verb === 'refresh' || !isAwaitingDecision(request.state)) return current(request, 'unchanged');
@@ -116,6 +119,10 @@ function isDecisionVerb(verb: string): verb is DecisionVerb {
 
 function isSponsor(clicker: Clicker, request: AccessRequest): boolean {
   return clicker.userId !== undefined && clicker.userId === request.sponsor.id;
+}
+
+function isRequester(clicker: Clicker, request: AccessRequest): boolean {
+  return clicker.userId !== undefined && clicker.userId === request.requester.id;
 }
 
 /** The local-test exception, held to the stored card location, never to the card's data. */

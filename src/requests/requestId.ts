@@ -11,3 +11,10 @@ export function newRequestId(): string {
   return id;
 }
 
+
+const REQUEST_ID_PATTERN = new RegExp(`^GA-[${ALPHABET}]{${LENGTH}}$`);
+
+/** Checked before any lookup: what a card or a user sends is only ever a key of this shape. */
+export function isRequestId(value: unknown): value is string {
+  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
+}

@@ -62,17 +62,24 @@ describe('approval card', function () {
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
 
-  it('shows anyone else where the request stands and that only the sponsor decides, and changes nothing', async () => {
+  it('shows the requester where their request stands, read-only, and that only the sponsor decides', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
-    for (const [intruder, onlySponsor, waiting] of [
-      [users.adele, 'Only the sponsor named on this request can approve or reject it.', 'Waiting for Megan Bowen to approve or reject.'],
-      [users.diego, 'Solo el patrocinador de esta solicitud puede aprobarla o rechazarla.', 'Esperando a que Megan Bowen la apruebe o la rechace.'],
-    ] as const) {
-      const { body } = await bot.teams.click(intruder, cardConversationId, 'approve', { requestId: request.id });
-      assert.ok(texts(body).includes(onlySponsor), texts(body).join(' | '));
-      assert.ok(texts(body).includes(waiting), texts(body).join(' | '));
-      assert.deepEqual(verbs(body), [], 'no buttons');
-      assert.ok(!(body.value.body ?? []).some((b) => b.type === 'Input.Text'), 'no comment box');
+    const { body } = await bot.teams.click(users.adele, cardConversationId, 'approve', { requestId: request.id });
+    assert.ok(texts(body).includes('Only the sponsor named on this request can approve or reject it.'), texts(body).join(' | '));
+    assert.ok(texts(body).includes('Waiting for Megan Bowen to approve or reject.'), texts(body).join(' | '));
+    assert.deepEqual(verbs(body), [], 'no buttons');
+    assert.ok(!(body.value.body ?? []).some((b) => b.type === 'Input.Text'), 'no comment box');
+    assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
+  });
+
+  it('tells anyone else, in their language, only that the sponsor decides: nothing of the request shows, nothing changes', async () => {
+    const { request, cardConversationId } = await fileRequest(bot);
+    for (const verb of ['approve', 'reject', 'refresh']) {
+      const { body } = await bot.teams.click(users.diego, cardConversationId, verb, { requestId: request.id, comment: 'ok' });
+      assert.deepEqual(texts(body), ['Solicitud de acceso de invitado', 'Solo el patrocinador de esta solicitud puede aprobarla o rechazarla.']);
+      const shown = JSON.stringify(body);
+      for (const detail of [request.guestEmail, request.justification, 'Adele', 'Megan', 'Falcon']) assert.ok(!shown.includes(detail), `${detail} shown to Diego`);
+      assert.deepEqual(verbs(body), []);
     }
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
     assert.deepEqual((await bot.requests.auditTrail(request.id)).map((e) => e.action), ['submitted', 'approvalCardPosted']);
@@ -117,8 +124,10 @@ describe('approval card', function () {
     const { request, cardConversationId } = await fileRequest(bot);
     const unknown = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: 'GA-000000' });
     assert.ok(texts(unknown.body).some((t) => t.startsWith("This request doesn't exist")));
-    const malformed = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: { $ne: null } });
-    assert.ok(texts(malformed.body).some((t) => t.startsWith("This request doesn't exist")));
+    for (const malformedId of [{ $ne: null }, request.id.toLowerCase(), ` ${request.id}`, `${request.id}%`, 'GA-' + 'A'.repeat(5000), "GA-' OR 1=1"]) {
+      const malformed = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: malformedId });
+      assert.ok(texts(malformed.body).some((t) => t.startsWith("This request doesn't exist")), JSON.stringify(malformedId).slice(0, 40));
+    }
     const verb = await bot.teams.click(users.megan, cardConversationId, 'delete', { requestId: request.id });
     assert.ok(texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")));
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
