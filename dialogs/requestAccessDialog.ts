@@ -57,6 +57,12 @@ export interface RequestAccessDependencies {
   localDefaultUserId?: string;
 }
 
+/** What the sponsor question checks answers against. */
+interface SponsorValidations {
+  proposed?: DirectoryUser;
+  requesterId: string;
+}
+
 /** What the dialog collects, kept in its waterfall state between turns. */
 interface Collected {
   requester: Person;
@@ -156,14 +162,15 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = step;
     const t = translatorFor(context.activity.locale);
     await showTyping(context);
-    const manager = await this.deps.directory.getManager(values.requester.id);
-    const proposed = manager && checkSponsor(manager, values.requester.id).ok ? manager : undefined;
-    if (!proposed) return step.prompt(SPONSOR_PROMPT, { prompt: t('dialog.askSponsorNoManager') });
+    const requesterId = values.requester.id;
+    const manager = await this.deps.directory.getManager(requesterId);
+    const proposed = manager && checkSponsor(manager, requesterId).ok ? manager : undefined;
+    if (!proposed) return step.prompt(SPONSOR_PROMPT, { prompt: t('dialog.askSponsorNoManager'), validations: { requesterId } satisfies SponsorValidations });
     const prompt = MessageFactory.suggestedActions(
       [t('dialog.suggestKeep')],
       t('dialog.askSponsorManager', { name: escapeMarkdown(proposed.displayName), address: escapeMarkdown(addressOf(proposed)) }),
     );
-    return step.prompt(SPONSOR_PROMPT, { prompt, validations: { proposed } });
+    return step.prompt(SPONSOR_PROMPT, { prompt, validations: { proposed, requesterId } satisfies SponsorValidations });
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -272,8 +279,8 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = prompt;
     const t = translatorFor(context.activity.locale);
     const text = (prompt.recognized.value ?? '').trim();
-    const proposed = (prompt.options.validations as { proposed?: DirectoryUser } | undefined)?.proposed;
-    const requesterId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? '';
+    // The requester stored when the dialog began, not whoever sends this answer.
+    const { proposed, requesterId } = prompt.options.validations as SponsorValidations;
     let candidate: DirectoryUser | undefined;
     if (proposed && commandOf(text, ['keep'])) {
       candidate = proposed;

@@ -315,6 +315,14 @@ describe('request dialog', function () {
     );
   });
 
+  it('checks the sponsor against the requester who began the request, whoever answers the question', async () => {
+    const client = newClient();
+    for (const [input] of UP_TO_SPONSOR) await exchange(client, adele, input);
+    const megan: Person = { aadObjectId: sample.megan, name: 'Megan Bowen', locale: 'en-US' };
+    const { messages } = await exchange(client, megan, 'adele.vance@contoso.com');
+    assert.match(messages[0]?.text ?? '', /You can't sponsor your own request/);
+  });
+
   it('refuses someone the directory does not know', async () => {
     await play({
       name: 'stranger',
