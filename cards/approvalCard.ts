@@ -7,6 +7,7 @@ import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { Resource } from '../src/requests/catalog';
+import { failureReasonText } from '../src/requests/failureReason';
 import { isAwaitingDecision, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor } from '../src/i18n';
 import { escapeMarkdown } from '../src/teams/markdown';
@@ -89,7 +90,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     justification: escapeMarkdown(request.justification),
     requester: `${requester} (${escapeMarkdown(request.requester.address)})`,
     sponsor: `${sponsor} (${escapeMarkdown(request.sponsor.address)})`,
-    status: t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id }),
+    status: t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, escapeMarkdown) }),
     statusColor: STATUS_COLORS[request.state],
     decisionComment: request.decisionComment ? t('approvalCard.decisionComment', { comment: escapeMarkdown(request.decisionComment) }) : '',
     notice: view.notice ?? '',

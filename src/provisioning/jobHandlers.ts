@@ -1,5 +1,6 @@
 import { deliverApprovalCard } from './deliverApprovalCard';
 import { notifyRequester } from './notifyRequester';
+import { notifySponsor } from './notifySponsor';
 import type { ProvisioningContext } from './provisioningContext';
 import { provisionGuest } from './provisionGuest';
 import { updateApprovalCard } from './updateApprovalCard';
@@ -11,6 +12,7 @@ export function createJobHandlers(ctx: ProvisioningContext): JobHandlers {
     deliverApprovalCard: deliverApprovalCard(ctx),
     provisionGuest: provisionGuest(ctx),
     notifyRequester: notifyRequester(ctx),
+    notifySponsor: notifySponsor(ctx),
     updateApprovalCard: updateApprovalCard(ctx),
   };
 }

@@ -5,10 +5,10 @@
 import { translatorFor, type Translate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import type { Resource } from '../requests/catalog';
+import { failureReasonText, isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
 import { escapeMarkdown } from '../teams/markdown';
 import type { ProvisioningContext } from './provisioningContext';
-import type { FailureReason } from './provisionGuest';
 import type { JobHandler } from './worker';
 
 export function notifyRequester(ctx: ProvisioningContext): JobHandler {
@@ -16,7 +16,7 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
     async run(job) {
       const request = await ctx.requests.get(job.requestId);
       if (!request || !job.notice) return;
-      const text = noticeText(job.notice, request, ctx);
+      const text = noticeText(job.notice as RequesterNotice, request, ctx);
       await ctx.messenger.post(request.requesterConversationId, { type: 'message', text, textFormat: 'markdown' });
     },
   };
@@ -47,7 +47,10 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
         .filter(Boolean)
         .join('\n\n');
     case 'failed':
-      return t('notify.failed', { ...names, reason: t(`notify.failureReason.${(request.failureReason ?? 'unavailable') as FailureReason}`) });
+      return t(isGuestPolicyFailure(request.failureReason) ? 'notify.failedPolicy' : 'notify.failed', {
+        ...names,
+        reason: failureReasonText(t, request, escapeMarkdown),
+      });
     case 'sponsorUnreachable':
       return t('notify.sponsorUnreachable', names);
   }

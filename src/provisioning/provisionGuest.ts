@@ -1,25 +1,27 @@
 /**
- * After approval: the invitation, then every membership, app role and the sponsor in one Graph
- * batch, then the request moves to `invited` with the notices that follow. Each step can run
- * again after a crash without inviting twice: the invitation is recorded before the grants, and
- * grants that already exist count as done.
+ * After approval: the guest policy once more (it may have changed since the request was filed),
+ * the invitation, then every membership, app role and the sponsor in one Graph batch, then the
+ * request moves to `invited` with the notices that follow. Each step can run again after a crash
+ * without inviting twice: the invitation is recorded before the grants, and grants that already
+ * exist count as done.
  */
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import { grantsFor, invitationRedirectUrl } from '../requests/accessPlan';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type Resource, resourcesByIds } from '../requests/catalog';
+import type { FailureReason } from '../requests/failureReason';
+import { checkGuestAddress, domainOf } from '../requests/policy';
 import type { ProvisioningContext } from './provisioningContext';
 import { PermanentJobError } from './retryPolicy';
 import type { JobHandler } from './worker';
-
-export type FailureReason = 'rejectedByDirectory' | 'resourceMissing' | 'grantsFailed' | 'unavailable';
 
 export function provisionGuest(ctx: ProvisioningContext): JobHandler {
   return {
     async run(job) {
       let request = await ctx.requests.get(job.requestId);
       if (!request || request.state !== 'approved') return;
+      assertGuestStillAllowed(ctx, request);
       const resources = catalogEntriesOf(ctx, request);
 
       if (!request.invitedUserId) request = await invite(ctx, request, resources);
@@ -59,11 +61,21 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         detail: { error: error instanceof Error ? error.message : String(error) },
         jobs: [
           { kind: 'notifyRequester', requestId: job.requestId, notice: 'failed' },
+          { kind: 'notifySponsor', requestId: job.requestId, notice: 'failed' },
           { kind: 'updateApprovalCard', requestId: job.requestId },
         ],
       });
     },
   };
+}
+
+/** The same address rules as when the request was filed, with today's settings. */
+function assertGuestStillAllowed(ctx: ProvisioningContext, request: AccessRequest): void {
+  const policy = { ...ctx.guestPolicy, internalDomains: [...ctx.guestPolicy.internalDomains, domainOf(request.requester.address)] };
+  const check = checkGuestAddress(request.guestEmail, policy);
+  if (!check.ok) {
+    throw new PermanentJobError(`The guest policy no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}).`, check.problem);
+  }
 }
 
 function catalogEntriesOf(ctx: ProvisioningContext, request: AccessRequest): Resource[] {

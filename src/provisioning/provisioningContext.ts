@@ -1,5 +1,6 @@
 import type { Directory } from '../directory/directory';
 import type { ResourceCatalog } from '../requests/catalog';
+import type { GuestPolicy } from '../requests/policy';
 import type { RequestRepository } from '../requests/requestRepository';
 import type { JobQueue } from '../storage/jobQueue';
 import type { Messenger } from '../teams/messenger';
@@ -12,6 +13,8 @@ export interface ProvisioningContext {
   directory: Directory;
   messenger: Messenger;
   sendInvitationEmail: boolean;
+  /** Checked again before inviting: the settings may have changed since the request was filed. */
+  guestPolicy: GuestPolicy;
   /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */
   localTestsAllowed: boolean;
 }

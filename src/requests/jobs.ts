@@ -3,24 +3,29 @@
  * change (a transactional outbox) and run later by the provisioning worker.
  */
 
-export const JOB_KINDS = ['deliverApprovalCard', 'provisionGuest', 'notifyRequester', 'updateApprovalCard'] as const;
+export const JOB_KINDS = ['deliverApprovalCard', 'provisionGuest', 'notifyRequester', 'notifySponsor', 'updateApprovalCard'] as const;
 
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What the requester is told by a `notifyRequester` job. */
 export type RequesterNotice = 'invited' | 'rejected' | 'failed' | 'sponsorUnreachable';
 
+/** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
+export type SponsorNotice = 'failed';
+
 export type NewJob =
   | { kind: 'deliverApprovalCard'; requestId: string }
   | { kind: 'provisionGuest'; requestId: string }
   | { kind: 'notifyRequester'; requestId: string; notice: RequesterNotice }
+  | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string };
 
 export interface Job {
   id: number;
   kind: JobKind;
   requestId: string;
-  notice?: RequesterNotice;
+  /** Set on notify jobs: what to say. */
+  notice?: RequesterNotice | SponsorNotice;
   /** Counts this run: 1 on the first. */
   attempts: number;
 }

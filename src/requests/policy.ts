@@ -14,9 +14,12 @@ export interface GuestPolicy {
   internalDomains: readonly string[];
 }
 
+/** Why an address may not be invited, whatever the directory holds. */
+export type GuestPolicyProblem = 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain';
+
 export type GuestCheck =
   | { ok: true; email: string; existingGuest?: DirectoryUser }
-  | { ok: false; email: string; problem: 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain' }
+  | { ok: false; email: string; problem: GuestPolicyProblem }
   | { ok: false; email: string; problem: 'alreadyMember'; member: DirectoryUser };
 
 export type SponsorCheck =

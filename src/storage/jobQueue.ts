@@ -3,7 +3,7 @@
  * workers on any instance claim due rows with a lease, so a crash only delays a job.
  */
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
-import type { Job, JobKind, NewJob, RequesterNotice } from '../requests/jobs';
+import type { Job, JobKind, NewJob } from '../requests/jobs';
 import type { Schema } from './schema';
 
 export type Clock = () => Date;
@@ -23,7 +23,7 @@ export function insertJobs(trx: Kysely<Schema> | Transaction<Schema>, jobs: read
       jobs.map((job) => ({
         kind: job.kind,
         request_id: job.requestId,
-        payload: job.kind === 'notifyRequester' ? JSON.stringify({ notice: job.notice }) : null,
+        payload: 'notice' in job ? JSON.stringify({ notice: job.notice }) : null,
         status: 'queued',
         attempts: 0,
         run_at: at,
@@ -84,7 +84,7 @@ export class JobQueue {
         .returningAll()
         .executeTakeFirst();
       if (claimed) {
-        const payload = claimed.payload ? (JSON.parse(claimed.payload) as { notice?: RequesterNotice }) : {};
+        const payload = claimed.payload ? (JSON.parse(claimed.payload) as Pick<Job, 'notice'>) : {};
         return {
           id: claimed.id,
           kind: claimed.kind as JobKind,

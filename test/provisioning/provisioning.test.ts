@@ -50,11 +50,61 @@ describe('provisioning', function () {
         notice.text,
         `Megan Bowen approved request **${request.id}**, but I couldn't create the invitation for partner@fabrikam.com: the guest was invited, but some of the access couldn't be granted. IT can see the details in the bot's log; quote the request id when you contact them.`,
       );
-      await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("the invitation couldn't be created")), 'the card update');
+      await bot.channel.waitFor(
+        () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("Approved by Megan Bowen, but it couldn't be completed: the guest was invited, but some of the access couldn't be granted.")),
+        'the card update',
+      );
+      const sponsorNotice = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes('which you approved')), "the sponsor's notice");
+      assert.equal(
+        sponsorNotice.text,
+        `Request **${request.id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: the guest was invited, but some of the access couldn't be granted. I've told Adele Vance.`,
+      );
       const trail = await bot.requests.auditTrail(request.id);
       const event = trail.find((e) => e.action === 'failed');
       assert.match(String(event?.detail?.error), /group .*falcon-team/);
     });
+  });
+
+  describe('when the guest policy changed after the request was filed', () => {
+    let bot: TestBot;
+    before(async () => {
+      // The request below was filed while fabrikam.com was allowed; IT has blocked it since.
+      bot = await startTestBot({ BLOCKED_GUEST_DOMAINS: 'fabrikam.com' });
+    });
+    after(async () => bot.close());
+
+    for (const [requester, requesterText, sponsorText] of [
+      [
+        users.adele,
+        "Megan Bowen approved request **{id}**, but I didn't invite partner@fabrikam.com, because your organization's guest policy has changed since you asked: your organization no longer allows guests from fabrikam.com. If you think that's wrong, ask IT and quote the request id.",
+        "Request **{id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: your organization no longer allows guests from fabrikam.com. I've told Adele Vance.",
+      ],
+      [
+        users.diego,
+        'Megan Bowen aprobó la solicitud **{id}**, pero no he invitado a partner@fabrikam.com porque la política de invitados de tu organización ha cambiado desde que lo pediste: tu organización ya no permite invitados de fabrikam.com. Si crees que es un error, habla con TI e indica el identificador de la solicitud.',
+        "Request **{id}** from Diego Siciliani for partner@fabrikam.com, which you approved, couldn't be completed: your organization no longer allows guests from fabrikam.com. I've told Diego Siciliani.",
+      ],
+    ] as const) {
+      it(`invites nobody, fails the request with the reason, and tells the requester (${requester.locale}) and the sponsor in plain words`, async () => {
+        const before = bot.app.simulator?.requests.length ?? 0;
+        const { request, cardConversationId } = await fileRequest(bot, requester);
+        await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+        const failed = await waitForState(bot, request.id, 'failed');
+        assert.equal(failed.failureReason, 'domainBlocked');
+        assert.equal(failed.invitedUserId, undefined);
+        const writes = (bot.app.simulator?.requests.slice(before) ?? []).filter((r) => r.method !== 'GET');
+        assert.deepEqual(writes, [], 'nothing written to the directory');
+        const toRequester = await bot.channel.waitFor(
+          () => bot.channel.messagesTo(bot.teams.conversationOf(requester)).find((m) => m.text?.includes(request.id) && /policy|política/.test(m.text)),
+          "the requester's notice",
+        );
+        assert.equal(toRequester.text, requesterText.replace('{id}', request.id));
+        const toSponsor = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes(request.id)), "the sponsor's notice");
+        assert.equal(toSponsor.text, sponsorText.replace('{id}', request.id));
+        const event = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'failed');
+        assert.match(String(event?.detail?.error), /no longer allows this guest \(domainBlocked, domain fabrikam\.com\)/);
+      });
+    }
   });
 
   describe('when the directory is briefly down', () => {
@@ -124,7 +174,16 @@ describe('provisioning', function () {
         };
         const worker = new JobWorker(
           queue,
-          createJobHandlers({ requests, queue, catalog: loadCatalog(SAMPLE_CATALOG_FILE), directory: fixture.directory, messenger, sendInvitationEmail: false, localTestsAllowed: false }),
+          createJobHandlers({
+            requests,
+            queue,
+            catalog: loadCatalog(SAMPLE_CATALOG_FILE),
+            directory: fixture.directory,
+            messenger,
+            sendInvitationEmail: false,
+            guestPolicy: { allowedDomains: [], blockedDomains: [], internalDomains: [] },
+            localTestsAllowed: false,
+          }),
           pino({ level: 'silent' }),
         );
         const request = await requests.create(

@@ -53,7 +53,7 @@ describe('job worker', () => {
 
   function workerWith(handler: JobHandler): JobWorker {
     const idle: JobHandler = { run: async () => undefined };
-    const handlers: JobHandlers = { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, updateApprovalCard: idle };
+    const handlers: JobHandlers = { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, notifySponsor: idle, updateApprovalCard: idle };
     return new JobWorker(queue, handlers, pino({ level: 'silent' }), { retryPolicy: policy });
   }
 
@@ -102,6 +102,7 @@ describe('job worker', () => {
       provisionGuest: { run: async () => void (ran = true) },
       deliverApprovalCard: { run: async () => undefined },
       notifyRequester: { run: async () => undefined },
+      notifySponsor: { run: async () => undefined },
       updateApprovalCard: { run: async () => undefined },
     }, pino({ level: 'silent' }), { pollIntervalMs: 60_000 });
     await database.db.updateTable('jobs').set({ run_at: new Date(Date.now() + 1).toISOString() }).execute();

@@ -1,0 +1,28 @@
+/**
+ * Tells the sponsor, in their chat with the bot and their language, what became of a request they
+ * approved when it could not be completed: their card changes too, but a card edited in place
+ * is easy to miss, and they answer for the guest.
+ */
+import { translatorFor } from '../i18n';
+import { failureReasonText } from '../requests/failureReason';
+import { escapeMarkdown } from '../teams/markdown';
+import type { ProvisioningContext } from './provisioningContext';
+import type { JobHandler } from './worker';
+
+export function notifySponsor(ctx: ProvisioningContext): JobHandler {
+  return {
+    async run(job) {
+      const request = await ctx.requests.get(job.requestId);
+      // A local-test card sat in the requester's own chat: they have their own notice already.
+      if (!request?.approvalCard || request.approvalCard.localTest || job.notice !== 'failed') return;
+      const t = translatorFor(request.sponsorLocale);
+      const text = t('notifySponsor.failed', {
+        id: request.id,
+        requester: escapeMarkdown(request.requester.displayName),
+        guest: escapeMarkdown(request.guestEmail),
+        reason: failureReasonText(t, request, escapeMarkdown),
+      });
+      await ctx.messenger.post(request.approvalCard.conversationId, { type: 'message', text, textFormat: 'markdown' });
+    },
+  };
+}
