@@ -77,6 +77,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     requests,
     queue,
     catalog: config.catalog,
+    admission: { tenantId, authenticated: config.bot.authenticated },
     localTestsAllowed,
     localDefaultUserId,
     logger,
@@ -95,11 +96,20 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const messenger = new BotMessenger(adapter, config.bot.appId, references);
   worker = new JobWorker(
     queue,
-    createJobHandlers({ requests, queue, catalog: config.catalog, directory, messenger, sendInvitationEmail: config.sendInvitationEmail, localTestsAllowed }),
+    createJobHandlers({
+      requests,
+      queue,
+      catalog: config.catalog,
+      directory,
+      messenger,
+      sendInvitationEmail: config.sendInvitationEmail,
+      guestPolicy,
+      localTestsAllowed,
+    }),
     logger,
   );
 
-  const server = createServer({ adapter, bot, db: database.db, logger, simulator });
+  const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });
   await listen(server, port, config.host);
   worker.start();
 
