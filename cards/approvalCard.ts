@@ -10,7 +10,7 @@ import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from '../src/requests/failureReason';
 import { isAwaitingDecision, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor } from '../src/i18n';
-import { escapeMarkdown } from '../src/teams/markdown';
+import { plainText } from '../src/teams/plainText';
 import template from './approval.json';
 
 /** A card as plain JSON, as an invoke response and an attachment carry it. */
@@ -63,8 +63,8 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   const { request } = view;
   const t = translatorFor(view.locale);
-  const requester = escapeMarkdown(request.requester.displayName);
-  const sponsor = escapeMarkdown(request.sponsor.displayName);
+  const requester = plainText(request.requester.displayName);
+  const sponsor = plainText(request.sponsor.displayName);
   return {
     strings: {
       refresh: t('approvalCard.refresh'),
@@ -85,14 +85,14 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     requestId: request.id,
     refreshUserIds: [view.sponsorMri, request.sponsor.id].filter((id): id is string => Boolean(id)),
     localTest: request.approvalCard?.localTest ?? false,
-    guest: escapeMarkdown(request.guestEmail),
-    resources: view.resources.map((r) => escapeMarkdown(r.name)).join(', '),
-    justification: escapeMarkdown(request.justification),
-    requester: `${requester} (${escapeMarkdown(request.requester.address)})`,
-    sponsor: `${sponsor} (${escapeMarkdown(request.sponsor.address)})`,
-    status: t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, escapeMarkdown) }),
+    guest: plainText(request.guestEmail),
+    resources: view.resources.map((r) => plainText(r.name)).join(', '),
+    justification: plainText(request.justification),
+    requester: `${requester} (${plainText(request.requester.address)})`,
+    sponsor: `${sponsor} (${plainText(request.sponsor.address)})`,
+    status: t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, plainText) }),
     statusColor: STATUS_COLORS[request.state],
-    decisionComment: request.decisionComment ? t('approvalCard.decisionComment', { comment: escapeMarkdown(request.decisionComment) }) : '',
+    decisionComment: request.decisionComment ? t('approvalCard.decisionComment', { comment: plainText(request.decisionComment) }) : '',
     notice: view.notice ?? '',
     canDecide: view.viewerIsSponsor && isAwaitingDecision(request.state),
   };

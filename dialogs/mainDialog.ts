@@ -13,7 +13,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
-import { escapeMarkdown } from '../src/teams/markdown';
+import { plainText } from '../src/teams/plainText';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -54,7 +54,7 @@ export class MainDialog extends ComponentDialog {
         break;
       default:
         if (!context.turnState.get(GREETED_THIS_TURN)) {
-          await context.sendActivity(text ? t('dialog.notUnderstood', { text: escapeMarkdown(text.slice(0, 100)) }) : t('help.general'));
+          await context.sendActivity(text ? t('dialog.notUnderstood', { text: plainText(text.slice(0, 100)) }) : t('help.general'));
         }
     }
     return step.endDialog();

@@ -21,7 +21,7 @@ import { type ResourceCatalog, resourcesByIds, selectResources } from '../src/re
 import { checkGuest, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
-import { escapeMarkdown } from '../src/teams/markdown';
+import { plainText } from '../src/teams/plainText';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
 const STEPS = 'requestAccessSteps';
@@ -140,12 +140,12 @@ export class RequestAccessDialog extends ComponentDialog {
     const lines = this.deps.catalog.resources.map((resource, index) =>
       t('dialog.resourceLine', {
         number: index + 1,
-        name: escapeMarkdown(resource.name),
+        name: plainText(resource.name),
         kind: t(`dialog.resourceKind.${resource.kind}`),
-        description: resource.description ? `: ${escapeMarkdown(resource.description)}` : '',
+        description: resource.description ? `: ${plainText(resource.description)}` : '',
       }),
     );
-    const prompt = `${t('dialog.askResources', { email: escapeMarkdown(values.guestEmail) })}\n\n${lines.join('\n')}`;
+    const prompt = `${t('dialog.askResources', { email: plainText(values.guestEmail) })}\n\n${lines.join('\n')}`;
     return step.prompt(RESOURCES_PROMPT, { prompt });
   }
 
@@ -153,7 +153,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const values = collected(step);
     values.resourceIds = validated<string[]>(step.context);
     const t = translatorFor(step.context.activity.locale);
-    return step.prompt(JUSTIFICATION_PROMPT, { prompt: t('dialog.askJustification', { email: escapeMarkdown(values.guestEmail) }) });
+    return step.prompt(JUSTIFICATION_PROMPT, { prompt: t('dialog.askJustification', { email: plainText(values.guestEmail) }) });
   }
 
   private async askSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -168,7 +168,7 @@ export class RequestAccessDialog extends ComponentDialog {
     if (!proposed) return step.prompt(SPONSOR_PROMPT, { prompt: t('dialog.askSponsorNoManager'), validations: { requesterId } satisfies SponsorValidations });
     const prompt = MessageFactory.suggestedActions(
       [t('dialog.suggestKeep')],
-      t('dialog.askSponsorManager', { name: escapeMarkdown(proposed.displayName), address: escapeMarkdown(addressOf(proposed)) }),
+      t('dialog.askSponsorManager', { name: plainText(proposed.displayName), address: plainText(addressOf(proposed)) }),
     );
     return step.prompt(SPONSOR_PROMPT, { prompt, validations: { proposed, requesterId } satisfies SponsorValidations });
   }
@@ -180,13 +180,13 @@ export class RequestAccessDialog extends ComponentDialog {
     values.sponsorLocale = sponsor.preferredLanguage ?? step.context.activity.locale ?? 'en';
     const t = translatorFor(step.context.activity.locale);
     const summary = t('dialog.summary', {
-      email: escapeMarkdown(values.guestEmail),
+      email: plainText(values.guestEmail),
       resources: resourcesByIds(this.deps.catalog, values.resourceIds)
-        .map((r) => escapeMarkdown(r.name))
+        .map((r) => plainText(r.name))
         .join(', '),
-      justification: escapeMarkdown(values.justification),
-      sponsor: escapeMarkdown(values.sponsor.displayName),
-      sponsorAddress: escapeMarkdown(values.sponsor.address),
+      justification: plainText(values.justification),
+      sponsor: plainText(values.sponsor.displayName),
+      sponsorAddress: plainText(values.sponsor.address),
     });
     return step.prompt(CONFIRM_PROMPT, { prompt: yesNo(t, summary), retryPrompt: yesNo(t, t('dialog.confirmRetry')) });
   }
@@ -214,7 +214,7 @@ export class RequestAccessDialog extends ComponentDialog {
       { kind: 'user', id: values.requester.id, displayName: values.requester.displayName },
       [{ kind: 'deliverApprovalCard' }],
     );
-    await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: escapeMarkdown(values.sponsor.displayName) }));
+    await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: plainText(values.sponsor.displayName) }));
     return step.endDialog(request.id);
   }
 
@@ -226,21 +226,21 @@ export class RequestAccessDialog extends ComponentDialog {
     const policy: GuestPolicy = { ...this.deps.guestPolicy, internalDomains: [...this.deps.guestPolicy.internalDomains, ...requesterDomains] };
     await showTyping(context);
     const check = await checkGuest(text, policy, this.deps.directory);
-    const email = escapeMarkdown(check.email);
+    const email = plainText(check.email);
     if (!check.ok) {
-      const domain = escapeMarkdown(domainOf(check.email));
+      const domain = plainText(domainOf(check.email));
       const message =
         check.problem === 'alreadyMember'
-          ? t('dialog.guest.alreadyMember', { email, name: escapeMarkdown(check.member.displayName) })
+          ? t('dialog.guest.alreadyMember', { email, name: plainText(check.member.displayName) })
           : check.problem === 'invalidAddress'
-            ? t('dialog.guest.invalidAddress', { text: escapeMarkdown(text.trim()) })
+            ? t('dialog.guest.invalidAddress', { text: plainText(text.trim()) })
             : t(`dialog.guest.${check.problem}`, { email, domain });
       await context.sendActivity(message);
       return false;
     }
     if (check.existingGuest) {
       const key = check.existingGuest.externalUserState === 'Accepted' ? 'dialog.guest.existingAccepted' : 'dialog.guest.existingPending';
-      await context.sendActivity(t(key, { email, name: escapeMarkdown(check.existingGuest.displayName) }));
+      await context.sendActivity(t(key, { email, name: plainText(check.existingGuest.displayName) }));
     }
     prompt.recognized.value = check.email;
     return true;
@@ -252,7 +252,7 @@ export class RequestAccessDialog extends ComponentDialog {
     if (!selection.ok) {
       const message =
         selection.unknown.length > 0
-          ? t('dialog.unknownResources', { unknown: selection.unknown.map((u) => `“${escapeMarkdown(u)}”`).join(', ') })
+          ? t('dialog.unknownResources', { unknown: selection.unknown.map((u) => `“${plainText(u)}”`).join(', ') })
           : t('dialog.noResources');
       await prompt.context.sendActivity(message);
       return false;
@@ -292,9 +292,9 @@ export class RequestAccessDialog extends ComponentDialog {
     if (!check.ok) {
       const message =
         check.problem === 'notFound'
-          ? t('dialog.sponsor.notFound', { text: escapeMarkdown(text) })
+          ? t('dialog.sponsor.notFound', { text: plainText(text) })
           : check.problem === 'notMember'
-            ? t('dialog.sponsor.notMember', { name: escapeMarkdown(candidate?.displayName ?? text) })
+            ? t('dialog.sponsor.notMember', { name: plainText(candidate?.displayName ?? text) })
             : t('dialog.sponsor.isRequester');
       await context.sendActivity(message);
       return false;

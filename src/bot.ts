@@ -21,7 +21,7 @@ import type { ConversationReferenceStore } from './storage/conversationReference
 import type { JobQueue } from './storage/jobQueue';
 import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
 import { directoryUserIdOf } from './teams/identity';
-import { escapeMarkdown } from './teams/markdown';
+import { plainText } from './teams/plainText';
 
 export interface BotDependencies {
   conversationState: ConversationState;
@@ -145,7 +145,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
     const t = translatorFor(activity.locale);
     const firstName = activity.from.name?.trim().split(/\s+/)[0];
-    const hello = firstName && firstName.toLowerCase() !== 'user' ? t('greeting.named', { name: escapeMarkdown(firstName) }) : t('greeting.anonymous');
+    const hello = firstName && firstName.toLowerCase() !== 'user' ? t('greeting.named', { name: plainText(firstName) }) : t('greeting.anonymous');
     await context.sendActivity(`${hello}\n\n${t('greeting.body')}`);
     context.turnState.set(GREETED_THIS_TURN, true);
 

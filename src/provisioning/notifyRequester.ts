@@ -7,7 +7,7 @@ import type { AccessRequest } from '../requests/accessRequest';
 import type { Resource } from '../requests/catalog';
 import { failureReasonText, isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
-import { escapeMarkdown } from '../teams/markdown';
+import { plainText } from '../teams/plainText';
 import type { ProvisioningContext } from './provisioningContext';
 import type { JobHandler } from './worker';
 
@@ -26,8 +26,8 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,
-    sponsor: escapeMarkdown(request.sponsor.displayName),
-    guest: escapeMarkdown(request.guestEmail),
+    sponsor: plainText(request.sponsor.displayName),
+    guest: plainText(request.guestEmail),
   };
   switch (notice) {
     case 'invited':
@@ -41,7 +41,7 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
     case 'rejected':
       return [
         t('notify.rejected', names),
-        request.decisionComment ? t('notify.rejectedComment', { comment: escapeMarkdown(request.decisionComment) }) : '',
+        request.decisionComment ? t('notify.rejectedComment', { comment: plainText(request.decisionComment) }) : '',
         t('notify.rejectedNext', names),
       ]
         .filter(Boolean)
@@ -49,7 +49,7 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
     case 'failed':
       return t(isGuestPolicyFailure(request.failureReason) ? 'notify.failedPolicy' : 'notify.failed', {
         ...names,
-        reason: failureReasonText(t, request, escapeMarkdown),
+        reason: failureReasonText(t, request, plainText),
       });
     case 'sponsorUnreachable':
       return t('notify.sponsorUnreachable', names);
@@ -58,7 +58,7 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
 
 function resourceList(t: Translate, resources: readonly Resource[]): string {
   const lines = resources.map((r) =>
-    r.link ? t('notify.resourceWithLink', { name: escapeMarkdown(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: escapeMarkdown(r.name) }),
+    r.link ? t('notify.resourceWithLink', { name: plainText(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: plainText(r.name) }),
   );
   return [t('notify.resourcesHeader'), ...lines].join('\n');
 }

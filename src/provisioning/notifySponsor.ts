@@ -5,7 +5,7 @@
  */
 import { translatorFor } from '../i18n';
 import { failureReasonText } from '../requests/failureReason';
-import { escapeMarkdown } from '../teams/markdown';
+import { plainText } from '../teams/plainText';
 import type { ProvisioningContext } from './provisioningContext';
 import type { JobHandler } from './worker';
 
@@ -18,9 +18,9 @@ export function notifySponsor(ctx: ProvisioningContext): JobHandler {
       const t = translatorFor(request.sponsorLocale);
       const text = t('notifySponsor.failed', {
         id: request.id,
-        requester: escapeMarkdown(request.requester.displayName),
-        guest: escapeMarkdown(request.guestEmail),
-        reason: failureReasonText(t, request, escapeMarkdown),
+        requester: plainText(request.requester.displayName),
+        guest: plainText(request.guestEmail),
+        reason: failureReasonText(t, request, plainText),
       });
       await ctx.messenger.post(request.approvalCard.conversationId, { type: 'message', text, textFormat: 'markdown' });
     },

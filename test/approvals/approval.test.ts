@@ -133,6 +133,23 @@ describe('approval card', function () {
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
 
+  it('shows URLs typed into a justification or a comment as text nobody can click, on the card and in the notice', async () => {
+    const justification = 'Reviews contracts; details at https://evil.example/login and contoso-sso.net';
+    const { request, cardConversationId } = await fileRequest(bot, users.adele, 10_000, { justification });
+    const posted = bot.channel.messagesTo(cardConversationId).find((m) => m.attachments?.length);
+    const facts = (posted?.attachments?.[0].content as InvokeAnswer['value']).body?.flatMap((b) => b.facts ?? []) ?? [];
+    assert.equal(facts.find((f) => f.title === 'Why')?.value, 'Reviews contracts; details at https\\[:\\]//evil\\[.\\]example/login and contoso-sso\\[.\\]net');
+
+    const { body } = await bot.teams.click(users.megan, cardConversationId, 'reject', { requestId: request.id, comment: 'Use www.partner-portal.com instead' });
+    assert.ok(texts(body).includes('Comment: “Use www\\[.\\]partner-portal\\[.\\]com instead”'), texts(body).join(' | '));
+    const notice = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes('rejected request')),
+      'the rejection notice',
+    );
+    assert.match(notice.text ?? '', /Their comment: “Use www\\\[\.\\\]partner-portal\\\[\.\\\]com instead”/);
+    assert.doesNotMatch(JSON.stringify([posted, body, notice]), /https:\/\/evil|www\.partner-portal\.com|contoso-sso\.net/);
+  });
+
   it('answers in the clicking sponsor’s language', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
     const { body } = await bot.teams.click({ ...users.megan, locale: 'es-MX' }, cardConversationId, 'approve', { requestId: request.id });

@@ -148,7 +148,7 @@ describe('request dialog', function () {
       as: adele,
       steps: [
         ['request', "partner's email address"],
-        ['megan.bowen@contoso.com', 'is an address of your own organization (contoso.com)'],
+        ['megan.bowen@contoso.com', 'is an address of your own organization (contoso\\[.\\]com)'],
       ],
     },
     {

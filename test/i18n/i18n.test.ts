@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { commandOf, languageOf, translatorFor } from '../../src/i18n';
 import en from '../../src/i18n/en.json';
 import es from '../../src/i18n/es.json';
-import { escapeMarkdown } from '../../src/teams/markdown';
 
 function leaves(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];
@@ -35,16 +34,5 @@ describe('languages', () => {
     assert.equal(commandOf('Cancelar.', ['cancel']), 'cancel');
     assert.equal(commandOf('request access please', ['request']), undefined);
     assert.equal(commandOf('', ['help']), undefined);
-  });
-});
-
-describe('markdown escaping', () => {
-  it('keeps what a person typed from becoming links, emphasis or lists', () => {
-    assert.equal(escapeMarkdown('[click](https://evil.example) *now*'), '\\[click\\](https://evil.example) \\*now\\*');
-    assert.equal(escapeMarkdown('1. first\n- second\n# third'), '1\\. first\n\\- second\n\\# third');
-  });
-
-  it('leaves ordinary addresses and sentences readable', () => {
-    assert.equal(escapeMarkdown('kim.lee@fabrikam-eu.com, Q1-Q2.'), 'kim.lee@fabrikam-eu.com, Q1-Q2.');
   });
 });

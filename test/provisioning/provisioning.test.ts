@@ -76,13 +76,13 @@ describe('provisioning', function () {
     for (const [requester, requesterText, sponsorText] of [
       [
         users.adele,
-        "Megan Bowen approved request **{id}**, but I didn't invite partner@fabrikam.com, because your organization's guest policy has changed since you asked: your organization no longer allows guests from fabrikam.com. If you think that's wrong, ask IT and quote the request id.",
-        "Request **{id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: your organization no longer allows guests from fabrikam.com. I've told Adele Vance.",
+        "Megan Bowen approved request **{id}**, but I didn't invite partner@fabrikam.com, because your organization's guest policy has changed since you asked: your organization no longer allows guests from fabrikam\\[.\\]com. If you think that's wrong, ask IT and quote the request id.",
+        "Request **{id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: your organization no longer allows guests from fabrikam\\[.\\]com. I've told Adele Vance.",
       ],
       [
         users.diego,
-        'Megan Bowen aprobó la solicitud **{id}**, pero no he invitado a partner@fabrikam.com porque la política de invitados de tu organización ha cambiado desde que lo pediste: tu organización ya no permite invitados de fabrikam.com. Si crees que es un error, habla con TI e indica el identificador de la solicitud.',
-        "Request **{id}** from Diego Siciliani for partner@fabrikam.com, which you approved, couldn't be completed: your organization no longer allows guests from fabrikam.com. I've told Diego Siciliani.",
+        'Megan Bowen aprobó la solicitud **{id}**, pero no he invitado a partner@fabrikam.com porque la política de invitados de tu organización ha cambiado desde que lo pediste: tu organización ya no permite invitados de fabrikam\\[.\\]com. Si crees que es un error, habla con TI e indica el identificador de la solicitud.',
+        "Request **{id}** from Diego Siciliani for partner@fabrikam.com, which you approved, couldn't be completed: your organization no longer allows guests from fabrikam\\[.\\]com. I've told Diego Siciliani.",
       ],
     ] as const) {
       it(`invites nobody, fails the request with the reason, and tells the requester (${requester.locale}) and the sponsor in plain words`, async () => {

@@ -5,7 +5,7 @@
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningApp, startApp } from '../../src/index';
-import type { AccessRequest } from '../../src/requests/accessRequest';
+import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
@@ -51,6 +51,7 @@ export async function fileRequest(
   bot: TestBot,
   requester: TeamsUser = users.adele,
   cardTimeoutMs = 10_000,
+  changes: Partial<NewAccessRequest> = {},
 ): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
   const existing = bot.channel.sent.length;
   await bot.teams.install(requester);
@@ -59,6 +60,7 @@ export async function fileRequest(
       requester: { id: requester.aadObjectId as string, displayName: requester.name, address: 'adele.vance@contoso.com' },
       requesterLocale: requester.locale ?? 'en-US',
       requesterConversationId: bot.teams.conversationOf(requester),
+      ...changes,
     }),
     { kind: 'user', id: requester.aadObjectId as string, displayName: requester.name },
     [{ kind: 'deliverApprovalCard' }],
