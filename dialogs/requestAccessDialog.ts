@@ -17,10 +17,11 @@ import {
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, translatorFor, type Translate } from '../src/i18n';
 import type { Person } from '../src/requests/accessRequest';
-import { type ResourceCatalog, resourcesByIds, selectResources } from '../src/requests/catalog';
+import { type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
 import { checkGuest, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
+import { catalogPage, searchResults } from './resourceMenu';
 import { plainText } from '../src/teams/plainText';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
@@ -137,15 +138,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const values = collected(step);
     values.guestEmail = step.result as string;
     const t = translatorFor(step.context.activity.locale);
-    const lines = this.deps.catalog.resources.map((resource, index) =>
-      t('dialog.resourceLine', {
-        number: index + 1,
-        name: plainText(resource.name),
-        kind: t(`dialog.resourceKind.${resource.kind}`),
-        description: resource.description ? `: ${plainText(resource.description)}` : '',
-      }),
-    );
-    const prompt = `${t('dialog.askResources', { email: plainText(values.guestEmail) })}\n\n${lines.join('\n')}`;
+    const prompt = `${t('dialog.askResources', { email: plainText(values.guestEmail) })}\n\n${catalogPage(t, this.deps.catalog, 0)}`;
     return step.prompt(RESOURCES_PROMPT, { prompt });
   }
 
@@ -248,7 +241,21 @@ export class RequestAccessDialog extends ComponentDialog {
 
   private async validateResources(prompt: PromptValidatorContext<string>): Promise<boolean> {
     const t = translatorFor(prompt.context.activity.locale);
-    const selection = selectResources(this.deps.catalog, prompt.recognized.value ?? '');
+    const { catalog } = this.deps;
+    const text = prompt.recognized.value ?? '';
+    if (commandOf(text, ['more'])) {
+      const menu = prompt.state as { resourcePage?: number };
+      menu.resourcePage = (menu.resourcePage ?? 0) + 1;
+      await prompt.context.sendActivity(catalogPage(t, catalog, menu.resourcePage));
+      return false;
+    }
+    const selection = selectResources(catalog, text);
+    // One word that names nothing is a search: the way to find a resource in a long catalog.
+    const matches = !selection.ok && selection.unknown.length === 1 && !/[,;\n]|^\s*\d+\s*$/.test(text) ? resourcesMatching(catalog, text) : [];
+    if (matches.length > 0) {
+      await prompt.context.sendActivity(searchResults(t, text, matches));
+      return false;
+    }
     if (!selection.ok) {
       const message =
         selection.unknown.length > 0

@@ -59,3 +59,25 @@ export function resourcesByIds(catalog: ResourceCatalog, ids: readonly string[])
     return resource;
   });
 }
+
+/** A resource with its number in the list the requester is shown (1-based, catalog order). */
+export interface NumberedResource {
+  number: number;
+  resource: Resource;
+}
+
+/**
+ * Resources whose name, id or description contains `text`, ignoring case and accents: how a
+ * requester finds one in a catalog too long to show at once.
+ */
+export function resourcesMatching(catalog: ResourceCatalog, text: string): NumberedResource[] {
+  const wanted = folded(text.trim());
+  if (!wanted) return [];
+  return catalog.resources
+    .map((resource, index) => ({ number: index + 1, resource }))
+    .filter(({ resource }) => [resource.name, resource.id, resource.description ?? ''].some((field) => folded(field).includes(wanted)));
+}
+
+function folded(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}

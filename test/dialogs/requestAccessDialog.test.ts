@@ -10,6 +10,7 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { RequestAccessDialog } from '../../dialogs/requestAccessDialog';
 import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
+import type { Resource, ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
@@ -54,10 +55,10 @@ describe('request dialog', function () {
   });
   afterEach(async () => database.close());
 
-  function newClient(): DialogTestClient {
+  function newClient(catalog: ResourceCatalog = loadCatalog(SAMPLE_CATALOG_FILE)): DialogTestClient {
     const dialog = new RequestAccessDialog({
       directory: fixture.directory,
-      catalog: loadCatalog(SAMPLE_CATALOG_FILE),
+      catalog,
       requests,
       guestPolicy: { allowedDomains: [], blockedDomains: ['blocked.example'], internalDomains: ['contoso.com'] },
       tenantId: sample.tenantId,
@@ -83,8 +84,7 @@ describe('request dialog', function () {
     return { messages: replies.filter((r) => r.type === 'message'), typed: replies.some((r) => r.type === 'typing') };
   }
 
-  async function play(conversation: Conversation): Promise<DialogTestClient> {
-    const client = newClient();
+  async function play(conversation: Conversation, client = newClient()): Promise<DialogTestClient> {
     for (const [input, ...expected] of conversation.steps) {
       const { messages } = await exchange(client, conversation.as, input);
       const texts = messages.map((m) => m.text ?? '');
@@ -328,6 +328,69 @@ describe('request dialog', function () {
       name: 'stranger',
       as: { aadObjectId: '00000000-0000-4000-8000-00000000dead', name: 'Stranger', locale: 'en-US' },
       steps: [['request', "I couldn't find you in your organization's directory"]],
+    });
+  });
+
+  describe('a catalog too long for one message', () => {
+    // 120 teams with long descriptions: all at once, the question would exceed Teams' 28 KB.
+    const longCatalog: ResourceCatalog = {
+      resources: Array.from({ length: 120 }, (_, i): Resource => ({
+        id: `team-${i + 1}`,
+        name: i === 41 ? 'Proyecto Ibérico' : `Project ${i + 1} team`,
+        kind: 'team',
+        groupId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        description: `Channels, files and meetings of project ${i + 1}. `.repeat(20),
+      })),
+    };
+
+    it('shows a page at a time, each well under the message size, and “more” turns the pages', async () => {
+      const client = newClient(longCatalog);
+      await exchange(client, adele, 'request');
+      const first = (await exchange(client, adele, 'partner@fabrikam.com')).messages[0].text ?? '';
+      assert.ok(Buffer.byteLength(first) < 8_000, `${Buffer.byteLength(first)} bytes`);
+      assert.match(first, /^1\. \*\*Project 1 team\*\*/m);
+      assert.match(first, /^15\. \*\*Project 15 team\*\*/m);
+      assert.doesNotMatch(first, /^16\. /m);
+      assert.match(first, /That was 1 to 15 of 120\. Type \*\*more\*\* to see the next ones, or part of a name to search\./);
+      const second = (await exchange(client, adele, 'more')).messages[0].text ?? '';
+      assert.match(second, /^16\. \*\*Project 16 team\*\*/m);
+      assert.match(second, /That was 16 to 30 of 120\./);
+      for (let page = 3; page <= 7; page++) await exchange(client, adele, 'más');
+      const last = (await exchange(client, adele, 'more')).messages.at(-1)?.text ?? '';
+      assert.match(last, /That was 106 to 120 of 120\. Type \*\*more\*\* to start again from the top/);
+      assert.match((await exchange(client, adele, 'next')).messages[0].text ?? '', /That was 1 to 15 of 120\./);
+    });
+
+    it('finds resources by part of a name, accents and case aside, then takes their numbers', async () => {
+      await play(
+        {
+          name: 'search',
+          as: adele,
+          steps: [
+            ['request', "partner's email address"],
+            ['partner@fabrikam.com', 'Which resources'],
+            ['iberico', ['Resources matching “iberico”:', '42. **Proyecto Ibérico** (team)', 'Reply with the numbers you want']],
+            ['project 11', ['Resources matching “project 11”:', '11. **Project 11 team**', '110. **Project 110 team**']],
+            ['42, 110', 'Why does partner@fabrikam.com need this access?'],
+          ],
+        },
+        newClient(longCatalog),
+      );
+    });
+
+    it('says so in Spanish when nothing matches', async () => {
+      await play(
+        {
+          name: 'no match',
+          as: diego,
+          steps: [
+            ['solicitar', 'dirección de correo del socio'],
+            ['socio@fabrikam.com', '¿Qué recursos'],
+            ['hovercraft', 'No encuentro “hovercraft” en la lista'],
+          ],
+        },
+        newClient(longCatalog),
+      );
     });
   });
 
