@@ -54,6 +54,8 @@ export interface RequestAccessDependencies {
   guestPolicy: GuestPolicy;
   /** The tenant guests are invited into. */
   tenantId: string;
+  /** Requests one person may have waiting for a sponsor at once: each one asks a sponsor for time. */
+  maxOpenRequests: number;
   /** See directoryUserIdOf: set only for unauthenticated runs on the simulated directory. */
   localDefaultUserId?: string;
 }
@@ -78,8 +80,8 @@ interface Collected {
 export class RequestAccessDialog extends ComponentDialog {
   constructor(private readonly deps: RequestAccessDependencies) {
     super(REQUEST_ACCESS_DIALOG);
-    if (!deps?.directory || !deps.catalog || !deps.requests || !deps.guestPolicy || !deps.tenantId) {
-      throw new Error('RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy and a tenant id.');
+    if (!deps?.directory || !deps.catalog || !deps.requests || !deps.guestPolicy || !deps.tenantId || !(deps.maxOpenRequests >= 1)) {
+      throw new Error('RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, a tenant id and a limit of open requests.');
     }
     this.addDialog(new TextPrompt(GUEST_EMAIL_PROMPT, (p) => this.validateGuest(p)))
       .addDialog(new TextPrompt(RESOURCES_PROMPT, (p) => this.validateResources(p)))
@@ -128,6 +130,7 @@ export class RequestAccessDialog extends ComponentDialog {
       await context.sendActivity(t('dialog.unknownRequester'));
       return step.endDialog();
     }
+    if (await this.hasTooManyOpen(context, user.id)) return step.endDialog();
     const values = collected(step);
     values.requester = personOf(user);
     values.requesterDomains = [...new Set([user.mail, user.userPrincipalName].filter((a): a is string => Boolean(a)).map(domainOf))];
@@ -192,6 +195,8 @@ export class RequestAccessDialog extends ComponentDialog {
       return step.endDialog();
     }
     const values = collected(step);
+    // Checked again: requests may have been filed elsewhere while this one was being answered.
+    if (await this.hasTooManyOpen(context, values.requester.id)) return step.endDialog();
     const request = await this.deps.requests.create(
       {
         tenantId: this.deps.tenantId,
@@ -209,6 +214,15 @@ export class RequestAccessDialog extends ComponentDialog {
     );
     await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: plainText(values.sponsor.displayName) }));
     return step.endDialog(request.id);
+  }
+
+  /** Says so, with the ids, when the requester already has as many requests waiting as allowed. */
+  private async hasTooManyOpen(context: TurnContext, requesterId: string): Promise<boolean> {
+    const open = await this.deps.requests.awaitingDecisionFiledBy(requesterId);
+    if (open.length < this.deps.maxOpenRequests) return false;
+    const t = translatorFor(context.activity.locale);
+    await context.sendActivity(t('limits.openRequests', { count: open.length, ids: open.map((r) => r.id).join(', ') }));
+    return true;
   }
 
   private async validateGuest(prompt: PromptValidatorContext<string>): Promise<boolean> {

@@ -21,6 +21,7 @@ import type { ConversationReferenceStore } from './storage/conversationReference
 import type { JobQueue } from './storage/jobQueue';
 import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
 import { directoryUserIdOf } from './teams/identity';
+import type { TurnRateLimit, TurnVerdict } from './teams/turnRateLimit';
 import { plainText } from './teams/plainText';
 
 export interface BotDependencies {
@@ -32,6 +33,7 @@ export interface BotDependencies {
   catalog: ResourceCatalog;
   /** Whom the bot serves: its tenant, in personal chats, through Teams once authenticated. */
   admission: AdmissionPolicy;
+  turnLimit: TurnRateLimit;
   /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
@@ -45,8 +47,8 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDependencies) {
     super();
-    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.logger) {
-      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant and a logger.');
+    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.turnLimit || !deps.logger) {
+      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit and a logger.');
     }
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
 
@@ -68,6 +70,10 @@ export class GuestAccessBot extends TeamsActivityHandler {
     useClientLocale(context);
     const refusal = refusalOf(context.activity, this.deps.admission);
     if (refusal) return this.refuse(context, refusal);
+    if (context.activity.type === 'message' || context.activity.type === 'invoke') {
+      const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
+      if (verdict !== 'allowed') return this.slowDown(context, verdict);
+    }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
@@ -92,14 +98,21 @@ export class GuestAccessBot extends TeamsActivityHandler {
     if (activity.type === 'message') {
       await context.sendActivity(text);
     } else if (activity.type === 'invoke') {
-      // Teams shows a message-type answer to a card click as a short notice.
-      await context.sendActivity({
-        type: 'invokeResponse',
-        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
-      });
+      await answerInvokeWith(context, text);
     } else if (refusal === 'groupConversation' && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
       await context.sendActivity(text);
     }
+  }
+
+  /** Over the turn limit: said once a minute for messages, on every click (a click needs an answer). */
+  private async slowDown(context: TurnContext, verdict: Exclude<TurnVerdict, 'allowed'>): Promise<void> {
+    const { activity } = context;
+    const text = translatorFor(activity.locale)('limits.slowDown');
+    if (verdict === 'over') {
+      this.deps.logger.warn({ from: activity.from.aadObjectId ?? activity.from.id, activityType: activity.type }, 'turn limit reached (MAX_TURNS_PER_MINUTE)');
+    }
+    if (activity.type === 'invoke') await answerInvokeWith(context, text);
+    else if (verdict === 'over') await context.sendActivity(text);
   }
 
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -154,6 +167,14 @@ export class GuestAccessBot extends TeamsActivityHandler {
       await this.deps.queue.enqueue(waiting.map((request) => ({ kind: 'deliverApprovalCard' as const, requestId: request.id })));
     }
   }
+}
+
+/** Teams shows a message-type answer to a card click as a short notice. */
+async function answerInvokeWith(context: TurnContext, text: string): Promise<void> {
+  await context.sendActivity({
+    type: 'invokeResponse',
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+  });
 }
 
 /** Teams puts the client's language in a clientInfo entity when `locale` is missing. */

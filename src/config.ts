@@ -48,6 +48,12 @@ export interface Config {
   catalog: ResourceCatalog;
   sendInvitationEmail: boolean;
   guestPolicy: GuestPolicy;
+  limits: {
+    /** Messages and card clicks one person may send a minute. */
+    turnsPerMinute: number;
+    /** Requests one person may have waiting for a sponsor at once. */
+    openRequestsPerRequester: number;
+  };
   logLevel: string;
 }
 
@@ -99,6 +105,8 @@ const envSchema = z.object({
   SIMULATOR_DIRECTORY_FILE: z.string().default(''),
   SIMULATOR_STATE_FILE: z.string().default(''),
   SIMULATOR_LATENCY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(0),
+  MAX_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number of turns' }).int().min(1).default(30),
+  MAX_OPEN_REQUESTS: z.coerce.number({ message: 'must be a whole number of requests' }).int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -180,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
       blockedDomains: e.BLOCKED_GUEST_DOMAINS,
       internalDomains: e.INTERNAL_DOMAINS,
     },
+    limits: { turnsPerMinute: e.MAX_TURNS_PER_MINUTE, openRequestsPerRequester: e.MAX_OPEN_REQUESTS },
     logLevel: e.LOG_LEVEL,
   };
 }

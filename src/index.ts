@@ -25,6 +25,7 @@ import { JobQueue } from './storage/jobQueue';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { BotMessenger } from './teams/botMessenger';
 import { turnErrorHandler } from './teams/turnErrorHandler';
+import { TurnRateLimit } from './teams/turnRateLimit';
 
 export interface RunningApp {
   /** `http://host:port`, where /api/messages and /healthz are. */
@@ -68,7 +69,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const localTestsAllowed = !config.bot.authenticated;
 
   const mainDialog = new MainDialog(
-    new RequestAccessDialog({ directory, catalog: config.catalog, requests, guestPolicy, tenantId, localDefaultUserId }),
+    new RequestAccessDialog({
+      directory,
+      catalog: config.catalog,
+      requests,
+      guestPolicy,
+      tenantId,
+      maxOpenRequests: config.limits.openRequestsPerRequester,
+      localDefaultUserId,
+    }),
   );
   const bot = new GuestAccessBot({
     conversationState,
@@ -78,6 +87,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     queue,
     catalog: config.catalog,
     admission: { tenantId, authenticated: config.bot.authenticated },
+    turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
     localTestsAllowed,
     localDefaultUserId,
     logger,

@@ -64,6 +64,48 @@ describe('configuration', () => {
     ]);
   });
 
+  describe('what keeps a real tenant safe', () => {
+    const APP = { MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f' };
+    const TENANT = { AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f' };
+    const unauthenticatedOnRealDirectory = /^MicrosoftAppId is empty, so the bot would run unauthenticated, trusting whoever calls it to say who they are, but its directory is a real one/;
+
+    for (const [label, env] of [
+      ['DIRECTORY_MODE=graph', { DIRECTORY_MODE: 'graph', ...TENANT }],
+      ['Graph credentials', { AZURE_CLIENT_ID: 'graph-app', AZURE_CLIENT_SECRET: 's', ...TENANT }],
+      ['a Graph URL off this machine, even in simulator mode', { GRAPH_BASE_URL: 'https://graph.microsoft.com' }],
+      ['a loopback Graph reached with credentials', { DIRECTORY_MODE: 'graph', GRAPH_BASE_URL: 'http://127.0.0.1:9999', AZURE_CLIENT_SECRET: 's', ...TENANT }],
+    ] as const) {
+      it(`refuses to run unauthenticated with ${label}, naming MicrosoftAppId`, () => {
+        const problems = problemsOf(env);
+        assert.ok(problems.some((p) => unauthenticatedOnRealDirectory.test(p)), problems.join('\n'));
+      });
+    }
+
+    it('runs unauthenticated on the simulator, or on a Graph on loopback without credentials (a local fake)', () => {
+      assert.equal(loadConfig({}).directory.mode, 'simulator');
+      const fake = loadConfig({ DIRECTORY_MODE: 'graph', GRAPH_BASE_URL: 'http://127.0.0.1:9999', ...TENANT });
+      assert.equal(fake.directory.mode, 'graph');
+      assert.equal(fake.bot.authenticated, false);
+    });
+
+    it('uses Microsoft Graph whenever an app id is set, and asks for the tenant', () => {
+      assert.deepEqual(problemsOf(APP), ['AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph (always, with MicrosoftAppId set).']);
+      assert.equal(loadConfig({ ...APP, ...TENANT }).directory.mode, 'graph');
+    });
+
+    it('refuses the simulator with an app id, naming both settings', () => {
+      const [problem] = problemsOf({ ...APP, DIRECTORY_MODE: 'simulator' });
+      assert.match(problem, /^DIRECTORY_MODE=simulator cannot be used with MicrosoftAppId set/);
+    });
+
+    it('has limits on turns and open requests, and names a bad one', () => {
+      assert.deepEqual(loadConfig({}).limits, { turnsPerMinute: 30, openRequestsPerRequester: 10 });
+      const problems = problemsOf({ MAX_TURNS_PER_MINUTE: '0', MAX_OPEN_REQUESTS: 'many' });
+      assert.ok(problems[0].startsWith('MAX_TURNS_PER_MINUTE'), problems.join(' | '));
+      assert.ok(problems[1].startsWith('MAX_OPEN_REQUESTS'), problems.join(' | '));
+    });
+  });
+
   describe('the resource catalog', () => {
     let dir: string;
     beforeEach(() => {

@@ -99,4 +99,29 @@ describe('server', function () {
     assert.match(greeting.text ?? '', /^Hi Adele!/);
     assert.match(help.text ?? '', /^Here's what I can do/);
   });
+
+  describe('with a limit of 5 turns a minute', () => {
+    let limited: TestBot;
+    beforeEach(async () => {
+      limited = await startTestBot({ MAX_TURNS_PER_MINUTE: '5' });
+    });
+    afterEach(async () => limited.close());
+
+    it('says once, in the person’s language, to slow down, then skips their turns; others are unaffected', async () => {
+      const diegoChat = limited.teams.conversationOf(users.diego);
+      for (let turn = 0; turn < 5; turn++) assert.equal((await limited.teams.say(users.diego, 'ayuda')).status, 200);
+      const answered = limited.channel.messagesTo(diegoChat).length;
+      for (let turn = 0; turn < 3; turn++) assert.equal((await limited.teams.say(users.diego, 'ayuda')).status, 200);
+      const extra = limited.channel.messagesTo(diegoChat).slice(answered).map((m) => m.text);
+      assert.deepEqual(extra, ['Me estás enviando mensajes más rápido de lo que puedo atender, así que los dejaré pasar un momento. Espera un minuto y sigue donde lo dejaste.']);
+      const click = await limited.teams.click(users.diego, diegoChat, 'approve', { requestId: 'GA-000000' });
+      assert.deepEqual(click.body, {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: 'Me estás enviando mensajes más rápido de lo que puedo atender, así que los dejaré pasar un momento. Espera un minuto y sigue donde lo dejaste.',
+      });
+      await limited.teams.say(users.adele, 'help');
+      assert.match(limited.channel.messagesTo(limited.teams.conversationOf(users.adele)).at(-1)?.text ?? '', /^Here's what I can do/);
+    });
+  });
 });

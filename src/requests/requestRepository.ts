@@ -36,6 +36,8 @@ export interface RequestRepository {
   /** Records facts learnt along the way (the invitation, the card's location) without a state change. */
   update(id: string, patch: RequestPatch, actor: Actor, action: string): Promise<AccessRequest>;
   auditTrail(id: string): Promise<AuditEvent[]>;
+  /** The requester's requests still waiting for a sponsor's decision, oldest first. */
+  awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
   awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
 }

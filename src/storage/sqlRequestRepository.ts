@@ -67,6 +67,17 @@ export class SqlRequestRepository implements RequestRepository {
     }
   }
 
+  async awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]> {
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .where('state', '=', 'pending_approval')
+      .orderBy('created_at')
+      .execute();
+    return rows.map(toAccessRequest);
+  }
+
   async awaitingCardFor(sponsorId: string): Promise<AccessRequest[]> {
     const rows = await this.db
       .selectFrom('access_requests')

@@ -55,13 +55,14 @@ describe('request dialog', function () {
   });
   afterEach(async () => database.close());
 
-  function newClient(catalog: ResourceCatalog = loadCatalog(SAMPLE_CATALOG_FILE)): DialogTestClient {
+  function newClient(catalog: ResourceCatalog = loadCatalog(SAMPLE_CATALOG_FILE), maxOpenRequests = 10): DialogTestClient {
     const dialog = new RequestAccessDialog({
       directory: fixture.directory,
       catalog,
       requests,
       guestPolicy: { allowedDomains: [], blockedDomains: ['blocked.example'], internalDomains: ['contoso.com'] },
       tenantId: sample.tenantId,
+      maxOpenRequests,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
     return new DialogTestClient('msteams', new MainDialog(dialog), undefined, [], state);
@@ -321,6 +322,16 @@ describe('request dialog', function () {
     const megan: Person = { aadObjectId: sample.megan, name: 'Megan Bowen', locale: 'en-US' };
     const { messages } = await exchange(client, megan, 'adele.vance@contoso.com');
     assert.match(messages[0]?.text ?? '', /You can't sponsor your own request/);
+  });
+
+  it('files no more than the open-request limit, naming the requests that wait, in either language', async () => {
+    const client = newClient(undefined, 2);
+    await play({ name: 'first', as: adele, steps: EN_HAPPY_PATH }, client);
+    await play({ name: 'second', as: adele, steps: EN_HAPPY_PATH }, client);
+    const ids = (await requests.awaitingDecisionFiledBy(sample.adele)).map((r) => r.id);
+    await play({ name: 'third', as: adele, steps: [['request', `You already have 2 requests waiting for a sponsor's decision (${ids.join(', ')}), as many as one person can have open.`]] }, client);
+    await play({ name: 'tercera', as: { ...adele, locale: 'es-ES' }, steps: [['solicitar', `Ya tienes 2 solicitudes esperando la decisión de un patrocinador (${ids.join(', ')})`]] }, client);
+    assert.equal((await database.db.selectFrom('access_requests').selectAll().execute()).length, 2);
   });
 
   it('refuses someone the directory does not know', async () => {
