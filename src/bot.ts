@@ -6,6 +6,7 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationState,
+  type InvokeResponse,
   type StatePropertyAccessor,
   TeamsActivityHandler,
   TurnContext,
@@ -19,6 +20,7 @@ import type { ResourceCatalog } from './requests/catalog';
 import type { RequestRepository } from './requests/requestRepository';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
+import { answerInvokeWith, badInvoke } from './teams/invokeAnswers';
 import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
 import { directoryUserIdOf } from './teams/identity';
 import type { TurnRateLimit, TurnVerdict } from './teams/turnRateLimit';
@@ -53,7 +55,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
 
     this.onMessage(async (context, next) => {
-      TurnContext.removeRecipientMention(context.activity);
+      if (typeof context.activity.text === 'string') TurnContext.removeRecipientMention(context.activity);
       await this.welcome(context);
       await deps.mainDialog.run(context, this.dialogState);
       await next();
@@ -115,6 +117,19 @@ export class GuestAccessBot extends TeamsActivityHandler {
     else if (verdict === 'over') await context.sendActivity(text);
   }
 
+  /**
+   * The bot offers nothing but Adaptive Card actions. Any other invoke, or a card action without
+   * an action object, is the caller's mistake: 400 with a reason, never the SDK's 501 for names
+   * it does not know or a 500 from reading a value that is not there.
+   */
+  protected async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const { name, value } = context.activity;
+    if (name !== 'adaptiveCard/action') return badInvoke('NotSupported', `This bot does not handle the invoke ${JSON.stringify(name ?? null)}.`);
+    const action = (value as { action?: unknown } | null | undefined)?.action;
+    if (typeof action !== 'object' || action === null) return badInvoke('BadRequest', 'An adaptiveCard/action invoke needs value.action.');
+    return super.onInvokeActivity(context);
+  }
+
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const { activity } = context;
     const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown };
@@ -169,18 +184,10 @@ export class GuestAccessBot extends TeamsActivityHandler {
   }
 }
 
-/** Teams shows a message-type answer to a card click as a short notice. */
-async function answerInvokeWith(context: TurnContext, text: string): Promise<void> {
-  await context.sendActivity({
-    type: 'invokeResponse',
-    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
-  });
-}
-
 /** Teams puts the client's language in a clientInfo entity when `locale` is missing. */
 function useClientLocale(context: TurnContext): void {
   const { activity } = context;
   if (activity.locale) return;
-  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { locale?: string } | undefined;
-  if (clientInfo?.locale) activity.locale = clientInfo.locale;
+  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { locale?: unknown } | undefined;
+  if (typeof clientInfo?.locale === 'string' && clientInfo.locale !== '') activity.locale = clientInfo.locale;
 }

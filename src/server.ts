@@ -12,6 +12,7 @@ import * as restify from 'restify';
 import type { GuestAccessBot } from './bot';
 import type { DirectorySimulator } from './directory/simulator';
 import { checkActivityShape } from './http/activityShape';
+import { identityEncodingOnly } from './http/identityEncoding';
 import { loopbackHostOnly } from './http/loopbackHost';
 import type { Schema } from './storage/schema';
 
@@ -32,6 +33,7 @@ export function createServer(deps: ServerDependencies): restify.Server {
   const server = restify.createServer({ name: 'guest-access-bot' });
   if (!deps.authenticated) server.pre(loopbackHostOnly);
   server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(identityEncodingOnly);
   // Malformed JSON is answered 400 here, before it reaches the adapter.
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES }));
 

@@ -7,16 +7,31 @@
 import { z } from 'zod';
 
 const id = z.string().min(1).max(1024);
+/**
+ * The connector puts these in the URL and headers of a reply, where a lone surrogate or a
+ * control character fails it; channels use plain ASCII ids.
+ */
+const printableAscii = /^[\x20-\x7e]*$/;
+const conversationId = id.regex(printableAscii, 'must be printable ASCII').regex(/\S/, 'must not be blank');
 const account = z.looseObject({ id, name: z.string().optional(), aadObjectId: z.string().max(128).optional() });
+
+/** botbuilder finds mentions by lowercased type and reads `mentioned.id` and `text` unchecked. */
+const entity = z.looseObject({ type: z.string() }).superRefine((value, context) => {
+  if (value.type.toLowerCase() !== 'mention') return;
+  const mention = z.looseObject({ mentioned: z.looseObject({ id: z.string() }), text: z.string().optional() }).safeParse(value);
+  for (const issue of mention.success ? [] : mention.error.issues) context.addIssue({ ...issue, code: 'custom', message: `a mention ${issue.message}` });
+});
 
 const activitySchema = z.looseObject({
   type: z.string().min(1).max(64),
+  // Replies are addressed to it (a path segment of the connector's URL).
+  id: z.string().max(1024).regex(printableAscii, 'must be printable ASCII').optional(),
   channelId: z.string().min(1).max(64),
   serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
   from: account,
   recipient: account,
   conversation: z.looseObject({
-    id,
+    id: conversationId,
     isGroup: z.boolean().optional(),
     conversationType: z.string().optional(),
     tenantId: z.string().optional(),
@@ -25,8 +40,7 @@ const activitySchema = z.looseObject({
   text: z.string().nullish(),
   locale: z.string().max(64).nullish(),
   name: z.string().optional(),
-  // botbuilder lowercases every entity's type when it looks for mentions.
-  entities: z.array(z.looseObject({ type: z.string() })).optional(),
+  entities: z.array(entity).optional(),
   attachments: z.array(z.looseObject({})).optional(),
   channelData: z.looseObject({ tenant: z.looseObject({ id: z.string().optional() }).optional() }).optional(),
   membersAdded: z.array(account).optional(),

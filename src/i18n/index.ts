@@ -33,7 +33,8 @@ void i18n.init({
 
 /** `es-MX` → `es`; anything not supported → `en`. */
 export function languageOf(locale: string | undefined): Language {
-  const language = (locale ?? '').toLowerCase().split(/[-_]/)[0];
+  // Locales come from clients; a number or an object where a string belongs means English.
+  const language = (typeof locale === 'string' ? locale : '').toLowerCase().split(/[-_]/)[0];
   return (LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en';
 }
 

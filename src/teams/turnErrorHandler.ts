@@ -10,6 +10,7 @@ import { DialogContextError } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
+import { answerInvokeWith } from './invokeAnswers';
 
 export function turnErrorHandler(logger: Logger, conversationState: ConversationState): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
@@ -35,7 +36,10 @@ export function turnErrorHandler(logger: Logger, conversationState: Conversation
       if (!directoryDown) await conversationState.delete(context);
       if (activity.type !== 'message' && activity.type !== 'invoke') return;
       const t = translatorFor(activity.locale);
-      await context.sendActivity(directoryDown ? t('errors.directoryUnavailable') : t('errors.turnFailed', { ref: reference }));
+      const text = directoryDown ? t('errors.directoryUnavailable') : t('errors.turnFailed', { ref: reference });
+      // A click is answered in its own response; without one the adapter would answer 501.
+      if (activity.type === 'invoke') await answerInvokeWith(context, text);
+      else await context.sendActivity(text);
     } catch (recoveryError) {
       logger.warn({ err: recoveryError, reference }, 'could not reset the conversation or tell the user about the failed turn');
     }

@@ -74,6 +74,11 @@ describe('who the bot serves', function () {
       [{ ...valid, from: { id: 42 } }, /activity\.from\.id/],
       [{ ...valid, text: { evil: true } }, /activity\.text/],
       [{ ...valid, entities: [{ mentioned: {} }] }, /activity\.entities\.0\.type/],
+      [{ ...valid, entities: [{ type: 'mention', text: '<at>Bot</at>' }] }, /activity\.entities\.0\.mentioned: a mention/],
+      [{ ...valid, id: true }, /activity\.id/],
+      [{ ...valid, id: '\ud800' }, /activity\.id: must be printable ASCII/],
+      [{ ...valid, conversation: { id: 'a:é' } }, /activity\.conversation\.id: must be printable ASCII/],
+      [{ ...valid, conversation: { id: '   ' } }, /activity\.conversation\.id: must not be blank/],
       [null, /the body/],
       ['a string', /the body/],
     ];
@@ -85,6 +90,32 @@ describe('who the bot serves', function () {
       assert.match(answer.error.message, reason);
     }
     assert.equal((await fetch(`${bot.app.url}/healthz`)).status, 200);
+  });
+
+  // Each of these was found by the fuzz test (fuzz.test.ts) and once failed a turn or the process.
+  it('refuses a compressed body, which would otherwise throw out of the process', async () => {
+    const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{"not":"gzip"}' });
+    assert.equal(response.status, 415);
+    assert.match(((await response.json()) as { error: { message: string } }).error.message, /without Content-Encoding/);
+    assert.equal((await fetch(`${bot.app.url}/healthz`)).status, 200);
+  });
+
+  it('answers an invoke it does not offer with 400, not the SDK’s 501', async () => {
+    for (const [activity, code] of [
+      [{ type: 'invoke', name: 'task/fetch', value: {} }, 'NotSupported'],
+      [{ type: 'invoke', value: {} }, 'NotSupported'],
+      [{ type: 'invoke', name: 'adaptiveCard/action', value: 'approve' }, 'BadRequest'],
+    ] as const) {
+      const response = await bot.teams.post(users.adele, activity);
+      assert.equal(response.status, 400, JSON.stringify(activity));
+      assert.equal(((await response.json()) as { value: { code: string } }).value.code, code);
+    }
+  });
+
+  it('reads a locale that is not a string as English instead of failing the turn', async () => {
+    const response = await bot.teams.post(users.adele, { type: 'message', text: 'help', locale: undefined, entities: [{ type: 'clientInfo', locale: 5 }] }, 'a:odd-locale');
+    assert.equal(response.status, 200);
+    assert.match(bot.channel.messagesTo('a:odd-locale').at(-1)?.text ?? '', /request/i);
   });
 
   it('refuses another tenant in a short sentence, in the person’s language, storing nothing', async () => {

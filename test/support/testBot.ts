@@ -2,7 +2,7 @@
  * The whole bot, started in-process as `npm start` would (real server, adapter, SQLite, the
  * simulated directory on the same port), with a fake Teams channel as its serviceUrl.
  */
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningApp, startApp } from '../../src/index';
 import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
@@ -24,10 +24,11 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+/** `logger` replaces the default one, for a test that reads what the bot logs. */
+export async function startTestBot(env: Record<string, string> = {}, logger?: Logger): Promise<TestBot> {
   const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
   // TEST_LOG_LEVEL=debug shows the bot's own log while a test runs.
-  const app = await startApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const app = await startApp(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   const channel = new FakeTeamsChannel();
   await channel.start();
   return {

@@ -47,6 +47,8 @@ export class DirectorySimulator {
   private readonly router: GraphRouter;
   private readonly faults = new FaultInjector();
   private readonly recorded: RecordedRequest[] = [];
+  /** Requests other than GET and HEAD since start; unlike `recorded`, never trimmed. */
+  private writeRequests = 0;
   private readonly latencyMs: number;
   private readonly logger: SimulatorLogger;
 
@@ -96,6 +98,15 @@ export class DirectorySimulator {
   /** Every HTTP request received, oldest first; `$batch` items are under their batch's `batchItems`. */
   get requests(): ReadonlyArray<Readonly<RecordedRequest>> {
     return this.recorded;
+  }
+
+  /**
+   * How many requests other than GET and HEAD (Graph writes, `$batch`, redeem-page posts) it has
+   * received since it started. `requests` keeps only the last 1000, so a long test asks this to
+   * know that nothing was written.
+   */
+  get writeRequestCount(): number {
+    return this.writeRequests;
   }
 
   /** Makes the next `times` matching requests fail with `status` (and `Retry-After` on 429 and 503). */
@@ -182,6 +193,7 @@ export class DirectorySimulator {
       body: parsedBody(request.body),
     };
     this.recorded.push(entry);
+    if (entry.method !== 'GET' && entry.method !== 'HEAD') this.writeRequests += 1;
     if (this.recorded.length > maxRecordedRequests) {
       this.recorded.shift();
     }
