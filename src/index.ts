@@ -5,7 +5,7 @@
 import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog';
 import { RequestAccessDialog } from '../dialogs/requestAccessDialog';
@@ -17,6 +17,7 @@ import { DirectorySimulator, loadSimulatorSeed } from './directory/simulator';
 import { createJobHandlers } from './provisioning/jobHandlers';
 import { JobWorker } from './provisioning/worker';
 import { loadDotEnv } from './dotEnv';
+import { createLogger } from './logging/logger';
 import { createServer, freePort } from './server';
 import { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import { type OpenDatabase, openDatabase } from './storage/database';
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
     console.error('Fix the settings above in .env or the environment (see README.md, "Settings") and start again.');
     process.exit(1);
   }
-  const logger = pino({ level: config.logLevel, redact: ['*.authorization', '*.password', '*.secret', '*.token'] });
+  const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'stopping');

@@ -7,6 +7,7 @@
  */
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
+import { maskPersonalData } from '../logging/personalData';
 import { grantsFor, invitationRedirectUrl } from '../requests/accessPlan';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type Resource, resourcesByIds } from '../requests/catalog';
@@ -58,7 +59,7 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         to: 'failed',
         actor: { kind: 'system' },
         patch: { failureReason: reason },
-        detail: { error: error instanceof Error ? error.message : String(error) },
+        detail: { error: maskPersonalData(error instanceof Error ? error.message : String(error)) },
         jobs: [
           { kind: 'notifyRequester', requestId: job.requestId, notice: 'failed' },
           { kind: 'notifySponsor', requestId: job.requestId, notice: 'failed' },

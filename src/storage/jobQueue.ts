@@ -3,6 +3,7 @@
  * workers on any instance claim due rows with a lease, so a crash only delays a job.
  */
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { maskPersonalData } from '../logging/personalData';
 import type { Job, JobKind, NewJob } from '../requests/jobs';
 import type { Schema } from './schema';
 
@@ -115,7 +116,8 @@ export class JobQueue {
         run_at: failure.retryAt ? failure.retryAt.toISOString() : at,
         locked_by: null,
         locked_until: null,
-        last_error: failure.message.slice(0, 2000),
+        // Operators read it like a log line, so it is masked like one.
+        last_error: maskPersonalData(failure.message).slice(0, 2000),
         updated_at: at,
       })
       .where('id', '=', job.id)

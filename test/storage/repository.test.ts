@@ -117,10 +117,11 @@ for (const target of testDatabases) {
         const future = new JobQueue(database.db, () => new Date(Date.now() + 31_000));
         const retried = await future.claim('w', 60_000);
         assert.equal(retried?.attempts, 2);
-        await future.fail(retried as NonNullable<typeof retried>, 'w', { message: 'Microsoft Entra refused it' });
+        await future.fail(retried as NonNullable<typeof retried>, 'w', { message: 'Microsoft Entra refused kim.lee@fabrikam.com; link https://login.microsoftonline.com/redeem?rd=x' });
         const [row] = await jobRows(database.db, job.requestId);
         assert.equal(row.status, 'dead');
-        assert.equal(row.last_error, 'Microsoft Entra refused it');
+        // Operators read stored errors like log lines: the address masked, the link gone.
+        assert.equal(row.last_error, 'Microsoft Entra refused k***@fabrikam.com; link [redeem link]');
         assert.equal(await future.claim('w', 60_000), undefined);
       });
 
