@@ -25,6 +25,7 @@ import { DialogStateStorage } from './storage/dialogStateStorage';
 import { JobQueue } from './storage/jobQueue';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { BotMessenger } from './teams/botMessenger';
+import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { turnErrorHandler } from './teams/turnErrorHandler';
 import { TurnRateLimit } from './teams/turnRateLimit';
 
@@ -94,13 +95,15 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
   });
   const adapter = new CloudAdapter(
-    options.botFrameworkAuthentication ??
-      new ConfigurationBotFrameworkAuthentication({
-        MicrosoftAppId: config.bot.appId,
-        MicrosoftAppPassword: config.bot.appPassword,
-        MicrosoftAppTenantId: config.bot.appTenantId,
-        MicrosoftAppType: config.bot.appType,
-      }),
+    new ChannelTokenCheck(
+      options.botFrameworkAuthentication ??
+        new ConfigurationBotFrameworkAuthentication({
+          MicrosoftAppId: config.bot.appId,
+          MicrosoftAppPassword: config.bot.appPassword,
+          MicrosoftAppTenantId: config.bot.appTenantId,
+          MicrosoftAppType: config.bot.appType,
+        }),
+    ),
   );
   adapter.onTurnError = turnErrorHandler(logger, conversationState);
 

@@ -32,6 +32,8 @@ export class FakeTeamsChannel {
   readonly sent: ReceivedActivity[] = [];
   readonly updates: ReceivedUpdate[] = [];
   readonly createdConversations: { id: string; parameters: ConversationParameters }[] = [];
+  /** The Authorization header of every call the bot made, in order. */
+  readonly authorizations: (string | undefined)[] = [];
   /** Answer createConversation with this status instead (403: the app is not installed for them). */
   createConversationStatus = 200;
   /** Conversations whose posts fail with 500 `UserNotFound`, as the Agents Playground answers. */
@@ -81,6 +83,7 @@ export class FakeTeamsChannel {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
+    this.authorizations.push(req.headers.authorization);
     const path = (req.url ?? '').split('?')[0];
     const reply = (status: number, json: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -109,11 +112,16 @@ export class FakeTeamsChannel {
   }
 }
 
+/** The Authorization header to send with an activity; undefined sends none. */
+export type Authorize = (activity: Partial<Activity>) => string | undefined;
+
 /** Builds activities as Teams sends them in a personal chat with the bot, and posts them. */
 export class TeamsClient {
+  /** `authorize` signs each activity, as Teams does for an authenticated bot. */
   constructor(
     private readonly botUrl: string,
     private readonly channel: FakeTeamsChannel,
+    private readonly authorize: Authorize = () => undefined,
   ) {}
 
   conversationOf(user: TeamsUser): string {
@@ -151,7 +159,9 @@ export class TeamsClient {
       locale: user.locale ?? 'en-US',
       ...activity,
     };
-    return fetch(`${this.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(full) });
+    const authorization = this.authorize(full);
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) };
+    return fetch(`${this.botUrl}/api/messages`, { method: 'POST', headers, body: JSON.stringify(full) });
   }
 }
 
