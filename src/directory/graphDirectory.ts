@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { type Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import {
   type AccessGrant,
   type Directory,
@@ -22,6 +22,13 @@ import {
 
 /** `userType` and `externalUserState` are not default properties: without `$select` they never come. */
 const userSelect = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'externalUserState', 'preferredLanguage'];
+
+/**
+ * `POST /invitations` is not idempotent: after a 503 or 504 Graph may have created the invitation
+ * (and emailed the guest) all the same, so the client resends it only after a 429, which means it
+ * was refused unread. Other failures go back to the provisioning job, which knows how to resume.
+ */
+const invitationRetries = new RetryHandlerOptions(undefined, undefined, (_delay, _attempt, _request, _options, response) => response.status === 429);
 
 /** Graph's limit of requests in one `$batch`. */
 const maxBatchSize = 20;
@@ -103,7 +110,7 @@ export class GraphDirectory implements Directory {
   async invite(input: InvitationInput): Promise<Invitation> {
     const operation = `Inviting ${input.email}`;
     try {
-      const response: unknown = await this.client.api('/invitations').post({
+      const response: unknown = await this.client.api('/invitations').middlewareOptions([invitationRetries]).post({
         invitedUserEmailAddress: input.email,
         inviteRedirectUrl: input.redirectUrl,
         sendInvitationMessage: input.sendInvitationMessage,

@@ -29,11 +29,11 @@ export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
         if (!ctx.localTestsAllowed) throw error;
         location = await post(ctx, request, resources, { conversationId: request.requesterConversationId, activityId: '', localTest: true });
       }
-      await ctx.requests.update(request.id, { approvalCard: location }, { kind: 'system' }, 'approvalCardPosted');
+      await ctx.requests.update(request.id, { approvalCard: location }, { kind: 'system' }, 'approvalCardPosted', job.lease);
     },
 
     async giveUp(job) {
-      await ctx.queue.enqueue([{ kind: 'notifyRequester', requestId: job.requestId, notice: 'sponsorUnreachable' }]);
+      await ctx.queue.enqueue([{ kind: 'notifyRequester', requestId: job.requestId, notice: 'sponsorUnreachable' }], job.lease);
     },
   };
 }

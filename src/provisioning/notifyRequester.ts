@@ -1,6 +1,8 @@
 /**
  * Tells the requester, in their original conversation and language, what became of their
- * request: the redeem link, a rejection with the sponsor's comment, or a failure.
+ * request: the redeem link, a rejection with the sponsor's comment, or a failure. The outcome of
+ * provisioning replaces the status message posted when it started, so a notice run twice (after
+ * a crash, or by another instance) still leaves one message with the link.
  */
 import { translatorFor, type Translate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
@@ -16,13 +18,18 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
     async run(job) {
       const request = await ctx.requests.get(job.requestId);
       if (!request || !job.notice) return;
-      const text = noticeText(job.notice as RequesterNotice, request, ctx);
-      await ctx.messenger.post(request.requesterConversationId, { type: 'message', text, textFormat: 'markdown' });
+      const notice = job.notice as RequesterNotice;
+      const message = { type: 'message', text: noticeText(notice, request, ctx), textFormat: 'markdown' };
+      if (request.statusMessageId && (notice === 'invited' || notice === 'failed')) {
+        await ctx.messenger.update(request.requesterConversationId, request.statusMessageId, message);
+      } else {
+        await ctx.messenger.post(request.requesterConversationId, message);
+      }
     },
   };
 }
 
-function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'sendInvitationEmail'>): string {
+function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog'>): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,
@@ -33,7 +40,7 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
     case 'invited':
       return [
         t('notify.invited', { ...names, url: request.inviteRedeemUrl ?? '' }),
-        ctx.sendInvitationEmail ? t('notify.invitedEmailToo', names) : '',
+        request.invitationEmailed ? t('notify.invitedEmailToo', names) : '',
         resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id))),
       ]
         .filter(Boolean)

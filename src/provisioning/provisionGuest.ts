@@ -1,18 +1,26 @@
 /**
  * After approval: the guest policy once more (it may have changed since the request was filed),
- * the invitation, then every membership, app role and the sponsor in one Graph batch, then the
- * request moves to `invited` with the notices that follow. Each step can run again after a crash
- * without inviting twice: the invitation is recorded before the grants, and grants that already
- * exist count as done.
+ * a message to the requester that it is under way, the invitation, then every membership, app
+ * role and the sponsor in one Graph batch, then the request moves to `invited` with the notices
+ * that follow. Any step can run again after a crash, or on another instance, without repeating
+ * what people see:
+ * - the intent to invite is recorded before Graph is called; an attempt that finds the intent but
+ *   no invitation cannot know whether Graph made one, so it invites without an email: Graph then
+ *   returns the same guest with a fresh redeem link, and the guest gets at most one email;
+ * - grants that already exist count as done;
+ * - the outcome updates the status message rather than posting another;
+ * - every write carries the job's lease, so a worker that lost the job changes nothing.
  */
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import { maskPersonalData } from '../logging/personalData';
 import { grantsFor, invitationRedirectUrl } from '../requests/accessPlan';
 import type { AccessRequest } from '../requests/accessRequest';
+import type { JobLease } from '../requests/jobs';
 import { type Resource, resourcesByIds } from '../requests/catalog';
 import type { FailureReason } from '../requests/failureReason';
 import { checkGuestAddress, domainOf } from '../requests/policy';
+import { plainText } from '../teams/plainText';
 import type { ProvisioningContext } from './provisioningContext';
 import { PermanentJobError } from './retryPolicy';
 import type { JobHandler } from './worker';
@@ -25,7 +33,8 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
       assertGuestStillAllowed(ctx, request);
       const resources = catalogEntriesOf(ctx, request);
 
-      if (!request.invitedUserId) request = await invite(ctx, request, resources);
+      if (!request.statusMessageId) request = await postStatusMessage(ctx, request, job.lease);
+      if (!request.invitedUserId) request = await invite(ctx, request, resources, job.lease);
       const invitedUserId = request.invitedUserId as string;
 
       const outcomes = await ctx.directory.grant(invitedUserId, grantsFor(request, resources));
@@ -44,6 +53,7 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         to: 'invited',
         actor: { kind: 'system' },
         detail: { invitedUserId, grants: outcomes.map((o) => ({ kind: o.grant.kind, result: o.result })) },
+        lease: job.lease,
         jobs: [
           { kind: 'notifyRequester', requestId: request.id, notice: 'invited' },
           { kind: 'updateApprovalCard', requestId: request.id },
@@ -60,6 +70,7 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         actor: { kind: 'system' },
         patch: { failureReason: reason },
         detail: { error: maskPersonalData(error instanceof Error ? error.message : String(error)) },
+        lease: job.lease,
         jobs: [
           { kind: 'notifyRequester', requestId: job.requestId, notice: 'failed' },
           { kind: 'notifySponsor', requestId: job.requestId, notice: 'failed' },
@@ -87,20 +98,44 @@ function catalogEntriesOf(ctx: ProvisioningContext, request: AccessRequest): Res
   }
 }
 
-async function invite(ctx: ProvisioningContext, request: AccessRequest, resources: Resource[]): Promise<AccessRequest> {
+/**
+ * Tells the requester the sponsor approved and the invitation is under way, in a message the
+ * outcome will replace. Without it (Teams unreachable just now) provisioning goes on, and the
+ * outcome is posted as a message of its own.
+ */
+async function postStatusMessage(ctx: ProvisioningContext, request: AccessRequest, lease: JobLease): Promise<AccessRequest> {
   const t = translatorFor(request.requesterLocale);
+  const text = t('notify.underWay', { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) });
+  let statusMessageId: string;
+  try {
+    statusMessageId = await ctx.messenger.post(request.requesterConversationId, { type: 'message', text, textFormat: 'markdown' });
+  } catch {
+    return request;
+  }
+  return ctx.requests.update(request.id, { statusMessageId }, { kind: 'system' }, 'statusMessagePosted', lease);
+}
+
+async function invite(ctx: ProvisioningContext, request: AccessRequest, resources: Resource[], lease: JobLease): Promise<AccessRequest> {
+  const t = translatorFor(request.requesterLocale);
+  // A first attempt records its intent; a later one may follow an invitation Graph did make.
+  const resumed = request.invitationStartedAt !== undefined;
+  if (!resumed) {
+    request = await ctx.requests.update(request.id, { invitationStartedAt: new Date().toISOString() }, { kind: 'system' }, 'invitationStarted', lease);
+  }
+  const sendInvitationMessage = ctx.sendInvitationEmail && !resumed;
   try {
     const invitation = await ctx.directory.invite({
       email: request.guestEmail,
       redirectUrl: invitationRedirectUrl(resources, request.tenantId),
-      sendInvitationMessage: ctx.sendInvitationEmail,
+      sendInvitationMessage,
       messageBody: t('notify.invitationMessage', { requester: request.requester.displayName }),
     });
     return await ctx.requests.update(
       request.id,
-      { invitedUserId: invitation.invitedUserId, inviteRedeemUrl: invitation.inviteRedeemUrl },
+      { invitedUserId: invitation.invitedUserId, inviteRedeemUrl: invitation.inviteRedeemUrl, invitationEmailed: sendInvitationMessage },
       { kind: 'system' },
       'invitationCreated',
+      lease,
     );
   } catch (error) {
     if (error instanceof DirectoryError && !error.transient) {

@@ -1,17 +1,28 @@
 /**
  * Runs queued jobs: claims one with a lease, runs its handler, then marks it done, schedules a
  * retry or gives up. Workers in several instances can share one PostgreSQL database.
+ *
+ * Leases are short and renewed while a job runs, rather than long enough for the worst Graph
+ * wait: one Graph call may wait minutes on `Retry-After`, so no fixed lease is safely long, and a
+ * short one lets another instance take over a crashed worker's job within a minute. A worker that
+ * stalls past its lease (a stopped process, a database it cannot reach) loses the job; every write
+ * a job makes carries its lease, so the stalled worker then changes nothing.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Job, JobKind } from '../requests/jobs';
+import { type Job, type JobKind, LeaseLostError } from '../requests/jobs';
 import type { JobQueue } from '../storage/jobQueue';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retryPolicy';
 
 export interface JobHandler {
+  /** Does the job's work; every request write passes `job.lease`. */
   run(job: Job): Promise<void>;
-  /** Called once when the job will not be tried again, to leave the request in an honest state. */
+  /**
+   * Called when the job will not be tried again, to leave the request in an honest state, before
+   * the job is marked dead (so a crash in between runs the job, and then this, again). Writes
+   * pass `job.lease`.
+   */
   giveUp?(job: Job, error: unknown): Promise<void>;
 }
 
@@ -20,7 +31,7 @@ export type JobHandlers = Record<JobKind, JobHandler>;
 export interface WorkerOptions {
   /** How often an idle worker looks for due jobs written by other instances. */
   pollIntervalMs?: number;
-  /** How long a claimed job is ours; longer than the slowest job, including Graph retries. */
+  /** How long a claim lasts without renewal; it is renewed every third of this while the job runs. */
   leaseMs?: number;
   retryPolicy?: RetryPolicy;
 }
@@ -42,7 +53,7 @@ export class JobWorker {
     options: WorkerOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? 60_000;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
 
@@ -106,23 +117,59 @@ export class JobWorker {
     const job = await this.queue.claim(this.id, this.leaseMs);
     if (!job) return false;
     const log = this.logger.child({ requestId: job.requestId, job: job.kind, jobId: job.id, attempt: job.attempts });
-    const handler = this.handlers[job.kind];
+    const renewal = this.keepLease(job, log);
     try {
-      await handler.run(job);
-      await this.queue.complete(job, this.id);
-      log.debug('job done');
+      await this.handlers[job.kind].run(job);
+      if (!(await this.queue.complete(job.lease))) log.warn('job finished after its lease was taken over; its outcome is left to the new holder');
+      else log.debug('job done');
     } catch (error) {
-      const delay = retryDelayMs(error, job.attempts, this.retryPolicy);
-      const message = error instanceof Error ? error.message : String(error);
-      if (delay !== undefined) {
-        await this.queue.fail(job, this.id, { message, retryAt: new Date(Date.now() + delay) });
-        log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
-      } else {
-        await this.queue.fail(job, this.id, { message });
-        log.error({ err: error }, 'job failed for good');
-        await handler.giveUp?.(job, error).catch((giveUpError: unknown) => log.error({ err: giveUpError }, 'could not record the failure'));
-      }
+      await this.failed(job, error, log);
+    } finally {
+      clearInterval(renewal);
     }
     return true;
+  }
+
+  /** Renews the job's lease every third of its length until cleared. */
+  private keepLease(job: Job, log: Logger): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      this.queue.renew(job.lease, this.leaseMs).then(
+        (held) => {
+          if (!held) {
+            log.warn('job lease lost to another worker; this worker will change nothing more for it');
+            clearInterval(timer);
+          }
+        },
+        (error: unknown) => log.warn({ err: error }, 'could not renew the job lease; retrying'),
+      );
+    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    timer.unref();
+    return timer;
+  }
+
+  private async failed(job: Job, error: unknown, log: Logger): Promise<void> {
+    if (error instanceof LeaseLostError) {
+      log.warn({ err: error }, 'job lease lost to another worker; nothing was changed');
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const delay = retryDelayMs(error, job.attempts, this.retryPolicy);
+    if (delay !== undefined) {
+      if (await this.queue.fail(job.lease, { message, retryAt: new Date(Date.now() + delay) })) log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
+      return;
+    }
+    try {
+      await this.handlers[job.kind].giveUp?.(job, error);
+    } catch (giveUpError) {
+      if (giveUpError instanceof LeaseLostError) {
+        log.warn({ err: error }, 'job failed for good, but its lease was taken over; the new holder decides');
+        return;
+      }
+      // The request could not be left honest yet (the database?): try the whole job again later.
+      log.error({ err: giveUpError, jobError: message }, 'could not record the failure; will try again');
+      await this.queue.fail(job.lease, { message, retryAt: new Date(Date.now() + this.retryPolicy.maxDelayMs) });
+      return;
+    }
+    if (await this.queue.fail(job.lease, { message })) log.error({ err: error }, 'job failed for good');
   }
 }

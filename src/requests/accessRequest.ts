@@ -28,9 +28,23 @@ export interface AccessRequest {
   sponsor: Person;
   /** The sponsor's language, for the approval card posted to them. */
   sponsorLocale: string;
+  /**
+   * When provisioning set out to invite the guest, recorded before it called Graph: a later
+   * attempt that finds it set, with no invitation recorded, cannot know whether Graph created one,
+   * so it invites again without an email (which gives the same guest a fresh link).
+   */
+  invitationStartedAt?: string;
+  /** Whether the recorded invitation asked Microsoft to email the guest. */
+  invitationEmailed?: boolean;
   /** Filled by the provisioning job. */
   invitedUserId?: string;
   inviteRedeemUrl?: string;
+  /**
+   * The message in the requester's chat that says where the approved request stands: posted when
+   * provisioning starts, then updated in place with the outcome, so a retried notice cannot post
+   * the redeem link twice.
+   */
+  statusMessageId?: string;
   /**
    * Where the approval card was posted, to update it in place. `localTest`: it went to the
    * requester's own chat because the sponsor could not be reached in an unauthenticated run.

@@ -20,6 +20,27 @@ export type NewJob =
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string };
 
+/**
+ * One claim of a job by one worker. What a worker writes under it (a request's change, the job's
+ * outcome) counts only while the claim is still the job's latest: once another worker has
+ * claimed the job, the first one's writes change nothing.
+ */
+export interface JobLease {
+  jobId: number;
+  /** The worker that claimed it. */
+  holder: string;
+  /** Which claim of the job this is (its attempt number). */
+  attempt: number;
+}
+
+/** A write made under a lease another worker has since taken over: nothing was changed. */
+export class LeaseLostError extends Error {
+  constructor(lease: JobLease) {
+    super(`Job ${lease.jobId} (attempt ${lease.attempt}) is no longer held by ${lease.holder}; nothing was changed.`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 export interface Job {
   id: number;
   kind: JobKind;
@@ -28,6 +49,8 @@ export interface Job {
   notice?: RequesterNotice | SponsorNotice;
   /** Counts this run: 1 on the first. */
   attempts: number;
+  /** This run's claim; pass it to every write the job makes. */
+  lease: JobLease;
 }
 
 /** A job for a request that does not have its id yet (see RequestRepository.create). */

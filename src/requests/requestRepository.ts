@@ -3,14 +3,14 @@
  * carries its audit event and its follow-up jobs into the same transaction.
  */
 import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from './accessRequest';
-import type { JobTemplate, NewJob } from './jobs';
+import type { JobLease, JobTemplate, NewJob } from './jobs';
 import type { RequestState } from './lifecycle';
 
 /** Fields a change may set besides the state. */
 export type RequestPatch = Partial<
   Pick<
     AccessRequest,
-    'invitedUserId' | 'inviteRedeemUrl' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
+    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
   >
 >;
 
@@ -22,6 +22,8 @@ export interface StateChange {
   patch?: RequestPatch;
   detail?: Record<string, unknown>;
   jobs?: readonly NewJob[];
+  /** Made by a job: the change happens only while the job's lease is held, else LeaseLostError. */
+  lease?: JobLease;
 }
 
 export interface RequestRepository {
@@ -33,8 +35,11 @@ export interface RequestRepository {
    * updated request, or `undefined` when someone else changed it first.
    */
   transition(change: StateChange): Promise<AccessRequest | undefined>;
-  /** Records facts learnt along the way (the invitation, the card's location) without a state change. */
-  update(id: string, patch: RequestPatch, actor: Actor, action: string): Promise<AccessRequest>;
+  /**
+   * Records facts learnt along the way (the invitation, the card's location) without a state
+   * change; under `lease`, only while it is held, else LeaseLostError.
+   */
+  update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest>;
   auditTrail(id: string): Promise<AuditEvent[]>;
   /** The requester's requests still waiting for a sponsor's decision, oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;

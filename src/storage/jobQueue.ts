@@ -4,7 +4,7 @@
  */
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
 import { maskPersonalData } from '../logging/personalData';
-import type { Job, JobKind, NewJob } from '../requests/jobs';
+import { type Job, type JobKind, type JobLease, LeaseLostError, type NewJob } from '../requests/jobs';
 import type { Schema } from './schema';
 
 export type Clock = () => Date;
@@ -40,6 +40,25 @@ function leaseFreeAt(at: string) {
   return (eb: ExpressionBuilder<Schema, 'jobs'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]);
 }
 
+/**
+ * The job is still claimed under `lease`: nobody has claimed it since. A lease that ran out but
+ * that nobody took over still counts, since no other worker can have acted on the job.
+ */
+export function heldUnder(lease: JobLease) {
+  return (eb: ExpressionBuilder<Schema, 'jobs'>) =>
+    eb.and([eb('id', '=', lease.jobId), eb('locked_by', '=', lease.holder), eb('attempts', '=', lease.attempt), eb('status', '=', 'queued')]);
+}
+
+/**
+ * A job's write goes through only while its lease is held. The job row is touched first, so on
+ * PostgreSQL a worker claiming the job at the same moment waits for this transaction to end.
+ */
+export async function assertLeaseHeld(trx: Transaction<Schema>, lease: JobLease | undefined, at: string): Promise<void> {
+  if (!lease) return;
+  const touched = await trx.updateTable('jobs').set({ updated_at: at }).where(heldUnder(lease)).executeTakeFirst();
+  if (touched.numUpdatedRows === 0n) throw new LeaseLostError(lease);
+}
+
 export class JobQueue {
   constructor(
     private readonly db: Kysely<Schema>,
@@ -47,8 +66,13 @@ export class JobQueue {
     private readonly onJobsQueued: () => void = () => {},
   ) {}
 
-  async enqueue(jobs: readonly NewJob[]): Promise<void> {
-    await insertJobs(this.db, jobs, this.clock());
+  /** Queues `jobs`; from within a job, pass its lease: then they are queued only while it is held. */
+  async enqueue(jobs: readonly NewJob[], lease?: JobLease): Promise<void> {
+    const now = this.clock();
+    await this.db.transaction().execute(async (trx) => {
+      await assertLeaseHeld(trx, lease, now.toISOString());
+      await insertJobs(trx, jobs, now);
+    });
     if (jobs.length > 0) this.onJobsQueued();
   }
 
@@ -92,24 +116,38 @@ export class JobQueue {
           requestId: claimed.request_id,
           attempts: claimed.attempts,
           ...(payload.notice ? { notice: payload.notice } : {}),
+          lease: { jobId: claimed.id, holder: workerId, attempt: claimed.attempts },
         };
       }
     }
     return undefined;
   }
 
-  async complete(job: Job, workerId: string): Promise<void> {
-    await this.db
+  /** Extends a lease still held for another `leaseMs`; false when it was lost. */
+  async renew(lease: JobLease, leaseMs: number): Promise<boolean> {
+    const now = this.clock();
+    const result = await this.db
       .updateTable('jobs')
-      .set({ status: 'done', locked_by: null, locked_until: null, last_error: null, updated_at: this.clock().toISOString() })
-      .where('id', '=', job.id)
-      .where('locked_by', '=', workerId)
-      .execute();
+      .set({ locked_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where(heldUnder(lease))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  async fail(job: Job, workerId: string, failure: JobFailure): Promise<void> {
+  /** Marks the job done; false (and nothing changed) when the lease was lost. */
+  async complete(lease: JobLease): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ status: 'done', locked_by: null, locked_until: null, last_error: null, updated_at: this.clock().toISOString() })
+      .where(heldUnder(lease))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Schedules a retry, or marks the job dead; false (and nothing changed) when the lease was lost. */
+  async fail(lease: JobLease, failure: JobFailure): Promise<boolean> {
     const at = this.clock().toISOString();
-    await this.db
+    const result = await this.db
       .updateTable('jobs')
       .set({
         status: failure.retryAt ? 'queued' : 'dead',
@@ -120,8 +158,8 @@ export class JobQueue {
         last_error: maskPersonalData(failure.message).slice(0, 2000),
         updated_at: at,
       })
-      .where('id', '=', job.id)
-      .where('locked_by', '=', workerId)
-      .execute();
+      .where(heldUnder(lease))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 }

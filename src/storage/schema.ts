@@ -30,6 +30,10 @@ export interface AccessRequestsTable {
   decision_comment: string | null;
   decided_at: string | null;
   failure_reason: string | null;
+  invitation_started_at: string | null;
+  /** 1 when the recorded invitation asked Microsoft to email the guest. */
+  invitation_emailed: number | null;
+  status_message_id: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -4,11 +4,11 @@
  */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from '../requests/accessRequest';
-import type { JobTemplate, NewJob } from '../requests/jobs';
+import type { JobLease, JobTemplate, NewJob } from '../requests/jobs';
 import { assertTransition, type RequestState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StateChange } from '../requests/requestRepository';
-import { type Clock, insertJobs } from './jobQueue';
+import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
 import type { AccessRequestsTable, AuditEventsTable, Schema } from './schema';
 
 type Row = Selectable<AccessRequestsTable>;
@@ -100,6 +100,7 @@ export class SqlRequestRepository implements RequestRepository {
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
+      await assertLeaseHeld(trx, change.lease, at);
       const updated = await trx
         .updateTable('access_requests')
         .set({ ...toColumns(change.patch ?? {}), state: change.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
@@ -124,9 +125,10 @@ export class SqlRequestRepository implements RequestRepository {
     return changed;
   }
 
-  async update(id: string, patch: RequestPatch, actor: Actor, action: string): Promise<AccessRequest> {
+  async update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest> {
     return this.db.transaction().execute(async (trx) => {
       const at = this.clock().toISOString();
+      await assertLeaseHeld(trx, lease, at);
       const updated = await trx
         .updateTable('access_requests')
         .set({ ...toColumns(patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
@@ -174,6 +176,9 @@ function auditDetailOf(patch: RequestPatch): Record<string, unknown> | undefined
 
 function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   const columns: Updateable<AccessRequestsTable> = {};
+  if ('invitationStartedAt' in patch) columns.invitation_started_at = patch.invitationStartedAt ?? null;
+  if ('invitationEmailed' in patch) columns.invitation_emailed = patch.invitationEmailed === undefined ? null : patch.invitationEmailed ? 1 : 0;
+  if ('statusMessageId' in patch) columns.status_message_id = patch.statusMessageId ?? null;
   if ('invitedUserId' in patch) columns.invited_user_id = patch.invitedUserId ?? null;
   if ('inviteRedeemUrl' in patch) columns.invite_redeem_url = patch.inviteRedeemUrl ?? null;
   if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
@@ -201,6 +206,9 @@ function toAccessRequest(row: Row): AccessRequest {
     justification: row.justification,
     sponsor: { id: row.sponsor_id, displayName: row.sponsor_name, address: row.sponsor_address },
     sponsorLocale: row.sponsor_locale,
+    invitationStartedAt: row.invitation_started_at ?? undefined,
+    invitationEmailed: row.invitation_emailed === null ? undefined : row.invitation_emailed === 1,
+    statusMessageId: row.status_message_id ?? undefined,
     invitedUserId: row.invited_user_id ?? undefined,
     inviteRedeemUrl: row.invite_redeem_url ?? undefined,
     approvalCard:

@@ -131,6 +131,42 @@ describe('provisioning', function () {
     });
   });
 
+  describe('when Graph creates the invitation but its answer is lost', () => {
+    let bot: TestBot;
+    before(async () => {
+      bot = await startTestBot();
+    });
+    after(async () => bot.close());
+
+    it('invites again without an email: one guest, one email, one message with a working link', async function () {
+      this.timeout(20_000);
+      const { request, cardConversationId } = await fileRequest(bot);
+      const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
+      // A gateway timeout after Graph did the work: the bot cannot know the guest was invited.
+      simulator.injectFault({ method: 'POST', path: /^\/invitations$/, status: 504, times: 1, afterProcessing: true });
+      await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+      const invited = await waitForState(bot, request.id, 'invited');
+
+      const invitations = simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations'));
+      assert.deepEqual(
+        invitations.map((r) => (r.body as { sendInvitationMessage: boolean }).sendInvitationMessage),
+        [true, false],
+        'the Graph client did not resend it; the job resumed without an email',
+      );
+      const filter = encodeURIComponent("mail eq 'partner@fabrikam.com'");
+      const found = (await (await fetch(`${bot.app.url}/simulator/graph/v1.0/users?$filter=${filter}`)).json()) as { value: { id: string }[] };
+      assert.deepEqual(found.value.map((u) => u.id), [invited.invitedUserId], 'exactly one guest');
+      const adeleChat = bot.teams.conversationOf(users.adele);
+      const links = () => bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes('/simulator/redeem/'));
+      await bot.channel.waitFor(() => links().length > 0, 'the redeem link');
+      assert.equal(links().length, 1);
+      assert.ok(links()[0].text?.includes(invited.inviteRedeemUrl as string), 'the link recorded is the one posted');
+      assert.doesNotMatch(links()[0].text ?? '', /Microsoft has also emailed/);
+      const redeemPage = await fetch(invited.inviteRedeemUrl as string);
+      assert.equal(redeemPage.status, 200, 'the fresh link works');
+    });
+  });
+
   describe('in Spanish', () => {
     let bot: TestBot;
     before(async () => {

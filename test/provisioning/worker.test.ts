@@ -1,6 +1,7 @@
 /**
  * The job worker's promises: a transient failure is retried no sooner than the service asked,
- * a permanent one gives up at once and leaves the request honest, and nothing stops the loop.
+ * a permanent one gives up at once and leaves the request honest, nothing stops the loop, and a
+ * job's outcome counts only while its worker still holds the lease.
  */
 import assert from 'node:assert/strict';
 import pino from 'pino';
@@ -51,10 +52,13 @@ describe('job worker', () => {
   });
   afterEach(async () => database.close());
 
-  function workerWith(handler: JobHandler): JobWorker {
+  function handlersWith(handler: JobHandler): JobHandlers {
     const idle: JobHandler = { run: async () => undefined };
-    const handlers: JobHandlers = { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, notifySponsor: idle, updateApprovalCard: idle };
-    return new JobWorker(queue, handlers, pino({ level: 'silent' }), { retryPolicy: policy });
+    return { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, notifySponsor: idle, updateApprovalCard: idle };
+  }
+
+  function workerWith(handler: JobHandler): JobWorker {
+    return new JobWorker(queue, handlersWith(handler), pino({ level: 'silent' }), { retryPolicy: policy });
   }
 
   it('marks a job done when its handler succeeds', async () => {
@@ -87,13 +91,55 @@ describe('job worker', () => {
     assert.equal((await jobRows(database.db, requestId))[0].status, 'dead');
   });
 
-  it('keeps running when recording a failure fails too', async () => {
+  it('tries the job again later when recording its failure fails, so the request is not left as it was', async () => {
     const worker = workerWith({
       run: async () => Promise.reject(new PermanentJobError('no', 'grantsFailed')),
       giveUp: async () => Promise.reject(new Error('database hiccup')),
     });
     assert.equal(await worker.drain(), 1);
+    const [row] = await jobRows(database.db, requestId);
+    assert.equal(row.status, 'queued');
+    assert.ok(new Date(row.run_at).getTime() > Date.now() + 30_000, row.run_at);
+  });
+
+  it('gives up before marking the job dead, so a crash in between gives up again rather than never', async () => {
+    const statusDuringGiveUp: string[] = [];
+    await workerWith({
+      run: async () => Promise.reject(new PermanentJobError('no', 'grantsFailed')),
+      giveUp: async () => void statusDuringGiveUp.push((await jobRows(database.db, requestId))[0].status),
+    }).drain();
+    assert.deepEqual(statusDuringGiveUp, ['queued']);
     assert.equal((await jobRows(database.db, requestId))[0].status, 'dead');
+  });
+
+  it('renews the lease while a job runs, so no other worker takes it', async () => {
+    const worker = new JobWorker(queue, handlersWith({ run: async () => new Promise((resolve) => setTimeout(resolve, 400)) }), pino({ level: 'silent' }), { leaseMs: 120 });
+    const running = worker.drain();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(await queue.claim('another-worker', 60_000), undefined, 'the lease was renewed');
+    assert.equal(await running, 1);
+    assert.equal((await jobRows(database.db, requestId))[0].status, 'done');
+  });
+
+  it('lets a worker that lost its lease change nothing: not the request, not the job', async () => {
+    let handedOver = false;
+    const stalled = workerWith({
+      run: async (job) => {
+        // Another instance takes the job over while this worker is stalled past its lease...
+        await database.db.updateTable('jobs').set({ locked_until: new Date(Date.now() - 1).toISOString() }).execute();
+        const takeover = await queue.claim('other-instance', 60_000);
+        handedOver = takeover?.id === job.id;
+        // ...then the stalled worker wakes up and tries to record what it did, and fails for good.
+        await requests.update(job.requestId, { invitedUserId: 'stale' }, { kind: 'system' }, 'invitationCreated', job.lease);
+      },
+      giveUp: async () => assert.fail('a worker without the lease must not give up'),
+    });
+    assert.equal(await stalled.drain(), 1);
+    assert.ok(handedOver);
+    assert.equal((await requests.get(requestId))?.invitedUserId, undefined);
+    const [row] = await jobRows(database.db, requestId);
+    assert.deepEqual([row.status, row.locked_by, row.attempts], ['queued', 'other-instance', 2]);
+    assert.equal(row.last_error, null, 'the stalled worker recorded no outcome');
   });
 
   it('starts at once when woken, without waiting for its poll', async () => {

@@ -109,7 +109,7 @@ for (const target of testDatabases) {
         await requests.create(draft, adele, [{ kind: 'provisionGuest' }]);
         const job = await queue.claim('w', 60_000);
         assert.ok(job);
-        await queue.fail(job, 'w', { message: 'throttled', retryAt: new Date(Date.now() + 30_000) });
+        await queue.fail(job.lease, { message: 'throttled', retryAt: new Date(Date.now() + 30_000) });
         assert.equal(await queue.claim('w', 60_000), undefined, 'not due yet');
         const [scheduled] = await jobRows(database.db, job.requestId);
         assert.ok(new Date(scheduled.run_at).getTime() > Date.now() + 20_000, scheduled.run_at);
@@ -117,7 +117,7 @@ for (const target of testDatabases) {
         const future = new JobQueue(database.db, () => new Date(Date.now() + 31_000));
         const retried = await future.claim('w', 60_000);
         assert.equal(retried?.attempts, 2);
-        await future.fail(retried as NonNullable<typeof retried>, 'w', { message: 'Microsoft Entra refused kim.lee@fabrikam.com; link https://login.microsoftonline.com/redeem?rd=x' });
+        await future.fail((retried as NonNullable<typeof retried>).lease, { message: 'Microsoft Entra refused kim.lee@fabrikam.com; link https://login.microsoftonline.com/redeem?rd=x' });
         const [row] = await jobRows(database.db, job.requestId);
         assert.equal(row.status, 'dead');
         // Operators read stored errors like log lines: the address masked, the link gone.
@@ -130,7 +130,7 @@ for (const target of testDatabases) {
         await requests.transition({ id, from: 'pending_approval', to: 'rejected', actor: megan, jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] });
         const job = await queue.claim('w', 60_000);
         assert.deepEqual([job?.kind, job?.notice], ['notifyRequester', 'rejected']);
-        await queue.complete(job as NonNullable<typeof job>, 'w');
+        await queue.complete((job as NonNullable<typeof job>).lease);
         assert.equal((await jobRows(database.db, id))[0].status, 'done');
       });
     });

@@ -52,9 +52,17 @@ export class FakeTeamsChannel {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** Messages (not typing indicators) the bot sent to a conversation, oldest first. */
+  /**
+   * Messages (not typing indicators) the bot sent to a conversation, oldest first, each as it
+   * reads now: the bot's latest update of it, as a Teams client shows it.
+   */
   messagesTo(conversationId: string): Partial<Activity>[] {
-    return this.sent.filter((s) => s.conversationId === conversationId && s.activity.type === 'message').map((s) => s.activity);
+    return this.sent
+      .filter((s) => s.conversationId === conversationId && s.activity.type === 'message')
+      .map((s) => {
+        const latest = this.updates.filter((u) => u.conversationId === conversationId && u.activityId === s.activity.id).at(-1);
+        return latest ? { ...latest.activity, id: s.activity.id } : s.activity;
+      });
   }
 
   /** Waits until `check` returns something, re-checking on every activity the channel receives. */

@@ -109,7 +109,10 @@ export class DirectorySimulator {
     return this.writeRequests;
   }
 
-  /** Makes the next `times` matching requests fail with `status` (and `Retry-After` on 429 and 503). */
+  /**
+   * Makes the next `times` matching requests fail with `status` (and `Retry-After` on 429 and
+   * 503), before they are carried out, or after with `afterProcessing`.
+   */
   injectFault(fault: SimulatorFault): void {
     this.faults.add(fault);
   }
@@ -160,6 +163,10 @@ export class DirectorySimulator {
       } else {
         const call = { ...context, method, path: graphPath, query: entry.query, body: entry.body };
         result = this.router.execute(call, requestId, clientRequestId);
+      }
+      const lostAnswer = this.faults.take(method, graphPath, false, true);
+      if (lostAnswer !== undefined) {
+        throw lostAnswer;
       }
     } catch (error) {
       const failure =

@@ -5,19 +5,25 @@ export interface SimulatorFault {
   method?: string;
   /** Tested against the Graph path after the version, e.g. `/invitations` or `/groups/{id}/members/$ref`. */
   path: RegExp;
-  status: 429 | 503 | 500;
+  status: 429 | 503 | 500 | 504;
   /** Sent as `Retry-After` on 429 and 503; 1 second when omitted. */
   retryAfterSeconds?: number;
   /** How many matching requests fail before the fault is used up. */
   times: number;
   /** When true the fault hits `$batch` items only; otherwise top-level requests only. */
   inBatch?: boolean;
+  /**
+   * When true the request is carried out first and only its answer is lost, as when a gateway
+   * times out after Graph did the work: the caller cannot know it succeeded. Top-level only.
+   */
+  afterProcessing?: boolean;
 }
 
 const faultResponses: Readonly<Record<SimulatorFault['status'], { code: string; message: string }>> = {
   429: { code: 'TooManyRequests', message: 'Too many requests. Please retry again later.' },
   503: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Please retry later.' },
   500: { code: 'generalException', message: 'General exception while processing.' },
+  504: { code: 'GatewayTimeout', message: 'The gateway did not receive a response in time.' },
 };
 
 /** Throttling and outages on demand, so callers' retry paths can be exercised for real. */
@@ -31,12 +37,16 @@ export class FaultInjector {
     this.faults.push({ ...fault, remaining: fault.times });
   }
 
-  /** The failure the next matching request must get, if any; each call uses one up. */
-  take(method: string, path: string, inBatch: boolean): GraphFailure | undefined {
+  /**
+   * The failure the next matching request must get, if any; each call uses one up. `afterProcessing`
+   * asks for the faults that let the request be carried out first.
+   */
+  take(method: string, path: string, inBatch: boolean, afterProcessing = false): GraphFailure | undefined {
     const fault = this.faults.find(
       (candidate) =>
         candidate.remaining > 0 &&
         (candidate.inBatch ?? false) === inBatch &&
+        (candidate.afterProcessing ?? false) === afterProcessing &&
         (candidate.method === undefined || candidate.method.toUpperCase() === method.toUpperCase()) &&
         matches(candidate.path, path),
     );
@@ -46,7 +56,7 @@ export class FaultInjector {
     fault.remaining -= 1;
     const { code, message } = faultResponses[fault.status];
     const headers: Record<string, string> =
-      fault.status === 500 ? {} : { 'Retry-After': String(fault.retryAfterSeconds ?? 1) };
+      fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(fault.retryAfterSeconds ?? 1) } : {};
     return new GraphFailure(fault.status, code, message, headers);
   }
 }

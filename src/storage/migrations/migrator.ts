@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Schema } from '../schema';
 import * as initial from './001_initial';
+import * as exactlyOnce from './002_exactly_once';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
+  '002_exactly_once': exactlyOnce,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
