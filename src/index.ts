@@ -15,6 +15,7 @@ import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
 import { GraphDirectory } from './directory/graphDirectory';
 import { DirectorySimulator, loadSimulatorSeed } from './directory/simulator';
 import { createJobHandlers } from './provisioning/jobHandlers';
+import { Sweeper } from './provisioning/sweeper';
 import { JobWorker } from './provisioning/worker';
 import { loadDotEnv } from './dotEnv';
 import { createLogger } from './logging/logger';
@@ -35,8 +36,10 @@ export interface RunningApp {
   port: number;
   database: OpenDatabase;
   worker: JobWorker;
+  sweeper: Sweeper;
   simulator?: DirectorySimulator;
-  close(): Promise<void>;
+  /** Stops serving, waits up to `graceMs` for the job in hand (see JobWorker.stop), closes the database. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface StartOptions {
@@ -126,6 +129,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });
   await listen(server, port, config.host);
   worker.start();
+  const sweeper = new Sweeper(database.db, database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
+  sweeper.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info(
@@ -145,10 +150,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     port,
     database,
     worker,
+    sweeper,
     simulator,
-    close: async () => {
+    close: async (graceMs?: number) => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await worker?.stop();
+      await sweeper.stop();
+      await worker?.stop(graceMs);
       await database.close();
     },
   };
@@ -220,13 +227,35 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const app = await startApp(config, logger);
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'stopping');
-    await app.close();
-    process.exit(0);
+  let stopping = false;
+  // SIGTERM (App Service, Kubernetes, Ctrl+C as SIGINT): take no new work, give the job in hand
+  // SHUTDOWN_GRACE_SECONDS to finish or release it, close the database. A second signal exits at
+  // once; either way nothing is lost, since an unfinished job's lease runs out and it is run again.
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(0);
+    }
+    stopping = true;
+    logger.info({ signal, graceSeconds: config.jobs.shutdownGraceMs / 1000 }, 'stopping: no new work; finishing the job in hand');
+    // A last resort, should closing the server or the database hang.
+    setTimeout(() => {
+      logger.warn('stopping took longer than SHUTDOWN_GRACE_SECONDS allows; exiting now');
+      process.exit(0);
+    }, config.jobs.shutdownGraceMs + 5_000).unref();
+    app.close(config.jobs.shutdownGraceMs).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'stopping failed; exiting');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 if (require.main === module) {

@@ -104,6 +104,14 @@ describe('configuration', () => {
       assert.ok(problems[0].startsWith('MAX_TURNS_PER_MINUTE'), problems.join(' | '));
       assert.ok(problems[1].startsWith('MAX_OPEN_REQUESTS'), problems.join(' | '));
     });
+
+    it('has a shutdown grace and a job retention, and names a bad one', () => {
+      assert.deepEqual(loadConfig({}).jobs, { shutdownGraceMs: 20_000, retentionMs: 30 * 24 * 60 * 60 * 1000 });
+      assert.deepEqual(loadConfig({ SHUTDOWN_GRACE_SECONDS: '5', JOB_RETENTION_DAYS: '7' }).jobs, { shutdownGraceMs: 5_000, retentionMs: 7 * 24 * 60 * 60 * 1000 });
+      const problems = problemsOf({ SHUTDOWN_GRACE_SECONDS: 'soon', JOB_RETENTION_DAYS: '0' });
+      assert.ok(problems[0].startsWith('SHUTDOWN_GRACE_SECONDS'), problems.join(' | '));
+      assert.ok(problems[1].startsWith('JOB_RETENTION_DAYS'), problems.join(' | '));
+    });
   });
 
   describe('the resource catalog', () => {

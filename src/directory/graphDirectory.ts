@@ -32,7 +32,10 @@ const invitationRetries = new RetryHandlerOptions(undefined, undefined, (_delay,
 
 /** Graph's limit of requests in one `$batch`. */
 const maxBatchSize = 20;
-/** Resends of throttled batch items after the first attempt. */
+/**
+ * Resends of throttled batch items after the first attempt, each after the longest `Retry-After`
+ * the items were given; an item asked to wait longer than `maxItemRetryMs` goes back to the job.
+ */
 const maxRetryRounds = 3;
 const defaultItemRetryMs = 2_000;
 const maxItemRetryMs = 30_000;
@@ -147,11 +150,12 @@ export class GraphDirectory implements Directory {
           outcomes[index] = { grant, result: 'granted' };
         } else if (isAlreadyPresent(answer)) {
           outcomes[index] = { grant, result: 'alreadyPresent' };
-        } else if (retryableItemStatuses.has(answer.status) && round < maxRetryRounds) {
+        } else if (retryableItemStatuses.has(answer.status) && round < maxRetryRounds && itemRetryAfterMs(answer) <= maxItemRetryMs) {
           retry.push(item);
-          const retryAfterMs = parseRetryAfterMs(headerOf(answer, 'retry-after')) ?? defaultItemRetryMs;
-          waitMs = Math.max(waitMs, Math.min(retryAfterMs, maxItemRetryMs));
+          waitMs = Math.max(waitMs, itemRetryAfterMs(answer));
         } else {
+          // Out of rounds, or asked to wait longer than is worth holding the job for: the job is
+          // retried later, no sooner than the Retry-After this carries.
           outcomes[index] = { grant, result: 'failed', error: itemError(userId, grant, answer) };
         }
       }
@@ -246,6 +250,11 @@ function undefinedWhenNotFound(error: unknown, operation: string): undefined {
 /** Graph's 400s for a link that is already there ("… already exist …", "… already exists on the object"). */
 function isAlreadyPresent(answer: GraphBatchItemResponse): boolean {
   return answer.status === 400 && /already exists?\b/i.test(graphErrorOf(answer.body).message);
+}
+
+/** How long Graph asked to wait before resending a throttled item. */
+function itemRetryAfterMs(answer: GraphBatchItemResponse): number {
+  return parseRetryAfterMs(headerOf(answer, 'retry-after')) ?? defaultItemRetryMs;
 }
 
 function headerOf(answer: GraphBatchItemResponse, name: string): string | undefined {

@@ -45,6 +45,8 @@ export class JobWorker {
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** The job being run now, to release it if a shutdown cannot wait for it. */
+  private current: Job | undefined;
 
   constructor(
     private readonly queue: JobQueue,
@@ -63,11 +65,25 @@ export class JobWorker {
     this.loop = this.runLoop();
   }
 
-  /** Stops taking jobs and waits for the one in hand to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking jobs and waits up to `graceMs` for the one in hand. If it is still running then,
+   * its lease is released, so another instance (or this one, restarted) takes it over at once;
+   * whatever it still tries to write is refused. True when nothing had to be released.
+   */
+  async stop(graceMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false;
     this.wake();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timedOut'>((resolve) => {
+      if (Number.isFinite(graceMs)) timer = setTimeout(() => resolve('timedOut'), graceMs);
+    });
+    const outcome = await Promise.race([this.loop?.then(() => 'finished' as const) ?? 'finished', timedOut]);
+    clearTimeout(timer);
+    const unfinished = this.current;
+    if (outcome === 'finished' || !unfinished) return true;
+    const released = await this.queue.release(unfinished.lease);
+    this.logger.warn({ requestId: unfinished.requestId, job: unfinished.kind, jobId: unfinished.id, released }, 'stopping: the job in hand did not finish in time; released it for another worker');
+    return false;
   }
 
   /** Jobs were queued in this process: look now rather than at the next poll. */
@@ -118,6 +134,7 @@ export class JobWorker {
     if (!job) return false;
     const log = this.logger.child({ requestId: job.requestId, job: job.kind, jobId: job.id, attempt: job.attempts });
     const renewal = this.keepLease(job, log);
+    this.current = job;
     try {
       await this.handlers[job.kind].run(job);
       if (!(await this.queue.complete(job.lease))) log.warn('job finished after its lease was taken over; its outcome is left to the new holder');
@@ -126,6 +143,7 @@ export class JobWorker {
       await this.failed(job, error, log);
     } finally {
       clearInterval(renewal);
+      this.current = undefined;
     }
     return true;
   }

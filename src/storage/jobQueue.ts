@@ -134,6 +134,19 @@ export class JobQueue {
     return result.numUpdatedRows > 0n;
   }
 
+  /**
+   * Gives a held job back unfinished, to be claimed again at once (by this instance after a
+   * restart, or another): for a worker shutting down. Its attempt still counts.
+   */
+  async release(lease: JobLease): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ locked_by: null, locked_until: null, updated_at: this.clock().toISOString() })
+      .where(heldUnder(lease))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** Marks the job done; false (and nothing changed) when the lease was lost. */
   async complete(lease: JobLease): Promise<boolean> {
     const result = await this.db

@@ -52,6 +52,21 @@ describe('GraphDirectory when Graph throttles', () => {
     assert.ok(fixture.simulator.groupMembers(sample.falconGroup).includes(guestId));
   });
 
+  it('hands an item asked to wait long back to the job at once, with the wait, instead of resending it early', async () => {
+    fixture.simulator.injectFault({ path: /\/members\/\$ref$/, status: 429, retryAfterSeconds: 120, times: 1, inBatch: true });
+    const started = Date.now();
+
+    const [group, sponsor] = await fixture.directory.grant(guestId, [
+      { kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup },
+      { kind: 'sponsor', sponsorId: sample.megan },
+    ]);
+
+    assert.ok(Date.now() - started < 5_000, 'did not hold the job for the wait');
+    assert.equal(batchRequests(fixture.simulator).length, 1, 'not resent before its Retry-After');
+    assert.deepEqual([group?.result, group?.error?.transient, group?.error?.retryAfterMs], ['failed', true, 120_000]);
+    assert.equal(sponsor?.result, 'granted');
+  });
+
   it('gives up on an item after three resends and reports it as a transient failure', async () => {
     fixture.simulator.injectFault({ path: /\/members\/\$ref$/, status: 503, retryAfterSeconds: 0, times: 10, inBatch: true });
 

@@ -1,0 +1,74 @@
+/**
+ * The sweeper, on SQLite and PostgreSQL: requests whose state calls for work that has no job get
+ * it queued, once, and finished jobs past their retention are pruned without waking old requests.
+ */
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { Sweeper } from '../../src/provisioning/sweeper';
+import type { OpenDatabase } from '../../src/storage/database';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { testDatabases } from '../support/databases';
+import { jobRows } from '../support/jobRows';
+import { requestDraft } from '../support/requestDraft';
+
+const megan = { kind: 'user' as const, id: 'megan-id', displayName: 'Megan Bowen' };
+const DAY = 24 * 60 * 60 * 1000;
+
+for (const target of testDatabases) {
+  describe(`sweeper on ${target.name}`, () => {
+    let database: OpenDatabase;
+    let requests: SqlRequestRepository;
+    let sweeper: Sweeper;
+
+    beforeEach(async () => {
+      database = await target.open();
+      requests = new SqlRequestRepository(database.db);
+      sweeper = new Sweeper(database.db, database.kind, pino({ level: 'silent' }), { retentionMs: 30 * DAY });
+    });
+    afterEach(async () => database.close());
+
+    const jobsOf = async (id: string) => (await jobRows(database.db, id)).map((j) => [j.kind, j.payload, j.status]);
+
+    it('queues nothing when every request has its jobs', async () => {
+      const { id } = await requests.create(requestDraft(), megan, [{ kind: 'deliverApprovalCard' }]);
+      await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan, jobs: [{ kind: 'provisionGuest', requestId: id }] });
+      assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
+    });
+
+    it('queues provisioning for an approved request without a live job, and the missing notices of decided ones, once', async () => {
+      const approved = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id: approved.id, from: 'pending_approval', to: 'approved', actor: megan });
+      const rejected = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id: rejected.id, from: 'pending_approval', to: 'rejected', actor: megan });
+      const failed = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id: failed.id, from: 'pending_approval', to: 'approved', actor: megan });
+      await requests.transition({ id: failed.id, from: 'approved', to: 'failed', actor: { kind: 'system' }, jobs: [{ kind: 'notifyRequester', requestId: failed.id, notice: 'failed' }] });
+
+      // The two sweeps at once (two instances starting together) queue each job once.
+      const [first, second] = await Promise.all([sweeper.sweep(), sweeper.sweep()]);
+      assert.equal(first.queued + second.queued, 3);
+      assert.deepEqual(await jobsOf(approved.id), [['provisionGuest', null, 'queued']]);
+      assert.deepEqual(await jobsOf(rejected.id), [['notifyRequester', '{"notice":"rejected"}', 'queued']]);
+      assert.deepEqual(await jobsOf(failed.id), [
+        ['notifyRequester', '{"notice":"failed"}', 'queued'],
+        ['notifySponsor', '{"notice":"failed"}', 'queued'],
+      ]);
+      // One with a card not yet delivered and no job to deliver it.
+      const pending = await requests.create(requestDraft(), megan, []);
+      assert.deepEqual(await sweeper.sweep(), { queued: 1, pruned: 0 });
+      assert.deepEqual(await jobsOf(pending.id), [['deliverApprovalCard', null, 'queued']]);
+      assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
+    });
+
+    it('prunes finished jobs past the retention, keeps the audit trail, and does not notify again', async () => {
+      const { id } = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id, from: 'pending_approval', to: 'rejected', actor: megan, jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] });
+      await database.db.updateTable('jobs').set({ status: 'done' }).execute();
+      const later = new Date(Date.now() + 31 * DAY);
+      assert.deepEqual(await sweeper.sweep(later), { queued: 0, pruned: 1 });
+      assert.deepEqual(await jobsOf(id), []);
+      assert.equal((await requests.auditTrail(id)).length, 2);
+      assert.deepEqual(await sweeper.sweep(later), { queued: 0, pruned: 0 });
+    });
+  });
+}
