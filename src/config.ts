@@ -55,6 +55,8 @@ export interface Config {
     openRequestsPerRequester: number;
   };
   jobs: {
+    /** How long a job's claim lasts unrenewed: how soon another worker takes over a crashed one's job. */
+    leaseMs: number;
     /** How long SIGTERM waits for the job in hand before releasing it to another worker. */
     shutdownGraceMs: number;
     /** How long finished job rows are kept; audit events are kept regardless. */
@@ -113,6 +115,7 @@ const envSchema = z.object({
   SIMULATOR_LATENCY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(0),
   MAX_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number of turns' }).int().min(1).default(30),
   MAX_OPEN_REQUESTS: z.coerce.number({ message: 'must be a whole number of requests' }).int().min(1).default(10),
+  JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0).max(3600).default(20),
   JOB_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -197,7 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
       internalDomains: e.INTERNAL_DOMAINS,
     },
     limits: { turnsPerMinute: e.MAX_TURNS_PER_MINUTE, openRequestsPerRequester: e.MAX_OPEN_REQUESTS },
-    jobs: { shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000 },
+    jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000 },
     logLevel: e.LOG_LEVEL,
   };
 }

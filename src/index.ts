@@ -124,6 +124,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       localTestsAllowed,
     }),
     logger,
+    { leaseMs: config.jobs.leaseMs },
   );
 
   const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });

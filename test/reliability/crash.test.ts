@@ -1,0 +1,163 @@
+/**
+ * Exactly once, proven by breaking it: the bot process provisions 50 approved requests against
+ * a directory with latency, and is killed with SIGKILL at random moments and restarted. However
+ * the kills fall, every request ends invited, each partner is one guest who got at most one
+ * invitation email, and each requester got exactly one message with the redeem link.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/directory/simulator';
+import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
+import { openDatabase } from '../../src/storage/database';
+import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { BotProcess } from '../support/botProcess';
+import { BOT, FakeTeamsChannel, TENANT_ID } from '../support/fakeTeamsChannel';
+import { requestDraft } from '../support/requestDraft';
+
+const REQUESTS = 50;
+const KILLS = 6;
+const megan = { kind: 'user' as const, id: 'a1b2c3d4-0002-4000-8000-000000000002', displayName: 'Megan Bowen' };
+
+describe('provisioning while the bot is killed again and again', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let graph: StartedDirectorySimulator;
+  let channel: FakeTeamsChannel;
+  let bot: BotProcess;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'guest-access-crash-'));
+    // Every Graph call takes 25 ms, so kills land in the middle of the work.
+    graph = await startDirectorySimulator({ latencyMs: 25 });
+    channel = new FakeTeamsChannel();
+    await channel.start();
+  });
+  after(async () => {
+    await bot?.signal('SIGKILL');
+    await graph.close();
+    await channel.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const guestOf = (n: number) => `partner${n}@fabrikam.com`;
+  const chatOf = (n: number) => `a:requester-chat-${n}`;
+
+  it('invites each partner once and posts each link once, whenever it is killed', async () => {
+    const databaseUrl = join(dir, 'bot.db');
+    const ids = await seedApprovedRequests(databaseUrl, channel.url);
+
+    bot = new BotProcess(
+      {
+        DATABASE_URL: databaseUrl,
+        DIRECTORY_MODE: 'graph',
+        GRAPH_BASE_URL: graph.graphBaseUrl,
+        AZURE_TENANT_ID: TENANT_ID,
+        // A killed worker's job is taken up again 2 s later rather than a minute.
+        JOB_LEASE_SECONDS: '2',
+        LOG_LEVEL: 'info',
+      },
+      dir,
+    );
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
+    const random = mulberry32(seed);
+    await bot.start();
+    const killedAt: number[] = [];
+    for (let kill = 0; kill < KILLS; kill++) {
+      const after = 100 + Math.floor(random() * 500);
+      await new Promise((resolve) => setTimeout(resolve, after));
+      killedAt.push(after);
+      await bot.signal('SIGKILL');
+      await bot.start();
+    }
+    const states = await waitUntilAllInvited(databaseUrl, ids, 60_000, () => bot.output);
+    assert.equal(await bot.signal('SIGTERM'), 0, 'a clean stop at the end');
+
+    // Each partner is one guest; Microsoft emailed each at most once.
+    const invitations = graph.simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations'));
+    const problems: string[] = [];
+    let emails = 0;
+    for (let n = 0; n < REQUESTS; n++) {
+      const address = guestOf(n);
+      const mine = invitations.filter((r) => (r.body as { invitedUserEmailAddress: string }).invitedUserEmailAddress === address);
+      const emailed = mine.filter((r) => (r.body as { sendInvitationMessage: boolean }).sendInvitationMessage).length;
+      emails += emailed;
+      if (emailed > 1) problems.push(`${address} was emailed ${emailed} times`);
+      const filter = encodeURIComponent(`mail eq '${address}'`);
+      const guests = ((await (await fetch(`${graph.graphBaseUrl}/v1.0/users?$filter=${filter}`)).json()) as { value: unknown[] }).value;
+      if (guests.length !== 1) problems.push(`${address} is ${guests.length} guests`);
+      // Exactly one message in the requester's chat carries the link, and it is the link recorded.
+      const links = channel.messagesTo(chatOf(n)).filter((m) => m.text?.includes('/simulator/redeem/'));
+      if (links.length !== 1) problems.push(`request ${n} got ${links.length} messages with a link`);
+      else if (!links[0].text?.includes(states.get(ids[n])?.inviteRedeemUrl ?? '?')) problems.push(`request ${n}'s message has another link than the one recorded`);
+    }
+    console.log(
+      `      crash: ${REQUESTS} requests, ${KILLS} kills (seed ${seed}, after ${killedAt.join(', ')} ms), ${invitations.length} invitation calls, ${emails} emails, ${problems.length} problems`,
+    );
+    assert.deepEqual(problems, [], `replay with CRASH_SEED=${seed}`);
+    assert.ok(emails >= 1, 'invitation emails were sent');
+  });
+
+  /** 50 requests approved by Megan, each from its own requester chat the bot can write to. */
+  async function seedApprovedRequests(databaseUrl: string, serviceUrl: string): Promise<string[]> {
+    const database = await openDatabase(databaseUrl);
+    try {
+      const requests = new SqlRequestRepository(database.db);
+      const references = new ConversationReferenceStore(database.db);
+      const ids: string[] = [];
+      for (let n = 0; n < REQUESTS; n++) {
+        const requesterId = `requester-${n}`;
+        await references.save(
+          {
+            channelId: 'msteams',
+            serviceUrl,
+            bot: BOT,
+            user: { id: `29:requester-${n}`, name: `Requester ${n}`, aadObjectId: requesterId },
+            conversation: { id: chatOf(n), conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' },
+          },
+          requesterId,
+        );
+        const draft = requestDraft({ guestEmail: guestOf(n), requesterConversationId: chatOf(n), requester: { id: requesterId, displayName: `Requester ${n}`, address: `requester${n}@contoso.com` } });
+        const { id } = await requests.create(draft, { kind: 'user', id: requesterId, displayName: `Requester ${n}` }, []);
+        await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan, jobs: [{ kind: 'provisionGuest', requestId: id }] });
+        ids.push(id);
+      }
+      return ids;
+    } finally {
+      await database.close();
+    }
+  }
+});
+
+async function waitUntilAllInvited(databaseUrl: string, ids: string[], timeoutMs: number, output: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  const database = await openDatabase(databaseUrl);
+  try {
+    const requests = new SqlRequestRepository(database.db);
+    for (;;) {
+      const all = await Promise.all(ids.map((id) => requests.get(id)));
+      const jobs = await database.db.selectFrom('jobs').select(['status']).where('status', '=', 'queued').execute();
+      if (all.every((r) => r?.state === 'invited') && jobs.length === 0) return new Map(all.map((r) => [r?.id ?? '', r]));
+      if (Date.now() > deadline) {
+        const states = all.map((r) => r?.state).reduce<Record<string, number>>((count, state) => ({ ...count, [String(state)]: (count[String(state)] ?? 0) + 1 }), {});
+        throw new Error(`not every request was invited in time: ${JSON.stringify(states)}, ${jobs.length} jobs queued\n${output().slice(-3000)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+/** A small seeded random number generator, so a failing run can be replayed (CRASH_SEED). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
