@@ -9,16 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/directory/simulator';
-import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
 import { openDatabase } from '../../src/storage/database';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { BotProcess } from '../support/botProcess';
-import { BOT, FakeTeamsChannel, TENANT_ID } from '../support/fakeTeamsChannel';
-import { requestDraft } from '../support/requestDraft';
+import { seedApprovedRequests } from '../support/approvedRequests';
+import { FakeTeamsChannel, TENANT_ID } from '../support/fakeTeamsChannel';
 
 const REQUESTS = 50;
 const KILLS = 6;
-const megan = { kind: 'user' as const, id: 'a1b2c3d4-0002-4000-8000-000000000002', displayName: 'Megan Bowen' };
 
 describe('provisioning while the bot is killed again and again', function () {
   this.timeout(120_000);
@@ -46,7 +44,11 @@ describe('provisioning while the bot is killed again and again', function () {
 
   it('invites each partner once and posts each link once, whenever it is killed', async () => {
     const databaseUrl = join(dir, 'bot.db');
-    const ids = await seedApprovedRequests(databaseUrl, channel.url);
+    const ids = await seedApprovedRequests(
+      databaseUrl,
+      channel.url,
+      Array.from({ length: REQUESTS }, (_, n) => ({ guestEmail: guestOf(n), chat: chatOf(n), requesterId: `requester-${n}` })),
+    );
 
     bot = new BotProcess(
       {
@@ -98,36 +100,6 @@ describe('provisioning while the bot is killed again and again', function () {
     assert.deepEqual(problems, [], `replay with CRASH_SEED=${seed}`);
     assert.ok(emails >= 1, 'invitation emails were sent');
   });
-
-  /** 50 requests approved by Megan, each from its own requester chat the bot can write to. */
-  async function seedApprovedRequests(databaseUrl: string, serviceUrl: string): Promise<string[]> {
-    const database = await openDatabase(databaseUrl);
-    try {
-      const requests = new SqlRequestRepository(database.db);
-      const references = new ConversationReferenceStore(database.db);
-      const ids: string[] = [];
-      for (let n = 0; n < REQUESTS; n++) {
-        const requesterId = `requester-${n}`;
-        await references.save(
-          {
-            channelId: 'msteams',
-            serviceUrl,
-            bot: BOT,
-            user: { id: `29:requester-${n}`, name: `Requester ${n}`, aadObjectId: requesterId },
-            conversation: { id: chatOf(n), conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' },
-          },
-          requesterId,
-        );
-        const draft = requestDraft({ guestEmail: guestOf(n), requesterConversationId: chatOf(n), requester: { id: requesterId, displayName: `Requester ${n}`, address: `requester${n}@contoso.com` } });
-        const { id } = await requests.create(draft, { kind: 'user', id: requesterId, displayName: `Requester ${n}` }, []);
-        await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan, jobs: [{ kind: 'provisionGuest', requestId: id }] });
-        ids.push(id);
-      }
-      return ids;
-    } finally {
-      await database.close();
-    }
-  }
 });
 
 async function waitUntilAllInvited(databaseUrl: string, ids: string[], timeoutMs: number, output: () => string) {
