@@ -37,6 +37,14 @@ export class BotProcess {
     });
   }
 
+  /** Where it listens, e.g. `http://127.0.0.1:41234`, from what it said when it started. */
+  get url(): string {
+    const urls = [...this.output.matchAll(/listening on (http:\/\/[^/\s]+)\/api\/messages/g)];
+    const latest = urls.at(-1)?.[1];
+    if (!latest) throw new Error('the bot has not said where it listens');
+    return latest;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

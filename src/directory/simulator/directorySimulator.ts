@@ -26,6 +26,11 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** When it arrived, in epoch milliseconds: tests check retries waited as asked. */
+  receivedAt: number;
+  /** The status it was answered with, and the `Retry-After` seconds given with it, if any. */
+  status?: number;
+  retryAfterSeconds?: number;
   /** On a `$batch` only: its items, as received and answered. */
   batchItems?: readonly RecordedBatchItem[];
 }
@@ -176,6 +181,9 @@ export class DirectorySimulator {
       }
       result = { status: failure.status, headers: { ...failure.headers }, body: graphErrorBody(failure, requestId, clientRequestId) };
     }
+    entry.status = result.status;
+    const retryAfter = Object.entries(result.headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+    if (retryAfter !== undefined) entry.retryAfterSeconds = Number(retryAfter);
     if (this.latencyMs > 0) {
       await delay(this.latencyMs);
     }
@@ -198,6 +206,7 @@ export class DirectorySimulator {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       body: parsedBody(request.body),
+      receivedAt: Date.now(),
     };
     this.recorded.push(entry);
     if (entry.method !== 'GET' && entry.method !== 'HEAD') this.writeRequests += 1;

@@ -10,6 +10,8 @@ export interface SimulatorFault {
   retryAfterSeconds?: number;
   /** How many matching requests fail before the fault is used up. */
   times: number;
+  /** Fail only one matching request in every `every` (the 1st, then the `every + 1`th…); all when omitted. */
+  every?: number;
   /** When true the fault hits `$batch` items only; otherwise top-level requests only. */
   inBatch?: boolean;
   /**
@@ -28,13 +30,16 @@ const faultResponses: Readonly<Record<SimulatorFault['status'], { code: string; 
 
 /** Throttling and outages on demand, so callers' retry paths can be exercised for real. */
 export class FaultInjector {
-  private readonly faults: Array<SimulatorFault & { remaining: number }> = [];
+  private readonly faults: Array<SimulatorFault & { remaining: number; seen: number }> = [];
 
   add(fault: SimulatorFault): void {
     if (!Number.isInteger(fault.times) || fault.times < 1) {
       throw new Error(`A simulator fault needs times >= 1, got ${fault.times}`);
     }
-    this.faults.push({ ...fault, remaining: fault.times });
+    if (fault.every !== undefined && (!Number.isInteger(fault.every) || fault.every < 1)) {
+      throw new Error(`A simulator fault's every must be a whole number >= 1, got ${fault.every}`);
+    }
+    this.faults.push({ ...fault, remaining: fault.times, seen: 0 });
   }
 
   /**
@@ -51,6 +56,10 @@ export class FaultInjector {
         matches(candidate.path, path),
     );
     if (fault === undefined) {
+      return undefined;
+    }
+    fault.seen += 1;
+    if (fault.every !== undefined && (fault.seen - 1) % fault.every !== 0) {
       return undefined;
     }
     fault.remaining -= 1;
