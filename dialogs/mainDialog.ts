@@ -1,6 +1,6 @@
 /**
  * The router: what a message means when no question is pending. `request` starts the request
- * dialog; `help` and `cancel` answer here; anything else gets a pointer to what works.
+ * dialog; `help`, `cancel` and `cancel GA-…` answer here; anything else gets a pointer to what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import {
@@ -14,6 +14,7 @@ import {
 } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
+import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './cancelRequest';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -23,9 +24,12 @@ const ROUTE = 'mainRoute';
 export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
 
 export class MainDialog extends ComponentDialog {
-  constructor(requestAccessDialog: RequestAccessDialog) {
+  constructor(
+    requestAccessDialog: RequestAccessDialog,
+    private readonly deps: CancelRequestDependencies,
+  ) {
     super(MAIN_DIALOG);
-    if (!requestAccessDialog) throw new Error('MainDialog needs the request dialog.');
+    if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
     this.addDialog(requestAccessDialog).addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
     this.initialDialogId = ROUTE;
   }
@@ -43,6 +47,11 @@ export class MainDialog extends ComponentDialog {
     const { context } = step;
     const t = translatorFor(context.activity.locale);
     const text = (context.activity.text ?? '').trim();
+    const namedRequest = requestIdIn(text);
+    if (namedRequest && commandOf(text.split(/\s+/)[0], ['cancel'])) {
+      await cancelRequest(context, namedRequest, this.deps);
+      return step.endDialog();
+    }
     switch (commandOf(text, ['request', 'help', 'cancel'])) {
       case 'request':
         return step.beginDialog(REQUEST_ACCESS_DIALOG);

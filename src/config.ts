@@ -54,6 +54,14 @@ export interface Config {
     /** Requests one person may have waiting for a sponsor at once. */
     openRequestsPerRequester: number;
   };
+  redemption: {
+    /** The first wait after the invitation before asking Graph whether the guest accepted; it doubles each time. */
+    firstCheckMs: number;
+    /** The longest wait between two checks. */
+    maxCheckIntervalMs: number;
+    /** When to remind the requester that the guest has not accepted. */
+    nudgeAfterMs: number;
+  };
   jobs: {
     /** How long a job's claim lasts unrenewed: how soon another worker takes over a crashed one's job. */
     leaseMs: number;
@@ -115,6 +123,9 @@ const envSchema = z.object({
   SIMULATOR_LATENCY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(0),
   MAX_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number of turns' }).int().min(1).default(30),
   MAX_OPEN_REQUESTS: z.coerce.number({ message: 'must be a whole number of requests' }).int().min(1).default(10),
+  REDEMPTION_CHECK_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(1),
+  REDEMPTION_CHECK_MAX_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().default(6),
+  REDEMPTION_NUDGE_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().default(3),
   JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0).max(3600).default(20),
   JOB_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(1).default(30),
@@ -200,6 +211,11 @@ export function loadConfig(env: Env = process.env): Config {
       internalDomains: e.INTERNAL_DOMAINS,
     },
     limits: { turnsPerMinute: e.MAX_TURNS_PER_MINUTE, openRequestsPerRequester: e.MAX_OPEN_REQUESTS },
+    redemption: {
+      firstCheckMs: e.REDEMPTION_CHECK_MINUTES * 60_000,
+      maxCheckIntervalMs: e.REDEMPTION_CHECK_MAX_HOURS * 3_600_000,
+      nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * 86_400_000,
+    },
     jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000 },
     logLevel: e.LOG_LEVEL,
   };

@@ -15,6 +15,7 @@ import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
 import { GraphDirectory } from './directory/graphDirectory';
 import { DirectorySimulator, loadSimulatorSeed } from './directory/simulator';
 import { createJobHandlers } from './provisioning/jobHandlers';
+import { RedemptionWatcher } from './provisioning/redemptionWatcher';
 import { Sweeper } from './provisioning/sweeper';
 import { JobWorker } from './provisioning/worker';
 import { loadDotEnv } from './dotEnv';
@@ -37,6 +38,7 @@ export interface RunningApp {
   database: OpenDatabase;
   worker: JobWorker;
   sweeper: Sweeper;
+  redemptionWatcher: RedemptionWatcher;
   simulator?: DirectorySimulator;
   /** Stops serving, waits up to `graceMs` for the job in hand (see JobWorker.stop), closes the database. */
   close(graceMs?: number): Promise<void>;
@@ -83,6 +85,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       maxOpenRequests: config.limits.openRequestsPerRequester,
       localDefaultUserId,
     }),
+    { requests, localDefaultUserId },
   );
   const bot = new GuestAccessBot({
     conversationState,
@@ -122,6 +125,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       sendInvitationEmail: config.sendInvitationEmail,
       guestPolicy,
       localTestsAllowed,
+      redemption: config.redemption,
     }),
     logger,
     { leaseMs: config.jobs.leaseMs },
@@ -132,6 +136,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   worker.start();
   const sweeper = new Sweeper(database.db, database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
   sweeper.start();
+  const redemptionWatcher = new RedemptionWatcher({ requests, directory, settings: config.redemption, logger });
+  redemptionWatcher.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info(
@@ -152,10 +158,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     database,
     worker,
     sweeper,
+    redemptionWatcher,
     simulator,
     close: async (graceMs?: number) => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sweeper.stop();
+      await redemptionWatcher.stop();
       await worker?.stop(graceMs);
       await database.close();
     },

@@ -50,6 +50,12 @@ export interface GrantOutcome {
   error?: DirectoryError;
 }
 
+/** Where a guest stands with their invitation, and since when (Graph's `externalUserStateChangeDateTime`). */
+export interface RedemptionState {
+  state?: ExternalUserState;
+  changedAt?: string;
+}
+
 export interface Directory {
   getUser(id: string): Promise<DirectoryUser | undefined>;
   /** A user whose mail or user principal name is the given address, members and guests alike. */
@@ -61,6 +67,11 @@ export interface Directory {
    * a caller can retry only what failed; "already exists" counts as success.
    */
   grant(userId: string, grants: readonly AccessGrant[]): Promise<GrantOutcome[]>;
+  /**
+   * Where each of these guests stands with their invitation, in as few round trips as Graph
+   * allows. Guests Graph could not answer for just now are left out; ask again later.
+   */
+  redemptionStates(userIds: readonly string[]): Promise<Map<string, RedemptionState>>;
 }
 
 /**

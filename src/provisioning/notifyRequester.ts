@@ -6,6 +6,7 @@
  */
 import { translatorFor, type Translate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
+import { myAppsUrl } from '../requests/accessPlan';
 import type { Resource } from '../requests/catalog';
 import { failureReasonText, isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
@@ -19,7 +20,10 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
       const request = await ctx.requests.get(job.requestId);
       if (!request || !job.notice) return;
       const notice = job.notice as RequesterNotice;
-      const message = { type: 'message', text: noticeText(notice, request, ctx), textFormat: 'markdown' };
+      const text = noticeText(notice, request, ctx);
+      // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
+      if (!text) return;
+      const message = { type: 'message', text, textFormat: 'markdown' };
       if (request.statusMessageId && (notice === 'invited' || notice === 'failed')) {
         await ctx.messenger.update(request.requesterConversationId, request.statusMessageId, message);
       } else {
@@ -60,12 +64,20 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
       });
     case 'sponsorUnreachable':
       return t('notify.sponsorUnreachable', names);
+    case 'accepted':
+      return [
+        t('notify.accepted', names),
+        resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)), 'notify.acceptedResourcesHeader'),
+        t('notify.acceptedMyApps', { url: myAppsUrl(request.tenantId) }),
+      ].join('\n\n');
+    case 'nudge':
+      return request.inviteRedeemUrl ? t('notify.nudge', { ...names, url: request.inviteRedeemUrl }) : '';
   }
 }
 
-function resourceList(t: Translate, resources: readonly Resource[]): string {
+function resourceList(t: Translate, resources: readonly Resource[], header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' = 'notify.resourcesHeader'): string {
   const lines = resources.map((r) =>
     r.link ? t('notify.resourceWithLink', { name: plainText(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: plainText(r.name) }),
   );
-  return [t('notify.resourcesHeader'), ...lines].join('\n');
+  return [t(header), ...lines].join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * Tells the sponsor, in their chat with the bot and their language, what became of a request they
- * approved when it could not be completed: their card changes too, but a card edited in place
- * is easy to miss, and they answer for the guest.
+ * approved: that it could not be completed, or that the guest accepted. Their card changes too,
+ * but a card edited in place is easy to miss, and they answer for the guest.
  */
 import { translatorFor } from '../i18n';
 import { failureReasonText } from '../requests/failureReason';
@@ -14,14 +14,10 @@ export function notifySponsor(ctx: ProvisioningContext): JobHandler {
     async run(job) {
       const request = await ctx.requests.get(job.requestId);
       // A local-test card sat in the requester's own chat: they have their own notice already.
-      if (!request?.approvalCard || request.approvalCard.localTest || job.notice !== 'failed') return;
+      if (!request?.approvalCard || request.approvalCard.localTest) return;
       const t = translatorFor(request.sponsorLocale);
-      const text = t('notifySponsor.failed', {
-        id: request.id,
-        requester: plainText(request.requester.displayName),
-        guest: plainText(request.guestEmail),
-        reason: failureReasonText(t, request, plainText),
-      });
+      const names = { id: request.id, requester: plainText(request.requester.displayName), guest: plainText(request.guestEmail) };
+      const text = job.notice === 'accepted' ? t('notifySponsor.accepted', names) : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
       await ctx.messenger.post(request.approvalCard.conversationId, { type: 'message', text, textFormat: 'markdown' });
     },
   };

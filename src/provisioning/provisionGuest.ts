@@ -53,6 +53,8 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         to: 'invited',
         actor: { kind: 'system' },
         detail: { invitedUserId, grants: outcomes.map((o) => ({ kind: o.grant.kind, result: o.result })) },
+        // The redemption watcher takes it from here.
+        patch: { invitedAt: new Date().toISOString(), redemptionCheckAt: new Date(Date.now() + ctx.redemption.firstCheckMs).toISOString() },
         lease: job.lease,
         jobs: [
           { kind: 'notifyRequester', requestId: request.id, notice: 'invited' },

@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import type { Directory } from '../directory/directory';
 import type { ResourceCatalog } from '../requests/catalog';
 import type { GuestPolicy } from '../requests/policy';
@@ -15,6 +16,8 @@ export interface ProvisioningContext {
   sendInvitationEmail: boolean;
   /** Checked again before inviting: the settings may have changed since the request was filed. */
   guestPolicy: GuestPolicy;
+  /** When the redemption watcher first checks on a new guest (see RedemptionWatcher). */
+  redemption: Pick<Config['redemption'], 'firstCheckMs'>;
   /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */
   localTestsAllowed: boolean;
 }

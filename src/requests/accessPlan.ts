@@ -13,6 +13,11 @@ import type { Resource } from './catalog';
 export function invitationRedirectUrl(resources: readonly Resource[], tenantId: string): string {
   const linked = resources.filter((r) => r.link);
   if (resources.length === 1 && linked.length === 1 && linked[0].link) return linked[0].link;
+  return myAppsUrl(tenantId);
+}
+
+/** My Apps in the inviting tenant: a guest's way in once they have accepted (plain My Apps would send them home). */
+export function myAppsUrl(tenantId: string): string {
   return `https://myapps.microsoft.com/?tenantid=${encodeURIComponent(tenantId)}`;
 }
 

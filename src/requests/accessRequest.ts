@@ -45,6 +45,15 @@ export interface AccessRequest {
    * the redeem link twice.
    */
   statusMessageId?: string;
+  /** When the guest was invited (the request became `invited`). */
+  invitedAt?: string;
+  /** When the watcher next asks Graph whether the guest has accepted; the interval grows with each check. */
+  redemptionCheckAt?: string;
+  redemptionChecks?: number;
+  /** When the requester was reminded that the guest had not accepted yet (once). */
+  nudgedAt?: string;
+  /** When the guest accepted, as Graph reports it. */
+  acceptedAt?: string;
   /**
    * Where the approval card was posted, to update it in place. `localTest`: it went to the
    * requester's own chat because the sponsor could not be reached in an unauthenticated run.

@@ -8,10 +8,10 @@ export const JOB_KINDS = ['deliverApprovalCard', 'provisionGuest', 'notifyReques
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What the requester is told by a `notifyRequester` job. */
-export type RequesterNotice = 'invited' | 'rejected' | 'failed' | 'sponsorUnreachable';
+export type RequesterNotice = 'invited' | 'rejected' | 'failed' | 'sponsorUnreachable' | 'accepted' | 'nudge';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
-export type SponsorNotice = 'failed';
+export type SponsorNotice = 'failed' | 'accepted';
 
 export type NewJob =
   | { kind: 'deliverApprovalCard'; requestId: string }

@@ -10,7 +10,7 @@ import type { RequestState } from './lifecycle';
 export type RequestPatch = Partial<
   Pick<
     AccessRequest,
-    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
+    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'nudgedAt' | 'acceptedAt' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
   >
 >;
 
@@ -40,7 +40,18 @@ export interface RequestRepository {
    * change; under `lease`, only while it is held, else LeaseLostError.
    */
   update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest>;
+  /**
+   * For what happens once in a state (a reminder): sets `patch` and queues `jobs` only if the
+   * request is still in `state` and `once` is still unset. False when it was already done.
+   */
+  recordOnce(change: { id: string; state: RequestState; once: keyof RequestPatch; patch: RequestPatch; actor: Actor; action: string; jobs: readonly NewJob[] }): Promise<boolean>;
   auditTrail(id: string): Promise<AuditEvent[]>;
+  /**
+   * Up to `limit` invited requests whose redemption check is due at `now`, each claimed by moving
+   * its next check to `nextCheckAt(checks so far)`, so that instances checking at the same time
+   * share them rather than both asking Graph.
+   */
+  claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]>;
   /** The requester's requests still waiting for a sponsor's decision, oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */

@@ -28,6 +28,8 @@ const EXPECTED: readonly Expected[] = [
   { state: 'invited', job: 'notifyRequester', notice: 'invited' },
   { state: 'failed', job: 'notifyRequester', notice: 'failed' },
   { state: 'failed', job: 'notifySponsor', notice: 'failed' },
+  { state: 'accepted', job: 'notifyRequester', notice: 'accepted' },
+  { state: 'accepted', job: 'notifySponsor', notice: 'accepted' },
 ];
 
 /**

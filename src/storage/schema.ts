@@ -34,6 +34,11 @@ export interface AccessRequestsTable {
   /** 1 when the recorded invitation asked Microsoft to email the guest. */
   invitation_emailed: number | null;
   status_message_id: string | null;
+  invited_at: string | null;
+  redemption_check_at: string | null;
+  redemption_checks: number | null;
+  nudged_at: string | null;
+  accepted_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -141,6 +141,54 @@ export class SqlRequestRepository implements RequestRepository {
     });
   }
 
+  async recordOnce(change: Parameters<RequestRepository['recordOnce']>[0]): Promise<boolean> {
+    const column = ONCE_COLUMNS[change.once];
+    if (!column) throw new Error(`recordOnce cannot test ${change.once}.`);
+    const done = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock();
+      const at = now.toISOString();
+      const updated = await trx
+        .updateTable('access_requests')
+        .set({ ...toColumns(change.patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .where('id', '=', change.id)
+        .where('state', '=', change.state)
+        .where(column, 'is', null)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return false;
+      await insertAudit(trx, { requestId: change.id, at, actor: change.actor, action: change.action, detail: auditDetailOf(change.patch) });
+      await insertJobs(trx, change.jobs, now);
+      return true;
+    });
+    if (done && change.jobs.length > 0) this.onJobsQueued();
+    return done;
+  }
+
+  async claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]> {
+    const at = now.toISOString();
+    const due = await this.db
+      .selectFrom('access_requests')
+      .select(['id', 'redemption_check_at', 'redemption_checks'])
+      .where('state', '=', 'invited')
+      .where('redemption_check_at', '<=', at)
+      .orderBy('redemption_check_at')
+      .limit(limit)
+      .execute();
+    const claimed: AccessRequest[] = [];
+    for (const row of due) {
+      const checks = row.redemption_checks ?? 0;
+      const updated = await this.db
+        .updateTable('access_requests')
+        .set({ redemption_check_at: nextCheckAt(checks).toISOString(), redemption_checks: checks + 1 })
+        .where('id', '=', row.id)
+        .where('state', '=', 'invited')
+        .where('redemption_check_at', '=', row.redemption_check_at)
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) claimed.push(toAccessRequest(updated));
+    }
+    return claimed;
+  }
+
   async auditTrail(id: string): Promise<AuditEvent[]> {
     const rows = await this.db.selectFrom('audit_events').selectAll().where('request_id', '=', id).orderBy('id').execute();
     return rows.map(toAuditEvent);
@@ -174,11 +222,22 @@ function auditDetailOf(patch: RequestPatch): Record<string, unknown> | undefined
   return Object.keys(detail).length > 0 ? detail : undefined;
 }
 
+/** The columns `recordOnce` may test for "not yet". */
+const ONCE_COLUMNS: Partial<Record<keyof RequestPatch, 'nudged_at' | 'accepted_at' | 'invited_at'>> = {
+  nudgedAt: 'nudged_at',
+  acceptedAt: 'accepted_at',
+  invitedAt: 'invited_at',
+};
+
 function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   const columns: Updateable<AccessRequestsTable> = {};
   if ('invitationStartedAt' in patch) columns.invitation_started_at = patch.invitationStartedAt ?? null;
   if ('invitationEmailed' in patch) columns.invitation_emailed = patch.invitationEmailed === undefined ? null : patch.invitationEmailed ? 1 : 0;
   if ('statusMessageId' in patch) columns.status_message_id = patch.statusMessageId ?? null;
+  if ('invitedAt' in patch) columns.invited_at = patch.invitedAt ?? null;
+  if ('redemptionCheckAt' in patch) columns.redemption_check_at = patch.redemptionCheckAt ?? null;
+  if ('nudgedAt' in patch) columns.nudged_at = patch.nudgedAt ?? null;
+  if ('acceptedAt' in patch) columns.accepted_at = patch.acceptedAt ?? null;
   if ('invitedUserId' in patch) columns.invited_user_id = patch.invitedUserId ?? null;
   if ('inviteRedeemUrl' in patch) columns.invite_redeem_url = patch.inviteRedeemUrl ?? null;
   if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
@@ -209,6 +268,11 @@ function toAccessRequest(row: Row): AccessRequest {
     invitationStartedAt: row.invitation_started_at ?? undefined,
     invitationEmailed: row.invitation_emailed === null ? undefined : row.invitation_emailed === 1,
     statusMessageId: row.status_message_id ?? undefined,
+    invitedAt: row.invited_at ?? undefined,
+    redemptionCheckAt: row.redemption_check_at ?? undefined,
+    redemptionChecks: row.redemption_checks ?? undefined,
+    nudgedAt: row.nudged_at ?? undefined,
+    acceptedAt: row.accepted_at ?? undefined,
     invitedUserId: row.invited_user_id ?? undefined,
     inviteRedeemUrl: row.invite_redeem_url ?? undefined,
     approvalCard:

@@ -65,7 +65,7 @@ describe('request dialog', function () {
       maxOpenRequests,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
-    return new DialogTestClient('msteams', new MainDialog(dialog), undefined, [], state);
+    return new DialogTestClient('msteams', new MainDialog(dialog, { requests }), undefined, [], state);
   }
 
   /** Sends what the user types and returns every message the bot answered with (typing aside). */

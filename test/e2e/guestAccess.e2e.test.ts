@@ -30,7 +30,8 @@ describe('end to end: a guest access request in Teams', function () {
     botUrl = `http://127.0.0.1:${port}`;
     bot = spawn(process.execPath, [ENTRY], {
       cwd: dataDir,
-      env: { PATH: process.env.PATH, PORT: String(port), DATABASE_URL: join(dataDir, 'bot.db'), LOG_LEVEL: 'info' },
+      // The first redemption check 3 s after the invitation, so the test sees the guest's acceptance reported.
+      env: { PATH: process.env.PATH, PORT: String(port), DATABASE_URL: join(dataDir, 'bot.db'), LOG_LEVEL: 'info', REDEMPTION_CHECK_MINUTES: '0.05' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     bot.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -125,6 +126,10 @@ describe('end to end: a guest access request in Teams', function () {
     assert.equal(accepted.status, 200);
     const after = (await (await fetch(`${graph}/users/${kim.id}?$select=externalUserState`)).json()) as { externalUserState: string };
     assert.equal(after.externalUserState, 'Accepted');
+
+    // Within one check interval, Adele hears that Kim is in, with where Kim can go now.
+    const acceptance = await channel.waitFor(() => channel.messagesTo(adeleChat).find((m) => m.text?.includes('accepted the invitation')), 'the acceptance notice', 15_000);
+    assert.match(acceptance.text ?? '', new RegExp(`^kim\\.lee@fabrikam\\.com accepted the invitation for request \\*\\*${requestId}\\*\\*\\.`));
   });
 
   it('stops cleanly on SIGTERM', async () => {

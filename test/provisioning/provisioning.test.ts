@@ -219,6 +219,7 @@ describe('provisioning', function () {
             sendInvitationEmail: false,
             guestPolicy: { allowedDomains: [], blockedDomains: [], internalDomains: [] },
             localTestsAllowed: false,
+      redemption: { firstCheckMs: 60_000 },
           }),
           pino({ level: 'silent' }),
         );

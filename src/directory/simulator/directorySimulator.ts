@@ -122,6 +122,14 @@ export class DirectorySimulator {
     this.faults.add(fault);
   }
 
+  /**
+   * The guest `userId` accepts their invitation, as if through the redeem page: for tests that
+   * are not about the page. Returns the `externalUserStateChangeDateTime` Graph now reports.
+   */
+  acceptInvitationAs(userId: string): string {
+    return this.state.acceptAs(userId);
+  }
+
   getUser(id: string): SimulatedUser | undefined {
     const user = this.state.findUser(id);
     return user === undefined ? undefined : { ...user };

@@ -215,6 +215,18 @@ export class DirectoryState {
     return { outcome: 'accepted', invitation };
   }
 
+  /** The guest accepts, whichever invitation they use: for tests. Returns when, as Graph would report it. */
+  acceptAs(userId: string): string {
+    const user = this.requireUser(userId);
+    if (user.userType !== 'Guest') throw badRequest(`${userId} is not a guest.`);
+    if (user.externalUserState !== 'Accepted') {
+      user.externalUserState = 'Accepted';
+      user.externalUserStateChangeDateTime = new Date().toISOString();
+      this.changed();
+    }
+    return user.externalUserStateChangeDateTime as string;
+  }
+
   groupMembersOf(groupId: string): readonly string[] {
     return this.requireGroupMembers(groupId);
   }

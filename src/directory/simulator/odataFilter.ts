@@ -2,15 +2,20 @@ import { badRequest, GraphFailure } from './graphFailure';
 import type { SimulatedUser } from './simulatorSeed';
 
 /**
- * The slice of OData `$filter` the bot uses on users: `mail` and `userPrincipalName` compared
- * with `eq`, combined with `and` / `or` and parentheses. Anything else is refused the way Graph
- * refuses what it cannot run, so code that works here does not rely on more than Graph offers.
+ * The slice of OData `$filter` the bot uses on users: `mail`, `userPrincipalName` and `id`
+ * compared with `eq`, `id in (…)` with at most 15 values (Graph's limit), combined with `and` /
+ * `or` and parentheses. Anything else is refused the way Graph refuses what it cannot run, so
+ * code that works here does not rely on more than Graph offers.
  */
 
-type FilterableProperty = 'mail' | 'userPrincipalName';
+type FilterableProperty = 'mail' | 'userPrincipalName' | 'id';
+
+/** Graph refuses a filter with more expressions than this in an `in` or a chain of `or`. */
+const maxInValues = 15;
 
 type FilterNode =
   | { kind: 'eq'; property: FilterableProperty; value: string }
+  | { kind: 'in'; property: FilterableProperty; values: string[] }
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode };
 
 type Token =
@@ -33,6 +38,10 @@ function evaluate(node: FilterNode, user: SimulatedUser): boolean {
       // Graph compares these string properties case-insensitively.
       return actual !== undefined && actual.toLowerCase() === node.value.toLowerCase();
     }
+    case 'in': {
+      const actual = user[node.property]?.toLowerCase();
+      return actual !== undefined && node.values.some((value) => value.toLowerCase() === actual);
+    }
     case 'and':
       return evaluate(node.left, user) && evaluate(node.right, user);
     case 'or':
@@ -43,6 +52,7 @@ function evaluate(node: FilterNode, user: SimulatedUser): boolean {
 const filterableProperties: ReadonlyMap<string, FilterableProperty> = new Map([
   ['mail', 'mail'],
   ['userprincipalname', 'userPrincipalName'],
+  ['id', 'id'],
 ]);
 
 class FilterParser {
@@ -98,6 +108,9 @@ class FilterParser {
     }
     const property = filterableProperties.get(token.text.toLowerCase());
     const operator = this.take();
+    if (property !== undefined && operator.kind === 'word' && operator.text === 'in') {
+      return { kind: 'in', property, values: this.parseList() };
+    }
     const value = this.take();
     if (property === undefined || operator.kind !== 'word' || operator.text !== 'eq' || value.kind !== 'string') {
       throw new GraphFailure(
@@ -107,6 +120,25 @@ class FilterParser {
       );
     }
     return { kind: 'eq', property, value: value.value };
+  }
+
+  /** `('a', 'b', …)` after `in`. */
+  private parseList(): string[] {
+    const open = this.take();
+    if (open.kind !== 'open') throw this.syntaxError(open.position);
+    const values: string[] = [];
+    for (;;) {
+      const value = this.take();
+      if (value.kind !== 'string') throw this.syntaxError(value.position);
+      values.push(value.value);
+      const next = this.take();
+      if (next.kind === 'close') break;
+      if (next.kind !== 'comma') throw this.syntaxError(next.position);
+    }
+    if (values.length > maxInValues) {
+      throw new GraphFailure(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${maxInValues}.`);
+    }
+    return values;
   }
 
   private nextIsWord(text: string): boolean {

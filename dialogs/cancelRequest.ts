@@ -1,0 +1,50 @@
+/**
+ * `cancel GA-…` (`cancelar GA-…`): the requester withdraws a request their sponsor has not
+ * decided yet. The change is conditional, so a cancel and the sponsor's click at the same moment
+ * cannot both win; the sponsor's card then says it was cancelled and can no longer be decided.
+ */
+import type { TurnContext } from 'botbuilder';
+import { translatorFor } from '../src/i18n';
+import { isRequestId } from '../src/requests/requestId';
+import type { RequestRepository } from '../src/requests/requestRepository';
+import { directoryUserIdOf } from '../src/teams/identity';
+import { plainText } from '../src/teams/plainText';
+
+export interface CancelRequestDependencies {
+  requests: RequestRepository;
+  localDefaultUserId?: string;
+}
+
+/** `GA-7K3QZP` in `cancel GA-7K3QZP` (any case), or undefined when the text names no request. */
+export function requestIdIn(text: string): string | undefined {
+  const candidate = text.trim().split(/\s+/)[1]?.toUpperCase();
+  return candidate && isRequestId(candidate) ? candidate : undefined;
+}
+
+export async function cancelRequest(context: TurnContext, requestId: string, deps: CancelRequestDependencies): Promise<void> {
+  const t = translatorFor(context.activity.locale);
+  const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
+  const request = await deps.requests.get(requestId);
+  // Someone else's request is answered like one that does not exist: ids are quoted in chats.
+  if (!request || !userId || request.requester.id !== userId) {
+    await context.sendActivity(t('cancelRequest.notFound', { id: requestId }));
+    return;
+  }
+  const names = { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) };
+  const cancelled =
+    request.state === 'pending_approval'
+      ? await deps.requests.transition({
+          id: request.id,
+          from: 'pending_approval',
+          to: 'cancelled',
+          actor: { kind: 'user', id: userId, displayName: request.requester.displayName },
+          jobs: [{ kind: 'updateApprovalCard', requestId: request.id }],
+        })
+      : undefined;
+  if (cancelled) {
+    await context.sendActivity(t('cancelRequest.done', names));
+    return;
+  }
+  const now = (await deps.requests.get(request.id)) ?? request;
+  await context.sendActivity(t('cancelRequest.tooLate', { ...names, state: t(`requestState.${now.state}`) }));
+}
