@@ -1,6 +1,7 @@
 /**
  * The router: what a message means when no question is pending. `request` starts the request
- * dialog; `help`, `cancel` and `cancel GA-…` answer here; anything else gets a pointer to what works.
+ * dialog; `help`, `cancel`, `cancel GA-…`, `link GA-…`, `status` and `pending` answer here;
+ * anything else gets a pointer to what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import {
@@ -15,6 +16,8 @@ import {
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
 import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './cancelRequest';
+import { askForFreshLink, type FreshLinkDependencies } from './freshLink';
+import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -26,10 +29,10 @@ export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
 export class MainDialog extends ComponentDialog {
   constructor(
     requestAccessDialog: RequestAccessDialog,
-    private readonly deps: CancelRequestDependencies,
+    private readonly deps: CancelRequestDependencies & FreshLinkDependencies & RequestListsDependencies,
   ) {
     super(MAIN_DIALOG);
-    if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
+    if (!requestAccessDialog || !deps?.requests || !deps.queue) throw new Error('MainDialog needs the request dialog, the requests and the job queue.');
     this.addDialog(requestAccessDialog).addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
     this.initialDialogId = ROUTE;
   }
@@ -48,13 +51,21 @@ export class MainDialog extends ComponentDialog {
     const t = translatorFor(context.activity.locale);
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
-    if (namedRequest && commandOf(text.split(/\s+/)[0], ['cancel'])) {
-      await cancelRequest(context, namedRequest, this.deps);
+    const commandWithId = namedRequest ? commandOf(text.split(/\s+/)[0], ['cancel', 'link']) : undefined;
+    if (namedRequest && commandWithId) {
+      if (commandWithId === 'cancel') await cancelRequest(context, namedRequest, this.deps);
+      else await askForFreshLink(context, namedRequest, this.deps);
       return step.endDialog();
     }
-    switch (commandOf(text, ['request', 'help', 'cancel'])) {
+    switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending'])) {
       case 'request':
         return step.beginDialog(REQUEST_ACCESS_DIALOG);
+      case 'status':
+        await showStatus(context, this.deps);
+        break;
+      case 'pending':
+        await showPendingApprovals(context, this.deps);
+        break;
       case 'help':
         await context.sendActivity(t('help.general'));
         break;

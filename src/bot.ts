@@ -55,6 +55,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
 
     this.onMessage(async (context, next) => {
+      useCardCommand(context);
       if (typeof context.activity.text === 'string') TurnContext.removeRecipientMention(context.activity);
       await this.welcome(context);
       await deps.mainDialog.run(context, this.dialogState);
@@ -182,6 +183,16 @@ export class GuestAccessBot extends TeamsActivityHandler {
       await this.deps.queue.enqueue(waiting.map((request) => ({ kind: 'deliverApprovalCard' as const, requestId: request.id })));
     }
   }
+}
+
+/**
+ * A card button that stands for a typed command (the status card's) arrives as the command's text
+ * in Teams (`imBack`); other clients send only the button's data. Either way it reads as typed.
+ */
+function useCardCommand(context: TurnContext): void {
+  const { activity } = context;
+  const command = (activity.value as { command?: unknown } | undefined)?.command;
+  if (!activity.text && typeof command === 'string') activity.text = command.slice(0, 200);
 }
 
 /** Teams puts the client's language in a clientInfo entity when `locale` is missing. */

@@ -85,7 +85,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       maxOpenRequests: config.limits.openRequestsPerRequester,
       localDefaultUserId,
     }),
-    { requests, localDefaultUserId },
+    { requests, queue, catalog: config.catalog, localDefaultUserId },
   );
   const bot = new GuestAccessBot({
     conversationState,

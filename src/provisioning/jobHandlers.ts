@@ -3,6 +3,7 @@ import { notifyRequester } from './notifyRequester';
 import { notifySponsor } from './notifySponsor';
 import type { ProvisioningContext } from './provisioningContext';
 import { provisionGuest } from './provisionGuest';
+import { sendFreshLink } from './sendFreshLink';
 import { updateApprovalCard } from './updateApprovalCard';
 import type { JobHandlers } from './worker';
 
@@ -14,5 +15,6 @@ export function createJobHandlers(ctx: ProvisioningContext): JobHandlers {
     notifyRequester: notifyRequester(ctx),
     notifySponsor: notifySponsor(ctx),
     updateApprovalCard: updateApprovalCard(ctx),
+    sendFreshLink: sendFreshLink(ctx),
   };
 }

@@ -3,12 +3,15 @@
  * change (a transactional outbox) and run later by the provisioning worker.
  */
 
-export const JOB_KINDS = ['deliverApprovalCard', 'provisionGuest', 'notifyRequester', 'notifySponsor', 'updateApprovalCard'] as const;
+export const JOB_KINDS = ['deliverApprovalCard', 'provisionGuest', 'notifyRequester', 'notifySponsor', 'updateApprovalCard', 'sendFreshLink'] as const;
 
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What the requester is told by a `notifyRequester` job. */
 export type RequesterNotice = 'invited' | 'rejected' | 'failed' | 'sponsorUnreachable' | 'accepted' | 'nudge';
+
+/** Who asked for a fresh invitation link (`sendFreshLink`), and so where it goes. */
+export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
 export type SponsorNotice = 'failed' | 'accepted';
@@ -18,7 +21,8 @@ export type NewJob =
   | { kind: 'provisionGuest'; requestId: string }
   | { kind: 'notifyRequester'; requestId: string; notice: RequesterNotice }
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
-  | { kind: 'updateApprovalCard'; requestId: string };
+  | { kind: 'updateApprovalCard'; requestId: string }
+  | { kind: 'sendFreshLink'; requestId: string; notice: LinkAskedBy };
 
 /**
  * One claim of a job by one worker. What a worker writes under it (a request's change, the job's
@@ -46,7 +50,7 @@ export interface Job {
   kind: JobKind;
   requestId: string;
   /** Set on notify jobs: what to say. */
-  notice?: RequesterNotice | SponsorNotice;
+  notice?: RequesterNotice | SponsorNotice | LinkAskedBy;
   /** Counts this run: 1 on the first. */
   attempts: number;
   /** This run's claim; pass it to every write the job makes. */

@@ -54,6 +54,10 @@ export interface RequestRepository {
   claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]>;
   /** The requester's requests still waiting for a sponsor's decision, oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
+  /** The requester's requests, newest first: `limit` of them, and how many there are in all. */
+  filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
+  /** Requests waiting for this sponsor's decision, oldest first: `limit` of them, and how many in all. */
+  awaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
   awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
 }

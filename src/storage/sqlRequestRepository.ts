@@ -78,6 +78,19 @@ export class SqlRequestRepository implements RequestRepository {
     return rows.map(toAccessRequest);
   }
 
+  async filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }> {
+    const rows = await this.db.selectFrom('access_requests').selectAll().where('requester_id', '=', requesterId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const { total } = await this.db.selectFrom('access_requests').select((eb) => eb.fn.countAll<string | number>().as('total')).where('requester_id', '=', requesterId).executeTakeFirstOrThrow();
+    return { requests: rows.map(toAccessRequest), total: Number(total) };
+  }
+
+  async awaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }> {
+    const waiting = this.db.selectFrom('access_requests').where('sponsor_id', '=', sponsorId).where('state', '=', 'pending_approval');
+    const rows = await waiting.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute();
+    const { total } = await waiting.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
+    return { requests: rows.map(toAccessRequest), total: Number(total) };
+  }
+
   async awaitingCardFor(sponsorId: string): Promise<AccessRequest[]> {
     const rows = await this.db
       .selectFrom('access_requests')

@@ -54,7 +54,7 @@ describe('job worker', () => {
 
   function handlersWith(handler: JobHandler): JobHandlers {
     const idle: JobHandler = { run: async () => undefined };
-    return { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, notifySponsor: idle, updateApprovalCard: idle };
+    return { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, notifySponsor: idle, updateApprovalCard: idle, sendFreshLink: idle };
   }
 
   function workerWith(handler: JobHandler): JobWorker {
@@ -150,6 +150,7 @@ describe('job worker', () => {
       notifyRequester: { run: async () => undefined },
       notifySponsor: { run: async () => undefined },
       updateApprovalCard: { run: async () => undefined },
+      sendFreshLink: { run: async () => undefined },
     }, pino({ level: 'silent' }), { pollIntervalMs: 60_000 });
     await database.db.updateTable('jobs').set({ run_at: new Date(Date.now() + 1).toISOString() }).execute();
     worker.start();

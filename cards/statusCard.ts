@@ -1,0 +1,69 @@
+/**
+ * The requester's `status` card: their requests, newest first, each with where it stands, when
+ * each step happened, and the buttons that apply now (cancel while the sponsor decides; a fresh
+ * link while the guest has not accepted). A button sends the same text as typing it would, so
+ * clients without card actions lose nothing.
+ */
+import { Template } from 'adaptivecards-templating';
+import { type Attachment, CardFactory } from 'botbuilder';
+import { translatorFor } from '../src/i18n';
+import type { AccessRequest } from '../src/requests/accessRequest';
+import type { ResourceCatalog } from '../src/requests/catalog';
+import { plainText } from '../src/teams/plainText';
+import type { AdaptiveCardJson } from './approvalCard';
+import template from './status.json';
+
+export interface StatusCardView {
+  /** Newest first; at most the page to show. */
+  requests: readonly AccessRequest[];
+  /** How many more, older ones there are. */
+  older: number;
+  catalog: ResourceCatalog;
+  locale: string;
+}
+
+const STATE_COLORS: Record<string, string> = { pending_approval: 'Accent', rejected: 'Attention', failed: 'Warning', invited: 'Good', accepted: 'Good', approved: 'Good' };
+
+export function statusCard(view: StatusCardView): AdaptiveCardJson {
+  const t = translatorFor(view.locale);
+  const day = new Intl.DateTimeFormat(view.locale || 'en', { dateStyle: 'medium', timeZone: 'UTC' });
+  const when = (iso: string | undefined) => (iso ? day.format(new Date(iso)) : undefined);
+  const requests = view.requests.map((request) => {
+    const steps: [string, string | undefined][] = [
+      ['requested', request.createdAt],
+      [request.state === 'rejected' ? 'rejected' : 'approved', request.decidedAt],
+      ['invited', request.invitedAt],
+      ['accepted', request.acceptedAt],
+    ];
+    const timeline = steps
+      .filter(([, at]) => at)
+      .map(([step, at]) => t(`status.step.${step as 'requested'}`, { date: when(at) }))
+      .join(' → ');
+    const actions = [
+      ...(request.state === 'pending_approval' ? [{ title: t('status.cancel'), command: t('status.cancelCommand', { id: request.id }) }] : []),
+      ...(request.state === 'invited' ? [{ title: t('status.freshLink'), command: t('status.freshLinkCommand', { id: request.id }) }] : []),
+    ];
+    return {
+      heading: `${request.id} · ${plainText(request.guestEmail)}`,
+      state: t(`status.state.${request.state}`, { sponsor: plainText(request.sponsor.displayName) }),
+      stateColor: STATE_COLORS[request.state] ?? 'Default',
+      // A resource removed from the catalog since is shown by its id.
+      resources: request.resourceIds.map((id) => plainText(view.catalog.resources.find((r) => r.id === id)?.name ?? id)).join(', '),
+      sponsor: plainText(request.sponsor.displayName),
+      timeline,
+      actions,
+    };
+  });
+  return new Template(template).expand({
+    $root: {
+      title: t('status.title'),
+      strings: { resources: t('approvalCard.resources'), sponsor: t('approvalCard.sponsor'), timeline: t('status.timeline') },
+      requests,
+      more: view.older > 0 ? t('status.older', { count: view.older }) : '',
+    },
+  }) as AdaptiveCardJson;
+}
+
+export function statusCardAttachment(view: StatusCardView): Attachment {
+  return CardFactory.adaptiveCard(statusCard(view));
+}
