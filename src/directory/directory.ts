@@ -28,6 +28,11 @@ export interface InvitationInput {
   sendInvitationMessage: boolean;
   /** A short customized body; Graph then ignores `messageLanguage`. */
   messageBody: string;
+  /**
+   * The guest's object id, to reset their redemption: they must redeem again (another account,
+   * or a lost one), every earlier link stops working, and their access stays as it is.
+   */
+  resetRedemptionOf?: string;
 }
 
 export interface Invitation {

@@ -119,13 +119,14 @@ export class GraphDirectory implements Directory {
   }
 
   async invite(input: InvitationInput): Promise<Invitation> {
-    const operation = `Inviting ${input.email}`;
+    const operation = input.resetRedemptionOf ? `Resetting the redemption of ${input.email}` : `Inviting ${input.email}`;
     try {
       const response: unknown = await this.client.api('/invitations').middlewareOptions([invitationRetries]).post({
         invitedUserEmailAddress: input.email,
         inviteRedirectUrl: input.redirectUrl,
         sendInvitationMessage: input.sendInvitationMessage,
         invitedUserMessageInfo: { customizedMessageBody: input.messageBody },
+        ...(input.resetRedemptionOf ? { resetRedemption: true, invitedUser: { id: input.resetRedemptionOf } } : {}),
       });
       const invitation = parseGraphResponse(graphInvitationSchema, response, operation);
       return {

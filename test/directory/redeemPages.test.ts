@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadSimulatorSeed } from '../../src/directory/simulator';
+import { redeemInBrowser } from '../support/redeemInBrowser';
 import { type DirectoryFixture, startDirectoryFixture } from './directoryFixture';
 
 const redirectUrl = 'https://myapps.microsoft.com/?tenantid=5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f';
@@ -53,8 +54,23 @@ describe('directory simulator redeem pages', () => {
       assert.doesNotMatch(html, /<script/);
     });
 
+    it('asks for the tenant’s terms of use after the permissions, and the guest is not in until they agree', async () => {
+      const terms = await answer('accept');
+      const html = await terms.text();
+
+      assert.equal(terms.status, 200);
+      assert.match(html, /<h1 id="page-title">Terms of use<\/h1>/);
+      assert.match(html, /Contoso guest terms of use/);
+      assert.match(html, /<button type="submit" name="action" value="agreeToTerms">Accept<\/button>/);
+      assert.equal(fixture.simulator.getUser(guestId)?.externalUserState, 'PendingAcceptance');
+
+      assert.match(await (await answer('cancel')).text(), /Nothing has changed/);
+      assert.equal(fixture.simulator.getUser(guestId)?.externalUserState, 'PendingAcceptance');
+    });
+
     it('accepting flips the guest to Accepted, as Graph then reports, and links on to the redirect URL', async () => {
-      const response = await answer('accept');
+      await answer('accept');
+      const response = await answer('agreeToTerms');
       const html = await response.text();
 
       assert.equal(response.status, 200);
@@ -67,7 +83,7 @@ describe('directory simulator redeem pages', () => {
     });
 
     it('says so when the invitation was already accepted', async () => {
-      await answer('accept');
+      await redeemInBrowser(redeemUrl);
 
       const html = await (await fetch(redeemUrl)).text();
 
@@ -98,8 +114,45 @@ describe('directory simulator redeem pages', () => {
       assert.match(html, /<html lang="es">/);
       assert.match(html, /Revisar permisos/);
       assert.match(html, />Aceptar<\/button>/);
-      const done = await answer('accept', { 'Accept-Language': 'es' });
+      const terms = await answer('accept', { 'Accept-Language': 'es' });
+      assert.match(await terms.text(), /Términos de uso/);
+      const done = await answer('agreeToTerms', { 'Accept-Language': 'es' });
       assert.match(await done.text(), /Todo listo/);
+    });
+
+    it('after a reset of redemption, the old link stops working and the new one walks the guest through again', async () => {
+      await redeemInBrowser(redeemUrl);
+      const reset = await fixture.directory.invite({
+        email: 'alex.kim@partner.example',
+        redirectUrl,
+        sendInvitationMessage: false,
+        messageBody: 'Welcome back',
+        resetRedemptionOf: guestId,
+      });
+
+      assert.equal(reset.invitedUserId, guestId, 'the same guest, with their access');
+      assert.notEqual(reset.inviteRedeemUrl, redeemUrl);
+      assert.equal((await fixture.directory.getUser(guestId))?.externalUserState, 'PendingAcceptance');
+      const post = fixture.simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')).at(-1);
+      assert.deepEqual((post?.body as { resetRedemption?: boolean; invitedUser?: unknown }).invitedUser, { id: guestId });
+
+      const old = await fetch(redeemUrl);
+      assert.equal(old.status, 410);
+      assert.match(await old.text(), /This link no longer works/);
+      const oldAnswer = await answer('accept');
+      assert.equal(oldAnswer.status, 410);
+
+      const fresh = await (await fetch(reset.inviteRedeemUrl)).text();
+      assert.match(fresh, /Contoso has reset your guest account&#39;s sign-in: sign in again/);
+      assert.match(await (await redeemInBrowser(reset.inviteRedeemUrl)).text(), /You are all set/);
+      assert.equal((await fixture.directory.getUser(guestId))?.externalUserState, 'Accepted');
+    });
+
+    it('refuses to reset the redemption of someone who is not a guest', async () => {
+      await assert.rejects(
+        fixture.directory.invite({ email: 'megan.bowen@contoso.com', redirectUrl, sendInvitationMessage: false, messageBody: 'Welcome', resetRedemptionOf: 'a1b2c3d4-0002-4000-8000-000000000002' }),
+        (error: Error & { status?: number }) => error.status === 400 && /not an external user/.test(error.message),
+      );
     });
 
     it('records the page requests like any other', async () => {

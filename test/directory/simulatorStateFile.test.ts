@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redeemInBrowser } from '../support/redeemInBrowser';
 import { startDirectorySimulator } from '../../src/directory/simulator';
 import { sample, startDirectoryFixture } from './directoryFixture';
 
@@ -32,7 +33,7 @@ describe('directory simulator state file', () => {
       { kind: 'appRole', resourceId: 'expenses-app', servicePrincipalId: sample.expensesSp, appRoleId: sample.expensesRole },
       { kind: 'sponsor', sponsorId: sample.megan },
     ]);
-    await fetch(invitation.inviteRedeemUrl, { method: 'POST', body: new URLSearchParams({ action: 'accept' }) });
+    await redeemInBrowser(invitation.inviteRedeemUrl);
     await first.close();
     assert.ok(existsSync(stateFile));
     assert.deepEqual(readdirSync(join(folder, 'nested')), ['directory-state.json']);

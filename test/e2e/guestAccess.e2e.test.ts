@@ -118,12 +118,18 @@ describe('end to end: a guest access request in Teams', function () {
     const sponsors = (await (await fetch(`${graph}/users/${kim.id}/sponsors`)).json()) as { value: { id: string }[] };
     assert.deepEqual(sponsors.value.map((s) => s.id), [users.megan.aadObjectId]);
 
-    // Kim opens the link, reviews the permissions and accepts.
+    // Kim opens the link, reviews the permissions, then agrees to Contoso's terms of use.
     const consent = await fetch(redeemUrl);
     assert.equal(consent.status, 200);
     assert.match(await consent.text(), /Review permissions/);
-    const accepted = await fetch(redeemUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=accept' });
+    const answer = (action: string) => fetch(redeemUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `action=${action}` });
+    const terms = await answer('accept');
+    assert.match(await terms.text(), /Contoso guest terms of use/);
+    const pending = (await (await fetch(`${graph}/users/${kim.id}?$select=externalUserState`)).json()) as { externalUserState: string };
+    assert.equal(pending.externalUserState, 'PendingAcceptance', 'not in before agreeing to the terms');
+    const accepted = await answer('agreeToTerms');
     assert.equal(accepted.status, 200);
+    assert.match(await accepted.text(), /You are all set/);
     const after = (await (await fetch(`${graph}/users/${kim.id}?$select=externalUserState`)).json()) as { externalUserState: string };
     assert.equal(after.externalUserState, 'Accepted');
 

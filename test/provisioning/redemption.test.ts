@@ -4,6 +4,7 @@
  * not accept gets the requester one reminder with the link.
  */
 import assert from 'node:assert/strict';
+import { redeemInBrowser } from '../support/redeemInBrowser';
 import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
 
 describe('following the guest after the invitation', function () {
@@ -34,7 +35,7 @@ describe('following the guest after the invitation', function () {
       assert.deepEqual(await bot.app.redemptionWatcher.checkDue(), { checked: 1, accepted: 0, nudged: 0 });
 
       // The partner opens the link and accepts, over HTTP, on the simulator's consent page.
-      const accepted = await fetch(invited.inviteRedeemUrl as string, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=accept' });
+      const accepted = await redeemInBrowser(invited.inviteRedeemUrl as string);
       assert.equal(accepted.status, 200);
       await dueNow();
       assert.deepEqual(await bot.app.redemptionWatcher.checkDue(), { checked: 1, accepted: 1, nudged: 0 });

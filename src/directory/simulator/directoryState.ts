@@ -33,6 +33,10 @@ const invitationSchema = z.object({
   customizedMessageBody: z.string().optional(),
   status: z.enum(['PendingAcceptance', 'Completed']),
   createdDateTime: z.iso.datetime(),
+  /** Made to reset the guest's redemption: they redeem again, from the start. */
+  resetRedemption: z.boolean().optional(),
+  /** When a reset of the guest's redemption made this link stop working. */
+  revokedDateTime: z.iso.datetime().optional(),
 });
 
 export type SimulatedInvitation = z.infer<typeof invitationSchema>;
@@ -56,13 +60,16 @@ export interface InvitationRequest {
   redirectUrl: string;
   sendInvitationMessage: boolean;
   customizedMessageBody?: string;
+  /** Set to reset this guest's redemption (`resetRedemption` with `invitedUser.id`). */
+  resetRedemptionOf?: string;
   /** The redeem link is built from how the caller reached us, so it opens on their machine. */
   redeemUrlFor(invitationId: string): string;
 }
 
 export type RedeemResult =
   | { outcome: 'accepted' | 'alreadyAccepted'; invitation: SimulatedInvitation }
-  | { outcome: 'unknown' };
+  | { outcome: 'unknown' }
+  | { outcome: 'revoked' };
 
 /** Graph lets any application be assigned this "default access" role, declared or not. */
 const defaultAccessAppRoleId = '00000000-0000-0000-0000-000000000000';
@@ -71,6 +78,7 @@ export class DirectoryState {
   readonly tenantId: string;
   readonly tenantDisplayName: string;
   readonly verifiedDomains: readonly string[];
+  readonly termsOfUse: SimulatorSeed['tenant']['termsOfUse'];
   private readonly initialDomain: string;
   private readonly servicePrincipals: ReadonlyMap<string, SimulatorSeed['servicePrincipals'][number]>;
   private readonly users = new Map<string, SimulatedUser>();
@@ -97,6 +105,7 @@ export class DirectoryState {
     this.tenantId = seed.tenant.id;
     this.tenantDisplayName = seed.tenant.displayName;
     this.verifiedDomains = seed.tenant.verifiedDomains;
+    this.termsOfUse = seed.tenant.termsOfUse;
     this.initialDomain =
       seed.tenant.initialDomain ?? `${seed.tenant.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
     this.servicePrincipals = new Map(seed.servicePrincipals.map((sp) => [sp.id, sp]));
@@ -147,6 +156,7 @@ export class DirectoryState {
   }
 
   invite(request: InvitationRequest): { invitation: SimulatedInvitation; user: SimulatedUser } {
+    if (request.resetRedemptionOf !== undefined) return this.resetRedemption(request, request.resetRedemptionOf);
     const address = request.email.toLowerCase();
     const existing = [...this.users.values()].find(
       (user) => user.mail?.toLowerCase() === address || user.userPrincipalName.toLowerCase() === address,
@@ -160,6 +170,29 @@ export class DirectoryState {
     }
     const now = new Date().toISOString();
     const user = existing ?? this.createGuest(request, now);
+    return { invitation: this.recordInvitation(request, user, now), user };
+  }
+
+  /**
+   * What `resetRedemption` does in Microsoft Entra ID: the guest keeps their object id, groups and
+   * roles, but must redeem again (with whichever account they choose), and every link made
+   * before stops working. The address may change with it.
+   */
+  private resetRedemption(request: InvitationRequest, userId: string): { invitation: SimulatedInvitation; user: SimulatedUser } {
+    const user = this.users.get(userId);
+    if (user === undefined) throw resourceNotFound(userId);
+    if (user.userType !== 'Guest') throw badRequest(`The user ${userId} is not an external user; only a guest's redemption can be reset.`);
+    const now = new Date().toISOString();
+    user.externalUserState = 'PendingAcceptance';
+    user.externalUserStateChangeDateTime = now;
+    user.mail = request.email;
+    for (const invitation of this.invitations.values()) {
+      if (invitation.invitedUserId === user.id && invitation.revokedDateTime === undefined) invitation.revokedDateTime = now;
+    }
+    return { invitation: this.recordInvitation(request, user, now, true), user };
+  }
+
+  private recordInvitation(request: InvitationRequest, user: SimulatedUser, now: string, resetRedemption = false): SimulatedInvitation {
     const invitationId = randomUUID();
     const invitation: SimulatedInvitation = {
       id: invitationId,
@@ -172,10 +205,11 @@ export class DirectoryState {
       customizedMessageBody: request.customizedMessageBody,
       status: user.externalUserState === 'Accepted' ? 'Completed' : 'PendingAcceptance',
       createdDateTime: now,
+      ...(resetRedemption ? { resetRedemption } : {}),
     };
     this.invitations.set(invitation.id, invitation);
     this.changed();
-    return { invitation, user };
+    return invitation;
   }
 
   private createGuest(request: InvitationRequest, now: string): SimulatedUser {
@@ -206,6 +240,7 @@ export class DirectoryState {
     if (invitation === undefined || user === undefined) {
       return { outcome: 'unknown' };
     }
+    if (invitation.revokedDateTime !== undefined) return { outcome: 'revoked' };
     if (user.externalUserState === 'Accepted') {
       return { outcome: 'alreadyAccepted', invitation };
     }

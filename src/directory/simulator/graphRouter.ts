@@ -183,12 +183,18 @@ export class GraphRouter {
       throw badRequest(`The inviteRedirectUrl '${redirectUrl}' is not a valid absolute URI.`);
     }
     const messageInfo = body.invitedUserMessageInfo === undefined ? {} : requireObject(body.invitedUserMessageInfo);
+    const resetRedemption = optional(body, 'resetRedemption', 'boolean') ?? false;
+    const invitedUserId = body.invitedUser === undefined ? undefined : optional(requireObject(body.invitedUser), 'id', 'string');
+    if (resetRedemption && !invitedUserId) {
+      throw badRequest('To reset redemption, invitedUser.id must name the guest.');
+    }
     const { invitation } = this.state.invite({
       email,
       displayName: optional(body, 'invitedUserDisplayName', 'string'),
       redirectUrl,
       sendInvitationMessage: optional(body, 'sendInvitationMessage', 'boolean') ?? false,
       customizedMessageBody: optional(messageInfo, 'customizedMessageBody', 'string'),
+      resetRedemptionOf: resetRedemption ? invitedUserId : undefined,
       redeemUrlFor: (invitationId) => `${call.redeemRoot}/${encodeURIComponent(invitationId)}`,
     });
     return json(201, invitationResource(call.serviceRoot, invitation));
@@ -225,7 +231,7 @@ function invitationResource(serviceRoot: string, invitation: SimulatedInvitation
     invitedUserType: 'Guest',
     invitedUserEmailAddress: invitation.invitedUserEmailAddress,
     sendInvitationMessage: invitation.sendInvitationMessage,
-    resetRedemption: false,
+    resetRedemption: invitation.resetRedemption ?? false,
     inviteRedirectUrl: invitation.inviteRedirectUrl,
     status: invitation.status,
     invitedUserMessageInfo: {

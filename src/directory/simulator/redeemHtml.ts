@@ -27,6 +27,13 @@ interface PageText {
   invalidFormTitle: string;
   invalidFormBody: string;
   simulatorNote: string;
+  resetNote: (organization: string) => string;
+  revokedTitle: string;
+  revokedBody: string;
+  termsTitle: string;
+  termsIntro: (organization: string) => string;
+  agree: string;
+  decline: string;
 }
 
 const texts: Readonly<Record<PageLanguage, PageText>> = {
@@ -54,6 +61,15 @@ const texts: Readonly<Record<PageLanguage, PageText>> = {
     invalidFormTitle: 'Something went wrong',
     invalidFormBody: 'The answer could not be read. Go back to the invitation and choose Accept or Cancel.',
     simulatorNote: 'Local directory simulator: no Microsoft account is used.',
+    resetNote: (organization) =>
+      `${organization} has reset your guest account's sign-in: sign in again with the account you want to use with ${organization} from now on.`,
+    revokedTitle: 'This link no longer works',
+    revokedBody:
+      'This invitation link was replaced by a newer one when your guest account was reset. Use the newest link you were sent, or ask the person who invited you for a new one.',
+    termsTitle: 'Terms of use',
+    termsIntro: (organization) => `${organization} asks you to agree to its terms of use before you continue.`,
+    agree: 'Accept',
+    decline: 'Decline',
   },
   es: {
     consentTitle: 'Revisar permisos',
@@ -79,6 +95,15 @@ const texts: Readonly<Record<PageLanguage, PageText>> = {
     invalidFormTitle: 'Algo salió mal',
     invalidFormBody: 'No se pudo leer la respuesta. Vuelva a la invitación y elija Aceptar o Cancelar.',
     simulatorNote: 'Simulador de directorio local: no se usa ninguna cuenta de Microsoft.',
+    resetNote: (organization) =>
+      `${organization} ha restablecido el inicio de sesión de su cuenta de invitado: inicie sesión de nuevo con la cuenta que quiera usar con ${organization} a partir de ahora.`,
+    revokedTitle: 'Este enlace ya no funciona',
+    revokedBody:
+      'Este enlace de invitación se sustituyó por uno más reciente al restablecer su cuenta de invitado. Use el último enlace que recibió o pida uno nuevo a quien le invitó.',
+    termsTitle: 'Términos de uso',
+    termsIntro: (organization) => `${organization} le pide que acepte sus términos de uso antes de continuar.`,
+    agree: 'Aceptar',
+    decline: 'Rechazar',
   },
 };
 
@@ -108,7 +133,7 @@ export function escapeHtml(value: string): string {
 
 export function consentPage(
   language: PageLanguage,
-  page: { organization: string; guestEmail: string; formAction: string },
+  page: { organization: string; guestEmail: string; formAction: string; reset: boolean },
 ): string {
   const text = texts[language];
   const organization = escapeHtml(page.organization);
@@ -118,7 +143,7 @@ export function consentPage(
     page.organization,
     text.consentTitle,
     `<p class="guest">${escapeHtml(text.invitationFor(page.guestEmail))}</p>
-<p id="permissions-intro">${text.consentIntro(organization)}</p>
+${page.reset ? `<p class="notice">${text.resetNote(organization)}</p>\n` : ''}<p id="permissions-intro">${text.consentIntro(organization)}</p>
 <ul aria-labelledby="permissions-intro">${permissions}</ul>
 <p>${text.trust(organization)}</p>
 <form method="post" action="${escapeHtml(page.formAction)}" aria-labelledby="page-title">
@@ -128,6 +153,34 @@ export function consentPage(
 </div>
 </form>`,
   );
+}
+
+/** The second consent step, when the tenant has terms of use: the guest is not in until they agree. */
+export function termsPage(
+  language: PageLanguage,
+  page: { organization: string; guestEmail: string; formAction: string; terms: { title: string; text: string } },
+): string {
+  const text = texts[language];
+  return layout(
+    language,
+    page.organization,
+    text.termsTitle,
+    `<p class="guest">${escapeHtml(text.invitationFor(page.guestEmail))}</p>
+<p>${text.termsIntro(escapeHtml(page.organization))}</p>
+<section aria-labelledby="terms-title"><h2 id="terms-title">${escapeHtml(page.terms.title)}</h2>
+<p class="terms">${escapeHtml(page.terms.text)}</p></section>
+<form method="post" action="${escapeHtml(page.formAction)}" aria-labelledby="page-title">
+<div class="actions">
+<button type="submit" name="action" value="agreeToTerms">${escapeHtml(text.agree)}</button>
+<button type="submit" name="action" value="cancel" class="secondary">${escapeHtml(text.decline)}</button>
+</div>
+</form>`,
+  );
+}
+
+export function revokedInvitationPage(language: PageLanguage, organization: string): string {
+  const text = texts[language];
+  return layout(language, organization, text.revokedTitle, `<p>${escapeHtml(text.revokedBody)}</p>`);
 }
 
 export function acceptedPage(language: PageLanguage, page: { organization: string; redirectUrl: string }): string {
@@ -193,6 +246,9 @@ main{max-width:28rem;margin:3rem auto;padding:2rem;background:#fff;box-shadow:0 
 .organization{margin:0;font-weight:600}
 h1{font-size:1.5rem;font-weight:600;margin:.5rem 0 1rem}
 .guest{color:#505050}
+.notice{padding:.75rem;background:#fff4ce}
+h2{font-size:1.1rem;margin:1rem 0 .25rem}
+.terms{white-space:pre-wrap;max-height:14rem;overflow:auto;border:1px solid #d1d1d1;padding:.75rem}
 .actions{display:flex;gap:.5rem;justify-content:flex-end;margin-top:1.5rem}
 button,.button{font:inherit;padding:.4rem 1.5rem;border:1px solid #0067b8;background:#0067b8;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#fff;color:#1b1b1b;border-color:#8a8886}

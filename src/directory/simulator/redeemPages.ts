@@ -7,14 +7,18 @@ import {
   consentPage,
   invalidFormPage,
   pickLanguage,
+  revokedInvitationPage,
+  termsPage,
   unknownInvitationPage,
   type PageLanguage,
 } from './redeemHtml';
 import type { SimulatorLogger } from './simulatorLogger';
 
 /**
- * What a guest's redeem link opens: the consent step of B2B redemption. Accepting is what turns
- * the guest from `PendingAcceptance` to `Accepted`, as it would in Microsoft Entra ID.
+ * What a guest's redeem link opens: the consent steps of B2B redemption, Review permissions and
+ * then, when the tenant has them, its terms of use. Agreeing to the last step is what turns the
+ * guest from `PendingAcceptance` to `Accepted`, as it would in Microsoft Entra ID. A link made
+ * before the guest's redemption was reset no longer works.
  */
 export function mountRedeemPages(
   server: Server,
@@ -32,6 +36,8 @@ export function mountRedeemPages(
     const guest = invitation === undefined ? undefined : state.findUser(invitation.invitedUserId);
     if (invitation === undefined || guest === undefined) {
       sendPage(response, 404, language, unknownInvitationPage(language, organization));
+    } else if (invitation.revokedDateTime !== undefined) {
+      sendPage(response, 410, language, revokedInvitationPage(language, organization));
     } else if (guest.externalUserState === 'Accepted') {
       sendPage(response, 200, language, alreadyAcceptedPage(language, { organization, redirectUrl: invitation.inviteRedirectUrl }));
     } else {
@@ -39,6 +45,7 @@ export function mountRedeemPages(
         organization,
         guestEmail: invitation.invitedUserEmailAddress,
         formAction: pagePath(invitationId),
+        reset: invitation.resetRedemption === true,
       });
       sendPage(response, 200, language, page);
     }
@@ -49,11 +56,18 @@ export function mountRedeemPages(
     const language = pickLanguage(request.header('accept-language'));
     const invitationId = String(request.params.invitationId);
     const action = formField(request.body, 'action');
-    if (state.invitation(invitationId) === undefined) {
+    const invitation = state.invitation(invitationId);
+    if (invitation === undefined) {
       sendPage(response, 404, language, unknownInvitationPage(language, organization));
-    } else if (action === 'accept') {
+    } else if (invitation.revokedDateTime !== undefined) {
+      sendPage(response, 410, language, revokedInvitationPage(language, organization));
+    } else if (action === 'accept' && state.termsOfUse !== undefined) {
+      // Permissions reviewed; the guest is not in until they agree to the terms as well.
+      const page = termsPage(language, { organization, guestEmail: invitation.invitedUserEmailAddress, formAction: pagePath(invitationId), terms: state.termsOfUse });
+      sendPage(response, 200, language, page);
+    } else if (action === (state.termsOfUse === undefined ? 'accept' : 'agreeToTerms')) {
       const result = state.redeem(invitationId);
-      if (result.outcome === 'unknown') {
+      if (result.outcome === 'unknown' || result.outcome === 'revoked') {
         sendPage(response, 404, language, unknownInvitationPage(language, organization));
       } else {
         const page = { organization, redirectUrl: result.invitation.inviteRedirectUrl };

@@ -33,6 +33,11 @@ const seedSchema = z
       verifiedDomains: z.array(domainSchema).min(1),
       /** The `<name>.onmicrosoft.com` domain guests' user principal names end with. */
       initialDomain: domainSchema.optional(),
+      /**
+       * The tenant's terms of use, if it has any: guests agree to them after reviewing
+       * permissions, and only then are they `Accepted`.
+       */
+      termsOfUse: z.object({ title: z.string().min(1), text: z.string().min(1) }).optional(),
     }),
     defaultUserId: z.guid(),
     users: z.array(simulatedUserSchema).min(1),
