@@ -1,7 +1,7 @@
 /**
  * The requester's `status` card: their requests, newest first, each with where it stands, when
  * each step happened, and the buttons that apply now (cancel while the sponsor decides; a fresh
- * link while the guest has not accepted). A button sends the same text as typing it would, so
+ * link or Microsoft's email while the guest has not accepted). A button sends the same text as typing it would, so
  * clients without card actions lose nothing.
  */
 import { Template } from 'adaptivecards-templating';
@@ -42,6 +42,7 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
     const actions = [
       ...(request.state === 'pending_approval' ? [{ title: t('status.cancel'), command: t('status.cancelCommand', { id: request.id }) }] : []),
       ...(request.state === 'invited' ? [{ title: t('status.freshLink'), command: t('status.freshLinkCommand', { id: request.id }) }] : []),
+      ...(request.state === 'invited' && !request.invitationEmailed ? [{ title: t('status.email'), command: t('status.emailCommand', { id: request.id }) }] : []),
     ];
     return {
       heading: `${request.id} · ${plainText(request.guestEmail)}`,

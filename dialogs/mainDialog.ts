@@ -1,7 +1,8 @@
 /**
  * The router: what a message means when no question is pending. `request` starts the request
- * dialog; `help`, `cancel`, `cancel GA-…`, `link GA-…`, `status` and `pending` answer here;
- * anything else gets a pointer to what works.
+ * dialog and `reset GA-…` the reset of a guest's redemption; `help`, `cancel`, `cancel GA-…`,
+ * `link GA-…`, `email GA-…`, `status` and `pending` answer here; anything else gets a pointer to
+ * what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import {
@@ -16,9 +17,10 @@ import {
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
 import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './cancelRequest';
-import { askForFreshLink, type FreshLinkDependencies } from './freshLink';
+import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
+import { RESET_REDEMPTION_DIALOG, ResetRedemptionDialog, type ResetRedemptionOptions } from './resetRedemptionDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'mainRoute';
@@ -29,11 +31,13 @@ export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
 export class MainDialog extends ComponentDialog {
   constructor(
     requestAccessDialog: RequestAccessDialog,
-    private readonly deps: CancelRequestDependencies & FreshLinkDependencies & RequestListsDependencies,
+    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies,
   ) {
     super(MAIN_DIALOG);
-    if (!requestAccessDialog || !deps?.requests || !deps.queue) throw new Error('MainDialog needs the request dialog, the requests and the job queue.');
-    this.addDialog(requestAccessDialog).addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
+    if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
+    this.addDialog(requestAccessDialog)
+      .addDialog(new ResetRedemptionDialog(deps))
+      .addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
     this.initialDialogId = ROUTE;
   }
 
@@ -51,11 +55,20 @@ export class MainDialog extends ComponentDialog {
     const t = translatorFor(context.activity.locale);
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
-    const commandWithId = namedRequest ? commandOf(text.split(/\s+/)[0], ['cancel', 'link']) : undefined;
-    if (namedRequest && commandWithId) {
-      if (commandWithId === 'cancel') await cancelRequest(context, namedRequest, this.deps);
-      else await askForFreshLink(context, namedRequest, this.deps);
-      return step.endDialog();
+    if (namedRequest) {
+      switch (commandOf(text.split(/\s+/)[0], ['cancel', 'link', 'email', 'reset'])) {
+        case 'cancel':
+          await cancelRequest(context, namedRequest, this.deps);
+          return step.endDialog();
+        case 'link':
+          await askToReinvite(context, namedRequest, 'sendFreshLink', this.deps);
+          return step.endDialog();
+        case 'email':
+          await askToReinvite(context, namedRequest, 'sendInvitationEmail', this.deps);
+          return step.endDialog();
+        case 'reset':
+          return step.replaceDialog(RESET_REDEMPTION_DIALOG, { requestId: namedRequest } satisfies ResetRedemptionOptions);
+      }
     }
     switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending'])) {
       case 'request':

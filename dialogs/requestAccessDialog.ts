@@ -3,7 +3,7 @@
  * Every step takes typed text; every check runs here, before any sponsor is asked. Validators
  * write their own retry message (a typing indicator counts as a reply, so prompts would not).
  */
-import { ActivityTypes, type Activity, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
@@ -15,7 +15,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
-import { commandOf, translatorFor, type Translate } from '../src/i18n';
+import { commandOf, translatorFor } from '../src/i18n';
 import type { Person } from '../src/requests/accessRequest';
 import { type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
 import { checkGuest, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
@@ -23,6 +23,7 @@ import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { catalogPage, searchResults } from './resourceMenu';
 import { plainText } from '../src/teams/plainText';
+import { answerOf, yesNoQuestion } from './yesNo';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
 const STEPS = 'requestAccessSteps';
@@ -184,7 +185,7 @@ export class RequestAccessDialog extends ComponentDialog {
       sponsor: plainText(values.sponsor.displayName),
       sponsorAddress: plainText(values.sponsor.address),
     });
-    return step.prompt(CONFIRM_PROMPT, { prompt: yesNo(t, summary), retryPrompt: yesNo(t, t('dialog.confirmRetry')) });
+    return step.prompt(CONFIRM_PROMPT, { prompt: yesNoQuestion(t, summary), retryPrompt: yesNoQuestion(t, t('dialog.confirmRetry')) });
   }
 
   private async submit(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -325,9 +326,9 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   private async validateConfirmation(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const answer = commandOf(prompt.recognized.value, ['yes', 'no']);
-    if (!answer) return false;
-    prompt.context.turnState.set(VALIDATED, answer === 'yes');
+    const answer = answerOf(prompt.recognized.value);
+    if (answer === undefined) return false;
+    prompt.context.turnState.set(VALIDATED, answer);
     return true;
   }
 }
@@ -348,9 +349,6 @@ function personOf(user: DirectoryUser): Person {
   return { id: user.id, displayName: user.displayName, address: addressOf(user) };
 }
 
-function yesNo(t: Translate, text: string): Partial<Activity> {
-  return MessageFactory.suggestedActions([t('dialog.suggestYes'), t('dialog.suggestNo')], text);
-}
 
 /** The user sees the bot is working while it asks the directory. */
 async function showTyping(context: TurnContext): Promise<void> {

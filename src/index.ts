@@ -85,7 +85,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       maxOpenRequests: config.limits.openRequestsPerRequester,
       localDefaultUserId,
     }),
-    { requests, queue, catalog: config.catalog, localDefaultUserId },
+    { requests, catalog: config.catalog, localDefaultUserId, localTestsAllowed },
   );
   const bot = new GuestAccessBot({
     conversationState,

@@ -11,6 +11,7 @@ import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
 import { isAwaitingDecision } from '../requests/lifecycle';
 import { isRequestId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
+import { actsAsSponsor as mayActAsSponsor, isRequesterOf, isSponsorOf } from './roles';
 
 const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
 type DecisionVerb = (typeof DECISION_VERBS)[number];
@@ -65,9 +66,9 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
   const request = isRequestId(input.requestId) ? await context.requests.get(input.requestId) : undefined;
   if (!request) return { outcome: 'notFound', card: notice(t('approvalCard.notFound')) };
 
-  const actsAsSponsor = isSponsor(clicker, request) || isLocalTestSponsor(clicker, request, context);
+  const actsAsSponsor = mayActAsSponsor(clicker, request, context.localTestsAllowed);
   // A request's details are for its sponsor and its requester; anyone else learns only that they cannot act.
-  if (!actsAsSponsor && !isRequester(clicker, request)) return { outcome: 'refused', request, card: notice(t('approvalCard.notSponsor')) };
+  if (!actsAsSponsor && !isRequesterOf(clicker, request)) return { outcome: 'refused', request, card: notice(t('approvalCard.notSponsor')) };
   const current = (shown: AccessRequest, outcome: DecisionOutcome): Decision => ({
     outcome,
     request: shown,
@@ -76,7 +77,7 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
       resources: resourcesByIds(context.catalog, shown.resourceIds),
       locale: clicker.locale,
       viewerIsSponsor: actsAsSponsor,
-      sponsorMri: isSponsor(clicker, shown) ? clicker.channelUserId : undefined,
+      sponsorMri: isSponsorOf(clicker, shown) ? clicker.channelUserId : undefined,
       notice: actsAsSponsor ? undefined : t('approvalCard.notSponsor'),
     }),
   });
@@ -94,7 +95,7 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
     to: approved ? 'approved' : 'rejected',
     actor: actorOf(clicker),
     patch: { decisionComment: comment || undefined, decidedAt: now.toISOString() },
-    detail: isSponsor(clicker, request) ? undefined : { localTest: true, actingFor: request.sponsor.id },
+    detail: isSponsorOf(clicker, request) ? undefined : { localTest: true, actingFor: request.sponsor.id },
     // The card in the chat is updated too, so every client and later refreshes show the decision.
     jobs: approved
       ? [
@@ -115,23 +116,6 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
 
 function isDecisionVerb(verb: string): verb is DecisionVerb {
   return (DECISION_VERBS as readonly string[]).includes(verb);
-}
-
-function isSponsor(clicker: Clicker, request: AccessRequest): boolean {
-  return clicker.userId !== undefined && clicker.userId === request.sponsor.id;
-}
-
-function isRequester(clicker: Clicker, request: AccessRequest): boolean {
-  return clicker.userId !== undefined && clicker.userId === request.requester.id;
-}
-
-/** The local-test exception, held to the stored card location, never to the card's data. */
-function isLocalTestSponsor(clicker: Clicker, request: AccessRequest, context: DecisionContext): boolean {
-  return (
-    context.localTestsAllowed &&
-    request.approvalCard?.localTest === true &&
-    request.approvalCard.conversationId === clicker.conversationId
-  );
 }
 
 function actorOf(clicker: Clicker): Actor {

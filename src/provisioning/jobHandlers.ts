@@ -3,7 +3,7 @@ import { notifyRequester } from './notifyRequester';
 import { notifySponsor } from './notifySponsor';
 import type { ProvisioningContext } from './provisioningContext';
 import { provisionGuest } from './provisionGuest';
-import { sendFreshLink } from './sendFreshLink';
+import { reinviteGuest } from './reinviteGuest';
 import { updateApprovalCard } from './updateApprovalCard';
 import type { JobHandlers } from './worker';
 
@@ -15,6 +15,8 @@ export function createJobHandlers(ctx: ProvisioningContext): JobHandlers {
     notifyRequester: notifyRequester(ctx),
     notifySponsor: notifySponsor(ctx),
     updateApprovalCard: updateApprovalCard(ctx),
-    sendFreshLink: sendFreshLink(ctx),
+    sendFreshLink: reinviteGuest(ctx, 'sendFreshLink'),
+    sendInvitationEmail: reinviteGuest(ctx, 'sendInvitationEmail'),
+    resetRedemption: reinviteGuest(ctx, 'resetRedemption'),
   };
 }

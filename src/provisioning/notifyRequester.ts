@@ -2,8 +2,11 @@
  * Tells the requester, in their original conversation and language, what became of their
  * request: the redeem link, a rejection with the sponsor's comment, or a failure. The outcome of
  * provisioning replaces the status message posted when it started, so a notice run twice (after
- * a crash, or by another instance) still leaves one message with the link.
+ * a crash, or by another instance) still leaves one message with the link. A message with a link
+ * carries the choices for when the link does not get the guest in (cards/linkChoices).
  */
+import type { Attachment } from 'botbuilder';
+import { linkChoicesAttachment } from '../../cards/linkChoices';
 import { translatorFor, type Translate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { myAppsUrl } from '../requests/accessPlan';
@@ -23,8 +26,10 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
       const text = noticeText(notice, request, ctx);
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
-      const message = { type: 'message', text, textFormat: 'markdown' };
-      if (request.statusMessageId && (notice === 'invited' || notice === 'failed')) {
+      const withLink = notice === 'invited' || notice === 'nudge';
+      const attachments: Attachment[] | undefined = withLink ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })] : undefined;
+      const message = { type: 'message', text, textFormat: 'markdown', ...(attachments ? { attachments } : {}) };
+      if (request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
         await ctx.messenger.update(request.requesterConversationId, request.statusMessageId, message);
       } else {
         await ctx.messenger.post(request.requesterConversationId, message);
@@ -64,9 +69,10 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
       });
     case 'sponsorUnreachable':
       return t('notify.sponsorUnreachable', names);
+    case 'alreadyGuest':
     case 'accepted':
       return [
-        t('notify.accepted', names),
+        t(notice === 'accepted' ? 'notify.accepted' : 'notify.alreadyGuest', names),
         resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)), 'notify.acceptedResourcesHeader'),
         t('notify.acceptedMyApps', { url: myAppsUrl(request.tenantId) }),
       ].join('\n\n');

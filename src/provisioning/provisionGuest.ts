@@ -10,6 +10,9 @@
  * - grants that already exist count as done;
  * - the outcome updates the status message rather than posting another;
  * - every write carries the job's lease, so a worker that lost the job changes nothing.
+ * An address that is already a guest who has accepted needs no invitation (there is nothing to
+ * redeem): the access is added and the request is `accepted` at once, with the direct links. A
+ * guest still `PendingAcceptance` is invited again as usual, which gives them a fresh link.
  */
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
@@ -34,8 +37,11 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
       const resources = catalogEntriesOf(ctx, request);
 
       if (!request.statusMessageId) request = await postStatusMessage(ctx, request, job.lease);
+      if (!request.invitedUserId && !request.invitationStartedAt) request = await findAcceptedGuest(ctx, request, job.lease);
       if (!request.invitedUserId) request = await invite(ctx, request, resources, job.lease);
       const invitedUserId = request.invitedUserId as string;
+      // Found already in, rather than invited (which records its intent first).
+      const alreadyGuest = request.invitationStartedAt === undefined;
 
       const outcomes = await ctx.directory.grant(invitedUserId, grantsFor(request, resources));
       const failed = outcomes.filter((o) => o.result === 'failed');
@@ -47,12 +53,28 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         throw new PermanentJobError(`Access could not be granted: ${details}`, 'grantsFailed');
       }
 
+      const detail = { invitedUserId, grants: outcomes.map((o) => ({ kind: o.grant.kind, result: o.result })) };
+      if (alreadyGuest) {
+        await ctx.requests.transition({
+          id: request.id,
+          from: 'approved',
+          to: 'accepted',
+          actor: { kind: 'system' },
+          detail: { ...detail, alreadyGuest: true },
+          lease: job.lease,
+          jobs: [
+            { kind: 'notifyRequester', requestId: request.id, notice: 'alreadyGuest' },
+            { kind: 'updateApprovalCard', requestId: request.id },
+          ],
+        });
+        return;
+      }
       await ctx.requests.transition({
         id: request.id,
         from: 'approved',
         to: 'invited',
         actor: { kind: 'system' },
-        detail: { invitedUserId, grants: outcomes.map((o) => ({ kind: o.grant.kind, result: o.result })) },
+        detail,
         // The redemption watcher takes it from here.
         patch: { invitedAt: new Date().toISOString(), redemptionCheckAt: new Date(Date.now() + ctx.redemption.firstCheckMs).toISOString() },
         lease: job.lease,
@@ -115,6 +137,13 @@ async function postStatusMessage(ctx: ProvisioningContext, request: AccessReques
     return request;
   }
   return ctx.requests.update(request.id, { statusMessageId }, { kind: 'system' }, 'statusMessagePosted', lease);
+}
+
+/** A guest who accepted an invitation before (for another request, or added by hand). */
+async function findAcceptedGuest(ctx: ProvisioningContext, request: AccessRequest, lease: JobLease): Promise<AccessRequest> {
+  const existing = await ctx.directory.findUserByAddress(request.guestEmail);
+  if (existing?.userType !== 'Guest' || existing.externalUserState !== 'Accepted') return request;
+  return ctx.requests.update(request.id, { invitedUserId: existing.id }, { kind: 'system' }, 'existingGuestFound', lease);
 }
 
 async function invite(ctx: ProvisioningContext, request: AccessRequest, resources: Resource[], lease: JobLease): Promise<AccessRequest> {

@@ -55,6 +55,11 @@ export interface AccessRequest {
   /** When the guest accepted, as Graph reports it. */
   acceptedAt?: string;
   /**
+   * The job re-inviting the guest (Microsoft's email, a reset), recorded before it calls Graph: a
+   * retry of that job cannot know whether Graph already emailed the guest, so it does not again.
+   */
+  reinvitationJobId?: number;
+  /**
    * Where the approval card was posted, to update it in place. `localTest`: it went to the
    * requester's own chat because the sponsor could not be reached in an unauthenticated run.
    */

@@ -3,14 +3,27 @@
  * change (a transactional outbox) and run later by the provisioning worker.
  */
 
-export const JOB_KINDS = ['deliverApprovalCard', 'provisionGuest', 'notifyRequester', 'notifySponsor', 'updateApprovalCard', 'sendFreshLink'] as const;
+export const JOB_KINDS = [
+  'deliverApprovalCard',
+  'provisionGuest',
+  'notifyRequester',
+  'notifySponsor',
+  'updateApprovalCard',
+  'sendFreshLink',
+  'sendInvitationEmail',
+  'resetRedemption',
+] as const;
+
+/** Inviting a guest again after the first time, each for its own reason (see provisioning/reinviteGuest). */
+export const REINVITATION_KINDS = ['sendFreshLink', 'sendInvitationEmail', 'resetRedemption'] as const;
+export type ReinvitationKind = (typeof REINVITATION_KINDS)[number];
 
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What the requester is told by a `notifyRequester` job. */
-export type RequesterNotice = 'invited' | 'rejected' | 'failed' | 'sponsorUnreachable' | 'accepted' | 'nudge';
+export type RequesterNotice = 'invited' | 'alreadyGuest' | 'rejected' | 'failed' | 'sponsorUnreachable' | 'accepted' | 'nudge';
 
-/** Who asked for a fresh invitation link (`sendFreshLink`), and so where it goes. */
+/** Who asked for a re-invitation, and so who hears how it went. */
 export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
@@ -22,7 +35,7 @@ export type NewJob =
   | { kind: 'notifyRequester'; requestId: string; notice: RequesterNotice }
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
-  | { kind: 'sendFreshLink'; requestId: string; notice: LinkAskedBy };
+  | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy };
 
 /**
  * One claim of a job by one worker. What a worker writes under it (a request's change, the job's

@@ -19,10 +19,13 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 
 const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
   pending_approval: ['approved', 'rejected', 'cancelled', 'expired'],
-  approved: ['invited', 'failed'],
+  // `accepted` straight away: the address was a guest who had already accepted, so there was
+  // nothing to redeem, only access to add.
+  approved: ['invited', 'accepted', 'failed'],
   failed: ['approved'],
   invited: ['accepted', 'ended'],
-  accepted: ['ended'],
+  // A sponsor's reset of redemption: the guest must accept again.
+  accepted: ['invited', 'ended'],
   rejected: [],
   cancelled: [],
   expired: [],

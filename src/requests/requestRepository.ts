@@ -10,7 +10,7 @@ import type { RequestState } from './lifecycle';
 export type RequestPatch = Partial<
   Pick<
     AccessRequest,
-    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'nudgedAt' | 'acceptedAt' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
+    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'redemptionChecks' | 'nudgedAt' | 'acceptedAt' | 'reinvitationJobId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
   >
 >;
 
@@ -45,6 +45,12 @@ export interface RequestRepository {
    * request is still in `state` and `once` is still unset. False when it was already done.
    */
   recordOnce(change: { id: string; state: RequestState; once: keyof RequestPatch; patch: RequestPatch; actor: Actor; action: string; jobs: readonly NewJob[] }): Promise<boolean>;
+  /**
+   * Records that someone asked for work on a request (a fresh link, Microsoft's email, a reset of
+   * redemption) and queues it, in one transaction, only while the request is in one of `states`.
+   * The request as it stands, or `undefined` when it is in none of them (or does not exist).
+   */
+  recordAsk(ask: { id: string; states: readonly RequestState[]; actor: Actor; action: string; detail?: Record<string, unknown>; jobs: readonly NewJob[] }): Promise<AccessRequest | undefined>;
   auditTrail(id: string): Promise<AuditEvent[]>;
   /**
    * Up to `limit` invited requests whose redemption check is due at `now`, each claimed by moving

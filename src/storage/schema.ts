@@ -39,6 +39,7 @@ export interface AccessRequestsTable {
   redemption_checks: number | null;
   nudged_at: string | null;
   accepted_at: string | null;
+  reinvitation_job_id: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -176,6 +176,19 @@ export class SqlRequestRepository implements RequestRepository {
     return done;
   }
 
+  async recordAsk(ask: Parameters<RequestRepository['recordAsk']>[0]): Promise<AccessRequest | undefined> {
+    const asked = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock();
+      const row = await trx.selectFrom('access_requests').selectAll().where('id', '=', ask.id).where('state', 'in', [...ask.states]).executeTakeFirst();
+      if (!row) return undefined;
+      await insertAudit(trx, { requestId: ask.id, at: now.toISOString(), actor: ask.actor, action: ask.action, detail: ask.detail });
+      await insertJobs(trx, ask.jobs, now);
+      return toAccessRequest(row);
+    });
+    if (asked && ask.jobs.length > 0) this.onJobsQueued();
+    return asked;
+  }
+
   async claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]> {
     const at = now.toISOString();
     const due = await this.db
@@ -251,6 +264,8 @@ function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   if ('redemptionCheckAt' in patch) columns.redemption_check_at = patch.redemptionCheckAt ?? null;
   if ('nudgedAt' in patch) columns.nudged_at = patch.nudgedAt ?? null;
   if ('acceptedAt' in patch) columns.accepted_at = patch.acceptedAt ?? null;
+  if ('redemptionChecks' in patch) columns.redemption_checks = patch.redemptionChecks ?? null;
+  if ('reinvitationJobId' in patch) columns.reinvitation_job_id = patch.reinvitationJobId ?? null;
   if ('invitedUserId' in patch) columns.invited_user_id = patch.invitedUserId ?? null;
   if ('inviteRedeemUrl' in patch) columns.invite_redeem_url = patch.inviteRedeemUrl ?? null;
   if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
@@ -286,6 +301,7 @@ function toAccessRequest(row: Row): AccessRequest {
     redemptionChecks: row.redemption_checks ?? undefined,
     nudgedAt: row.nudged_at ?? undefined,
     acceptedAt: row.accepted_at ?? undefined,
+    reinvitationJobId: row.reinvitation_job_id ?? undefined,
     invitedUserId: row.invited_user_id ?? undefined,
     inviteRedeemUrl: row.invite_redeem_url ?? undefined,
     approvalCard:

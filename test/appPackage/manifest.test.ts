@@ -37,7 +37,7 @@ describe('Teams app manifest', () => {
     assert.equal(bots[0].botId, TEST_GUID);
     assert.deepEqual(bots[0].scopes, ['personal']);
     assert.deepEqual(bots[0].commandLists.map((list) => list.scopes), [['personal']]);
-    assert.deepEqual(bots[0].commandLists[0].commands.map((command) => command.title), ['request', 'help', 'cancel']);
+    assert.deepEqual(bots[0].commandLists[0].commands.map((command) => command.title), ['request', 'help', 'cancel', 'status', 'pending']);
   });
 
   it('ships a Spanish translation that validates against the bundled Localization schema', async () => {
@@ -45,8 +45,8 @@ describe('Teams app manifest', () => {
     const spanish = shipped('es.json');
     assert.deepEqual(await validateLanguageFile('es.json', spanish, manifest, schemas), []);
     assert.deepEqual(
-      [0, 1, 2].map((i) => spanish[`bots[0].commandLists[0].commands[${i}].title`]),
-      ['solicitar', 'ayuda', 'cancelar'],
+      [0, 1, 2, 3, 4].map((i) => spanish[`bots[0].commandLists[0].commands[${i}].title`]),
+      ['solicitar', 'ayuda', 'cancelar', 'estado', 'pendientes'],
     );
   });
 
@@ -60,9 +60,9 @@ describe('Teams app manifest', () => {
   });
 
   it('reports translations of text the manifest does not have', async () => {
-    const stale = { ...shipped('es.json'), 'bots[0].commandLists[0].commands[3].title': 'pendientes' };
+    const stale = { ...shipped('es.json'), 'bots[0].commandLists[0].commands[5].title': 'aprobar' };
     assert.deepEqual(await validateLanguageFile('es.json', stale, manifest, schemas), [
-      'es.json: "bots[0].commandLists[0].commands[3].title" translates nothing, because manifest.json has no text at that place.',
+      'es.json: "bots[0].commandLists[0].commands[5].title" translates nothing, because manifest.json has no text at that place.',
     ]);
   });
 

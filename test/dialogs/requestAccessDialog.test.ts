@@ -14,7 +14,6 @@ import type { Resource, ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
-import { JobQueue } from '../../src/storage/jobQueue';
 import { type DirectoryFixture, sample, startDirectoryFixture } from '../directory/directoryFixture';
 import { jobRows } from '../support/jobRows';
 import { memoryDatabase } from '../support/sqliteMemory';
@@ -66,7 +65,7 @@ describe('request dialog', function () {
       maxOpenRequests,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
-    return new DialogTestClient('msteams', new MainDialog(dialog, { requests, queue: new JobQueue(database.db), catalog }), undefined, [], state);
+    return new DialogTestClient('msteams', new MainDialog(dialog, { requests, catalog, localTestsAllowed: false }), undefined, [], state);
   }
 
   /** Sends what the user types and returns every message the bot answered with (typing aside). */

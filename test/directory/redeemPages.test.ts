@@ -143,7 +143,7 @@ describe('directory simulator redeem pages', () => {
       assert.equal(oldAnswer.status, 410);
 
       const fresh = await (await fetch(reset.inviteRedeemUrl)).text();
-      assert.match(fresh, /Contoso has reset your guest account&#39;s sign-in: sign in again/);
+      assert.match(fresh, /Contoso has reset your guest account's sign-in: sign in again/);
       assert.match(await (await redeemInBrowser(reset.inviteRedeemUrl)).text(), /You are all set/);
       assert.equal((await fixture.directory.getUser(guestId))?.externalUserState, 'Accepted');
     });

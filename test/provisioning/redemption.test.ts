@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { invitedRequest as invitedRequestOf, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
 
 describe('following the guest after the invitation', function () {
   this.timeout(20_000);
@@ -13,11 +13,7 @@ describe('following the guest after the invitation', function () {
   afterEach(async () => bot.close());
 
   /** Adele's (or Diego's) request, approved by Megan, until the guest is invited. */
-  async function invitedRequest(requester = users.adele) {
-    const filed = await fileRequest(bot, requester, 10_000, { requesterLocale: requester.locale ?? 'en-US', requesterConversationId: bot.teams.conversationOf(requester) });
-    await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
-    return { ...filed, invited: await waitForState(bot, filed.request.id, 'invited') };
-  }
+  const invitedRequest = (requester = users.adele) => invitedRequestOf(bot, requester);
 
   const dueNow = () => bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
 

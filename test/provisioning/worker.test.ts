@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { DirectoryError } from '../../src/directory/directory';
-import type { Job } from '../../src/requests/jobs';
+import { type Job, JOB_KINDS } from '../../src/requests/jobs';
 import { PermanentJobError, retryDelayMs } from '../../src/provisioning/retryPolicy';
 import { type JobHandler, type JobHandlers, JobWorker } from '../../src/provisioning/worker';
 import type { OpenDatabase } from '../../src/storage/database';
@@ -54,7 +54,7 @@ describe('job worker', () => {
 
   function handlersWith(handler: JobHandler): JobHandlers {
     const idle: JobHandler = { run: async () => undefined };
-    return { provisionGuest: handler, deliverApprovalCard: idle, notifyRequester: idle, notifySponsor: idle, updateApprovalCard: idle, sendFreshLink: idle };
+    return { ...(Object.fromEntries(JOB_KINDS.map((kind) => [kind, idle])) as JobHandlers), provisionGuest: handler };
   }
 
   function workerWith(handler: JobHandler): JobWorker {
@@ -144,14 +144,7 @@ describe('job worker', () => {
 
   it('starts at once when woken, without waiting for its poll', async () => {
     let ran = false;
-    const worker = new JobWorker(queue, {
-      provisionGuest: { run: async () => void (ran = true) },
-      deliverApprovalCard: { run: async () => undefined },
-      notifyRequester: { run: async () => undefined },
-      notifySponsor: { run: async () => undefined },
-      updateApprovalCard: { run: async () => undefined },
-      sendFreshLink: { run: async () => undefined },
-    }, pino({ level: 'silent' }), { pollIntervalMs: 60_000 });
+    const worker = new JobWorker(queue, handlersWith({ run: async () => void (ran = true) }), pino({ level: 'silent' }), { pollIntervalMs: 60_000 });
     await database.db.updateTable('jobs').set({ run_at: new Date(Date.now() + 1).toISOString() }).execute();
     worker.start();
     await new Promise((resolve) => setTimeout(resolve, 20));

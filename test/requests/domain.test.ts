@@ -15,6 +15,10 @@ describe('request lifecycle', () => {
     const allowed = REQUEST_STATES.flatMap((from) => REQUEST_STATES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`));
     assert.deepEqual(allowed.sort(), [
       'accepted→ended',
+      // a sponsor's reset of redemption
+      'accepted→invited',
+      // an address that was already a guest who had accepted
+      'approved→accepted',
       'approved→failed',
       'approved→invited',
       'failed→approved',

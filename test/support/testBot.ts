@@ -77,6 +77,18 @@ export async function fileRequest(
   return { request: recorded, cardConversationId: card.conversationId, cardActivityId: card.activity.id as string };
 }
 
+/** A request from `requester` (Adele by default, in their language), approved by Megan, once the guest is invited. */
+export async function invitedRequest(bot: TestBot, requester: TeamsUser = users.adele, changes: Partial<NewAccessRequest> = {}) {
+  const filed = await fileRequest(bot, requester, 10_000, { requesterLocale: requester.locale ?? 'en-US', requesterConversationId: bot.teams.conversationOf(requester), ...changes });
+  await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
+  return { ...filed, invited: await waitForState(bot, filed.request.id, 'invited') };
+}
+
+/** Makes every invited request's redemption check due now, for the watcher's next `checkDue`. */
+export async function redemptionChecksDue(bot: TestBot): Promise<void> {
+  await bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
+}
+
 /** Waits for the request to reach `state` (the worker runs in the background). */
 export function waitForState(bot: TestBot, id: string, state: AccessRequest['state']): Promise<AccessRequest> {
   return waitFor(bot, id, (r) => r.state === state, state);

@@ -3,12 +3,14 @@ import type { Schema } from '../schema';
 import * as initial from './001_initial';
 import * as exactlyOnce from './002_exactly_once';
 import * as redemptionWatch from './003_redemption_watch';
+import * as reinvitations from './004_reinvitations';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_exactly_once': exactlyOnce,
   '003_redemption_watch': redemptionWatch,
+  '004_reinvitations': reinvitations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

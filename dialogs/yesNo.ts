@@ -1,0 +1,19 @@
+/** A yes-or-no question: typed in either language, or answered with its suggested buttons. */
+import { type Activity, MessageFactory } from 'botbuilder';
+import type { PromptValidatorContext } from 'botbuilder-dialogs';
+import { commandOf, type Translate } from '../src/i18n';
+
+export function yesNoQuestion(t: Translate, text: string): Partial<Activity> {
+  return MessageFactory.suggestedActions([t('dialog.suggestYes'), t('dialog.suggestNo')], text);
+}
+
+/** true for yes, false for no, undefined for anything else (the question is asked again). */
+export function answerOf(text: string | undefined): boolean | undefined {
+  const answer = commandOf(text, ['yes', 'no']);
+  return answer === undefined ? undefined : answer === 'yes';
+}
+
+/** A TextPrompt validator that takes only a yes or a no. */
+export async function isYesOrNo(prompt: PromptValidatorContext<string>): Promise<boolean> {
+  return answerOf(prompt.recognized.value) !== undefined;
+}

@@ -1,0 +1,137 @@
+/**
+ * Inviting a guest again, after the first invitation, for one of three reasons; each is a job
+ * queued by a chat command, and each posts its outcome to whoever asked, in their language:
+ * - `sendFreshLink`: Graph never returns an old redeem link, so the same address is invited
+ *   again without an email, which gives the same guest a new link (earlier ones keep working);
+ * - `sendInvitationEmail`: the same, with Microsoft's own email, for guests the link does not
+ *   suit. The job records itself on the request before calling Graph: a retry after a crash
+ *   cannot know whether the email left, so it hands on a link instead of emailing twice;
+ * - `resetRedemption`: the sponsor's reset (`resetRedemption` with the guest's object id). The
+ *   guest keeps their access but must accept again, and earlier links stop working; the request
+ *   goes back to `invited` for the watcher to follow, and the requester gets the new link.
+ */
+import { linkChoicesAttachment } from '../../cards/linkChoices';
+import { DirectoryError, type Invitation } from '../directory/directory';
+import { translatorFor } from '../i18n';
+import type { AccessRequest } from '../requests/accessRequest';
+import { invitationRedirectUrl } from '../requests/accessPlan';
+import { resourcesByIds } from '../requests/catalog';
+import type { Job, LinkAskedBy, ReinvitationKind } from '../requests/jobs';
+import type { RequestState } from '../requests/lifecycle';
+import { plainText } from '../teams/plainText';
+import type { ProvisioningContext } from './provisioningContext';
+import { PermanentJobError } from './retryPolicy';
+import type { JobHandler } from './worker';
+
+/** The states each kind still applies in when its job runs (the request may have moved on). */
+const STILL_APPLIES: Readonly<Record<ReinvitationKind, readonly RequestState[]>> = {
+  sendFreshLink: ['invited'],
+  sendInvitationEmail: ['invited'],
+  resetRedemption: ['invited', 'accepted'],
+};
+
+export function reinviteGuest(ctx: ProvisioningContext, kind: ReinvitationKind): JobHandler {
+  return {
+    async run(job) {
+      let request = await ctx.requests.get(job.requestId);
+      // Accepted, ended or reset meanwhile: the asker was told what applies when they asked.
+      if (!request?.invitedUserId || !STILL_APPLIES[kind].includes(request.state)) return;
+      const askedBy = job.notice as LinkAskedBy;
+
+      // Only an email must never go twice; a link or a reset repeated after a crash harms no one.
+      const resumed = request.reinvitationJobId === job.id;
+      if (kind === 'sendInvitationEmail' && !resumed) {
+        request = await ctx.requests.update(request.id, { reinvitationJobId: job.id }, { kind: 'system' }, 'invitationEmailStarted', job.lease);
+      }
+      const emailed = kind === 'sendInvitationEmail' && !resumed;
+      const invitation = await inviteAgain(ctx, request, { sendInvitationMessage: emailed, reset: kind === 'resetRedemption' });
+
+      if (kind === 'resetRedemption') {
+        await recordReset(ctx, request, invitation, job);
+        await tellAboutReset(ctx, request, invitation.inviteRedeemUrl);
+        return;
+      }
+      await ctx.requests.update(
+        request.id,
+        { inviteRedeemUrl: invitation.inviteRedeemUrl, ...(emailed ? { invitationEmailed: true } : {}) },
+        { kind: 'system' },
+        emailed ? 'invitationEmailed' : 'freshLinkCreated',
+        job.lease,
+      );
+      const locale = askedBy === 'sponsor' ? request.sponsorLocale : request.requesterLocale;
+      const t = translatorFor(locale);
+      const names = { id: request.id, guest: plainText(request.guestEmail) };
+      const conversationId = askedBy === 'sponsor' ? request.approvalCard?.conversationId : request.requesterConversationId;
+      if (!conversationId) return;
+      if (emailed) {
+        await ctx.messenger.post(conversationId, { type: 'message', text: t('invitationEmail.sent', names), textFormat: 'markdown' });
+        return;
+      }
+      const text = kind === 'sendInvitationEmail' ? t('invitationEmail.maybeSent', { ...names, url: invitation.inviteRedeemUrl }) : t('freshLink.ready', { ...names, url: invitation.inviteRedeemUrl });
+      await ctx.messenger.post(conversationId, {
+        type: 'message',
+        text,
+        textFormat: 'markdown',
+        attachments: [linkChoicesAttachment({ request, locale, forSponsor: askedBy === 'sponsor' })],
+      });
+    },
+  };
+}
+
+async function inviteAgain(ctx: ProvisioningContext, request: AccessRequest, how: { sendInvitationMessage: boolean; reset: boolean }): Promise<Invitation> {
+  try {
+    return await ctx.directory.invite({
+      email: request.guestEmail,
+      redirectUrl: invitationRedirectUrl(resourcesByIds(ctx.catalog, request.resourceIds), request.tenantId),
+      sendInvitationMessage: how.sendInvitationMessage,
+      messageBody: translatorFor(request.requesterLocale)('notify.invitationMessage', { requester: request.requester.displayName }),
+      resetRedemptionOf: how.reset ? request.invitedUserId : undefined,
+    });
+  } catch (error) {
+    if (error instanceof DirectoryError && !error.transient) throw new PermanentJobError(`Microsoft Entra refused to invite the guest again: ${error.message}`, 'rejectedByDirectory');
+    throw error;
+  }
+}
+
+/** The guest is back to accepting, so the request is too: the watcher follows it again from the start. */
+async function recordReset(ctx: ProvisioningContext, request: AccessRequest, invitation: Invitation, job: Job): Promise<void> {
+  const now = new Date();
+  const patch = {
+    inviteRedeemUrl: invitation.inviteRedeemUrl,
+    invitedAt: now.toISOString(),
+    acceptedAt: undefined,
+    nudgedAt: undefined,
+    redemptionChecks: 0,
+    redemptionCheckAt: new Date(now.getTime() + ctx.redemption.firstCheckMs).toISOString(),
+  };
+  if (request.state === 'accepted') {
+    await ctx.requests.transition({
+      id: request.id,
+      from: 'accepted',
+      to: 'invited',
+      actor: { kind: 'system' },
+      patch,
+      detail: { redemptionReset: true },
+      lease: job.lease,
+      jobs: [{ kind: 'updateApprovalCard', requestId: request.id }],
+    });
+  } else {
+    await ctx.requests.update(request.id, patch, { kind: 'system' }, 'redemptionReset', job.lease);
+  }
+}
+
+/** The requester passes the new link on; the sponsor, who asked, hears it is done. */
+async function tellAboutReset(ctx: ProvisioningContext, request: AccessRequest, url: string): Promise<void> {
+  const names = { id: request.id, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName), requester: plainText(request.requester.displayName) };
+  const forRequester = translatorFor(request.requesterLocale);
+  await ctx.messenger.post(request.requesterConversationId, {
+    type: 'message',
+    text: forRequester('resetRedemption.requesterLink', { ...names, url }),
+    textFormat: 'markdown',
+    attachments: [linkChoicesAttachment({ request: { ...request, invitationEmailed: false }, locale: request.requesterLocale, forSponsor: false })],
+  });
+  const sponsorChat = request.approvalCard?.conversationId;
+  if (sponsorChat && sponsorChat !== request.requesterConversationId) {
+    await ctx.messenger.post(sponsorChat, { type: 'message', text: translatorFor(request.sponsorLocale)('resetRedemption.done', names), textFormat: 'markdown' });
+  }
+}

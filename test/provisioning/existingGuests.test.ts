@@ -1,0 +1,55 @@
+/**
+ * A request for an address that is already a guest: one who has accepted needs no invitation
+ * (nothing to redeem), only the new access and where to find it; one still pending gets a fresh
+ * link for the same guest.
+ */
+import assert from 'node:assert/strict';
+import { redeemInBrowser } from '../support/redeemInBrowser';
+import { fileRequest, invitedRequest, redemptionChecksDue, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+
+describe('requests for someone who is already a guest', function () {
+  this.timeout(20_000);
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot();
+  });
+  afterEach(async () => bot.close());
+
+  const invitationPosts = () => (bot.app.simulator?.requests ?? []).filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')).length;
+
+  it('adds the access of a guest who has accepted, without an invitation or a link, and says where to find it', async () => {
+    const first = await invitedRequest(bot, users.adele, { resourceIds: ['falcon-team'] });
+    await redeemInBrowser(first.invited.inviteRedeemUrl as string);
+    await redemptionChecksDue(bot);
+    await bot.app.redemptionWatcher.checkDue();
+    await waitForState(bot, first.request.id, 'accepted');
+    const invitationsBefore = invitationPosts();
+
+    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['spring-campaign'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
+    const request = await waitForState(bot, filed.request.id, 'accepted');
+    assert.equal(invitationPosts(), invitationsBefore, 'no new invitation');
+    assert.equal(request.invitedUserId, first.invited.invitedUserId);
+    assert.equal(request.inviteRedeemUrl, undefined);
+    const members = bot.app.simulator?.groupMembers('c0ffee00-0003-4000-8000-00000000c003') ?? [];
+    assert.ok(members.includes(first.invited.invitedUserId as string), 'in the Spring campaign group');
+
+    const adeleChat = bot.teams.conversationOf(users.adele);
+    const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('is already a guest of your organization')), 'the notice');
+    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*\\. partner@fabrikam\\.com is already a guest .*\\n\\nThey can now open:\\n- .*Spring campaign 2027`));
+    assert.doesNotMatch(notice.text ?? '', /simulator\/redeem/);
+    assert.match(notice.text ?? '', /https:\/\/myapps\.microsoft\.com\/\?tenantid=/);
+    assert.equal(notice.id, request.statusMessageId, 'the status message, updated in place');
+    const card = bot.channel.messagesTo(filed.cardConversationId).find((m) => m.id === filed.cardActivityId);
+    assert.match(JSON.stringify(card?.attachments?.[0]?.content), /accepted/i);
+  });
+
+  it('gives a guest who has not accepted yet a fresh link, for the same guest', async () => {
+    const first = await invitedRequest(bot, users.adele, { resourceIds: ['falcon-team'] });
+    const second = await invitedRequest(bot, users.adele, { resourceIds: ['spring-campaign'] });
+    assert.equal(second.invited.invitedUserId, first.invited.invitedUserId);
+    assert.notEqual(second.invited.inviteRedeemUrl, first.invited.inviteRedeemUrl);
+    assert.equal((await fetch(second.invited.inviteRedeemUrl as string)).status, 200);
+  });
+});
+
