@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { invitedRequest as invitedRequestOf, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, invitedRequest as invitedRequestOf, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
 
 describe('following the guest after the invitation', function () {
   this.timeout(20_000);
@@ -65,6 +65,41 @@ describe('following the guest after the invitation', function () {
     assert.ok(reminder.text?.includes(invited.inviteRedeemUrl as string));
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes("hasn't accepted")).length, 1);
+  });
+
+  it('asks Graph about 40 waiting guests in one round trip, and hears of the ones who accepted', async () => {
+    bot = await startTestBot();
+    const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
+    const graph = `${bot.app.url}/simulator/graph/v1.0`;
+    const ids: string[] = [];
+    for (let n = 0; n < 40; n++) {
+      const response = await fetch(`${graph}/invitations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ invitedUserEmailAddress: `guest${n}@fabrikam.com`, inviteRedirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false }),
+      });
+      const invitation = (await response.json()) as { invitedUser: { id: string }; inviteRedeemUrl: string };
+      const { request } = await fileRequest(bot, users.adele, 10_000, { guestEmail: `guest${n}@fabrikam.com` });
+      await bot.requests.transition({ id: request.id, from: 'pending_approval', to: 'approved', actor: { kind: 'system' } });
+      await bot.requests.transition({
+        id: request.id,
+        from: 'approved',
+        to: 'invited',
+        actor: { kind: 'system' },
+        patch: { invitedUserId: invitation.invitedUser.id, inviteRedeemUrl: invitation.inviteRedeemUrl, invitedAt: new Date().toISOString() },
+      });
+      ids.push(invitation.invitedUser.id);
+    }
+    for (const id of ids.slice(0, 5)) simulator.acceptInvitationAs(id);
+    // This test runs the cycle itself: the watcher's own timer must not claim some of them first.
+    await bot.app.redemptionWatcher.stop();
+    await dueNow();
+
+    const before = simulator.requests.length;
+    assert.deepEqual(await bot.app.redemptionWatcher.checkDue(), { checked: 40, accepted: 5, nudged: 0 });
+    const calls = simulator.requests.slice(before).filter((r) => r.path.startsWith('/simulator/graph/'));
+    assert.deepEqual(calls.map((r) => `${r.method} ${r.path}`), ['POST /simulator/graph/v1.0/$batch'], 'one round trip: three `id in (…)` filters of up to 15 in one $batch');
+    assert.equal(calls[0].batchItems?.length, 3);
   });
 
   it('waits longer between checks the longer a guest takes, up to a ceiling', async () => {
