@@ -30,6 +30,7 @@ export function linkChoicesAttachment(view: LinkChoicesView): Attachment {
     ...(offerEmail ? [{ title: t('linkChoices.email'), command: t('linkChoices.emailCommand', { id }) }] : []),
     ...(view.forSponsor ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
   ];
-  const card = new Template(template).expand({ $root: { advice: offerEmail ? t('linkChoices.emailIsBetter', { guest }) : '', actions } });
+  const advice = offerEmail ? t('linkChoices.emailIsBetter', { guest }) : t('linkChoices.freshLinkOnly', { guest });
+  const card = new Template(template).expand({ $root: { advice, actions } });
   return CardFactory.adaptiveCard(card);
 }

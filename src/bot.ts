@@ -133,7 +133,8 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const { activity } = context;
-    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown };
+    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown; command?: unknown };
+    if (invokeValue.action.verb === 'command') return this.runCardCommand(context, data.command);
     const decision = await decide(
       {
         verb: invokeValue.action.verb,
@@ -154,6 +155,23 @@ export class GuestAccessBot extends TeamsActivityHandler {
       'approval card action',
     );
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: decision.card };
+  }
+
+  /**
+   * A button that stands for a typed command (New link, Send Microsoft's email, Reset redemption,
+   * Cancel request): the turn runs exactly as if the command had been typed, so the same checks
+   * apply, and the click itself is answered with a pointer to the reply in the chat. These are
+   * `Action.Execute` rather than `Action.Submit` because the Agents Playground acts only on the
+   * former, and Teams on both.
+   */
+  private async runCardCommand(context: TurnContext, command: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const t = translatorFor(context.activity.locale);
+    if (typeof command !== 'string' || command.trim() === '') {
+      return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'A command button needs data.command.' } };
+    }
+    context.activity.text = command.slice(0, 200);
+    await this.deps.mainDialog.run(context, this.dialogState);
+    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t('cardCommand.answered') as unknown as Record<string, unknown> };
   }
 
   /**
@@ -186,8 +204,9 @@ export class GuestAccessBot extends TeamsActivityHandler {
 }
 
 /**
- * A card button that stands for a typed command (the status card's) arrives as the command's text
- * in Teams (`imBack`); other clients send only the button's data. Either way it reads as typed.
+ * Status cards posted before their buttons became `Action.Execute` (see runCardCommand) are still
+ * in people's chats: their `Action.Submit` arrives as the command's text in Teams (`imBack`), and
+ * from other clients as the button's data only. Either way it reads as typed.
  */
 function useCardCommand(context: TurnContext): void {
   const { activity } = context;

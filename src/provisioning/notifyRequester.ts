@@ -26,13 +26,15 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
       const text = noticeText(notice, request, ctx);
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
-      const withLink = notice === 'invited' || notice === 'nudge';
-      const attachments: Attachment[] | undefined = withLink ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })] : undefined;
-      const message = { type: 'message', text, textFormat: 'markdown', ...(attachments ? { attachments } : {}) };
+      const choices: Attachment[] = notice === 'invited' || notice === 'nudge' ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })] : [];
+      const message = { type: 'message', text, textFormat: 'markdown' };
       if (request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
+        // Teams cannot turn a text message into text and a card ("Activity resulted into multiple
+        // skype activities"), so the choices follow the updated message as a card of their own.
         await ctx.messenger.update(request.requesterConversationId, request.statusMessageId, message);
+        if (choices.length > 0) await ctx.messenger.post(request.requesterConversationId, { type: 'message', attachments: choices });
       } else {
-        await ctx.messenger.post(request.requesterConversationId, message);
+        await ctx.messenger.post(request.requesterConversationId, { ...message, ...(choices.length > 0 ? { attachments: choices } : {}) });
       }
     },
   };

@@ -72,13 +72,17 @@ describe('a fresh invitation link on demand', function () {
     it('offers it under the link with when it is the better way, and sends it once from the button', async () => {
       const { request } = await invitedRequest();
       const adeleChat = bot.teams.conversationOf(users.adele);
-      const linkMessage = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('Send them this invitation link')), 'the link');
+      // The status message becomes the link; the choices follow it as a card of their own.
+      const linkMessage = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.attachments?.length && m.attachments[0].contentType === 'application/vnd.microsoft.card.adaptive'), 'the choices');
+      const before = bot.channel.messagesTo(adeleChat);
+      assert.match(before[before.findIndex((m) => m.id === linkMessage.id) - 1]?.text ?? '', /Send them this invitation link/);
       const advice = (linkMessage.attachments?.[0]?.content as { body: { text: string }[] }).body[0].text;
       assert.match(advice, /^If the link doesn't work for partner@fabrikam\.com, because they have no work, school or Microsoft account to sign in with, because their address already belongs to a contact .*, or because they sign in with another alias of this address, ask for Microsoft's invitation email instead\.$/);
       assert.deepEqual(buttonsOf(linkMessage), [['New link', `link ${request.id}`], ["Send Microsoft's email", `email ${request.id}`]]);
 
-      // The button sends its command as the card's value, as Teams does for Action.Submit.
-      await bot.teams.post(users.adele, { type: 'message', value: { command: `email ${request.id}` } });
+      // The button is an Action.Execute whose turn runs the command as if typed.
+      const click = await bot.teams.click(users.adele, adeleChat, 'command', { command: `email ${request.id}` });
+      assert.deepEqual([click.status, click.body], [200, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'Done: my answer is in the chat.' }]);
       const asking = `Asking Microsoft to email the invitation to partner@fabrikam.com (request **${request.id}**); I'll confirm here in a moment.`;
       await bot.channel.waitFor(() => messagesTo(adeleChat).find((text) => text.startsWith('Microsoft has emailed the invitation to partner@fabrikam.com')), 'the confirmation');
       const said = messagesTo(adeleChat);

@@ -39,8 +39,12 @@ describe('status and pending in chat', function () {
       `link ${invited.request.id}`,
     ]);
 
-    // The Cancel button, from a client that sends only its data.
+    // The Cancel button: an Action.Execute whose turn runs the command as if typed.
+    await bot.teams.click(users.adele, bot.teams.conversationOf(users.adele), 'command', { command: `cancel ${pending.request.id}` });
+    assert.match(last(users.adele).text ?? '', new RegExp(`^Request \\*\\*${pending.request.id}\\*\\* for three@fabrikam\\.com is cancelled`));
+    // A status card from before, whose Action.Submit sends only its data, still works.
     await bot.teams.post(users.adele, { type: 'message', value: { command: `cancel ${pending.request.id}` } });
+    assert.match(last(users.adele).text ?? '', /can't be cancelled any more: it is already cancelled/);
     assert.equal((await bot.requests.get(pending.request.id))?.state, 'cancelled');
   });
 

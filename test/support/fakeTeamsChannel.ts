@@ -113,6 +113,9 @@ export class FakeTeamsChannel {
     }
     if (req.method === 'PUT' && (match = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(path))) {
       const activityId = decodeURIComponent(match[2]);
+      const update = body as Partial<Activity>;
+      // As Teams (and the Agents Playground) answer an update that would need two messages.
+      if (update.text && update.attachments?.length) return reply(400, { error: { code: 'BadArgument', message: 'Activity resulted into multiple skype activities' } });
       this.updates.push({ conversationId: decodeURIComponent(match[1]), activityId, activity: body as Partial<Activity> });
       return reply(200, { id: activityId });
     }

@@ -1,0 +1,72 @@
+/**
+ * The journey after the link as the Bot Framework Emulator drives it: channel `emulator`, no
+ * Entra identity (so the simulated directory's default user, Adele), no tenant, no way to open a
+ * chat with the sponsor (so the approval card is a local test in Adele's chat), and Spanish, as
+ * the Emulator's locale setting sends it. Request → approve → link → the guest accepts on the
+ * simulator's pages → told in chat → `estado` and `pendientes` → the sponsor's reset from the card.
+ */
+import assert from 'node:assert/strict';
+import type { Activity } from 'botbuilder';
+import type { TeamsUser } from '../support/fakeTeamsChannel';
+import { redeemInBrowser } from '../support/redeemInBrowser';
+import { redemptionChecksDue, startTestBot, type TestBot } from '../support/testBot';
+
+describe('the journey after the link, in the Bot Framework Emulator', function () {
+  this.timeout(30_000);
+  let bot: TestBot;
+  before(async () => {
+    bot = await startTestBot();
+    // The Emulator cannot open a conversation with another user.
+    bot.channel.createConversationStatus = 501;
+  });
+  after(async () => bot.close());
+
+  const emulatorUser: TeamsUser = { id: 'emulator-user-1', name: 'User', locale: 'es-ES' };
+  const chat = 'emulator-conversation-1';
+  const emulatorShape = (activity: Partial<Activity>): Partial<Activity> => ({
+    channelId: 'emulator',
+    from: { id: emulatorUser.id, name: emulatorUser.name },
+    conversation: { id: chat, isGroup: false, conversationType: '', name: '' },
+    channelData: undefined,
+    locale: 'es-ES',
+    ...activity,
+  });
+  const say = (text: string) => bot.teams.post(emulatorUser, emulatorShape({ type: 'message', text }), chat);
+  const click = async (verb: string, data: Record<string, unknown>) =>
+    bot.teams.post(emulatorUser, emulatorShape({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }), chat);
+  const texts = () => bot.channel.messagesTo(chat).map((m) => m.text ?? '');
+  const waitForText = (start: string, count = 1) => bot.channel.waitFor(() => texts().filter((text) => text.startsWith(start)).length >= count && texts().find((text) => text.startsWith(start)), start, 15_000);
+
+  it('takes Adele from a request to her partner accepted, then lets her, as the local-test sponsor, reset it', async () => {
+    await bot.teams.post(emulatorUser, emulatorShape({ type: 'conversationUpdate', membersAdded: [{ id: emulatorUser.id, name: 'User' }] }), chat);
+    for (const answer of ['solicitar', 'kim.lee@fabrikam.com', '1', 'Diseña con nosotros el lanzamiento de Falcon', 'ok', 'sí']) await say(answer);
+    const sent = await waitForText('Enviada. La solicitud');
+    const id = /GA-\w{6}/.exec(sent)?.[0] as string;
+
+    const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => m.attachments?.length), 'the local-test card');
+    assert.match(JSON.stringify(card.attachments), /Prueba local/);
+    assert.equal((await click('approve', { requestId: id })).status, 200);
+
+    const link = await waitForText(`Megan Bowen aprobó la solicitud **${id}**: kim.lee@fabrikam.com está invitado`);
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(link)?.[1] as string;
+    const page = await redeemInBrowser(url, { 'accept-language': 'es-ES' });
+    assert.match(await page.text(), /Todo listo/);
+    await redemptionChecksDue(bot);
+    await bot.app.redemptionWatcher.checkDue();
+    await waitForText(`kim.lee@fabrikam.com ha aceptado la invitación de la solicitud **${id}**`);
+
+    await say('estado');
+    assert.match(JSON.stringify(bot.channel.messagesTo(chat).at(-1)?.attachments), /La persona invitada aceptó y ya tiene acceso/);
+    await say('pendientes');
+    assert.equal(texts().at(-1), 'No hay nada pendiente de tu aprobación.');
+
+    // The card's Reset redemption button, then the confirmation.
+    const reset = await click('command', { command: `restablecer ${id}` });
+    assert.equal(reset.status, 200);
+    assert.match(texts().at(-1) ?? '', /^¿Restablecer el canje de kim\.lee@fabrikam\.com/);
+    await say('sí');
+    const fresh = await waitForText('Megan Bowen restableció el canje de kim.lee@fabrikam.com');
+    assert.notEqual(/(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(fresh)?.[1], url);
+    assert.equal((await fetch(url)).status, 410, 'the old link no longer works');
+  });
+});
