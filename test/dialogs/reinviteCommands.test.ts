@@ -50,6 +50,7 @@ describe('a fresh invitation link on demand', function () {
     bot.app.simulator?.acceptInvitationAs(invited.invitedUserId as string);
     await bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
     await bot.app.redemptionWatcher.checkDue();
+    await bot.channel.waitFor(() => messagesTo(bot.teams.conversationOf(users.adele)).find((text) => text.includes('accepted the invitation for request')), 'Adele told');
     await bot.teams.say(users.adele, `link ${request.id}`);
     assert.match(messagesTo(bot.teams.conversationOf(users.adele)).at(-1) ?? '', /has already accepted the invitation .* https:\/\/myapps\.microsoft\.com\/\?tenantid=/);
 

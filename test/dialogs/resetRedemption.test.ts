@@ -23,7 +23,11 @@ describe('resetting a guest’s redemption', function () {
     await redeemInBrowser(filed.invited.inviteRedeemUrl as string);
     await redemptionChecksDue(bot);
     await bot.app.redemptionWatcher.checkDue();
-    return { ...filed, accepted: await waitForState(bot, filed.request.id, 'accepted') };
+    const accepted = await waitForState(bot, filed.request.id, 'accepted');
+    // Both notices are in before the test talks in these chats, so `.at(-1)` is the bot's answer.
+    await bot.channel.waitFor(() => texts(filed.cardConversationId).find((text) => text.includes('accepted the invitation and now has access')), 'the sponsor told');
+    await bot.channel.waitFor(() => texts(bot.teams.conversationOf(users.adele)).find((text) => text.includes('accepted the invitation for request')), 'the requester told');
+    return { ...filed, accepted };
   }
 
   it('asks the sponsor to confirm, then gives the requester a new link that walks the guest through again', async () => {
