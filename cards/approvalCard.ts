@@ -9,9 +9,10 @@ import type { AccessRequest } from '../src/requests/accessRequest';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from '../src/requests/failureReason';
 import { isAwaitingDecision, type RequestState } from '../src/requests/lifecycle';
-import { translatorFor, type Translate } from '../src/i18n';
+import { translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
 import template from './approval.json';
+import { type CommandButton, followUpButtons } from './linkChoices';
 
 /** A card as plain JSON, as an invoke response and an attachment carry it. */
 export type AdaptiveCardJson = Record<string, unknown>;
@@ -47,7 +48,7 @@ interface ApprovalCardData {
   notice: string;
   canDecide: boolean;
   /** The sponsor's buttons once the guest is invited: the same commands they could type. */
-  followUps: { title: string; command: string }[];
+  followUps: CommandButton[];
 }
 
 const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
@@ -97,20 +98,10 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     decisionComment: request.decisionComment ? t('approvalCard.decisionComment', { comment: plainText(request.decisionComment) }) : '',
     notice: view.notice ?? '',
     canDecide: view.viewerIsSponsor && isAwaitingDecision(request.state),
-    followUps: view.viewerIsSponsor ? followUpsOf(t, request) : [],
+    followUps: view.viewerIsSponsor ? followUpButtons(t, request, true) : [],
   };
 }
 
-/** While the guest has not accepted: a fresh link or Microsoft's email; invited or accepted: a reset. */
-function followUpsOf(t: Translate, request: AccessRequest): ApprovalCardData['followUps'] {
-  const { id } = request;
-  const invited = request.state === 'invited';
-  return [
-    ...(invited ? [{ title: t('linkChoices.freshLink'), command: t('linkChoices.freshLinkCommand', { id }) }] : []),
-    ...(invited && !request.invitationEmailed ? [{ title: t('linkChoices.email'), command: t('linkChoices.emailCommand', { id }) }] : []),
-    ...(invited || request.state === 'accepted' ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
-  ];
-}
 
 /** The card as JSON, ready for an invoke response. */
 export function approvalCard(view: ApprovalCardView): AdaptiveCardJson {

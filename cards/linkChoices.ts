@@ -1,36 +1,51 @@
 /**
- * What can be done when an invitation link does not get the guest in, under every message that
- * hands one on: a fresh link, Microsoft's own invitation email (with the one sentence that says
- * when it is the better way), and for the sponsor a reset of the guest's redemption. A button
- * sends the same text as typing the command would, so clients without card actions lose nothing.
+ * What can be done when an invitation link does not get the guest in: a fresh link, Microsoft's
+ * own invitation email (with the one sentence that says when it is the better way), and for the
+ * sponsor a reset of the guest's redemption. The buttons go under every message that hands a link
+ * on, and on the sponsor's and the requester's cards. Each is an `Action.Execute` with verb
+ * `command` whose turn runs exactly as typing the command would (see GuestAccessBot).
  */
 import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
-import { translatorFor } from '../src/i18n';
+import { translatorFor, type Translate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import { plainText } from '../src/teams/plainText';
 import template from './linkChoices.json';
 
+export interface CommandButton {
+  title: string;
+  /** The text typing it would take, in the viewer's language. */
+  command: string;
+}
+
+/**
+ * The buttons that apply to the request now: while the guest has not accepted, a fresh link and
+ * (unless Microsoft has emailed them already) Microsoft's email; for the sponsor, once invited, a
+ * reset of redemption.
+ */
+export function followUpButtons(t: Translate, request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>, forSponsor: boolean): CommandButton[] {
+  const { id } = request;
+  const invited = request.state === 'invited';
+  return [
+    ...(invited ? [{ title: t('linkChoices.freshLink'), command: t('linkChoices.freshLinkCommand', { id }) }] : []),
+    ...(invited && !request.invitationEmailed ? [{ title: t('linkChoices.email'), command: t('linkChoices.emailCommand', { id }) }] : []),
+    ...(forSponsor && (invited || request.state === 'accepted') ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
+  ];
+}
+
 export interface LinkChoicesView {
-  request: Pick<AccessRequest, 'id' | 'guestEmail' | 'invitationEmailed'>;
+  /** Invited, with the link just handed on. */
+  request: Pick<AccessRequest, 'id' | 'state' | 'guestEmail' | 'invitationEmailed'>;
   /** The language of whoever reads the message. */
   locale: string;
-  /** The sponsor may also reset the guest's redemption. */
   forSponsor: boolean;
 }
 
 export function linkChoicesAttachment(view: LinkChoicesView): Attachment {
   const t = translatorFor(view.locale);
-  const { id } = view.request;
   const guest = plainText(view.request.guestEmail);
   // Once Microsoft has emailed the guest, the message says so; offering it again would confuse.
-  const offerEmail = !view.request.invitationEmailed;
-  const actions = [
-    { title: t('linkChoices.freshLink'), command: t('linkChoices.freshLinkCommand', { id }) },
-    ...(offerEmail ? [{ title: t('linkChoices.email'), command: t('linkChoices.emailCommand', { id }) }] : []),
-    ...(view.forSponsor ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
-  ];
-  const advice = offerEmail ? t('linkChoices.emailIsBetter', { guest }) : t('linkChoices.freshLinkOnly', { guest });
-  const card = new Template(template).expand({ $root: { advice, actions } });
+  const advice = view.request.invitationEmailed ? t('linkChoices.freshLinkOnly', { guest }) : t('linkChoices.emailIsBetter', { guest });
+  const card = new Template(template).expand({ $root: { advice, actions: followUpButtons(t, view.request, view.forSponsor) } });
   return CardFactory.adaptiveCard(card);
 }

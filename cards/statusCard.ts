@@ -1,8 +1,8 @@
 /**
  * The requester's `status` card: their requests, newest first, each with where it stands, when
  * each step happened, and the buttons that apply now (cancel while the sponsor decides; a fresh
- * link or Microsoft's email while the guest has not accepted). A button sends the same text as typing it would, so
- * clients without card actions lose nothing.
+ * link or Microsoft's email while the guest has not accepted). A button runs as typing its command
+ * would (see cards/linkChoices).
  */
 import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
@@ -11,6 +11,7 @@ import type { AccessRequest } from '../src/requests/accessRequest';
 import type { ResourceCatalog } from '../src/requests/catalog';
 import { plainText } from '../src/teams/plainText';
 import type { AdaptiveCardJson } from './approvalCard';
+import { followUpButtons } from './linkChoices';
 import template from './status.json';
 
 export interface StatusCardView {
@@ -41,8 +42,7 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
       .join(' → ');
     const actions = [
       ...(request.state === 'pending_approval' ? [{ title: t('status.cancel'), command: t('status.cancelCommand', { id: request.id }) }] : []),
-      ...(request.state === 'invited' ? [{ title: t('status.freshLink'), command: t('status.freshLinkCommand', { id: request.id }) }] : []),
-      ...(request.state === 'invited' && !request.invitationEmailed ? [{ title: t('status.email'), command: t('status.emailCommand', { id: request.id }) }] : []),
+      ...followUpButtons(t, request, false),
     ];
     return {
       heading: `${request.id} · ${plainText(request.guestEmail)}`,

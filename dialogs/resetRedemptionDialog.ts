@@ -14,6 +14,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
+import type { AccessRequest } from '../src/requests/accessRequest';
 import type { RequestState } from '../src/requests/lifecycle';
 import { plainText } from '../src/teams/plainText';
 import { askerOf, type ReinviteDependencies } from './reinviteCommands';
@@ -56,15 +57,12 @@ export class ResetRedemptionDialog extends ComponentDialog {
       await context.sendActivity(t('reinvite.notFound', { id: requestId }));
       return step.endDialog();
     }
-    const names = { id: request.id, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName), requester: plainText(request.requester.displayName) };
+    const names = namesOf(request);
     if (!asker.actsAsSponsor) {
       await context.sendActivity(t('resetRedemption.sponsorOnly', names));
       return step.endDialog();
     }
-    if (!RESETTABLE.includes(request.state)) {
-      await context.sendActivity(t('resetRedemption.notInvited', { ...names, state: t(`requestState.${request.state}`) }));
-      return step.endDialog();
-    }
+    if (!RESETTABLE.includes(request.state)) return this.nothingToReset(step, request);
     return step.prompt(CONFIRM_PROMPT, {
       prompt: yesNoQuestion(t, t('resetRedemption.confirm', names)),
       retryPrompt: yesNoQuestion(t, t('resetRedemption.confirmRetry', names)),
@@ -79,15 +77,12 @@ export class ResetRedemptionDialog extends ComponentDialog {
     const request = await this.deps.requests.get(requestId);
     const asker = askerOf(context, request, this.deps);
     if (!request || !asker?.actsAsSponsor) return step.endDialog();
-    const names = { id: request.id, guest: plainText(request.guestEmail), requester: plainText(request.requester.displayName) };
+    const names = namesOf(request);
     if (!answerOf(step.result as string)) {
       await context.sendActivity(t('resetRedemption.kept', names));
       return step.endDialog();
     }
-    if (!RESETTABLE.includes(request.state)) {
-      await context.sendActivity(t('resetRedemption.notInvited', { ...names, state: t(`requestState.${request.state}`) }));
-      return step.endDialog();
-    }
+    if (!RESETTABLE.includes(request.state)) return this.nothingToReset(step, request);
     // Said before the job is queued: the job may answer within milliseconds, and must come second.
     await context.sendActivity(t('resetRedemption.queued', names));
     const asked = await this.deps.requests.recordAsk({
@@ -97,10 +92,18 @@ export class ResetRedemptionDialog extends ComponentDialog {
       action: 'redemptionResetAsked',
       jobs: [{ kind: 'resetRedemption', requestId: request.id, notice: 'sponsor' }],
     });
-    if (!asked) {
-      const now = (await this.deps.requests.get(request.id)) ?? request;
-      await context.sendActivity(t('resetRedemption.notInvited', { ...names, state: t(`requestState.${now.state}`) }));
-    }
+    // Ended in the moment between: say how it stands now.
+    if (!asked) return this.nothingToReset(step, (await this.deps.requests.get(request.id)) ?? request);
     return step.endDialog();
   }
+
+  private async nothingToReset(step: WaterfallStepContext, request: AccessRequest): Promise<DialogTurnResult> {
+    const t = translatorFor(step.context.activity.locale);
+    await step.context.sendActivity(t('resetRedemption.notInvited', { ...namesOf(request), state: t(`requestState.${request.state}`) }));
+    return step.endDialog();
+  }
+}
+
+function namesOf(request: AccessRequest) {
+  return { id: request.id, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName), requester: plainText(request.requester.displayName) };
 }

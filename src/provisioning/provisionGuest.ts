@@ -17,13 +17,14 @@
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import { maskPersonalData } from '../logging/personalData';
-import { grantsFor, invitationRedirectUrl } from '../requests/accessPlan';
+import { grantsFor } from '../requests/accessPlan';
 import type { AccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
 import { type Resource, resourcesByIds } from '../requests/catalog';
 import type { FailureReason } from '../requests/failureReason';
 import { checkGuestAddress, domainOf } from '../requests/policy';
 import { plainText } from '../teams/plainText';
+import { inviteGuest, watchFrom } from './invitation';
 import type { ProvisioningContext } from './provisioningContext';
 import { PermanentJobError } from './retryPolicy';
 import type { JobHandler } from './worker';
@@ -76,7 +77,7 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         actor: { kind: 'system' },
         detail,
         // The redemption watcher takes it from here.
-        patch: { invitedAt: new Date().toISOString(), redemptionCheckAt: new Date(Date.now() + ctx.redemption.firstCheckMs).toISOString() },
+        patch: watchFrom(new Date(), ctx),
         lease: job.lease,
         jobs: [
           { kind: 'notifyRequester', requestId: request.id, notice: 'invited' },
@@ -147,31 +148,18 @@ async function findAcceptedGuest(ctx: ProvisioningContext, request: AccessReques
 }
 
 async function invite(ctx: ProvisioningContext, request: AccessRequest, resources: Resource[], lease: JobLease): Promise<AccessRequest> {
-  const t = translatorFor(request.requesterLocale);
   // A first attempt records its intent; a later one may follow an invitation Graph did make.
   const resumed = request.invitationStartedAt !== undefined;
   if (!resumed) {
     request = await ctx.requests.update(request.id, { invitationStartedAt: new Date().toISOString() }, { kind: 'system' }, 'invitationStarted', lease);
   }
   const sendInvitationMessage = ctx.sendInvitationEmail && !resumed;
-  try {
-    const invitation = await ctx.directory.invite({
-      email: request.guestEmail,
-      redirectUrl: invitationRedirectUrl(resources, request.tenantId),
-      sendInvitationMessage,
-      messageBody: t('notify.invitationMessage', { requester: request.requester.displayName }),
-    });
-    return await ctx.requests.update(
-      request.id,
-      { invitedUserId: invitation.invitedUserId, inviteRedeemUrl: invitation.inviteRedeemUrl, invitationEmailed: sendInvitationMessage },
-      { kind: 'system' },
-      'invitationCreated',
-      lease,
-    );
-  } catch (error) {
-    if (error instanceof DirectoryError && !error.transient) {
-      throw new PermanentJobError(`Microsoft Entra refused the invitation: ${error.message}`, 'rejectedByDirectory');
-    }
-    throw error;
-  }
+  const invitation = await inviteGuest(ctx, request, resources, { sendInvitationMessage });
+  return ctx.requests.update(
+    request.id,
+    { invitedUserId: invitation.invitedUserId, inviteRedeemUrl: invitation.inviteRedeemUrl, invitationEmailed: sendInvitationMessage },
+    { kind: 'system' },
+    'invitationCreated',
+    lease,
+  );
 }

@@ -11,16 +11,15 @@
  *   goes back to `invited` for the watcher to follow, and the requester gets the new link.
  */
 import { linkChoicesAttachment } from '../../cards/linkChoices';
-import { DirectoryError, type Invitation } from '../directory/directory';
+import type { Invitation } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
-import { invitationRedirectUrl } from '../requests/accessPlan';
 import { resourcesByIds } from '../requests/catalog';
 import type { Job, LinkAskedBy, ReinvitationKind } from '../requests/jobs';
 import type { RequestState } from '../requests/lifecycle';
 import { plainText } from '../teams/plainText';
+import { inviteGuest, watchFrom } from './invitation';
 import type { ProvisioningContext } from './provisioningContext';
-import { PermanentJobError } from './retryPolicy';
 import type { JobHandler } from './worker';
 
 /** The states each kind still applies in when its job runs (the request may have moved on). */
@@ -44,7 +43,10 @@ export function reinviteGuest(ctx: ProvisioningContext, kind: ReinvitationKind):
         request = await ctx.requests.update(request.id, { reinvitationJobId: job.id }, { kind: 'system' }, 'invitationEmailStarted', job.lease);
       }
       const emailed = kind === 'sendInvitationEmail' && !resumed;
-      const invitation = await inviteAgain(ctx, request, { sendInvitationMessage: emailed, reset: kind === 'resetRedemption' });
+      const invitation = await inviteGuest(ctx, request, resourcesByIds(ctx.catalog, request.resourceIds), {
+        sendInvitationMessage: emailed,
+        resetRedemption: kind === 'resetRedemption',
+      });
 
       if (kind === 'resetRedemption') {
         await recordReset(ctx, request, invitation, job);
@@ -78,32 +80,9 @@ export function reinviteGuest(ctx: ProvisioningContext, kind: ReinvitationKind):
   };
 }
 
-async function inviteAgain(ctx: ProvisioningContext, request: AccessRequest, how: { sendInvitationMessage: boolean; reset: boolean }): Promise<Invitation> {
-  try {
-    return await ctx.directory.invite({
-      email: request.guestEmail,
-      redirectUrl: invitationRedirectUrl(resourcesByIds(ctx.catalog, request.resourceIds), request.tenantId),
-      sendInvitationMessage: how.sendInvitationMessage,
-      messageBody: translatorFor(request.requesterLocale)('notify.invitationMessage', { requester: request.requester.displayName }),
-      resetRedemptionOf: how.reset ? request.invitedUserId : undefined,
-    });
-  } catch (error) {
-    if (error instanceof DirectoryError && !error.transient) throw new PermanentJobError(`Microsoft Entra refused to invite the guest again: ${error.message}`, 'rejectedByDirectory');
-    throw error;
-  }
-}
-
 /** The guest is back to accepting, so the request is too: the watcher follows it again from the start. */
 async function recordReset(ctx: ProvisioningContext, request: AccessRequest, invitation: Invitation, job: Job): Promise<void> {
-  const now = new Date();
-  const patch = {
-    inviteRedeemUrl: invitation.inviteRedeemUrl,
-    invitedAt: now.toISOString(),
-    acceptedAt: undefined,
-    nudgedAt: undefined,
-    redemptionChecks: 0,
-    redemptionCheckAt: new Date(now.getTime() + ctx.redemption.firstCheckMs).toISOString(),
-  };
+  const patch = { inviteRedeemUrl: invitation.inviteRedeemUrl, ...watchFrom(new Date(), ctx) };
   if (request.state === 'accepted') {
     await ctx.requests.transition({
       id: request.id,
@@ -128,7 +107,7 @@ async function tellAboutReset(ctx: ProvisioningContext, request: AccessRequest, 
     type: 'message',
     text: forRequester('resetRedemption.requesterLink', { ...names, url }),
     textFormat: 'markdown',
-    attachments: [linkChoicesAttachment({ request: { ...request, invitationEmailed: false }, locale: request.requesterLocale, forSponsor: false })],
+    attachments: [linkChoicesAttachment({ request: { ...request, state: 'invited', invitationEmailed: false }, locale: request.requesterLocale, forSponsor: false })],
   });
   const sponsorChat = request.approvalCard?.conversationId;
   if (sponsorChat && sponsorChat !== request.requesterConversationId) {

@@ -1,0 +1,50 @@
+/**
+ * Inviting a guest, the first time (provisionGuest) or again (reinviteGuest): the same invitation
+ * to Graph, the same reading of a refusal, and the same start of the watch for their acceptance.
+ */
+import { DirectoryError, type Invitation } from '../directory/directory';
+import { translatorFor } from '../i18n';
+import type { AccessRequest } from '../requests/accessRequest';
+import { invitationRedirectUrl } from '../requests/accessPlan';
+import type { Resource } from '../requests/catalog';
+import type { RequestPatch } from '../requests/requestRepository';
+import type { ProvisioningContext } from './provisioningContext';
+import { PermanentJobError } from './retryPolicy';
+
+export interface InvitationOptions {
+  sendInvitationMessage: boolean;
+  /** Reset the guest's redemption rather than invite them (see Directory's InvitationInput). */
+  resetRedemption?: boolean;
+}
+
+/** Invites the request's guest to its resources; a refusal Graph will repeat stops the job for good. */
+export async function inviteGuest(ctx: ProvisioningContext, request: AccessRequest, resources: readonly Resource[], options: InvitationOptions): Promise<Invitation> {
+  try {
+    return await ctx.directory.invite({
+      email: request.guestEmail,
+      redirectUrl: invitationRedirectUrl(resources, request.tenantId),
+      sendInvitationMessage: options.sendInvitationMessage,
+      messageBody: translatorFor(request.requesterLocale)('notify.invitationMessage', { requester: request.requester.displayName }),
+      resetRedemptionOf: options.resetRedemption ? request.invitedUserId : undefined,
+    });
+  } catch (error) {
+    if (error instanceof DirectoryError && !error.transient) {
+      throw new PermanentJobError(`Microsoft Entra refused the invitation: ${error.message}`, 'rejectedByDirectory');
+    }
+    throw error;
+  }
+}
+
+/**
+ * The guest is invited as of `now` (again, after a reset): the redemption watcher first asks
+ * about them after `firstCheckMs`, and nothing of an earlier acceptance or reminder remains.
+ */
+export function watchFrom(now: Date, ctx: Pick<ProvisioningContext, 'redemption'>): RequestPatch {
+  return {
+    invitedAt: now.toISOString(),
+    redemptionCheckAt: new Date(now.getTime() + ctx.redemption.firstCheckMs).toISOString(),
+    redemptionChecks: 0,
+    nudgedAt: undefined,
+    acceptedAt: undefined,
+  };
+}
