@@ -10,9 +10,11 @@ import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from '../src/requests/failureReason';
 import { isAwaitingDecision, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor } from '../src/i18n';
+import { formatDate } from '../src/i18n/dates';
 import { plainText } from '../src/teams/plainText';
 import template from './approval.json';
-import { type CommandButton, followUpButtons } from './linkChoices';
+import type { CommandButton } from './commandCard';
+import { followUpButtons } from './linkChoices';
 
 /** A card as plain JSON, as an invoke response and an attachment carry it. */
 export type AdaptiveCardJson = Record<string, unknown>;
@@ -39,6 +41,8 @@ interface ApprovalCardData {
   localTest: boolean;
   guest: string;
   resources: string;
+  /** The end date of access, with the days asked for; empty for requests filed before there were end dates. */
+  endsAt: string;
   justification: string;
   requester: string;
   sponsor: string;
@@ -76,6 +80,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
       subtitle: t('approvalCard.subtitle', { requester }),
       guest: t('approvalCard.guest'),
       resources: t('approvalCard.resources'),
+      endsAt: t('approvalCard.endsAt'),
       justification: t('approvalCard.justification'),
       requester: t('approvalCard.requester'),
       sponsor: t('approvalCard.sponsor'),
@@ -90,6 +95,9 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     localTest: request.approvalCard?.localTest ?? false,
     guest: plainText(request.guestEmail),
     resources: view.resources.map((r) => plainText(r.name)).join(', '),
+    endsAt: request.endsAt
+      ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', { date: formatDate(request.endsAt, view.locale), days: request.accessDays ?? '' })
+      : '',
     justification: plainText(request.justification),
     requester: `${requester} (${plainText(request.requester.address)})`,
     sponsor: `${sponsor} (${plainText(request.sponsor.address)})`,

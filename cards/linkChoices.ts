@@ -5,31 +5,29 @@
  * on, and on the sponsor's and the requester's cards. Each is an `Action.Execute` with verb
  * `command` whose turn runs exactly as typing the command would (see GuestAccessBot).
  */
-import { Template } from 'adaptivecards-templating';
-import { type Attachment, CardFactory } from 'botbuilder';
+import type { Attachment } from 'botbuilder';
 import { translatorFor, type Translate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import { plainText } from '../src/teams/plainText';
-import template from './linkChoices.json';
+import { type CommandButton, commandCardAttachment } from './commandCard';
 
-export interface CommandButton {
-  title: string;
-  /** The text typing it would take, in the viewer's language. */
-  command: string;
-}
 
 /**
  * The buttons that apply to the request now: while the guest has not accepted, a fresh link and
  * (unless Microsoft has emailed them already) Microsoft's email; for the sponsor, once invited, a
- * reset of redemption.
+ * reset of redemption and ending the access now; for the requester of an expired request, filing
+ * it again.
  */
 export function followUpButtons(t: Translate, request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>, forSponsor: boolean): CommandButton[] {
   const { id } = request;
   const invited = request.state === 'invited';
+  const granted = invited || request.state === 'accepted';
   return [
     ...(invited ? [{ title: t('linkChoices.freshLink'), command: t('linkChoices.freshLinkCommand', { id }) }] : []),
     ...(invited && !request.invitationEmailed ? [{ title: t('linkChoices.email'), command: t('linkChoices.emailCommand', { id }) }] : []),
-    ...(forSponsor && (invited || request.state === 'accepted') ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
+    ...(forSponsor && granted ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
+    ...(forSponsor && granted ? [{ title: t('endAccess.button'), command: t('endAccess.command', { id }) }] : []),
+    ...(!forSponsor && request.state === 'expired' ? [{ title: t('requestAgain.button'), command: t('requestAgain.command', { id }) }] : []),
   ];
 }
 
@@ -46,6 +44,5 @@ export function linkChoicesAttachment(view: LinkChoicesView): Attachment {
   const guest = plainText(view.request.guestEmail);
   // Once Microsoft has emailed the guest, the message says so; offering it again would confuse.
   const advice = view.request.invitationEmailed ? t('linkChoices.freshLinkOnly', { guest }) : t('linkChoices.emailIsBetter', { guest });
-  const card = new Template(template).expand({ $root: { advice, actions: followUpButtons(t, view.request, view.forSponsor) } });
-  return CardFactory.adaptiveCard(card);
+  return commandCardAttachment(advice, followUpButtons(t, view.request, view.forSponsor));
 }

@@ -7,6 +7,7 @@
 import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
+import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { ResourceCatalog } from '../src/requests/catalog';
 import { plainText } from '../src/teams/plainText';
@@ -27,14 +28,16 @@ const STATE_COLORS: Record<string, string> = { pending_approval: 'Accent', rejec
 
 export function statusCard(view: StatusCardView): AdaptiveCardJson {
   const t = translatorFor(view.locale);
-  const day = new Intl.DateTimeFormat(view.locale || 'en', { dateStyle: 'medium', timeZone: 'UTC' });
-  const when = (iso: string | undefined) => (iso ? day.format(new Date(iso)) : undefined);
+  const when = (iso: string | undefined) => (iso ? formatDate(iso, view.locale) : undefined);
   const requests = view.requests.map((request) => {
     const steps: [string, string | undefined][] = [
       ['requested', request.createdAt],
       [request.state === 'rejected' ? 'rejected' : 'approved', request.decidedAt],
       ['invited', request.invitedAt],
       ['accepted', request.acceptedAt],
+      // Undecided until it expired; granted until it ends (or ended).
+      ['expired', request.state === 'expired' ? request.updatedAt : undefined],
+      [request.state === 'ended' ? 'ended' : 'ends', request.state === 'ended' ? request.endedAt : ['invited', 'accepted'].includes(request.state) ? request.endsAt : undefined],
     ];
     const timeline = steps
       .filter(([, at]) => at)

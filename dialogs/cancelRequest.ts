@@ -15,10 +15,17 @@ export interface CancelRequestDependencies {
   localDefaultUserId?: string;
 }
 
-/** `GA-7K3QZP` in `cancel GA-7K3QZP` (any case), or undefined when the text names no request. */
+/**
+ * `GA-7K3QZP` in `cancel GA-7K3QZP` or `request again GA-7K3QZP` (any case): the first word after
+ * the command that is a request id, or undefined when the text names no request.
+ */
 export function requestIdIn(text: string): string | undefined {
-  const candidate = text.trim().split(/\s+/)[1]?.toUpperCase();
-  return candidate && isRequestId(candidate) ? candidate : undefined;
+  return text
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map((word) => word.toUpperCase())
+    .find(isRequestId);
 }
 
 export async function cancelRequest(context: TurnContext, requestId: string, deps: CancelRequestDependencies): Promise<void> {

@@ -20,7 +20,8 @@ import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './ca
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
-import { RESET_REDEMPTION_DIALOG, ResetRedemptionDialog, type ResetRedemptionOptions } from './resetRedemptionDialog';
+import { type RequestAgainDependencies, requestAgain } from './requestAgain';
+import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOptions } from './sponsorActionDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'mainRoute';
@@ -31,12 +32,13 @@ export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
 export class MainDialog extends ComponentDialog {
   constructor(
     requestAccessDialog: RequestAccessDialog,
-    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies,
+    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies,
   ) {
     super(MAIN_DIALOG);
     if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
     this.addDialog(requestAccessDialog)
-      .addDialog(new ResetRedemptionDialog(deps))
+      .addDialog(new SponsorActionDialog(RESET_REDEMPTION, deps))
+      .addDialog(new SponsorActionDialog(END_ACCESS, deps))
       .addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
     this.initialDialogId = ROUTE;
   }
@@ -56,7 +58,7 @@ export class MainDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandOf(text.split(/\s+/)[0], ['cancel', 'link', 'email', 'reset'])) {
+      switch (commandOf(text.split(/\s+/)[0], ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
         case 'cancel':
           await cancelRequest(context, namedRequest, this.deps);
           return step.endDialog();
@@ -67,7 +69,12 @@ export class MainDialog extends ComponentDialog {
           await askToReinvite(context, namedRequest, 'sendInvitationEmail', this.deps);
           return step.endDialog();
         case 'reset':
-          return step.replaceDialog(RESET_REDEMPTION_DIALOG, { requestId: namedRequest } satisfies ResetRedemptionOptions);
+          return step.replaceDialog(RESET_REDEMPTION.dialogId, { requestId: namedRequest } satisfies SponsorActionOptions);
+        case 'end':
+          return step.replaceDialog(END_ACCESS.dialogId, { requestId: namedRequest } satisfies SponsorActionOptions);
+        case 'request':
+          await requestAgain(context, namedRequest, this.deps);
+          return step.endDialog();
       }
     }
     switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending'])) {

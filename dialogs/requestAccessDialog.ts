@@ -1,5 +1,6 @@
 /**
- * The request conversation: guest email → resources → justification → sponsor → confirmation.
+ * The request conversation: guest email → resources → how long → justification → sponsor →
+ * confirmation.
  * Every step takes typed text; every check runs here, before any sponsor is asked. Validators
  * write their own retry message (a typing indicator counts as a reply, so prompts would not).
  */
@@ -17,7 +18,11 @@ import {
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, translatorFor } from '../src/i18n';
 import type { Person } from '../src/requests/accessRequest';
-import { type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
+import type { Timing } from '../src/config';
+import { formatDate } from '../src/i18n/dates';
+import { readAccessPeriod } from '../src/requests/accessPeriod';
+import { maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
+import { approvalTimers, endDateAfter, type TimerSettings } from '../src/requests/timers';
 import { checkGuest, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
@@ -29,6 +34,7 @@ export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
 const STEPS = 'requestAccessSteps';
 const GUEST_EMAIL_PROMPT = 'guestEmailPrompt';
 const RESOURCES_PROMPT = 'resourcesPrompt';
+const ACCESS_PERIOD_PROMPT = 'accessPeriodPrompt';
 const JUSTIFICATION_PROMPT = 'justificationPrompt';
 const SPONSOR_PROMPT = 'sponsorPrompt';
 const CONFIRM_PROMPT = 'confirmPrompt';
@@ -37,6 +43,7 @@ const CONFIRM_PROMPT = 'confirmPrompt';
 const HELP_BY_PROMPT = {
   [GUEST_EMAIL_PROMPT]: 'help.guestEmail',
   [RESOURCES_PROMPT]: 'help.resources',
+  [ACCESS_PERIOD_PROMPT]: 'help.accessPeriod',
   [JUSTIFICATION_PROMPT]: 'help.justification',
   [SPONSOR_PROMPT]: 'help.sponsor',
   [CONFIRM_PROMPT]: 'help.confirm',
@@ -59,6 +66,9 @@ export interface RequestAccessDependencies {
   maxOpenRequests: number;
   /** See directoryUserIdOf: set only for unauthenticated runs on the simulated directory. */
   localDefaultUserId?: string;
+  /** The default access period and the timers a new request starts. */
+  timing: TimerSettings & Pick<Timing, 'accessDays'>;
+  clock?: () => Date;
 }
 
 /** What the sponsor question checks answers against. */
@@ -73,19 +83,24 @@ interface Collected {
   requesterDomains: string[];
   guestEmail: string;
   resourceIds: string[];
+  accessDays: number;
   justification: string;
   sponsor: Person;
   sponsorLocale: string;
 }
 
 export class RequestAccessDialog extends ComponentDialog {
+  private readonly clock: () => Date;
+
   constructor(private readonly deps: RequestAccessDependencies) {
     super(REQUEST_ACCESS_DIALOG);
-    if (!deps?.directory || !deps.catalog || !deps.requests || !deps.guestPolicy || !deps.tenantId || !(deps.maxOpenRequests >= 1)) {
-      throw new Error('RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, a tenant id and a limit of open requests.');
+    if (!deps?.directory || !deps.catalog || !deps.requests || !deps.guestPolicy || !deps.tenantId || !(deps.maxOpenRequests >= 1) || !(deps.timing?.accessDays >= 1)) {
+      throw new Error('RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, a tenant id, a limit of open requests and the timing settings.');
     }
+    this.clock = deps.clock ?? (() => new Date());
     this.addDialog(new TextPrompt(GUEST_EMAIL_PROMPT, (p) => this.validateGuest(p)))
       .addDialog(new TextPrompt(RESOURCES_PROMPT, (p) => this.validateResources(p)))
+      .addDialog(new TextPrompt(ACCESS_PERIOD_PROMPT, (p) => this.validateAccessPeriod(p)))
       .addDialog(new TextPrompt(JUSTIFICATION_PROMPT, (p) => this.validateJustification(p)))
       .addDialog(new TextPrompt(SPONSOR_PROMPT, (p) => this.validateSponsor(p)))
       .addDialog(new TextPrompt(CONFIRM_PROMPT, (p) => this.validateConfirmation(p)))
@@ -93,6 +108,7 @@ export class RequestAccessDialog extends ComponentDialog {
         new WaterfallDialog(STEPS, [
           (step) => this.identifyRequester(step),
           (step) => this.askResources(step),
+          (step) => this.askAccessPeriod(step),
           (step) => this.askJustification(step),
           (step) => this.askSponsor(step),
           (step) => this.confirm(step),
@@ -146,9 +162,26 @@ export class RequestAccessDialog extends ComponentDialog {
     return step.prompt(RESOURCES_PROMPT, { prompt });
   }
 
-  private async askJustification(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async askAccessPeriod(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = collected(step);
     values.resourceIds = validated<string[]>(step.context);
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    const maxDays = maxDaysOf(resourcesByIds(this.deps.catalog, values.resourceIds));
+    const defaultDays = Math.min(this.deps.timing.accessDays, maxDays ?? Number.POSITIVE_INFINITY);
+    const names = {
+      email: plainText(values.guestEmail),
+      days: defaultDays,
+      date: formatDate(endDateAfter(defaultDays, this.clock(), this.deps.timing), context.activity.locale, this.clock()),
+      max: maxDays,
+    };
+    const prompt = [t('dialog.askAccessPeriod', names), maxDays !== undefined ? t('dialog.accessPeriodLimit', names) : ''].filter(Boolean).join('\n\n');
+    return step.prompt(ACCESS_PERIOD_PROMPT, { prompt, validations: { defaultDays, maxDays } });
+  }
+
+  private async askJustification(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = collected(step);
+    values.accessDays = validated<number>(step.context);
     const t = translatorFor(step.context.activity.locale);
     return step.prompt(JUSTIFICATION_PROMPT, { prompt: t('dialog.askJustification', { email: plainText(values.guestEmail) }) });
   }
@@ -184,6 +217,8 @@ export class RequestAccessDialog extends ComponentDialog {
       justification: plainText(values.justification),
       sponsor: plainText(values.sponsor.displayName),
       sponsorAddress: plainText(values.sponsor.address),
+      days: values.accessDays,
+      endDate: formatDate(endDateAfter(values.accessDays, this.clock(), this.deps.timing), step.context.activity.locale, this.clock()),
     });
     return step.prompt(CONFIRM_PROMPT, { prompt: yesNoQuestion(t, summary), retryPrompt: yesNoQuestion(t, t('dialog.confirmRetry')) });
   }
@@ -198,6 +233,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const values = collected(step);
     // Checked again: requests may have been filed elsewhere while this one was being answered.
     if (await this.hasTooManyOpen(context, values.requester.id)) return step.endDialog();
+    const now = this.clock();
     const request = await this.deps.requests.create(
       {
         tenantId: this.deps.tenantId,
@@ -209,9 +245,12 @@ export class RequestAccessDialog extends ComponentDialog {
         justification: values.justification,
         sponsor: values.sponsor,
         sponsorLocale: values.sponsorLocale,
+        accessDays: values.accessDays,
+        // Counted from when it is filed: the date the requester and the sponsor see is the date that holds.
+        endsAt: endDateAfter(values.accessDays, now, this.deps.timing),
       },
       { kind: 'user', id: values.requester.id, displayName: values.requester.displayName },
-      [{ kind: 'deliverApprovalCard' }],
+      [{ kind: 'deliverApprovalCard' }, ...approvalTimers(now, this.deps.timing)],
     );
     await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: plainText(values.sponsor.displayName) }));
     return step.endDialog(request.id);
@@ -280,6 +319,26 @@ export class RequestAccessDialog extends ComponentDialog {
       return false;
     }
     prompt.context.turnState.set(VALIDATED, selection.resources.map((r) => r.id));
+    return true;
+  }
+
+  private async validateAccessPeriod(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const { context } = prompt;
+    const t = translatorFor(context.activity.locale);
+    const { defaultDays, maxDays } = prompt.options.validations as { defaultDays: number; maxDays?: number };
+    const answer = readAccessPeriod(prompt.recognized.value ?? '', {
+      defaultDays,
+      maxDays,
+      locale: context.activity.locale ?? 'en',
+      today: this.clock(),
+      isDefault: (text) => commandOf(text, ['keep']) !== undefined,
+    });
+    if (!answer.ok) {
+      await context.sendActivity(t(answer.problem === 'notInFuture' ? 'dialog.accessPeriodPast' : 'dialog.accessPeriodNotUnderstood', { days: defaultDays }));
+      return false;
+    }
+    if (answer.cappedFrom !== undefined) await context.sendActivity(t('dialog.accessPeriodCapped', { asked: answer.cappedFrom, max: answer.days }));
+    context.turnState.set(VALIDATED, answer.days);
     return true;
   }
 

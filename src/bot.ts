@@ -15,6 +15,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
 import { decide } from './approvals/decide';
+import { answerExtension, EXTENSION_VERBS, type ExtensionContext } from './approvals/extension';
 import { translatorFor } from './i18n';
 import type { ResourceCatalog } from './requests/catalog';
 import type { RequestRepository } from './requests/requestRepository';
@@ -39,6 +40,9 @@ export interface BotDependencies {
   /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
+  /** For the offer to extend access: the default period, and now. */
+  timing: ExtensionContext['timing'];
+  clock: () => Date;
   logger: Logger;
 }
 
@@ -119,6 +123,15 @@ export class GuestAccessBot extends TeamsActivityHandler {
   }
 
   /**
+   * Someone edited or deleted a message they sent: the bot keeps no copy of what was said, so
+   * there is nothing to change. (Teams' own handler reads `channelData.eventType` unchecked, and a
+   * malformed update would otherwise fail the turn.)
+   */
+  protected async onMessageUpdateActivity(): Promise<void> {}
+
+  protected async onMessageDeleteActivity(): Promise<void> {}
+
+  /**
    * The bot offers nothing but Adaptive Card actions. Any other invoke, or a card action without
    * an action object, is the caller's mistake: 400 with a reason, never the SDK's 501 for names
    * it does not know or a 500 from reading a value that is not there.
@@ -133,22 +146,27 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const { activity } = context;
-    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown; command?: unknown };
-    if (invokeValue.action.verb === 'command') return this.runCardCommand(context, data.command);
+    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown; command?: unknown; offeredFor?: unknown };
+    const { verb } = invokeValue.action;
+    if (verb === 'command') return this.runCardCommand(context, data.command);
+    const clicker = {
+      userId: directoryUserIdOf(activity, this.deps.localDefaultUserId),
+      channelUserId: activity.from.id,
+      displayName: activity.from.name ?? '',
+      locale: activity.locale ?? 'en',
+      conversationId: activity.conversation.id,
+    };
+    if ((EXTENSION_VERBS as readonly string[]).includes(verb)) {
+      const answer = await answerExtension(
+        { verb, requestId: data.requestId, offeredFor: data.offeredFor, clicker },
+        { requests: this.deps.requests, catalog: this.deps.catalog, timing: this.deps.timing, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
+      );
+      this.deps.logger.info({ requestId: typeof data.requestId === 'string' ? data.requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id }, 'extension card action');
+      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answer.card };
+    }
     const decision = await decide(
-      {
-        verb: invokeValue.action.verb,
-        requestId: data.requestId,
-        comment: data.comment,
-        clicker: {
-          userId: directoryUserIdOf(activity, this.deps.localDefaultUserId),
-          channelUserId: activity.from.id,
-          displayName: activity.from.name ?? '',
-          locale: activity.locale ?? 'en',
-          conversationId: activity.conversation.id,
-        },
-      },
-      { requests: this.deps.requests, catalog: this.deps.catalog, localTestsAllowed: this.deps.localTestsAllowed },
+      { verb, requestId: data.requestId, comment: data.comment, clicker },
+      { requests: this.deps.requests, catalog: this.deps.catalog, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
     );
     this.deps.logger.info(
       { requestId: decision.request?.id, verb: invokeValue.action.verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },

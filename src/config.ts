@@ -54,6 +54,10 @@ export interface Config {
     /** Requests one person may have waiting for a sponsor at once. */
     openRequestsPerRequester: number;
   };
+  /** When things happen over a request's life; every duration is already divided by TIME_SCALE. */
+  timing: Timing;
+  /** What happens to a guest's account when their last access ends. */
+  guestEndAction: GuestEndAction;
   redemption: {
     /** The first wait after the invitation before asking Graph whether the guest accepted; it doubles each time. */
     firstCheckMs: number;
@@ -71,6 +75,23 @@ export interface Config {
     retentionMs: number;
   };
   logLevel: string;
+}
+
+export type GuestEndAction = 'none' | 'disable' | 'delete';
+
+export interface Timing {
+  /** TIME_SCALE: how many times faster than real time every timer runs. 1 in production; more only to try the whole life of a request in minutes. */
+  scale: number;
+  /** A day as the timers count it. */
+  dayMs: number;
+  /** After how long the approver of an undecided request is reminded (once). */
+  approvalReminderMs: number;
+  /** After how long an undecided request expires. */
+  approvalTimeoutMs: number;
+  /** The access period, in days, when the requester keeps the default. */
+  accessDays: number;
+  /** How long before the end of access the sponsor is asked whether to extend it. */
+  extensionNoticeMs: number;
 }
 
 /** Every problem found in the settings at once, each naming the setting to fix. */
@@ -126,6 +147,12 @@ const envSchema = z.object({
   REDEMPTION_CHECK_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(1),
   REDEMPTION_CHECK_MAX_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().default(6),
   REDEMPTION_NUDGE_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().default(3),
+  APPROVAL_REMINDER_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().default(48),
+  APPROVAL_TIMEOUT_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().default(7),
+  ACCESS_DAYS: z.coerce.number({ message: 'must be a whole number of days' }).int().min(1).max(3650).default(90),
+  ACCESS_EXTENSION_NOTICE_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(0).default(7),
+  GUEST_END_ACTION: z.enum(['none', 'disable', 'delete'], { message: 'must be none, disable or delete' }).default('none'),
+  TIME_SCALE: z.coerce.number({ message: 'must be a number (1 is real time)' }).min(1).max(1_000_000).default(1),
   JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0).max(3600).default(20),
   JOB_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(1).default(30),
@@ -181,7 +208,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (mode === 'simulator' && !existsSync(simulatorDirectoryFile)) {
     problems.push(`SIMULATOR_DIRECTORY_FILE: ${simulatorDirectoryFile} does not exist.`);
   }
+  if (e.APPROVAL_REMINDER_HOURS >= e.APPROVAL_TIMEOUT_DAYS * 24) {
+    problems.push(`APPROVAL_REMINDER_HOURS (${e.APPROVAL_REMINDER_HOURS}) must be shorter than APPROVAL_TIMEOUT_DAYS (${e.APPROVAL_TIMEOUT_DAYS} days), or the request expires before anyone is reminded.`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  // TIME_SCALE shortens every wait alike, so a whole request's life can be walked through in minutes.
+  const dayMs = 86_400_000 / e.TIME_SCALE;
 
   return {
     port: e.PORT,
@@ -211,10 +243,19 @@ export function loadConfig(env: Env = process.env): Config {
       internalDomains: e.INTERNAL_DOMAINS,
     },
     limits: { turnsPerMinute: e.MAX_TURNS_PER_MINUTE, openRequestsPerRequester: e.MAX_OPEN_REQUESTS },
+    timing: {
+      scale: e.TIME_SCALE,
+      dayMs,
+      approvalReminderMs: (e.APPROVAL_REMINDER_HOURS / 24) * dayMs,
+      approvalTimeoutMs: e.APPROVAL_TIMEOUT_DAYS * dayMs,
+      accessDays: e.ACCESS_DAYS,
+      extensionNoticeMs: e.ACCESS_EXTENSION_NOTICE_DAYS * dayMs,
+    },
+    guestEndAction: e.GUEST_END_ACTION,
     redemption: {
-      firstCheckMs: e.REDEMPTION_CHECK_MINUTES * 60_000,
-      maxCheckIntervalMs: e.REDEMPTION_CHECK_MAX_HOURS * 3_600_000,
-      nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * 86_400_000,
+      firstCheckMs: (e.REDEMPTION_CHECK_MINUTES / 1440) * dayMs,
+      maxCheckIntervalMs: (e.REDEMPTION_CHECK_MAX_HOURS / 24) * dayMs,
+      nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * dayMs,
     },
     jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000 },
     logLevel: e.LOG_LEVEL,
@@ -254,6 +295,11 @@ const resourceBase = {
   name: z.string().min(1),
   description: z.string().optional(),
   link: link.optional(),
+  maxDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
+  approvers: z
+    .array(z.union([guid, z.email({ message: 'must be an email address or an Entra object id' })]))
+    .min(1, 'must name at least one approver, or be left out')
+    .optional(),
 };
 const resourceSchema = z.discriminatedUnion('kind', [
   z.object({ ...resourceBase, kind: z.enum(['group', 'team', 'site']), groupId: guid }),

@@ -51,15 +51,18 @@ export interface StartOptions {
    * on 127.0.0.1, since the real one cannot be reached from a test.
    */
   botFrameworkAuthentication?: BotFrameworkAuthentication;
+  /** Now, as every timer counts it: tests move it forward instead of waiting. */
+  clock?: () => Date;
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
   const database = await openDatabase(config.databaseUrl);
+  const clock = options.clock ?? (() => new Date());
   let worker: JobWorker | undefined;
   // Work queued by this process starts at once; other instances find it at their next poll.
   const wakeWorker = () => worker?.wake();
-  const requests = new SqlRequestRepository(database.db, undefined, wakeWorker);
-  const queue = new JobQueue(database.db, undefined, wakeWorker);
+  const requests = new SqlRequestRepository(database.db, clock, wakeWorker);
+  const queue = new JobQueue(database.db, clock, wakeWorker);
   const references = new ConversationReferenceStore(database.db);
   const conversationState = new ConversationState(new DialogStateStorage(database.db));
 
@@ -84,8 +87,19 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       tenantId,
       maxOpenRequests: config.limits.openRequestsPerRequester,
       localDefaultUserId,
+      timing: config.timing,
+      clock,
     }),
-    { requests, catalog: config.catalog, localDefaultUserId, localTestsAllowed },
+    {
+      requests,
+      catalog: config.catalog,
+      localDefaultUserId,
+      localTestsAllowed,
+      guestPolicy,
+      maxOpenRequests: config.limits.openRequestsPerRequester,
+      timing: config.timing,
+      clock,
+    },
   );
   const bot = new GuestAccessBot({
     conversationState,
@@ -98,6 +112,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
     localTestsAllowed,
     localDefaultUserId,
+    timing: config.timing,
+    clock,
     logger,
   });
   const adapter = new CloudAdapter(
@@ -126,9 +142,12 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       guestPolicy,
       localTestsAllowed,
       redemption: config.redemption,
+      timing: config.timing,
+      guestEndAction: config.guestEndAction,
+      clock,
     }),
     logger,
-    { leaseMs: config.jobs.leaseMs },
+    { leaseMs: config.jobs.leaseMs, clock },
   );
 
   const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });
@@ -136,7 +155,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   worker.start();
   const sweeper = new Sweeper(database.db, database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
   sweeper.start();
-  const redemptionWatcher = new RedemptionWatcher({ requests, directory, settings: config.redemption, logger });
+  const redemptionWatcher = new RedemptionWatcher({ requests, directory, settings: config.redemption, logger, clock });
   redemptionWatcher.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

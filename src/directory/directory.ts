@@ -55,6 +55,16 @@ export interface GrantOutcome {
   error?: DirectoryError;
 }
 
+/** A grant that can be taken back at the end of access; the sponsor relation stays. */
+export type RevocableGrant = Exclude<AccessGrant, { kind: 'sponsor' }>;
+
+export interface RevokeOutcome {
+  grant: RevocableGrant;
+  /** `removed` now, `alreadyAbsent` (Graph's 404 "not found", or no such assignment: an earlier attempt or by hand), or `failed`. */
+  result: 'removed' | 'alreadyAbsent' | 'failed';
+  error?: DirectoryError;
+}
+
 /** Where a guest stands with their invitation, and since when (Graph's `externalUserStateChangeDateTime`). */
 export interface RedemptionState {
   state?: ExternalUserState;
@@ -77,6 +87,15 @@ export interface Directory {
    * allows. Guests Graph could not answer for just now are left out; ask again later.
    */
   redemptionStates(userIds: readonly string[]): Promise<Map<string, RedemptionState>>;
+  /**
+   * Removes these memberships and app role assignments from the user, in as few round trips as
+   * Graph allows; each gets its own outcome so a caller retries only what failed.
+   */
+  revoke(userId: string, grants: readonly RevocableGrant[]): Promise<RevokeOutcome[]>;
+  /** Blocks the guest's sign-in (`accountEnabled: false`); a user already gone counts as done. */
+  disableUser(userId: string): Promise<void>;
+  /** Deletes the guest's account; a user already gone counts as done. */
+  deleteUser(userId: string): Promise<void>;
 }
 
 /**

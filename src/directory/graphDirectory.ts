@@ -10,9 +10,13 @@ import {
   type Invitation,
   type InvitationInput,
   type RedemptionState,
+  type RevocableGrant,
+  type RevokeOutcome,
 } from './directory';
 import { graphErrorOf, isTransientStatus, parseRetryAfterMs, toDirectoryError } from './graphErrorMapping';
 import {
+  type GraphAppRoleAssignment,
+  graphAppRoleAssignmentListSchema,
   type GraphBatchItemResponse,
   graphBatchResponseSchema,
   graphInvitationSchema,
@@ -49,17 +53,28 @@ const defaultItemRetryMs = 2_000;
 const maxItemRetryMs = 30_000;
 const retryableItemStatuses: ReadonlySet<number> = new Set([429, 503, 504]);
 
-interface BatchRequestItem {
-  id: string;
-  method: 'POST';
+/** One call to send inside a `$batch`, with what it is about; its id is given when it is sent. */
+interface BatchCall<T> {
+  subject: T;
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
-  headers: { 'Content-Type': 'application/json' };
-  body: Record<string, string>;
+  body?: Record<string, string>;
 }
 
-interface PendingGrant {
+/** Graph's answer to one item, or the failure of the whole `$batch` it was in. */
+type BatchAnswer = GraphBatchItemResponse | DirectoryError;
+
+interface BatchRequestItem {
+  id: string;
+  method: BatchCall<unknown>['method'];
+  url: string;
+  headers?: { 'Content-Type': 'application/json' };
+  body?: Record<string, string>;
+}
+
+interface PendingCall<T> {
   index: number;
-  grant: AccessGrant;
+  call: BatchCall<T>;
 }
 
 /** The Directory port over Microsoft Graph v1.0, or anything that speaks the same subset. */
@@ -139,41 +154,79 @@ export class GraphDirectory implements Directory {
     }
   }
 
-  /**
-   * Sends every grant in one `$batch` (20 a batch). Items Graph throttles are resent together
-   * after the longest `Retry-After` they were given, for a few rounds; what still fails is
-   * reported per grant, so the caller retries only that.
-   */
+  /** Sends every grant in one `$batch` (20 a batch); see {@link sendWithRetries} for what happens to throttled items. */
   async grant(userId: string, grants: readonly AccessGrant[]): Promise<GrantOutcome[]> {
-    const outcomes: GrantOutcome[] = [];
-    let pending: PendingGrant[] = grants.map((grant, index) => ({ grant, index }));
-    for (let round = 0; pending.length > 0; round += 1) {
-      const answers = await this.sendBatches(userId, pending);
-      const retry: PendingGrant[] = [];
-      let waitMs = 0;
-      for (const { item, answer } of answers) {
-        const { grant, index } = item;
-        if (answer instanceof DirectoryError) {
-          outcomes[index] = { grant, result: 'failed', error: answer };
-        } else if (answer.status >= 200 && answer.status < 300) {
-          outcomes[index] = { grant, result: 'granted' };
-        } else if (isAlreadyPresent(answer)) {
-          outcomes[index] = { grant, result: 'alreadyPresent' };
-        } else if (retryableItemStatuses.has(answer.status) && round < maxRetryRounds && itemRetryAfterMs(answer) <= maxItemRetryMs) {
-          retry.push(item);
-          waitMs = Math.max(waitMs, itemRetryAfterMs(answer));
-        } else {
-          // Out of rounds, or asked to wait longer than is worth holding the job for: the job is
-          // retried later, no sooner than the Retry-After this carries.
-          outcomes[index] = { grant, result: 'failed', error: itemError(userId, grant, answer) };
-        }
+    const calls = grants.map((grant) => ({ subject: grant, ...this.grantCall(userId, grant) }));
+    const answers = await this.sendWithRetries(calls, `Granting access to ${userId}`);
+    return answers.map(({ subject: grant, answer }): GrantOutcome => {
+      if (answer instanceof DirectoryError) return { grant, result: 'failed', error: answer };
+      if (isSuccess(answer)) return { grant, result: 'granted' };
+      if (isAlreadyPresent(answer)) return { grant, result: 'alreadyPresent' };
+      return { grant, result: 'failed', error: itemError(userId, describeGrant(grant), answer) };
+    });
+  }
+
+  /**
+   * Graph deletes an app role assignment only by its id, so the first `$batch` lists the user's
+   * assignments beside the group removals, and a second deletes the ones that match. Without
+   * app roles that is a single round trip.
+   */
+  async revoke(userId: string, grants: readonly RevocableGrant[]): Promise<RevokeOutcome[]> {
+    const operation = `Taking access away from ${userId}`;
+    const user = encodeURIComponent(userId);
+    const outcomes: RevokeOutcome[] = [];
+    const firstCalls: Array<BatchCall<number | 'listing'>> = [];
+    grants.forEach((grant, position) => {
+      if (grant.kind === 'group') {
+        firstCalls.push({ subject: position, method: 'DELETE', url: `/groups/${encodeURIComponent(grant.groupId)}/members/${user}/$ref` });
       }
-      if (retry.length > 0) {
-        await delay(waitMs);
+    });
+    if (grants.some((grant) => grant.kind === 'appRole')) {
+      firstCalls.push({ subject: 'listing', method: 'GET', url: `/users/${user}/appRoleAssignments` });
+    }
+    let listing: BatchAnswer | undefined;
+    for (const { subject, answer } of await this.sendWithRetries(firstCalls, operation)) {
+      if (subject === 'listing') listing = answer;
+      else outcomes[subject] = removalOutcome(userId, grants[subject], answer);
+    }
+    if (listing === undefined) return outcomes;
+
+    const assignments = await this.assignmentsIn(userId, listing, operation);
+    const deletions: Array<BatchCall<number>> = [];
+    grants.forEach((grant, position) => {
+      if (grant.kind !== 'appRole') return;
+      if (assignments instanceof DirectoryError) {
+        outcomes[position] = { grant, result: 'failed', error: assignments };
+        return;
       }
-      pending = retry;
+      const assignment = assignments.find((candidate) => isAssignmentOf(candidate, userId, grant));
+      if (assignment === undefined) {
+        outcomes[position] = { grant, result: 'alreadyAbsent' };
+      } else {
+        const url = `/servicePrincipals/${encodeURIComponent(grant.servicePrincipalId)}/appRoleAssignedTo/${encodeURIComponent(assignment.id)}`;
+        deletions.push({ subject: position, method: 'DELETE', url });
+      }
+    });
+    for (const { subject, answer } of await this.sendWithRetries(deletions, operation)) {
+      outcomes[subject] = removalOutcome(userId, grants[subject], answer);
     }
     return outcomes;
+  }
+
+  async disableUser(userId: string): Promise<void> {
+    try {
+      await this.client.api(`/users/${encodeURIComponent(userId)}`).patch({ accountEnabled: false });
+    } catch (error) {
+      undefinedWhenNotFound(error, `Blocking the sign-in of ${userId}`);
+    }
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    try {
+      await this.client.api(`/users/${encodeURIComponent(userId)}`).delete();
+    } catch (error) {
+      undefinedWhenNotFound(error, `Deleting user ${userId}`);
+    }
   }
 
   /**
@@ -211,18 +264,47 @@ export class GraphDirectory implements Directory {
     return states;
   }
 
-  private async sendBatches(
-    userId: string,
-    pending: readonly PendingGrant[],
-  ): Promise<Array<{ item: PendingGrant; answer: GraphBatchItemResponse | DirectoryError }>> {
-    const answers: Array<{ item: PendingGrant; answer: GraphBatchItemResponse | DirectoryError }> = [];
+  /**
+   * Sends the calls in `$batch`es of 20. Items Graph throttles are resent together after the
+   * longest `Retry-After` they were given, for a few rounds; an item still throttled after them,
+   * or asked to wait longer than is worth holding a job for, keeps its answer, so the caller's
+   * job is retried later, no sooner than the `Retry-After` it carries. Answers come back in the
+   * order of the calls.
+   */
+  private async sendWithRetries<T>(
+    calls: ReadonlyArray<BatchCall<T>>,
+    operation: string,
+  ): Promise<Array<{ subject: T; answer: BatchAnswer }>> {
+    const settled: Array<{ index: number; subject: T; answer: BatchAnswer }> = [];
+    let pending: Array<PendingCall<T>> = calls.map((call, index) => ({ call, index }));
+    for (let round = 0; pending.length > 0; round += 1) {
+      const retry: Array<PendingCall<T>> = [];
+      let waitMs = 0;
+      for (const { item, answer } of await this.sendBatches(pending, operation)) {
+        if (round < maxRetryRounds && isWorthResending(answer)) {
+          retry.push(item);
+          waitMs = Math.max(waitMs, itemRetryAfterMs(answer));
+        } else {
+          settled.push({ index: item.index, subject: item.call.subject, answer });
+        }
+      }
+      if (retry.length > 0) {
+        await delay(waitMs);
+      }
+      pending = retry;
+    }
+    return settled.sort((a, b) => a.index - b.index).map(({ subject, answer }) => ({ subject, answer }));
+  }
+
+  private async sendBatches<T>(
+    pending: ReadonlyArray<PendingCall<T>>,
+    operation: string,
+  ): Promise<Array<{ item: PendingCall<T>; answer: BatchAnswer }>> {
+    const answers: Array<{ item: PendingCall<T>; answer: BatchAnswer }> = [];
     for (let start = 0; start < pending.length; start += maxBatchSize) {
       const chunk = pending.slice(start, start + maxBatchSize);
-      const operation = `Granting access to ${userId}`;
       try {
-        const response: unknown = await this.client
-          .api('/$batch')
-          .post({ requests: chunk.map((item) => this.batchItem(userId, item)) });
+        const response: unknown = await this.client.api('/$batch').post({ requests: chunk.map(batchRequestItem) });
         const byId = new Map(
           parseGraphResponse(graphBatchResponseSchema, response, operation).responses.map((answer) => [answer.id, answer]),
         );
@@ -240,34 +322,67 @@ export class GraphDirectory implements Directory {
     return answers;
   }
 
-  private batchItem(userId: string, { grant, index }: PendingGrant): BatchRequestItem {
-    const item = { id: batchItemId({ index }), method: 'POST' as const, headers: { 'Content-Type': 'application/json' as const } };
+  private grantCall(userId: string, grant: AccessGrant): Omit<BatchCall<AccessGrant>, 'subject'> {
     switch (grant.kind) {
       case 'group':
         return {
-          ...item,
+          method: 'POST',
           url: `/groups/${encodeURIComponent(grant.groupId)}/members/$ref`,
           body: { '@odata.id': `${this.graphBaseUrl}/v1.0/directoryObjects/${encodeURIComponent(userId)}` },
         };
       case 'appRole':
         return {
-          ...item,
+          method: 'POST',
           url: `/servicePrincipals/${encodeURIComponent(grant.servicePrincipalId)}/appRoleAssignedTo`,
           body: { principalId: userId, resourceId: grant.servicePrincipalId, appRoleId: grant.appRoleId },
         };
       case 'sponsor':
         return {
-          ...item,
+          method: 'POST',
           url: `/users/${encodeURIComponent(userId)}/sponsors/$ref`,
           body: { '@odata.id': `${this.graphBaseUrl}/v1.0/users/${encodeURIComponent(grant.sponsorId)}` },
         };
     }
   }
+
+  /**
+   * The assignments a listing answered with, every page of it; none when the user is gone. A
+   * failure stands for the whole listing: no assignment may be called absent on a guess.
+   */
+  private async assignmentsIn(userId: string, listing: BatchAnswer, operation: string): Promise<GraphAppRoleAssignment[] | DirectoryError> {
+    if (listing instanceof DirectoryError) return listing;
+    if (listing.status === 404) return [];
+    if (!isSuccess(listing)) return itemError(userId, 'Listing the app role assignments', listing);
+    try {
+      let page = parseGraphResponse(graphAppRoleAssignmentListSchema, listing.body, operation);
+      const assignments = [...page.value];
+      while (page['@odata.nextLink'] !== undefined) {
+        const response: unknown = await this.client.api(this.relativeToVersion(page['@odata.nextLink'])).get();
+        page = parseGraphResponse(graphAppRoleAssignmentListSchema, response, operation);
+        assignments.push(...page.value);
+      }
+      return assignments;
+    } catch (error) {
+      return toDirectoryError(error, operation);
+    }
+  }
+
+  /** The client parses only https links itself; the simulator's are http, so a link under the base URL goes relative to it. */
+  private relativeToVersion(link: string): string {
+    const root = `${this.graphBaseUrl}/v1.0`;
+    return link.startsWith(`${root}/`) ? link.slice(root.length) : link;
+  }
 }
 
-/** Ids follow the grant's position, so a resent item keeps its id across rounds. */
-function batchItemId({ index }: Pick<PendingGrant, 'index'>): string {
+/** Ids follow the call's position, so a resent item keeps its id across rounds. */
+function batchItemId({ index }: Pick<PendingCall<unknown>, 'index'>): string {
   return String(index + 1);
+}
+
+function batchRequestItem<T>(item: PendingCall<T>): BatchRequestItem {
+  const { method, url, body } = item.call;
+  // Graph refuses a write item without its Content-Type; reads and deletes carry neither.
+  return { id: batchItemId(item), method, url, ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body }) };
 }
 
 function toDirectoryUser(user: GraphUser): DirectoryUser {
@@ -296,6 +411,15 @@ function isAlreadyPresent(answer: GraphBatchItemResponse): boolean {
   return answer.status === 400 && /already exists?\b/i.test(graphErrorOf(answer.body).message);
 }
 
+function isSuccess(answer: GraphBatchItemResponse): boolean {
+  return answer.status >= 200 && answer.status < 300;
+}
+
+/** Throttled, and not asked to wait longer than is worth holding the job for. */
+function isWorthResending(answer: BatchAnswer): answer is GraphBatchItemResponse {
+  return !(answer instanceof DirectoryError) && retryableItemStatuses.has(answer.status) && itemRetryAfterMs(answer) <= maxItemRetryMs;
+}
+
 /** How long Graph asked to wait before resending a throttled item. */
 function itemRetryAfterMs(answer: GraphBatchItemResponse): number {
   return parseRetryAfterMs(headerOf(answer, 'retry-after')) ?? defaultItemRetryMs;
@@ -305,12 +429,13 @@ function headerOf(answer: GraphBatchItemResponse, name: string): string | undefi
   return Object.entries(answer.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 }
 
-function itemError(userId: string, grant: AccessGrant, answer: GraphBatchItemResponse): DirectoryError {
+/** @param action what the item was doing, as in "Adding to group …". */
+function itemError(userId: string, action: string, answer: GraphBatchItemResponse): DirectoryError {
   const { code, message } = graphErrorOf(answer.body);
   // Right after an invitation the new guest may not have replicated yet: a 404 naming the guest is worth a retry.
   const replicationLag = answer.status === 404 && message.toLowerCase().includes(userId.toLowerCase());
   return new DirectoryError(
-    `${describeGrant(grant)} for ${userId} failed: Microsoft Graph answered ${answer.status} ${code}: ${message}`,
+    `${action} for ${userId} failed: Microsoft Graph answered ${answer.status} ${code}: ${message}`,
     answer.status,
     code,
     isTransientStatus(answer.status) || replicationLag,
@@ -326,5 +451,39 @@ function describeGrant(grant: AccessGrant): string {
       return `Assigning app role ${grant.appRoleId} of ${grant.servicePrincipalId}`;
     case 'sponsor':
       return `Adding sponsor ${grant.sponsorId}`;
+  }
+}
+
+/** A 404 from either removal means the access is not there any more, whoever took it away. */
+function removalOutcome(userId: string, grant: RevocableGrant, answer: BatchAnswer): RevokeOutcome {
+  if (answer instanceof DirectoryError) return { grant, result: 'failed', error: answer };
+  if (isSuccess(answer)) return { grant, result: 'removed' };
+  if (answer.status === 404) return { grant, result: 'alreadyAbsent' };
+  return { grant, result: 'failed', error: itemError(userId, describeRevoke(grant), answer) };
+}
+
+/**
+ * The listing also holds assignments the user has through a group they are a direct member of:
+ * those belong to the group, and deleting one would take the role from every member.
+ */
+function isAssignmentOf(
+  assignment: GraphAppRoleAssignment,
+  userId: string,
+  grant: Extract<RevocableGrant, { kind: 'appRole' }>,
+): boolean {
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+  return (
+    same(assignment.principalId, userId) &&
+    same(assignment.resourceId, grant.servicePrincipalId) &&
+    same(assignment.appRoleId, grant.appRoleId)
+  );
+}
+
+function describeRevoke(grant: RevocableGrant): string {
+  switch (grant.kind) {
+    case 'group':
+      return `Removing from group ${grant.groupId}`;
+    case 'appRole':
+      return `Removing app role ${grant.appRoleId} of ${grant.servicePrincipalId}`;
   }
 }

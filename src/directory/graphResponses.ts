@@ -27,6 +27,14 @@ export const graphInvitationSchema = z.object({
   invitedUser: z.object({ id: z.string().min(1) }),
 });
 
+/** `GET /users/{id}/appRoleAssignments`: Graph pages it, so a long list ends with a next link. */
+export const graphAppRoleAssignmentListSchema = z.object({
+  value: z.array(z.object({ id: z.string().min(1), appRoleId: z.string(), principalId: z.string(), resourceId: z.string() })),
+  '@odata.nextLink': z.string().optional(),
+});
+
+export type GraphAppRoleAssignment = z.infer<typeof graphAppRoleAssignmentListSchema>['value'][number];
+
 export const graphBatchResponseSchema = z.object({
   responses: z.array(
     z.object({

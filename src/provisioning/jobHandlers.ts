@@ -1,4 +1,8 @@
 import { deliverApprovalCard } from './deliverApprovalCard';
+import { endAccess } from './endAccess';
+import { expireRequest } from './expireRequest';
+import { offerExtension } from './offerExtension';
+import { remindApprover } from './remindApprover';
 import { notifyRequester } from './notifyRequester';
 import { notifySponsor } from './notifySponsor';
 import type { ProvisioningContext } from './provisioningContext';
@@ -18,5 +22,9 @@ export function createJobHandlers(ctx: ProvisioningContext): JobHandlers {
     sendFreshLink: reinviteGuest(ctx, 'sendFreshLink'),
     sendInvitationEmail: reinviteGuest(ctx, 'sendInvitationEmail'),
     resetRedemption: reinviteGuest(ctx, 'resetRedemption'),
+    remindApprover: remindApprover(ctx),
+    expireRequest: expireRequest(ctx),
+    offerExtension: offerExtension(ctx),
+    endAccess: endAccess(ctx),
   };
 }

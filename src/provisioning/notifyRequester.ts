@@ -6,7 +6,9 @@
  * carries the choices for when the link does not get the guest in (cards/linkChoices).
  */
 import type { Attachment } from 'botbuilder';
-import { linkChoicesAttachment } from '../../cards/linkChoices';
+import { commandCardAttachment } from '../../cards/commandCard';
+import { followUpButtons, linkChoicesAttachment } from '../../cards/linkChoices';
+import { formatDate } from '../i18n/dates';
 import { translatorFor, type Translate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { myAppsUrl } from '../requests/accessPlan';
@@ -26,7 +28,12 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
       const text = noticeText(notice, request, ctx);
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
-      const choices: Attachment[] = notice === 'invited' || notice === 'nudge' ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })] : [];
+      const choices: Attachment[] =
+        notice === 'invited' || notice === 'nudge'
+          ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
+          : notice === 'expired'
+            ? [commandCardAttachment(translatorFor(request.requesterLocale)('requestAgain.offer'), followUpButtons(translatorFor(request.requesterLocale), request, false))]
+            : [];
       const message = { type: 'message', text, textFormat: 'markdown' };
       if (request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
         // Teams cannot turn a text message into text and a card ("Activity resulted into multiple
@@ -40,19 +47,22 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
   };
 }
 
-function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog'>): string {
+function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'clock'>): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,
     sponsor: plainText(request.sponsor.displayName),
     guest: plainText(request.guestEmail),
+    end: request.endsAt ? formatDate(request.endsAt, request.requesterLocale, ctx.clock()) : '',
   };
+  const until = request.endsAt ? t('notify.accessUntil', names) : '';
   switch (notice) {
     case 'invited':
       return [
         t('notify.invited', { ...names, url: request.inviteRedeemUrl ?? '' }),
         request.invitationEmailed ? t('notify.invitedEmailToo', names) : '',
         resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id))),
+        until,
       ]
         .filter(Boolean)
         .join('\n\n');
@@ -77,9 +87,27 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
         t(notice === 'accepted' ? 'notify.accepted' : 'notify.alreadyGuest', names),
         resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)), 'notify.acceptedResourcesHeader'),
         t('notify.acceptedMyApps', { url: myAppsUrl(request.tenantId) }),
-      ].join('\n\n');
+        until,
+      ]
+        .filter(Boolean)
+        .join('\n\n');
     case 'nudge':
       return request.inviteRedeemUrl ? t('notify.nudge', { ...names, url: request.inviteRedeemUrl }) : '';
+    case 'expired':
+      return t('notify.expired', names);
+    case 'extended':
+      return t('notify.extended', names);
+    case 'notExtended':
+      return t('notify.notExtended', names);
+    case 'ended':
+      return t('notify.ended', {
+        ...names,
+        why: request.endReason === 'sponsor' ? t('notify.endedBySponsor', names) : t('notify.endedOnDate'),
+        resources: ctx.catalog.resources
+          .filter((r) => request.resourceIds.includes(r.id))
+          .map((r) => plainText(r.name))
+          .join(', '),
+      });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Tells the sponsor, in their chat with the bot and their language, what became of a request they
- * approved: that it could not be completed, or that the guest accepted. Their card changes too,
+ * approved: that it could not be completed, that the guest accepted, that the access ended (or
+ * could not be removed). Their card changes too,
  * but a card edited in place is easy to miss, and they answer for the guest.
  */
 import { translatorFor } from '../i18n';
@@ -17,7 +18,14 @@ export function notifySponsor(ctx: ProvisioningContext): JobHandler {
       if (!request?.approvalCard || request.approvalCard.localTest) return;
       const t = translatorFor(request.sponsorLocale);
       const names = { id: request.id, requester: plainText(request.requester.displayName), guest: plainText(request.guestEmail) };
-      const text = job.notice === 'accepted' ? t('notifySponsor.accepted', names) : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
+      const text =
+        job.notice === 'accepted'
+          ? t('notifySponsor.accepted', names)
+          : job.notice === 'ended'
+            ? t('notifySponsor.ended', { ...names, why: request.endReason === 'sponsor' ? '' : t('notify.endedOnDate') })
+            : job.notice === 'endFailed'
+              ? t('notifySponsor.endFailed', names)
+              : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
       await ctx.messenger.post(request.approvalCard.conversationId, { type: 'message', text, textFormat: 'markdown' });
     },
   };

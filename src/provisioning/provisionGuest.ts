@@ -26,6 +26,7 @@ import { checkGuestAddress, domainOf } from '../requests/policy';
 import { plainText } from '../teams/plainText';
 import { inviteGuest, watchFrom } from './invitation';
 import type { ProvisioningContext } from './provisioningContext';
+import { accessTimers } from '../requests/timers';
 import { PermanentJobError } from './retryPolicy';
 import type { JobHandler } from './worker';
 
@@ -55,6 +56,8 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
       }
 
       const detail = { invitedUserId, grants: outcomes.map((o) => ({ kind: o.grant.kind, result: o.result })) };
+      // From here the access runs until its end date: the offer to extend, then the end.
+      const timers = request.endsAt ? accessTimers(request.id, request.endsAt, ctx.clock(), ctx.timing) : [];
       if (alreadyGuest) {
         await ctx.requests.transition({
           id: request.id,
@@ -66,6 +69,7 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
           jobs: [
             { kind: 'notifyRequester', requestId: request.id, notice: 'alreadyGuest' },
             { kind: 'updateApprovalCard', requestId: request.id },
+            ...timers,
           ],
         });
         return;
@@ -77,11 +81,12 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
         actor: { kind: 'system' },
         detail,
         // The redemption watcher takes it from here.
-        patch: watchFrom(new Date(), ctx),
+        patch: watchFrom(ctx.clock(), ctx),
         lease: job.lease,
         jobs: [
           { kind: 'notifyRequester', requestId: request.id, notice: 'invited' },
           { kind: 'updateApprovalCard', requestId: request.id },
+          ...timers,
         ],
       });
     },
@@ -151,7 +156,7 @@ async function invite(ctx: ProvisioningContext, request: AccessRequest, resource
   // A first attempt records its intent; a later one may follow an invitation Graph did make.
   const resumed = request.invitationStartedAt !== undefined;
   if (!resumed) {
-    request = await ctx.requests.update(request.id, { invitationStartedAt: new Date().toISOString() }, { kind: 'system' }, 'invitationStarted', lease);
+    request = await ctx.requests.update(request.id, { invitationStartedAt: ctx.clock().toISOString() }, { kind: 'system' }, 'invitationStarted', lease);
   }
   const sendInvitationMessage = ctx.sendInvitationEmail && !resumed;
   const invitation = await inviteGuest(ctx, request, resources, { sendInvitationMessage });

@@ -1,8 +1,9 @@
-import type { Config } from '../config';
+import type { Config, GuestEndAction, Timing } from '../config';
 import type { Directory } from '../directory/directory';
 import type { ResourceCatalog } from '../requests/catalog';
 import type { GuestPolicy } from '../requests/policy';
 import type { RequestRepository } from '../requests/requestRepository';
+import type { TimerSettings } from '../requests/timers';
 import type { JobQueue } from '../storage/jobQueue';
 import type { Messenger } from '../teams/messenger';
 
@@ -20,4 +21,10 @@ export interface ProvisioningContext {
   redemption: Pick<Config['redemption'], 'firstCheckMs'>;
   /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */
   localTestsAllowed: boolean;
+  /** Reminders, expiry, the offer to extend and the end of access. */
+  timing: TimerSettings & Pick<Timing, 'accessDays'>;
+  /** What happens to a guest's account when the last access they were given ends. */
+  guestEndAction: GuestEndAction;
+  /** Now, as every timer counts it; tests move it forward. */
+  clock: () => Date;
 }

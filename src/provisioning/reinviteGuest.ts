@@ -82,7 +82,7 @@ export function reinviteGuest(ctx: ProvisioningContext, kind: ReinvitationKind):
 
 /** The guest is back to accepting, so the request is too: the watcher follows it again from the start. */
 async function recordReset(ctx: ProvisioningContext, request: AccessRequest, invitation: Invitation, job: Job): Promise<void> {
-  const patch = { inviteRedeemUrl: invitation.inviteRedeemUrl, ...watchFrom(new Date(), ctx) };
+  const patch = { inviteRedeemUrl: invitation.inviteRedeemUrl, ...watchFrom(ctx.clock(), ctx) };
   if (request.state === 'accepted') {
     await ctx.requests.transition({
       id: request.id,

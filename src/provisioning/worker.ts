@@ -34,6 +34,8 @@ export interface WorkerOptions {
   /** How long a claim lasts without renewal; it is renewed every third of this while the job runs. */
   leaseMs?: number;
   retryPolicy?: RetryPolicy;
+  /** Now, as the queue counts it, for when a retry is due. */
+  clock?: () => Date;
 }
 
 export class JobWorker {
@@ -41,6 +43,7 @@ export class JobWorker {
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
   private readonly retryPolicy: RetryPolicy;
+  private readonly clock: () => Date;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -57,6 +60,7 @@ export class JobWorker {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.clock = options.clock ?? (() => new Date());
   }
 
   start(): void {
@@ -173,7 +177,7 @@ export class JobWorker {
     const message = error instanceof Error ? error.message : String(error);
     const delay = retryDelayMs(error, job.attempts, this.retryPolicy);
     if (delay !== undefined) {
-      if (await this.queue.fail(job.lease, { message, retryAt: new Date(Date.now() + delay) })) log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
+      if (await this.queue.fail(job.lease, { message, retryAt: new Date(this.clock().getTime() + delay) })) log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
       return;
     }
     try {
@@ -185,7 +189,7 @@ export class JobWorker {
       }
       // The request could not be left honest yet (the database?): try the whole job again later.
       log.error({ err: giveUpError, jobError: message }, 'could not record the failure; will try again');
-      await this.queue.fail(job.lease, { message, retryAt: new Date(Date.now() + this.retryPolicy.maxDelayMs) });
+      await this.queue.fail(job.lease, { message, retryAt: new Date(this.clock().getTime() + this.retryPolicy.maxDelayMs) });
       return;
     }
     if (await this.queue.fail(job.lease, { message })) log.error({ err: error }, 'job failed for good');

@@ -2,7 +2,7 @@
  * What an approved request turns into in the directory: where the guest lands after redeeming,
  * and the access to grant.
  */
-import type { AccessGrant } from '../directory/directory';
+import type { AccessGrant, RevocableGrant } from '../directory/directory';
 import type { AccessRequest } from './accessRequest';
 import type { Resource } from './catalog';
 
@@ -23,11 +23,21 @@ export function myAppsUrl(tenantId: string): string {
 
 /** A membership or app role per resource, and the sponsor relation. */
 export function grantsFor(request: AccessRequest, resources: readonly Resource[]): AccessGrant[] {
-  const grants: AccessGrant[] = resources.map((resource) =>
+  return [...resourceGrantsFor(resources), { kind: 'sponsor', sponsorId: request.sponsor.id }];
+}
+
+/** What the resources give: what is taken back at the end of access (the sponsor relation stays). */
+export function resourceGrantsFor(resources: readonly Resource[]): RevocableGrant[] {
+  return resources.map((resource) =>
     resource.kind === 'app'
       ? { kind: 'appRole', resourceId: resource.id, servicePrincipalId: resource.servicePrincipalId, appRoleId: resource.appRoleId }
       : { kind: 'group', resourceId: resource.id, groupId: resource.groupId },
   );
-  grants.push({ kind: 'sponsor', sponsorId: request.sponsor.id });
-  return grants;
+}
+
+/** An extension adds the period asked for again, within what the resources allow today. */
+export function extendedEndDate(request: AccessRequest, resources: readonly Resource[], defaultDays: number, dayMs: number): { endsAt: string; days: number } {
+  const limits = resources.map((r) => r.maxDays).filter((days): days is number => days !== undefined);
+  const days = Math.min(request.accessDays ?? defaultDays, ...limits);
+  return { endsAt: new Date(Date.parse(request.endsAt ?? new Date().toISOString()) + days * dayMs).toISOString(), days };
 }

@@ -59,6 +59,25 @@ export interface AccessRequest {
    * retry of that job cannot know whether Graph already emailed the guest, so it does not again.
    */
   reinvitationJobId?: number;
+  /** The access period asked for, in days, after the resources' `maxDays`: an extension adds it again. */
+  accessDays?: number;
+  /** When the access ends: memberships and app roles are removed then, unless extended. */
+  endsAt?: string;
+  /** When the approver of the undecided request was reminded (once). */
+  approverRemindedAt?: string;
+  /**
+   * The sponsor's choice before the end of access: offered for the end date `for` (an extension
+   * moves the end, and the new one is offered again), answered `extended` or `declined`, on the
+   * card posted as `cardId` in the sponsor's chat.
+   */
+  extensionOffer?: { for: string; answer?: ExtensionAnswer; cardId?: string };
+  /** How many times the access was extended. */
+  extensions?: number;
+  /** When access ended, and why: its end date, or a sponsor's decision to end it sooner. */
+  endedAt?: string;
+  endReason?: EndReason;
+  /** Catalog ids already taken away while ending access. */
+  removedResourceIds?: string[];
   /**
    * Where the approval card was posted, to update it in place. `localTest`: it went to the
    * requester's own chat because the sponsor could not be reached in an unauthenticated run.
@@ -75,10 +94,13 @@ export interface AccessRequest {
   updatedAt: string;
 }
 
+export type ExtensionAnswer = 'extended' | 'declined';
+export type EndReason = 'endDate' | 'sponsor';
+
 /** What the dialog has collected when the requester confirms. */
 export type NewAccessRequest = Pick<
   AccessRequest,
-  'tenantId' | 'requester' | 'requesterLocale' | 'requesterConversationId' | 'guestEmail' | 'resourceIds' | 'justification' | 'sponsor' | 'sponsorLocale'
+  'tenantId' | 'requester' | 'requesterLocale' | 'requesterConversationId' | 'guestEmail' | 'resourceIds' | 'justification' | 'sponsor' | 'sponsorLocale' | 'accessDays' | 'endsAt'
 >;
 
 /** Who did something, for the audit trail. `system` is the bot itself. */

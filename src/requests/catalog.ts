@@ -11,6 +11,13 @@ interface ResourceBase {
   description?: string;
   /** Tenant-specific direct link the guest can open once they have redeemed. */
   link?: string;
+  /** The longest access this resource may be given at once, in days. */
+  maxDays?: number;
+  /**
+   * The resource's owners (email addresses or Entra object ids): after the sponsor, one of them
+   * must approve too.
+   */
+  approvers?: readonly string[];
 }
 
 export type Resource =
@@ -49,6 +56,12 @@ function findResource(catalog: ResourceCatalog, part: string): Resource | undefi
   if (/^\d+$/.test(part)) return catalog.resources[Number(part) - 1];
   const wanted = part.toLowerCase();
   return catalog.resources.find((r) => r.id.toLowerCase() === wanted || r.name.toLowerCase() === wanted);
+}
+
+/** The longest access these resources allow together: the shortest of their `maxDays`, if any. */
+export function maxDaysOf(resources: readonly Resource[]): number | undefined {
+  const limits = resources.map((r) => r.maxDays).filter((days): days is number => days !== undefined);
+  return limits.length > 0 ? Math.min(...limits) : undefined;
 }
 
 export function resourcesByIds(catalog: ResourceCatalog, ids: readonly string[]): Resource[] {

@@ -12,6 +12,10 @@ export const JOB_KINDS = [
   'sendFreshLink',
   'sendInvitationEmail',
   'resetRedemption',
+  'remindApprover',
+  'expireRequest',
+  'offerExtension',
+  'endAccess',
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see provisioning/reinviteGuest). */
@@ -21,21 +25,39 @@ export type ReinvitationKind = (typeof REINVITATION_KINDS)[number];
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What the requester is told by a `notifyRequester` job. */
-export type RequesterNotice = 'invited' | 'alreadyGuest' | 'rejected' | 'failed' | 'sponsorUnreachable' | 'accepted' | 'nudge';
+export type RequesterNotice =
+  | 'invited'
+  | 'alreadyGuest'
+  | 'rejected'
+  | 'failed'
+  | 'sponsorUnreachable'
+  | 'accepted'
+  | 'nudge'
+  | 'expired'
+  | 'extended'
+  | 'notExtended'
+  | 'ended';
 
 /** Who asked for a re-invitation, and so who hears how it went. */
 export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
-export type SponsorNotice = 'failed' | 'accepted';
+export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed';
 
-export type NewJob =
+/** Jobs that are timers: written with a future `runAt`, they find when they run whether they still apply. */
+export type TimerKind = 'remindApprover' | 'expireRequest' | 'offerExtension' | 'endAccess';
+
+type JobBody =
   | { kind: 'deliverApprovalCard'; requestId: string }
   | { kind: 'provisionGuest'; requestId: string }
   | { kind: 'notifyRequester'; requestId: string; notice: RequesterNotice }
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
-  | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy };
+  | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
+  | { kind: TimerKind; requestId: string };
+
+/** A job to queue: due now, or at `runAt` (a timer), so a restart loses none. */
+export type NewJob = JobBody & { runAt?: Date };
 
 /**
  * One claim of a job by one worker. What a worker writes under it (a request's change, the job's

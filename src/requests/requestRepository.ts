@@ -11,6 +11,7 @@ export type RequestPatch = Partial<
   Pick<
     AccessRequest,
     'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'redemptionChecks' | 'nudgedAt' | 'acceptedAt' | 'reinvitationJobId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
+    | 'endsAt' | 'approverRemindedAt' | 'extensionOffer' | 'extensions' | 'endedAt' | 'endReason' | 'removedResourceIds'
   >
 >;
 
@@ -51,6 +52,25 @@ export interface RequestRepository {
    * The request as it stands, or `undefined` when it is in none of them (or does not exist).
    */
   recordAsk(ask: { id: string; states: readonly RequestState[]; actor: Actor; action: string; detail?: Record<string, unknown>; jobs: readonly NewJob[] }): Promise<AccessRequest | undefined>;
+  /**
+   * A change that is not a state transition (an extension, a reminder, an offer answered), made
+   * only while the request is in one of `states` and each `onlyWhile` field still holds its value
+   * (null: unset): so of two clicks or two workers, one changes it. The request as changed, or
+   * `undefined` when nothing was.
+   */
+  changeIf(change: {
+    id: string;
+    states: readonly RequestState[];
+    onlyWhile?: ReadonlyArray<{ field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer'; equals: string | null }>;
+    patch: RequestPatch;
+    actor: Actor;
+    action: string;
+    detail?: Record<string, unknown>;
+    jobs?: readonly NewJob[];
+    lease?: JobLease;
+  }): Promise<AccessRequest | undefined>;
+  /** Other requests that give this guest access now (approved, invited or accepted), besides `exceptId`. */
+  activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]>;
   auditTrail(id: string): Promise<AuditEvent[]>;
   /**
    * Up to `limit` invited requests whose redemption check is due at `now`, each claimed by moving

@@ -27,7 +27,7 @@ export function insertJobs(trx: Kysely<Schema> | Transaction<Schema>, jobs: read
         payload: 'notice' in job ? JSON.stringify({ notice: job.notice }) : null,
         status: 'queued',
         attempts: 0,
-        run_at: at,
+        run_at: job.runAt && job.runAt > now ? job.runAt.toISOString() : at,
         created_at: at,
         updated_at: at,
       })),

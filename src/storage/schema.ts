@@ -40,6 +40,18 @@ export interface AccessRequestsTable {
   nudged_at: string | null;
   accepted_at: string | null;
   reinvitation_job_id: number | null;
+  access_days: number | null;
+  ends_at: string | null;
+  approver_reminded_at: string | null;
+  extension_offered_for: string | null;
+  /** `extended` or `declined`, for the offer made for `extension_offered_for`. */
+  extension_answer: string | null;
+  extension_card_id: string | null;
+  extensions: number | null;
+  ended_at: string | null;
+  end_reason: string | null;
+  /** JSON array of catalog ids taken away so far at the end of access. */
+  removed_resource_ids: string | null;
   created_at: string;
   updated_at: string;
 }

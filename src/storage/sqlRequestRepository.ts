@@ -3,7 +3,7 @@
  * transaction holding the row change, its audit event and the jobs that follow it.
  */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from '../requests/accessRequest';
+import type { AccessRequest, Actor, AuditEvent, EndReason, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease, JobTemplate, NewJob } from '../requests/jobs';
 import { assertTransition, type RequestState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
@@ -49,6 +49,8 @@ export class SqlRequestRepository implements RequestRepository {
             sponsor_name: request.sponsor.displayName,
             sponsor_address: request.sponsor.address,
             sponsor_locale: request.sponsorLocale,
+            access_days: request.accessDays ?? null,
+            ends_at: request.endsAt ?? null,
             approval_local_test: 0,
             created_at: at,
             updated_at: at,
@@ -189,6 +191,41 @@ export class SqlRequestRepository implements RequestRepository {
     return asked;
   }
 
+  async changeIf(change: Parameters<RequestRepository['changeIf']>[0]): Promise<AccessRequest | undefined> {
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock();
+      const at = now.toISOString();
+      await assertLeaseHeld(trx, change.lease, at);
+      let update = trx
+        .updateTable('access_requests')
+        .set({ ...toColumns(change.patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .where('id', '=', change.id)
+        .where('state', 'in', [...change.states]);
+      for (const { field, equals } of change.onlyWhile ?? []) {
+        const column = ONLY_WHILE_COLUMNS[field];
+        update = equals === null ? update.where(column, 'is', null) : update.where(column, '=', equals);
+      }
+      const updated = await update.returningAll().executeTakeFirst();
+      if (!updated) return undefined;
+      await insertAudit(trx, { requestId: change.id, at, actor: change.actor, action: change.action, detail: change.detail ?? auditDetailOf(change.patch) });
+      await insertJobs(trx, change.jobs ?? [], now);
+      return toAccessRequest(updated);
+    });
+    if (changed && (change.jobs?.length ?? 0) > 0) this.onJobsQueued();
+    return changed;
+  }
+
+  async activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]> {
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('invited_user_id', '=', invitedUserId)
+      .where('id', '!=', exceptId)
+      .where('state', 'in', ['approved', 'invited', 'accepted'])
+      .execute();
+    return rows.map(toAccessRequest);
+  }
+
   async claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]> {
     const at = now.toISOString();
     const due = await this.db
@@ -248,6 +285,13 @@ function auditDetailOf(patch: RequestPatch): Record<string, unknown> | undefined
   return Object.keys(detail).length > 0 ? detail : undefined;
 }
 
+const ONLY_WHILE_COLUMNS = {
+  endsAt: 'ends_at',
+  approverRemindedAt: 'approver_reminded_at',
+  extensionOfferedFor: 'extension_offered_for',
+  extensionAnswer: 'extension_answer',
+} as const;
+
 /** The columns `recordOnce` may test for "not yet". */
 const ONCE_COLUMNS: Partial<Record<keyof RequestPatch, 'nudged_at' | 'accepted_at' | 'invited_at'>> = {
   nudgedAt: 'nudged_at',
@@ -271,6 +315,17 @@ function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
   if ('decidedAt' in patch) columns.decided_at = patch.decidedAt ?? null;
   if ('failureReason' in patch) columns.failure_reason = patch.failureReason ?? null;
+  if ('endsAt' in patch) columns.ends_at = patch.endsAt ?? null;
+  if ('approverRemindedAt' in patch) columns.approver_reminded_at = patch.approverRemindedAt ?? null;
+  if ('extensionOffer' in patch) {
+    columns.extension_offered_for = patch.extensionOffer?.for ?? null;
+    columns.extension_answer = patch.extensionOffer?.answer ?? null;
+    columns.extension_card_id = patch.extensionOffer?.cardId ?? null;
+  }
+  if ('extensions' in patch) columns.extensions = patch.extensions ?? null;
+  if ('endedAt' in patch) columns.ended_at = patch.endedAt ?? null;
+  if ('endReason' in patch) columns.end_reason = patch.endReason ?? null;
+  if ('removedResourceIds' in patch) columns.removed_resource_ids = patch.removedResourceIds ? JSON.stringify(patch.removedResourceIds) : null;
   if ('approvalCard' in patch) {
     columns.approval_conversation_id = patch.approvalCard?.conversationId ?? null;
     columns.approval_activity_id = patch.approvalCard?.activityId ?? null;
@@ -302,6 +357,16 @@ function toAccessRequest(row: Row): AccessRequest {
     nudgedAt: row.nudged_at ?? undefined,
     acceptedAt: row.accepted_at ?? undefined,
     reinvitationJobId: row.reinvitation_job_id ?? undefined,
+    accessDays: row.access_days ?? undefined,
+    endsAt: row.ends_at ?? undefined,
+    approverRemindedAt: row.approver_reminded_at ?? undefined,
+    extensionOffer: row.extension_offered_for
+      ? { for: row.extension_offered_for, answer: (row.extension_answer ?? undefined) as ExtensionAnswer | undefined, cardId: row.extension_card_id ?? undefined }
+      : undefined,
+    extensions: row.extensions ?? undefined,
+    endedAt: row.ended_at ?? undefined,
+    endReason: (row.end_reason ?? undefined) as EndReason | undefined,
+    removedResourceIds: row.removed_resource_ids ? (JSON.parse(row.removed_resource_ids) as string[]) : undefined,
     invitedUserId: row.invited_user_id ?? undefined,
     inviteRedeemUrl: row.invite_redeem_url ?? undefined,
     approvalCard:

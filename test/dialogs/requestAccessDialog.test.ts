@@ -9,7 +9,7 @@ import { ConversationState } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { RequestAccessDialog } from '../../dialogs/requestAccessDialog';
-import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
+import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE } from '../../src/config';
 import type { Resource, ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
@@ -23,6 +23,11 @@ interface Person {
   name: string;
   locale: string;
 }
+
+/** A fixed today, so the end dates the dialog shows can be read back. */
+const today = new Date('2026-11-30T10:00:00Z');
+const timing = loadConfig({}).timing;
+const guestPolicy = { allowedDomains: [], blockedDomains: ['blocked.example'], internalDomains: ['contoso.com'] };
 
 const adele: Person = { aadObjectId: sample.adele, name: 'Adele Vance', locale: 'en-US' };
 const diego: Person = { aadObjectId: 'a1b2c3d4-0003-4000-8000-000000000003', name: 'Diego Siciliani', locale: 'es-ES' };
@@ -51,7 +56,7 @@ describe('request dialog', function () {
 
   beforeEach(async () => {
     database = await memoryDatabase();
-    requests = new SqlRequestRepository(database.db);
+    requests = new SqlRequestRepository(database.db, () => today);
   });
   afterEach(async () => database.close());
 
@@ -60,12 +65,15 @@ describe('request dialog', function () {
       directory: fixture.directory,
       catalog,
       requests,
-      guestPolicy: { allowedDomains: [], blockedDomains: ['blocked.example'], internalDomains: ['contoso.com'] },
+      guestPolicy,
       tenantId: sample.tenantId,
       maxOpenRequests,
+      timing,
+      clock: () => today,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
-    return new DialogTestClient('msteams', new MainDialog(dialog, { requests, catalog, localTestsAllowed: false }), undefined, [], state);
+    const routerDeps = { requests, catalog, localTestsAllowed: false, guestPolicy, maxOpenRequests, timing, clock: () => today };
+    return new DialogTestClient('msteams', new MainDialog(dialog, routerDeps), undefined, [], state);
   }
 
   /** Sends what the user types and returns every message the bot answered with (typing aside). */
@@ -104,23 +112,25 @@ describe('request dialog', function () {
     ['request', "partner's email address"],
     ['partner@fabrikam.com', 'Which resources'],
   ];
-  const UP_TO_SPONSOR: Step[] = [...UP_TO_RESOURCES, ['1', 'Why does'], ['Falcon launch, three months', 'Megan Bowen']];
+  const UP_TO_SPONSOR: Step[] = [...UP_TO_RESOURCES, ['1', 'For how long'], ['ok', 'Why does'], ['Falcon launch, three months', 'Megan Bowen']];
 
   const EN_HAPPY_PATH: Step[] = [
     ['request', "What is the partner's email address?"],
     ['Partner@Fabrikam.com', 'Which resources does partner@fabrikam.com need?'],
-    ['1, Contoso Expenses', 'Why does partner@fabrikam.com need this access?'],
+    ['1, Contoso Expenses', ['For how long does partner@fabrikam.com need this access?', '**ok** for 90 days, until 28 Feb 2027']],
+    ['ok', 'Why does partner@fabrikam.com need this access?'],
     ['Joint launch of Falcon in Q1, three months', "I'd ask your manager, **Megan Bowen** (megan.bowen@contoso.com)"],
-    ['ok', ['**Resources:** Project Falcon team, Contoso Expenses', 'Shall I send it to Megan Bowen for approval?']],
+    ['ok', ['**Resources:** Project Falcon team, Contoso Expenses', '**Until:** 28 Feb 2027 (90 days)', 'Shall I send it to Megan Bowen for approval?']],
     ['yes', 'is waiting for Megan Bowen to approve it'],
   ];
 
   const ES_HAPPY_PATH: Step[] = [
     ['solicitar', '¿Cuál es la dirección de correo del socio?'],
     ['socio@fabrikam.com', '¿Qué recursos necesita socio@fabrikam.com?'],
-    ['2', '¿Por qué necesita socio@fabrikam.com este acceso?'],
+    ['2', ['¿Durante cuánto tiempo necesita socio@fabrikam.com este acceso?', 'u **ok** para 30 días', 'como mucho 30 días seguidos']],
+    ['45 días', 'Has pedido 45 días, pero lo que has elegido permite como mucho 30', '¿Por qué necesita socio@fabrikam.com este acceso?'],
     ['Revisión de contratos del primer trimestre', 'Se lo pediría a tu responsable, **Patti Fernandez**'],
-    ['vale', ['**Recursos:** Partner extranet site', '¿Se la envío a Patti Fernandez para que la apruebe?']],
+    ['vale', ['**Recursos:** Partner extranet site', '**Hasta:** 30 dic 2026 (30 días)', '¿Se la envío a Patti Fernandez para que la apruebe?']],
     ['sí', 'está esperando a que Patti Fernandez la apruebe'],
   ];
 
@@ -182,7 +192,40 @@ describe('request dialog', function () {
       steps: [
         ...UP_TO_RESOURCES,
         ['1, hovercraft, 9', 'I couldn\'t find “hovercraft”, “9” in the list'],
-        ['falcon-team', 'Why does partner@fabrikam.com need this access?'],
+        ['falcon-team', 'For how long does partner@fabrikam.com need this access?'],
+      ],
+    },
+    {
+      name: 'an access period as a number of days, after a past date and an unclear answer',
+      as: adele,
+      steps: [
+        ...UP_TO_RESOURCES,
+        ['1', 'For how long'],
+        ['2026-11-01', 'That date has passed, or is today'],
+        ['next spring', "I didn't understand that as a period"],
+        ['14 days', 'Why does'],
+        ['Falcon launch, two weeks of testing', 'Megan Bowen'],
+        ['ok', '**Until:** 14 Dec 2026 (14 days)'],
+      ],
+    },
+    {
+      name: 'an access period as an end date, month first in en-US',
+      as: adele,
+      steps: [
+        ...UP_TO_RESOURCES,
+        ['1', 'For how long'],
+        ['1/15/2027', 'Why does'],
+        ['Falcon launch, until mid January', 'Megan Bowen'],
+        ['ok', '**Until:** 15 Jan 2027 (46 days)'],
+      ],
+    },
+    {
+      name: 'help at the access period explains what happens at the end',
+      as: adele,
+      steps: [
+        ...UP_TO_RESOURCES,
+        ['1', 'For how long'],
+        ['help', 'on its end date I remove the guest', 'For how long'],
       ],
     },
     {
@@ -190,7 +233,8 @@ describe('request dialog', function () {
       as: adele,
       steps: [
         ...UP_TO_RESOURCES,
-        ['1', 'Why does'],
+        ['1', 'For how long'],
+        ['ok', 'Why does'],
         ['because', 'at least 10 characters'],
       ],
     },
@@ -281,10 +325,17 @@ describe('request dialog', function () {
     assert.equal(request?.sponsor.id, sample.megan);
     assert.equal(request?.requester.id, sample.adele);
     assert.equal(request?.requesterLocale, 'en-US');
+    assert.equal(request?.accessDays, 90);
+    assert.equal(request?.endsAt, '2027-02-28T10:00:00.000Z');
     const jobs = await jobRows(database.db, row.id);
     assert.deepEqual(
-      jobs.map((j) => j.kind),
-      ['deliverApprovalCard'],
+      jobs.map((j) => [j.kind, j.run_at]),
+      [
+        ['deliverApprovalCard', today.toISOString()],
+        // APPROVAL_REMINDER_HOURS (48) and APPROVAL_TIMEOUT_DAYS (7) after filing.
+        ['remindApprover', '2026-12-02T10:00:00.000Z'],
+        ['expireRequest', '2026-12-07T10:00:00.000Z'],
+      ],
     );
   });
 
@@ -303,8 +354,8 @@ describe('request dialog', function () {
 
   it('offers the proposed sponsor and yes/no as buttons, while typed text keeps working', async () => {
     const client = newClient();
-    for (const [input] of EN_HAPPY_PATH.slice(0, 3)) await exchange(client, adele, input);
-    const sponsorQuestion = (await exchange(client, adele, EN_HAPPY_PATH[3][0])).messages[0];
+    for (const [input] of EN_HAPPY_PATH.slice(0, 4)) await exchange(client, adele, input);
+    const sponsorQuestion = (await exchange(client, adele, EN_HAPPY_PATH[4][0])).messages[0];
     assert.deepEqual(
       sponsorQuestion.suggestedActions?.actions.map((a) => a.value),
       ['OK'],
@@ -382,7 +433,7 @@ describe('request dialog', function () {
             ['partner@fabrikam.com', 'Which resources'],
             ['iberico', ['Resources matching “iberico”:', '42. **Proyecto Ibérico** (team)', 'Reply with the numbers you want']],
             ['project 11', ['Resources matching “project 11”:', '11. **Project 11 team**', '110. **Project 110 team**']],
-            ['42, 110', 'Why does partner@fabrikam.com need this access?'],
+            ['42, 110', 'For how long does partner@fabrikam.com need this access?'],
           ],
         },
         newClient(longCatalog),

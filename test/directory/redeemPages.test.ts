@@ -148,6 +148,25 @@ describe('directory simulator redeem pages', () => {
       assert.equal((await fixture.directory.getUser(guestId))?.externalUserState, 'Accepted');
     });
 
+    it('tells a guest whose sign-in is blocked so, with a 403, and never lets them in', async () => {
+      await fixture.directory.disableUser(guestId);
+
+      const page = await fetch(redeemUrl);
+      const html = await page.text();
+      const accept = await answer('accept');
+      const agree = await answer('agreeToTerms');
+
+      assert.equal(page.status, 403);
+      assert.match(html, /<h1 id="page-title">Your account is blocked<\/h1>/);
+      assert.match(html, /Contoso has blocked sign-in for your guest account/);
+      assert.doesNotMatch(html, /<form/);
+      assert.deepEqual([accept.status, agree.status], [403, 403]);
+      assert.match(await agree.text(), /Your account is blocked/);
+      assert.equal(fixture.simulator.getUser(guestId)?.externalUserState, 'PendingAcceptance');
+      const spanish = await fetch(redeemUrl, { headers: { 'Accept-Language': 'es' } });
+      assert.match(await spanish.text(), /Su cuenta está bloqueada/);
+    });
+
     it('refuses to reset the redemption of someone who is not a guest', async () => {
       await assert.rejects(
         fixture.directory.invite({ email: 'megan.bowen@contoso.com', redirectUrl, sendInvitationMessage: false, messageBody: 'Welcome', resetRedemptionOf: 'a1b2c3d4-0002-4000-8000-000000000002' }),

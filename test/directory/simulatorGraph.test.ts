@@ -50,7 +50,7 @@ describe('directory simulator Graph endpoints', () => {
 
     it('refuses an unknown segment and a wrong method the way Graph does', async () => {
       assert.equal((await graph('GET', '/contacts')).json.error.message, "Resource not found for the segment 'contacts'.");
-      assert.equal((await graph('PATCH', `/users/${sample.adele}`, {})).status, 405);
+      assert.equal((await graph('PUT', `/users/${sample.adele}`, {})).status, 405);
       assert.equal((await fetch(`${started.graphBaseUrl}/beta/users`)).status, 400);
     });
   });
@@ -103,6 +103,29 @@ describe('directory simulator Graph endpoints', () => {
 
       assert.equal(response.status, 404);
       assert.equal(response.json.error.code, 'Request_ResourceNotFound');
+    });
+
+    it('blocks and unblocks a guest’s sign-in with PATCH accountEnabled, shown only when $selected', async () => {
+      const enabled = async (): Promise<unknown> => (await graph('GET', `/users/${sample.sam}?$select=id,accountEnabled`)).json.accountEnabled;
+      assert.equal(await enabled(), true);
+
+      assert.equal((await graph('PATCH', `/users/${sample.sam}`, { accountEnabled: false })).status, 204);
+      assert.equal(await enabled(), false);
+      assert.equal('accountEnabled' in (await graph('GET', `/users/${sample.sam}`)).json, false);
+      assert.equal((await graph('PATCH', `/users/${sample.sam}`, { accountEnabled: true })).status, 204);
+      assert.equal(await enabled(), true);
+    });
+
+    it('refuses a PATCH it cannot carry out whole, changing nothing', async () => {
+      const otherField = await graph('PATCH', `/users/${sample.sam}`, { accountEnabled: false, displayName: 'Sam' });
+      const wrongType = await graph('PATCH', `/users/${sample.sam}`, { accountEnabled: 'false' });
+      const member = await graph('PATCH', `/users/${sample.adele}`, { accountEnabled: false });
+      const unknown = await graph('PATCH', '/users/a1b2c3d4-0999-4000-8000-000000000999', { accountEnabled: false });
+
+      assert.deepEqual([otherField.status, wrongType.status, member.status, unknown.status], [400, 400, 403, 404]);
+      assert.match(otherField.json.error.message, /displayName/);
+      assert.equal(started.simulator.getUser(sample.sam)?.accountEnabled, undefined);
+      assert.equal(started.simulator.getUser(sample.adele)?.accountEnabled, undefined);
     });
 
     it('deletes guests only', async () => {
@@ -213,6 +236,74 @@ describe('directory simulator Graph endpoints', () => {
     });
   });
 
+  describe('app role assignments', () => {
+    const assign = (principalId: string): Promise<{ status: number; json: any }> =>
+      graph('POST', `/servicePrincipals/${sample.expensesSp}/appRoleAssignedTo`, {
+        principalId,
+        resourceId: sample.expensesSp,
+        appRoleId: sample.expensesRole,
+      });
+
+    it("lists a user's assignments in Graph's shape", async () => {
+      const created = await assign(sample.sam);
+      await assign(sample.jordan);
+
+      const response = await graph('GET', `/users/${sample.sam}/appRoleAssignments`);
+
+      assert.equal(response.status, 200);
+      assert.match(response.json['@odata.context'], new RegExp(`/v1\\.0/\\$metadata#users\\('${sample.sam}'\\)/appRoleAssignments$`));
+      assert.equal(response.json['@odata.nextLink'], undefined);
+      assert.deepEqual(response.json.value, [
+        {
+          deletedDateTime: null,
+          id: created.json.id,
+          appRoleId: sample.expensesRole,
+          principalId: sample.sam,
+          principalDisplayName: 'Sam Rivera (Northwind Traders)',
+          principalType: 'User',
+          resourceId: sample.expensesSp,
+          resourceDisplayName: 'Contoso Expenses',
+          createdDateTime: created.json.createdDateTime,
+        },
+      ]);
+      assert.equal((await graph('GET', '/users/a1b2c3d4-0999-4000-8000-000000000999/appRoleAssignments')).status, 404);
+    });
+
+    it('pages the list, with a next link that leads to the rest', async () => {
+      const defaultAccess = '00000000-0000-0000-0000-000000000000';
+      await assign(sample.sam);
+      await graph('POST', `/servicePrincipals/${sample.expensesSp}/appRoleAssignedTo`, {
+        principalId: sample.sam,
+        resourceId: sample.expensesSp,
+        appRoleId: defaultAccess,
+      });
+      const page = async (url: string): Promise<{ value: Array<{ appRoleId: string }>; '@odata.nextLink'?: string }> =>
+        (await fetch(url)).json() as Promise<{ value: Array<{ appRoleId: string }>; '@odata.nextLink'?: string }>;
+
+      const first = await page(`${started.graphBaseUrl}/v1.0/users/${sample.sam}/appRoleAssignments?$top=1`);
+      const second = await page(first['@odata.nextLink'] ?? 'missing next link');
+
+      assert.deepEqual(first.value.map((assignment) => assignment.appRoleId), [sample.expensesRole]);
+      assert.deepEqual(second.value.map((assignment) => assignment.appRoleId), [defaultAccess]);
+      assert.equal(second['@odata.nextLink'], undefined);
+      assert.equal((await graph('GET', `/users/${sample.sam}/appRoleAssignments?$top=1000`)).status, 400);
+    });
+
+    it('deletes an assignment by its id once, then answers 404', async () => {
+      const created = await assign(sample.sam);
+      const path = `/servicePrincipals/${sample.expensesSp}/appRoleAssignedTo/${created.json.id}`;
+
+      const removed = await graph('DELETE', path);
+      const again = await graph('DELETE', path);
+
+      assert.equal(removed.status, 204);
+      assert.deepEqual(started.simulator.appRoleAssignmentsOf(sample.sam), []);
+      assert.equal(again.status, 404);
+      assert.equal(again.json.error.code, 'Request_ResourceNotFound');
+      assert.equal((await graph('DELETE', `/servicePrincipals/d00dfeed-0999-4000-8000-00000000d999/appRoleAssignedTo/${created.json.id}`)).status, 404);
+    });
+  });
+
   describe('$batch', () => {
     const item = (id: string): Record<string, unknown> => ({
       id,
@@ -233,6 +324,37 @@ describe('directory simulator Graph endpoints', () => {
       assert.equal(byId.get('b')?.status, 400);
       assert.equal(byId.get('c')?.body.userType, 'Member');
       assert.equal(started.simulator.requests.at(-1)?.batchItems?.length, 3);
+    });
+
+    it('carries out DELETE, PATCH and a listing inside a batch, a 404 for what is not there', async () => {
+      const assignment = await graph('POST', `/servicePrincipals/${sample.expensesSp}/appRoleAssignedTo`, {
+        principalId: sample.jordan,
+        resourceId: sample.expensesSp,
+        appRoleId: sample.expensesRole,
+      });
+
+      const response = await graph('POST', '/$batch', {
+        requests: [
+          { id: '1', method: 'DELETE', url: `/groups/${sample.extranetGroup}/members/${sample.jordan}/$ref` },
+          { id: '2', method: 'DELETE', url: `/groups/${sample.falconGroup}/members/${sample.jordan}/$ref` },
+          { id: '3', method: 'GET', url: `/users/${sample.jordan}/appRoleAssignments` },
+          { id: '4', method: 'DELETE', url: `/servicePrincipals/${sample.expensesSp}/appRoleAssignedTo/${assignment.json.id}` },
+          { id: '5', method: 'PATCH', url: `/users/${sample.jordan}`, headers: { 'Content-Type': 'application/json' }, body: { accountEnabled: false } },
+        ],
+      });
+
+      const byId = new Map((response.json.responses as Array<{ id: string; status: number; body?: any }>).map((r) => [r.id, r]));
+      assert.deepEqual(
+        ['1', '2', '3', '4', '5'].map((id) => byId.get(id)?.status),
+        [204, 404, 200, 204, 204],
+      );
+      assert.deepEqual(
+        (byId.get('3')?.body.value as Array<{ id: string }>).map((listed) => listed.id),
+        [assignment.json.id],
+      );
+      assert.ok(!started.simulator.groupMembers(sample.extranetGroup).includes(sample.jordan));
+      assert.deepEqual(started.simulator.appRoleAssignmentsOf(sample.jordan), []);
+      assert.equal(started.simulator.getUser(sample.jordan)?.accountEnabled, false);
     });
 
     it('refuses more than 20 requests', async () => {

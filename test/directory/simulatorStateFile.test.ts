@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redeemInBrowser } from '../support/redeemInBrowser';
@@ -53,6 +53,27 @@ describe('directory simulator state file', () => {
         messageBody: 'Welcome back',
       });
       assert.equal(reinvited.status, 'Completed');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("keeps a guest's blocked sign-in across a restart, and reads a file from before sign-in could be blocked", async () => {
+    const first = await startDirectoryFixture({ stateFile });
+    const blocked = (await first.directory.invite({ email: 'alex.kim@partner.example', redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' })).invitedUserId;
+    const untouched = (await first.directory.invite({ email: 'blake.doe@partner.example', redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' })).invitedUserId;
+    await first.directory.disableUser(blocked);
+    await first.close();
+    const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { users: Array<{ id: string; accountEnabled?: boolean }> };
+    assert.equal(saved.users.find((user) => user.id === blocked)?.accountEnabled, false);
+    assert.ok(saved.users.some((user) => user.id === untouched && !('accountEnabled' in user)), 'written as before');
+
+    const second = await startDirectoryFixture({ stateFile });
+    try {
+      const enabled = async (id: string): Promise<unknown> =>
+        ((await (await fetch(`${second.graphBaseUrl}/v1.0/users/${id}?$select=accountEnabled`)).json()) as { accountEnabled?: unknown }).accountEnabled;
+      assert.equal(await enabled(blocked), false);
+      assert.equal(await enabled(untouched), true);
     } finally {
       await second.close();
     }

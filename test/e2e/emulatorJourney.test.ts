@@ -39,7 +39,7 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
 
   it('takes Adele from a request to her partner accepted, then lets her, as the local-test sponsor, reset it', async () => {
     await bot.teams.post(emulatorUser, emulatorShape({ type: 'conversationUpdate', membersAdded: [{ id: emulatorUser.id, name: 'User' }] }), chat);
-    for (const answer of ['solicitar', 'kim.lee@fabrikam.com', '1', 'Diseña con nosotros el lanzamiento de Falcon', 'ok', 'sí']) await say(answer);
+    for (const answer of ['solicitar', 'kim.lee@fabrikam.com', '1', '60', 'Diseña con nosotros el lanzamiento de Falcon', 'ok', 'sí']) await say(answer);
     const sent = await waitForText('Enviada. La solicitud');
     const id = /GA-\w{6}/.exec(sent)?.[0] as string;
 

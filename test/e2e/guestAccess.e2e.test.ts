@@ -64,9 +64,10 @@ describe('end to end: a guest access request in Teams', function () {
     const conversation: [string, RegExp][] = [
       ['request', /^What is the partner's email address\?/],
       ['kim.lee@fabrikam.com', /^Which resources does kim\.lee@fabrikam\.com need\?/],
-      ['1, 4', /^Why does kim\.lee@fabrikam\.com need this access\?/],
+      ['1, 4', /^For how long does kim\.lee@fabrikam\.com need this access\?/],
+      ['ok', /^Why does kim\.lee@fabrikam\.com need this access\?/],
       ['Co-designs the Falcon launch with us until March', /I'd ask your manager, \*\*Megan Bowen\*\*/],
-      ['ok', /Shall I send it to Megan Bowen for approval\?/],
+      ['ok', /\*\*Until:\*\* .* \(90 days\)[\s\S]*Shall I send it to Megan Bowen for approval\?/],
       ['yes', /^Sent\. Request \*\*GA-\w{6}\*\* is waiting for Megan Bowen to approve it\./],
     ];
     for (const [text, expected] of conversation) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import pino from 'pino';
-import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
+import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE } from '../../src/config';
 import { createJobHandlers } from '../../src/provisioning/jobHandlers';
 import { JobWorker } from '../../src/provisioning/worker';
 import { JobQueue } from '../../src/storage/jobQueue';
@@ -219,7 +219,10 @@ describe('provisioning', function () {
             sendInvitationEmail: false,
             guestPolicy: { allowedDomains: [], blockedDomains: [], internalDomains: [] },
             localTestsAllowed: false,
-      redemption: { firstCheckMs: 60_000 },
+            redemption: { firstCheckMs: 60_000 },
+            timing: loadConfig({}).timing,
+            guestEndAction: 'none',
+            clock: () => new Date(),
           }),
           pino({ level: 'silent' }),
         );

@@ -6,6 +6,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningApp, startApp } from '../../src/index';
 import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
+import { approvalTimers } from '../../src/requests/timers';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
@@ -24,21 +25,26 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
-/** `logger` replaces the default one, for a test that reads what the bot logs. */
-export async function startTestBot(env: Record<string, string> = {}, logger?: Logger): Promise<TestBot> {
+/**
+ * `logger` replaces the default one, for a test that reads what the bot logs; `clock` the real
+ * time, for a test of timers; `channel` an earlier bot's fake Teams (whose conversations a
+ * restarted bot's database remembers), which `close()` then leaves running.
+ */
+export async function startTestBot(env: Record<string, string> = {}, logger?: Logger, options: { clock?: () => Date; channel?: FakeTeamsChannel } = {}): Promise<TestBot> {
+  const { clock } = options;
   const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
   // TEST_LOG_LEVEL=debug shows the bot's own log while a test runs.
-  const app = await startApp(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
-  const channel = new FakeTeamsChannel();
-  await channel.start();
+  const app = await startApp(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { clock });
+  const channel = options.channel ?? new FakeTeamsChannel();
+  if (!options.channel) await channel.start();
   return {
     app,
     channel,
     teams: new TeamsClient(app.url, channel),
-    requests: new SqlRequestRepository(app.database.db),
+    requests: new SqlRequestRepository(app.database.db, clock),
     close: async () => {
       await app.close();
-      await channel.stop();
+      if (!options.channel) await channel.stop();
     },
   };
 }
@@ -53,6 +59,8 @@ export async function fileRequest(
   requester: TeamsUser = users.adele,
   cardTimeoutMs = 10_000,
   changes: Partial<NewAccessRequest> = {},
+  /** Also start the approval timers (reminder, expiry) with the default settings, as the dialog does. */
+  timers?: { now: Date },
 ): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
   const existing = bot.channel.sent.length;
   await bot.teams.install(requester);
@@ -64,7 +72,7 @@ export async function fileRequest(
       ...changes,
     }),
     { kind: 'user', id: requester.aadObjectId as string, displayName: requester.name },
-    [{ kind: 'deliverApprovalCard' }],
+    [{ kind: 'deliverApprovalCard' }, ...(timers ? approvalTimers(timers.now, loadConfig({}).timing) : [])],
   );
   bot.app.worker.wake();
   const card = await bot.channel.waitFor(
@@ -86,7 +94,7 @@ export async function invitedRequest(bot: TestBot, requester: TeamsUser = users.
 
 /** Makes every invited request's redemption check due now, for the watcher's next `checkDue`. */
 export async function redemptionChecksDue(bot: TestBot): Promise<void> {
-  await bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
+  await bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(0).toISOString() }).execute();
 }
 
 /** Waits for the request to reach `state` (the worker runs in the background). */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { badRequest, GraphFailure, referenceAlreadyExists, resourceNotFound } from './graphFailure';
+import { badRequest, GraphFailure, insufficientPrivileges, referenceAlreadyExists, resourceNotFound } from './graphFailure';
 import { type SimulatedUser, type SimulatorSeed, simulatedUserSchema } from './simulatorSeed';
 
 /**
@@ -365,11 +365,37 @@ export class DirectoryState {
     return this.appRoleAssignments.filter((assignment) => assignment.principalId === principalId);
   }
 
+  removeAppRoleAssignment(servicePrincipalId: string, assignmentId: string): void {
+    if (!this.servicePrincipals.has(servicePrincipalId)) {
+      throw resourceNotFound(servicePrincipalId);
+    }
+    const index = this.appRoleAssignments.findIndex(
+      (assignment) => assignment.id === assignmentId && assignment.resourceId === servicePrincipalId,
+    );
+    if (index === -1) {
+      throw resourceNotFound(assignmentId);
+    }
+    this.appRoleAssignments.splice(index, 1);
+    this.changed();
+  }
+
+  /** Only guests, as with {@link deleteUser}: blocking people of the tenant is not something the bot ever does. */
+  setAccountEnabled(userId: string, enabled: boolean): void {
+    const user = this.requireUser(userId);
+    if (user.userType !== 'Guest') {
+      throw insufficientPrivileges();
+    }
+    if ((user.accountEnabled ?? true) !== enabled) {
+      user.accountEnabled = enabled;
+      this.changed();
+    }
+  }
+
   /** Only guests: removing people of the tenant is not something the bot ever does. */
   deleteUser(userId: string): void {
     const user = this.requireUser(userId);
     if (user.userType !== 'Guest') {
-      throw new GraphFailure(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      throw insufficientPrivileges();
     }
     this.users.delete(user.id);
     for (const members of this.groupMembers.values()) {

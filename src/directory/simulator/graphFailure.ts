@@ -32,6 +32,11 @@ export function referenceAlreadyExists(property: string): GraphFailure {
   );
 }
 
+/** What Graph says when the application's permissions or roles do not cover the change. */
+export function insufficientPrivileges(): GraphFailure {
+  return new GraphFailure(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+}
+
 export function badRequest(message: string, code = 'BadRequest'): GraphFailure {
   return new GraphFailure(400, code, message);
 }

@@ -26,23 +26,32 @@ export interface GraphResult {
 type RouteHandler = (call: GraphCall, params: readonly string[]) => GraphResult;
 
 interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Literal segments, with `{}` where an id goes. */
   pattern: readonly string[];
   handle: RouteHandler;
 }
 
 const noContent: GraphResult = { status: 204, headers: {} };
+/** Graph's page size for directory object collections, and the most `$top` may ask for. */
+const defaultPageSize = 100;
+const maxPageSize = 999;
 
 /** The Graph v1.0 subset the bot uses, over the simulated directory. */
 export class GraphRouter {
   private readonly routes: readonly Route[] = [
     { method: 'GET', pattern: ['users'], handle: (call) => this.listUsers(call) },
     { method: 'GET', pattern: ['users', '{}'], handle: (call, [id]) => this.getUser(call, id) },
+    { method: 'PATCH', pattern: ['users', '{}'], handle: (call, [id]) => this.updateUser(call, id) },
     { method: 'DELETE', pattern: ['users', '{}'], handle: (_call, [id]) => this.deleteUser(id) },
     { method: 'GET', pattern: ['users', '{}', 'manager'], handle: (call, [id]) => this.getManager(call, id) },
     { method: 'GET', pattern: ['users', '{}', 'sponsors'], handle: (call, [id]) => this.listSponsors(call, id) },
     { method: 'POST', pattern: ['users', '{}', 'sponsors', '$ref'], handle: (call, [id]) => this.addSponsor(call, id) },
+    {
+      method: 'GET',
+      pattern: ['users', '{}', 'appRoleAssignments'],
+      handle: (call, [id]) => this.listAppRoleAssignments(call, id),
+    },
     { method: 'POST', pattern: ['invitations'], handle: (call) => this.invite(call) },
     { method: 'GET', pattern: ['groups', '{}', 'members'], handle: (call, [id]) => this.listMembers(call, id) },
     { method: 'POST', pattern: ['groups', '{}', 'members', '$ref'], handle: (call, [id]) => this.addMember(call, id) },
@@ -55,6 +64,11 @@ export class GraphRouter {
       method: 'POST',
       pattern: ['servicePrincipals', '{}', 'appRoleAssignedTo'],
       handle: (call, [id]) => this.assignAppRole(call, id),
+    },
+    {
+      method: 'DELETE',
+      pattern: ['servicePrincipals', '{}', 'appRoleAssignedTo', '{}'],
+      handle: (_call, [servicePrincipalId, assignmentId]) => this.removeAppRoleAssignment(servicePrincipalId, assignmentId),
     },
   ];
 
@@ -117,6 +131,27 @@ export class GraphRouter {
     return json(200, { '@odata.context': usersContext(call.serviceRoot, select, true), ...projectUser(user, select) });
   }
 
+  /**
+   * Only `accountEnabled` can be changed. Any other property is refused rather than ignored, so
+   * a client that starts sending one finds out here instead of passing a test that changed nothing.
+   */
+  private updateUser(call: GraphCall, id: string): GraphResult {
+    const body = requireObject(call.body);
+    const unsupported = Object.keys(body).find((name) => name !== 'accountEnabled');
+    if (unsupported !== undefined) {
+      throw badRequest(`The directory simulator can only update accountEnabled on a user, not '${unsupported}'.`);
+    }
+    const enabled = body.accountEnabled;
+    if (enabled === undefined) {
+      this.state.requireUser(id);
+    } else if (typeof enabled === 'boolean') {
+      this.state.setAccountEnabled(id, enabled);
+    } else {
+      throw badRequest("Invalid value specified for property 'accountEnabled' of resource 'User'.");
+    }
+    return noContent;
+  }
+
   private deleteUser(id: string): GraphResult {
     this.state.deleteUser(id);
     return noContent;
@@ -164,6 +199,35 @@ export class GraphRouter {
         ...projectUser(this.state.requireUser(memberId), select),
       })),
     });
+  }
+
+  /**
+   * Pages of 100 unless `$top` asks for up to 999, as Graph does, with `@odata.nextLink` to the
+   * next: a client that reads only the first page misses assignments here as it would there.
+   */
+  private listAppRoleAssignments(call: GraphCall, id: string): GraphResult {
+    const user = this.state.requireUser(id);
+    const top = call.query.$top === undefined ? defaultPageSize : Number(call.query.$top);
+    if (!Number.isInteger(top) || top < 1 || top > maxPageSize) {
+      throw badRequest(`Invalid page size specified: '${call.query.$top ?? ''}'. Must be between 1 and ${maxPageSize} inclusive.`);
+    }
+    const skip = call.query.$skiptoken === undefined ? 0 : Number(call.query.$skiptoken);
+    if (!Number.isInteger(skip) || skip < 0) {
+      throw badRequest('The specified page token value has expired or is invalid.', 'Directory_ExpiredPageToken');
+    }
+    const assignments = this.state.appRoleAssignmentsOf(user.id);
+    const next = skip + top < assignments.length ? skip + top : undefined;
+    const path = `${call.serviceRoot}/v1.0/users/${encodeURIComponent(id)}/appRoleAssignments`;
+    return json(200, {
+      '@odata.context': `${call.serviceRoot}/v1.0/$metadata#users('${encodeURIComponent(id)}')/appRoleAssignments`,
+      ...(next === undefined ? {} : { '@odata.nextLink': `${path}?$top=${top}&$skiptoken=${next}` }),
+      value: assignments.slice(skip, skip + top).map((assignment) => ({ deletedDateTime: null, ...assignment })),
+    });
+  }
+
+  private removeAppRoleAssignment(servicePrincipalId: string, assignmentId: string): GraphResult {
+    this.state.removeAppRoleAssignment(servicePrincipalId, assignmentId);
+    return noContent;
   }
 
   private invite(call: GraphCall): GraphResult {

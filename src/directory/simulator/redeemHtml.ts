@@ -30,6 +30,8 @@ interface PageText {
   resetNote: (organization: string) => string;
   revokedTitle: string;
   revokedBody: string;
+  blockedTitle: string;
+  blockedBody: (organization: string) => string;
   termsTitle: string;
   termsIntro: (organization: string) => string;
   agree: string;
@@ -66,6 +68,9 @@ const texts: Readonly<Record<PageLanguage, PageText>> = {
     revokedTitle: 'This link no longer works',
     revokedBody:
       'This invitation link was replaced by a newer one when your guest account was reset. Use the newest link you were sent, or ask the person who invited you for a new one.',
+    blockedTitle: 'Your account is blocked',
+    blockedBody: (organization) =>
+      `${organization} has blocked sign-in for your guest account, so this invitation can no longer be accepted. If you think this is a mistake, contact the person who invited you.`,
     termsTitle: 'Terms of use',
     termsIntro: (organization) => `${organization} asks you to agree to its terms of use before you continue.`,
     agree: 'Accept',
@@ -100,6 +105,9 @@ const texts: Readonly<Record<PageLanguage, PageText>> = {
     revokedTitle: 'Este enlace ya no funciona',
     revokedBody:
       'Este enlace de invitación se sustituyó por uno más reciente al restablecer su cuenta de invitado. Use el último enlace que recibió o pida uno nuevo a quien le invitó.',
+    blockedTitle: 'Su cuenta está bloqueada',
+    blockedBody: (organization) =>
+      `${organization} ha bloqueado el inicio de sesión de su cuenta de invitado, por lo que ya no se puede aceptar esta invitación. Si cree que es un error, póngase en contacto con quien le invitó.`,
     termsTitle: 'Términos de uso',
     termsIntro: (organization) => `${organization} le pide que acepte sus términos de uso antes de continuar.`,
     agree: 'Aceptar',
@@ -181,6 +189,11 @@ export function termsPage(
 export function revokedInvitationPage(language: PageLanguage, organization: string): string {
   const text = texts[language];
   return layout(language, organization, text.revokedTitle, `<p>${escapeHtml(text.revokedBody)}</p>`);
+}
+
+export function blockedAccountPage(language: PageLanguage, organization: string): string {
+  const text = texts[language];
+  return layout(language, organization, text.blockedTitle, `<p>${escapeHtml(text.blockedBody(organization))}</p>`);
 }
 
 export function acceptedPage(language: PageLanguage, page: { organization: string; redirectUrl: string }): string {

@@ -3,6 +3,7 @@ import type { DirectoryState } from './directoryState';
 import {
   acceptedPage,
   alreadyAcceptedPage,
+  blockedAccountPage,
   cancelledPage,
   consentPage,
   invalidFormPage,
@@ -18,7 +19,9 @@ import type { SimulatorLogger } from './simulatorLogger';
  * What a guest's redeem link opens: the consent steps of B2B redemption, Review permissions and
  * then, when the tenant has them, its terms of use. Agreeing to the last step is what turns the
  * guest from `PendingAcceptance` to `Accepted`, as it would in Microsoft Entra ID. A link made
- * before the guest's redemption was reset no longer works.
+ * before the guest's redemption was reset no longer works, and a guest whose sign-in is blocked
+ * (`accountEnabled: false`, as at the end of their access) gets no further than a 403 page: in
+ * Entra ID redemption starts with signing in, which a blocked account cannot do.
  */
 export function mountRedeemPages(
   server: Server,
@@ -38,6 +41,8 @@ export function mountRedeemPages(
       sendPage(response, 404, language, unknownInvitationPage(language, organization));
     } else if (invitation.revokedDateTime !== undefined) {
       sendPage(response, 410, language, revokedInvitationPage(language, organization));
+    } else if (guest.accountEnabled === false) {
+      sendPage(response, 403, language, blockedAccountPage(language, organization));
     } else if (guest.externalUserState === 'Accepted') {
       sendPage(response, 200, language, alreadyAcceptedPage(language, { organization, redirectUrl: invitation.inviteRedirectUrl }));
     } else {
@@ -61,6 +66,8 @@ export function mountRedeemPages(
       sendPage(response, 404, language, unknownInvitationPage(language, organization));
     } else if (invitation.revokedDateTime !== undefined) {
       sendPage(response, 410, language, revokedInvitationPage(language, organization));
+    } else if (state.findUser(invitation.invitedUserId)?.accountEnabled === false) {
+      sendPage(response, 403, language, blockedAccountPage(language, organization));
     } else if (action === 'accept' && state.termsOfUse !== undefined) {
       // Permissions reviewed; the guest is not in until they agree to the terms as well.
       const page = termsPage(language, { organization, guestEmail: invitation.invitedUserEmailAddress, formAction: pagePath(invitationId), terms: state.termsOfUse });

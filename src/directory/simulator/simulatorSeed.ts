@@ -19,6 +19,8 @@ export const simulatedUserSchema = z.object({
   managerId: z.guid().optional(),
   createdDateTime: z.iso.datetime().optional(),
   creationType: z.string().optional(),
+  /** Absent means enabled: seeds and state files written before sign-in could be blocked have none. */
+  accountEnabled: z.boolean().optional(),
 });
 
 export type SimulatedUser = z.infer<typeof simulatedUserSchema>;

@@ -24,6 +24,7 @@ const userProperties = [
   'officeLocation',
   'createdDateTime',
   'creationType',
+  'accountEnabled',
 ] as const;
 
 type UserProperty = (typeof userProperties)[number];
@@ -68,8 +69,10 @@ export function projectUser(user: SimulatedUser, select: readonly UserProperty[]
   return projected;
 }
 
-function valueOf(user: SimulatedUser, property: UserProperty): string | undefined {
+function valueOf(user: SimulatedUser, property: UserProperty): string | boolean | undefined {
   switch (property) {
+    case 'accountEnabled':
+      return user.accountEnabled ?? true;
     case 'givenName':
     case 'surname':
     case 'mobilePhone':

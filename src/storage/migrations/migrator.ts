@@ -4,6 +4,7 @@ import * as initial from './001_initial';
 import * as exactlyOnce from './002_exactly_once';
 import * as redemptionWatch from './003_redemption_watch';
 import * as reinvitations from './004_reinvitations';
+import * as accessPeriod from './005_access_period';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_exactly_once': exactlyOnce,
   '003_redemption_watch': redemptionWatch,
   '004_reinvitations': reinvitations,
+  '005_access_period': accessPeriod,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

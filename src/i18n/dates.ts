@@ -1,0 +1,19 @@
+/**
+ * Dates as people read them, in their language. A moment less than two days away also shows its
+ * time (UTC): close deadlines need it, and under TIME_SCALE every deadline is that close.
+ */
+import { languageOf } from './index';
+
+const TWO_DAYS_MS = 2 * 86_400_000;
+
+export function formatDate(iso: string, locale: string | undefined, now: Date = new Date()): string {
+  const date = new Date(iso);
+  const close = Math.abs(date.getTime() - now.getTime()) < TWO_DAYS_MS;
+  const language = languageOf(locale);
+  const formatted = new Intl.DateTimeFormat(language === 'es' ? 'es-ES' : 'en-GB', {
+    dateStyle: 'medium',
+    ...(close ? { timeStyle: 'short' } : {}),
+    timeZone: 'UTC',
+  }).format(date);
+  return close ? `${formatted} UTC` : formatted;
+}

@@ -1,0 +1,42 @@
+/**
+ * The timers of a request's life, as jobs due later (see DESIGN.md, "Time"): written in the same
+ * transaction as the change that starts them, so a restart loses none. Each timer checks when it
+ * runs whether it still applies (the request was decided, the access extended), so none is ever
+ * cancelled.
+ */
+import type { Timing } from '../config';
+import type { JobTemplate, NewJob } from './jobs';
+
+export type TimerSettings = Pick<Timing, 'approvalReminderMs' | 'approvalTimeoutMs' | 'extensionNoticeMs' | 'dayMs'>;
+
+/** A new request waits for its approver: a reminder, then its expiry. */
+export function approvalTimers(now: Date, timing: TimerSettings): JobTemplate[] {
+  return [
+    { kind: 'remindApprover', runAt: new Date(now.getTime() + timing.approvalReminderMs) },
+    { kind: 'expireRequest', runAt: new Date(now.getTime() + timing.approvalTimeoutMs) },
+  ];
+}
+
+/** When the approver should be reminded and when the request expires, counted from when it was filed. */
+export function approvalDeadlines(createdAt: string, timing: TimerSettings): { remindAt: Date; expiresAt: Date } {
+  const filed = Date.parse(createdAt);
+  return { remindAt: new Date(filed + timing.approvalReminderMs), expiresAt: new Date(filed + timing.approvalTimeoutMs) };
+}
+
+/**
+ * Granted access runs out at `endsAt`: the sponsor is offered an extension some days before
+ * (at once, when the access is shorter than that), and the access ends at the end date.
+ */
+export function accessTimers(requestId: string, endsAt: string, now: Date, timing: TimerSettings): NewJob[] {
+  const end = new Date(endsAt);
+  const offerAt = new Date(Math.max(now.getTime(), end.getTime() - timing.extensionNoticeMs));
+  return [
+    { kind: 'offerExtension', requestId, runAt: offerAt },
+    { kind: 'endAccess', requestId, runAt: end },
+  ];
+}
+
+/** The end date of access of `days` days from `now`, as the timers count days. */
+export function endDateAfter(days: number, now: Date, timing: Pick<TimerSettings, 'dayMs'>): string {
+  return new Date(now.getTime() + days * timing.dayMs).toISOString();
+}
