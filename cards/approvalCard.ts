@@ -6,9 +6,10 @@
 import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import type { AccessRequest } from '../src/requests/accessRequest';
+import { type ApprovalStage, ownerStagesFor } from '../src/requests/approvalStage';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from '../src/requests/failureReason';
-import { isAwaitingDecision, type RequestState } from '../src/requests/lifecycle';
+import { isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import { plainText } from '../src/teams/plainText';
@@ -31,12 +32,23 @@ export interface ApprovalCardView {
   sponsorMri?: string;
   /** A line for the viewer, such as why they cannot decide. */
   notice?: string;
+  /**
+   * An owner stage's card (see requests/approvalStage): it shows that stage's resource and
+   * decision, and `viewerIsSponsor` then means "may decide this stage". The sponsor's card when unset.
+   */
+  stage?: ApprovalStage;
+  /** The viewer's Teams id, for Teams to refresh an owner's card for them. */
+  viewerMri?: string;
 }
 
 /** The data the template binds to; its field names are the template's `${…}` names. */
 interface ApprovalCardData {
   strings: Record<string, string>;
   requestId: string;
+  /** 0 on the sponsor's card, else the owner stage's number: a click says which it decides. */
+  stage: number;
+  /** "Approval 2 of 3: …", when the request needs more than the sponsor's. */
+  stageLine: string;
   refreshUserIds: string[];
   localTest: boolean;
   guest: string;
@@ -57,6 +69,7 @@ interface ApprovalCardData {
 
 const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
   pending_approval: 'Accent',
+  pending_owner_approval: 'Accent',
   approved: 'Good',
   invited: 'Good',
   accepted: 'Good',
@@ -68,15 +81,22 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
 };
 
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {
-  const { request } = view;
+  const { request, stage } = view;
   const t = translatorFor(view.locale);
   const requester = plainText(request.requester.displayName);
   const sponsor = plainText(request.sponsor.displayName);
+  const approvals = ownerStagesFor(view.resources).length + 1;
+  const stageResource = stage ? view.resources.find((r) => r.id === stage.resourceId) : undefined;
+  const shownResources = stageResource ? [stageResource] : view.resources;
+  const stageNames = { number: (stage?.stage ?? 0) + 1, total: approvals, resource: plainText(stageResource?.name ?? ''), sponsor, decidedBy: plainText(stage?.decidedBy?.displayName ?? '') };
+  // A stage still pending shows where the request stands; a decided one, its own decision.
+  const stageStatus = stage && stage.state !== 'pending' ? t(`approvalCard.stage.${stage.state}`, stageNames) : undefined;
+  const stageComment = stage ? stage.decisionComment : request.decisionComment;
   return {
     strings: {
       refresh: t('approvalCard.refresh'),
       title: t('approvalCard.title'),
-      localTest: t('approvalCard.localTest', { sponsor }),
+      localTest: stage ? t('approvalCard.ownerLocalTest', stageNames) : t('approvalCard.localTest', { sponsor }),
       subtitle: t('approvalCard.subtitle', { requester }),
       guest: t('approvalCard.guest'),
       resources: t('approvalCard.resources'),
@@ -91,22 +111,25 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
       reject: t('approvalCard.reject'),
     },
     requestId: request.id,
-    refreshUserIds: [view.sponsorMri, request.sponsor.id].filter((id): id is string => Boolean(id)),
-    localTest: request.approvalCard?.localTest ?? false,
+    stage: stage?.stage ?? 0,
+    stageLine: approvals > 1 ? t(stage ? 'approvalCard.stage.ownerLine' : 'approvalCard.stage.sponsorLine', stageNames) : '',
+    refreshUserIds: (stage ? [view.viewerMri, ...(stage.approvers ?? []).map((a) => a.id)] : [view.sponsorMri, request.sponsor.id]).filter((id): id is string => Boolean(id)),
+    localTest: stage ? (stage.cards ?? []).some((c) => c.localTest) : (request.approvalCard?.localTest ?? false),
     guest: plainText(request.guestEmail),
-    resources: view.resources.map((r) => plainText(r.name)).join(', '),
+    resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt
       ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', { date: formatDate(request.endsAt, view.locale), days: request.accessDays ?? '' })
       : '',
     justification: plainText(request.justification),
     requester: `${requester} (${plainText(request.requester.address)})`,
     sponsor: `${sponsor} (${plainText(request.sponsor.address)})`,
-    status: t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, plainText) }),
-    statusColor: STATUS_COLORS[request.state],
-    decisionComment: request.decisionComment ? t('approvalCard.decisionComment', { comment: plainText(request.decisionComment) }) : '',
+    status: stageStatus ?? t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, plainText) }),
+    statusColor: stage?.state === 'rejected' ? 'Attention' : stage?.state === 'approved' ? 'Good' : STATUS_COLORS[request.state],
+    decisionComment: stageComment ? t('approvalCard.decisionComment', { comment: plainText(stageComment) }) : '',
     notice: view.notice ?? '',
-    canDecide: view.viewerIsSponsor && isAwaitingDecision(request.state),
-    followUps: view.viewerIsSponsor ? followUpButtons(t, request, true) : [],
+    canDecide: view.viewerIsSponsor && (stage ? stage.state === 'pending' && request.state === 'pending_owner_approval' : isAwaitingSponsor(request.state)),
+    // Follow-ups on the guest's access are the sponsor's: they answer for the guest.
+    followUps: view.viewerIsSponsor && !stage ? followUpButtons(t, request, true) : [],
   };
 }
 

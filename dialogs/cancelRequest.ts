@@ -39,10 +39,10 @@ export async function cancelRequest(context: TurnContext, requestId: string, dep
   }
   const names = { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) };
   const cancelled =
-    request.state === 'pending_approval'
+    request.state === 'pending_approval' || request.state === 'pending_owner_approval'
       ? await deps.requests.transition({
           id: request.id,
-          from: 'pending_approval',
+          from: request.state,
           to: 'cancelled',
           actor: { kind: 'user', id: userId, displayName: request.requester.displayName },
           jobs: [{ kind: 'updateApprovalCard', requestId: request.id }],

@@ -146,7 +146,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const { activity } = context;
-    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; comment?: unknown; command?: unknown; offeredFor?: unknown };
+    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; stage?: unknown; comment?: unknown; command?: unknown; offeredFor?: unknown };
     const { verb } = invokeValue.action;
     if (verb === 'command') return this.runCardCommand(context, data.command);
     const clicker = {
@@ -165,8 +165,8 @@ export class GuestAccessBot extends TeamsActivityHandler {
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answer.card };
     }
     const decision = await decide(
-      { verb, requestId: data.requestId, comment: data.comment, clicker },
-      { requests: this.deps.requests, catalog: this.deps.catalog, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
+      { verb, requestId: data.requestId, stage: data.stage, comment: data.comment, clicker },
+      { requests: this.deps.requests, catalog: this.deps.catalog, localTestsAllowed: this.deps.localTestsAllowed, timing: this.deps.timing, clock: this.deps.clock },
     );
     this.deps.logger.info(
       { requestId: decision.request?.id, verb: invokeValue.action.verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },

@@ -112,7 +112,10 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
       actor,
       action: 'extensionDeclined',
       detail: { endsAt: request.endsAt },
-      jobs: [{ kind: 'notifyRequester', requestId: request.id, notice: 'notExtended' }],
+      jobs: [
+        { kind: 'notifyRequester', requestId: request.id, notice: 'notExtended' },
+        { kind: 'updateApprovalCard', requestId: request.id },
+      ],
     });
   }
   if (changed) return { outcome: input.verb === 'extend' ? 'extended' : 'declined', card: card(changed) };

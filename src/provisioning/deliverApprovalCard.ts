@@ -8,6 +8,7 @@ import { approvalCardAttachment } from '../../cards/approvalCard';
 import { translatorFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type Resource, resourcesByIds } from '../requests/catalog';
+import { deliverStageCards } from './deliverStageCards';
 import type { ProvisioningContext } from './provisioningContext';
 import type { JobHandler } from './worker';
 
@@ -16,6 +17,7 @@ type CardLocation = NonNullable<AccessRequest['approvalCard']>;
 export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
   return {
     async run(job) {
+      if (job.stage) return deliverStageCards(ctx, { ...job, stage: job.stage });
       const request = await ctx.requests.get(job.requestId);
       // Decided, withdrawn or already delivered: nothing left to do.
       if (!request || request.state !== 'pending_approval' || request.approvalCard) return;
@@ -33,7 +35,8 @@ export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
     },
 
     async giveUp(job) {
-      await ctx.queue.enqueue([{ kind: 'notifyRequester', requestId: job.requestId, notice: 'sponsorUnreachable' }], job.lease);
+      const notice = job.stage ? 'ownerUnreachable' : 'sponsorUnreachable';
+      await ctx.queue.enqueue([{ kind: 'notifyRequester', requestId: job.requestId, notice, ...(job.stage ? { stage: job.stage } : {}) }], job.lease);
     },
   };
 }

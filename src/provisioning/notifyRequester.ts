@@ -12,7 +12,8 @@ import { formatDate } from '../i18n/dates';
 import { translatorFor, type Translate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { myAppsUrl } from '../requests/accessPlan';
-import type { Resource } from '../requests/catalog';
+import { type ApprovalStage, ownerStagesFor } from '../requests/approvalStage';
+import { type Resource, resourcesByIds } from '../requests/catalog';
 import { failureReasonText, isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
 import { plainText } from '../teams/plainText';
@@ -25,7 +26,8 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
       const request = await ctx.requests.get(job.requestId);
       if (!request || !job.notice) return;
       const notice = job.notice as RequesterNotice;
-      const text = noticeText(notice, request, ctx);
+      const stages = notice === 'rejected' || notice === 'ownerUnreachable' ? await ctx.requests.stagesOf(request.id) : [];
+      const text = noticeText(notice, request, ctx, { rejected: stages.find((s) => s.state === 'rejected'), unreachable: stages.find((s) => s.stage === job.stage) });
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
       const choices: Attachment[] =
@@ -47,7 +49,13 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
   };
 }
 
-function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'clock'>): string {
+/** The owner stage a notice is about: the one that rejected, or the one whose owners could not be reached. */
+interface StagesOfNotice {
+  rejected?: ApprovalStage;
+  unreachable?: ApprovalStage;
+}
+
+function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'clock'>, stages: StagesOfNotice): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,
@@ -66,14 +74,28 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
       ]
         .filter(Boolean)
         .join('\n\n');
-    case 'rejected':
+    case 'rejected': {
+      const byOwner = stages.rejected;
+      const comment = byOwner ? byOwner.decisionComment : request.decisionComment;
       return [
-        t('notify.rejected', names),
-        request.decisionComment ? t('notify.rejectedComment', { comment: plainText(request.decisionComment) }) : '',
+        byOwner
+          ? t('notify.rejectedByOwner', { ...names, owner: plainText(byOwner.decidedBy?.displayName ?? ''), resource: resourceName(ctx, byOwner.resourceId) })
+          : t('notify.rejected', names),
+        comment ? t('notify.rejectedComment', { comment: plainText(comment) }) : '',
         t('notify.rejectedNext', names),
       ]
         .filter(Boolean)
         .join('\n\n');
+    }
+    case 'ownersNext':
+      return t('notify.ownersNext', {
+        ...names,
+        resources: ownerStagesFor(resourcesByIds(ctx.catalog, request.resourceIds))
+          .map((stage) => resourceName(ctx, stage.resourceId))
+          .join(', '),
+      });
+    case 'ownerUnreachable':
+      return t('notify.ownerUnreachable', { ...names, resource: resourceName(ctx, stages.unreachable?.resourceId ?? '') });
     case 'failed':
       return t(isGuestPolicyFailure(request.failureReason) ? 'notify.failedPolicy' : 'notify.failed', {
         ...names,
@@ -109,6 +131,10 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
           .join(', '),
       });
   }
+}
+
+function resourceName(ctx: Pick<ProvisioningContext, 'catalog'>, id: string): string {
+  return plainText(ctx.catalog.resources.find((r) => r.id === id)?.name ?? id);
 }
 
 function resourceList(t: Translate, resources: readonly Resource[], header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' = 'notify.resourcesHeader'): string {

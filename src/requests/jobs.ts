@@ -26,6 +26,8 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What the requester is told by a `notifyRequester` job. */
 export type RequesterNotice =
+  | 'ownersNext'
+  | 'ownerUnreachable'
   | 'invited'
   | 'alreadyGuest'
   | 'rejected'
@@ -47,14 +49,17 @@ export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed';
 /** Jobs that are timers: written with a future `runAt`, they find when they run whether they still apply. */
 export type TimerKind = 'remindApprover' | 'expireRequest' | 'offerExtension' | 'endAccess';
 
+/** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
+export type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
+
 type JobBody =
-  | { kind: 'deliverApprovalCard'; requestId: string }
+  | { kind: ApprovalJobKind; requestId: string; stage?: number }
   | { kind: 'provisionGuest'; requestId: string }
-  | { kind: 'notifyRequester'; requestId: string; notice: RequesterNotice }
+  | { kind: 'notifyRequester'; requestId: string; notice: RequesterNotice; /** The owner stage the notice is about. */ stage?: number }
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
   | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
-  | { kind: TimerKind; requestId: string };
+  | { kind: 'offerExtension' | 'endAccess'; requestId: string };
 
 /** A job to queue: due now, or at `runAt` (a timer), so a restart loses none. */
 export type NewJob = JobBody & { runAt?: Date };
@@ -86,6 +91,8 @@ export interface Job {
   requestId: string;
   /** Set on notify jobs: what to say. */
   notice?: RequesterNotice | SponsorNotice | LinkAskedBy;
+  /** Set on approval jobs for an owner stage. */
+  stage?: number;
   /** Counts this run: 1 on the first. */
   attempts: number;
   /** This run's claim; pass it to every write the job makes. */

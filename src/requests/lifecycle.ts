@@ -5,6 +5,7 @@
 
 export const REQUEST_STATES = [
   'pending_approval',
+  'pending_owner_approval',
   'approved',
   'rejected',
   'cancelled',
@@ -18,7 +19,9 @@ export const REQUEST_STATES = [
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
-  pending_approval: ['approved', 'rejected', 'cancelled', 'expired'],
+  // The sponsor approved a request for resources whose owners must approve too (see approvals/stages).
+  pending_approval: ['approved', 'pending_owner_approval', 'rejected', 'cancelled', 'expired'],
+  pending_owner_approval: ['approved', 'rejected', 'cancelled', 'expired'],
   // `accepted` straight away: the address was a guest who had already accepted, so there was
   // nothing to redeem, only access to add.
   approved: ['invited', 'accepted', 'failed'],
@@ -42,7 +45,24 @@ export function assertTransition(from: RequestState, to: RequestState): void {
   }
 }
 
-/** The sponsor can still decide. */
+/** Someone can still decide: the sponsor, or a resource's owners after them. */
 export function isAwaitingDecision(state: RequestState): boolean {
+  return state === 'pending_approval' || state === 'pending_owner_approval';
+}
+
+/** The sponsor, the first stage, can still decide. */
+export function isAwaitingSponsor(state: RequestState): boolean {
   return state === 'pending_approval';
+}
+
+/** Where an owner stage stands. */
+export type StageState = 'pending' | 'approved' | 'rejected';
+
+/**
+ * What the owner stages' decisions make of the request: rejected as soon as one stage rejects,
+ * approved once every stage has approved, else still waiting.
+ */
+export function outcomeOfStages(states: readonly StageState[]): 'approved' | 'rejected' | 'waiting' {
+  if (states.includes('rejected')) return 'rejected';
+  return states.every((state) => state === 'approved') ? 'approved' : 'waiting';
 }

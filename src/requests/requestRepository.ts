@@ -4,6 +4,7 @@
  */
 import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from './accessRequest';
 import type { JobLease, JobTemplate, NewJob } from './jobs';
+import type { ApprovalStage } from './approvalStage';
 import type { RequestState } from './lifecycle';
 
 /** Fields a change may set besides the state. */
@@ -25,6 +26,19 @@ export interface StateChange {
   jobs?: readonly NewJob[];
   /** Made by a job: the change happens only while the job's lease is held, else LeaseLostError. */
   lease?: JobLease;
+  /** Owner stages that open with this change (the sponsor approved), written with it. */
+  openStages?: ReadonlyArray<{ stage: number; resourceId: string }>;
+}
+
+/** What an owner's decision on a stage queues, by what it makes of the request. */
+export interface StageDecision {
+  requestId: string;
+  stage: number;
+  decision: 'approved' | 'rejected';
+  actor: Extract<Actor, { kind: 'user' }>;
+  comment?: string;
+  /** Jobs for each outcome: the request approved (every stage has), rejected, or still waiting for other stages. */
+  jobs: Record<'approved' | 'rejected' | 'waiting', readonly NewJob[]>;
 }
 
 export interface RequestRepository {
@@ -69,6 +83,17 @@ export interface RequestRepository {
     jobs?: readonly NewJob[];
     lease?: JobLease;
   }): Promise<AccessRequest | undefined>;
+  /** The owner stages of a request, in order; none when its resources name no approvers. */
+  stagesOf(requestId: string): Promise<ApprovalStage[]>;
+  /** Records who may decide a stage and where their cards are, or when they were reminded. */
+  updateStage(requestId: string, stage: number, patch: Partial<Pick<ApprovalStage, 'approvers' | 'cards' | 'remindedAt'>>, actor: Actor, action: string, lease?: JobLease): Promise<void>;
+  /**
+   * An owner's decision on a stage still pending, while the request waits for its owners: the
+   * stage changes, and the request with it when this decision settles it (see
+   * lifecycle.outcomeOfStages), in one transaction that decisions on other stages wait for. The
+   * request and the stage as they stand, or `undefined` when the stage or the request had moved on.
+   */
+  decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
   /** Other requests that give this guest access now (approved, invited or accepted), besides `exceptId`. */
   activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]>;
   auditTrail(id: string): Promise<AuditEvent[]>;
@@ -78,7 +103,7 @@ export interface RequestRepository {
    * share them rather than both asking Graph.
    */
   claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]>;
-  /** The requester's requests still waiting for a sponsor's decision, oldest first. */
+  /** The requester's requests still waiting for a decision (the sponsor's or the owners'), oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
   /** The requester's requests, newest first: `limit` of them, and how many there are in all. */
   filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;

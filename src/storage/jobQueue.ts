@@ -24,7 +24,7 @@ export function insertJobs(trx: Kysely<Schema> | Transaction<Schema>, jobs: read
       jobs.map((job) => ({
         kind: job.kind,
         request_id: job.requestId,
-        payload: 'notice' in job ? JSON.stringify({ notice: job.notice }) : null,
+        payload: payloadOf(job),
         status: 'queued',
         attempts: 0,
         run_at: job.runAt && job.runAt > now ? job.runAt.toISOString() : at,
@@ -33,6 +33,12 @@ export function insertJobs(trx: Kysely<Schema> | Transaction<Schema>, jobs: read
       })),
     )
     .execute();
+}
+
+/** A job's own arguments, as the jobs table keeps them: what to say, or which approval stage. */
+function payloadOf(job: NewJob): string | null {
+  const payload = { ...('notice' in job ? { notice: job.notice } : {}), ...('stage' in job && job.stage !== undefined ? { stage: job.stage } : {}) };
+  return Object.keys(payload).length > 0 ? JSON.stringify(payload) : null;
 }
 
 /** Nobody holds the job, or their lease ran out (they crashed or hung). */
@@ -109,13 +115,14 @@ export class JobQueue {
         .returningAll()
         .executeTakeFirst();
       if (claimed) {
-        const payload = claimed.payload ? (JSON.parse(claimed.payload) as Pick<Job, 'notice'>) : {};
+        const payload = claimed.payload ? (JSON.parse(claimed.payload) as Pick<Job, 'notice' | 'stage'>) : {};
         return {
           id: claimed.id,
           kind: claimed.kind as JobKind,
           requestId: claimed.request_id,
           attempts: claimed.attempts,
           ...(payload.notice ? { notice: payload.notice } : {}),
+          ...(payload.stage !== undefined ? { stage: payload.stage } : {}),
           lease: { jobId: claimed.id, holder: workerId, attempt: claimed.attempts },
         };
       }

@@ -106,10 +106,30 @@ export interface DialogStateTable {
   updated_at: string;
 }
 
+export interface ApprovalStagesTable {
+  request_id: string;
+  /** 1, 2, …: the owner stages after the sponsor's, in the order of the request's resources. */
+  stage: number;
+  resource_id: string;
+  /** `pending`, `approved` or `rejected`. */
+  state: string;
+  /** JSON array of the people who may decide ({ id, displayName, address, locale }), once resolved. */
+  approvers: string | null;
+  /** JSON array of where each approver's card is ({ approverId, conversationId, activityId, localTest }). */
+  cards: string | null;
+  decided_by_id: string | null;
+  decided_by_name: string | null;
+  decision_comment: string | null;
+  decided_at: string | null;
+  reminded_at: string | null;
+  opened_at: string;
+}
+
 export interface Schema {
   access_requests: AccessRequestsTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
   conversation_references: ConversationReferencesTable;
   dialog_state: DialogStateTable;
+  approval_stages: ApprovalStagesTable;
 }

@@ -5,11 +5,12 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease, JobTemplate, NewJob } from '../requests/jobs';
-import { assertTransition, type RequestState } from '../requests/lifecycle';
+import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
+import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
-import type { RequestPatch, RequestRepository, StateChange } from '../requests/requestRepository';
+import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
 import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
-import type { AccessRequestsTable, AuditEventsTable, Schema } from './schema';
+import type { AccessRequestsTable, ApprovalStagesTable, AuditEventsTable, Schema } from './schema';
 
 type Row = Selectable<AccessRequestsTable>;
 
@@ -74,7 +75,7 @@ export class SqlRequestRepository implements RequestRepository {
       .selectFrom('access_requests')
       .selectAll()
       .where('requester_id', '=', requesterId)
-      .where('state', '=', 'pending_approval')
+      .where('state', 'in', ['pending_approval', 'pending_owner_approval'])
       .orderBy('created_at')
       .execute();
     return rows.map(toAccessRequest);
@@ -133,6 +134,12 @@ export class SqlRequestRepository implements RequestRepository {
         toState: change.to,
         detail: change.detail,
       });
+      if (change.openStages?.length) {
+        await trx
+          .insertInto('approval_stages')
+          .values(change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })))
+          .execute();
+      }
       await insertJobs(trx, change.jobs ?? [], now);
       return toAccessRequest(updated);
     });
@@ -215,6 +222,88 @@ export class SqlRequestRepository implements RequestRepository {
     return changed;
   }
 
+  async stagesOf(requestId: string): Promise<ApprovalStage[]> {
+    const rows = await this.db.selectFrom('approval_stages').selectAll().where('request_id', '=', requestId).orderBy('stage').execute();
+    return rows.map(toApprovalStage);
+  }
+
+  async updateStage(requestId: string, stage: number, patch: Parameters<RequestRepository['updateStage']>[2], actor: Actor, action: string, lease?: JobLease): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const at = this.clock().toISOString();
+      await assertLeaseHeld(trx, lease, at);
+      const columns: Updateable<ApprovalStagesTable> = {};
+      if (patch.approvers) columns.approvers = JSON.stringify(patch.approvers);
+      if (patch.cards) columns.cards = JSON.stringify(patch.cards);
+      if (patch.remindedAt) columns.reminded_at = patch.remindedAt;
+      await trx.updateTable('approval_stages').set(columns).where('request_id', '=', requestId).where('stage', '=', stage).execute();
+      await insertAudit(trx, { requestId, at, actor, action, detail: { stage, ...(patch.approvers ? { approvers: patch.approvers.map((a) => a.id) } : {}) } });
+    });
+  }
+
+  async decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
+    const outcome = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const now = this.clock();
+        const at = now.toISOString();
+        // Touching the request first makes decisions on other stages of it wait for this one, so
+        // the last of them sees every other decision and settles the request.
+        const touched = await trx
+          .updateTable('access_requests')
+          .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
+          .where('id', '=', decision.requestId)
+          .where('state', '=', 'pending_owner_approval')
+          .returningAll()
+          .executeTakeFirst();
+        if (!touched) return undefined;
+        const decided = await trx
+          .updateTable('approval_stages')
+          .set({ state: decision.decision, decided_by_id: decision.actor.id, decided_by_name: decision.actor.displayName, decision_comment: decision.comment ?? null, decided_at: at })
+          .where('request_id', '=', decision.requestId)
+          .where('stage', '=', decision.stage)
+          .where('state', '=', 'pending')
+          .returningAll()
+          .executeTakeFirst();
+        if (!decided) throw new StageAlreadyDecided();
+        await insertAudit(trx, {
+          requestId: decision.requestId,
+          at,
+          actor: decision.actor,
+          action: decision.decision === 'approved' ? 'stageApproved' : 'stageRejected',
+          detail: { stage: decision.stage, resourceId: decided.resource_id },
+        });
+        const states = (await trx.selectFrom('approval_stages').select('state').where('request_id', '=', decision.requestId).execute()).map((r) => r.state as StageState);
+        const settled = outcomeOfStages(states);
+        let request = toAccessRequest(touched);
+        if (settled !== 'waiting') {
+          const updated = await trx
+            .updateTable('access_requests')
+            .set({ state: settled, updated_at: at })
+            .where('id', '=', decision.requestId)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await insertAudit(trx, {
+            requestId: decision.requestId,
+            at,
+            actor: decision.actor,
+            action: settled,
+            fromState: 'pending_owner_approval',
+            toState: settled,
+            detail: { stage: decision.stage },
+          });
+          request = toAccessRequest(updated);
+        }
+        await insertJobs(trx, decision.jobs[settled], now);
+        return { request, stage: toApprovalStage(decided) };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StageAlreadyDecided) return undefined;
+        throw error;
+      });
+    if (outcome) this.onJobsQueued();
+    return outcome;
+  }
+
   async activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]> {
     const rows = await this.db
       .selectFrom('access_requests')
@@ -260,6 +349,25 @@ export class SqlRequestRepository implements RequestRepository {
   private async exists(id: string): Promise<boolean> {
     return (await this.db.selectFrom('access_requests').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
+}
+
+/** Rolls back a decision on a stage someone else decided first. */
+class StageAlreadyDecided extends Error {}
+
+function toApprovalStage(row: Selectable<ApprovalStagesTable>): ApprovalStage {
+  return {
+    requestId: row.request_id,
+    stage: row.stage,
+    resourceId: row.resource_id,
+    state: row.state as StageState,
+    approvers: row.approvers ? (JSON.parse(row.approvers) as StageApprover[]) : undefined,
+    cards: row.cards ? (JSON.parse(row.cards) as StageCard[]) : undefined,
+    decidedBy: row.decided_by_id ? { id: row.decided_by_id, displayName: row.decided_by_name ?? '' } : undefined,
+    decisionComment: row.decision_comment ?? undefined,
+    decidedAt: row.decided_at ?? undefined,
+    remindedAt: row.reminded_at ?? undefined,
+    openedAt: row.opened_at,
+  };
 }
 
 function insertAudit(trx: Transaction<Schema>, event: AuditEvent) {

@@ -25,18 +25,18 @@ describe('requests for someone who is already a guest', function () {
     await waitForState(bot, first.request.id, 'accepted');
     const invitationsBefore = invitationPosts();
 
-    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['spring-campaign'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele) });
     await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     const request = await waitForState(bot, filed.request.id, 'accepted');
     assert.equal(invitationPosts(), invitationsBefore, 'no new invitation');
     assert.equal(request.invitedUserId, first.invited.invitedUserId);
     assert.equal(request.inviteRedeemUrl, undefined);
-    const members = bot.app.simulator?.groupMembers('c0ffee00-0003-4000-8000-00000000c003') ?? [];
-    assert.ok(members.includes(first.invited.invitedUserId as string), 'in the Spring campaign group');
+    const members = bot.app.simulator?.groupMembers('c0ffee00-0002-4000-8000-00000000c002') ?? [];
+    assert.ok(members.includes(first.invited.invitedUserId as string), 'in the partner extranet group');
 
     const adeleChat = bot.teams.conversationOf(users.adele);
     const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('is already a guest of your organization')), 'the notice');
-    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*\\. partner@fabrikam\\.com is already a guest .*\\n\\nThey can now open:\\n- .*Spring campaign 2027`));
+    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*\\. partner@fabrikam\\.com is already a guest .*\\n\\nThey can now open:\\n- .*Partner extranet site`));
     assert.doesNotMatch(notice.text ?? '', /simulator\/redeem/);
     assert.match(notice.text ?? '', /https:\/\/myapps\.microsoft\.com\/\?tenantid=/);
     assert.equal(notice.id, request.statusMessageId, 'the status message, updated in place');
@@ -49,7 +49,7 @@ describe('requests for someone who is already a guest', function () {
 
   it('gives a guest who has not accepted yet a fresh link, for the same guest', async () => {
     const first = await invitedRequest(bot, users.adele, { resourceIds: ['falcon-team'] });
-    const second = await invitedRequest(bot, users.adele, { resourceIds: ['spring-campaign'] });
+    const second = await invitedRequest(bot, users.adele, { resourceIds: ['partner-extranet'] });
     assert.equal(second.invited.invitedUserId, first.invited.invitedUserId);
     assert.notEqual(second.invited.inviteRedeemUrl, first.invited.inviteRedeemUrl);
     assert.equal((await fetch(second.invited.inviteRedeemUrl as string)).status, 200);

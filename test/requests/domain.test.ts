@@ -5,7 +5,7 @@ import type { DirectoryUser } from '../../src/directory/directory';
 import { grantsFor, invitationRedirectUrl } from '../../src/requests/accessPlan';
 import type { AccessRequest } from '../../src/requests/accessRequest';
 import { selectResources } from '../../src/requests/catalog';
-import { canTransition, REQUEST_STATES } from '../../src/requests/lifecycle';
+import { canTransition, outcomeOfStages, REQUEST_STATES } from '../../src/requests/lifecycle';
 import { checkGuestAddress, checkSponsor, domainMatches } from '../../src/requests/policy';
 
 const catalog = loadCatalog(SAMPLE_CATALOG_FILE);
@@ -27,8 +27,21 @@ describe('request lifecycle', () => {
       'pending_approval→approved',
       'pending_approval→cancelled',
       'pending_approval→expired',
+      // the sponsor approved; resource owners decide next
+      'pending_approval→pending_owner_approval',
       'pending_approval→rejected',
+      'pending_owner_approval→approved',
+      'pending_owner_approval→cancelled',
+      'pending_owner_approval→expired',
+      'pending_owner_approval→rejected',
     ]);
+  });
+
+  it('settles owner stages: rejected at the first rejection, approved only when every stage has approved', () => {
+    assert.equal(outcomeOfStages(['approved', 'pending']), 'waiting');
+    assert.equal(outcomeOfStages(['approved', 'approved']), 'approved');
+    assert.equal(outcomeOfStages(['pending', 'rejected']), 'rejected');
+    assert.equal(outcomeOfStages(['approved', 'rejected']), 'rejected');
   });
 });
 

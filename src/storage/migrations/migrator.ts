@@ -5,6 +5,7 @@ import * as exactlyOnce from './002_exactly_once';
 import * as redemptionWatch from './003_redemption_watch';
 import * as reinvitations from './004_reinvitations';
 import * as accessPeriod from './005_access_period';
+import * as ownerStages from './006_owner_stages';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_redemption_watch': redemptionWatch,
   '004_reinvitations': reinvitations,
   '005_access_period': accessPeriod,
+  '006_owner_stages': ownerStages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

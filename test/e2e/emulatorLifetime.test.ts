@@ -1,0 +1,61 @@
+/**
+ * A request's whole life in the Bot Framework Emulator, with TIME_SCALE shortening every timer (a
+ * day lasts 0.43 s here): filed for 5 days, approved on the local-test card, the guest invited,
+ * the sponsor's offer to extend (shown in the same chat, a local test), Extend, and the end of
+ * access on the new end date with the guest removed from the team. Real time, real worker: this
+ * is what a developer sees when they try it with TIME_SCALE.
+ */
+import assert from 'node:assert/strict';
+import type { Activity } from 'botbuilder';
+import type { TeamsUser } from '../support/fakeTeamsChannel';
+import { startTestBot, type TestBot, waitForState } from '../support/testBot';
+
+const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
+
+describe('a request from its first message to its end, in the Emulator with TIME_SCALE', function () {
+  this.timeout(30_000);
+  let bot: TestBot;
+  before(async () => {
+    bot = await startTestBot({ TIME_SCALE: '200000' });
+    bot.channel.createConversationStatus = 501;
+  });
+  after(async () => bot.close());
+
+  const user: TeamsUser = { id: 'emulator-user-1', name: 'User', locale: 'en-US' };
+  const chat = 'emulator-conversation-2';
+  const shape = (activity: Partial<Activity>): Partial<Activity> => ({
+    channelId: 'emulator',
+    from: { id: user.id, name: user.name },
+    conversation: { id: chat, isGroup: false, conversationType: '', name: '' },
+    channelData: undefined,
+    locale: 'en-US',
+    ...activity,
+  });
+  const say = (text: string) => bot.teams.post(user, shape({ type: 'message', text }), chat);
+  const click = (verb: string, data: Record<string, unknown>) =>
+    bot.teams.post(user, shape({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }), chat);
+  const waitForText = (pattern: RegExp) => bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => pattern.test(m.text ?? '')), String(pattern), 15_000);
+
+  it('is asked for, approved, extended once and ended, each step said in the chat', async () => {
+    for (const answer of ['request', 'kim.lee@fabrikam.com', '1', '5', 'Co-designs the Falcon launch with us', 'ok']) await say(answer);
+    assert.match(bot.channel.messagesTo(chat).at(-1)?.text ?? '', /\*\*Until:\*\* .* UTC \(5 days\)/, 'a close end date shows its time');
+    await say('yes');
+    const id = /GA-\w{6}/.exec((await waitForText(/^Sent\. Request/)).text ?? '')?.[0] as string;
+    await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
+    await click('approve', { requestId: id });
+    const invited = await waitForState(bot, id, 'invited');
+    await waitForText(new RegExp(`approved request \\*\\*${id}\\*\\*: kim\\.lee@fabrikam\\.com is invited`));
+
+    // The offer to extend comes at once: 5 days is less than ACCESS_EXTENSION_NOTICE_DAYS.
+    await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer to extend');
+    const offer = await bot.requests.get(id);
+    await click('extend', { requestId: id, offeredFor: offer?.extensionOffer?.for });
+    await waitForText(/extended the access of kim\.lee@fabrikam\.com/);
+    assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(invited.invitedUserId as string));
+
+    const ended = await waitForState(bot, id, 'ended');
+    await waitForText(new RegExp(`The access of kim\\.lee@fabrikam\\.com \\(request \\*\\*${id}\\*\\*\\) has ended on its end date`));
+    assert.equal(ended.extensions, 1);
+    assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(invited.invitedUserId as string));
+  });
+});
