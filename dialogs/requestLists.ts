@@ -1,7 +1,7 @@
 /**
  * `status` (`estado`) and `pending` (`pendientes`): the requester's own requests as one card, and
- * the approvals waiting on the sponsor as their approval cards, which decide in place with the
- * same check as the card in their chat (the clicker must be the stored sponsor).
+ * the approvals waiting on the sponsor (and, for a resource owner, the stages waiting on them) as
+ * their approval cards, which decide in place with the same check as the card in their chat.
  */
 import type { TurnContext } from 'botbuilder';
 import { approvalCardAttachment } from '../cards/approvalCard';
@@ -36,13 +36,16 @@ export async function showPendingApprovals(context: TurnContext, deps: RequestLi
   const t = translatorFor(locale);
   const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
   const { requests, total } = userId ? await deps.requests.awaitingDecisionBy(userId, PAGE) : { requests: [], total: 0 };
-  if (requests.length === 0) {
+  // As a resource owner too: the stages waiting for them, after their sponsor's approvals.
+  const stages = userId && requests.length < PAGE ? await deps.requests.stagesAwaitingDecisionBy(userId, PAGE - requests.length) : [];
+  if (requests.length + stages.length === 0) {
     await context.sendActivity(t('pending.none'));
     return;
   }
-  const cards = requests.map((request) =>
-    approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), locale, viewerIsSponsor: true }),
-  );
-  await context.sendActivity({ text: t('pending.intro', { count: total }), attachments: cards, attachmentLayout: 'list' });
+  const cards = [
+    ...requests.map((request) => approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), locale, viewerIsSponsor: true })),
+    ...stages.map(({ request, stage }) => approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true })),
+  ];
+  await context.sendActivity({ text: t('pending.intro', { count: total + stages.length }), attachments: cards, attachmentLayout: 'list' });
   if (total > requests.length) await context.sendActivity(t('pending.more', { count: total - requests.length }));
 }

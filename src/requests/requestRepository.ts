@@ -109,6 +109,8 @@ export interface RequestRepository {
   filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
   /** Requests waiting for this sponsor's decision, oldest first: `limit` of them, and how many in all. */
   awaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
+  /** Owner stages waiting for this approver's decision, oldest first: `limit` of them, with their requests. */
+  stagesAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>>;
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
   awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
 }

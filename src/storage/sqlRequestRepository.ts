@@ -94,6 +94,27 @@ export class SqlRequestRepository implements RequestRepository {
     return { requests: rows.map(toAccessRequest), total: Number(total) };
   }
 
+  async stagesAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>> {
+    // Approvers are a small JSON array on the stage; an Entra id is a GUID, so a LIKE on it is exact.
+    if (!/^[0-9a-f-]+$/i.test(approverId)) return [];
+    const stages = await this.db
+      .selectFrom('approval_stages')
+      .innerJoin('access_requests', 'access_requests.id', 'approval_stages.request_id')
+      .selectAll('approval_stages')
+      .where('approval_stages.state', '=', 'pending')
+      .where('access_requests.state', '=', 'pending_owner_approval')
+      .where('approval_stages.approvers', 'like', `%"id":"${approverId}"%`)
+      .orderBy('approval_stages.opened_at')
+      .limit(limit)
+      .execute();
+    const found: Array<{ request: AccessRequest; stage: ApprovalStage }> = [];
+    for (const row of stages) {
+      const request = await this.get(row.request_id);
+      if (request) found.push({ request, stage: toApprovalStage(row) });
+    }
+    return found;
+  }
+
   async awaitingCardFor(sponsorId: string): Promise<AccessRequest[]> {
     const rows = await this.db
       .selectFrom('access_requests')

@@ -69,6 +69,12 @@ describe('approval by the resource owners after the sponsor', function () {
       await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
       assert.equal((await bot.requests.get(request.id))?.state, 'pending_owner_approval');
 
+      // `pending` shows each owner their stage's card, to decide there.
+      await bot.teams.say(lidia, 'pending');
+      const listed = bot.channel.messagesTo(bot.teams.conversationOf(lidia)).at(-1);
+      assert.match(listed?.text ?? '', /One request is waiting for your decision/);
+      assert.match(JSON.stringify(listed?.attachments), /Aprobación 2 de 3|Approval 2 of 3/);
+
       const [first, second] = order;
       const firstClick = await bot.teams.click(owners[first], chats[first], 'approve', { requestId: request.id, stage: String(first - 1) });
       assert.match(JSON.stringify(firstClick.body.value), /approved access to/);

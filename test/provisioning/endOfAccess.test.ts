@@ -136,6 +136,21 @@ describe('the end of access', function () {
     assert.deepEqual(calls, [`batch GET /users/${guest}/appRoleAssignments`, `batch DELETE /servicePrincipals/${EXPENSES_SP}/appRoleAssignedTo/…`]);
   });
 
+  it('after a crash between Graph removing the access and the bot recording it, the next run finds it gone and ends the request', async () => {
+    bot = undefined as unknown as TestBot;
+    const { request, invited } = await tenDayAccess();
+    const guest = invited.invitedUserId as string;
+    // What a first run did before it was killed: the membership is gone, nothing is recorded.
+    const removed = await fetch(`${bot.app.url}/simulator/graph/v1.0/groups/${FALCON_GROUP}/members/${guest}/$ref`, { method: 'DELETE' });
+    assert.equal(removed.status, 204);
+    const start = bot.app.simulator?.requests.length ?? 0;
+    await passDays(10.01);
+    const ended = await waitForState(bot, request.id, 'ended');
+    assert.deepEqual(ended.removedResourceIds, ['falcon-team', 'expenses-app']);
+    const groupCall = (bot.app.simulator?.requests ?? []).slice(start).flatMap((r) => r.batchItems ?? []).find((item) => item.path.includes('/groups/'));
+    assert.equal(groupCall?.status, 404, 'already gone counts as removed');
+  });
+
   it('GUEST_END_ACTION=disable blocks the account when its last access ends, and keeps what another request still gives', async () => {
     bot = await startTestBot({ GUEST_END_ACTION: 'disable' }, undefined, { clock: (clock = new TestClock()).now });
     const first = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
