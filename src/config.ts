@@ -297,7 +297,7 @@ const resourceBase = {
   link: link.optional(),
   maxDays: z.number().int('must be a whole number of days').min(1).max(3650).optional(),
   approvers: z
-    .array(z.union([guid, z.email({ message: 'must be an email address or an Entra object id' })]))
+    .array(z.string().refine((value) => guid.safeParse(value).success || z.email().safeParse(value).success, 'must be an email address or an Entra object id'))
     .min(1, 'must name at least one approver, or be left out')
     .optional(),
 };

@@ -171,6 +171,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       : `Guest Access Bot listening on ${url}/api/messages, UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it. Connect the Bot Framework Emulator, or run npm run playground.`,
   );
 
+  if (config.timing.scale !== 1) {
+    logger.warn({ timeScale: config.timing.scale }, `TIME_SCALE=${config.timing.scale}: every timer runs ${config.timing.scale} times faster (a day lasts ${Math.round(config.timing.dayMs / 1000)} s). For testing only; unset it in production.`);
+  }
+
   return {
     url,
     port,

@@ -30,6 +30,33 @@ describe('configuration', () => {
     assert.equal(loadConfig({ DATABASE_URL: ':memory:' }).directory.simulatorStateFile, undefined);
   });
 
+  it('counts time in days, shortened by TIME_SCALE alike for every timer, and names a reminder that would come after the expiry', () => {
+    const real = loadConfig({});
+    assert.deepEqual(
+      [real.timing.dayMs, real.timing.approvalReminderMs, real.timing.approvalTimeoutMs, real.timing.accessDays, real.timing.extensionNoticeMs, real.guestEndAction],
+      [86_400_000, 48 * 3_600_000, 7 * 86_400_000, 90, 7 * 86_400_000, 'none'],
+    );
+    const fast = loadConfig({ TIME_SCALE: '1440' });
+    assert.equal(fast.timing.dayMs, 60_000, 'a day in a minute');
+    assert.equal(fast.timing.approvalTimeoutMs, 7 * 60_000);
+    assert.ok(Math.abs(fast.redemption.firstCheckMs - real.redemption.firstCheckMs / 1440) < 1e-6);
+    assert.match(problemsOf({ APPROVAL_REMINDER_HOURS: '200' }).join('\n'), /APPROVAL_REMINDER_HOURS \(200\) must be shorter than APPROVAL_TIMEOUT_DAYS/);
+    assert.match(problemsOf({ GUEST_END_ACTION: 'archive' }).join('\n'), /GUEST_END_ACTION must be none, disable or delete/);
+  });
+
+  it('reads maxDays and approvers from the catalog, and names a bad one', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const file = join(folder, 'catalog.json');
+    const resource = { id: 'falcon-team', name: 'Falcon', kind: 'team', groupId: 'c0ffee00-0001-4000-8000-00000000c001' };
+    writeFileSync(file, JSON.stringify({ resources: [{ ...resource, maxDays: 30, approvers: ['lidia.holloway@contoso.com', 'a1b2c3d4-0004-4000-8000-000000000004'] }] }));
+    assert.deepEqual(loadConfig({ RESOURCE_CATALOG_FILE: file }).catalog.resources[0], { ...resource, maxDays: 30, approvers: ['lidia.holloway@contoso.com', 'a1b2c3d4-0004-4000-8000-000000000004'] });
+    writeFileSync(file, JSON.stringify({ resources: [{ ...resource, maxDays: 0.5, approvers: ['Lidia'] }] }));
+    const problems = problemsOf({ RESOURCE_CATALOG_FILE: file }).join('\n');
+    assert.match(problems, /resources\.0\.maxDays: must be a whole number of days/);
+    assert.match(problems, /resources\.0\.approvers\.0: must be an email address or an Entra object id/);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
   it('treats an empty line in .env as unset', () => {
     assert.equal(loadConfig({ PORT: '', MicrosoftAppId: '', DIRECTORY_MODE: '' }).port, 3978);
   });
