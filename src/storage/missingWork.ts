@@ -30,6 +30,10 @@ const EXPECTED: readonly Expected[] = [
   { state: 'failed', job: 'notifySponsor', notice: 'failed' },
   { state: 'accepted', job: 'notifyRequester', notice: 'accepted' },
   { state: 'accepted', job: 'notifySponsor', notice: 'accepted' },
+  { state: 'pending_owner_approval', job: 'notifyRequester', notice: 'ownersNext' },
+  { state: 'expired', job: 'notifyRequester', notice: 'expired' },
+  { state: 'ended', job: 'notifyRequester', notice: 'ended' },
+  { state: 'ended', job: 'notifySponsor', notice: 'ended' },
 ];
 
 /**

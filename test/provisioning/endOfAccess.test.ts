@@ -5,7 +5,11 @@
  * another request still gives kept, and a sponsor ending access early.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RecordedRequest } from '../../src/directory/simulator/directorySimulator';
+import { FakeTeamsChannel } from '../support/fakeTeamsChannel';
 import { passDays as passDaysOn, settleJobs, TestClock } from '../support/testClock';
 import { invitedRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
 
@@ -149,6 +153,29 @@ describe('the end of access', function () {
     assert.deepEqual(ended.removedResourceIds, ['falcon-team', 'expenses-app']);
     const groupCall = (bot.app.simulator?.requests ?? []).slice(start).flatMap((r) => r.batchItems ?? []).find((item) => item.path.includes('/groups/'));
     assert.equal(groupCall?.status, 404, 'already gone counts as removed');
+  });
+
+  it('keeps the offer to extend and the end of access through a restart', async () => {
+    const channel = new FakeTeamsChannel();
+    await channel.start();
+    const env = { DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'end-')), 'bot.db') };
+    try {
+      clock = new TestClock();
+      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
+      const { request, cardConversationId } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
+      await bot.close();
+      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
+      await passDays(3.1);
+      await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer after the restart');
+      await bot.close();
+      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
+      await passDays(7);
+      await waitForState(bot, request.id, 'ended');
+    } finally {
+      await bot.close();
+      bot = undefined as unknown as TestBot;
+      await channel.stop();
+    }
   });
 
   it('GUEST_END_ACTION=disable blocks the account when its last access ends, and keeps what another request still gives', async () => {

@@ -33,6 +33,61 @@ for (const target of testDatabases) {
     });
     afterEach(async () => database.close());
 
+    describe('owner stages and conditional changes', () => {
+      const lidia = { kind: 'user' as const, id: 'lidia-id', displayName: 'Lidia Holloway' };
+      const nestor = { kind: 'user' as const, id: 'nestor-id', displayName: 'Nestor Wilke' };
+      const jobs = (id: string) => ({
+        approved: [{ kind: 'provisionGuest' as const, requestId: id }],
+        rejected: [{ kind: 'notifyRequester' as const, requestId: id, notice: 'rejected' as const }],
+        waiting: [],
+      });
+
+      async function awaitingOwners(): Promise<string> {
+        const { id } = await requests.create(draft, adele, []);
+        await requests.transition({ id, from: 'pending_approval', to: 'pending_owner_approval', actor: megan, openStages: [{ stage: 1, resourceId: 'falcon-team' }, { stage: 2, resourceId: 'expenses-app' }] });
+        return id;
+      }
+
+      it('settles the request exactly once when the last two stages are decided at the same moment', async () => {
+        for (let round = 0; round < 5; round++) {
+          const id = await awaitingOwners();
+          const [first, second] = await Promise.all([
+            requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia, jobs: jobs(id) }),
+            requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor, jobs: jobs(id) }),
+          ]);
+          assert.ok(first && second, 'both decisions count');
+          assert.equal((await requests.get(id))?.state, 'approved');
+          assert.deepEqual((await jobRows(database.db, id)).map((j) => j.kind), ['provisionGuest'], 'provisioned once');
+          assert.deepEqual((await requests.auditTrail(id)).filter((e) => e.toState === 'approved').length, 1);
+        }
+      });
+
+      it('lets one decision per stage count, and none once a stage has rejected the request', async () => {
+        const id = await awaitingOwners();
+        assert.ok(await requests.decideStage({ requestId: id, stage: 1, decision: 'rejected', actor: lidia, comment: 'not yet', jobs: jobs(id) }));
+        assert.equal(await requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia, jobs: jobs(id) }), undefined);
+        assert.equal(await requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor, jobs: jobs(id) }), undefined);
+        const stages = await requests.stagesOf(id);
+        assert.deepEqual(stages.map((s) => [s.stage, s.state, s.decisionComment]), [[1, 'rejected', 'not yet'], [2, 'pending', undefined]]);
+        assert.equal((await requests.get(id))?.state, 'rejected');
+      });
+
+      it('changes a field only while it still holds the value a change expects', async () => {
+        const { id } = await requests.create({ ...draft, endsAt: '2027-01-01T00:00:00.000Z', accessDays: 30 }, adele, []);
+        await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan });
+        await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' } });
+        const offer = { id, states: ['invited', 'accepted'] as const, actor: { kind: 'system' as const }, action: 'extensionOffered' };
+        assert.ok(await requests.changeIf({ ...offer, onlyWhile: [{ field: 'endsAt', equals: '2027-01-01T00:00:00.000Z' }], patch: { extensionOffer: { for: '2027-01-01T00:00:00.000Z' } } }));
+        const answer = { id, states: ['invited'] as const, onlyWhile: [{ field: 'extensionOfferedFor' as const, equals: '2027-01-01T00:00:00.000Z' }, { field: 'extensionAnswer' as const, equals: null }], actor: megan, action: 'extended' };
+        const [one, two] = await Promise.all([
+          requests.changeIf({ ...answer, patch: { endsAt: '2027-01-31T00:00:00.000Z', extensionOffer: { for: '2027-01-01T00:00:00.000Z', answer: 'extended' } } }),
+          requests.changeIf({ ...answer, patch: { endsAt: '2027-01-31T00:00:00.000Z', extensionOffer: { for: '2027-01-01T00:00:00.000Z', answer: 'extended' } } }),
+        ]);
+        assert.equal([one, two].filter(Boolean).length, 1, 'one of two clicks extends');
+        assert.equal((await requests.get(id))?.endsAt, '2027-01-31T00:00:00.000Z');
+      });
+    });
+
     describe('requests', () => {
       it('creates a request with a readable id, its audit event and its job in one go', async () => {
         const created = await requests.create(draft, adele, [{ kind: 'deliverApprovalCard' }]);

@@ -60,6 +60,22 @@ for (const target of testDatabases) {
       assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
     });
 
+    it('queues the notices of an expired request and of an ended access that have none', async () => {
+      const expired = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id: expired.id, from: 'pending_approval', to: 'expired', actor: { kind: 'system' } });
+      const ended = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id: ended.id, from: 'pending_approval', to: 'approved', actor: megan, jobs: [{ kind: 'provisionGuest', requestId: ended.id }] });
+      await requests.transition({ id: ended.id, from: 'approved', to: 'invited', actor: { kind: 'system' }, jobs: [{ kind: 'notifyRequester', requestId: ended.id, notice: 'invited' }] });
+      await requests.transition({ id: ended.id, from: 'invited', to: 'ended', actor: { kind: 'system' } });
+      assert.deepEqual(await sweeper.sweep(), { queued: 3, pruned: 0 });
+      assert.deepEqual(await jobsOf(expired.id), [['notifyRequester', '{"notice":"expired"}', 'queued']]);
+      assert.deepEqual((await jobsOf(ended.id)).slice(-2), [
+        ['notifyRequester', '{"notice":"ended"}', 'queued'],
+        ['notifySponsor', '{"notice":"ended"}', 'queued'],
+      ]);
+      assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
+    });
+
     it('prunes finished jobs past the retention, keeps the audit trail, and does not notify again', async () => {
       const { id } = await requests.create(requestDraft(), megan, []);
       await requests.transition({ id, from: 'pending_approval', to: 'rejected', actor: megan, jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] });
