@@ -304,7 +304,12 @@ export class RequestAccessDialog extends ComponentDialog {
       return false;
     }
     const selection = selectResources(catalog, text);
-    // One word that names nothing is a search: the way to find a resource in a long catalog.
+    // A part of several names: which did they mean? The candidates, with their numbers.
+    if (!selection.ok && selection.ambiguous.length > 0) {
+      await prompt.context.sendActivity(selection.ambiguous.map(({ part, candidates }) => searchResults(t, part, candidates)).join('\n\n'));
+      return false;
+    }
+    // One word that names nothing is a search of the descriptions too: the way to find a resource in a long catalog.
     const matches = !selection.ok && selection.unknown.length === 1 && !/[,;\n]|^\s*\d+\s*$/.test(text) ? resourcesMatching(catalog, text) : [];
     if (matches.length > 0) {
       await prompt.context.sendActivity(searchResults(t, text, matches));

@@ -30,11 +30,18 @@ export interface ResourceCatalog {
 
 export type ResourceSelection =
   | { ok: true; resources: Resource[] }
-  | { ok: false; unknown: string[] };
+  | {
+      ok: false;
+      /** Parts that name nothing. */
+      unknown: string[];
+      /** Parts that name several: which did they mean? */
+      ambiguous: Array<{ part: string; candidates: NumberedResource[] }>;
+    };
 
 /**
- * Reads an answer such as `1, 3` or `falcon-team, Contoso Expenses`: comma- or semicolon-separated
- * numbers of the list shown, ids or names, case-insensitive. Duplicates collapse; order is kept.
+ * Reads an answer such as `1, 3` or `falcon, expenses`: comma- or semicolon-separated numbers of
+ * the list shown, ids, names, or any part of a name that names one resource only, ignoring case
+ * and accents. Duplicates collapse; order is kept.
  */
 export function selectResources(catalog: ResourceCatalog, answer: string): ResourceSelection {
   const parts = answer
@@ -43,19 +50,25 @@ export function selectResources(catalog: ResourceCatalog, answer: string): Resou
     .filter((part) => part.length > 0);
   const chosen: Resource[] = [];
   const unknown: string[] = [];
+  const ambiguous: Array<{ part: string; candidates: NumberedResource[] }> = [];
   for (const part of parts) {
-    const resource = findResource(catalog, part);
-    if (!resource) unknown.push(part);
-    else if (!chosen.includes(resource)) chosen.push(resource);
+    const found = findResource(catalog, part);
+    if (found.length === 0) unknown.push(part);
+    else if (found.length > 1) ambiguous.push({ part, candidates: found });
+    else if (!chosen.includes(found[0].resource)) chosen.push(found[0].resource);
   }
-  if (unknown.length > 0 || chosen.length === 0) return { ok: false, unknown };
+  if (unknown.length > 0 || ambiguous.length > 0 || chosen.length === 0) return { ok: false, unknown, ambiguous };
   return { ok: true, resources: chosen };
 }
 
-function findResource(catalog: ResourceCatalog, part: string): Resource | undefined {
-  if (/^\d+$/.test(part)) return catalog.resources[Number(part) - 1];
-  const wanted = part.toLowerCase();
-  return catalog.resources.find((r) => r.id.toLowerCase() === wanted || r.name.toLowerCase() === wanted);
+/** What `part` names: one resource, several (a part of more than one name), or none. */
+function findResource(catalog: ResourceCatalog, part: string): NumberedResource[] {
+  const numbered = catalog.resources.map((resource, index) => ({ number: index + 1, resource }));
+  if (/^\d+$/.test(part)) return numbered.filter(({ number }) => number === Number(part));
+  const wanted = folded(part);
+  const exact = numbered.filter(({ resource }) => folded(resource.id) === wanted || folded(resource.name) === wanted);
+  if (exact.length > 0) return exact.slice(0, 1);
+  return numbered.filter(({ resource }) => folded(resource.name).includes(wanted) || folded(resource.id).includes(wanted));
 }
 
 /** The longest access these resources allow together: the shortest of their `maxDays`, if any. */

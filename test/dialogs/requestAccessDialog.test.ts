@@ -196,6 +196,26 @@ describe('request dialog', function () {
       ],
     },
     {
+      name: 'parts of names, as the prompt invites',
+      as: adele,
+      steps: [
+        ...UP_TO_RESOURCES,
+        ['falcon, EXPENSES', 'For how long'],
+        ['ok', 'Why does'],
+        ['Falcon launch, three months', 'Megan Bowen'],
+        ['ok', '**Resources:** Project Falcon team, Contoso Expenses'],
+      ],
+    },
+    {
+      name: 'a part of several names is asked about, with the candidates, in Spanish',
+      as: diego,
+      steps: [
+        ['solicitar', 'dirección de correo del socio'],
+        ['socio@fabrikam.com', '¿Qué recursos necesita'],
+        ['p', ['Recursos que contienen «p»', '1. **Project Falcon team**', '2. **Partner extranet site**', '3. **Spring campaign 2027**', '4. **Contoso Expenses**']],
+      ],
+    },
+    {
       name: 'an access period as a number of days, after a past date and an unclear answer',
       as: adele,
       steps: [
@@ -423,7 +443,7 @@ describe('request dialog', function () {
       assert.match((await exchange(client, adele, 'next')).messages[0].text ?? '', /That was 1 to 15 of 120\./);
     });
 
-    it('finds resources by part of a name, accents and case aside, then takes their numbers', async () => {
+    it('takes a part of a name that names one resource, accents and case aside, and lists the candidates of one that names several', async () => {
       await play(
         {
           name: 'search',
@@ -431,9 +451,9 @@ describe('request dialog', function () {
           steps: [
             ['request', "partner's email address"],
             ['partner@fabrikam.com', 'Which resources'],
-            ['iberico', ['Resources matching “iberico”:', '42. **Proyecto Ibérico** (team)', 'Reply with the numbers you want']],
-            ['project 11', ['Resources matching “project 11”:', '11. **Project 11 team**', '110. **Project 110 team**']],
-            ['42, 110', 'For how long does partner@fabrikam.com need this access?'],
+            ['project 11', ['Resources matching “project 11”:', '11. **Project 11 team**', '110. **Project 110 team**', 'Reply with the numbers you want']],
+            ['meetings of project 7.', ['Resources matching “meetings of project 7.”:', '7. **Project 7 team**']],
+            ['iberico, 110', 'For how long does partner@fabrikam.com need this access?'],
           ],
         },
         newClient(longCatalog),
