@@ -92,6 +92,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   // A stage still pending shows where the request stands; a decided one, its own decision.
   const stageStatus = stage && stage.state !== 'pending' ? t(`approvalCard.stage.${stage.state}`, stageNames) : undefined;
   const stageComment = stage ? stage.decisionComment : request.decisionComment;
+  const localTest = stage ? (stage.cards ?? []).some((c) => c.localTest) : (request.approvalCard?.localTest ?? false);
   return {
     strings: {
       refresh: t('approvalCard.refresh'),
@@ -105,7 +106,8 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
       requester: t('approvalCard.requester'),
       sponsor: t('approvalCard.sponsor'),
       requestId: t('approvalCard.requestId'),
-      commentLabel: t('approvalCard.commentLabel', { requester }),
+      // In a local test the requester decides: a comment "for" themselves would read oddly.
+      commentLabel: localTest ? t('approvalCard.commentLabelLocalTest') : t('approvalCard.commentLabel', { requester }),
       commentPlaceholder: t('approvalCard.commentPlaceholder'),
       approve: t('approvalCard.approve'),
       reject: t('approvalCard.reject'),
@@ -114,7 +116,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     stage: stage?.stage ?? 0,
     stageLine: approvals > 1 ? t(stage ? 'approvalCard.stage.ownerLine' : 'approvalCard.stage.sponsorLine', stageNames) : '',
     refreshUserIds: (stage ? [view.viewerMri, ...(stage.approvers ?? []).map((a) => a.id)] : [view.sponsorMri, request.sponsor.id]).filter((id): id is string => Boolean(id)),
-    localTest: stage ? (stage.cards ?? []).some((c) => c.localTest) : (request.approvalCard?.localTest ?? false),
+    localTest,
     guest: plainText(request.guestEmail),
     resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt

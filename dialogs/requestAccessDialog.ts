@@ -4,7 +4,9 @@
  * Every step takes typed text; every check runs here, before any sponsor is asked. Validators
  * write their own retry message (a typing indicator counts as a reply, so prompts would not).
  */
-import { ActivityTypes, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { commandCardAttachment } from '../cards/commandCard';
+import { summaryCardAttachment } from '../cards/summaryCard';
 import {
   ComponentDialog,
   Dialog,
@@ -196,10 +198,14 @@ export class RequestAccessDialog extends ComponentDialog {
     const manager = await this.deps.directory.getManager(requesterId);
     const proposed = manager && checkSponsor(manager, requesterId).ok ? manager : undefined;
     if (!proposed) return step.prompt(SPONSOR_PROMPT, { prompt: t('dialog.askSponsorNoManager'), validations: { requesterId } satisfies SponsorValidations });
-    const prompt = MessageFactory.suggestedActions(
-      [t('dialog.suggestKeep')],
-      t('dialog.askSponsorManager', { name: plainText(proposed.displayName), address: plainText(addressOf(proposed)) }),
-    );
+    const prompt = {
+      type: 'message',
+      attachments: [
+        commandCardAttachment(t('dialog.askSponsorManager', { name: plainText(proposed.displayName), address: plainText(addressOf(proposed)) }), [
+          { title: t('dialog.suggestKeep'), command: t('dialog.suggestKeep') },
+        ]),
+      ],
+    };
     return step.prompt(SPONSOR_PROMPT, { prompt, validations: { proposed, requesterId } satisfies SponsorValidations });
   }
 
@@ -209,18 +215,18 @@ export class RequestAccessDialog extends ComponentDialog {
     values.sponsor = personOf(sponsor);
     values.sponsorLocale = sponsor.preferredLanguage ?? step.context.activity.locale ?? 'en';
     const t = translatorFor(step.context.activity.locale);
-    const summary = t('dialog.summary', {
-      email: plainText(values.guestEmail),
+    const endDate = formatDate(endDateAfter(values.accessDays, this.clock(), this.deps.timing), step.context.activity.locale, this.clock());
+    const summary = summaryCardAttachment(t, {
+      guest: plainText(values.guestEmail),
       resources: resourcesByIds(this.deps.catalog, values.resourceIds)
         .map((r) => plainText(r.name))
         .join(', '),
-      justification: plainText(values.justification),
-      sponsor: plainText(values.sponsor.displayName),
-      sponsorAddress: plainText(values.sponsor.address),
-      days: values.accessDays,
-      endDate: formatDate(endDateAfter(values.accessDays, this.clock(), this.deps.timing), step.context.activity.locale, this.clock()),
+      until: t('approvalCard.endsAtValue', { date: endDate, days: values.accessDays }),
+      why: plainText(values.justification),
+      sponsor: `${plainText(values.sponsor.displayName)} (${plainText(values.sponsor.address)})`,
+      question: t('dialog.summaryQuestion', { sponsor: plainText(values.sponsor.displayName) }),
     });
-    return step.prompt(CONFIRM_PROMPT, { prompt: yesNoQuestion(t, summary), retryPrompt: yesNoQuestion(t, t('dialog.confirmRetry')) });
+    return step.prompt(CONFIRM_PROMPT, { prompt: { type: 'message', attachments: [summary] }, retryPrompt: yesNoQuestion(t, t('dialog.confirmRetry')) });
   }
 
   private async submit(step: WaterfallStepContext): Promise<DialogTurnResult> {

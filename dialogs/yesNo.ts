@@ -1,10 +1,16 @@
-/** A yes-or-no question: typed in either language, or answered with its suggested buttons. */
-import { type Activity, MessageFactory } from 'botbuilder';
+/**
+ * A yes-or-no question: typed in either language, or answered with its buttons. The question is a
+ * small card whose buttons send what typing would: a message with suggested actions shows its
+ * markdown unrendered in some clients (the Agents Playground).
+ */
+import type { Activity } from 'botbuilder';
 import type { PromptValidatorContext } from 'botbuilder-dialogs';
+import { commandCardAttachment } from '../cards/commandCard';
+import { yesNoButtons } from '../cards/summaryCard';
 import { commandOf, type Translate } from '../src/i18n';
 
 export function yesNoQuestion(t: Translate, text: string): Partial<Activity> {
-  return MessageFactory.suggestedActions([t('dialog.suggestYes'), t('dialog.suggestNo')], text);
+  return { type: 'message', attachments: [commandCardAttachment(text, yesNoButtons(t))] };
 }
 
 /** true for yes, false for no, undefined for anything else (the question is asked again). */

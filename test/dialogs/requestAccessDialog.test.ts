@@ -17,6 +17,7 @@ import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { type DirectoryFixture, sample, startDirectoryFixture } from '../directory/directoryFixture';
 import { jobRows } from '../support/jobRows';
 import { memoryDatabase } from '../support/sqliteMemory';
+import { buttonCommands, visibleText } from '../support/visibleText';
 
 interface Person {
   aadObjectId: string;
@@ -96,7 +97,7 @@ describe('request dialog', function () {
   async function play(conversation: Conversation, client = newClient()): Promise<DialogTestClient> {
     for (const [input, ...expected] of conversation.steps) {
       const { messages } = await exchange(client, conversation.as, input);
-      const texts = messages.map((m) => m.text ?? '');
+      const texts = messages.map(visibleText);
       assert.equal(texts.length, expected.length, `after “${input}” the bot said:\n${texts.join('\n---\n')}`);
       expected.forEach((fragments, i) => {
         for (const fragment of [fragments].flat()) {
@@ -120,7 +121,7 @@ describe('request dialog', function () {
     ['1, Contoso Expenses', ['For how long does partner@fabrikam.com need this access?', '**ok** for 90 days, until 28 Feb 2027']],
     ['ok', 'Why does partner@fabrikam.com need this access?'],
     ['Joint launch of Falcon in Q1, three months', "I'd ask your manager, **Megan Bowen** (megan.bowen@contoso.com)"],
-    ['ok', ['**Resources:** Project Falcon team, Contoso Expenses', '**Until:** 28 Feb 2027 (90 days)', 'Shall I send it to Megan Bowen for approval?']],
+    ['ok', ['Resources: Project Falcon team, Contoso Expenses', 'Until: 28 Feb 2027 (90 days)', 'Shall I send it to Megan Bowen for approval?']],
     ['yes', 'is waiting for Megan Bowen to approve it'],
   ];
 
@@ -130,7 +131,7 @@ describe('request dialog', function () {
     ['2', ['¿Durante cuánto tiempo necesita socio@fabrikam.com este acceso?', 'u **ok** para 30 días', 'como mucho 30 días seguidos']],
     ['45 días', 'Has pedido 45 días, pero lo que has elegido permite como mucho 30', '¿Por qué necesita socio@fabrikam.com este acceso?'],
     ['Revisión de contratos del primer trimestre', 'Se lo pediría a tu responsable, **Patti Fernandez**'],
-    ['vale', ['**Recursos:** Partner extranet site', '**Hasta:** 30 dic 2026 (30 días)', '¿Se la envío a Patti Fernandez para que la apruebe?']],
+    ['vale', ['Recursos: Partner extranet site', 'Hasta: 30 dic 2026 (30 días)', '¿Se la envío a Patti Fernandez para que la apruebe?']],
     ['sí', 'está esperando a que Patti Fernandez la apruebe'],
   ];
 
@@ -203,7 +204,7 @@ describe('request dialog', function () {
         ['falcon, EXPENSES', 'For how long'],
         ['ok', 'Why does'],
         ['Falcon launch, three months', 'Megan Bowen'],
-        ['ok', '**Resources:** Project Falcon team, Contoso Expenses'],
+        ['ok', 'Resources: Project Falcon team, Contoso Expenses'],
       ],
     },
     {
@@ -225,7 +226,7 @@ describe('request dialog', function () {
         ['next spring', "I didn't understand that as a period"],
         ['14 days', 'Why does'],
         ['Falcon launch, two weeks of testing', 'Megan Bowen'],
-        ['ok', '**Until:** 14 Dec 2026 (14 days)'],
+        ['ok', 'Until: 14 Dec 2026 (14 days)'],
       ],
     },
     {
@@ -236,7 +237,7 @@ describe('request dialog', function () {
         ['1', 'For how long'],
         ['1/15/2027', 'Why does'],
         ['Falcon launch, until mid January', 'Megan Bowen'],
-        ['ok', '**Until:** 15 Jan 2027 (46 days)'],
+        ['ok', 'Until: 15 Jan 2027 (46 days)'],
       ],
     },
     {
@@ -287,7 +288,7 @@ describe('request dialog', function () {
       as: adele,
       steps: [
         ...UP_TO_SPONSOR,
-        ['Nestor.Wilke@contoso.com', '**Sponsor:** Nestor Wilke (nestor.wilke@contoso.com)'],
+        ['Nestor.Wilke@contoso.com', 'Sponsor: Nestor Wilke (nestor.wilke@contoso.com)'],
         ['no', "OK, I haven't sent anything"],
       ],
     },
@@ -372,19 +373,16 @@ describe('request dialog', function () {
     assert.equal((await exchange(client, adele, '1')).typed, false, 'no typing when nothing is looked up');
   });
 
-  it('offers the proposed sponsor and yes/no as buttons, while typed text keeps working', async () => {
+  it('offers the proposed sponsor and yes/no as card buttons that send what typing would, while typed text keeps working', async () => {
     const client = newClient();
     for (const [input] of EN_HAPPY_PATH.slice(0, 4)) await exchange(client, adele, input);
     const sponsorQuestion = (await exchange(client, adele, EN_HAPPY_PATH[4][0])).messages[0];
-    assert.deepEqual(
-      sponsorQuestion.suggestedActions?.actions.map((a) => a.value),
-      ['OK'],
-    );
+    assert.deepEqual(buttonCommands(sponsorQuestion), ['OK']);
     const summary = (await exchange(client, adele, 'ok')).messages[0];
-    assert.deepEqual(
-      summary.suggestedActions?.actions.map((a) => a.value),
-      ['Yes', 'No'],
-    );
+    assert.deepEqual(buttonCommands(summary), ['Yes', 'No']);
+    // A card, not text with markdown next to buttons: the facts are fact set rows.
+    assert.equal(summary.text, undefined);
+    assert.match(JSON.stringify(summary.attachments), /"type":"FactSet"/);
   });
 
   it('checks the sponsor against the requester who began the request, whoever answers the question', async () => {

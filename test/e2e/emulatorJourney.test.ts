@@ -10,6 +10,7 @@ import type { Activity } from 'botbuilder';
 import type { TeamsUser } from '../support/fakeTeamsChannel';
 import { redeemInBrowser } from '../support/redeemInBrowser';
 import { redemptionChecksDue, startTestBot, type TestBot } from '../support/testBot';
+import { visibleText } from '../support/visibleText';
 
 describe('the journey after the link, in the Bot Framework Emulator', function () {
   this.timeout(30_000);
@@ -34,7 +35,7 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
   const say = (text: string) => bot.teams.post(emulatorUser, emulatorShape({ type: 'message', text }), chat);
   const click = async (verb: string, data: Record<string, unknown>) =>
     bot.teams.post(emulatorUser, emulatorShape({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }), chat);
-  const texts = () => bot.channel.messagesTo(chat).map((m) => m.text ?? '');
+  const texts = () => bot.channel.messagesTo(chat).map(visibleText);
   const waitForText = (start: string, count = 1) => bot.channel.waitFor(() => texts().filter((text) => text.startsWith(start)).length >= count && texts().find((text) => text.startsWith(start)), start, 15_000);
 
   it('takes Adele from a request to her partner accepted, then lets her, as the local-test sponsor, reset it', async () => {
@@ -43,7 +44,7 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
     const sent = await waitForText('Enviada. La solicitud');
     const id = /GA-\w{6}/.exec(sent)?.[0] as string;
 
-    const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => m.attachments?.length), 'the local-test card');
+    const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
     assert.match(JSON.stringify(card.attachments), /Prueba local/);
     assert.equal((await click('approve', { requestId: id })).status, 200);
 
