@@ -120,11 +120,18 @@ export class RequestAccessDialog extends ComponentDialog {
     this.initialDialogId = STEPS;
   }
 
-  /** `cancel` and `help` work at every step. */
+  /** `cancel` and `help` work at every step; `request` says a request is already under way. */
   protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const context = innerDc.context;
     const t = translatorFor(context.activity.locale);
-    const command = commandOf(context.activity.text, ['cancel', 'help']);
+    const command = commandOf(context.activity.text, ['cancel', 'help', 'request']);
+    if (command === 'request') {
+      // After a reload the question may be out of sight: say where this request stands, and how to start over.
+      const values = innerDc.stack.find((instance) => instance.id === STEPS)?.state?.values as Partial<Collected> | undefined;
+      await context.sendActivity(values?.guestEmail ? t('dialog.alreadyRequestingFor', { email: plainText(values.guestEmail) }) : t('dialog.alreadyRequesting'));
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     if (command === 'cancel') {
       await context.sendActivity(t('dialog.cancelled'));
       return innerDc.cancelAllDialogs();

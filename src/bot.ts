@@ -23,6 +23,7 @@ import type { ConversationReferenceStore } from './storage/conversationReference
 import type { JobQueue } from './storage/jobQueue';
 import { answerInvokeWith, badInvoke } from './teams/invokeAnswers';
 import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
+import type { ConversationLanguage } from './teams/conversationLanguage';
 import { directoryUserIdOf } from './teams/identity';
 import type { TurnRateLimit, TurnVerdict } from './teams/turnRateLimit';
 import { plainText } from './teams/plainText';
@@ -37,6 +38,10 @@ export interface BotDependencies {
   /** Whom the bot serves: its tenant, in personal chats, through Teams once authenticated. */
   admission: AdmissionPolicy;
   turnLimit: TurnRateLimit;
+  /** A request dialog untouched this long is forgotten, with a note, when the person next writes. */
+  dialogTimeoutMs: number;
+  /** Which language to answer in (see ConversationLanguage). */
+  language: ConversationLanguage;
   /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
@@ -50,18 +55,21 @@ const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 export class GuestAccessBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly lastMessageAt: StatePropertyAccessor<string>;
 
   constructor(private readonly deps: BotDependencies) {
     super();
-    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.turnLimit || !deps.logger) {
-      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit and a logger.');
+    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.turnLimit || !deps.language || !deps.logger) {
+      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit, the conversation language and a logger.');
     }
     this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.lastMessageAt = deps.conversationState.createProperty<string>('lastMessageAt');
 
     this.onMessage(async (context, next) => {
       useCardCommand(context);
       if (typeof context.activity.text === 'string') TurnContext.removeRecipientMention(context.activity);
       await this.welcome(context);
+      await this.forgetStaleDialog(context);
       await deps.mainDialog.run(context, this.dialogState);
       await next();
     });
@@ -80,6 +88,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     if (context.activity.type === 'message' || context.activity.type === 'invoke') {
       const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
       if (verdict !== 'allowed') return this.slowDown(context, verdict);
+      await this.deps.language.apply(context);
     }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
@@ -188,8 +197,23 @@ export class GuestAccessBot extends TeamsActivityHandler {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'A command button needs data.command.' } };
     }
     context.activity.text = command.slice(0, 200);
+    await this.forgetStaleDialog(context);
     await this.deps.mainDialog.run(context, this.dialogState);
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t('cardCommand.answered') as unknown as Record<string, unknown> };
+  }
+
+  /**
+   * A request left half-answered for DIALOG_TIMEOUT_MINUTES is let go, and the person told, so an
+   * answer typed days later is not taken for the old question.
+   */
+  private async forgetStaleDialog(context: TurnContext): Promise<void> {
+    const now = this.deps.clock();
+    const last = await this.lastMessageAt.get(context);
+    await this.lastMessageAt.set(context, now.toISOString());
+    const state = await this.dialogState.get(context);
+    if (!last || !state?.dialogStack?.length || now.getTime() - Date.parse(last) < this.deps.dialogTimeoutMs) return;
+    await this.dialogState.set(context, { dialogStack: [] });
+    await context.sendActivity(translatorFor(context.activity.locale)('dialog.forgotten', { minutes: Math.round(this.deps.dialogTimeoutMs / 60_000) }));
   }
 
   /**

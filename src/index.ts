@@ -28,6 +28,7 @@ import { JobQueue } from './storage/jobQueue';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { BotMessenger } from './teams/botMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
+import { ConversationLanguage } from './teams/conversationLanguage';
 import { turnErrorHandler } from './teams/turnErrorHandler';
 import { TurnRateLimit } from './teams/turnRateLimit';
 
@@ -110,6 +111,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     catalog: config.catalog,
     admission: { tenantId, authenticated: config.bot.authenticated },
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
+    language: new ConversationLanguage(conversationState, directory, localDefaultUserId),
+    dialogTimeoutMs: config.dialogTimeoutMs,
     localTestsAllowed,
     localDefaultUserId,
     timing: config.timing,
@@ -144,6 +147,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       redemption: config.redemption,
       timing: config.timing,
       guestEndAction: config.guestEndAction,
+      directorySimulated: simulator !== undefined,
       clock,
     }),
     logger,

@@ -56,6 +56,27 @@ export function commandOf(text: string | undefined, names: readonly CommandName[
   );
 }
 
+/** Commands that start a conversation's business: typing one in a language is choosing it. */
+const LANGUAGE_CHOOSING_COMMANDS: readonly CommandName[] = ['request', 'help', 'cancel', 'status', 'pending', 'link', 'email', 'reset', 'end'];
+
+/**
+ * The language of a command typed (`solicitar`, `ayuda`, `cancelar GA-…`), when its words belong
+ * to one language only; undefined for anything else (an answer, a name, `ok`).
+ */
+export function languageOfCommand(text: string | undefined): Language | undefined {
+  const words = normalizeCommand(text).split(/\s+/);
+  // The whole text (`solicitar de nuevo`, `new request`), else its first word (`cancelar GA-…`).
+  for (const typed of [words.join(' '), words[0]]) {
+    if (!typed) continue;
+    const languages = LANGUAGES.filter((language) =>
+      LANGUAGE_CHOOSING_COMMANDS.some((name) => (i18n.getResource(language, 'translation', `commands.${name}`) as string[]).map(normalizeCommand).includes(typed)),
+    );
+    if (languages.length === 1) return languages[0];
+    if (languages.length > 1) return undefined;
+  }
+  return undefined;
+}
+
 /** Lowercase, trimmed, without accents or trailing punctuation: "¡Sí!" and "si" are the same answer. */
 function normalizeCommand(text: string | undefined): string {
   return (text ?? '')

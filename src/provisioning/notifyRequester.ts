@@ -55,7 +55,7 @@ interface StagesOfNotice {
   unreachable?: ApprovalStage;
 }
 
-function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'clock'>, stages: StagesOfNotice): string {
+function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'clock' | 'directorySimulated'>, stages: StagesOfNotice): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,
@@ -68,7 +68,7 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
     case 'invited':
       return [
         t('notify.invited', { ...names, url: request.inviteRedeemUrl ?? '' }),
-        request.invitationEmailed ? t('notify.invitedEmailToo', names) : '',
+        request.invitationEmailed ? t(ctx.directorySimulated ? 'notify.invitedEmailSimulated' : 'notify.invitedEmailToo', names) : '',
         resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id))),
         until,
       ]

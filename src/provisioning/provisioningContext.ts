@@ -25,6 +25,8 @@ export interface ProvisioningContext {
   timing: TimerSettings & Pick<Timing, 'accessDays'>;
   /** What happens to a guest's account when the last access they were given ends. */
   guestEndAction: GuestEndAction;
+  /** The directory is the local simulator: nothing is really emailed, and messages must not say it was. */
+  directorySimulated: boolean;
   /** Now, as every timer counts it; tests move it forward. */
   clock: () => Date;
 }

@@ -66,7 +66,7 @@ export function reinviteGuest(ctx: ProvisioningContext, kind: ReinvitationKind):
       const conversationId = askedBy === 'sponsor' ? request.approvalCard?.conversationId : request.requesterConversationId;
       if (!conversationId) return;
       if (emailed) {
-        await ctx.messenger.post(conversationId, { type: 'message', text: t('invitationEmail.sent', names), textFormat: 'markdown' });
+        await ctx.messenger.post(conversationId, { type: 'message', text: t(ctx.directorySimulated ? 'invitationEmail.sentSimulated' : 'invitationEmail.sent', names), textFormat: 'markdown' });
         return;
       }
       const text = kind === 'sendInvitationEmail' ? t('invitationEmail.maybeSent', { ...names, url: invitation.inviteRedeemUrl }) : t('freshLink.ready', { ...names, url: invitation.inviteRedeemUrl });

@@ -5,6 +5,11 @@
  */
 import type { Activity } from 'botbuilder';
 
+/** An Entra object id is a GUID; anything else in `aadObjectId` names nobody the directory could know. */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function directoryUserIdOf(activity: Pick<Activity, 'from'>, localDefaultUserId: string | undefined): string | undefined {
-  return activity.from?.aadObjectId || localDefaultUserId;
+  const aadObjectId = activity.from?.aadObjectId;
+  if (typeof aadObjectId === 'string' && aadObjectId !== '') return OBJECT_ID.test(aadObjectId) ? aadObjectId : undefined;
+  return localDefaultUserId;
 }

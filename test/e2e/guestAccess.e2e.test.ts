@@ -100,6 +100,9 @@ describe('end to end: a guest access request in Teams', function () {
     const redeemUrl = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(notice.text ?? '')?.[1];
     assert.ok(redeemUrl, notice.text);
     assert.match(notice.text ?? '', /\[Project Falcon team\]\(https:\/\/teams\.microsoft\.com\/l\/team\/.*tenantId=5f2b8c1e/);
+    // SEND_INVITATION_EMAIL is on, but the simulator emails nobody: the message does not pretend it did.
+    assert.match(notice.text ?? '', /In a real tenant Microsoft would also have emailed the invitation to kim\.lee@fabrikam\.com; this local session's simulated directory sends no email\./);
+    assert.doesNotMatch(notice.text ?? '', /Microsoft has also emailed/);
 
     // Megan's card is updated in place to its final state.
     const final = await channel.waitFor(

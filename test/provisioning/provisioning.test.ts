@@ -222,6 +222,7 @@ describe('provisioning', function () {
             redemption: { firstCheckMs: 60_000 },
             timing: loadConfig({}).timing,
             guestEndAction: 'none',
+            directorySimulated: true,
             clock: () => new Date(),
           }),
           pino({ level: 'silent' }),
