@@ -52,6 +52,8 @@ interface ApprovalCardData {
   refreshUserIds: string[];
   localTest: boolean;
   guest: string;
+  /** What the directory said of the address when the request was filed, if it was a guest already. */
+  existingGuest: string;
   resources: string;
   /** The end date of access, with the days asked for; empty for requests filed before there were end dates. */
   endsAt: string;
@@ -100,6 +102,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
       localTest: stage ? t('approvalCard.ownerLocalTest', stageNames) : t('approvalCard.localTest', { sponsor }),
       subtitle: t('approvalCard.subtitle', { requester }),
       guest: t('approvalCard.guest'),
+      existingGuest: t('approvalCard.existingGuest'),
       resources: t('approvalCard.resources'),
       endsAt: t('approvalCard.endsAt'),
       justification: t('approvalCard.justification'),
@@ -118,6 +121,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     refreshUserIds: (stage ? [view.viewerMri, ...(stage.approvers ?? []).map((a) => a.id)] : [view.sponsorMri, request.sponsor.id]).filter((id): id is string => Boolean(id)),
     localTest,
     guest: plainText(request.guestEmail),
+    existingGuest: existingGuestLine(t, request, view.locale),
     resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt
       ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', { date: formatDate(request.endsAt, view.locale), days: request.accessDays ?? '' })
@@ -135,6 +139,14 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   };
 }
 
+
+function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessRequest, locale: string): string {
+  const existing = request.existingGuest;
+  if (!existing) return '';
+  const known = existing.displayName ? `${plainText(existing.displayName)}, ` : '';
+  if (existing.state !== 'Accepted') return t('approvalCard.existingPending', { known });
+  return t('approvalCard.existingAccepted', { known, since: existing.since ? t('approvalCard.existingSince', { date: formatDate(existing.since, locale) }) : '' });
+}
 
 /** The card as JSON, ready for an invoke response. */
 export function approvalCard(view: ApprovalCardView): AdaptiveCardJson {

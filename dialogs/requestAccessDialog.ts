@@ -19,13 +19,13 @@ import {
 } from 'botbuilder-dialogs';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, translatorFor } from '../src/i18n';
-import type { Person } from '../src/requests/accessRequest';
+import type { ExistingGuest, Person } from '../src/requests/accessRequest';
 import type { Timing } from '../src/config';
 import { formatDate } from '../src/i18n/dates';
 import { readAccessPeriod } from '../src/requests/accessPeriod';
 import { maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
 import { approvalTimers, endDateAfter, type TimerSettings } from '../src/requests/timers';
-import { checkGuest, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
+import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { catalogPage, searchResults } from './resourceMenu';
@@ -84,6 +84,7 @@ interface Collected {
   requester: Person;
   requesterDomains: string[];
   guestEmail: string;
+  existingGuest?: ExistingGuest;
   resourceIds: string[];
   accessDays: number;
   justification: string;
@@ -166,6 +167,7 @@ export class RequestAccessDialog extends ComponentDialog {
   private async askResources(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = collected(step);
     values.guestEmail = step.result as string;
+    values.existingGuest = validated<ExistingGuest | undefined>(step.context);
     const t = translatorFor(step.context.activity.locale);
     const prompt = `${t('dialog.askResources', { email: plainText(values.guestEmail) })}\n\n${catalogPage(t, this.deps.catalog, 0)}`;
     return step.prompt(RESOURCES_PROMPT, { prompt });
@@ -254,6 +256,7 @@ export class RequestAccessDialog extends ComponentDialog {
         requesterLocale: context.activity.locale ?? 'en',
         requesterConversationId: context.activity.conversation.id,
         guestEmail: values.guestEmail,
+        existingGuest: values.existingGuest,
         resourceIds: values.resourceIds,
         justification: values.justification,
         sponsor: values.sponsor,
@@ -298,11 +301,13 @@ export class RequestAccessDialog extends ComponentDialog {
       await context.sendActivity(message);
       return false;
     }
-    if (check.existingGuest) {
-      const key = check.existingGuest.externalUserState === 'Accepted' ? 'dialog.guest.existingAccepted' : 'dialog.guest.existingPending';
-      await context.sendActivity(t(key, { email, name: plainText(check.existingGuest.displayName) }));
+    const existing = check.existingGuest ? existingGuestOf(check.existingGuest, check.email) : undefined;
+    if (existing) {
+      const key = existing.state === 'Accepted' ? 'dialog.guest.existingAccepted' : 'dialog.guest.existingPending';
+      await context.sendActivity(t(key, { email, known: existing.displayName ? ` (${plainText(existing.displayName)})` : '' }));
     }
     prompt.recognized.value = check.email;
+    context.turnState.set(VALIDATED, existing);
     return true;
   }
 

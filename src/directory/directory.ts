@@ -17,6 +17,8 @@ export interface DirectoryUser {
   userType: UserType;
   /** Only guests have one. */
   externalUserState?: ExternalUserState;
+  /** When `externalUserState` last changed (for an accepted guest: when they accepted). */
+  externalUserStateChangedAt?: string;
   /** BCP 47 tag such as `es-ES`, when the directory knows it: the language to write to them in. */
   preferredLanguage?: string;
 }

@@ -27,7 +27,7 @@ import {
 } from './graphResponses';
 
 /** `userType` and `externalUserState` are not default properties: without `$select` they never come. */
-const userSelect = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'externalUserState', 'preferredLanguage'];
+const userSelect = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'externalUserState', 'externalUserStateChangeDateTime', 'preferredLanguage'];
 
 /**
  * `POST /invitations` is not idempotent: after a 503 or 504 Graph may have created the invitation
@@ -395,6 +395,7 @@ function toDirectoryUser(user: GraphUser): DirectoryUser {
     ...(user.mail ? { mail: user.mail } : {}),
     userType,
     ...(userType === 'Guest' && (state === 'PendingAcceptance' || state === 'Accepted') ? { externalUserState: state } : {}),
+    ...(userType === 'Guest' && user.externalUserStateChangeDateTime ? { externalUserStateChangedAt: user.externalUserStateChangeDateTime } : {}),
     ...(user.preferredLanguage ? { preferredLanguage: user.preferredLanguage } : {}),
   };
 }

@@ -14,6 +14,7 @@ export const graphUserSchema = z.object({
   userPrincipalName: z.string().min(1),
   userType: z.string().nullish(),
   externalUserState: z.string().nullish(),
+  externalUserStateChangeDateTime: z.string().nullish(),
   preferredLanguage: z.string().nullish(),
 });
 

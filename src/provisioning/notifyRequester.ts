@@ -62,6 +62,7 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
     sponsor: plainText(request.sponsor.displayName),
     guest: plainText(request.guestEmail),
     end: request.endsAt ? formatDate(request.endsAt, request.requesterLocale, ctx.clock()) : '',
+    known: request.existingGuest?.displayName ? ` (${plainText(request.existingGuest.displayName)})` : '',
   };
   const until = request.endsAt ? t('notify.accessUntil', names) : '';
   switch (notice) {

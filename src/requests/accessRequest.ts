@@ -59,6 +59,11 @@ export interface AccessRequest {
    * retry of that job cannot know whether Graph already emailed the guest, so it does not again.
    */
   reinvitationJobId?: number;
+  /**
+   * The address was already a guest when the request was filed: their name in the directory (when
+   * it says more than the address), whether they had accepted, and since when. Shown to the sponsor.
+   */
+  existingGuest?: ExistingGuest;
   /** The access period asked for, in days, after the resources' `maxDays`: an extension adds it again. */
   accessDays?: number;
   /** When the access ends: memberships and app roles are removed then, unless extended. */
@@ -94,13 +99,19 @@ export interface AccessRequest {
   updatedAt: string;
 }
 
+export interface ExistingGuest {
+  displayName?: string;
+  state: 'Accepted' | 'PendingAcceptance';
+  since?: string;
+}
+
 export type ExtensionAnswer = 'extended' | 'declined';
 export type EndReason = 'endDate' | 'sponsor';
 
 /** What the dialog has collected when the requester confirms. */
 export type NewAccessRequest = Pick<
   AccessRequest,
-  'tenantId' | 'requester' | 'requesterLocale' | 'requesterConversationId' | 'guestEmail' | 'resourceIds' | 'justification' | 'sponsor' | 'sponsorLocale' | 'accessDays' | 'endsAt'
+  'tenantId' | 'requester' | 'requesterLocale' | 'requesterConversationId' | 'guestEmail' | 'resourceIds' | 'justification' | 'sponsor' | 'sponsorLocale' | 'accessDays' | 'endsAt' | 'existingGuest'
 >;
 
 /** Who did something, for the audit trail. `system` is the bot itself. */

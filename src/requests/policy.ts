@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Directory, DirectoryUser } from '../directory/directory';
+import type { ExistingGuest } from './accessRequest';
 
 export interface GuestPolicy {
   /** When not empty, only these domains (and their subdomains) may be invited. */
@@ -71,4 +72,18 @@ export function checkSponsor(candidate: DirectoryUser | undefined, requesterId: 
   if (candidate.userType !== 'Member') return { ok: false, problem: 'notMember' };
   if (candidate.id === requesterId) return { ok: false, problem: 'isRequester' };
   return { ok: true, sponsor: candidate };
+}
+
+/**
+ * An address that is already a guest, as the sponsor is shown it: its directory name only when it
+ * says more than the address (Graph names an invited guest after the address's local part).
+ */
+export function existingGuestOf(user: DirectoryUser, email: string): ExistingGuest {
+  const localPart = email.split('@')[0]?.toLowerCase();
+  const name = user.displayName.trim();
+  return {
+    ...(name && name.toLowerCase() !== localPart && name.toLowerCase() !== email.toLowerCase() ? { displayName: name } : {}),
+    state: user.externalUserState === 'Accepted' ? 'Accepted' : 'PendingAcceptance',
+    ...(user.externalUserStateChangedAt ? { since: user.externalUserStateChangedAt } : {}),
+  };
 }

@@ -52,6 +52,8 @@ export interface AccessRequestsTable {
   end_reason: string | null;
   /** JSON array of catalog ids taken away so far at the end of access. */
   removed_resource_ids: string | null;
+  /** JSON: what the directory said of the guest's address at filing, when it was a guest already. */
+  existing_guest: string | null;
   created_at: string;
   updated_at: string;
 }

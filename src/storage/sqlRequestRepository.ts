@@ -3,7 +3,7 @@
  * transaction holding the row change, its audit event and the jobs that follow it.
  */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
-import type { AccessRequest, Actor, AuditEvent, EndReason, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
+import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease, JobTemplate, NewJob } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
@@ -52,6 +52,7 @@ export class SqlRequestRepository implements RequestRepository {
             sponsor_locale: request.sponsorLocale,
             access_days: request.accessDays ?? null,
             ends_at: request.endsAt ?? null,
+            existing_guest: request.existingGuest ? JSON.stringify(request.existingGuest) : null,
             approval_local_test: 0,
             created_at: at,
             updated_at: at,
@@ -486,6 +487,7 @@ function toAccessRequest(row: Row): AccessRequest {
     nudgedAt: row.nudged_at ?? undefined,
     acceptedAt: row.accepted_at ?? undefined,
     reinvitationJobId: row.reinvitation_job_id ?? undefined,
+    existingGuest: row.existing_guest ? (JSON.parse(row.existing_guest) as ExistingGuest) : undefined,
     accessDays: row.access_days ?? undefined,
     endsAt: row.ends_at ?? undefined,
     approverRemindedAt: row.approver_reminded_at ?? undefined,

@@ -176,7 +176,7 @@ describe('request dialog', function () {
       as: adele,
       steps: [
         ['request', "partner's email address"],
-        [sample.jordanMail, 'is already a guest here (Jordan Lee (Fabrikam)) and has accepted', 'Which resources'],
+        [sample.jordanMail, `${sample.jordanMail} (Jordan Lee (Fabrikam)) is already a guest here and has accepted`, 'Which resources'],
       ],
     },
     {

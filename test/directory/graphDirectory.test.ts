@@ -40,7 +40,7 @@ describe('GraphDirectory against the directory simulator', () => {
       assert.equal(fixture.simulator.requests.length, 1);
       assert.deepEqual(fixture.simulator.requests[0]?.query, {
         $filter: "mail eq 'Sam.Rivera@NorthwindTraders.com' or userPrincipalName eq 'Sam.Rivera@NorthwindTraders.com'",
-        $select: 'id,displayName,mail,userPrincipalName,userType,externalUserState,preferredLanguage',
+        $select: 'id,displayName,mail,userPrincipalName,userType,externalUserState,externalUserStateChangeDateTime,preferredLanguage',
       });
     });
 

@@ -25,7 +25,11 @@ describe('requests for someone who is already a guest', function () {
     await waitForState(bot, first.request.id, 'accepted');
     const invitationsBefore = invitationPosts();
 
-    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    // As the dialog records it: the directory's name for the guest, and when they accepted.
+    const existingGuest = { displayName: 'Partner at Fabrikam', state: 'Accepted' as const, since: '2026-03-12T09:00:00Z' };
+    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele), existingGuest });
+    const card = JSON.stringify(bot.channel.messagesTo(filed.cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"'))?.attachments);
+    assert.match(card, /"title":"Already a guest","value":"Partner at Fabrikam, accepted an invitation on 12 Mar 2026: approving adds this access to their account, with no new invitation\."/);
     await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     const request = await waitForState(bot, filed.request.id, 'accepted');
     assert.equal(invitationPosts(), invitationsBefore, 'no new invitation');
@@ -35,8 +39,9 @@ describe('requests for someone who is already a guest', function () {
     assert.ok(members.includes(first.invited.invitedUserId as string), 'in the partner extranet group');
 
     const adeleChat = bot.teams.conversationOf(users.adele);
-    const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('is already a guest of your organization')), 'the notice');
-    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*\\. partner@fabrikam\\.com is already a guest .*\\n\\nThey can now open:\\n- .*Partner extranet site`));
+    const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');
+    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com \\(Partner at Fabrikam\\) now has access\\. .*no link to pass on and no invitation was sent\\.\\n\\nThey can now open:\\n- .*Partner extranet site`));
+    assert.doesNotMatch(notice.text ?? '', /emailed|invited\./);
     assert.doesNotMatch(notice.text ?? '', /simulator\/redeem/);
     assert.match(notice.text ?? '', /https:\/\/myapps\.microsoft\.com\/\?tenantid=/);
     assert.equal(notice.id, request.statusMessageId, 'the status message, updated in place');

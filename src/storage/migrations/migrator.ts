@@ -6,6 +6,7 @@ import * as redemptionWatch from './003_redemption_watch';
 import * as reinvitations from './004_reinvitations';
 import * as accessPeriod from './005_access_period';
 import * as ownerStages from './006_owner_stages';
+import * as existingGuest from './007_existing_guest';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004_reinvitations': reinvitations,
   '005_access_period': accessPeriod,
   '006_owner_stages': ownerStages,
+  '007_existing_guest': existingGuest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
