@@ -2,6 +2,8 @@
  * The composition root: configuration → storage → directory → bot → server, and nothing else.
  * `node dist/src/index.js` (npm start) runs it; tests call startApp() with their own settings.
  */
+// First: restify, loaded by what follows, must not print its deprecation warning (see the file).
+import './http/restifyDeprecation';
 import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
@@ -20,6 +22,7 @@ import { Sweeper } from './provisioning/sweeper';
 import { JobWorker } from './provisioning/worker';
 import { loadDotEnv } from './dotEnv';
 import { createLogger } from './logging/logger';
+import { LAUNCHED_BY_PLAYGROUND } from './playground/playgroundLauncher';
 import { createServer, freePort } from './server';
 import { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import { type OpenDatabase, openDatabase } from './storage/database';
@@ -54,6 +57,8 @@ export interface StartOptions {
   botFrameworkAuthentication?: BotFrameworkAuthentication;
   /** Now, as every timer counts it: tests move it forward instead of waiting. */
   clock?: () => Date;
+  /** Started by `npm run playground`, which connects the Playground itself. */
+  launchedByPlayground?: boolean;
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
@@ -172,7 +177,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     },
     config.bot.authenticated
       ? `Guest Access Bot listening on ${config.host}:${port} for bot ${config.bot.appId}.`
-      : `Guest Access Bot listening on ${url}/api/messages, UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it. Connect the Bot Framework Emulator, or run npm run playground.`,
+      : `Guest Access Bot listening on ${url}/api/messages, UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it. ${
+          options.launchedByPlayground ? 'The Agents Playground connects to it next.' : 'Connect the Bot Framework Emulator, or run npm run playground.'
+        }`,
   );
 
   if (config.timing.scale !== 1) {
@@ -262,7 +269,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);
-  const app = await startApp(config, logger);
+  const app = await startApp(config, logger, { launchedByPlayground: process.env[LAUNCHED_BY_PLAYGROUND] === '1' });
   let stopping = false;
   // SIGTERM (App Service, Kubernetes, Ctrl+C as SIGINT): take no new work, give the job in hand
   // SHUTDOWN_GRACE_SECONDS to finish or release it, close the database. A second signal exits at

@@ -3,7 +3,7 @@
  * exits 1, and says which setting to change, before it listens on anything.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,4 +40,19 @@ describe('start-up with unsafe settings', function () {
       assert.doesNotMatch(result.stdout, /listening/);
     });
   }
+
+  it('says the Playground connects next when npm run playground started it, and prints no deprecation warning', async () => {
+    const bot = spawn(process.execPath, [ENTRY], { cwd, env: { PATH: process.env.PATH, PORT: '0', DATABASE_URL: ':memory:', GUEST_ACCESS_LAUNCHED_BY_PLAYGROUND: '1' } });
+    let output = '';
+    bot.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    bot.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!output.includes('listening') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(output, /UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it\. The Agents Playground connects to it next\./);
+      assert.doesNotMatch(output, /run npm run playground|DEP0111/);
+    } finally {
+      bot.kill('SIGKILL');
+    }
+  });
 });

@@ -42,6 +42,9 @@ export function assertPlaygroundCanConnect(config: Config): void {
   if (config.port === 0) throw new OperatorError('PORT must name a port for the Playground to connect to, not 0. Fix it in .env or the environment.');
 }
 
+/** Set in the bot's environment when `npm run playground` starts it. */
+export const LAUNCHED_BY_PLAYGROUND = 'GUEST_ACCESS_LAUNCHED_BY_PLAYGROUND';
+
 /**
  * Starts the bot, waits until it answers GET /healthz, then starts the Playground against it.
  * When either process ends the other is stopped, so a crashed bot never leaves a Playground
@@ -52,8 +55,8 @@ export function launchPlayground(options: LaunchPlaygroundOptions): RunningPlayg
   const children: ChildProcess[] = [];
   const exits: Promise<number>[] = [];
   let stopping = false;
-  const start = (script: string, args: string[]): void => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env: options.env, stdio: 'inherit' });
+  const start = (script: string, args: string[], env: NodeJS.ProcessEnv = options.env): void => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: options.cwd, env, stdio: 'inherit' });
     children.push(child);
     exits.push(exitOf(child));
   };
@@ -64,7 +67,8 @@ export function launchPlayground(options: LaunchPlaygroundOptions): RunningPlayg
     }
   };
 
-  start(options.botEntry, []);
+  // The bot says, as it starts, that the Playground is on its way rather than suggesting it.
+  start(options.botEntry, [], { ...options.env, [LAUNCHED_BY_PLAYGROUND]: '1' });
   const botExited = exits[0];
   const botEnded = new AbortController();
   void botExited.then(() => botEnded.abort());
@@ -84,7 +88,8 @@ export function launchPlayground(options: LaunchPlaygroundOptions): RunningPlayg
               'If it listens on another port, set PORT in .env or the environment.',
       );
     }
-    start(options.playgroundCli, ['--app-endpoint', `http://127.0.0.1:${port}/api/messages`, '--channel-id', 'msteams']);
+    // A local test session sends nobody's usage anywhere: the Playground's telemetry is off.
+    start(options.playgroundCli, ['--app-endpoint', `http://127.0.0.1:${port}/api/messages`, '--channel-id', 'msteams', '--disable-telemetry']);
     const code = await Promise.race(exits);
     stop('SIGTERM');
     await Promise.all(exits);

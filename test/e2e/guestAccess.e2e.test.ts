@@ -52,6 +52,9 @@ describe('end to end: a guest access request in Teams', function () {
 
   it('says at start that it runs unauthenticated on this machine only', () => {
     assert.match(output, /UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it/);
+    assert.match(output, /Connect the Bot Framework Emulator, or run npm run playground\./);
+    // restify's DEP0111 is silenced; nothing else a newcomer cannot act on is printed.
+    assert.doesNotMatch(output, /DEP0111|DeprecationWarning/);
   });
 
   it('goes from “request” to the redeem link in the requester’s chat, the sponsor’s card updated, and the partner in', async () => {

@@ -66,6 +66,7 @@ describe('npm run playground', () => {
       `http://127.0.0.1:${port}/api/messages`,
       '--channel-id',
       'msteams',
+      '--disable-telemetry',
     ]);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`), 'the bot is still running');
   });
