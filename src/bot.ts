@@ -3,6 +3,7 @@
  * greets people once per conversation and remembers where it can write to them later.
  */
 import {
+  ActivityTypes,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationState,
@@ -196,9 +197,17 @@ export class GuestAccessBot extends TeamsActivityHandler {
     if (typeof command !== 'string' || command.trim() === '') {
       return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'A command button needs data.command.' } };
     }
-    context.activity.text = command.slice(0, 200);
-    await this.forgetStaleDialog(context);
-    await this.deps.mainDialog.run(context, this.dialogState);
+    const { activity } = context;
+    activity.text = command.slice(0, 200);
+    // Prompts take only messages (a click would leave the question unanswered), so for the dialog
+    // the click is the message it stands for; the adapter still answers it as the invoke it is.
+    activity.type = ActivityTypes.Message;
+    try {
+      await this.forgetStaleDialog(context);
+      await this.deps.mainDialog.run(context, this.dialogState);
+    } finally {
+      activity.type = ActivityTypes.Invoke;
+    }
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t('cardCommand.answered') as unknown as Record<string, unknown> };
   }
 

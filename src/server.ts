@@ -2,6 +2,8 @@
  * The HTTP front: the Bot Framework endpoint, a health check for load balancers and operators,
  * and, in simulator mode, the simulated directory with its redeem pages.
  */
+// Before restify, for whoever loads this module first (see the file).
+import './http/restifyDeprecation';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { CloudAdapter } from 'botbuilder';

@@ -1,7 +1,8 @@
 /**
  * restify 11 reads `process.binding('http_parser')`, which Node reports as deprecated (DEP0111) on
  * every start, twice: a warning the operator can do nothing about, next to the lines that matter.
- * That one warning is dropped; every other warning is reported as before. Imported before restify.
+ * That one warning is dropped; every other warning is reported as before. Imported before restify
+ * by the entry point and by the server module, whichever loads first; the second import is a no-op.
  */
 const emitWarning = process.emitWarning.bind(process);
 

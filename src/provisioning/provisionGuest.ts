@@ -135,7 +135,9 @@ function catalogEntriesOf(ctx: ProvisioningContext, request: AccessRequest): Res
  */
 async function postStatusMessage(ctx: ProvisioningContext, request: AccessRequest, lease: JobLease): Promise<AccessRequest> {
   const t = translatorFor(request.requesterLocale);
-  const text = t('notify.underWay', { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) });
+  // A guest who had accepted when the request was filed is not invited: say what will happen.
+  const key = request.existingGuest?.state === 'Accepted' ? 'notify.underWayExisting' : 'notify.underWay';
+  const text = t(key, { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) });
   let statusMessageId: string;
   try {
     statusMessageId = await ctx.messenger.post(request.requesterConversationId, { type: 'message', text, textFormat: 'markdown' });

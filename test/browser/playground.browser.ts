@@ -1,0 +1,82 @@
+/**
+ * What people see, through the Microsoft 365 Agents Playground in a real browser, checked on the
+ * page rather than in the JSON: the Playground always sends en-US, yet `solicitar` gets Spanish;
+ * `falcon, expenses` is taken as the prompt invites; `solicitar` again after a reload says where
+ * the request stands; the summary is a card whose facts are on screen; no bot message shows raw
+ * markdown; and a partner who is already a guest is told the truth at each step. Saves the
+ * screenshots the README shows. Run with `npm run test:browser`.
+ */
+import assert from 'node:assert/strict';
+import { PlaygroundSession } from './playgroundSession';
+
+describe('the conversation as the Agents Playground shows it', function () {
+  this.timeout(300_000);
+  let session: PlaygroundSession;
+  before(async () => {
+    session = await PlaygroundSession.start();
+  });
+  after(async () => session?.stop());
+
+  it('answers a Spanish speaker in Spanish on an English client, and takes parts of names', async () => {
+    await session.say('solicitar');
+    await session.waitForText(/¿Cuál es la dirección de correo del socio\?/, 'the first question in Spanish');
+    await session.say('kim.lee@fabrikam.com');
+    await session.waitForText(/¿Qué recursos necesita kim\.lee@fabrikam\.com\?/);
+    await session.say('falcon, expenses');
+    await session.waitForText(/¿Durante cuánto tiempo necesita kim\.lee@fabrikam\.com este acceso\?/, 'the names taken');
+  });
+
+  it('after a reload, says a request is under way when it is asked for again, and goes on', async () => {
+    await session.page.reload({ waitUntil: 'networkidle' });
+    await session.say('solicitar');
+    await session.waitForText(/Ya estás rellenando una solicitud para kim\.lee@fabrikam\.com/);
+    await session.say('30');
+    await session.waitForText(/¿Por qué necesita kim\.lee@fabrikam\.com este acceso\?/);
+  });
+
+  it('shows the summary as a card with its facts, the buttons working, and no raw markdown anywhere', async () => {
+    await session.say('Diseña con nosotros el lanzamiento de Falcon');
+    await session.waitForText(/Se lo pediría a tu responsable, Megan Bowen/, 'the sponsor question, its name in bold rather than between asterisks');
+    await session.click('OK');
+    const summary = await session.waitForText(/Esta es tu solicitud[\s\S]*Recursos\s+Project Falcon team, Contoso Expenses[\s\S]*Hasta\s+\S[\s\S]*\(30 días\)/, 'the summary card with its facts');
+    assert.match(summary, /Invitado\s+kim\.lee@fabrikam\.com/);
+    await session.screenshot('summary-es.png');
+    await session.click('Sí');
+    await session.waitForText(/está esperando a que Megan Bowen la apruebe/);
+    // The card arrives in this chat, labelled as a local test: Adele decides as Megan would.
+    await session.waitForText(/Prueba local/, 'the local-test card');
+    // What the README tells newcomers they will see in the log panel, and why it is harmless.
+    const page = await session.page.locator('body').innerText();
+    assert.match(page, /message 500/, 'the failed attempts to open a chat with Megan');
+    assert.match(page, /User specific view is not supported/);
+    await session.screenshot('playground-log.png');
+    await session.click('Aprobar');
+    await session.waitForText(/kim\.lee@fabrikam\.com está invitado/, 'the link');
+    await session.screenshot('link-es.png');
+    assert.doesNotMatch(await session.transcript(), /\*\*/, 'no bot message shows its markdown');
+  });
+
+  it('tells the truth about a partner who is already a guest, in English after an English command', async () => {
+    await session.say('request');
+    await session.waitForText(/What is the partner's email address\?/);
+    await session.say('jordan.lee@fabrikam.com');
+    await session.waitForText(/jordan\.lee@fabrikam\.com \(Jordan Lee \(Fabrikam\)\) is already a guest here and has accepted their invitation/);
+    await session.say('spring');
+    await session.say('ok');
+    await session.say('Joins the spring campaign review');
+    await session.click('OK');
+    await session.click('Yes');
+    await session.waitForText(/Request \S+ is waiting for Megan Bowen to approve it|is waiting for Megan Bowen/);
+    const card = await session.waitForText(/Already a guest\s+Jordan Lee \(Fabrikam\), accepted an invitation/, "the card's line on the existing guest");
+    assert.ok(card);
+    await session.click('Approve');
+    // Spring campaign is owned by Lidia and Nestor: their approval comes as a local test too.
+    await session.waitForText(/Approval 2 of 2: by the owners of Spring campaign 2027/);
+    await session.click('Approve');
+    const told = await session.waitForText(/jordan\.lee@fabrikam\.com \(Jordan Lee \(Fabrikam\)\) now has access/, 'the truthful notice');
+    const notice = told.slice(told.lastIndexOf('now has access'));
+    assert.doesNotMatch(notice, /simulator\/redeem|emailed/, 'no redeem link, no email claim');
+    await session.screenshot('existing-guest-en.png');
+    assert.doesNotMatch(await session.transcript(), /\*\*/);
+  });
+});
