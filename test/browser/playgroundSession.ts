@@ -44,7 +44,8 @@ export class PlaygroundSession {
       if (Date.now() > deadline) throw new Error(`The Playground did not answer on ${PLAYGROUND_URL}.`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox'] });
+    // This machine's network is closed: Chromium's own background connections are turned off.
+    const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
     await page.goto(PLAYGROUND_URL, { waitUntil: 'networkidle' });
     return new PlaygroundSession(running, browser, page);
