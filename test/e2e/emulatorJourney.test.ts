@@ -46,10 +46,14 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
 
     const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
     assert.match(JSON.stringify(card.attachments), /Prueba local/);
+    // Readable (a warning container, not pale text), and the comment box is not "for" the person deciding.
+    assert.match(JSON.stringify(card.attachments), /"type":"Container","style":"warning","items":\[\{"type":"TextBlock","text":"Prueba local/);
+    assert.match(JSON.stringify(card.attachments), /"label":"Comentario para quien la pidió \(opcional\)"/);
     assert.equal((await click('approve', { requestId: id })).status, 200);
 
     const link = await waitForText(`Megan Bowen aprobó la solicitud **${id}**: kim.lee@fabrikam.com está invitado`);
     const url = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(link)?.[1] as string;
+    assert.match(link, /En un inquilino real Microsoft también habría enviado la invitación por correo a kim\.lee@fabrikam\.com/, 'no email claimed in a local session');
     const page = await redeemInBrowser(url, { 'accept-language': 'es-ES' });
     assert.match(await page.text(), /Todo listo/);
     await redemptionChecksDue(bot);

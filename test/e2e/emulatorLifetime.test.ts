@@ -42,7 +42,9 @@ describe('a request from its first message to its end, in the Emulator with TIME
     assert.match(visibleText(bot.channel.messagesTo(chat).at(-1)), /Until: .* UTC \(5 days\)/, 'a close end date shows its time');
     await say('yes');
     const id = /GA-\w{6}/.exec((await waitForText(/^Sent\. Request/)).text ?? '')?.[0] as string;
-    await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
+    const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
+    assert.match(JSON.stringify(card.attachments), /"style":"warning"/);
+    assert.match(JSON.stringify(card.attachments), /"label":"Comment for the requester \(optional\)"/);
     await click('approve', { requestId: id });
     const invited = await waitForState(bot, id, 'invited');
     await waitForText(new RegExp(`approved request \\*\\*${id}\\*\\*: kim\\.lee@fabrikam\\.com is invited`));
