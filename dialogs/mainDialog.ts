@@ -16,6 +16,7 @@ import {
 } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
+import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
 import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './cancelRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
@@ -32,7 +33,7 @@ export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
 export class MainDialog extends ComponentDialog {
   constructor(
     requestAccessDialog: RequestAccessDialog,
-    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies,
+    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies & AuditSummaryDependencies,
   ) {
     super(MAIN_DIALOG);
     if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
@@ -77,7 +78,7 @@ export class MainDialog extends ComponentDialog {
           return step.endDialog();
       }
     }
-    switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending'])) {
+    switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending', 'audit'])) {
       case 'request':
         return step.beginDialog(REQUEST_ACCESS_DIALOG);
       case 'status':
@@ -85,6 +86,9 @@ export class MainDialog extends ComponentDialog {
         break;
       case 'pending':
         await showPendingApprovals(context, this.deps);
+        break;
+      case 'audit':
+        await showAuditSummary(context, this.deps);
         break;
       case 'help':
         await context.sendActivity(t('help.general'));

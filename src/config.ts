@@ -54,6 +54,8 @@ export interface Config {
     /** Requests one person may have waiting for a sponsor at once. */
     openRequestsPerRequester: number;
   };
+  /** ADMIN_GROUP_ID: members of this group may ask the bot for an audit summary in chat. */
+  adminGroupId?: string;
   /** DIALOG_TIMEOUT_MINUTES: a request left half-answered this long is forgotten (not shortened by TIME_SCALE). */
   dialogTimeoutMs: number;
   /** When things happen over a request's life; every duration is already divided by TIME_SCALE. */
@@ -154,6 +156,7 @@ const envSchema = z.object({
   ACCESS_DAYS: z.coerce.number({ message: 'must be a whole number of days' }).int().min(1).max(3650).default(90),
   ACCESS_EXTENSION_NOTICE_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(0).default(7),
   GUEST_END_ACTION: z.enum(['none', 'disable', 'delete'], { message: 'must be none, disable or delete' }).default('none'),
+  ADMIN_GROUP_ID: z.union([z.literal(''), guid]).default(''),
   DIALOG_TIMEOUT_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(60),
   TIME_SCALE: z.coerce.number({ message: 'must be a number (1 is real time)' }).min(1).max(1_000_000).default(1),
   JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(60),
@@ -247,6 +250,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     limits: { turnsPerMinute: e.MAX_TURNS_PER_MINUTE, openRequestsPerRequester: e.MAX_OPEN_REQUESTS },
     dialogTimeoutMs: e.DIALOG_TIMEOUT_MINUTES * 60_000,
+    adminGroupId: e.ADMIN_GROUP_ID || undefined,
     timing: {
       scale: e.TIME_SCALE,
       dayMs,

@@ -105,6 +105,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       maxOpenRequests: config.limits.openRequestsPerRequester,
       timing: config.timing,
       clock,
+      directory,
+      adminGroupId: config.adminGroupId,
     },
   );
   const bot = new GuestAccessBot({

@@ -84,6 +84,8 @@ export interface Directory {
    * a caller can retry only what failed; "already exists" counts as success.
    */
   grant(userId: string, grants: readonly AccessGrant[]): Promise<GrantOutcome[]>;
+  /** Whether the user is a member of the group (Graph `checkMemberGroups`, which counts nested groups). */
+  isMemberOf(userId: string, groupId: string): Promise<boolean>;
   /**
    * Where each of these guests stands with their invitation, in as few round trips as Graph
    * allows. Guests Graph could not answer for just now are left out; ask again later.

@@ -40,6 +40,7 @@ const invitationRetries = new RetryHandlerOptions(undefined, undefined, (_delay,
 const maxBatchSize = 20;
 /** Graph's limit of values in one `$filter` with `in`. */
 const maxFilterValues = 15;
+const memberGroupsSchema = z.object({ value: z.array(z.string()) });
 const redemptionSelect = 'id,externalUserState,externalUserStateChangeDateTime';
 const redemptionListSchema = z.object({
   value: z.array(z.object({ id: z.string(), externalUserState: z.string().nullish(), externalUserStateChangeDateTime: z.string().nullish() })),
@@ -130,6 +131,16 @@ export class GraphDirectory implements Directory {
       return isUser && user.userType === 'Member' ? user : undefined;
     } catch (error) {
       return undefinedWhenNotFound(error, operation);
+    }
+  }
+
+  async isMemberOf(userId: string, groupId: string): Promise<boolean> {
+    const operation = `Checking whether ${userId} is in group ${groupId}`;
+    try {
+      const response: unknown = await this.client.api(`/users/${encodeURIComponent(userId)}/checkMemberGroups`).post({ groupIds: [groupId] });
+      return parseGraphResponse(memberGroupsSchema, response, operation).value.includes(groupId);
+    } catch (error) {
+      throw toDirectoryError(error, operation);
     }
   }
 

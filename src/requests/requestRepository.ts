@@ -94,6 +94,8 @@ export interface RequestRepository {
    * request and the stage as they stand, or `undefined` when the stage or the request had moved on.
    */
   decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
+  /** For admins: how many requests filed since `since` stand in each state, and the latest failures. */
+  summarySince(since: Date, failures: number): Promise<{ counts: Map<RequestState, number>; failures: Array<{ id: string; failureReason?: string; guestEmail: string; at: string }> }>;
   /** Other requests that give this guest access now (approved, invited or accepted), besides `exceptId`. */
   activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]>;
   auditTrail(id: string): Promise<AuditEvent[]>;

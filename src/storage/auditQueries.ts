@@ -7,6 +7,13 @@ import type { AuditEvent } from '../requests/accessRequest';
 import type { RequestState } from '../requests/lifecycle';
 import type { Schema } from './schema';
 
+export interface RecentFailure {
+  id: string;
+  failureReason?: string;
+  guestEmail: string;
+  at: string;
+}
+
 /** Audit events from `from` (inclusive) to `to` (exclusive), oldest first. */
 export async function auditEventsBetween(db: Kysely<Schema>, from: Date, to: Date): Promise<AuditEvent[]> {
   const rows = await db
@@ -40,13 +47,13 @@ export async function requestCountsByState(db: Kysely<Schema>, since: Date): Pro
 }
 
 /** The latest requests that failed, newest first, with why. */
-export async function recentFailures(db: Kysely<Schema>, limit: number): Promise<Array<{ id: string; reason: string; at: string }>> {
+export async function recentFailures(db: Kysely<Schema>, limit: number): Promise<RecentFailure[]> {
   const rows = await db
     .selectFrom('access_requests')
-    .select(['id', 'failure_reason', 'updated_at'])
+    .select(['id', 'failure_reason', 'updated_at', 'guest_email'])
     .where('state', '=', 'failed')
     .orderBy('updated_at', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((row) => ({ id: row.id, reason: row.failure_reason ?? 'unknown', at: row.updated_at }));
+  return rows.map((row) => ({ id: row.id, failureReason: row.failure_reason ?? undefined, guestEmail: row.guest_email, at: row.updated_at }));
 }

@@ -9,6 +9,7 @@ import type { ApprovalStage, StageApprover, StageCard } from '../requests/approv
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
+import { recentFailures, requestCountsByState } from './auditQueries';
 import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
 import type { AccessRequestsTable, ApprovalStagesTable, AuditEventsTable, Schema } from './schema';
 
@@ -324,6 +325,10 @@ export class SqlRequestRepository implements RequestRepository {
       });
     if (outcome) this.onJobsQueued();
     return outcome;
+  }
+
+  async summarySince(since: Date, failures: number) {
+    return { counts: await requestCountsByState(this.db, since), failures: await recentFailures(this.db, failures) };
   }
 
   async activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]> {

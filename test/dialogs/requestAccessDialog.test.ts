@@ -73,7 +73,7 @@ describe('request dialog', function () {
       clock: () => today,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
-    const routerDeps = { requests, catalog, localTestsAllowed: false, guestPolicy, maxOpenRequests, timing, clock: () => today };
+    const routerDeps = { requests, catalog, localTestsAllowed: false, guestPolicy, maxOpenRequests, timing, clock: () => today, directory: fixture.directory };
     return new DialogTestClient('msteams', new MainDialog(dialog, routerDeps), undefined, [], state);
   }
 

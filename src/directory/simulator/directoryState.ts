@@ -262,6 +262,12 @@ export class DirectoryState {
     return user.externalUserStateChangeDateTime as string;
   }
 
+  /** Which of `groupIds` the user is a direct member of (the simulator has no nested groups). */
+  memberGroupsOf(userId: string, groupIds: readonly string[]): string[] {
+    const user = this.requireUser(userId);
+    return groupIds.filter((groupId) => this.groupMembers.get(groupId)?.includes(user.id));
+  }
+
   groupMembersOf(groupId: string): readonly string[] {
     return this.requireGroupMembers(groupId);
   }

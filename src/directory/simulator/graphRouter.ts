@@ -47,6 +47,7 @@ export class GraphRouter {
     { method: 'GET', pattern: ['users', '{}', 'manager'], handle: (call, [id]) => this.getManager(call, id) },
     { method: 'GET', pattern: ['users', '{}', 'sponsors'], handle: (call, [id]) => this.listSponsors(call, id) },
     { method: 'POST', pattern: ['users', '{}', 'sponsors', '$ref'], handle: (call, [id]) => this.addSponsor(call, id) },
+    { method: 'POST', pattern: ['users', '{}', 'checkMemberGroups'], handle: (call, [id]) => this.checkMemberGroups(call, id) },
     {
       method: 'GET',
       pattern: ['users', '{}', 'appRoleAssignments'],
@@ -174,6 +175,12 @@ export class GraphRouter {
   private addSponsor(call: GraphCall, id: string): GraphResult {
     this.state.addSponsor(id, referencedId(call.body));
     return noContent;
+  }
+
+  private checkMemberGroups(call: GraphCall, userId: string): GraphResult {
+    const groupIds = (call.body as { groupIds?: unknown } | undefined)?.groupIds;
+    if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) throw badRequest("'groupIds' must be an array of group ids.");
+    return json(200, { '@odata.context': `${call.serviceRoot}/v1.0/$metadata#Collection(Edm.String)`, value: this.state.memberGroupsOf(userId, groupIds as string[]) });
   }
 
   private listMembers(call: GraphCall, groupId: string): GraphResult {
