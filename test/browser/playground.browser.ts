@@ -3,8 +3,9 @@
  * page rather than in the JSON: the Playground always sends en-US, yet `solicitar` gets Spanish;
  * `falcon, expenses` is taken as the prompt invites; `solicitar` again after a reload says where
  * the request stands; the summary is a card whose facts are on screen; no bot message shows raw
- * markdown; and a partner who is already a guest is told the truth at each step. Saves the
- * screenshots the README shows. Run with `npm run test:browser`.
+ * markdown; the whole flow in English and in Spanish, to the partner accepting on the consent
+ * pages and found `Accepted` in the directory; and a partner who is already a guest is told the
+ * truth at each step. Saves the screenshots the README shows. Run with `npm run test:browser`.
  */
 import assert from 'node:assert/strict';
 import { PlaygroundSession } from './playgroundSession';
@@ -45,15 +46,45 @@ describe('the conversation as the Agents Playground shows it', function () {
     await session.waitForText(/está esperando a que Megan Bowen la apruebe/);
     // The card arrives in this chat, labelled as a local test: Adele decides as Megan would.
     await session.waitForText(/Prueba local/, 'the local-test card');
+    await session.screenshot('card-before-es.png');
     // What the README tells newcomers they will see in the log panel, and why it is harmless.
     const page = await session.page.locator('body').innerText();
     assert.match(page, /message 500/, 'the failed attempts to open a chat with Megan');
     assert.match(page, /User specific view is not supported/);
     await session.screenshot('playground-log.png');
     await session.click('Aprobar');
-    await session.waitForText(/kim\.lee@fabrikam\.com está invitado/, 'the link');
+    const withLink = await session.waitForText(/kim\.lee@fabrikam\.com está invitado/, 'the link');
+    await session.waitForText(/Aprobada por Megan Bowen\. La invitación está lista/, 'the card updated in place');
+    await session.screenshot('card-after-es.png');
     await session.screenshot('link-es.png');
     assert.doesNotMatch(await session.transcript(), /\*\*/, 'no bot message shows its markdown');
+    // Kim opens the link (in Spanish), consents, and is in.
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(withLink)?.[1] as string;
+    assert.match(await session.redeem(link, 'es-ES', 'consent-es.png'), /Todo listo/);
+    assert.equal(await session.externalUserStateOf('kim.lee@fabrikam.com'), 'Accepted');
+  });
+
+  it('walks the whole flow in English: summary, the card before and after Approve, the link, consent, the guest in', async () => {
+    await session.say('request');
+    await session.say('lee.park@fabrikam.com');
+    await session.waitForText(/Which resources does lee\.park@fabrikam\.com need\?/, 'English again after an English command');
+    await session.say('falcon');
+    await session.say('ok');
+    await session.say('Reviews the Falcon launch plan with us');
+    await session.click('OK');
+    await session.waitForText(/Here is your request[\s\S]*Resources\s+Project Falcon team[\s\S]*Until\s+\S/);
+    await session.screenshot('summary-en.png');
+    await session.click('Yes');
+    await session.waitForText(/Local test: the sponsor, Megan Bowen, can't be reached/);
+    await session.screenshot('card-before-en.png');
+    await session.click('Approve');
+    const withLink = await session.waitForText(/approved request \S+: lee\.park@fabrikam\.com is invited/);
+    await session.waitForText(/Approved by Megan Bowen\. The invitation is ready/, 'the card updated in place');
+    await session.screenshot('card-after-en.png');
+    await session.screenshot('link-en.png');
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(withLink.slice(withLink.lastIndexOf('lee.park@fabrikam.com is invited')))?.[1] as string;
+    assert.match(await session.redeem(link, 'en-US', 'consent-en.png'), /You are all set/);
+    assert.equal(await session.externalUserStateOf('lee.park@fabrikam.com'), 'Accepted');
   });
 
   it('tells the truth about a partner who is already a guest, in English after an English command', async () => {

@@ -22,6 +22,8 @@ export class PlaygroundSession {
     private readonly running: RunningPlayground,
     private readonly browser: Browser,
     readonly page: Page,
+    /** The bot, with the simulated directory's Graph under /simulator/graph. */
+    readonly botUrl: string,
   ) {}
 
   static async start(): Promise<PlaygroundSession> {
@@ -48,7 +50,7 @@ export class PlaygroundSession {
     const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
     await page.goto(PLAYGROUND_URL, { waitUntil: 'networkidle' });
-    return new PlaygroundSession(running, browser, page);
+    return new PlaygroundSession(running, browser, page, `http://127.0.0.1:${port}`);
   }
 
   async stop(): Promise<void> {
@@ -92,8 +94,36 @@ export class PlaygroundSession {
     return text;
   }
 
-  async screenshot(file: string): Promise<void> {
-    await this.page.screenshot({ path: join(PROJECT_ROOT, 'docs', 'screenshots', file) });
+  async screenshot(file: string, page: Page = this.page): Promise<void> {
+    await page.screenshot({ path: join(PROJECT_ROOT, 'docs', 'screenshots', file) });
+  }
+
+  /**
+   * The partner opens the invitation link in a browser of their own (in `locale`), accepts the
+   * permissions and the terms of use on the simulator's pages, and sees they are in. Saves the
+   * consent page.
+   */
+  async redeem(url: string, locale: string, screenshot: string): Promise<string> {
+    const context = await this.browser.newContext({ locale, viewport: { width: 900, height: 700 } });
+    try {
+      const partner = await context.newPage();
+      await partner.goto(url);
+      await this.screenshot(screenshot, partner);
+      const accept = locale.startsWith('es') ? 'Aceptar' : 'Accept';
+      await partner.getByRole('button', { name: accept, exact: true }).click();
+      await partner.getByRole('button', { name: accept, exact: true }).click();
+      return await partner.locator('body').innerText();
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** Where the guest stands in the simulated directory, as Graph reports it. */
+  async externalUserStateOf(email: string): Promise<string | undefined> {
+    const filter = encodeURIComponent(`mail eq '${email}'`);
+    const answer = await fetch(`${this.botUrl}/simulator/graph/v1.0/users?$filter=${filter}&$select=externalUserState`);
+    const users = (await answer.json()) as { value: Array<{ externalUserState?: string }> };
+    return users.value[0]?.externalUserState;
   }
 
   private messageCount(): Promise<number> {
