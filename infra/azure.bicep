@@ -17,6 +17,10 @@ param resourceBaseName string
 @description('App Service plan size. B1 or larger: the bot needs Always On for its timers and job worker, which the Free plan lacks.')
 param webAppSKU string = 'B1'
 
+@minValue(1)
+@description('How many instances run the bot. Several share the work safely through PostgreSQL (README.md, "Reliability"). Scale here rather than in the portal: a redeployment sets the count back to this value.')
+param webAppInstanceCount int = 1
+
 @description('Node.js runtime of the web app. The bot needs Node.js 20.19 or newer (package.json, engines); Node.js 20 reached its end of life in April 2026, so 22 LTS is the default. `az webapp list-runtimes --os-type linux` lists what App Service offers.')
 param linuxFxVersion string = 'NODE|22-lts'
 
@@ -163,6 +167,7 @@ resource serverfarm 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: serverfarmsName
   sku: {
     name: webAppSKU
+    capacity: webAppInstanceCount
   }
   properties: {
     reserved: true

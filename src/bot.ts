@@ -13,6 +13,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
 import { decide } from './approvals/decide';
@@ -53,6 +54,7 @@ export interface BotDependencies {
 }
 
 const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+const tracer = trace.getTracer('guest-access-bot');
 
 export class GuestAccessBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
@@ -82,7 +84,23 @@ export class GuestAccessBot extends TeamsActivityHandler {
     });
   }
 
+  /** Each turn is a span (a no-op without telemetry): what kind of activity, never who or what they typed. */
   async run(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const attributes = { 'activity.type': String(activity.type), 'activity.channel': String(activity.channelId), ...(activity.name ? { 'activity.name': String(activity.name) } : {}) };
+    return tracer.startActiveSpan(activity.type === 'invoke' ? 'card click' : `turn ${String(activity.type)}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
+      try {
+        await this.runTurn(context);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async runTurn(context: TurnContext): Promise<void> {
     useClientLocale(context);
     const refusal = refusalOf(context.activity, this.deps.admission);
     if (refusal) return this.refuse(context, refusal);
@@ -172,6 +190,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
         { requests: this.deps.requests, catalog: this.deps.catalog, timing: this.deps.timing, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
       );
       this.deps.logger.info({ requestId: typeof data.requestId === 'string' ? data.requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id }, 'extension card action');
+      trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': answer.outcome });
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answer.card };
     }
     const decision = await decide(
@@ -182,6 +201,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
       { requestId: decision.request?.id, verb: invokeValue.action.verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },
       'approval card action',
     );
+    trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': decision.outcome });
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: decision.card };
   }
 

@@ -4,6 +4,8 @@
  */
 // First: restify, loaded by what follows, must not print its deprecation warning (see the file).
 import './http/restifyDeprecation';
+// Then telemetry, when configured: it must see the HTTP modules before anything uses them.
+import { shutdownTelemetry } from './telemetry/startTelemetry';
 import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
@@ -32,6 +34,7 @@ import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { BotMessenger } from './teams/botMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { ConversationLanguage } from './teams/conversationLanguage';
+import { observeDatabase } from './telemetry/telemetryMetrics';
 import { turnErrorHandler } from './teams/turnErrorHandler';
 import { TurnRateLimit } from './teams/turnRateLimit';
 
@@ -164,6 +167,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });
   await listen(server, port, config.host);
   worker.start();
+  observeDatabase(database.db);
   const sweeper = new Sweeper(database.db, database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
   sweeper.start();
   const redemptionWatcher = new RedemptionWatcher({ requests, directory, settings: config.redemption, logger, clock });
@@ -201,6 +205,9 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await sweeper.stop();
       await redemptionWatcher.stop();
       await worker?.stop(graceMs);
+      // What telemetry still holds (the last turns, jobs and a final reading of the metrics, which
+      // query the database) is sent before the database closes.
+      if (shutdownTelemetry) await shutdownTelemetry().catch((error: unknown) => logger.warn({ err: error }, 'telemetry could not be flushed'));
       await database.close();
     },
   };

@@ -13,7 +13,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Job, type JobKind, LeaseLostError } from '../requests/jobs';
 import type { JobQueue } from '../storage/jobQueue';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { jobOutcomes } from '../telemetry/telemetryMetrics';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs } from './retryPolicy';
+
+const tracer = trace.getTracer('guest-access-bot');
 
 export interface JobHandler {
   /** Does the job's work; every request write passes `job.lease`. */
@@ -132,24 +136,39 @@ export class JobWorker {
     this.woken = false;
   }
 
-  /** Claims and runs one due job; false when there was none. */
+  /** Claims and runs one due job, in a span of its own; false when there was none. */
   private async runOne(): Promise<boolean> {
     const job = await this.queue.claim(this.id, this.leaseMs);
     if (!job) return false;
+    await tracer.startActiveSpan(`job ${job.kind}`, { attributes: { 'job.kind': job.kind, 'job.attempt': job.attempts } }, async (span) => {
+      try {
+        await this.runClaimed(job);
+      } finally {
+        span.end();
+      }
+    });
+    return true;
+  }
+
+  private async runClaimed(job: Job): Promise<void> {
     const log = this.logger.child({ requestId: job.requestId, job: job.kind, jobId: job.id, attempt: job.attempts });
     const renewal = this.keepLease(job, log);
     this.current = job;
     try {
       await this.handlers[job.kind].run(job);
-      if (!(await this.queue.complete(job.lease))) log.warn('job finished after its lease was taken over; its outcome is left to the new holder');
-      else log.debug('job done');
+      if (!(await this.queue.complete(job.lease))) {
+        log.warn('job finished after its lease was taken over; its outcome is left to the new holder');
+        jobOutcomes.add(1, { kind: job.kind, outcome: 'leaseLost' });
+      } else {
+        log.debug('job done');
+        jobOutcomes.add(1, { kind: job.kind, outcome: 'done' });
+      }
     } catch (error) {
       await this.failed(job, error, log);
     } finally {
       clearInterval(renewal);
       this.current = undefined;
     }
-    return true;
   }
 
   /** Renews the job's lease every third of its length until cleared. */
@@ -170,14 +189,18 @@ export class JobWorker {
   }
 
   private async failed(job: Job, error: unknown, log: Logger): Promise<void> {
+    const span = trace.getActiveSpan();
+    span?.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
     if (error instanceof LeaseLostError) {
       log.warn({ err: error }, 'job lease lost to another worker; nothing was changed');
+      jobOutcomes.add(1, { kind: job.kind, outcome: 'leaseLost' });
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
     const delay = retryDelayMs(error, job.attempts, this.retryPolicy);
     if (delay !== undefined) {
       if (await this.queue.fail(job.lease, { message, retryAt: new Date(this.clock().getTime() + delay) })) log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
+      jobOutcomes.add(1, { kind: job.kind, outcome: 'retried' });
       return;
     }
     try {
@@ -193,5 +216,6 @@ export class JobWorker {
       return;
     }
     if (await this.queue.fail(job.lease, { message })) log.error({ err: error }, 'job failed for good');
+    jobOutcomes.add(1, { kind: job.kind, outcome: 'dead' });
   }
 }
