@@ -4,7 +4,8 @@
  * over HTTP by the same fake Teams channel. Prints a table and writes bench/results/<date>.json.
  * Measures: message turn p50/p95/p99 of each and the ratio of medians with a bootstrap interval
  * (turns interleaved, alternating who goes first); a card click p50/p99 while every Graph call is
- * 2 s late; Graph round trips per approval for 1, 5 and 19 resources; idle RSS of both.
+ * 2 s late; Graph round trips per approval for 1, 5 and 19 resources; whole requests a minute at
+ * 4 and 16 concurrent requesters with the bot's CPU; idle RSS of both.
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -117,6 +118,55 @@ async function cardClicks(channel: FakeTeamsChannel) {
   }
 }
 
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Whole requests a minute (dialog → card → Approve → link) with `requesters` people asking at
+ * once, each in a chat of their own, for `windowMs`; and the cores the bot used meanwhile.
+ */
+async function throughput(requesters: number, windowMs: number): Promise<{ requestsPerMinute: number; botCores: number }> {
+  const channel = new FakeTeamsChannel();
+  await channel.start();
+  const folder = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
+  // Limits meant for people would stop a load test: lifted here only.
+  const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info', MAX_TURNS_PER_MINUTE: '1000000', MAX_OPEN_REQUESTS: '1000000', SEND_INVITATION_EMAIL: 'false' }, folder);
+  await bot.start();
+  const teams = new TeamsClient(bot.url, channel);
+  let completed = 0;
+  let running = true;
+  let next = 0;
+  const loop = async (n: number) => {
+    const requester: TeamsUser = { ...users.adele, id: `29:adele-${n}` };
+    const chat = teams.conversationOf(requester);
+    await teams.install(requester);
+    while (running) {
+      const guest = `bench-${n}-${next++}@fabrikam.com`;
+      for (const text of ['request', guest, '1', 'ok', 'Benchmarks the whole request', 'ok', 'yes']) await teams.say(requester, text);
+      const sent = await channel.waitFor(() => [...channel.messagesTo(chat)].reverse().find((m) => /Request \*\*(GA-\w{6})\*\* is waiting/.test(m.text ?? '')), 'sent', 30_000);
+      const id = /GA-\w{6}/.exec(sent.text ?? '')?.[0] as string;
+      const card = await channel.waitFor(() => channel.sent.find((s) => s.conversationId !== chat && JSON.stringify(s.activity.attachments ?? []).includes(id)), 'the card', 30_000);
+      await teams.click(users.megan, card.conversationId, 'approve', { requestId: id });
+      await channel.waitFor(() => channel.messagesTo(chat).some((m) => (m.text ?? '').includes(`request **${id}**: ${guest} is invited`)), 'the link', 30_000);
+      if (running) completed += 1;
+    }
+  };
+  const cpuBefore = cpuSeconds(bot.pid);
+  const started = Date.now();
+  const loops = Array.from({ length: requesters }, (_, n) => loop(n));
+  await new Promise((wait) => setTimeout(wait, windowMs));
+  running = false;
+  const elapsed = Date.now() - started;
+  const cores = (cpuSeconds(bot.pid) - cpuBefore) / (elapsed / 1000);
+  await Promise.allSettled(loops);
+  await bot.signal('SIGKILL');
+  await channel.stop();
+  return { requestsPerMinute: Math.round((completed * 60_000) / elapsed), botCores: round(cores) };
+}
+
 /** Graph round trips an approval costs, for `count` resources (groups). */
 async function roundTripsPerApproval(count: number): Promise<number> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-graph-'));
@@ -169,6 +219,8 @@ async function main(): Promise<void> {
   results.cardClickMsAtGraph2s = await cardClicks(channel);
   await channel.stop();
   results.graphRoundTripsPerApproval = { 1: await roundTripsPerApproval(1), 5: await roundTripsPerApproval(5), 19: await roundTripsPerApproval(19) };
+  const window = quick ? 20_000 : 60_000;
+  results.wholeRequests = { 4: await throughput(4, window), 16: await throughput(16, window) };
   console.table({
     'idle RSS (MiB): bot / echo': JSON.stringify(results.idleRssMiB),
     'message turn ms: bot': JSON.stringify((results.messageTurnMs as { bot: unknown }).bot),
@@ -176,6 +228,7 @@ async function main(): Promise<void> {
     'turn median ratio (95 % CI)': JSON.stringify((results.messageTurnMs as { ratio: unknown }).ratio),
     'card click ms, Graph 2 s late': JSON.stringify(results.cardClickMsAtGraph2s),
     'Graph round trips per approval (1/5/19 resources)': JSON.stringify(results.graphRoundTripsPerApproval),
+    'whole requests a minute (4 / 16 requesters), bot cores': JSON.stringify(results.wholeRequests),
   });
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const file = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
