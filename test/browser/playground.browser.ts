@@ -70,7 +70,7 @@ describe('the conversation as the Agents Playground shows it', function () {
     await session.waitForText(/Which resources does lee\.park@fabrikam\.com need\?/, 'English again after an English command');
     await session.say('falcon');
     await session.say('ok');
-    await session.say('Reviews the Falcon launch plan with us');
+    await session.sayAndWaitFor('Reviews the Falcon launch plan with us', /I'd ask your manager/);
     await session.click('OK');
     await session.waitForText(/Here is your request[\s\S]*Resources\s+Project Falcon team[\s\S]*Until\s+\S/);
     await session.screenshot('summary-en.png');
@@ -94,8 +94,10 @@ describe('the conversation as the Agents Playground shows it', function () {
     await session.waitForText(/jordan\.lee@fabrikam\.com \(Jordan Lee \(Fabrikam\)\) is already a guest here and has accepted their invitation/);
     await session.say('spring');
     await session.say('ok');
-    await session.say('Joins the spring campaign review');
+    await session.sayAndWaitFor('Joins the spring campaign review', /I'd ask your manager/);
     await session.click('OK');
+    // Only once this request's summary is on screen: an earlier summary's Yes is still in the chat.
+    await session.waitForText(/Here is your request\s+Guest\s+jordan\.lee@fabrikam\.com/, "this request's summary");
     await session.click('Yes');
     await session.waitForText(/Request \S+ is waiting for Megan Bowen to approve it|is waiting for Megan Bowen/);
     const card = await session.waitForText(/Already a guest\s+Jordan Lee \(Fabrikam\), accepted an invitation/, "the card's line on the existing guest");

@@ -94,6 +94,21 @@ export class PlaygroundSession {
     return text;
   }
 
+  /** How often `pattern` appears in the chat now. */
+  async count(pattern: RegExp): Promise<number> {
+    return (await this.transcript()).match(new RegExp(pattern.source, 'g'))?.length ?? 0;
+  }
+
+  /**
+   * Says `text` and waits for the answer that shows `pattern` once more than before: a question
+   * asked again (OK, Yes) is then the new one, not an earlier one still in the chat.
+   */
+  async sayAndWaitFor(text: string, pattern: RegExp): Promise<void> {
+    const before = await this.count(pattern);
+    await this.say(text);
+    await this.waitUntil(async () => (await this.count(pattern)) > before, `another “${pattern.source}” after “${text}”`);
+  }
+
   async screenshot(file: string, page: Page = this.page): Promise<void> {
     await page.screenshot({ path: join(PROJECT_ROOT, 'docs', 'screenshots', file) });
   }
