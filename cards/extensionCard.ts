@@ -4,7 +4,6 @@
  * the end), so a click, a refresh and an update in place all show where it stands.
  */
 import { Template } from 'adaptivecards-templating';
-import { type Attachment, CardFactory } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
@@ -71,8 +70,4 @@ export function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
       canDecide: view.viewerIsSponsor && stage === 'open',
     },
   }) as AdaptiveCardJson;
-}
-
-export function extensionCardAttachment(view: ExtensionCardView): Attachment {
-  return CardFactory.adaptiveCard(extensionCard(view));
 }

@@ -4,9 +4,9 @@
  * approval card: by who clicked, against the stored sponsor. Of two clicks, one counts; the other
  * gets the card as it stands.
  */
-import type { Attachment } from 'botbuilder';
+import { type Attachment, CardFactory } from 'botbuilder';
 import type { AdaptiveCardJson } from '../../cards/approvalCard';
-import { extensionCard, extensionCardAttachment, extensionStage } from '../../cards/extensionCard';
+import { extensionCard, extensionStage } from '../../cards/extensionCard';
 import { noticeCard } from '../../cards/noticeCard';
 import type { Timing } from '../config';
 import { translatorFor } from '../i18n';
@@ -61,16 +61,9 @@ export function extensionCardFor(
   });
 }
 
+/** The card as the sponsor's chat shows it, to post or update in place. */
 export function extensionAttachmentFor(request: AccessRequest, offeredFor: string, ctx: Pick<ExtensionContext, 'catalog' | 'timing' | 'clock'>, locale: string): Attachment {
-  return extensionCardAttachment({
-    request,
-    offeredFor,
-    resources: resourcesByIds(ctx.catalog, request.resourceIds),
-    extension: extensionOf(request, ctx.catalog, ctx.timing),
-    locale,
-    viewerIsSponsor: true,
-    now: ctx.clock(),
-  });
+  return CardFactory.adaptiveCard(extensionCardFor(request, offeredFor, ctx, { locale, isSponsor: true }));
 }
 
 export async function answerExtension(input: ExtensionAnswerInput, ctx: ExtensionContext): Promise<{ outcome: 'extended' | 'declined' | 'unchanged' | 'refused' | 'notFound'; card: AdaptiveCardJson }> {

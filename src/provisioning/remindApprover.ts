@@ -1,18 +1,33 @@
 /**
  * APPROVAL_REMINDER_HOURS after a request was filed (or an owner stage opened), if nobody has
  * decided: the approvers get a reminder in their chat, with the card again so they can decide
- * right there. The reminder is
- * posted before it is recorded: a crash in between reminds twice rather than never.
+ * right there. The reminder is posted before it is recorded: a crash in between reminds twice rather than never.
  */
+import type { Activity } from 'botbuilder';
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { translatorFor } from '../i18n';
 import { formatDate } from '../i18n/dates';
+import type { AccessRequest } from '../requests/accessRequest';
+import type { ApprovalStage } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';
 import type { JobLease } from '../requests/jobs';
-import { approvalDeadlines } from '../requests/timers';
+import { approvalExpiry } from '../requests/timers';
 import { plainText } from '../teams/plainText';
 import type { ProvisioningContext } from './provisioningContext';
 import type { JobHandler } from './worker';
+
+/** The reminder, in `locale`, with the card again (the sponsor's, or `stage`'s). */
+function reminder(ctx: ProvisioningContext, request: AccessRequest, locale: string, openedAt: string, now: Date, stage?: ApprovalStage): Partial<Activity> {
+  const text = translatorFor(locale)('reminder.approver', {
+    requester: plainText(request.requester.displayName),
+    guest: plainText(request.guestEmail),
+    id: request.id,
+    filed: formatDate(request.createdAt, locale, now),
+    expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now),
+  });
+  const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
+  return { type: 'message', text, textFormat: 'markdown', attachments: [card] };
+}
 
 /** An owner stage's reminder: to every approver who has its card, in their language. */
 async function remindOwners(ctx: ProvisioningContext, requestId: string, stageNumber: number, lease: JobLease): Promise<void> {
@@ -20,18 +35,9 @@ async function remindOwners(ctx: ProvisioningContext, requestId: string, stageNu
   const stage = (await ctx.requests.stagesOf(requestId)).find((s) => s.stage === stageNumber);
   if (!request || request.state !== 'pending_owner_approval' || !stage || stage.state !== 'pending' || stage.remindedAt) return;
   const now = ctx.clock();
-  const resources = resourcesByIds(ctx.catalog, request.resourceIds);
   for (const location of stage.cards ?? []) {
     const locale = location.localTest ? request.requesterLocale : (stage.approvers?.find((a) => a.id === location.approverId)?.locale ?? request.sponsorLocale);
-    const text = translatorFor(locale)('reminder.approver', {
-      requester: plainText(request.requester.displayName),
-      guest: plainText(request.guestEmail),
-      id: request.id,
-      filed: formatDate(request.createdAt, locale, now),
-      expires: formatDate(approvalDeadlines(stage.openedAt, ctx.timing).expiresAt.toISOString(), locale, now),
-    });
-    const card = approvalCardAttachment({ request, resources, stage, locale, viewerIsSponsor: true });
-    await ctx.messenger.post(location.conversationId, { type: 'message', text, textFormat: 'markdown', attachments: [card] });
+    await ctx.messenger.post(location.conversationId, reminder(ctx, request, locale, stage.openedAt, now, stage));
   }
   await ctx.requests.updateStage(requestId, stageNumber, { remindedAt: now.toISOString() }, { kind: 'system' }, 'ownersReminded', lease);
 }
@@ -47,16 +53,7 @@ export function remindApprover(ctx: ProvisioningContext): JobHandler {
       const now = ctx.clock();
       const { conversationId, localTest } = request.approvalCard;
       const locale = localTest ? request.requesterLocale : request.sponsorLocale;
-      const t = translatorFor(locale);
-      const text = t('reminder.approver', {
-        requester: plainText(request.requester.displayName),
-        guest: plainText(request.guestEmail),
-        id: request.id,
-        filed: formatDate(request.createdAt, locale, now),
-        expires: formatDate(approvalDeadlines(request.createdAt, ctx.timing).expiresAt.toISOString(), locale, now),
-      });
-      const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), locale, viewerIsSponsor: true });
-      await ctx.messenger.post(conversationId, { type: 'message', text, textFormat: 'markdown', attachments: [card] });
+      await ctx.messenger.post(conversationId, reminder(ctx, request, locale, request.createdAt, now));
       await ctx.requests.changeIf({
         id: request.id,
         states: ['pending_approval'],

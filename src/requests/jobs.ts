@@ -46,9 +46,6 @@ export type LinkAskedBy = 'requester' | 'sponsor';
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
 export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed';
 
-/** Jobs that are timers: written with a future `runAt`, they find when they run whether they still apply. */
-export type TimerKind = 'remindApprover' | 'expireRequest' | 'offerExtension' | 'endAccess';
-
 /** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
 export type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
 

@@ -17,10 +17,9 @@ export function approvalTimers(now: Date, timing: TimerSettings): JobTemplate[] 
   ];
 }
 
-/** When the approver should be reminded and when the request expires, counted from when it was filed. */
-export function approvalDeadlines(createdAt: string, timing: TimerSettings): { remindAt: Date; expiresAt: Date } {
-  const filed = Date.parse(createdAt);
-  return { remindAt: new Date(filed + timing.approvalReminderMs), expiresAt: new Date(filed + timing.approvalTimeoutMs) };
+/** When an approval expires, counted from when it opened (the request filed, an owner stage opened). */
+export function approvalExpiry(openedAt: string, timing: TimerSettings): Date {
+  return new Date(Date.parse(openedAt) + timing.approvalTimeoutMs);
 }
 
 /**

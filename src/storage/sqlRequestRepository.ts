@@ -109,12 +109,13 @@ export class SqlRequestRepository implements RequestRepository {
       .orderBy('approval_stages.opened_at')
       .limit(limit)
       .execute();
-    const found: Array<{ request: AccessRequest; stage: ApprovalStage }> = [];
-    for (const row of stages) {
-      const request = await this.get(row.request_id);
-      if (request) found.push({ request, stage: toApprovalStage(row) });
-    }
-    return found;
+    if (stages.length === 0) return [];
+    const rows = await this.db.selectFrom('access_requests').selectAll().where('id', 'in', stages.map((row) => row.request_id)).execute();
+    const byId = new Map(rows.map((row) => [row.id, toAccessRequest(row)]));
+    return stages.flatMap((row) => {
+      const request = byId.get(row.request_id);
+      return request ? [{ request, stage: toApprovalStage(row) }] : [];
+    });
   }
 
   async awaitingCardFor(sponsorId: string): Promise<AccessRequest[]> {

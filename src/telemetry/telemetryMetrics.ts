@@ -6,6 +6,7 @@
  */
 import { metrics } from '@opentelemetry/api';
 import { type Kysely, sql } from 'kysely';
+import { requestCountsByState } from '../storage/auditQueries';
 import type { Schema } from '../storage/schema';
 
 const meter = metrics.getMeter('guest-access-bot');
@@ -15,8 +16,7 @@ export const jobOutcomes = meter.createCounter('guest_access.jobs.outcomes', { d
 
 export function observeDatabase(db: Kysely<Schema>): void {
   meter.createObservableGauge('guest_access.requests', { description: 'Access requests by the state they are in now.' }).addCallback(async (result) => {
-    const rows = await db.selectFrom('access_requests').select(['state', (eb) => eb.fn.countAll<string | number>().as('count')]).groupBy('state').execute();
-    for (const row of rows) result.observe(Number(row.count), { state: row.state });
+    for (const [state, count] of await requestCountsByState(db, new Date(0))) result.observe(count, { state });
   });
   meter.createObservableGauge('guest_access.jobs.queue_age', { description: 'How long the oldest job that is due has been waiting.', unit: 's' }).addCallback(async (result) => {
     const now = new Date().toISOString();
