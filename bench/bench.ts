@@ -9,7 +9,7 @@
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -19,7 +19,8 @@ import { freePort } from '../src/server';
 import { openDatabase } from '../src/storage/database';
 import { SqlRequestRepository } from '../src/storage/sqlRequestRepository';
 import { BotProcess } from '../test/support/botProcess';
-import { FakeTeamsChannel, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
+import { summarizeProfile } from './cpuProfile';
+import { FakeTeamsChannel, TENANT_ID, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
 import { requestDraft } from '../test/support/requestDraft';
 import { users } from '../test/support/testBot';
 
@@ -27,6 +28,8 @@ const quick = process.argv.includes('--quick');
 const TURNS = quick ? 300 : 2000;
 const CLICKS = quick ? 20 : 100;
 const ROOT = resolve(__dirname, '../..');
+/** Graph's own time for each call in the throughput runs: a fast real tenant's. */
+const GRAPH_LATENCY_MS = 50;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -58,6 +61,20 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await action();
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** The directory simulator in a process of its own (bench/graphServer), every call `latencyMs` late. */
+async function startGraph(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/graphServer.js'), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((ready) => {
+    let said = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const found = /graph at (\S+)/.exec(said);
+      if (found) ready(found[1]);
+    });
+  });
+  return { url, child };
 }
 
 async function startEchoBot(): Promise<{ url: string; child: ChildProcess }> {
@@ -128,12 +145,26 @@ function cpuSeconds(pid: number | undefined): number {
  * Whole requests a minute (dialog → card → Approve → link) with `requesters` people asking at
  * once, each in a chat of their own, for `windowMs`; and the cores the bot used meanwhile.
  */
-async function throughput(requesters: number, windowMs: number): Promise<{ requestsPerMinute: number; botCores: number }> {
+async function throughput(requesters: number, windowMs: number, nodeArgs: readonly string[] = []): Promise<{ requestsPerMinute: number; botCores: number; driverCores: number }> {
   const channel = new FakeTeamsChannel();
   await channel.start();
   const folder = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
+  const graph = await startGraph(GRAPH_LATENCY_MS);
   // Limits meant for people would stop a load test: lifted here only.
-  const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info', MAX_TURNS_PER_MINUTE: '1000000', MAX_OPEN_REQUESTS: '1000000', SEND_INVITATION_EMAIL: 'false' }, folder);
+  const bot = new BotProcess(
+    {
+      DATABASE_URL: join(folder, 'bot.db'),
+      DIRECTORY_MODE: 'graph',
+      GRAPH_BASE_URL: graph.url,
+      AZURE_TENANT_ID: TENANT_ID,
+      LOG_LEVEL: 'info',
+      MAX_TURNS_PER_MINUTE: '1000000',
+      MAX_OPEN_REQUESTS: '1000000',
+      SEND_INVITATION_EMAIL: 'false',
+    },
+    folder,
+    nodeArgs,
+  );
   await bot.start();
   const teams = new TeamsClient(bot.url, channel);
   let completed = 0;
@@ -155,16 +186,21 @@ async function throughput(requesters: number, windowMs: number): Promise<{ reque
     }
   };
   const cpuBefore = cpuSeconds(bot.pid);
+  const driverBefore = process.cpuUsage();
   const started = Date.now();
   const loops = Array.from({ length: requesters }, (_, n) => loop(n));
   await new Promise((wait) => setTimeout(wait, windowMs));
   running = false;
   const elapsed = Date.now() - started;
   const cores = (cpuSeconds(bot.pid) - cpuBefore) / (elapsed / 1000);
+  const driver = process.cpuUsage(driverBefore);
+  const driverCores = (driver.user + driver.system) / 1000 / elapsed;
   await Promise.allSettled(loops);
-  await bot.signal('SIGKILL');
+  // SIGTERM lets a profiled process write its profile as it exits.
+  await bot.signal(nodeArgs.length > 0 ? 'SIGTERM' : 'SIGKILL');
+  graph.child.kill('SIGKILL');
   await channel.stop();
-  return { requestsPerMinute: Math.round((completed * 60_000) / elapsed), botCores: round(cores) };
+  return { requestsPerMinute: Math.round((completed * 60_000) / elapsed), botCores: round(cores), driverCores: round(driverCores) };
 }
 
 /** Graph round trips an approval costs, for `count` resources (groups). */
@@ -200,7 +236,23 @@ async function roundTripsPerApproval(count: number): Promise<number> {
   }
 }
 
+/** `--profile`: 16 requesters for 20 s with the bot under `--cpu-prof`; prints where its time went. */
+async function profile(): Promise<void> {
+  const folder = join(ROOT, 'bench/profiles');
+  mkdirSync(folder, { recursive: true });
+  const before = new Set(readdirSync(folder));
+  const result = await throughput(16, 20_000, ['--cpu-prof', `--cpu-prof-dir=${folder}`]);
+  const written = readdirSync(folder).find((name) => name.endsWith('.cpuprofile') && !before.has(name));
+  if (!written) throw new Error(`the bot wrote no profile into ${folder}`);
+  const { totalMs, functions, packages } = summarizeProfile(join(folder, written));
+  console.log(`${result.requestsPerMinute} whole requests a minute under the profiler (bot ${result.botCores} cores, driver ${result.driverCores}); ${totalMs} ms of CPU sampled`);
+  console.table(packages);
+  console.table(functions);
+  console.log(`profile: ${join(folder, written)} (open it in Chrome DevTools → Performance, or VS Code)`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--profile')) return profile();
   const channel = new FakeTeamsChannel();
   await channel.start();
   const folder = mkdtempSync(join(tmpdir(), 'bench-'));

@@ -3,7 +3,6 @@
  * serves every moment of the request (pending with buttons for the sponsor, then its outcome),
  * so a click, a refresh and a proactive update all show the current state.
  */
-import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import { type ApprovalStage, ownerStagesFor } from '../src/requests/approvalStage';
@@ -16,6 +15,7 @@ import { plainText } from '../src/teams/plainText';
 import template from './approval.json';
 import type { CommandButton } from './commandCard';
 import { followUpButtons } from './linkChoices';
+import { expandCard } from './expandCard';
 
 /** A card as plain JSON, as an invoke response and an attachment carry it. */
 export type AdaptiveCardJson = Record<string, unknown>;
@@ -150,7 +150,7 @@ function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessR
 
 /** The card as JSON, ready for an invoke response. */
 export function approvalCard(view: ApprovalCardView): AdaptiveCardJson {
-  return new Template(template).expand({ $root: approvalCardData(view) }) as AdaptiveCardJson;
+  return expandCard<AdaptiveCardJson>(template, approvalCardData(view));
 }
 
 /** The card as a message attachment, to post or to update in place. */

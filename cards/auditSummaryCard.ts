@@ -2,7 +2,6 @@
  * The admin's `audit` card: how many requests filed this month stand in each state, and the
  * latest failures with their request ids and why, to look up in the log or the export.
  */
-import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
@@ -10,6 +9,7 @@ import { failureReasonText } from '../src/requests/failureReason';
 import { REQUEST_STATES, type RequestState } from '../src/requests/lifecycle';
 import { plainText } from '../src/teams/plainText';
 import template from './auditSummary.json';
+import { expandCard } from './expandCard';
 
 export interface AuditSummaryView {
   since: Date;
@@ -21,18 +21,16 @@ export interface AuditSummaryView {
 export function auditSummaryAttachment(view: AuditSummaryView): Attachment {
   const t = translatorFor(view.locale);
   const since = formatDate(view.since.toISOString(), view.locale);
-  const card = new Template(template).expand({
-    $root: {
-      title: t('audit.title'),
-      countsHeading: t('audit.countsHeading', { since }),
-      failuresHeading: t('audit.failuresHeading'),
-      strings: { noRequests: t('audit.noRequests'), noFailures: t('audit.noFailures'), export: t('audit.export') },
-      // In the lifecycle's order, so the card reads like the life of a request.
-      counts: REQUEST_STATES.filter((state) => view.counts.has(state)).map((state) => ({ state: t(`requestState.${state}`), count: String(view.counts.get(state)) })),
-      failures: view.failures.map((failure) => ({
-        line: `${failure.id} · ${formatDate(failure.at, view.locale)} · ${failureReasonText(t, failure, plainText)}`,
-      })),
-    },
+  const card = expandCard(template, {
+    title: t('audit.title'),
+    countsHeading: t('audit.countsHeading', { since }),
+    failuresHeading: t('audit.failuresHeading'),
+    strings: { noRequests: t('audit.noRequests'), noFailures: t('audit.noFailures'), export: t('audit.export') },
+    // In the lifecycle's order, so the card reads like the life of a request.
+    counts: REQUEST_STATES.filter((state) => view.counts.has(state)).map((state) => ({ state: t(`requestState.${state}`), count: String(view.counts.get(state)) })),
+    failures: view.failures.map((failure) => ({
+      line: `${failure.id} · ${formatDate(failure.at, view.locale)} · ${failureReasonText(t, failure, plainText)}`,
+    })),
   });
   return CardFactory.adaptiveCard(card);
 }

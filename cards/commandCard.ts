@@ -2,9 +2,9 @@
  * A line of text with buttons that stand for typed commands: each an `Action.Execute` with verb
  * `command` whose turn runs exactly as typing the command would (see GuestAccessBot).
  */
-import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import template from './commandCard.json';
+import { expandCard } from './expandCard';
 
 export interface CommandButton {
   title: string;
@@ -13,5 +13,5 @@ export interface CommandButton {
 }
 
 export function commandCardAttachment(text: string, buttons: readonly CommandButton[]): Attachment {
-  return CardFactory.adaptiveCard(new Template(template).expand({ $root: { text, actions: buttons } }));
+  return CardFactory.adaptiveCard(expandCard(template, { text, actions: buttons }));
 }

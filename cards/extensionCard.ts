@@ -3,7 +3,6 @@
  * it end. Like the approval card, one card serves every moment (the offer, then the answer, then
  * the end), so a click, a refresh and an update in place all show where it stands.
  */
-import { Template } from 'adaptivecards-templating';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
@@ -11,6 +10,7 @@ import type { Resource } from '../src/requests/catalog';
 import { plainText } from '../src/teams/plainText';
 import type { AdaptiveCardJson } from './approvalCard';
 import template from './extension.json';
+import { expandCard } from './expandCard';
 
 export interface ExtensionCardView {
   request: AccessRequest;
@@ -43,31 +43,29 @@ export function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
   const date = (iso: string | undefined) => (iso ? formatDate(iso, view.locale, view.now) : '');
   const stage = extensionStage(request, view.offeredFor);
   const names = { days: view.extension.days, newEnd: date(view.extension.endsAt), end: date(request.endsAt), ended: date(request.endedAt) };
-  return new Template(template).expand({
-    $root: {
-      strings: {
-        refresh: t('approvalCard.refresh'),
-        title: t('extension.title'),
-        guest: t('approvalCard.guest'),
-        resources: t('approvalCard.resources'),
-        requester: t('approvalCard.requester'),
-        endsAt: t('extension.endsAt'),
-        requestId: t('approvalCard.requestId'),
-        extend: t('extension.extend', names),
-        letEnd: t('extension.letEnd'),
-      },
-      requestId: request.id,
-      offeredFor: view.offeredFor,
-      refreshUserIds: [view.sponsorMri, request.sponsor.id].filter((id): id is string => Boolean(id)),
-      intro: t('extension.intro', { guest: plainText(request.guestEmail), end: names.end }),
-      guest: plainText(request.guestEmail),
-      resources: view.resources.map((r) => plainText(r.name)).join(', '),
-      requester: plainText(request.requester.displayName),
-      endsAt: names.end,
-      status: t(`extension.status.${stage}`, names),
-      statusColor: stage === 'open' ? 'Accent' : stage === 'extended' ? 'Good' : 'Default',
-      notice: view.notice ?? '',
-      canDecide: view.viewerIsSponsor && stage === 'open',
+  return expandCard(template, {
+    strings: {
+      refresh: t('approvalCard.refresh'),
+      title: t('extension.title'),
+      guest: t('approvalCard.guest'),
+      resources: t('approvalCard.resources'),
+      requester: t('approvalCard.requester'),
+      endsAt: t('extension.endsAt'),
+      requestId: t('approvalCard.requestId'),
+      extend: t('extension.extend', names),
+      letEnd: t('extension.letEnd'),
     },
+    requestId: request.id,
+    offeredFor: view.offeredFor,
+    refreshUserIds: [view.sponsorMri, request.sponsor.id].filter((id): id is string => Boolean(id)),
+    intro: t('extension.intro', { guest: plainText(request.guestEmail), end: names.end }),
+    guest: plainText(request.guestEmail),
+    resources: view.resources.map((r) => plainText(r.name)).join(', '),
+    requester: plainText(request.requester.displayName),
+    endsAt: names.end,
+    status: t(`extension.status.${stage}`, names),
+    statusColor: stage === 'open' ? 'Accent' : stage === 'extended' ? 'Good' : 'Default',
+    notice: view.notice ?? '',
+    canDecide: view.viewerIsSponsor && stage === 'open',
   }) as AdaptiveCardJson;
 }

@@ -2,9 +2,9 @@
  * A card that says only one thing, for someone who must not see a request's details: an
  * unknown request id, or a click by someone other than the sponsor.
  */
-import { Template } from 'adaptivecards-templating';
 import type { AdaptiveCardJson } from './approvalCard';
 import template from './notice.json';
+import { expandCard } from './expandCard';
 
 export interface NoticeCardData {
   title: string;
@@ -12,5 +12,5 @@ export interface NoticeCardData {
 }
 
 export function noticeCard(data: NoticeCardData): AdaptiveCardJson {
-  return new Template(template).expand({ $root: data }) as AdaptiveCardJson;
+  return expandCard<AdaptiveCardJson>(template, data);
 }

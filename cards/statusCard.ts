@@ -4,7 +4,6 @@
  * link or Microsoft's email while the guest has not accepted). A button runs as typing its command
  * would (see cards/linkChoices).
  */
-import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
@@ -14,6 +13,7 @@ import { plainText } from '../src/teams/plainText';
 import type { AdaptiveCardJson } from './approvalCard';
 import { followUpButtons } from './linkChoices';
 import template from './status.json';
+import { expandCard } from './expandCard';
 
 export interface StatusCardView {
   /** Newest first; at most the page to show. */
@@ -58,13 +58,11 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
       actions,
     };
   });
-  return new Template(template).expand({
-    $root: {
-      title: t('status.title'),
-      strings: { resources: t('approvalCard.resources'), sponsor: t('approvalCard.sponsor'), timeline: t('status.timeline') },
-      requests,
-      more: view.older > 0 ? t('status.older', { count: view.older }) : '',
-    },
+  return expandCard(template, {
+    title: t('status.title'),
+    strings: { resources: t('approvalCard.resources'), sponsor: t('approvalCard.sponsor'), timeline: t('status.timeline') },
+    requests,
+    more: view.older > 0 ? t('status.older', { count: view.older }) : '',
   }) as AdaptiveCardJson;
 }
 

@@ -4,11 +4,11 @@
  * A card rather than a message with suggested actions, which some clients (the Agents Playground)
  * show with its markdown unrendered.
  */
-import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 import type { Translate } from '../src/i18n';
 import type { CommandButton } from './commandCard';
 import template from './summary.json';
+import { expandCard } from './expandCard';
 
 export interface SummaryView {
   guest: string;
@@ -29,13 +29,11 @@ export function yesNoButtons(t: Translate): CommandButton[] {
 
 export function summaryCardAttachment(t: Translate, view: SummaryView): Attachment {
   return CardFactory.adaptiveCard(
-    new Template(template).expand({
-      $root: {
-        ...view,
-        title: t('dialog.summaryTitle'),
-        strings: { guest: t('dialog.summaryGuest'), resources: t('approvalCard.resources'), until: t('approvalCard.endsAt'), why: t('dialog.summaryWhy'), sponsor: t('approvalCard.sponsor') },
-        actions: yesNoButtons(t),
-      },
+    expandCard(template, {
+      ...view,
+      title: t('dialog.summaryTitle'),
+      strings: { guest: t('dialog.summaryGuest'), resources: t('approvalCard.resources'), until: t('approvalCard.endsAt'), why: t('dialog.summaryWhy'), sponsor: t('approvalCard.sponsor') },
+      actions: yesNoButtons(t),
     }),
   );
 }

@@ -77,6 +77,8 @@ export interface Config {
     shutdownGraceMs: number;
     /** How long finished job rows are kept; audit events are kept regardless. */
     retentionMs: number;
+    /** How many jobs one process runs at once. */
+    concurrency: number;
   };
   logLevel: string;
 }
@@ -162,6 +164,7 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(60),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0).max(3600).default(20),
   JOB_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(1).default(30),
+  JOB_CONCURRENCY: z.coerce.number({ message: 'must be a whole number of jobs' }).int().min(1).max(64).default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -265,7 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxCheckIntervalMs: (e.REDEMPTION_CHECK_MAX_HOURS / 24) * dayMs,
       nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * dayMs,
     },
-    jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000 },
+    jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000, concurrency: e.JOB_CONCURRENCY },
     logLevel: e.LOG_LEVEL,
   };
 }

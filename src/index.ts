@@ -161,7 +161,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       clock,
     }),
     logger,
-    { leaseMs: config.jobs.leaseMs, clock },
+    { leaseMs: config.jobs.leaseMs, clock, concurrency: config.jobs.concurrency },
   );
 
   const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });

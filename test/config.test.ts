@@ -132,12 +132,18 @@ describe('configuration', () => {
       assert.ok(problems[1].startsWith('MAX_OPEN_REQUESTS'), problems.join(' | '));
     });
 
-    it('has a shutdown grace and a job retention, and names a bad one', () => {
-      assert.deepEqual(loadConfig({}).jobs, { leaseMs: 60_000, shutdownGraceMs: 20_000, retentionMs: 30 * 24 * 60 * 60 * 1000 });
-      assert.deepEqual(loadConfig({ JOB_LEASE_SECONDS: '2', SHUTDOWN_GRACE_SECONDS: '5', JOB_RETENTION_DAYS: '7' }).jobs, { leaseMs: 2_000, shutdownGraceMs: 5_000, retentionMs: 7 * 24 * 60 * 60 * 1000 });
-      const problems = problemsOf({ SHUTDOWN_GRACE_SECONDS: 'soon', JOB_RETENTION_DAYS: '0' });
+    it('has a shutdown grace, a job retention and a job concurrency, and names a bad one', () => {
+      assert.deepEqual(loadConfig({}).jobs, { leaseMs: 60_000, shutdownGraceMs: 20_000, retentionMs: 30 * 24 * 60 * 60 * 1000, concurrency: 8 });
+      assert.deepEqual(loadConfig({ JOB_LEASE_SECONDS: '2', SHUTDOWN_GRACE_SECONDS: '5', JOB_RETENTION_DAYS: '7', JOB_CONCURRENCY: '2' }).jobs, {
+        leaseMs: 2_000,
+        shutdownGraceMs: 5_000,
+        retentionMs: 7 * 24 * 60 * 60 * 1000,
+        concurrency: 2,
+      });
+      const problems = problemsOf({ SHUTDOWN_GRACE_SECONDS: 'soon', JOB_RETENTION_DAYS: '0', JOB_CONCURRENCY: '1.5' });
       assert.ok(problems[0].startsWith('SHUTDOWN_GRACE_SECONDS'), problems.join(' | '));
       assert.ok(problems[1].startsWith('JOB_RETENTION_DAYS'), problems.join(' | '));
+      assert.ok(problems[2].startsWith('JOB_CONCURRENCY'), problems.join(' | '));
     });
   });
 

@@ -10,10 +10,19 @@ export function formatDate(iso: string, locale: string | undefined, now: Date = 
   const date = new Date(iso);
   const close = Math.abs(date.getTime() - now.getTime()) < TWO_DAYS_MS;
   const language = languageOf(locale);
-  const formatted = new Intl.DateTimeFormat(language === 'es' ? 'es-ES' : 'en-GB', {
-    dateStyle: 'medium',
-    ...(close ? { timeStyle: 'short' } : {}),
-    timeZone: 'UTC',
-  }).format(date);
+  const formatted = formatter(language === 'es' ? 'es-ES' : 'en-GB', close).format(date);
   return close ? `${formatted} UTC` : formatted;
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one: one per language and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale} ${withTime}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...(withTime ? { timeStyle: 'short' } : {}), timeZone: 'UTC' });
+    formatters.set(key, made);
+  }
+  return made;
 }

@@ -40,6 +40,12 @@ export interface WorkerOptions {
   retryPolicy?: RetryPolicy;
   /** Now, as the queue counts it, for when a retry is due. */
   clock?: () => Date;
+  /**
+   * How many jobs run at once. A job spends nearly all its time waiting on Graph and Teams, so
+   * one at a time would cap a process at a few requests a second whatever its CPU; each running
+   * job holds its own lease, exactly as jobs in two instances do.
+   */
+  concurrency?: number;
 }
 
 export class JobWorker {
@@ -48,12 +54,14 @@ export class JobWorker {
   private readonly leaseMs: number;
   private readonly retryPolicy: RetryPolicy;
   private readonly clock: () => Date;
+  private readonly concurrency: number;
   private running = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private loops: Promise<void> | undefined;
+  /** Loops asleep until the next poll, each woken by calling its function. */
+  private readonly sleepers = new Set<() => void>();
   private woken = false;
-  /** The job being run now, to release it if a shutdown cannot wait for it. */
-  private current: Job | undefined;
+  /** The jobs being run now, to release them if a shutdown cannot wait for them. */
+  private readonly current = new Set<Job>();
 
   constructor(
     private readonly queue: JobQueue,
@@ -65,39 +73,51 @@ export class JobWorker {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.clock = options.clock ?? (() => new Date());
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.runLoop();
+    this.loops = Promise.all(Array.from({ length: this.concurrency }, () => this.runLoop())).then(() => undefined);
   }
 
   /**
-   * Stops taking jobs and waits up to `graceMs` for the one in hand. If it is still running then,
-   * its lease is released, so another instance (or this one, restarted) takes it over at once;
-   * whatever it still tries to write is refused. True when nothing had to be released.
+   * Stops taking jobs and waits up to `graceMs` for those in hand. Any still running then has its
+   * lease released, so another instance (or this one, restarted) takes it over at once; whatever
+   * it still tries to write is refused. True when nothing had to be released.
    */
   async stop(graceMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.running = false;
-    this.wake();
+    for (const wakeUp of [...this.sleepers]) wakeUp();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timedOut'>((resolve) => {
       if (Number.isFinite(graceMs)) timer = setTimeout(() => resolve('timedOut'), graceMs);
     });
-    const outcome = await Promise.race([this.loop?.then(() => 'finished' as const) ?? 'finished', timedOut]);
+    const outcome = await Promise.race([this.loops?.then(() => 'finished' as const) ?? 'finished', timedOut]);
     clearTimeout(timer);
-    const unfinished = this.current;
-    if (outcome === 'finished' || !unfinished) return true;
-    const released = await this.queue.release(unfinished.lease);
-    this.logger.warn({ requestId: unfinished.requestId, job: unfinished.kind, jobId: unfinished.id, released }, 'stopping: the job in hand did not finish in time; released it for another worker');
+    const unfinished = [...this.current];
+    if (outcome === 'finished' || unfinished.length === 0) return true;
+    for (const job of unfinished) {
+      const released = await this.queue.release(job.lease);
+      this.logger.warn({ requestId: job.requestId, job: job.kind, jobId: job.id, released }, 'stopping: a job in hand did not finish in time; released it for another worker');
+    }
     return false;
   }
 
-  /** Jobs were queued in this process: look now rather than at the next poll. */
+  /**
+   * Jobs were queued in this process: look now rather than at the next poll. One sleeping loop
+   * looks; a loop that finds a job wakes the next (see runLoop), so a burst of jobs fans out
+   * without every loop querying the queue for the same single job.
+   */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    this.wakeOne();
+  }
+
+  private wakeOne(): void {
+    const [first] = this.sleepers;
+    first?.();
   }
 
   /** Runs every job that is due now, then returns. For tests and scripts. */
@@ -111,7 +131,7 @@ export class JobWorker {
     while (this.running) {
       let worked = false;
       try {
-        worked = await this.runOne();
+        worked = await this.runOne(() => this.wakeOne());
       } catch (error) {
         // The queue itself failed (database down): say so once per poll and keep going.
         this.logger.error({ err: error }, 'job queue unavailable; retrying');
@@ -126,20 +146,22 @@ export class JobWorker {
       return;
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.pollIntervalMs);
-      this.wakeUp = () => {
+      const wakeUp = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wakeUp);
         resolve();
       };
+      const timer = setTimeout(wakeUp, this.pollIntervalMs);
+      this.sleepers.add(wakeUp);
     });
-    this.wakeUp = undefined;
     this.woken = false;
   }
 
   /** Claims and runs one due job, in a span of its own; false when there was none. */
-  private async runOne(): Promise<boolean> {
+  private async runOne(onClaimed: () => void = () => {}): Promise<boolean> {
     const job = await this.queue.claim(this.id, this.leaseMs);
     if (!job) return false;
+    onClaimed();
     await tracer.startActiveSpan(`job ${job.kind}`, { attributes: { 'job.kind': job.kind, 'job.attempt': job.attempts } }, async (span) => {
       try {
         await this.runClaimed(job);
@@ -153,7 +175,7 @@ export class JobWorker {
   private async runClaimed(job: Job): Promise<void> {
     const log = this.logger.child({ requestId: job.requestId, job: job.kind, jobId: job.id, attempt: job.attempts });
     const renewal = this.keepLease(job, log);
-    this.current = job;
+    this.current.add(job);
     try {
       await this.handlers[job.kind].run(job);
       if (!(await this.queue.complete(job.lease))) {
@@ -167,7 +189,7 @@ export class JobWorker {
       await this.failed(job, error, log);
     } finally {
       clearInterval(renewal);
-      this.current = undefined;
+      this.current.delete(job);
     }
   }
 

@@ -142,6 +142,41 @@ describe('job worker', () => {
     assert.equal(row.last_error, null, 'the stalled worker recorded no outcome');
   });
 
+  it('runs several jobs at once, each under its own lease, and releases those still running when stopped', async () => {
+    for (let i = 0; i < 3; i++) await queue.enqueue([{ kind: 'provisionGuest', requestId }]);
+    let running = 0;
+    let most = 0;
+    const started: Job[] = [];
+    let answerGraph = () => {};
+    const graphAnswered = new Promise<void>((resolve) => (answerGraph = resolve));
+    const worker = new JobWorker(
+      queue,
+      handlersWith({
+        run: async (job) => {
+          started.push(job);
+          most = Math.max(most, ++running);
+          // The first finishes; the others wait on "Graph" until the worker is stopped.
+          if (started.length > 1) await graphAnswered;
+          running -= 1;
+        },
+      }),
+      pino({ level: 'silent' }),
+      { concurrency: 3, pollIntervalMs: 60_000 },
+    );
+    worker.start();
+    worker.wake();
+    for (let i = 0; i < 100 && started.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(started.length, 4, 'all four queued jobs were started');
+    assert.equal(most, 3, 'three at once, never more');
+    assert.equal(new Set(started.map((job) => job.id)).size, 4, 'no job was run twice');
+    assert.equal(await worker.stop(50), false, 'three were still running');
+    const rows = await jobRows(database.db, requestId);
+    assert.deepEqual(rows.map((row) => row.status).sort(), ['done', 'queued', 'queued', 'queued']);
+    assert.ok(rows.filter((row) => row.status === 'queued').every((row) => row.locked_until === null), 'released for another worker at once');
+    answerGraph();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+
   it('starts at once when woken, without waiting for its poll', async () => {
     let ran = false;
     const worker = new JobWorker(queue, handlersWith({ run: async () => void (ran = true) }), pino({ level: 'silent' }), { pollIntervalMs: 60_000 });

@@ -18,12 +18,14 @@ export class BotProcess {
   constructor(
     private readonly env: Record<string, string>,
     private readonly cwd: string,
+    /** Flags for node itself, e.g. `--cpu-prof` (which NODE_OPTIONS does not accept). */
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   /** Starts it and waits until it says it is listening. */
   async start(): Promise<void> {
     this.starts += 1;
-    const child = spawn(process.execPath, [ENTRY], { cwd: this.cwd, env: { PATH: process.env.PATH ?? '', PORT: '0', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...this.nodeArgs, ENTRY], { cwd: this.cwd, env: { PATH: process.env.PATH ?? '', PORT: '0', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit(code ?? (signal ? -1 : null))));
     await new Promise<void>((resolveStart, rejectStart) => {

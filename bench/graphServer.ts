@@ -1,0 +1,15 @@
+/**
+ * The directory simulator as a process of its own, for the throughput runs: in production Graph
+ * is someone else's computer, so its work must not be counted as the bot's CPU. Prints
+ * `graph at <url>` once listening. Usage: node graphServer.js [LATENCY_MS]
+ */
+import { startDirectorySimulator } from '../src/directory/simulator';
+
+const latencyMs = Number(process.argv[2] ?? 0);
+startDirectorySimulator({ latencyMs }).then(
+  (started) => console.log(`graph at ${started.graphBaseUrl}`),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
