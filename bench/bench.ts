@@ -9,8 +9,9 @@
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { loadCatalog, loadConfig, SAMPLE_DIRECTORY_FILE } from '../src/config';
@@ -18,7 +19,10 @@ import { startApp } from '../src/index';
 import { freePort } from '../src/server';
 import { openDatabase } from '../src/storage/database';
 import { SqlRequestRepository } from '../src/storage/sqlRequestRepository';
+import { Pool } from 'pg';
 import { BotProcess } from '../test/support/botProcess';
+import { Arrivals } from './arrivals';
+import { type BenchResults, benchChart, type LoadResult } from './benchChart';
 import { summarizeProfile } from './cpuProfile';
 import { FakeTeamsChannel, TENANT_ID, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
 import { requestDraft } from '../test/support/requestDraft';
@@ -135,72 +139,163 @@ async function cardClicks(channel: FakeTeamsChannel) {
   }
 }
 
+/** CPU seconds every core of the machine has spent busy so far (all but idle and iowait), from /proc/stat. */
+function machineBusySeconds(): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = fields.map(Number);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return (ticks.reduce((sum, tick) => sum + tick, 0) - idle) / 100;
+}
+
 /** CPU seconds a process has used so far (user + system), from /proc. */
 function cpuSeconds(pid: number | undefined): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+export interface LoadOptions {
+  requesters: number;
+  windowMs: number;
+  /** Bot processes sharing the database; the requesters are dealt out among them. */
+  processes?: number;
+  /** Default: a fresh SQLite file. */
+  databaseUrl?: string;
+  nodeArgs?: readonly string[];
+  /** Sample the bot's RSS this often, and once more `idleAfterMs` after the load stops. */
+  rssEveryMs?: number;
+  idleAfterMs?: number;
+}
+
 /**
  * Whole requests a minute (dialog → card → Approve → link) with `requesters` people asking at
- * once, each in a chat of their own, for `windowMs`; and the cores the bot used meanwhile.
+ * once, each in a chat of their own, for `windowMs`; and the cores each side used meanwhile.
+ * Graph is the simulator in a process of its own, every call GRAPH_LATENCY_MS late.
  */
-async function throughput(requesters: number, windowMs: number, nodeArgs: readonly string[] = []): Promise<{ requestsPerMinute: number; botCores: number; driverCores: number }> {
-  const channel = new FakeTeamsChannel();
+async function load(options: LoadOptions): Promise<LoadResult> {
+  const channel = new FakeTeamsChannel({ keepHistory: false });
   await channel.start();
-  const folder = mkdtempSync(join(tmpdir(), 'bench-throughput-'));
+  const arrivals = new Arrivals(channel);
+  const folder = mkdtempSync(join(tmpdir(), 'bench-load-'));
   const graph = await startGraph(GRAPH_LATENCY_MS);
-  // Limits meant for people would stop a load test: lifted here only.
-  const bot = new BotProcess(
-    {
-      DATABASE_URL: join(folder, 'bot.db'),
-      DIRECTORY_MODE: 'graph',
-      GRAPH_BASE_URL: graph.url,
-      AZURE_TENANT_ID: TENANT_ID,
-      LOG_LEVEL: 'info',
-      MAX_TURNS_PER_MINUTE: '1000000',
-      MAX_OPEN_REQUESTS: '1000000',
-      SEND_INVITATION_EMAIL: 'false',
-    },
-    folder,
-    nodeArgs,
-  );
-  await bot.start();
-  const teams = new TeamsClient(bot.url, channel);
+  const env = {
+    DATABASE_URL: options.databaseUrl ?? join(folder, 'bot.db'),
+    DIRECTORY_MODE: 'graph',
+    GRAPH_BASE_URL: graph.url,
+    AZURE_TENANT_ID: TENANT_ID,
+    LOG_LEVEL: 'info',
+    // Limits meant for people would stop a load test: lifted here only.
+    MAX_TURNS_PER_MINUTE: '1000000',
+    MAX_OPEN_REQUESTS: '1000000',
+    SEND_INVITATION_EMAIL: 'false',
+  };
+  const bots = Array.from({ length: options.processes ?? 1 }, () => new BotProcess(env, folder, options.nodeArgs));
+  // One after the other: the first migrates the database.
+  for (const bot of bots) await bot.start();
+  const clients = bots.map((bot) => new TeamsClient(bot.url, channel));
   let completed = 0;
   let running = true;
   let next = 0;
   const loop = async (n: number) => {
+    const teams = clients[n % clients.length];
     const requester: TeamsUser = { ...users.adele, id: `29:adele-${n}` };
     const chat = teams.conversationOf(requester);
     await teams.install(requester);
     while (running) {
       const guest = `bench-${n}-${next++}@fabrikam.com`;
       for (const text of ['request', guest, '1', 'ok', 'Benchmarks the whole request', 'ok', 'yes']) await teams.say(requester, text);
-      const sent = await channel.waitFor(() => [...channel.messagesTo(chat)].reverse().find((m) => /Request \*\*(GA-\w{6})\*\* is waiting/.test(m.text ?? '')), 'sent', 30_000);
-      const id = /GA-\w{6}/.exec(sent.text ?? '')?.[0] as string;
-      const card = await channel.waitFor(() => channel.sent.find((s) => s.conversationId !== chat && JSON.stringify(s.activity.attachments ?? []).includes(id)), 'the card', 30_000);
+      const id = /GA-\w{6}/.exec((await arrivals.next(`waiting:${chat}`)).activity.text ?? '')?.[0] as string;
+      const card = await arrivals.next(`card:${id}`);
       await teams.click(users.megan, card.conversationId, 'approve', { requestId: id });
-      await channel.waitFor(() => channel.messagesTo(chat).some((m) => (m.text ?? '').includes(`request **${id}**: ${guest} is invited`)), 'the link', 30_000);
+      await arrivals.next(`link:${id}`);
       if (running) completed += 1;
     }
   };
-  const cpuBefore = cpuSeconds(bot.pid);
+  const cpu = () => bots.reduce((sum, bot) => sum + cpuSeconds(bot.pid), 0);
+  const cpuBefore = cpu();
+  const machineBefore = machineBusySeconds();
   const driverBefore = process.cpuUsage();
   const started = Date.now();
-  const loops = Array.from({ length: requesters }, (_, n) => loop(n));
-  await new Promise((wait) => setTimeout(wait, windowMs));
+  const rssMiB: Array<{ atS: number; MiB: number }> = [];
+  const sample = () => rssMiB.push({ atS: Math.round((Date.now() - started) / 1000), MiB: rssMiB0(bots) });
+  const sampler = options.rssEveryMs ? setInterval(sample, options.rssEveryMs) : undefined;
+  if (sampler) sample();
+  const loops = Array.from({ length: options.requesters }, (_, n) => loop(n));
+  await new Promise((wait) => setTimeout(wait, options.windowMs));
   running = false;
+  if (sampler) {
+    clearInterval(sampler);
+    sample();
+  }
   const elapsed = Date.now() - started;
-  const cores = (cpuSeconds(bot.pid) - cpuBefore) / (elapsed / 1000);
+  const botCores = (cpu() - cpuBefore) / (elapsed / 1000);
+  const machineCores = (machineBusySeconds() - machineBefore) / (elapsed / 1000);
   const driver = process.cpuUsage(driverBefore);
   const driverCores = (driver.user + driver.system) / 1000 / elapsed;
-  await Promise.allSettled(loops);
+  const failures = (await Promise.allSettled(loops)).filter((outcome) => outcome.status === 'rejected');
+  if (failures.length > 0) console.warn(`${failures.length} requesters stopped early: ${String((failures[0] as PromiseRejectedResult).reason)}`);
+  let idleAfterMiB: number | undefined;
+  if (options.idleAfterMs) {
+    await new Promise((wait) => setTimeout(wait, options.idleAfterMs));
+    idleAfterMiB = rssMiB0(bots);
+  }
   // SIGTERM lets a profiled process write its profile as it exits.
-  await bot.signal(nodeArgs.length > 0 ? 'SIGTERM' : 'SIGKILL');
+  for (const bot of bots) await bot.signal(options.nodeArgs?.length ? 'SIGTERM' : 'SIGKILL');
+  if (process.env.BENCH_LOGS) bots.forEach((bot, i) => writeFileSync(join(process.env.BENCH_LOGS as string, `bot-${options.processes ?? 1}-${i}.log`), bot.output));
   graph.child.kill('SIGKILL');
   await channel.stop();
-  return { requestsPerMinute: Math.round((completed * 60_000) / elapsed), botCores: round(cores), driverCores: round(driverCores) };
+  return {
+    requestsPerMinute: Math.round((completed * 60_000) / elapsed),
+    botCores: round(botCores),
+    driverCores: round(driverCores),
+    machineCores: round(machineCores),
+    ...(options.rssEveryMs ? { rssMiB } : {}),
+    ...(idleAfterMiB !== undefined ? { idleAfterMiB } : {}),
+  };
+}
+
+/** The first bot's RSS (the soak runs one). */
+function rssMiB0(bots: readonly BotProcess[]): number {
+  return rssMiB(bots[0].pid);
+}
+
+/**
+ * A schema of its own on the PostgreSQL server (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+ * the local server), dropped afterwards; undefined, with the reason, when there is none.
+ */
+async function postgresSchema(): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
+  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000 });
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } catch (error) {
+    await admin.end();
+    return { skipped: `no PostgreSQL at ${new URL(url).host} (${(error as Error).message}); set BENCH_DATABASE_URL` };
+  }
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    drop: async () => {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** The same load on PostgreSQL with one bot process, then with two sharing the database. */
+async function twoProcesses(windowMs: number): Promise<Record<string, unknown>> {
+  const runs: Record<string, LoadResult> = {};
+  for (const processes of [1, 2]) {
+    const database = await postgresSchema();
+    if ('skipped' in database) return { skipped: database.skipped };
+    try {
+      runs[processes] = await load({ requesters: 16, windowMs, processes, databaseUrl: database.url });
+    } finally {
+      await database.drop();
+    }
+  }
+  return { ...runs, scaling: round(runs[2].requestsPerMinute / runs[1].requestsPerMinute) };
 }
 
 /** Graph round trips an approval costs, for `count` resources (groups). */
@@ -241,7 +336,7 @@ async function profile(): Promise<void> {
   const folder = join(ROOT, 'bench/profiles');
   mkdirSync(folder, { recursive: true });
   const before = new Set(readdirSync(folder));
-  const result = await throughput(16, 20_000, ['--cpu-prof', `--cpu-prof-dir=${folder}`]);
+  const result = await load({ requesters: 16, windowMs: 20_000, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${folder}`] });
   const written = readdirSync(folder).find((name) => name.endsWith('.cpuprofile') && !before.has(name));
   if (!written) throw new Error(`the bot wrote no profile into ${folder}`);
   const { totalMs, functions, packages } = summarizeProfile(join(folder, written));
@@ -251,41 +346,118 @@ async function profile(): Promise<void> {
   console.log(`profile: ${join(folder, written)} (open it in Chrome DevTools → Performance, or VS Code)`);
 }
 
+/** Graph calls one redemption-watcher cycle costs with 40 invited guests waiting to accept. */
+async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
+  const channel = new FakeTeamsChannel();
+  await channel.start();
+  const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' });
+  const app = await startApp(config, pino({ level: 'silent' }));
+  try {
+    // The bench runs the cycle itself: the watcher's own timer must not take some first.
+    await app.redemptionWatcher.stop();
+    const requests = new SqlRequestRepository(app.database.db);
+    for (let n = 0; n < waiting; n++) {
+      const guestEmail = `waiting${n}@fabrikam.com`;
+      const response = await fetch(`${app.url}/simulator/graph/v1.0/invitations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ invitedUserEmailAddress: guestEmail, inviteRedirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false }),
+      });
+      const invitation = (await response.json()) as { invitedUser: { id: string }; inviteRedeemUrl: string };
+      const draft = requestDraft({ guestEmail });
+      const { id } = await requests.create(draft, { kind: 'system' }, []);
+      await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: { kind: 'system' } });
+      const patch = { invitedUserId: invitation.invitedUser.id, inviteRedeemUrl: invitation.inviteRedeemUrl, invitedAt: new Date().toISOString() };
+      await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' }, patch });
+    }
+    await app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
+    const before = app.simulator?.requests.length ?? 0;
+    const { checked } = await app.redemptionWatcher.checkDue();
+    if (checked !== waiting) throw new Error(`the watcher checked ${checked} guests, not ${waiting}`);
+    return (app.simulator?.requests ?? []).slice(before).filter((r) => r.path.includes('/graph/')).length;
+  } finally {
+    await app.close();
+    await channel.stop();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--profile')) return profile();
+  if (process.argv.includes('--postgres')) {
+    console.log(JSON.stringify(await twoProcesses(quick ? 10_000 : 60_000), null, 2));
+    return;
+  }
   const channel = new FakeTeamsChannel();
   await channel.start();
   const folder = mkdtempSync(join(tmpdir(), 'bench-'));
   const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info' }, folder);
   await bot.start();
   const echo = await startEchoBot();
-  const results: Record<string, unknown> = { date: new Date().toISOString(), quick, node: process.version, cpus: (await import('node:os')).cpus().length };
+  const results: BenchResults = { date: new Date().toISOString(), quick, node: process.version, cpus: cpus().length, graphLatencyMs: GRAPH_LATENCY_MS };
   try {
     await new Promise((settle) => setTimeout(settle, 1000));
     results.idleRssMiB = { bot: rssMiB(bot.pid), echo: rssMiB(echo.child.pid) };
+    step('message turns, bot and echo bot interleaved');
     results.messageTurnMs = await messageTurns(channel, bot.url, echo.url);
   } finally {
     echo.child.kill('SIGKILL');
     await bot.signal('SIGKILL');
   }
+  step('card clicks with every Graph call 2 s late');
   results.cardClickMsAtGraph2s = await cardClicks(channel);
   await channel.stop();
+  step('Graph round trips per approval and per watcher cycle');
   results.graphRoundTripsPerApproval = { 1: await roundTripsPerApproval(1), 5: await roundTripsPerApproval(5), 19: await roundTripsPerApproval(19) };
-  const window = quick ? 20_000 : 60_000;
-  results.wholeRequests = { 4: await throughput(4, window), 16: await throughput(16, window) };
+  results.graphCallsPerWatcherCycleFor40 = await watcherCycleGraphCalls();
+  const window = quick ? 10_000 : 60_000;
+  step('whole requests, SQLite, 4 and 16 requesters');
+  results.wholeRequests = { 4: await load({ requesters: 4, windowMs: window }), 16: await load({ requesters: 16, windowMs: window }) };
+  step('whole requests, PostgreSQL, one process then two');
+  results.postgres = await twoProcesses(window);
+  step(`soak: ${quick ? '40 s' : '10 minutes'} at 16 requesters, RSS every ${quick ? 5 : 10} s`);
+  const soak = await load({ requesters: 16, windowMs: quick ? 40_000 : 600_000, rssEveryMs: quick ? 5_000 : 10_000, idleAfterMs: quick ? 10_000 : 30_000 });
+  results.soak = { ...soak, lastHalfGrowthPercent: lastHalfGrowth(soak.rssMiB ?? []) };
+  printTable(results);
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const base = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${base}.svg`, benchChart(results));
+  console.log(`written to ${base}.json and ${base}.svg`);
+}
+
+function step(what: string): void {
+  console.log(`${new Date().toISOString().slice(11, 19)} ${what}…`);
+}
+
+/** How much the RSS grew over the last half of the soak, in percent of where that half began. */
+function lastHalfGrowth(samples: ReadonlyArray<{ atS: number; MiB: number }>): number {
+  if (samples.length < 2) return 0;
+  const end = samples[samples.length - 1];
+  const middle = samples.reduce((best, sample) => (Math.abs(sample.atS - end.atS / 2) < Math.abs(best.atS - end.atS / 2) ? sample : best));
+  return round(((end.MiB - middle.MiB) / middle.MiB) * 100);
+}
+
+function printTable(results: BenchResults): void {
+  const turns = results.messageTurnMs as { bot: unknown; echo: unknown; ratio: unknown };
+  const postgres = results.postgres as Record<string, LoadResult | number | string>;
+  const soak = results.soak as LoadResult & { lastHalfGrowthPercent: number };
+  const whole = results.wholeRequests as Record<string, LoadResult>;
+  const line = (run: LoadResult) => `${run.requestsPerMinute}/min; cores: bot ${run.botCores}, driver ${run.driverCores}, machine ${run.machineCores}`;
   console.table({
     'idle RSS (MiB): bot / echo': JSON.stringify(results.idleRssMiB),
-    'message turn ms: bot': JSON.stringify((results.messageTurnMs as { bot: unknown }).bot),
-    'message turn ms: echo': JSON.stringify((results.messageTurnMs as { echo: unknown }).echo),
-    'turn median ratio (95 % CI)': JSON.stringify((results.messageTurnMs as { ratio: unknown }).ratio),
+    'message turn ms: bot': JSON.stringify(turns.bot),
+    'message turn ms: echo': JSON.stringify(turns.echo),
+    'turn median ratio (95 % CI)': JSON.stringify(turns.ratio),
     'card click ms, Graph 2 s late': JSON.stringify(results.cardClickMsAtGraph2s),
     'Graph round trips per approval (1/5/19 resources)': JSON.stringify(results.graphRoundTripsPerApproval),
-    'whole requests a minute (4 / 16 requesters), bot cores': JSON.stringify(results.wholeRequests),
+    'Graph calls per watcher cycle, 40 waiting': String(results.graphCallsPerWatcherCycleFor40),
+    'whole requests, SQLite, 4 requesters': line(whole[4]),
+    'whole requests, SQLite, 16 requesters': line(whole[16]),
+    'whole requests, PostgreSQL, 1 process': 'skipped' in postgres ? String(postgres.skipped) : line(postgres[1] as LoadResult),
+    'whole requests, PostgreSQL, 2 processes': 'skipped' in postgres ? '' : `${line(postgres[2] as LoadResult)} (×${String(postgres.scaling)})`,
+    'soak RSS MiB: start / end / after load': `${soak.rssMiB?.[0]?.MiB} / ${soak.rssMiB?.at(-1)?.MiB} / ${soak.idleAfterMiB}`,
+    'soak RSS growth over its last half': `${soak.lastHalfGrowthPercent} %`,
   });
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  const file = join(ROOT, 'bench/results', `${new Date().toISOString().slice(0, 10)}${quick ? '-quick' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`written to ${file}`);
 }
 
 main().catch((error: unknown) => {

@@ -107,7 +107,8 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
     case 'alreadyGuest':
     case 'accepted':
       return [
-        t(notice === 'accepted' ? 'notify.accepted' : 'notify.alreadyGuest', names),
+        // Graph may have emailed a guest who accepted elsewhere in the meantime (see provisionGuest).
+        t(notice === 'accepted' ? 'notify.accepted' : request.invitationEmailed ? 'notify.alreadyGuestEmailed' : 'notify.alreadyGuest', names),
         resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)), 'notify.acceptedResourcesHeader'),
         t('notify.acceptedMyApps', { url: myAppsUrl(request.tenantId) }),
         until,

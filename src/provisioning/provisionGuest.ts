@@ -13,6 +13,9 @@
  * An address that is already a guest who has accepted needs no invitation (there is nothing to
  * redeem): the access is added and the request is `accepted` at once, with the direct links. A
  * guest still `PendingAcceptance` is invited again as usual, which gives them a fresh link.
+ * The directory is asked about the address beforehand only when it knew the address at filing:
+ * for anyone else, Graph's answer to the invitation itself says whether they have become a guest
+ * who accepted in the meantime (`Completed`), so a new partner costs the invitation and one batch.
  */
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
@@ -39,11 +42,10 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
       const resources = catalogEntriesOf(ctx, request);
 
       if (!request.statusMessageId) request = await postStatusMessage(ctx, request, job.lease);
-      if (!request.invitedUserId && !request.invitationStartedAt) request = await findAcceptedGuest(ctx, request, job.lease);
+      if (!request.invitedUserId && !request.invitationStartedAt && request.existingGuest) request = await findAcceptedGuest(ctx, request, job.lease);
       if (!request.invitedUserId) request = await invite(ctx, request, resources, job.lease);
       const invitedUserId = request.invitedUserId as string;
-      // Found already in, rather than invited (which records its intent first).
-      const alreadyGuest = request.invitationStartedAt === undefined;
+      const alreadyGuest = hadAcceptedBefore(request);
 
       const outcomes = await ctx.directory.grant(invitedUserId, grantsFor(request, resources));
       const failed = outcomes.filter((o) => o.result === 'failed');
@@ -154,6 +156,16 @@ async function findAcceptedGuest(ctx: ProvisioningContext, request: AccessReques
   return ctx.requests.update(request.id, { invitedUserId: existing.id }, { kind: 'system' }, 'existingGuestFound', lease);
 }
 
+/**
+ * A guest who had accepted before this request (found by the lookup, or so named by Graph's
+ * answer to the invitation) is recorded with no redeem link; anyone invited is recorded with one.
+ * Read from the request rather than from this attempt, so that a retry after a crash between the
+ * invitation and the transition ends the request the same way.
+ */
+function hadAcceptedBefore(request: AccessRequest): boolean {
+  return request.inviteRedeemUrl === undefined;
+}
+
 async function invite(ctx: ProvisioningContext, request: AccessRequest, resources: Resource[], lease: JobLease): Promise<AccessRequest> {
   // A first attempt records its intent; a later one may follow an invitation Graph did make.
   const resumed = request.invitationStartedAt !== undefined;
@@ -162,9 +174,16 @@ async function invite(ctx: ProvisioningContext, request: AccessRequest, resource
   }
   const sendInvitationMessage = ctx.sendInvitationEmail && !resumed;
   const invitation = await inviteGuest(ctx, request, resources, { sendInvitationMessage });
+  // `Completed`: the address is a guest who has redeemed already (another invitation accepted
+  // since the request was filed, or the one a lost answer made), and their link has nothing to redeem.
+  const alreadyRedeemed = invitation.status === 'Completed';
   return ctx.requests.update(
     request.id,
-    { invitedUserId: invitation.invitedUserId, inviteRedeemUrl: invitation.inviteRedeemUrl, invitationEmailed: sendInvitationMessage },
+    {
+      invitedUserId: invitation.invitedUserId,
+      ...(alreadyRedeemed ? {} : { inviteRedeemUrl: invitation.inviteRedeemUrl }),
+      invitationEmailed: sendInvitationMessage,
+    },
     { kind: 'system' },
     'invitationCreated',
     lease,

@@ -2,7 +2,7 @@
  * The jobs table as a queue: rows are written inside the transaction of the change they follow;
  * workers on any instance claim due rows with a lease, so a crash only delays a job.
  */
-import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import { maskPersonalData } from '../logging/personalData';
 import { type Job, type JobKind, type JobLease, LeaseLostError, type NewJob } from '../requests/jobs';
 import type { Schema } from './schema';
@@ -66,11 +66,15 @@ export async function assertLeaseHeld(trx: Transaction<Schema>, lease: JobLease 
 }
 
 export class JobQueue {
+  private readonly postgres: boolean;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = () => new Date(),
     private readonly onJobsQueued: () => void = () => {},
-  ) {}
+  ) {
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
 
   /** Queues `jobs`; from within a job, pass its lease: then they are queued only while it is held. */
   async enqueue(jobs: readonly NewJob[], lease?: JobLease): Promise<void> {
@@ -83,51 +87,41 @@ export class JobQueue {
   }
 
   /**
-   * Claims the next due job for `leaseMs`. Two steps, select then a conditional update, so the
-   * same code is safe on SQLite and PostgreSQL: losing the race just means trying the next one.
+   * Claims the next due job for `leaseMs`, in one statement: the due job is picked and leased
+   * together, so two claimers never both get it. On PostgreSQL the pick skips rows another
+   * claimer has just locked (FOR UPDATE SKIP LOCKED) instead of waiting for them or all going for
+   * the same oldest job; SQLite runs one write at a time, which does the same.
    */
   async claim(workerId: string, leaseMs: number): Promise<Job | undefined> {
-    for (let tries = 0; tries < 3; tries++) {
-      const now = this.clock();
-      const at = now.toISOString();
-      const due = await this.db
-        .selectFrom('jobs')
-        .select('id')
-        .where('status', '=', 'queued')
-        .where('run_at', '<=', at)
-        .where(leaseFreeAt(at))
-        .orderBy('run_at')
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-      if (!due) return undefined;
-      const claimed = await this.db
-        .updateTable('jobs')
-        .set({
-          locked_by: workerId,
-          locked_until: new Date(now.getTime() + leaseMs).toISOString(),
-          attempts: sql<number>`attempts + 1`,
-          updated_at: at,
-        })
-        .where('id', '=', due.id)
-        .where('status', '=', 'queued')
-        .where(leaseFreeAt(at))
-        .returningAll()
-        .executeTakeFirst();
-      if (claimed) {
-        const payload = claimed.payload ? (JSON.parse(claimed.payload) as Pick<Job, 'notice' | 'stage'>) : {};
-        return {
-          id: claimed.id,
-          kind: claimed.kind as JobKind,
-          requestId: claimed.request_id,
-          attempts: claimed.attempts,
-          ...(payload.notice ? { notice: payload.notice } : {}),
-          ...(payload.stage !== undefined ? { stage: payload.stage } : {}),
-          lease: { jobId: claimed.id, holder: workerId, attempt: claimed.attempts },
-        };
-      }
-    }
-    return undefined;
+    const now = this.clock();
+    const at = now.toISOString();
+    const claimed = await this.db
+      .updateTable('jobs')
+      .set({
+        locked_by: workerId,
+        locked_until: new Date(now.getTime() + leaseMs).toISOString(),
+        attempts: sql<number>`attempts + 1`,
+        updated_at: at,
+      })
+      .where('id', '=', (eb) => {
+        const due = eb.selectFrom('jobs').select('id').where('status', '=', 'queued').where('run_at', '<=', at).where(leaseFreeAt(at)).orderBy('run_at').orderBy('id').limit(1);
+        return this.postgres ? due.forUpdate().skipLocked() : due;
+      })
+      .where('status', '=', 'queued')
+      .where(leaseFreeAt(at))
+      .returningAll()
+      .executeTakeFirst();
+    if (!claimed) return undefined;
+    const payload = claimed.payload ? (JSON.parse(claimed.payload) as Pick<Job, 'notice' | 'stage'>) : {};
+    return {
+      id: claimed.id,
+      kind: claimed.kind as JobKind,
+      requestId: claimed.request_id,
+      attempts: claimed.attempts,
+      ...(payload.notice ? { notice: payload.notice } : {}),
+      ...(payload.stage !== undefined ? { stage: payload.stage } : {}),
+      lease: { jobId: claimed.id, holder: workerId, attempt: claimed.attempts },
+    };
   }
 
   /** Extends a lease still held for another `leaseMs`; false when it was lost. */

@@ -1,7 +1,8 @@
 /**
  * A request for an address that is already a guest: one who has accepted needs no invitation
  * (nothing to redeem), only the new access and where to find it; one still pending gets a fresh
- * link for the same guest.
+ * link for the same guest. A partner who became a guest and accepted after the request was filed
+ * is recognised from Graph's answer to the invitation, and treated the same.
  */
 import assert from 'node:assert/strict';
 import { redeemInBrowser } from '../support/redeemInBrowser';
@@ -50,6 +51,70 @@ describe('requests for someone who is already a guest', function () {
       () => JSON.stringify(bot.channel.messagesTo(filed.cardConversationId).find((m) => m.id === filed.cardActivityId)?.attachments).includes('The guest has accepted the invitation'),
       'the card showing the guest accepted',
     );
+  });
+
+  /** IT invites the address by hand (not through the bot), and the partner accepts that invitation. */
+  async function invitedAndAcceptedByHand(address: string): Promise<string> {
+    const response = await fetch(`${bot.app.url}/simulator/graph/v1.0/invitations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ invitedUserEmailAddress: address, inviteRedirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false }),
+    });
+    assert.equal(response.status, 201);
+    const invitation = (await response.json()) as { inviteRedeemUrl: string; invitedUser: { id: string } };
+    await redeemInBrowser(invitation.inviteRedeemUrl);
+    assert.equal(bot.app.simulator?.getUser(invitation.invitedUser.id)?.externalUserState, 'Accepted');
+    return invitation.invitedUser.id;
+  }
+
+  it('adds the access of a partner who accepted another invitation between filing and approval, with no link', async () => {
+    // Nobody in the directory had the address when Adele filed the request.
+    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    assert.equal(filed.request.existingGuest, undefined);
+    const guestId = await invitedAndAcceptedByHand('partner@fabrikam.com');
+    const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
+    const before = simulator.requests.length;
+
+    await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
+    const request = await waitForState(bot, filed.request.id, 'accepted');
+    assert.equal(request.invitedUserId, guestId, 'the guest who accepted, not a new one');
+    assert.equal(request.inviteRedeemUrl, undefined);
+    // No lookup first: Graph's answer to the invitation (`Completed`) told the bot.
+    const graphCalls = simulator.requests.slice(before).filter((r) => r.path.includes('/graph/'));
+    assert.deepEqual(graphCalls.map((r) => `${r.method} ${r.path}`), ['POST /simulator/graph/v1.0/invitations', 'POST /simulator/graph/v1.0/$batch']);
+    assert.ok(simulator.groupMembers('c0ffee00-0002-4000-8000-00000000c002').includes(guestId), 'in the partner extranet group');
+
+    const adeleChat = bot.teams.conversationOf(users.adele);
+    const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');
+    // The bot's invitation went out with an email (SEND_INVITATION_EMAIL defaults to true), so the
+    // notice does not claim none was sent.
+    assert.equal(request.invitationEmailed, true);
+    assert.match(
+      notice.text ?? '',
+      new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com now has access\\. They turned out to be a guest here already, .* Microsoft may still have emailed them this invitation; they can ignore it\\.`),
+    );
+    assert.doesNotMatch(notice.text ?? '', /simulator\/redeem/);
+    assert.equal(notice.id, request.statusMessageId, 'the status message, updated in place');
+    assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes('/simulator/redeem/')).length, 0, 'no redeem link anywhere');
+    assert.equal((await bot.requests.auditTrail(request.id)).find((e) => e.action === 'accepted')?.detail?.alreadyGuest, true);
+  });
+
+  it('ends such a request accepted, still with no link, when the grants are retried after the invitation', async () => {
+    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    const guestId = await invitedAndAcceptedByHand('partner@fabrikam.com');
+    // The job stops after recording the invitation; its retry has only the request to go by.
+    bot.app.simulator?.injectFault({ method: 'POST', path: /^\/\$batch$/, status: 500, times: 1 });
+
+    await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
+    const request = await waitForState(bot, filed.request.id, 'accepted');
+    assert.equal(request.invitedUserId, guestId);
+    assert.equal(request.inviteRedeemUrl, undefined);
+    assert.equal(invitationPosts(), 2, "the one by hand, and the bot's once: the retry did not invite again");
+    const jobs = await bot.app.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'provisionGuest').execute();
+    assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 2]]);
+    const adeleChat = bot.teams.conversationOf(users.adele);
+    await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');
+    assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes('/simulator/redeem/')).length, 0, 'no redeem link anywhere');
   });
 
   it('gives a guest who has not accepted yet a fresh link, for the same guest', async () => {

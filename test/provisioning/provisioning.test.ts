@@ -4,12 +4,12 @@
  * a sponsor's card to anyone else.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import pino from 'pino';
-import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE } from '../../src/config';
+import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE, SAMPLE_DIRECTORY_FILE } from '../../src/config';
 import { createJobHandlers } from '../../src/provisioning/jobHandlers';
 import { JobWorker } from '../../src/provisioning/worker';
 import { JobQueue } from '../../src/storage/jobQueue';
@@ -103,6 +103,56 @@ describe('provisioning', function () {
         assert.equal(toSponsor.text, sponsorText.replace('{id}', request.id));
         const event = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'failed');
         assert.match(String(event?.detail?.error), /no longer allows this guest \(domainBlocked, domain fabrikam\.com\)/);
+      });
+    }
+  });
+
+  describe('for a partner the directory did not know when the request was filed', () => {
+    let bot: TestBot;
+    let dir: string;
+    // Nineteen groups and the sponsor are twenty grants: Graph's limit for one $batch.
+    const groupIds = Array.from({ length: 19 }, (_, i) => `bbbbbbbb-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'round-trips-'));
+      const seed = JSON.parse(readFileSync(SAMPLE_DIRECTORY_FILE, 'utf8')) as { groups: Array<{ id: string; displayName: string; members: string[] }> };
+      seed.groups.push(...groupIds.map((id, i) => ({ id, displayName: `Partner group ${i + 1}`, members: [] })));
+      writeFileSync(join(dir, 'directory.json'), JSON.stringify(seed));
+      const catalog = { resources: groupIds.map((groupId, i) => ({ id: `group-${i + 1}`, name: `Partner group ${i + 1}`, kind: 'group', groupId })) };
+      writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalog));
+      bot = await startTestBot({ RESOURCE_CATALOG_FILE: join(dir, 'catalog.json'), SIMULATOR_DIRECTORY_FILE: join(dir, 'directory.json') });
+    });
+    after(async () => {
+      await bot.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    for (const [count, guestEmail] of [
+      [1, 'one.group@fabrikam.com'],
+      [19, 'nineteen.groups@fabrikam.com'],
+    ] as const) {
+      it(`approves with ${count} resource${count === 1 ? '' : 's'} in two Graph round trips: the invitation, then one $batch of every grant`, async () => {
+        const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
+        const resourceIds = groupIds.slice(0, count).map((_, i) => `group-${i + 1}`);
+        const { request, cardConversationId } = await fileRequest(bot, users.adele, 10_000, { guestEmail, resourceIds });
+        const before = simulator.requests.length;
+        await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+        const invited = await waitForState(bot, request.id, 'invited');
+        // The jobs that follow (the link to the requester, the card) must not ask Graph anything either.
+        await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes(invited.inviteRedeemUrl as string)), 'the redeem link');
+        await bot.channel.waitFor(
+          () => bot.channel.updates.find((u) => u.activityId === invited.approvalCard?.activityId && JSON.stringify(u.activity).includes('The invitation is ready')),
+          'the card update',
+        );
+
+        const graphCalls = simulator.requests.slice(before).filter((r) => r.path.includes('/graph/'));
+        assert.deepEqual(
+          graphCalls.map((r) => `${r.method} ${r.path}`),
+          ['POST /simulator/graph/v1.0/invitations', 'POST /simulator/graph/v1.0/$batch'],
+          'no lookup of the address before inviting',
+        );
+        assert.equal(graphCalls[1]?.batchItems?.length, count + 1, 'every group and the sponsor in the one batch');
+        for (const groupId of groupIds.slice(0, count)) assert.ok(simulator.groupMembers(groupId).includes(invited.invitedUserId as string), `in ${groupId}`);
+        assert.deepEqual(simulator.sponsorsOf(invited.invitedUserId as string), [users.megan.aadObjectId]);
       });
     }
   });

@@ -38,6 +38,11 @@ export class FakeTeamsChannel {
   createConversationStatus = 200;
   /** Conversations whose posts fail with 500 `UserNotFound`, as the Agents Playground answers. */
   failPostsTo: (conversationId: string) => boolean = () => false;
+  /** Called with every post and update as it arrives (the bench listens rather than searching). */
+  readonly listeners = new Set<(received: ReceivedActivity | ReceivedUpdate) => void>();
+
+  /** `keepHistory: false` keeps nothing in `sent` and `updates`, so a long load run stays flat. */
+  constructor(private readonly options: { keepHistory?: boolean } = {}) {}
   private server: Server | undefined;
   private waiters: (() => void)[] = [];
   url = '';
@@ -108,7 +113,7 @@ export class FakeTeamsChannel {
     if (req.method === 'POST' && (match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path))) {
       if (this.failPostsTo(decodeURIComponent(match[1]))) return reply(500, { error: { code: 'UserNotFound', message: 'User not found' } });
       const id = `act-${randomUUID()}`;
-      this.sent.push({ conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
+      this.received(this.sent, { conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
       return reply(200, { id });
     }
     if (req.method === 'PUT' && (match = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(path))) {
@@ -116,10 +121,15 @@ export class FakeTeamsChannel {
       const update = body as Partial<Activity>;
       // As Teams (and the Agents Playground) answer an update that would need two messages.
       if (update.text && update.attachments?.length) return reply(400, { error: { code: 'BadArgument', message: 'Activity resulted into multiple skype activities' } });
-      this.updates.push({ conversationId: decodeURIComponent(match[1]), activityId, activity: body as Partial<Activity> });
+      this.received(this.updates, { conversationId: decodeURIComponent(match[1]), activityId, activity: body as Partial<Activity> });
       return reply(200, { id: activityId });
     }
     reply(404, { error: { code: 'NotFound', message: `The fake channel has no ${req.method} ${path}` } });
+  }
+
+  private received<T extends ReceivedActivity>(history: T[], arrived: T): void {
+    if (this.options.keepHistory !== false) history.push(arrived);
+    for (const listener of this.listeners) listener(arrived);
   }
 }
 
