@@ -12,9 +12,12 @@ const KEEP = 10_000;
 export class Arrivals {
   private readonly unclaimed = new Map<string, ReceivedActivity>();
   private readonly waiters = new Map<string, (arrival: ReceivedActivity) => void>();
+  /** The last text each conversation received, to say what came instead when a wait fails. */
+  private readonly lastText = new Map<string, string>();
 
   constructor(channel: FakeTeamsChannel) {
     channel.listeners.add((arrival) => {
+      if (arrival.activity.text) this.lastText.set(arrival.conversationId, arrival.activity.text);
       for (const key of keysOf(arrival)) this.file(key, arrival);
     });
   }
@@ -29,7 +32,9 @@ export class Arrivals {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(key);
-        reject(new Error(`nothing arrived under ${key} within ${timeoutMs} ms`));
+        const conversation = key.slice(key.indexOf(':') + 1);
+        const last = this.lastText.get(conversation);
+        reject(new Error(`nothing arrived under ${key} within ${timeoutMs} ms${last ? `; the last message there: ${last.slice(0, 300)}` : ''}`));
       }, timeoutMs);
       this.waiters.set(key, (arrival) => {
         clearTimeout(timer);

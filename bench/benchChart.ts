@@ -14,6 +14,8 @@ export interface LoadResult {
   machineCores: number;
   rssMiB?: Array<{ atS: number; MiB: number }>;
   idleAfterMiB?: number;
+  /** Requesters whose request went unanswered (see the warning and the bots' logs). */
+  requestersStopped?: number;
 }
 
 export type BenchResults = Record<string, unknown>;

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
-import { type AuthenticationProvider, Client } from '@microsoft/microsoft-graph-client';
+import { type AuthenticationProvider, Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { ConnectionLossRetry } from './connectionLossRetry';
 
 export interface GraphClientOptions {
   /** Service root without the version: `https://graph.microsoft.com`, or the simulator's. */
@@ -36,7 +37,8 @@ const noTokenProvider: AuthenticationProvider = {
 
 /**
  * A Graph client with the library's default middleware chain, kept whole on purpose: its
- * RetryHandler retries 429, 503 and 504 after the `Retry-After` the service asks for.
+ * RetryHandler retries 429, 503 and 504 after the `Retry-After` the service asks for. One link
+ * is added just before the request is sent: a read whose connection dropped is sent once more.
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const baseUrl = options.graphBaseUrl.replace(/\/+$/, '');
@@ -61,8 +63,10 @@ export function createGraphClient(options: GraphClientOptions): Client {
     options.credential === undefined
       ? noTokenProvider
       : new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${baseUrl}/.default`] });
+  const middleware = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
+  middleware.splice(middleware.length - 1, 0, new ConnectionLossRetry());
   return Client.initWithMiddleware({
-    authProvider,
+    middleware,
     baseUrl,
     defaultVersion: 'v1.0',
     // Without this the library sends the token only to graph.microsoft.com and its national clouds.
