@@ -31,10 +31,10 @@ function text(x: number, y: number, content: string, extra = ''): string {
 }
 
 /** A bar chart in a panel at `offsetX`; `target` draws a dashed line at that value. */
-function bars(offsetX: number, title: string, unit: string, items: Array<{ label: string; value: number; color: string }>, target?: number): string {
+function bars(offsetX: number, title: string, unit: string, items: Array<{ label: string; value: number; color: string }>, target?: { value: number; label: string }): string {
   const plotWidth = PANEL.width - PANEL.left - PANEL.right;
   const plotHeight = PANEL.height - PANEL.top - PANEL.bottom;
-  const max = Math.max(...items.map((item) => item.value), target ?? 0) * 1.15 || 1;
+  const max = Math.max(...items.map((item) => item.value), target?.value ?? 0) * 1.15 || 1;
   const slot = plotWidth / items.length;
   const y = (value: number) => PANEL.top + plotHeight - (value / max) * plotHeight;
   const parts = [text(offsetX + PANEL.width / 2, 20, title, 'text-anchor="middle" font-weight="bold"'), text(offsetX + 4, PANEL.top - 6, unit, 'font-size="10"')];
@@ -45,8 +45,8 @@ function bars(offsetX: number, title: string, unit: string, items: Array<{ label
     parts.push(text(x + slot * 0.35, PANEL.top + plotHeight + 14, item.label, 'text-anchor="middle" font-size="10"'));
   });
   if (target !== undefined) {
-    parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${y(target).toFixed(1)}" y2="${y(target).toFixed(1)}" stroke="#c00" stroke-dasharray="4 3"/>`);
-    parts.push(text(offsetX + PANEL.width - PANEL.right, y(target) - 4, `target ${target}`, 'text-anchor="end" font-size="10" fill="#c00"'));
+    parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${y(target.value).toFixed(1)}" y2="${y(target.value).toFixed(1)}" stroke="#c00" stroke-dasharray="4 3"/>`);
+    parts.push(text(offsetX + PANEL.width - PANEL.right, y(target.value) - 4, target.label, 'text-anchor="end" font-size="10" fill="#c00"'));
   }
   parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${PANEL.top + plotHeight}" y2="${PANEL.top + plotHeight}" stroke="#333"/>`);
   return parts.join('\n');
@@ -100,8 +100,8 @@ export function benchChart(results: BenchResults): string {
     bars(0, 'Message turn p50 (ms)', 'ms', [
       { label: 'bot', value: turns.bot.p50, color: '#2b6cb0' },
       { label: 'echo bot', value: turns.echo.p50, color: '#a0aec0' },
-    ]),
-    bars(PANEL.width, 'Whole requests a minute', 'per minute', throughput, 2000),
+    ], { value: Math.round(turns.echo.p50 * 1.25 * 100) / 100, label: 'target: 1.25 × echo' }),
+    bars(PANEL.width, 'Whole requests a minute', 'per minute', throughput, { value: 2000, label: 'target 2,000 (SQLite ×16)' }),
     memory(PANEL.width * 2, soak.rssMiB ?? [], idle.bot, soak.idleAfterMiB),
     text(8, PANEL.height + 14, `${String(results.date)} · Node ${String(results.node)} · ${String(results.cpus)} cores · Graph ${String(results.graphLatencyMs)} ms a call${results.quick ? ' · --quick' : ''}`, 'font-size="10" fill="#555"'),
     '</svg>',

@@ -3,6 +3,7 @@
  * it queued, once, and finished jobs past their retention are pruned without waking old requests.
  */
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { Sweeper } from '../../src/provisioning/sweeper';
 import type { OpenDatabase } from '../../src/storage/database';
@@ -28,6 +29,14 @@ for (const target of testDatabases) {
     afterEach(async () => database.close());
 
     const jobsOf = async (id: string) => (await jobRows(database.db, id)).map((j) => [j.kind, j.payload, j.status]);
+
+    it("looks a request's jobs up by index, not by reading every job (41 s a sweep at 7,000 requests without)", async () => {
+      const plan =
+        database.kind === 'sqlite'
+          ? (await sql<{ detail: string }>`explain query plan select 1 from jobs j where j.request_id = ${'GA-X'} and j.kind = ${'notifyRequester'}`.execute(database.db)).rows.map((row) => row.detail).join(' | ')
+          : (await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'jobs' and indexdef like '%(request_id, kind)%'`.execute(database.db)).rows.map((row) => row.indexname).join(' | ');
+      assert.match(plan, /jobs_request/, plan);
+    });
 
     it('queues nothing when every request has its jobs', async () => {
       const { id } = await requests.create(requestDraft(), megan, [{ kind: 'deliverApprovalCard' }]);

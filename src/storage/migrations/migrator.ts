@@ -7,6 +7,7 @@ import * as reinvitations from './004_reinvitations';
 import * as accessPeriod from './005_access_period';
 import * as ownerStages from './006_owner_stages';
 import * as existingGuest from './007_existing_guest';
+import * as jobsByRequest from './008_jobs_by_request';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_access_period': accessPeriod,
   '006_owner_stages': ownerStages,
   '007_existing_guest': existingGuest,
+  '008_jobs_by_request': jobsByRequest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
