@@ -34,9 +34,9 @@ import { users } from '../test/support/testBot';
 
 const quick = process.argv.includes('--quick');
 const TURNS = quick ? 300 : 2000;
-const CLICKS = quick ? 20 : 100;
+const CLICKS = quick ? 10 : 100;
 /** Approvals timed from the click to the redeem link one at a time, with nothing else queued. */
-const ALONE = quick ? 2 : 10;
+const ALONE = quick ? 1 : 10;
 const ROOT = resolve(__dirname, '../..');
 /**
  * Limits meant for people (30 turns a minute, 10 open requests) would stop a load test, and a
@@ -458,7 +458,7 @@ async function main(): Promise<void> {
   results.wholeRequests = { 4: await load({ requesters: 4, windowMs: window }), 16: await load({ requesters: 16, windowMs: window }) };
   step('whole requests, PostgreSQL, one process then two');
   results.postgres = await twoProcesses(window);
-  step(`soak: ${quick ? '30 s' : '10 minutes'} at 16 requesters, RSS every ${quick ? 5 : 10} s`);
+  step(`soak: ${quick ? '20 s' : '10 minutes'} at 16 requesters, RSS every ${quick ? 4 : 10} s`);
   results.soak = await soakRun();
   printTable(results);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
@@ -474,7 +474,7 @@ async function main(): Promise<void> {
  */
 async function soakRun(): Promise<LoadResult & { lastHalfGrowthPercent: number }> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const soak = await load({ requesters: 16, windowMs: quick ? 30_000 : 600_000, rssEveryMs: quick ? 5_000 : 10_000, idleAfterMs: quick ? 5_000 : 30_000, nodeArgs });
+  const soak = await load({ requesters: 16, windowMs: quick ? 20_000 : 600_000, rssEveryMs: quick ? 4_000 : 10_000, idleAfterMs: quick ? 5_000 : 30_000, nodeArgs });
   return { ...soak, lastHalfGrowthPercent: lastHalfGrowth(soak.rssMiB ?? []) };
 }
 
