@@ -251,7 +251,7 @@ async function load(options: LoadOptions): Promise<LoadResult> {
   const driverBefore = process.cpuUsage();
   const started = Date.now();
   const rssMiB: Array<{ atS: number; MiB: number }> = [];
-  const sample = () => rssMiB.push({ atS: Math.round((Date.now() - started) / 1000), MiB: rssMiB0(bots) });
+  const sample = () => rssMiB.push({ atS: Math.round((Date.now() - started) / 1000), MiB: firstBotRssMiB(bots) });
   const sampler = options.rssEveryMs ? setInterval(sample, options.rssEveryMs) : undefined;
   if (sampler) sample();
   // A requester whose request got no answer stops and is counted; the others go on.
@@ -273,7 +273,7 @@ async function load(options: LoadOptions): Promise<LoadResult> {
   let idleAfterMiB: number | undefined;
   if (options.idleAfterMs) {
     await new Promise((wait) => setTimeout(wait, options.idleAfterMs));
-    idleAfterMiB = rssMiB0(bots);
+    idleAfterMiB = firstBotRssMiB(bots);
   }
   // SIGTERM lets a profiled process write its profile as it exits.
   for (const bot of bots) await bot.signal(options.nodeArgs?.length ? 'SIGTERM' : 'SIGKILL');
@@ -294,7 +294,7 @@ async function load(options: LoadOptions): Promise<LoadResult> {
 }
 
 /** The first bot's RSS (the soak runs one). */
-function rssMiB0(bots: readonly BotProcess[]): number {
+function firstBotRssMiB(bots: readonly BotProcess[]): number {
   return rssMiB(bots[0].pid);
 }
 
