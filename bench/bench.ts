@@ -8,8 +8,8 @@
  * for 40 waiting guests; whole requests a minute at 4 and 16 requesters on SQLite, and at 16 on
  * PostgreSQL with one and with two bot processes, with the CPU of each side; idle RSS of both,
  * and the bot's RSS through a soak at steady load.
- * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--postgres`
- * and `--soak` run only that part.
+ * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
+ * `--postgres` and `--soak` run only that part.
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -101,7 +101,7 @@ async function startEchoBot(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 /** Turns of the bot and the echo bot, interleaved, each pair in alternating order. */
-async function messageTurns(channel: FakeTeamsChannel, botUrl: string, echoUrl: string) {
+async function messageTurns(channel: FakeTeamsChannel, botUrl: string, echoUrl: string, pids: { bot?: number; echo?: number }) {
   const bot = new TeamsClient(botUrl, channel);
   const echo = new TeamsClient(echoUrl, channel);
   const user: TeamsUser = users.adele;
@@ -109,6 +109,7 @@ async function messageTurns(channel: FakeTeamsChannel, botUrl: string, echoUrl: 
   for (let i = 0; i < 30; i++) await Promise.all([bot.say(user, 'help'), echo.say(user, 'help')]);
   const botMs: number[] = [];
   const echoMs: number[] = [];
+  const cpuBefore = { bot: cpuSeconds(pids.bot), echo: cpuSeconds(pids.echo) };
   for (let i = 0; i < TURNS; i++) {
     const first = i % 2 === 0;
     if (first) botMs.push(await timed(() => bot.say(user, 'help')));
@@ -118,7 +119,9 @@ async function messageTurns(channel: FakeTeamsChannel, botUrl: string, echoUrl: 
   // Every turn must have been answered: a turn the bot skipped would be timed as a fast one.
   const answers = channel.messagesTo(bot.conversationOf(user)).filter((m) => m.text).length;
   if (answers < 2 * (TURNS + 30)) throw new Error(`only ${answers} of ${2 * (TURNS + 30)} turns were answered`);
-  return { bot: summary(botMs), echo: summary(echoMs), ratio: medianRatio(botMs, echoMs) };
+  // CPU a turn costs each process: steadier than the latency from run to run, so it shows a change's effect sooner.
+  const cpuMsPerTurn = { bot: round(((cpuSeconds(pids.bot) - cpuBefore.bot) * 1000) / TURNS), echo: round(((cpuSeconds(pids.echo) - cpuBefore.echo) * 1000) / TURNS) };
+  return { bot: summary(botMs), echo: summary(echoMs), ratio: medianRatio(botMs, echoMs), cpuMsPerTurn };
 }
 
 /** Approve clicks answered while every Graph call takes 2 s: the click must not wait on Graph. */
@@ -431,22 +434,17 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await soakRun(), null, 2));
     return;
   }
+  if (process.argv.includes('--turns')) {
+    const channel = new FakeTeamsChannel();
+    await channel.start();
+    console.log(JSON.stringify(await turnsBesideEcho(channel), null, 2));
+    await channel.stop();
+    return;
+  }
   const channel = new FakeTeamsChannel();
   await channel.start();
-  const folder = mkdtempSync(join(tmpdir(), 'bench-'));
-  const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info', ...LIFTED_LIMITS }, folder);
-  await bot.start();
-  const echo = await startEchoBot();
   const results: BenchResults = { date: new Date().toISOString(), quick, node: process.version, cpus: cpus().length, graphLatencyMs: GRAPH_LATENCY_MS };
-  try {
-    await new Promise((settle) => setTimeout(settle, 1000));
-    results.idleRssMiB = { bot: rssMiB(bot.pid), echo: rssMiB(echo.child.pid) };
-    step('message turns, bot and echo bot interleaved');
-    results.messageTurnMs = await messageTurns(channel, bot.url, echo.url);
-  } finally {
-    echo.child.kill('SIGKILL');
-    await bot.signal('SIGKILL');
-  }
+  Object.assign(results, await turnsBesideEcho(channel));
   step('card clicks with every Graph call 2 s late');
   results.cardClickMsAtGraph2s = await cardClicks(channel);
   await channel.stop();
@@ -466,6 +464,24 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${base}.svg`, benchChart(results));
   console.log(`written to ${base}.json and ${base}.svg`);
+}
+
+/** Idle RSS of the bot and the echo bot, then their message turns. BENCH_NODE_ARGS goes to the bot (e.g. `--cpu-prof`). */
+async function turnsBesideEcho(channel: FakeTeamsChannel): Promise<Pick<BenchResults, 'idleRssMiB' | 'messageTurnMs'>> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-'));
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info', ...LIFTED_LIMITS }, folder, nodeArgs);
+  await bot.start();
+  const echo = await startEchoBot();
+  try {
+    await new Promise((settle) => setTimeout(settle, 1000));
+    const idleRssMiB = { bot: rssMiB(bot.pid), echo: rssMiB(echo.child.pid) };
+    step('message turns, bot and echo bot interleaved');
+    return { idleRssMiB, messageTurnMs: await messageTurns(channel, bot.url, echo.url, { bot: bot.pid, echo: echo.child.pid }) };
+  } finally {
+    echo.child.kill('SIGKILL');
+    await bot.signal(nodeArgs.length ? 'SIGTERM' : 'SIGKILL');
+  }
 }
 
 /**
