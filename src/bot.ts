@@ -74,6 +74,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
       await this.welcome(context);
       await this.forgetStaleDialog(context);
       await deps.mainDialog.run(context, this.dialogState);
+      await this.noteDialogTime(context);
       await next();
     });
 
@@ -225,6 +226,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     try {
       await this.forgetStaleDialog(context);
       await this.deps.mainDialog.run(context, this.dialogState);
+      await this.noteDialogTime(context);
     } finally {
       activity.type = ActivityTypes.Invoke;
     }
@@ -236,13 +238,22 @@ export class GuestAccessBot extends TeamsActivityHandler {
    * answer typed days later is not taken for the old question.
    */
   private async forgetStaleDialog(context: TurnContext): Promise<void> {
-    const now = this.deps.clock();
     const last = await this.lastMessageAt.get(context);
-    await this.lastMessageAt.set(context, now.toISOString());
     const state = await this.dialogState.get(context);
-    if (!last || !state?.dialogStack?.length || now.getTime() - Date.parse(last) < this.deps.dialogTimeoutMs) return;
+    if (!last || !state?.dialogStack?.length || this.deps.clock().getTime() - Date.parse(last) < this.deps.dialogTimeoutMs) return;
     await this.dialogState.set(context, { dialogStack: [] });
     await context.sendActivity(translatorFor(context.activity.locale)('dialog.forgotten', { minutes: Math.round(this.deps.dialogTimeoutMs / 60_000) }));
+  }
+
+  /**
+   * After the dialog ran: the time of this message while a question is pending, nothing otherwise.
+   * A turn that leaves no dialog open (help, status, a card click) then changes no state, and
+   * botbuilder writes none.
+   */
+  private async noteDialogTime(context: TurnContext): Promise<void> {
+    const state = await this.dialogState.get(context);
+    if (state?.dialogStack?.length) await this.lastMessageAt.set(context, this.deps.clock().toISOString());
+    else await this.lastMessageAt.delete(context);
   }
 
   /**
@@ -256,10 +267,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     // not stored under anything else, or a caller could pass their own id off as another's.
     const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId);
     if (!userId) return;
-    const known = await this.deps.references.byConversation(activity.conversation.id);
-    if (known && known.serviceUrl === activity.serviceUrl) return;
-    await this.deps.references.save(TurnContext.getConversationReference(activity), userId);
-    if (known) return;
+    if ((await this.deps.references.keep(TurnContext.getConversationReference(activity), userId)) !== 'new') return;
 
     const t = translatorFor(activity.locale);
     const firstName = activity.from.name?.trim().split(/\s+/)[0];

@@ -4,10 +4,24 @@
  */
 import type { ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from './jobQueue';
 import type { Schema } from './schema';
 
+/** What `keep` found: a conversation the bot had never seen, one that moved to another serviceUrl, or one stored as is. */
+export type ReferenceNews = 'new' | 'moved' | 'known';
+
+/** Conversations whose stored reference this instance knows, by their serviceUrl: enough for the busiest tenants, small in memory. */
+const KNOWN_CONVERSATIONS = 10_000;
+
 export class ConversationReferenceStore {
+  /**
+   * Every turn checks its conversation's reference is current; the answer rarely changes, so it is
+   * remembered here rather than read each turn. Rows are never deleted and a move to another
+   * serviceUrl arrives on the moved conversation's own turns, so what is remembered stays true.
+   */
+  private readonly storedServiceUrls = new LRUCache<string, string>({ max: KNOWN_CONVERSATIONS });
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = () => new Date(),
@@ -30,6 +44,24 @@ export class ConversationReferenceStore {
       .values(row)
       .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ user_id: row.user_id, reference: row.reference, tenant_id: row.tenant_id, updated_at: row.updated_at }))
       .execute();
+    if (reference.serviceUrl) this.storedServiceUrls.set(conversationId, reference.serviceUrl);
+  }
+
+  /**
+   * Keeps the reference a turn arrived with stored (Teams may move a conversation to another
+   * serviceUrl) and says whether the conversation is new to the bot. A turn in a conversation this
+   * instance already knows costs no query.
+   */
+  async keep(reference: Partial<ConversationReference>, userId: string): Promise<ReferenceNews> {
+    const conversationId = reference.conversation?.id;
+    if (conversationId && reference.serviceUrl && this.storedServiceUrls.get(conversationId) === reference.serviceUrl) return 'known';
+    const stored = conversationId ? await this.byConversation(conversationId) : undefined;
+    if (stored && stored.serviceUrl === reference.serviceUrl) {
+      if (conversationId && reference.serviceUrl) this.storedServiceUrls.set(conversationId, reference.serviceUrl);
+      return 'known';
+    }
+    await this.save(reference, userId);
+    return stored ? 'moved' : 'new';
   }
 
   async byConversation(conversationId: string): Promise<Partial<ConversationReference> | undefined> {

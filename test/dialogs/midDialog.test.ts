@@ -53,4 +53,19 @@ describe('typing a command in the middle of a request', function () {
     assert.match(answer[0], /^I've let go of the request you were filling in: nobody answered for 30 minutes\. Nothing was sent\./);
     assert.match(answer[1], /You haven't asked for guest access yet/);
   });
+
+  it('writes no state for a turn that leaves no request open, and times the one that does', async () => {
+    const stateRows = () => bot.app.database.db.selectFrom('dialog_state').select(['key', 'etag', 'data']).execute();
+    await bot.teams.install(users.adele);
+    await bot.teams.say(users.adele, 'help');
+    const settled = await stateRows();
+    for (const text of ['help', 'status', 'cancel', 'what?']) await bot.teams.say(users.adele, text);
+    assert.deepEqual(await stateRows(), settled, 'answers alone change nothing');
+    await bot.teams.say(users.adele, 'request');
+    const [open] = await stateRows();
+    const timedAt = Date.parse(JSON.parse(open.data).lastMessageAt);
+    assert.ok(Math.abs(clock.now().getTime() - timedAt) < 1000, 'an open request is timed from its last message');
+    await bot.teams.say(users.adele, 'cancel');
+    assert.equal(JSON.parse((await stateRows())[0].data).lastMessageAt, undefined);
+  });
 });

@@ -200,6 +200,25 @@ for (const target of testDatabases) {
         assert.equal(await store.byConversation('a:unknown'), undefined);
         assert.equal(await store.personalConversationOf('nobody'), undefined);
       });
+
+      it('keeps a turn’s reference current, and asks the database nothing for one this instance already knows', async () => {
+        let queries = 0;
+        const counted = database.db.withPlugin({ transformQuery: (args) => (queries++, args.node), transformResult: async (args) => args.result });
+        const store = new ConversationReferenceStore(counted);
+        const reference = { channelId: 'msteams', serviceUrl: 'https://smba/emea/', conversation: { id: 'a:kept', isGroup: false, conversationType: 'personal', name: '' } };
+        assert.equal(await store.keep(reference, 'megan-id'), 'new');
+        const afterFirst = queries;
+        assert.equal(await store.keep(reference, 'megan-id'), 'known');
+        assert.equal(queries, afterFirst, 'a known conversation costs no query');
+        // Another instance, which has not seen it, reads it once and then knows it too.
+        const other = new ConversationReferenceStore(counted);
+        assert.equal(await other.keep(reference, 'megan-id'), 'known');
+        // Teams moved the conversation: stored again, and found there by proactive messages.
+        const moved = { ...reference, serviceUrl: 'https://smba/amer/' };
+        assert.equal(await store.keep(moved, 'megan-id'), 'moved');
+        assert.equal((await other.byConversation('a:kept'))?.serviceUrl, 'https://smba/amer/');
+        assert.equal(await other.keep(moved, 'megan-id'), 'known');
+      });
     });
 
     describe('dialog state storage', () => {
