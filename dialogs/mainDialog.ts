@@ -5,15 +5,7 @@
  * what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import {
-  ComponentDialog,
-  type DialogState,
-  DialogSet,
-  DialogTurnStatus,
-  type DialogTurnResult,
-  WaterfallDialog,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
@@ -30,7 +22,16 @@ const ROUTE = 'mainRoute';
 /** Set on the turn state when the bot has just greeted, so the same turn says nothing more. */
 export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
 
+/** A dialog a message starts, with its options. */
+interface DialogToStart {
+  dialogId: string;
+  options?: object;
+}
+
 export class MainDialog extends ComponentDialog {
+  /** The same for every turn; the state it reads and writes is the turn's. */
+  private readonly dialogSets = new Map<StatePropertyAccessor<DialogState>, DialogSet>();
+
   constructor(
     requestAccessDialog: RequestAccessDialog,
     private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies & AuditSummaryDependencies,
@@ -40,21 +41,42 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(requestAccessDialog)
       .addDialog(new SponsorActionDialog(RESET_REDEMPTION, deps))
       .addDialog(new SponsorActionDialog(END_ACCESS, deps))
-      .addDialog(new WaterfallDialog(ROUTE, [(step) => this.route(step)]));
+      .addDialog(new WaterfallDialog(ROUTE, [(step) => this.routeStep(step)]));
     this.initialDialogId = ROUTE;
   }
 
-  /** Continues whatever is pending in this conversation, or routes the message afresh. */
+  /**
+   * Continues whatever is pending in this conversation, or routes the message afresh. A message
+   * that starts nothing (help, status, cancel GA-…) is answered without the dialog machinery,
+   * which would otherwise be most of such a turn's work.
+   */
   async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
-    const dialogs = new DialogSet(accessor);
-    dialogs.add(this);
-    const dc = await dialogs.createContext(context);
-    const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+    const state = await accessor.get(context, { dialogStack: [] });
+    let dialogs = this.dialogSets.get(accessor);
+    if (!dialogs) {
+      dialogs = new DialogSet(accessor).add(this);
+      this.dialogSets.set(accessor, dialogs);
+    }
+    if (state.dialogStack.length > 0) {
+      await (await dialogs.createContext(context)).continueDialog();
+      return;
+    }
+    const next = await this.route(context);
+    if (next) await (await dialogs.createContext(context)).beginDialog(this.id, next);
   }
 
-  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { context } = step;
+  /**
+   * The dialog's first step: run() has routed the message already and names the dialog it starts;
+   * begun by any other host (a test client), the message is routed here.
+   */
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const named = step.options as Partial<DialogToStart> | undefined;
+    const next = named?.dialogId ? { dialogId: named.dialogId, options: named.options } : await this.route(step.context);
+    return next ? step.replaceDialog(next.dialogId, next.options) : step.endDialog();
+  }
+
+  /** Answers the message, or says which dialog it starts. */
+  private async route(context: TurnContext): Promise<DialogToStart | undefined> {
     const t = translatorFor(context.activity.locale);
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
@@ -62,45 +84,45 @@ export class MainDialog extends ComponentDialog {
       switch (commandOf(text.split(/\s+/)[0], ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
         case 'cancel':
           await cancelRequest(context, namedRequest, this.deps);
-          return step.endDialog();
+          return undefined;
         case 'link':
           await askToReinvite(context, namedRequest, 'sendFreshLink', this.deps);
-          return step.endDialog();
+          return undefined;
         case 'email':
           await askToReinvite(context, namedRequest, 'sendInvitationEmail', this.deps);
-          return step.endDialog();
+          return undefined;
         case 'reset':
-          return step.replaceDialog(RESET_REDEMPTION.dialogId, { requestId: namedRequest } satisfies SponsorActionOptions);
+          return { dialogId: RESET_REDEMPTION.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
         case 'end':
-          return step.replaceDialog(END_ACCESS.dialogId, { requestId: namedRequest } satisfies SponsorActionOptions);
+          return { dialogId: END_ACCESS.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
         case 'request':
           await requestAgain(context, namedRequest, this.deps);
-          return step.endDialog();
+          return undefined;
       }
     }
     switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending', 'audit'])) {
       case 'request':
-        return step.beginDialog(REQUEST_ACCESS_DIALOG);
+        return { dialogId: REQUEST_ACCESS_DIALOG };
       case 'status':
         await showStatus(context, this.deps);
-        break;
+        return undefined;
       case 'pending':
         await showPendingApprovals(context, this.deps);
-        break;
+        return undefined;
       case 'audit':
         await showAuditSummary(context, this.deps);
-        break;
+        return undefined;
       case 'help':
         await context.sendActivity(t('help.general'));
-        break;
+        return undefined;
       case 'cancel':
         await context.sendActivity(t('dialog.nothingToCancel'));
-        break;
+        return undefined;
       default:
         if (!context.turnState.get(GREETED_THIS_TURN)) {
           await context.sendActivity(text ? t('dialog.notUnderstood', { text: plainText(text.slice(0, 100)) }) : t('help.general'));
         }
+        return undefined;
     }
-    return step.endDialog();
   }
 }
