@@ -16,9 +16,10 @@ const conversationId = id.regex(printableAscii, 'must be printable ASCII').regex
 const account = z.looseObject({ id, name: z.string().optional(), aadObjectId: z.string().max(128).optional() });
 
 /** botbuilder finds mentions by lowercased type and reads `mentioned.id` and `text` unchecked. */
+const mentionSchema = z.looseObject({ mentioned: z.looseObject({ id: z.string() }), text: z.string().optional() });
 const entity = z.looseObject({ type: z.string() }).superRefine((value, context) => {
   if (value.type.toLowerCase() !== 'mention') return;
-  const mention = z.looseObject({ mentioned: z.looseObject({ id: z.string() }), text: z.string().optional() }).safeParse(value);
+  const mention = mentionSchema.safeParse(value);
   for (const issue of mention.success ? [] : mention.error.issues) context.addIssue({ ...issue, code: 'custom', message: `a mention ${issue.message}` });
 });
 

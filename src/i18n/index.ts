@@ -44,16 +44,25 @@ export function translatorFor(locale: string | undefined): Translate {
 
 export type CommandName = keyof typeof en.commands;
 
+/** Each way of typing a command, normalized, with the commands and languages it is a word of: built once. */
+const COMMAND_WORDS = new Map<string, Array<{ name: CommandName; language: Language }>>();
+for (const language of LANGUAGES) {
+  const commands = (language === 'en' ? en : es).commands as Record<CommandName, string[]>;
+  for (const [name, words] of Object.entries(commands) as Array<[CommandName, string[]]>) {
+    for (const word of words) {
+      const typed = normalizeCommand(word);
+      COMMAND_WORDS.set(typed, [...(COMMAND_WORDS.get(typed) ?? []), { name, language }]);
+    }
+  }
+}
+
 /**
  * What the user typed, as a command of either language: `solicitar` works in an English chat
  * and `request` in a Spanish one, because people switch.
  */
 export function commandOf(text: string | undefined, names: readonly CommandName[]): CommandName | undefined {
-  const typed = normalizeCommand(text);
-  if (!typed) return undefined;
-  return names.find((name) =>
-    LANGUAGES.some((language) => (i18n.getResource(language, 'translation', `commands.${name}`) as string[]).map(normalizeCommand).includes(typed)),
-  );
+  const meanings = COMMAND_WORDS.get(normalizeCommand(text));
+  return meanings && names.find((name) => meanings.some((meaning) => meaning.name === name));
 }
 
 /** Commands that start a conversation's business: typing one in a language is choosing it. */
@@ -68,11 +77,10 @@ export function languageOfCommand(text: string | undefined): Language | undefine
   // The whole text (`solicitar de nuevo`, `new request`), else its first word (`cancelar GA-…`).
   for (const typed of [words.join(' '), words[0]]) {
     if (!typed) continue;
-    const languages = LANGUAGES.filter((language) =>
-      LANGUAGE_CHOOSING_COMMANDS.some((name) => (i18n.getResource(language, 'translation', `commands.${name}`) as string[]).map(normalizeCommand).includes(typed)),
-    );
-    if (languages.length === 1) return languages[0];
-    if (languages.length > 1) return undefined;
+    const meanings = (COMMAND_WORDS.get(typed) ?? []).filter((meaning) => LANGUAGE_CHOOSING_COMMANDS.includes(meaning.name));
+    const languages = new Set(meanings.map((meaning) => meaning.language));
+    if (languages.size === 1) return [...languages][0];
+    if (languages.size > 1) return undefined;
   }
   return undefined;
 }
