@@ -38,8 +38,28 @@ export function languageOf(locale: string | undefined): Language {
   return (LANGUAGES as readonly string[]).includes(language) ? (language as Language) : 'en';
 }
 
+/**
+ * A text with no values to put in never changes, and cards and replies ask for dozens each:
+ * looked up once per language, the rest from i18next each time.
+ */
+function rememberingTranslator(language: Language): Translate {
+  const translate = i18n.getFixedT(language) as unknown as (key: unknown, options?: unknown) => string;
+  const plain = new Map<string, string>();
+  return ((key: unknown, options?: unknown) => {
+    if (options !== undefined || typeof key !== 'string') return translate(key, options);
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = translate(key);
+      plain.set(key, text);
+    }
+    return text;
+  }) as unknown as Translate;
+}
+
+const TRANSLATORS: Record<Language, Translate> = { en: rememberingTranslator('en'), es: rememberingTranslator('es') };
+
 export function translatorFor(locale: string | undefined): Translate {
-  return i18n.getFixedT(languageOf(locale));
+  return TRANSLATORS[languageOf(locale)];
 }
 
 export type CommandName = keyof typeof en.commands;
