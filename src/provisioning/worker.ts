@@ -60,6 +60,12 @@ export class JobWorker {
   /** Loops asleep until the next poll, each woken by calling its function. */
   private readonly sleepers = new Set<() => void>();
   private woken = false;
+  /**
+   * A claim found nothing due, and no job has been queued here since: a loop that has just
+   * finished a job then waits for a wake-up or its poll instead of asking again at once. Under
+   * load, that asking was half of all the claims, each one a write statement.
+   */
+  private queueLookedEmpty = false;
   /** The jobs being run now, to release them if a shutdown cannot wait for them. */
   private readonly current = new Set<Job>();
 
@@ -112,6 +118,7 @@ export class JobWorker {
    */
   wake(): void {
     this.woken = true;
+    this.queueLookedEmpty = false;
     this.wakeOne();
   }
 
@@ -136,7 +143,7 @@ export class JobWorker {
         // The queue itself failed (database down): say so once per poll and keep going.
         this.logger.error({ err: error }, 'job queue unavailable; retrying');
       }
-      if (!worked && this.running) await this.sleep();
+      if ((!worked || this.queueLookedEmpty) && this.running) await this.sleep();
     }
   }
 
@@ -160,7 +167,10 @@ export class JobWorker {
   /** Claims and runs one due job, in a span of its own; false when there was none. */
   private async runOne(onClaimed: () => void = () => {}): Promise<boolean> {
     const job = await this.queue.claim(this.id, this.leaseMs);
-    if (!job) return false;
+    if (!job) {
+      this.queueLookedEmpty = true;
+      return false;
+    }
     onClaimed();
     await tracer.startActiveSpan(`job ${job.kind}`, { attributes: { 'job.kind': job.kind, 'job.attempt': job.attempts } }, async (span) => {
       try {

@@ -4,6 +4,7 @@
  * job's outcome counts only while its worker still holds the lease.
  */
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import pino from 'pino';
 import { DirectoryError } from '../../src/directory/directory';
 import { type Job, JOB_KINDS } from '../../src/requests/jobs';
@@ -175,6 +176,30 @@ describe('job worker', () => {
     assert.ok(rows.filter((row) => row.status === 'queued').every((row) => row.locked_until === null), 'released for another worker at once');
     answerGraph();
     await new Promise((resolve) => setTimeout(resolve, 20));
+  });
+
+  it('does not ask the queue again after a job once it has seen the queue empty, until woken', async () => {
+    const claims = sinon.spy(queue, 'claim');
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let started = false;
+    const worker = new JobWorker(queue, handlersWith({ run: async () => ((started = true), finished) }), pino({ level: 'silent' }), { concurrency: 4, pollIntervalMs: 60_000 });
+    worker.start();
+    for (let i = 0; i < 50 && !started; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // One loop took the job; the others found nothing.
+    const claimed = claims.callCount;
+    assert.ok(claimed >= 2);
+    finish();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(claims.callCount, claimed, 'the loop that finished waits for a wake-up or its poll');
+    assert.equal((await jobRows(database.db, requestId))[0].status, 'done');
+    // A job queued here wakes the worker as before.
+    await queue.enqueue([{ kind: 'provisionGuest', requestId }]);
+    worker.wake();
+    for (let i = 0; i < 50 && (await jobRows(database.db, requestId)).some((row) => row.status !== 'done'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok((await jobRows(database.db, requestId)).every((row) => row.status === 'done'));
+    await worker.stop();
   });
 
   it('starts at once when woken, without waiting for its poll', async () => {
