@@ -17,11 +17,25 @@ export function withStatementCache(database: SqliteDatabase, limit = 500): Sqlit
     prepare: (sql: string) => {
       let statement = statements.get(sql);
       if (!statement) {
-        statement = database.prepare(sql);
+        statement = readerKnown(database.prepare(sql));
         if (statements.size >= limit) statements.delete(statements.keys().next().value as string);
         statements.set(sql, statement);
       }
       return statement;
     },
+  };
+}
+
+/**
+ * Kysely asks each statement whether it returns rows every time it runs it; libsql asks SQLite
+ * afresh each time. The answer cannot change for a prepared statement.
+ */
+function readerKnown(statement: SqliteStatement): SqliteStatement {
+  const reader = statement.reader;
+  return {
+    reader,
+    all: (parameters) => statement.all(parameters),
+    run: (parameters) => statement.run(parameters),
+    iterate: (parameters) => statement.iterate(parameters),
   };
 }
