@@ -9,7 +9,7 @@
  * PostgreSQL with one and with two bot processes, with the CPU of each side; idle RSS of both,
  * and the bot's RSS through a soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
- * `--postgres` and `--soak` run only that part.
+ * `--load` (SQLite), `--postgres` and `--soak` run only that part.
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -432,6 +432,11 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--soak')) {
     console.log(JSON.stringify(await soakRun(), null, 2));
+    return;
+  }
+  if (process.argv.includes('--load')) {
+    const window = quick ? 10_000 : 60_000;
+    console.log(JSON.stringify({ 4: await load({ requesters: 4, windowMs: window }), 16: await load({ requesters: 16, windowMs: window }) }, null, 2));
     return;
   }
   if (process.argv.includes('--turns')) {
