@@ -27,6 +27,7 @@ import { Pool } from 'pg';
 import { BotProcess } from '../test/support/botProcess';
 import { Arrivals } from './arrivals';
 import { type BenchResults, benchChart, type LoadResult } from './benchChart';
+import { capCpu } from './cpuCap';
 import { summarizeProfile } from './cpuProfile';
 import { FakeTeamsChannel, TENANT_ID, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
 import { requestDraft } from '../test/support/requestDraft';
@@ -44,6 +45,8 @@ const ROOT = resolve(__dirname, '../..');
  * every bot the bench starts, and only there.
  */
 const LIFTED_LIMITS = { MAX_TURNS_PER_MINUTE: '1000000', MAX_OPEN_REQUESTS: '1000000' };
+/** Each bot's share of a core in the capped two-process runs: two of them, PostgreSQL, Graph and the driver fit in 2 cores. */
+const CAPPED_CORES = 0.4;
 /** Graph's own time for each call in the throughput runs: a fast real tenant's. */
 const GRAPH_LATENCY_MS = 50;
 
@@ -201,6 +204,8 @@ export interface LoadOptions {
   /** Default: a fresh SQLite file. */
   databaseUrl?: string;
   nodeArgs?: readonly string[];
+  /** Each bot process capped at this share of one core (see cpuCap). */
+  coresEach?: number;
   /** Sample the bot's RSS this often, and once more `idleAfterMs` after the load stops. */
   rssEveryMs?: number;
   idleAfterMs?: number;
@@ -229,6 +234,15 @@ async function load(options: LoadOptions): Promise<LoadResult> {
   const bots = Array.from({ length: options.processes ?? 1 }, () => new BotProcess(env, folder, options.nodeArgs));
   // One after the other: the first migrates the database.
   for (const bot of bots) await bot.start();
+  const caps = options.coresEach === undefined ? [] : bots.map((bot, i) => capCpu(bot.pid as number, options.coresEach as number, `guest-access-bench-${process.pid}-${i}`));
+  const cannot = caps.find((cap) => 'cannot' in cap);
+  if (cannot && 'cannot' in cannot) {
+    for (const bot of bots) await bot.signal('SIGKILL');
+    for (const cap of caps) if ('release' in cap) cap.release();
+    graph.child.kill('SIGKILL');
+    await channel.stop();
+    throw new CannotCap(cannot.cannot);
+  }
   const clients = bots.map((bot) => new TeamsClient(bot.url, channel));
   let completed = 0;
   let running = true;
@@ -280,6 +294,7 @@ async function load(options: LoadOptions): Promise<LoadResult> {
   }
   // SIGTERM lets a profiled process write its profile as it exits.
   for (const bot of bots) await bot.signal(options.nodeArgs?.length ? 'SIGTERM' : 'SIGKILL');
+  for (const cap of caps) if ('release' in cap) cap.release();
   // The bots' logs stay beside their database, to read when a requester stopped early.
   bots.forEach((bot, i) => writeFileSync(join(folder, `bot-${i}.log`), bot.output));
   if (failures.length > 0) console.warn(`the bots' logs: ${folder}`);
@@ -327,18 +342,34 @@ async function postgresSchema(): Promise<{ url: string; drop(): Promise<void> } 
 }
 
 /** The same load on PostgreSQL with one bot process, then with two sharing the database. */
+/** This machine cannot cap a process's CPU (see cpuCap). */
+class CannotCap extends Error {}
+
+/**
+ * 16 requesters on PostgreSQL with one bot process, then two: first as they come, then with each
+ * process capped at CAPPED_CORES of a core. On a machine with few cores the first pair shows the
+ * machine filling up; the capped pair shows whether two processes do twice the work of one.
+ */
 async function twoProcesses(windowMs: number): Promise<Record<string, unknown>> {
-  const runs: Record<string, LoadResult> = {};
-  for (const processes of [1, 2]) {
-    const database = await postgresSchema();
-    if ('skipped' in database) return { skipped: database.skipped };
-    try {
-      runs[processes] = await load({ requesters: 16, windowMs, processes, databaseUrl: database.url });
-    } finally {
-      await database.drop();
+  const pair = async (coresEach?: number): Promise<Record<string, unknown>> => {
+    const runs: Record<string, LoadResult> = {};
+    for (const processes of [1, 2]) {
+      const database = await postgresSchema();
+      if ('skipped' in database) return { skipped: database.skipped };
+      try {
+        runs[processes] = await load({ requesters: 16, windowMs, processes, databaseUrl: database.url, coresEach });
+      } catch (error) {
+        if (error instanceof CannotCap) return { skipped: error.message };
+        throw error;
+      } finally {
+        await database.drop();
+      }
     }
-  }
-  return { ...runs, scaling: round(runs[2].requestsPerMinute / runs[1].requestsPerMinute) };
+    return { ...runs, scaling: round(runs[2].requestsPerMinute / runs[1].requestsPerMinute) };
+  };
+  const free = await pair();
+  if ('skipped' in free) return free;
+  return { ...free, capped: { coresEach: CAPPED_CORES, ...(await pair(CAPPED_CORES)) } };
 }
 
 /** Graph round trips an approval costs, for `count` resources (groups). */
@@ -513,7 +544,7 @@ function lastHalfGrowth(samples: ReadonlyArray<{ atS: number; MiB: number }>): n
 
 function printTable(results: BenchResults): void {
   const turns = results.messageTurnMs as { bot: unknown; echo: unknown; ratio: unknown };
-  const postgres = results.postgres as Record<string, LoadResult | number | string>;
+  const postgres = results.postgres as Record<string, unknown>;
   const soak = results.soak as LoadResult & { lastHalfGrowthPercent: number };
   const whole = results.wholeRequests as Record<string, LoadResult>;
   const line = (run: LoadResult) => `${run.requestsPerMinute}/min; cores: bot ${run.botCores}, driver ${run.driverCores}, machine ${run.machineCores}`;
@@ -531,6 +562,7 @@ function printTable(results: BenchResults): void {
     'whole requests, SQLite, 16 requesters': line(whole[16]),
     'whole requests, PostgreSQL, 1 process': 'skipped' in postgres ? String(postgres.skipped) : line(postgres[1] as LoadResult),
     'whole requests, PostgreSQL, 2 processes': 'skipped' in postgres ? '' : `${line(postgres[2] as LoadResult)} (×${String(postgres.scaling)})`,
+    ...cappedLines(postgres.capped as Record<string, unknown> | undefined, line),
     'soak RSS MiB: start / end / after load': `${soak.rssMiB?.[0]?.MiB} / ${soak.rssMiB?.at(-1)?.MiB} / ${soak.idleAfterMiB}`,
     'soak RSS growth over its last half': `${soak.lastHalfGrowthPercent} %`,
   });
@@ -540,3 +572,10 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
+
+function cappedLines(capped: Record<string, unknown> | undefined, line: (run: LoadResult) => string): Record<string, string> {
+  if (!capped) return {};
+  const title = `whole requests, PostgreSQL, ${String(capped.coresEach)} core each`;
+  if ('skipped' in capped) return { [title]: `skipped: ${String(capped.skipped)}` };
+  return { [`${title}, 1 process`]: line(capped[1] as LoadResult), [`${title}, 2 processes`]: `${line(capped[2] as LoadResult)} (×${String(capped.scaling)})` };
+}

@@ -80,7 +80,8 @@ function memory(offsetX: number, samples: ReadonlyArray<{ atS: number; MiB: numb
 export function benchChart(results: BenchResults): string {
   const turns = results.messageTurnMs as { bot: { p50: number }; echo: { p50: number } };
   const whole = results.wholeRequests as Record<string, LoadResult>;
-  const postgres = results.postgres as Record<string, LoadResult> & { skipped?: string };
+  const postgres = results.postgres as Record<string, LoadResult> & { skipped?: string; capped?: Record<string, LoadResult> & { skipped?: string; coresEach?: number } };
+  const capped = postgres.capped;
   const soak = results.soak as LoadResult;
   const idle = results.idleRssMiB as { bot: number; echo: number };
   const throughput = [
@@ -91,6 +92,12 @@ export function benchChart(results: BenchResults): string {
       : [
           { label: 'PG 1 proc', value: postgres[1].requestsPerMinute, color: '#9ae6b4' },
           { label: 'PG 2 procs', value: postgres[2].requestsPerMinute, color: '#2f855a' },
+        ]),
+    ...(!capped || capped.skipped
+      ? []
+      : [
+          { label: `1 × ${String(capped.coresEach)} core`, value: capped[1].requestsPerMinute, color: '#fbd38d' },
+          { label: `2 × ${String(capped.coresEach)} core`, value: capped[2].requestsPerMinute, color: '#c05621' },
         ]),
   ];
   const width = PANEL.width * 3;
