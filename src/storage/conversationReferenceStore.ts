@@ -6,6 +6,7 @@ import type { ConversationReference } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from './jobQueue';
+import { PreparedQuery } from './preparedQuery';
 import type { Schema } from './schema';
 
 /** What `keep` found: a conversation the bot had never seen, one that moved to another serviceUrl, or one stored as is. */
@@ -22,10 +23,15 @@ export class ConversationReferenceStore {
    */
   private readonly storedServiceUrls = new LRUCache<string, string>({ max: KNOWN_CONVERSATIONS });
 
+  /** Every proactive message starts here: prepared once (see PreparedQuery). */
+  private readonly referenceOf: PreparedQuery<Schema, [conversationId: string], { reference: string }>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = () => new Date(),
-  ) {}
+  ) {
+    this.referenceOf = new PreparedQuery(db, 1, (q, conversationId: string) => q.selectFrom('conversation_references').select('reference').where('conversation_id', '=', conversationId));
+  }
 
   /** Saves or refreshes a reference; `userId` is the Entra object id where the channel gives one. */
   async save(reference: Partial<ConversationReference>, userId: string): Promise<void> {
@@ -65,7 +71,7 @@ export class ConversationReferenceStore {
   }
 
   async byConversation(conversationId: string): Promise<Partial<ConversationReference> | undefined> {
-    const row = await this.db.selectFrom('conversation_references').select('reference').where('conversation_id', '=', conversationId).executeTakeFirst();
+    const [row] = (await this.referenceOf.execute(this.db, conversationId)).rows;
     return row ? (JSON.parse(row.reference) as Partial<ConversationReference>) : undefined;
   }
 

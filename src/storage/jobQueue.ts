@@ -2,10 +2,11 @@
  * The jobs table as a queue: rows are written inside the transaction of the change they follow;
  * workers on any instance claim due rows with a lease, so a crash only delays a job.
  */
-import { type ExpressionBuilder, type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, type Kysely, PostgresAdapter, type Selectable, sql, type Transaction } from 'kysely';
 import { maskPersonalData } from '../logging/personalData';
 import { type Job, type JobKind, type JobLease, LeaseLostError, type NewJob } from '../requests/jobs';
-import type { Schema } from './schema';
+import { PreparedQuery } from './preparedQuery';
+import type { JobsTable, Schema } from './schema';
 
 export type Clock = () => Date;
 
@@ -68,12 +69,27 @@ export async function assertLeaseHeld(trx: Transaction<Schema>, lease: JobLease 
 export class JobQueue {
   private readonly postgres: boolean;
 
+  /** The claim, prepared once: idle workers poll with it every second, busy ones after each job. */
+  private readonly claimNext: PreparedQuery<Schema, [workerId: string, lockedUntil: string, at: string], Selectable<JobsTable>>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = () => new Date(),
     private readonly onJobsQueued: () => void = () => {},
   ) {
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.claimNext = new PreparedQuery(db, 3, (q, workerId: string, lockedUntil: string, at: string) =>
+      q
+        .updateTable('jobs')
+        .set({ locked_by: workerId, locked_until: lockedUntil, attempts: sql<number>`attempts + 1`, updated_at: at })
+        .where('id', '=', (eb) => {
+          const due = eb.selectFrom('jobs').select('id').where('status', '=', 'queued').where('run_at', '<=', at).where(leaseFreeAt(at)).orderBy('run_at').orderBy('id').limit(1);
+          return this.postgres ? due.forUpdate().skipLocked() : due;
+        })
+        .where('status', '=', 'queued')
+        .where(leaseFreeAt(at))
+        .returningAll(),
+    );
   }
 
   /** Queues `jobs`; from within a job, pass its lease: then they are queued only while it is held. */
@@ -94,23 +110,8 @@ export class JobQueue {
    */
   async claim(workerId: string, leaseMs: number): Promise<Job | undefined> {
     const now = this.clock();
-    const at = now.toISOString();
-    const claimed = await this.db
-      .updateTable('jobs')
-      .set({
-        locked_by: workerId,
-        locked_until: new Date(now.getTime() + leaseMs).toISOString(),
-        attempts: sql<number>`attempts + 1`,
-        updated_at: at,
-      })
-      .where('id', '=', (eb) => {
-        const due = eb.selectFrom('jobs').select('id').where('status', '=', 'queued').where('run_at', '<=', at).where(leaseFreeAt(at)).orderBy('run_at').orderBy('id').limit(1);
-        return this.postgres ? due.forUpdate().skipLocked() : due;
-      })
-      .where('status', '=', 'queued')
-      .where(leaseFreeAt(at))
-      .returningAll()
-      .executeTakeFirst();
+    const { rows } = await this.claimNext.execute(this.db, workerId, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString());
+    const [claimed] = rows;
     if (!claimed) return undefined;
     const payload = claimed.payload ? (JSON.parse(claimed.payload) as Pick<Job, 'notice' | 'stage'>) : {};
     return {

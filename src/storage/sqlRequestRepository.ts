@@ -11,6 +11,7 @@ import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
 import { recentFailures, requestCountsByState } from './auditQueries';
 import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
+import { PreparedQuery } from './preparedQuery';
 import type { AccessRequestsTable, ApprovalStagesTable, AuditEventsTable, Schema } from './schema';
 
 type Row = Selectable<AccessRequestsTable>;
@@ -20,11 +21,16 @@ export class SqlRequestRepository implements RequestRepository {
    * @param onJobsQueued called after a commit that queued jobs, so a worker in this process can
    *   start at once instead of at its next poll.
    */
+  /** Every job starts by reading its request: prepared once (see PreparedQuery). */
+  private readonly byId: PreparedQuery<Schema, [id: string], Row>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = () => new Date(),
     private readonly onJobsQueued: () => void = () => {},
-  ) {}
+  ) {
+    this.byId = new PreparedQuery(db, 1, (q, id: string) => q.selectFrom('access_requests').selectAll().where('id', '=', id));
+  }
 
   async create(request: NewAccessRequest, actor: Actor, jobs: readonly JobTemplate[]): Promise<AccessRequest> {
     // A clash of random ids is rare; a fresh id is the whole remedy.
@@ -131,7 +137,7 @@ export class SqlRequestRepository implements RequestRepository {
   }
 
   async get(id: string): Promise<AccessRequest | undefined> {
-    const row = await this.db.selectFrom('access_requests').selectAll().where('id', '=', id).executeTakeFirst();
+    const [row] = (await this.byId.execute(this.db, id)).rows;
     return row ? toAccessRequest(row) : undefined;
   }
 

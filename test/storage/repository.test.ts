@@ -2,6 +2,7 @@
  * The repository, job queue, conversation references and dialog state storage, run the same
  * on SQLite and on PostgreSQL: one schema, one code path.
  */
+import sinon from 'sinon';
 import assert from 'node:assert/strict';
 import type { AccessRequest } from '../../src/requests/accessRequest';
 import type { OpenDatabase } from '../../src/storage/database';
@@ -208,8 +209,10 @@ for (const target of testDatabases) {
         const reference = { channelId: 'msteams', serviceUrl: 'https://smba/emea/', conversation: { id: 'a:kept', isGroup: false, conversationType: 'personal', name: '' } };
         assert.equal(await store.keep(reference, 'megan-id'), 'new');
         const afterFirst = queries;
+        const reads = sinon.spy(store, 'byConversation');
         assert.equal(await store.keep(reference, 'megan-id'), 'known');
-        assert.equal(queries, afterFirst, 'a known conversation costs no query');
+        assert.equal(queries, afterFirst, 'a known conversation costs no write');
+        assert.equal(reads.callCount, 0, 'nor a read');
         // Another instance, which has not seen it, reads it once and then knows it too.
         const other = new ConversationReferenceStore(counted);
         assert.equal(await other.keep(reference, 'megan-id'), 'known');
