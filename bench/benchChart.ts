@@ -42,7 +42,8 @@ function bars(offsetX: number, title: string, unit: string, items: Array<{ label
     const x = offsetX + PANEL.left + i * slot + slot * 0.15;
     parts.push(`<rect x="${x.toFixed(1)}" y="${y(item.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(PANEL.top + plotHeight - y(item.value)).toFixed(1)}" fill="${item.color}"/>`);
     parts.push(text(x + slot * 0.35, y(item.value) - 4, String(item.value), 'text-anchor="middle" font-size="11"'));
-    parts.push(text(x + slot * 0.35, PANEL.top + plotHeight + 14, item.label, 'text-anchor="middle" font-size="10"'));
+    // A label may take two lines (`\n`), so that six bars' labels fit under them.
+    item.label.split('\n').forEach((line, n) => parts.push(text(x + slot * 0.35, PANEL.top + plotHeight + 14 + n * 12, line, 'text-anchor="middle" font-size="10"')));
   });
   if (target !== undefined) {
     parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${y(target.value).toFixed(1)}" y2="${y(target.value).toFixed(1)}" stroke="#c00" stroke-dasharray="4 3"/>`);
@@ -85,19 +86,19 @@ export function benchChart(results: BenchResults): string {
   const soak = results.soak as LoadResult;
   const idle = results.idleRssMiB as { bot: number; echo: number };
   const throughput = [
-    { label: 'SQLite ×4', value: whole[4].requestsPerMinute, color: '#90cdf4' },
-    { label: 'SQLite ×16', value: whole[16].requestsPerMinute, color: '#2b6cb0' },
+    { label: 'SQLite\n×4', value: whole[4].requestsPerMinute, color: '#90cdf4' },
+    { label: 'SQLite\n×16', value: whole[16].requestsPerMinute, color: '#2b6cb0' },
     ...(postgres.skipped
       ? []
       : [
-          { label: 'PG 1 proc', value: postgres[1].requestsPerMinute, color: '#9ae6b4' },
-          { label: 'PG 2 procs', value: postgres[2].requestsPerMinute, color: '#2f855a' },
+          { label: 'PG\n1 proc', value: postgres[1].requestsPerMinute, color: '#9ae6b4' },
+          { label: 'PG\n2 procs', value: postgres[2].requestsPerMinute, color: '#2f855a' },
         ]),
     ...(!capped || capped.skipped
       ? []
       : [
-          { label: `1 × ${String(capped.coresEach)} core`, value: capped[1].requestsPerMinute, color: '#fbd38d' },
-          { label: `2 × ${String(capped.coresEach)} core`, value: capped[2].requestsPerMinute, color: '#c05621' },
+          { label: `PG 1 ×\n${String(capped.coresEach)} core`, value: capped[1].requestsPerMinute, color: '#fbd38d' },
+          { label: `PG 2 ×\n${String(capped.coresEach)} core`, value: capped[2].requestsPerMinute, color: '#c05621' },
         ]),
   ];
   const width = PANEL.width * 3;
