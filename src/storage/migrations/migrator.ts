@@ -8,6 +8,7 @@ import * as accessPeriod from './005_access_period';
 import * as ownerStages from './006_owner_stages';
 import * as existingGuest from './007_existing_guest';
 import * as jobsByRequest from './008_jobs_by_request';
+import * as requestsByPersonAndGuest from './009_requests_by_person_and_guest';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006_owner_stages': ownerStages,
   '007_existing_guest': existingGuest,
   '008_jobs_by_request': jobsByRequest,
+  '009_requests_by_person_and_guest': requestsByPersonAndGuest,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
