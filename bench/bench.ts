@@ -6,53 +6,40 @@
  * interval (turns interleaved, alternating who goes first); a card click p50/p99 while every Graph
  * call is 2 s late; Graph round trips per approval for 1, 5 and 19 resources and per watcher cycle
  * for 40 waiting guests; whole requests a minute at 4 and 16 requesters on SQLite, and at 16 on
- * PostgreSQL with one and with two bot processes, with the CPU of each side; idle RSS of both,
- * and the bot's RSS through a soak at steady load.
+ * PostgreSQL with one and with two bot processes, as they come and each capped to a share of a
+ * core, with the CPU of each side (bench/load.ts); idle RSS of both, and the bot's RSS through a
+ * soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
  * `--load` (SQLite), `--postgres` and `--soak` run only that part.
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pino from 'pino';
 import { loadCatalog, loadConfig, SAMPLE_DIRECTORY_FILE } from '../src/config';
 import { startApp } from '../src/index';
 import { freePort } from '../src/server';
 import { openDatabase } from '../src/storage/database';
 import { SqlRequestRepository } from '../src/storage/sqlRequestRepository';
-import { Pool } from 'pg';
 import { BotProcess } from '../test/support/botProcess';
-import { Arrivals } from './arrivals';
-import { type BenchResults, benchChart, type LoadResult } from './benchChart';
-import { capCpu } from './cpuCap';
-import { summarizeProfile } from './cpuProfile';
-import { FakeTeamsChannel, TENANT_ID, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
+import { FakeTeamsChannel, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
 import { requestDraft } from '../test/support/requestDraft';
 import { users } from '../test/support/testBot';
+import { type BenchResults, benchChart } from './benchChart';
+import { summarizeProfile } from './cpuProfile';
+import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, twoProcesses } from './load';
+import { cpuSeconds, round, rssMiB } from './readings';
 
 const quick = process.argv.includes('--quick');
 const TURNS = quick ? 300 : 2000;
 const CLICKS = quick ? 10 : 100;
 /** Approvals timed from the click to the redeem link one at a time, with nothing else queued. */
 const ALONE = quick ? 1 : 10;
-const ROOT = resolve(__dirname, '../..');
-/**
- * Limits meant for people (30 turns a minute, 10 open requests) would stop a load test, and a
- * turn skipped by the limiter costs next to nothing, which would flatter the bot: lifted for
- * every bot the bench starts, and only there.
- */
-const LIFTED_LIMITS = { MAX_TURNS_PER_MINUTE: '1000000', MAX_OPEN_REQUESTS: '1000000' };
-/** Load before the counting starts, so that a run measures a warm server rather than its first seconds. */
+/** Load before each whole-request run counts (see load), and how long it counts. */
 const WARM_UP_MS = quick ? 2_000 : 10_000;
-/** How long each whole-request run counts. */
-const LOAD_WINDOW_MS = quick ? 6_000 : 60_000;
-/** Each bot's share of a core in the capped two-process runs: two of them, PostgreSQL, Graph and the driver fit in 2 cores. */
-const CAPPED_CORES = 0.4;
-/** Graph's own time for each call in the throughput runs: a fast real tenant's. */
-const GRAPH_LATENCY_MS = 50;
+const LOAD_TIMING = { warmUpMs: WARM_UP_MS, windowMs: quick ? 6_000 : 60_000 };
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -63,10 +50,6 @@ function summary(samples: readonly number[]) {
   return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), n: sorted.length };
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
 /** The ratio of medians, with a 95 % bootstrap interval (1,000 resamples). */
 function medianRatio(a: readonly number[], b: readonly number[]): { ratio: number; low: number; high: number } {
   const median = (xs: readonly number[]) => percentile([...xs].sort((x, y) => x - y), 50);
@@ -75,29 +58,10 @@ function medianRatio(a: readonly number[], b: readonly number[]): { ratio: numbe
   return { ratio: round(median(a) / median(b)), low: round(percentile(ratios, 2.5)), high: round(percentile(ratios, 97.5)) };
 }
 
-function rssMiB(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await action();
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** The directory simulator in a process of its own (bench/graphServer), every call `latencyMs` late. */
-async function startGraph(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/graphServer.js'), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((ready) => {
-    let said = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      const found = /graph at (\S+)/.exec(said);
-      if (found) ready(found[1]);
-    });
-  });
-  return { url, child };
 }
 
 async function startEchoBot(): Promise<{ url: string; child: ChildProcess }> {
@@ -186,200 +150,6 @@ async function cardClicks(channel: FakeTeamsChannel) {
   }
 }
 
-/** CPU seconds every core of the machine has spent busy so far (all but idle and iowait), from /proc/stat. */
-function machineBusySeconds(): number {
-  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const ticks = fields.map(Number);
-  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
-  return (ticks.reduce((sum, tick) => sum + tick, 0) - idle) / 100;
-}
-
-/** CPU seconds a process has used so far (user + system), from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-export interface LoadOptions {
-  requesters: number;
-  windowMs: number;
-  /** Bot processes sharing the database; the requesters are dealt out among them. */
-  processes?: number;
-  /** Default: a fresh SQLite file. */
-  databaseUrl?: string;
-  nodeArgs?: readonly string[];
-  /** Each bot process capped at this share of one core (see cpuCap). */
-  coresEach?: number;
-  /** Sample the bot's RSS this often, and once more `idleAfterMs` after the load stops. */
-  rssEveryMs?: number;
-  idleAfterMs?: number;
-}
-
-/**
- * Whole requests a minute (dialog → card → Approve → link) with `requesters` people asking at
- * once, each in a chat of their own, for `windowMs`; and the cores each side used meanwhile.
- * Graph is the simulator in a process of its own, every call GRAPH_LATENCY_MS late.
- */
-async function load(options: LoadOptions): Promise<LoadResult> {
-  const channel = new FakeTeamsChannel({ keepHistory: false });
-  await channel.start();
-  const arrivals = new Arrivals(channel);
-  const folder = mkdtempSync(join(tmpdir(), 'bench-load-'));
-  const graph = await startGraph(GRAPH_LATENCY_MS);
-  const env = {
-    DATABASE_URL: options.databaseUrl ?? join(folder, 'bot.db'),
-    DIRECTORY_MODE: 'graph',
-    GRAPH_BASE_URL: graph.url,
-    AZURE_TENANT_ID: TENANT_ID,
-    LOG_LEVEL: 'info',
-    ...LIFTED_LIMITS,
-    SEND_INVITATION_EMAIL: 'false',
-  };
-  const bots = Array.from({ length: options.processes ?? 1 }, () => new BotProcess(env, folder, options.nodeArgs));
-  // One after the other: the first migrates the database.
-  for (const bot of bots) await bot.start();
-  const caps = options.coresEach === undefined ? [] : bots.map((bot, i) => capCpu(bot.pid as number, options.coresEach as number, `guest-access-bench-${process.pid}-${i}`));
-  const cannot = caps.find((cap) => 'cannot' in cap);
-  if (cannot && 'cannot' in cannot) {
-    for (const bot of bots) await bot.signal('SIGKILL');
-    for (const cap of caps) if ('release' in cap) cap.release();
-    graph.child.kill('SIGKILL');
-    await channel.stop();
-    throw new CannotCap(cannot.cannot);
-  }
-  const clients = bots.map((bot) => new TeamsClient(bot.url, channel));
-  let completed = 0;
-  let running = true;
-  let next = 0;
-  const loop = async (n: number) => {
-    const teams = clients[n % clients.length];
-    const requester: TeamsUser = { ...users.adele, id: `29:adele-${n}` };
-    const chat = teams.conversationOf(requester);
-    await teams.install(requester);
-    while (running) {
-      const guest = `bench-${n}-${next++}@fabrikam.com`;
-      for (const text of ['request', guest, '1', 'ok', 'Benchmarks the whole request', 'ok', 'yes']) await teams.say(requester, text);
-      const id = /GA-\w{6}/.exec((await arrivals.next(`waiting:${chat}`)).activity.text ?? '')?.[0] as string;
-      const card = await arrivals.next(`card:${id}`);
-      await teams.click(users.megan, card.conversationId, 'approve', { requestId: id });
-      await arrivals.next(`link:${id}`);
-      if (running) completed += 1;
-    }
-  };
-  const cpu = () => bots.reduce((sum, bot) => sum + cpuSeconds(bot.pid), 0);
-  const loadStarted = Date.now();
-  const rssMiB: Array<{ atS: number; MiB: number }> = [];
-  const sample = () => rssMiB.push({ atS: Math.round((Date.now() - loadStarted) / 1000), MiB: firstBotRssMiB(bots) });
-  const sampler = options.rssEveryMs ? setInterval(sample, options.rssEveryMs) : undefined;
-  if (sampler) sample();
-  // A requester whose request got no answer stops and is counted; the others go on.
-  const failures: unknown[] = [];
-  const loops = Array.from({ length: options.requesters }, (_, n) => loop(n).catch((error: unknown) => void failures.push(error)));
-  // Counted from when the bot has warmed up (its code compiled, its caches filled), as a server runs.
-  await new Promise((wait) => setTimeout(wait, WARM_UP_MS));
-  completed = 0;
-  const cpuBefore = cpu();
-  const machineBefore = machineBusySeconds();
-  const driverBefore = process.cpuUsage();
-  const started = Date.now();
-  await new Promise((wait) => setTimeout(wait, options.windowMs));
-  running = false;
-  if (sampler) {
-    clearInterval(sampler);
-    sample();
-  }
-  const elapsed = Date.now() - started;
-  const botCores = (cpu() - cpuBefore) / (elapsed / 1000);
-  const machineCores = (machineBusySeconds() - machineBefore) / (elapsed / 1000);
-  const driver = process.cpuUsage(driverBefore);
-  const driverCores = (driver.user + driver.system) / 1000 / elapsed;
-  await Promise.all(loops);
-  if (failures.length > 0) console.warn(`${failures.length} of ${options.requesters} requesters stopped early; the first: ${String(failures[0])}`);
-  let idleAfterMiB: number | undefined;
-  if (options.idleAfterMs) {
-    await new Promise((wait) => setTimeout(wait, options.idleAfterMs));
-    idleAfterMiB = firstBotRssMiB(bots);
-  }
-  // SIGTERM lets a profiled process write its profile as it exits.
-  for (const bot of bots) await bot.signal(options.nodeArgs?.length ? 'SIGTERM' : 'SIGKILL');
-  for (const cap of caps) if ('release' in cap) cap.release();
-  // The bots' logs stay beside their database, to read when a requester stopped early.
-  bots.forEach((bot, i) => writeFileSync(join(folder, `bot-${i}.log`), bot.output));
-  if (failures.length > 0) console.warn(`the bots' logs: ${folder}`);
-  graph.child.kill('SIGKILL');
-  await channel.stop();
-  return {
-    requestsPerMinute: Math.round((completed * 60_000) / elapsed),
-    ...(failures.length > 0 ? { requestersStopped: failures.length } : {}),
-    botCores: round(botCores),
-    driverCores: round(driverCores),
-    machineCores: round(machineCores),
-    ...(options.rssEveryMs ? { rssMiB } : {}),
-    ...(idleAfterMiB !== undefined ? { idleAfterMiB } : {}),
-  };
-}
-
-/** The first bot's RSS (the soak runs one). */
-function firstBotRssMiB(bots: readonly BotProcess[]): number {
-  return rssMiB(bots[0].pid);
-}
-
-/**
- * A schema of its own on the PostgreSQL server (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
- * the local server), dropped afterwards; undefined, with the reason, when there is none.
- */
-async function postgresSchema(): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000 });
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } catch (error) {
-    await admin.end();
-    return { skipped: `no PostgreSQL at ${new URL(url).host} (${(error as Error).message}); set BENCH_DATABASE_URL` };
-  }
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    drop: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
-
-/** The same load on PostgreSQL with one bot process, then with two sharing the database. */
-/** This machine cannot cap a process's CPU (see cpuCap). */
-class CannotCap extends Error {}
-
-/**
- * 16 requesters on PostgreSQL with one bot process, then two: first as they come, then with each
- * process capped at CAPPED_CORES of a core. On a machine with few cores the first pair shows the
- * machine filling up; the capped pair shows whether two processes do twice the work of one.
- */
-async function twoProcesses(windowMs: number): Promise<Record<string, unknown>> {
-  const pair = async (coresEach?: number): Promise<Record<string, unknown>> => {
-    const runs: Record<string, LoadResult> = {};
-    for (const processes of [1, 2]) {
-      const database = await postgresSchema();
-      if ('skipped' in database) return { skipped: database.skipped };
-      try {
-        runs[processes] = await load({ requesters: 16, windowMs, processes, databaseUrl: database.url, coresEach });
-      } catch (error) {
-        if (error instanceof CannotCap) return { skipped: error.message };
-        throw error;
-      } finally {
-        await database.drop();
-      }
-    }
-    return { ...runs, scaling: round(runs[2].requestsPerMinute / runs[1].requestsPerMinute) };
-  };
-  const free = await pair();
-  if ('skipped' in free) return free;
-  return { ...free, capped: { coresEach: CAPPED_CORES, ...(await pair(CAPPED_CORES)) } };
-}
-
 /** Graph round trips an approval costs, for `count` resources (groups). */
 async function roundTripsPerApproval(count: number): Promise<number> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-graph-'));
@@ -418,7 +188,7 @@ async function profile(): Promise<void> {
   const folder = join(ROOT, 'bench/profiles');
   mkdirSync(folder, { recursive: true });
   const before = new Set(readdirSync(folder));
-  const result = await load({ requesters: 16, windowMs: 20_000, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${folder}`] });
+  const result = await load({ requesters: 16, windowMs: 20_000, warmUpMs: WARM_UP_MS, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${folder}`] });
   const written = readdirSync(folder).find((name) => name.endsWith('.cpuprofile') && !before.has(name));
   if (!written) throw new Error(`the bot wrote no profile into ${folder}`);
   const { totalMs, functions, packages } = summarizeProfile(join(folder, written));
@@ -466,7 +236,7 @@ async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
 async function main(): Promise<void> {
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--postgres')) {
-    console.log(JSON.stringify(await twoProcesses(LOAD_WINDOW_MS), null, 2));
+    console.log(JSON.stringify(await twoProcesses(LOAD_TIMING), null, 2));
     return;
   }
   if (process.argv.includes('--soak')) {
@@ -474,7 +244,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--load')) {
-    console.log(JSON.stringify({ 4: await load({ requesters: 4, windowMs: LOAD_WINDOW_MS }), 16: await load({ requesters: 16, windowMs: LOAD_WINDOW_MS }) }, null, 2));
+    console.log(JSON.stringify({ 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) }, null, 2));
     return;
   }
   if (process.argv.includes('--turns')) {
@@ -495,9 +265,9 @@ async function main(): Promise<void> {
   results.graphRoundTripsPerApproval = { 1: await roundTripsPerApproval(1), 5: await roundTripsPerApproval(5), 19: await roundTripsPerApproval(19) };
   results.graphCallsPerWatcherCycleFor40 = await watcherCycleGraphCalls();
   step('whole requests, SQLite, 4 and 16 requesters');
-  results.wholeRequests = { 4: await load({ requesters: 4, windowMs: LOAD_WINDOW_MS }), 16: await load({ requesters: 16, windowMs: LOAD_WINDOW_MS }) };
+  results.wholeRequests = { 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) };
   step(`whole requests, PostgreSQL, one process then two, then each capped at ${CAPPED_CORES} of a core`);
-  results.postgres = await twoProcesses(LOAD_WINDOW_MS);
+  results.postgres = await twoProcesses(LOAD_TIMING);
   step(`soak: ${quick ? '20 s' : '10 minutes'} at 16 requesters, RSS every ${quick ? 4 : 10} s`);
   results.soak = await soakRun();
   printTable(results);
@@ -532,7 +302,7 @@ async function turnsBesideEcho(channel: FakeTeamsChannel): Promise<Pick<BenchRes
  */
 async function soakRun(): Promise<LoadResult & { lastHalfGrowthPercent: number }> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const soak = await load({ requesters: 16, windowMs: quick ? 20_000 : 600_000, rssEveryMs: quick ? 4_000 : 10_000, idleAfterMs: quick ? 5_000 : 30_000, nodeArgs });
+  const soak = await load({ requesters: 16, windowMs: quick ? 20_000 : 600_000, warmUpMs: WARM_UP_MS, rssEveryMs: quick ? 4_000 : 10_000, idleAfterMs: quick ? 5_000 : 30_000, nodeArgs });
   return { ...soak, lastHalfGrowthPercent: lastHalfGrowth(soak.rssMiB ?? []) };
 }
 

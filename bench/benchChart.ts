@@ -3,21 +3,9 @@
  * beside it says: the message turn against the echo bot, whole requests a minute against the
  * target, and the bot's memory through the soak.
  */
+import type { LoadResult } from './load';
 
-export interface LoadResult {
-  requestsPerMinute: number;
-  /** CPU the bot processes used, in cores (all of them together). */
-  botCores: number;
-  /** CPU the driver (the fake Teams channel and the requesters) used. */
-  driverCores: number;
-  /** CPU the whole machine was busy with (bots, driver, Graph, PostgreSQL), of `cpus` cores. */
-  machineCores: number;
-  rssMiB?: Array<{ atS: number; MiB: number }>;
-  idleAfterMiB?: number;
-  /** Requesters whose request went unanswered (see the warning and the bots' logs). */
-  requestersStopped?: number;
-}
-
+/** What a run writes to bench/results/<date>.json: each part's figures under its name. */
 export type BenchResults = Record<string, unknown>;
 
 const PANEL = { width: 320, height: 240, top: 40, bottom: 40, left: 50, right: 20 };
