@@ -19,7 +19,10 @@ export class ConversationReferenceStore {
   /**
    * Every turn checks its conversation's reference is current; the answer rarely changes, so it is
    * remembered here rather than read each turn. Rows are never deleted and a move to another
-   * serviceUrl arrives on the moved conversation's own turns, so what is remembered stays true.
+   * serviceUrl arrives on the moved conversation's own turns, so what is remembered stays true, but
+   * for one case: moved away (stored by another instance) and then back to the serviceUrl this
+   * instance remembers, it is not stored again until this instance forgets it. Teams moves a
+   * conversation rarely; back again, more rarely still.
    */
   private readonly storedServiceUrls = new LRUCache<string, string>({ max: KNOWN_CONVERSATIONS });
 
