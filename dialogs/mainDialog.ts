@@ -29,9 +29,6 @@ interface DialogToStart {
 }
 
 export class MainDialog extends ComponentDialog {
-  /** The same for every turn; the state it reads and writes is the turn's. */
-  private readonly dialogSets = new Map<StatePropertyAccessor<DialogState>, DialogSet>();
-
   constructor(
     requestAccessDialog: RequestAccessDialog,
     private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies & AuditSummaryDependencies,
@@ -52,17 +49,13 @@ export class MainDialog extends ComponentDialog {
    */
   async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
     const state = await accessor.get(context, { dialogStack: [] });
-    let dialogs = this.dialogSets.get(accessor);
-    if (!dialogs) {
-      dialogs = new DialogSet(accessor).add(this);
-      this.dialogSets.set(accessor, dialogs);
-    }
+    const dialogs = () => new DialogSet(accessor).add(this).createContext(context);
     if (state.dialogStack.length > 0) {
-      await (await dialogs.createContext(context)).continueDialog();
+      await (await dialogs()).continueDialog();
       return;
     }
     const next = await this.route(context);
-    if (next) await (await dialogs.createContext(context)).beginDialog(this.id, next);
+    if (next) await (await dialogs()).beginDialog(this.id, next);
   }
 
   /**

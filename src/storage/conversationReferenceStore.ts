@@ -62,15 +62,16 @@ export class ConversationReferenceStore {
    * instance already knows costs no query.
    */
   async keep(reference: Partial<ConversationReference>, userId: string): Promise<ReferenceNews> {
-    const conversationId = reference.conversation?.id;
-    if (conversationId && reference.serviceUrl && this.storedServiceUrls.get(conversationId) === reference.serviceUrl) return 'known';
-    const stored = conversationId ? await this.byConversation(conversationId) : undefined;
-    if (stored && stored.serviceUrl === reference.serviceUrl) {
-      if (conversationId && reference.serviceUrl) this.storedServiceUrls.set(conversationId, reference.serviceUrl);
-      return 'known';
+    const conversationId = reference.conversation?.id ?? '';
+    const { serviceUrl } = reference;
+    if (serviceUrl && this.storedServiceUrls.get(conversationId) === serviceUrl) return 'known';
+    const stored = await this.byConversation(conversationId);
+    if (!stored || stored.serviceUrl !== serviceUrl) {
+      await this.save(reference, userId);
+      return stored ? 'moved' : 'new';
     }
-    await this.save(reference, userId);
-    return stored ? 'moved' : 'new';
+    if (serviceUrl) this.storedServiceUrls.set(conversationId, serviceUrl);
+    return 'known';
   }
 
   async byConversation(conversationId: string): Promise<Partial<ConversationReference> | undefined> {

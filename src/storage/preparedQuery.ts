@@ -3,8 +3,8 @@
  * millisecond, which the hottest queries (every turn's dialog state, every job's claim, every
  * job's request) pay dozens of times a request. A PreparedQuery is built and compiled once, with
  * a marker in place of each argument, and then run as that SQL with each call's arguments where
- * the markers were (an argument may appear more than once). Only for queries whose SQL does not depend on their arguments (no lists of
- * varying length, no `is null` chosen by a value).
+ * the markers were (an argument may appear more than once). Only for queries whose SQL does not
+ * depend on their arguments (no lists of varying length, no `is null` chosen by a value).
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
 
