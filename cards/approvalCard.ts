@@ -5,7 +5,8 @@
  */
 import { type Attachment, CardFactory } from 'botbuilder';
 import type { AccessRequest } from '../src/requests/accessRequest';
-import { type ApprovalStage, ownerStagesFor } from '../src/requests/approvalStage';
+import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../src/requests/approvalStage';
+import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from '../src/requests/failureReason';
 import { isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
@@ -65,6 +66,8 @@ interface ApprovalCardData {
   decisionComment: string;
   notice: string;
   canDecide: boolean;
+  /** The comment box's limit, the one decide() holds a click's comment to. */
+  commentMaxLength: number;
   /** The sponsor's buttons once the guest is invited: the same commands they could type. */
   followUps: CommandButton[];
 }
@@ -90,9 +93,18 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   const approvals = ownerStagesFor(view.resources).length + 1;
   const stageResource = stage ? view.resources.find((r) => r.id === stage.resourceId) : undefined;
   const shownResources = stageResource ? [stageResource] : view.resources;
-  const stageNames = { number: (stage?.stage ?? 0) + 1, total: approvals, resource: plainText(stageResource?.name ?? ''), sponsor, decidedBy: plainText(stage?.decidedBy?.displayName ?? '') };
+  const stageNames = {
+    number: (stage?.stage ?? 0) + 1,
+    total: approvals,
+    resource: plainText(stageResource?.name ?? ''),
+    sponsor,
+    decidedBy: plainText(stage?.decidedBy?.displayName ?? ''),
+    end: request.endsAt ? formatDate(request.endsAt, view.locale) : '',
+    newEnd: request.extensionOffer?.endsAt ? formatDate(request.extensionOffer.endsAt, view.locale) : '',
+  };
+  const stageOpen = stage !== undefined && isStageOpen(request, stage);
   // A stage still pending shows where the request stands; a decided one, its own decision.
-  const stageStatus = stage && stage.state !== 'pending' ? t(`approvalCard.stage.${stage.state}`, stageNames) : undefined;
+  const stageStatus = !stage ? undefined : stage.extensionFor !== undefined ? extensionStageStatus(t, request, stage, stageOpen, stageNames) : stage.state !== 'pending' ? t(`approvalCard.stage.${stage.state}`, stageNames) : undefined;
   const stageComment = stage ? stage.decisionComment : request.decisionComment;
   const localTest = stage ? (stage.cards ?? []).some((c) => c.localTest) : (request.approvalCard?.localTest ?? false);
   return {
@@ -117,7 +129,12 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     },
     requestId: request.id,
     stage: stage?.stage ?? 0,
-    stageLine: approvals > 1 ? t(stage ? 'approvalCard.stage.ownerLine' : 'approvalCard.stage.sponsorLine', stageNames) : '',
+    stageLine:
+      stage?.extensionFor !== undefined
+        ? t(request.extensionOffer?.for === stage.extensionFor ? 'approvalCard.stage.extensionLine' : 'approvalCard.stage.extensionLinePast', stageNames)
+        : approvals > 1
+          ? t(stage ? 'approvalCard.stage.ownerLine' : 'approvalCard.stage.sponsorLine', stageNames)
+          : '',
     refreshUserIds: (stage ? [view.viewerMri, ...(stage.approvers ?? []).map((a) => a.id)] : [view.sponsorMri, request.sponsor.id]).filter((id): id is string => Boolean(id)),
     localTest,
     guest: plainText(request.guestEmail),
@@ -130,15 +147,23 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     requester: `${requester} (${plainText(request.requester.address)})`,
     sponsor: `${sponsor} (${plainText(request.sponsor.address)})`,
     status: stageStatus ?? t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, plainText) }),
-    statusColor: stage?.state === 'rejected' ? 'Attention' : stage?.state === 'approved' ? 'Good' : STATUS_COLORS[request.state],
+    statusColor: stage?.state === 'rejected' ? 'Attention' : stage?.state === 'approved' ? 'Good' : stageOpen ? 'Accent' : STATUS_COLORS[request.state],
     decisionComment: stageComment ? t('approvalCard.decisionComment', { comment: plainText(stageComment) }) : '',
     notice: view.notice ?? '',
-    canDecide: view.viewerIsSponsor && (stage ? stage.state === 'pending' && request.state === 'pending_owner_approval' : isAwaitingSponsor(request.state)),
+    canDecide: view.viewerIsSponsor && (stage ? stageOpen : isAwaitingSponsor(request.state)),
+    commentMaxLength: ANSWER_LIMITS.decisionComment,
     // Follow-ups on the guest's access are the sponsor's: they answer for the guest.
     followUps: view.viewerIsSponsor && !stage ? followUpButtons(t, request, true) : [],
   };
 }
 
+/** Where an extension's stage stands: its own decision, still waiting, or settled (or ended) without it. */
+function extensionStageStatus(t: ReturnType<typeof translatorFor>, request: AccessRequest, stage: ApprovalStage, open: boolean, names: Record<string, string | number>): string {
+  if (stage.state === 'approved') return t('approvalCard.stage.extensionApproved', names);
+  if (stage.state === 'rejected') return t('approvalCard.stage.extensionRejected', names);
+  if (open) return t('approvalCard.stage.extensionPending', names);
+  return request.state === 'ended' ? t('approvalCard.status.ended') : t('approvalCard.stage.extensionClosed', names);
+}
 
 function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessRequest, locale: string): string {
   const existing = request.existingGuest;

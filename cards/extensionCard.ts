@@ -1,12 +1,17 @@
 /**
  * The sponsor's card before a guest's access ends: extend it by the period first asked for, or let
- * it end. Like the approval card, one card serves every moment (the offer, then the answer, then
- * the end), so a click, a refresh and an update in place all show where it stands.
+ * it end. Like the approval card, one card serves every moment (the offer, the owners deciding when
+ * a resource has approvers, the answer, the end), so a click, a refresh and an update in place all
+ * show where it stands. When it cannot be extended (the guest policy, the resources' `maxDays`) it
+ * says why, and offers nothing to click.
  */
-import { translatorFor } from '../src/i18n';
+import { type Translate, translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { Resource } from '../src/requests/catalog';
+import type { ExtensionPlan } from '../src/requests/extensionPlan';
+import { failureReasonText } from '../src/requests/failureReason';
+import type { ExtensionAnswer } from '../src/requests/lifecycle';
 import { plainText } from '../src/teams/plainText';
 import type { AdaptiveCardJson } from './approvalCard';
 import template from './extension.json';
@@ -17,8 +22,8 @@ export interface ExtensionCardView {
   /** The end date this card's offer was made for: a later offer (after an extension) has a card of its own. */
   offeredFor: string;
   resources: readonly Resource[];
-  /** What an extension would give: its days and the new end date. */
-  extension: { days: number; endsAt: string };
+  /** What an extension would give now, or why there can be none. */
+  extension: ExtensionPlan;
   locale: string;
   /** The sponsor (or a local test's stand-in): may answer while the offer is open. */
   viewerIsSponsor: boolean;
@@ -27,7 +32,7 @@ export interface ExtensionCardView {
   now: Date;
 }
 
-type Stage = 'open' | 'extended' | 'declined' | 'ended';
+type Stage = 'open' | ExtensionAnswer | 'ended';
 
 /** Where the offer made for the end date `offeredFor` stands: answered, the access over, or still open. */
 export function extensionStage(request: AccessRequest, offeredFor: string): Stage {
@@ -38,11 +43,20 @@ export function extensionStage(request: AccessRequest, offeredFor: string): Stag
 }
 
 export function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
-  const { request } = view;
+  const { request, extension } = view;
   const t = translatorFor(view.locale);
   const date = (iso: string | undefined) => (iso ? formatDate(iso, view.locale, view.now) : '');
   const stage = extensionStage(request, view.offeredFor);
-  const names = { days: view.extension.days, newEnd: date(view.extension.endsAt), end: date(request.endsAt), ended: date(request.endedAt) };
+  const owned = extension.ok ? extension.ownedResources : view.resources.filter((r) => (r.approvers?.length ?? 0) > 0);
+  const names = {
+    days: extension.ok ? extension.days : 0,
+    newEnd: date(stage === 'open' && extension.ok ? extension.endsAt : request.extensionOffer?.endsAt),
+    end: date(request.endsAt),
+    ended: date(request.endedAt),
+    owners: owned.map((r) => plainText(r.name)).join(', '),
+  };
+  const blocked = stage === 'open' && !extension.ok ? whyNot(t, request, extension, names.end) : undefined;
+  const intro = t('extension.intro', { guest: plainText(request.guestEmail), end: names.end });
   return expandCard(template, {
     strings: {
       refresh: t('approvalCard.refresh'),
@@ -58,14 +72,22 @@ export function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
     requestId: request.id,
     offeredFor: view.offeredFor,
     refreshUserIds: [view.sponsorMri, request.sponsor.id].filter((id): id is string => Boolean(id)),
-    intro: t('extension.intro', { guest: plainText(request.guestEmail), end: names.end }),
+    // Said before the click: extending asks the owners, and the access ends on its date unless they approve in time.
+    intro: stage === 'open' && extension.ok && owned.length > 0 ? `${intro} ${t('extension.ownersToo', names)}` : intro,
     guest: plainText(request.guestEmail),
     resources: view.resources.map((r) => plainText(r.name)).join(', '),
     requester: plainText(request.requester.displayName),
     endsAt: names.end,
-    status: t(`extension.status.${stage}`, names),
-    statusColor: stage === 'open' ? 'Accent' : stage === 'extended' ? 'Good' : 'Default',
+    status: blocked ?? t(`extension.status.${stage}`, names),
+    statusColor: blocked ? 'Warning' : stage === 'open' || stage === 'awaitingOwners' ? 'Accent' : stage === 'extended' ? 'Good' : 'Default',
     notice: view.notice ?? '',
-    canDecide: view.viewerIsSponsor && stage === 'open',
+    canDecide: view.viewerIsSponsor && stage === 'open' && !blocked,
   }) as AdaptiveCardJson;
+}
+
+/** Why this access cannot be extended, as a sentence with its end date. */
+function whyNot(t: Translate, request: AccessRequest, extension: Extract<ExtensionPlan, { ok: false }>, end: string): string {
+  return extension.why === 'guestPolicy'
+    ? t('extension.status.notAllowed', { end, reason: failureReasonText(t, { failureReason: extension.problem, guestEmail: request.guestEmail }, plainText) })
+    : t('extension.status.atLimit', { end, max: extension.maxDays });
 }

@@ -13,7 +13,7 @@ import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './ca
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
-import { type RequestAgainDependencies, requestAgain } from './requestAgain';
+import { REQUEST_AGAIN_DIALOG, RequestAgainDialog, type RequestAgainDependencies, type RequestAgainOptions } from './requestAgain';
 import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOptions } from './sponsorActionDialog';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -38,6 +38,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(requestAccessDialog)
       .addDialog(new SponsorActionDialog(RESET_REDEMPTION, deps))
       .addDialog(new SponsorActionDialog(END_ACCESS, deps))
+      .addDialog(new RequestAgainDialog(deps))
       .addDialog(new WaterfallDialog(ROUTE, [(step) => this.routeStep(step)]));
     this.initialDialogId = ROUTE;
   }
@@ -74,7 +75,7 @@ export class MainDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandOf(text.split(/\s+/)[0], ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
+      switch (commandOf(text.split(/\s+/, 1)[0], ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
         case 'cancel':
           await cancelRequest(context, namedRequest, this.deps);
           return undefined;
@@ -89,8 +90,7 @@ export class MainDialog extends ComponentDialog {
         case 'end':
           return { dialogId: END_ACCESS.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
         case 'request':
-          await requestAgain(context, namedRequest, this.deps);
-          return undefined;
+          return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: namedRequest } satisfies RequestAgainOptions };
       }
     }
     switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending', 'audit'])) {

@@ -1,16 +1,18 @@
 /**
  * `link GA-…` (`enlace GA-…`) and `email GA-…` (`correo GA-…`): the requester or the sponsor
  * asks for a fresh invitation link, or for Microsoft's invitation email, for a guest who has not
- * accepted yet. The turn only checks, records the ask and queues the work (Graph is never waited
+ * accepted yet. Microsoft emails the guest at most once an invitation (each email counts against
+ * the guest's and the tenant's limits, and a repeat looks like spam): a second `email` gets a
+ * plain answer and the way to a link instead. The turn only checks, records the ask and queues the work (Graph is never waited
  * on in a turn); the outcome follows in a moment from the job (provisioning/reinviteGuest).
  */
 import type { TurnContext } from 'botbuilder';
 import { actsAsSponsor, isRequesterOf } from '../src/approvals/roles';
-import { translatorFor, type Translate } from '../src/i18n';
+import { translatorFor } from '../src/i18n';
 import type { AccessRequest, Actor } from '../src/requests/accessRequest';
-import { myAppsUrl } from '../src/requests/accessPlan';
 import type { LinkAskedBy } from '../src/requests/jobs';
 import type { RequestRepository } from '../src/requests/requestRepository';
+import { whyNoLink } from '../src/provisioning/reinviteGuest';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { plainText } from '../src/teams/plainText';
 
@@ -50,7 +52,11 @@ export async function askToReinvite(context: TurnContext, requestId: string, kin
     return;
   }
   if (request.state !== 'invited') {
-    await context.sendActivity(whyNot(t, request));
+    await context.sendActivity(whyNoLink(t, request));
+    return;
+  }
+  if (kind === 'sendInvitationEmail' && request.invitationEmailed) {
+    await context.sendActivity(whyNoLink(t, request, 'alreadyEmailed'));
     return;
   }
   // Said before the job is queued: the job may answer within milliseconds, and must come second.
@@ -64,12 +70,5 @@ export async function askToReinvite(context: TurnContext, requestId: string, kin
     jobs: [{ kind, requestId: request.id, notice: asker.role }],
   });
   // The guest accepted (or the access ended) in the moment between: say so rather than nothing.
-  if (!asked) await context.sendActivity(whyNot(t, (await deps.requests.get(request.id)) ?? request));
-}
-
-function whyNot(t: Translate, request: AccessRequest): string {
-  const names = { id: request.id, guest: plainText(request.guestEmail) };
-  return request.state === 'accepted'
-    ? t('reinvite.alreadyAccepted', { ...names, url: myAppsUrl(request.tenantId) })
-    : t('reinvite.notInvited', { ...names, state: t(`requestState.${request.state}`) });
+  if (!asked) await context.sendActivity(whyNoLink(t, (await deps.requests.get(request.id)) ?? request));
 }

@@ -23,13 +23,16 @@ import type { ExistingGuest, Person } from '../src/requests/accessRequest';
 import type { Timing } from '../src/config';
 import { formatDate } from '../src/i18n/dates';
 import { readAccessPeriod } from '../src/requests/accessPeriod';
-import { maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
+import { ANSWER_LIMITS } from '../src/requests/answerLimits';
+import { answerParts, maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
 import { approvalTimers, endDateAfter, type TimerSettings } from '../src/requests/timers';
 import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
+import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
-import { catalogPage, searchResults } from './resourceMenu';
+import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
 import { plainText } from '../src/teams/plainText';
+import { personOf, sponsorProblemText } from './sponsorAnswer';
 import { answerOf, yesNoQuestion } from './yesNo';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
@@ -39,6 +42,7 @@ const RESOURCES_PROMPT = 'resourcesPrompt';
 const ACCESS_PERIOD_PROMPT = 'accessPeriodPrompt';
 const JUSTIFICATION_PROMPT = 'justificationPrompt';
 const SPONSOR_PROMPT = 'sponsorPrompt';
+const SPONSOR_CHECK = 'sponsorCheckSteps';
 const CONFIRM_PROMPT = 'confirmPrompt';
 
 /** The help text for each question, shown when the user types `help` there. */
@@ -52,7 +56,6 @@ const HELP_BY_PROMPT = {
 } as const;
 
 const JUSTIFICATION_MIN_LENGTH = 10;
-const JUSTIFICATION_MAX_LENGTH = 500;
 
 /** A validator's result, handed to the next step of the same turn without a second lookup. */
 const VALIDATED = Symbol('validatedAnswer');
@@ -77,6 +80,13 @@ export interface RequestAccessDependencies {
 interface SponsorValidations {
   proposed?: DirectoryUser;
   requesterId: string;
+}
+
+/** What the check of the sponsor against the owner stages is given, and given again with each new sponsor. */
+interface SponsorCheckOptions {
+  sponsor: DirectoryUser;
+  requester: Person;
+  resourceIds: string[];
 }
 
 /** What the dialog collects, kept in its waterfall state between turns. */
@@ -114,10 +124,12 @@ export class RequestAccessDialog extends ComponentDialog {
           (step) => this.askAccessPeriod(step),
           (step) => this.askJustification(step),
           (step) => this.askSponsor(step),
+          (step) => this.checkSponsor(step),
           (step) => this.confirm(step),
           (step) => this.submit(step),
         ]),
-      );
+      )
+      .addDialog(new WaterfallDialog(SPONSOR_CHECK, [(step) => this.checkApprovers(step), (step) => this.checkAnotherSponsor(step)]));
     this.initialDialogId = STEPS;
   }
 
@@ -218,9 +230,46 @@ export class RequestAccessDialog extends ComponentDialog {
     return step.prompt(SPONSOR_PROMPT, { prompt, validations: { proposed, requesterId } satisfies SponsorValidations });
   }
 
+  /** The sponsor answered: whether the request could be approved with them, and another sponsor if need be (SPONSOR_CHECK). */
+  private async checkSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = collected(step);
+    return step.beginDialog(SPONSOR_CHECK, { sponsor: validated<DirectoryUser>(step.context), requester: values.requester, resourceIds: values.resourceIds } satisfies SponsorCheckOptions);
+  }
+
+  /**
+   * Before anyone confirms: every owner stage the request would need must have an approver other
+   * than the requester and the sponsor (separation of duties, approvals/roles). When only the
+   * sponsor could approve one, the requester is asked for another sponsor; when nobody else could,
+   * the request is not filed, and the requester learns why and whom to ask.
+   */
+  private async checkApprovers(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    const { sponsor, requester, resourceIds } = step.options as SponsorCheckOptions;
+    const owned = resourcesByIds(this.deps.catalog, resourceIds).filter((r) => (r.approvers?.length ?? 0) > 0);
+    if (owned.length === 0) return step.endDialog(sponsor);
+    await showTyping(context);
+    const gaps = await stagesNobodyCouldDecide(this.deps.directory, owned, { requester, sponsor: personOf(sponsor) });
+    if (gaps.length === 0) return step.endDialog(sponsor);
+    const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
+    if (unfixable.length > 0) {
+      const reasons = unfixable.map(({ resource, gap }) => t(`dialog.stageGap.${gap}`, { resource: plainText(resource.name) }));
+      await context.sendActivity([t('dialog.stageGap.notApprovable'), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
+      return step.endDialog();
+    }
+    const prompt = t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsor.displayName), resources: gaps.map(({ resource }) => plainText(resource.name)).join(', ') });
+    return step.prompt(SPONSOR_PROMPT, { prompt, validations: { requesterId: requester.id } satisfies SponsorValidations });
+  }
+
+  private async checkAnotherSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.replaceDialog(SPONSOR_CHECK, { ...(step.options as SponsorCheckOptions), sponsor: validated<DirectoryUser>(step.context) });
+  }
+
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = collected(step);
-    const sponsor = validated<DirectoryUser>(step.context);
+    // No sponsor: no request could be approved as asked for, and the requester was told why.
+    const sponsor = step.result as DirectoryUser | undefined;
+    if (!sponsor) return step.endDialog();
     values.sponsor = personOf(sponsor);
     values.sponsorLocale = sponsor.preferredLanguage ?? step.context.activity.locale ?? 'en';
     const t = translatorFor(step.context.activity.locale);
@@ -285,6 +334,10 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = prompt;
     const t = translatorFor(context.activity.locale);
     const text = prompt.recognized.value ?? '';
+    if (isLongerThan(text, ANSWER_LIMITS.guestEmail)) {
+      await context.sendActivity(t('dialog.guest.tooLong', { max: ANSWER_LIMITS.guestEmail }));
+      return false;
+    }
     const requesterDomains = (prompt.options.validations as { requesterDomains?: string[] } | undefined)?.requesterDomains ?? [];
     const policy: GuestPolicy = { ...this.deps.guestPolicy, internalDomains: [...this.deps.guestPolicy.internalDomains, ...requesterDomains] };
     await showTyping(context);
@@ -315,6 +368,15 @@ export class RequestAccessDialog extends ComponentDialog {
     const t = translatorFor(prompt.context.activity.locale);
     const { catalog } = this.deps;
     const text = prompt.recognized.value ?? '';
+    if (isLongerThan(text, ANSWER_LIMITS.resources)) {
+      await prompt.context.sendActivity(t('dialog.resourcesTooLong', { max: ANSWER_LIMITS.resources }));
+      return false;
+    }
+    const parts = new Set(answerParts(text)).size;
+    if (parts > ANSWER_LIMITS.resourceParts) {
+      await prompt.context.sendActivity(t('dialog.tooManyResources', { count: parts, max: ANSWER_LIMITS.resourceParts }));
+      return false;
+    }
     if (commandOf(text, ['more'])) {
       const menu = prompt.state as { resourcePage?: number };
       menu.resourcePage = (menu.resourcePage ?? 0) + 1;
@@ -324,7 +386,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const selection = selectResources(catalog, text);
     // A part of several names: which did they mean? The candidates, with their numbers.
     if (!selection.ok && selection.ambiguous.length > 0) {
-      await prompt.context.sendActivity(selection.ambiguous.map(({ part, candidates }) => searchResults(t, part, candidates)).join('\n\n'));
+      await prompt.context.sendActivity(whichDidYouMean(t, selection.ambiguous));
       return false;
     }
     // One word that names nothing is a search of the descriptions too: the way to find a resource in a long catalog.
@@ -349,7 +411,12 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = prompt;
     const t = translatorFor(context.activity.locale);
     const { defaultDays, maxDays } = prompt.options.validations as { defaultDays: number; maxDays?: number };
-    const answer = readAccessPeriod(prompt.recognized.value ?? '', {
+    const text = prompt.recognized.value ?? '';
+    if (isLongerThan(text, ANSWER_LIMITS.accessPeriod)) {
+      await context.sendActivity(t('dialog.accessPeriodTooLong', { max: ANSWER_LIMITS.accessPeriod, days: defaultDays }));
+      return false;
+    }
+    const answer = readAccessPeriod(text, {
       defaultDays,
       maxDays,
       locale: context.activity.locale ?? 'en',
@@ -372,8 +439,8 @@ export class RequestAccessDialog extends ComponentDialog {
       await prompt.context.sendActivity(t('dialog.justificationTooShort', { min: JUSTIFICATION_MIN_LENGTH }));
       return false;
     }
-    if (length > JUSTIFICATION_MAX_LENGTH) {
-      await prompt.context.sendActivity(t('dialog.justificationTooLong', { max: JUSTIFICATION_MAX_LENGTH }));
+    if (length > ANSWER_LIMITS.justification) {
+      await prompt.context.sendActivity(t('dialog.justificationTooLong', { max: ANSWER_LIMITS.justification }));
       return false;
     }
     return true;
@@ -383,6 +450,10 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = prompt;
     const t = translatorFor(context.activity.locale);
     const text = (prompt.recognized.value ?? '').trim();
+    if (isLongerThan(text, ANSWER_LIMITS.sponsor)) {
+      await context.sendActivity(t('dialog.sponsor.tooLong', { max: ANSWER_LIMITS.sponsor }));
+      return false;
+    }
     // The requester stored when the dialog began, not whoever sends this answer.
     const { proposed, requesterId } = prompt.options.validations as SponsorValidations;
     let candidate: DirectoryUser | undefined;
@@ -394,13 +465,7 @@ export class RequestAccessDialog extends ComponentDialog {
     }
     const check = checkSponsor(candidate, requesterId);
     if (!check.ok) {
-      const message =
-        check.problem === 'notFound'
-          ? t('dialog.sponsor.notFound', { text: plainText(text) })
-          : check.problem === 'notMember'
-            ? t('dialog.sponsor.notMember', { name: plainText(candidate?.displayName ?? text) })
-            : t('dialog.sponsor.isRequester');
-      await context.sendActivity(message);
+      await context.sendActivity(sponsorProblemText(t, check.problem, text, candidate));
       return false;
     }
     context.turnState.set(VALIDATED, check.sponsor);
@@ -415,6 +480,11 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 }
 
+/** Longer than a question takes, spaces around it aside: refused before any other work is done on it. */
+function isLongerThan(text: string, max: number): boolean {
+  return text.length > max && text.trim().length > max;
+}
+
 function collected(step: WaterfallStepContext): Collected {
   return step.values as Collected;
 }
@@ -427,9 +497,6 @@ function addressOf(user: DirectoryUser): string {
   return user.mail ?? user.userPrincipalName;
 }
 
-function personOf(user: DirectoryUser): Person {
-  return { id: user.id, displayName: user.displayName, address: addressOf(user) };
-}
 
 
 /** The user sees the bot is working while it asks the directory. */

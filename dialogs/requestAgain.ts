@@ -1,24 +1,47 @@
 /**
  * `request again GA-…` (`solicitar de nuevo GA-…`, or the button under an expiry notice): the
- * requester files an expired or withdrawn request again, as it was, in one step: same guest,
- * resources, period, reason and sponsor, with a new id, a new end date counted from today, and
- * its own reminder and expiry. The guest policy is checked again, as today's settings say; the
- * rest is checked where it always is (the card's delivery, provisioning).
+ * requester files an expired or withdrawn request again, as it was: same guest, resources, period
+ * and reason, with a new id, a new end date counted from today, and its own reminder and expiry.
+ * Everything the request dialog checks is checked again as things stand today: the guest policy,
+ * the open-request limit, the catalog, the sponsor (still an enabled member of the organization)
+ * and the owner stages (someone other than the requester and the sponsor can decide each). In one
+ * step when all holds; when the sponsor no longer can, or is the only one who could approve a
+ * resource as its owner, the requester is asked for another sponsor first.
  */
 import type { TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  TextPrompt,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { Timing } from '../src/config';
-import { translatorFor } from '../src/i18n';
+import type { Directory, DirectoryUser } from '../src/directory/directory';
+import { commandOf, translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
-import { maxDaysOf, type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
+import type { AccessRequest } from '../src/requests/accessRequest';
+import { maxDaysOf, type Resource, type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
 import type { RequestState } from '../src/requests/lifecycle';
-import { checkGuestAddress, domainOf, type GuestPolicy } from '../src/requests/policy';
+import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { approvalTimers, endDateAfter, type TimerSettings } from '../src/requests/timers';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { plainText } from '../src/teams/plainText';
+import { personOf, sponsorProblemText } from './sponsorAnswer';
+
+export const REQUEST_AGAIN_DIALOG = 'requestAgainDialog';
+const STEPS = 'requestAgainSteps';
+const SPONSOR_PROMPT = 'requestAgainSponsorPrompt';
+/** The sponsor the validator accepted, handed to the next step of the same turn. */
+const NAMED_SPONSOR = Symbol('namedSponsor');
 
 export interface RequestAgainDependencies {
   requests: RequestRepository;
+  directory: Directory;
   catalog: ResourceCatalog;
   guestPolicy: GuestPolicy;
   maxOpenRequests: number;
@@ -27,62 +50,144 @@ export interface RequestAgainDependencies {
   localDefaultUserId?: string;
 }
 
+export interface RequestAgainOptions {
+  requestId: string;
+  /** Another sponsor the requester named, once the first could not sponsor it again. */
+  sponsor?: DirectoryUser;
+}
+
 /** Requests nobody decided on: filing them again asks the same question anew. */
 const FILEABLE_AGAIN: readonly RequestState[] = ['expired', 'cancelled'];
 
-export async function requestAgain(context: TurnContext, requestId: string, deps: RequestAgainDependencies): Promise<void> {
-  const t = translatorFor(context.activity.locale);
-  const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
-  const old = await deps.requests.get(requestId);
-  // Someone else's request is answered like one that does not exist: ids are quoted in chats.
-  if (!old || !userId || old.requester.id !== userId) {
-    await context.sendActivity(t('cancelRequest.notFound', { id: requestId }));
-    return;
+export class RequestAgainDialog extends ComponentDialog {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RequestAgainDependencies) {
+    super(REQUEST_AGAIN_DIALOG);
+    if (!deps?.requests || !deps.directory || !deps.catalog || !deps.guestPolicy || !(deps.maxOpenRequests >= 1) || !(deps.timing?.accessDays >= 1)) {
+      throw new Error('RequestAgainDialog needs the requests, a directory, the catalog, the guest policy, a limit of open requests and the timing settings.');
+    }
+    this.clock = deps.clock ?? (() => new Date());
+    this.addDialog(new TextPrompt(SPONSOR_PROMPT, (prompt) => this.validateSponsor(prompt))).addDialog(
+      new WaterfallDialog(STEPS, [
+        (step) => this.checkAndFile(step),
+        (step) => step.replaceDialog(STEPS, { ...(step.options as RequestAgainOptions), sponsor: step.context.turnState.get(NAMED_SPONSOR) as DirectoryUser }),
+      ]),
+    );
+    this.initialDialogId = STEPS;
   }
-  const names = { id: old.id, guest: plainText(old.guestEmail), sponsor: plainText(old.sponsor.displayName) };
-  if (!FILEABLE_AGAIN.includes(old.state)) {
-    await context.sendActivity(t('requestAgain.notExpired', { ...names, state: t(`requestState.${old.state}`) }));
-    return;
+
+  /** `cancel` while the sponsor question is open files nothing. */
+  protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const { context } = innerDc;
+    if (commandOf(context.activity.text, ['cancel'])) {
+      const { requestId } = innerDc.stack.find((instance) => instance.id === STEPS)?.state?.options as RequestAgainOptions;
+      await context.sendActivity(translatorFor(context.activity.locale)('requestAgain.cancelled', { id: requestId }));
+      return innerDc.cancelAllDialogs();
+    }
+    return super.onContinueDialog(innerDc);
   }
-  const policy = { ...deps.guestPolicy, internalDomains: [...deps.guestPolicy.internalDomains, domainOf(old.requester.address)] };
-  const guest = checkGuestAddress(old.guestEmail, policy);
-  if (!guest.ok) {
-    await context.sendActivity(t('requestAgain.policy', { ...names, domain: plainText(domainOf(old.guestEmail)) }));
-    return;
+
+  /** Every check, as things stand now (a new sponsor's answer comes back here); then files it, or asks who sponsors it. */
+  private async checkAndFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const t = translatorFor(context.activity.locale);
+    const options = step.options as RequestAgainOptions;
+    const userId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId);
+    const old = await this.deps.requests.get(options.requestId);
+    // Someone else's request is answered like one that does not exist: ids are quoted in chats.
+    if (!old || !userId || old.requester.id !== userId) {
+      await context.sendActivity(t('cancelRequest.notFound', { id: options.requestId }));
+      return step.endDialog();
+    }
+    const names = { id: old.id, guest: plainText(old.guestEmail), sponsor: plainText(old.sponsor.displayName) };
+    if (!FILEABLE_AGAIN.includes(old.state)) {
+      await context.sendActivity(t('requestAgain.notExpired', { ...names, state: t(`requestState.${old.state}`) }));
+      return step.endDialog();
+    }
+    if (!checkGuestAgain(old, this.deps.guestPolicy).ok) {
+      await context.sendActivity(t('requestAgain.policy', { ...names, domain: plainText(domainOf(old.guestEmail)) }));
+      return step.endDialog();
+    }
+    const open = await this.deps.requests.awaitingDecisionFiledBy(userId);
+    if (open.length >= this.deps.maxOpenRequests) {
+      await context.sendActivity(t('limits.openRequests', { count: open.length, ids: open.map((r) => r.id).join(', ') }));
+      return step.endDialog();
+    }
+    let resources: Resource[];
+    try {
+      resources = resourcesByIds(this.deps.catalog, old.resourceIds);
+    } catch {
+      await context.sendActivity(t('requestAgain.resourceGone', names));
+      return step.endDialog();
+    }
+
+    const sponsor = options.sponsor ?? (await this.deps.directory.getUser(old.sponsor.id));
+    const sponsorCheck = checkSponsor(sponsor, old.requester.id);
+    if (!sponsorCheck.ok) {
+      // Never `isRequester`: the sponsor was checked against the requester when the request was filed.
+      const why = t(`requestAgain.sponsorCannot.${sponsorCheck.problem === 'isRequester' ? 'notFound' : sponsorCheck.problem}`);
+      return askSponsor(step, t('requestAgain.sponsorGone', { ...names, why }), old.requester.id);
+    }
+    const gaps = await stagesNobodyCouldDecide(this.deps.directory, resources, { requester: old.requester, sponsor: personOf(sponsorCheck.sponsor) });
+    const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
+    if (unfixable.length > 0) {
+      const reasons = unfixable.map(({ resource, gap }) => t(`dialog.stageGap.${gap}`, { resource: plainText(resource.name) }));
+      await context.sendActivity([t('requestAgain.notApprovable', names), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
+      return step.endDialog();
+    }
+    if (gaps.length > 0) {
+      const resourceNames = gaps.map(({ resource }) => plainText(resource.name)).join(', ');
+      return askSponsor(step, t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsorCheck.sponsor.displayName), resources: resourceNames }), old.requester.id);
+    }
+    await this.file(context, old, resources, sponsorCheck.sponsor, userId);
+    return step.endDialog();
   }
-  const open = await deps.requests.awaitingDecisionFiledBy(userId);
-  if (open.length >= deps.maxOpenRequests) {
-    await context.sendActivity(t('limits.openRequests', { count: open.length, ids: open.map((r) => r.id).join(', ') }));
-    return;
+
+  /** The same checks as the request dialog's sponsor question: a member, enabled, not the requester. */
+  private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const { context } = prompt;
+    const text = (prompt.recognized.value ?? '').trim();
+    const { requesterId } = prompt.options.validations as { requesterId: string };
+    const candidate = text ? await this.deps.directory.findUserByAddress(normalizeAddress(text)) : undefined;
+    const check = checkSponsor(candidate, requesterId);
+    if (!check.ok) {
+      await context.sendActivity(sponsorProblemText(translatorFor(context.activity.locale), check.problem, text, candidate));
+      return false;
+    }
+    context.turnState.set(NAMED_SPONSOR, check.sponsor);
+    return true;
   }
-  let resources;
-  try {
-    resources = resourcesByIds(deps.catalog, old.resourceIds);
-  } catch {
-    await context.sendActivity(t('requestAgain.resourceGone', names));
-    return;
+
+  private async file(context: TurnContext, old: AccessRequest, resources: readonly Resource[], sponsor: DirectoryUser, userId: string): Promise<void> {
+    const t = translatorFor(context.activity.locale);
+    const now = this.clock();
+    const days = Math.min(old.accessDays ?? this.deps.timing.accessDays, maxDaysOf(resources) ?? Number.POSITIVE_INFINITY);
+    const endsAt = endDateAfter(days, now, this.deps.timing);
+    const actor = { kind: 'user' as const, id: userId, displayName: old.requester.displayName };
+    const sameSponsor = sponsor.id === old.sponsor.id;
+    const filed = await this.deps.requests.create(
+      {
+        tenantId: old.tenantId,
+        requester: old.requester,
+        requesterLocale: context.activity.locale ?? old.requesterLocale,
+        requesterConversationId: context.activity.conversation.id,
+        guestEmail: old.guestEmail,
+        resourceIds: old.resourceIds,
+        justification: old.justification,
+        sponsor: personOf(sponsor),
+        sponsorLocale: sponsor.preferredLanguage ?? (sameSponsor ? old.sponsorLocale : (context.activity.locale ?? old.requesterLocale)),
+        accessDays: days,
+        endsAt,
+      },
+      actor,
+      [{ kind: 'deliverApprovalCard' }, ...approvalTimers(now, this.deps.timing)],
+    );
+    await this.deps.requests.recordAsk({ id: old.id, states: FILEABLE_AGAIN, actor, action: 'filedAgain', detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) }, jobs: [] });
+    await context.sendActivity(t('requestAgain.filed', { id: old.id, newId: filed.id, sponsor: plainText(sponsor.displayName), endDate: formatDate(endsAt, context.activity.locale, now) }));
   }
-  const now = (deps.clock ?? (() => new Date()))();
-  const days = Math.min(old.accessDays ?? deps.timing.accessDays, maxDaysOf(resources) ?? Number.POSITIVE_INFINITY);
-  const endsAt = endDateAfter(days, now, deps.timing);
-  const actor = { kind: 'user' as const, id: userId, displayName: old.requester.displayName };
-  const filed = await deps.requests.create(
-    {
-      tenantId: old.tenantId,
-      requester: old.requester,
-      requesterLocale: context.activity.locale ?? old.requesterLocale,
-      requesterConversationId: context.activity.conversation.id,
-      guestEmail: old.guestEmail,
-      resourceIds: old.resourceIds,
-      justification: old.justification,
-      sponsor: old.sponsor,
-      sponsorLocale: old.sponsorLocale,
-      accessDays: days,
-      endsAt,
-    },
-    actor,
-    [{ kind: 'deliverApprovalCard' }, ...approvalTimers(now, deps.timing)],
-  );
-  await deps.requests.recordAsk({ id: old.id, states: FILEABLE_AGAIN, actor, action: 'filedAgain', detail: { as: filed.id }, jobs: [] });
-  await context.sendActivity(t('requestAgain.filed', { ...names, newId: filed.id, endDate: formatDate(endsAt, context.activity.locale, now) }));
+}
+
+function askSponsor(step: WaterfallStepContext, question: string, requesterId: string): Promise<DialogTurnResult> {
+  return step.prompt(SPONSOR_PROMPT, { prompt: question, validations: { requesterId } });
 }

@@ -10,6 +10,8 @@ import { plainText } from '../src/teams/plainText';
 /** Lines shown at once; with the longest descriptions still well under Teams' message size. */
 export const RESOURCE_PAGE_SIZE = 15;
 const MAX_DESCRIPTION_LENGTH = 150;
+/** Lists of candidates in one answer: three pages still fit a Teams message. */
+const AMBIGUOUS_PARTS_SHOWN = 3;
 
 function isPaged(catalog: ResourceCatalog): boolean {
   return catalog.resources.length > RESOURCE_PAGE_SIZE;
@@ -33,6 +35,16 @@ export function searchResults(t: Translate, typed: string, matches: readonly Num
   if (matches.length > shown.length) parts.push(t('dialog.resourcesMatchingMore', { count: matches.length - shown.length }));
   parts.push(t('dialog.resourcesMatchingNext'));
   return parts.join('\n\n');
+}
+
+/**
+ * Parts of an answer that name several resources, each with its candidates: the first few only,
+ * as each is up to a page, and a note of how many more there were.
+ */
+export function whichDidYouMean(t: Translate, ambiguous: ReadonlyArray<{ part: string; candidates: readonly NumberedResource[] }>): string {
+  const shown = ambiguous.slice(0, AMBIGUOUS_PARTS_SHOWN).map(({ part, candidates }) => searchResults(t, part, candidates));
+  if (ambiguous.length > AMBIGUOUS_PARTS_SHOWN) shown.push(t('dialog.resourcesAmbiguousMore', { count: ambiguous.length - AMBIGUOUS_PARTS_SHOWN }));
+  return shown.join('\n\n');
 }
 
 function resourceLines(t: Translate, entries: readonly NumberedResource[]): string {

@@ -38,6 +38,11 @@ export interface SponsorActionOptions {
 export interface SponsorAction {
   dialogId: typeof RESET_REDEMPTION_DIALOG | typeof END_ACCESS_DIALOG;
   texts: 'resetRedemption' | 'endAccess';
+  /**
+   * The texts for this request, when they depend on it: a reset's new link goes to the sponsor
+   * rather than the requester when the request did not create the guest's account.
+   */
+  textsFor?(request: AccessRequest): { confirm: `resetRedemption.${'confirm' | 'confirmLinkToSponsor'}`; queued: `resetRedemption.${'queued' | 'queuedLinkToSponsor'}` };
   /** Records the ask and queues its job while the request is still granted; undefined when it no longer is. */
   record(requests: RequestRepository, request: AccessRequest, actor: Actor, now: Date): Promise<AccessRequest | undefined>;
 }
@@ -45,6 +50,10 @@ export interface SponsorAction {
 export const RESET_REDEMPTION: SponsorAction = {
   dialogId: RESET_REDEMPTION_DIALOG,
   texts: 'resetRedemption',
+  textsFor: (request) =>
+    request.createdGuestAccount === true
+      ? { confirm: 'resetRedemption.confirm', queued: 'resetRedemption.queued' }
+      : { confirm: 'resetRedemption.confirmLinkToSponsor', queued: 'resetRedemption.queuedLinkToSponsor' },
   record: (requests, request, actor) =>
     requests.recordAsk({ id: request.id, states: GRANTED, actor, action: 'redemptionResetAsked', jobs: [{ kind: 'resetRedemption', requestId: request.id, notice: 'sponsor' }] }),
 };
@@ -107,7 +116,7 @@ export class SponsorActionDialog extends ComponentDialog {
     }
     if (!GRANTED.includes(request.state)) return this.nothingToDo(step, request);
     return step.prompt(this.confirmPrompt, {
-      prompt: yesNoQuestion(t, t(`${texts}.confirm`, names)),
+      prompt: yesNoQuestion(t, t(this.action.textsFor?.(request).confirm ?? `${texts}.confirm`, names)),
       retryPrompt: yesNoQuestion(t, t(`${texts}.confirmRetry`, names)),
     });
   }
@@ -128,7 +137,7 @@ export class SponsorActionDialog extends ComponentDialog {
     }
     if (!GRANTED.includes(request.state)) return this.nothingToDo(step, request);
     // Said before the job is queued: the job may answer within milliseconds, and must come second.
-    await context.sendActivity(t(`${texts}.queued`, names));
+    await context.sendActivity(t(this.action.textsFor?.(request).queued ?? `${texts}.queued`, names));
     const asked = await this.action.record(this.deps.requests, request, asker.actor, (this.deps.clock ?? (() => new Date()))());
     // Ended in the moment between: say how it stands now.
     if (!asked) return this.nothingToDo(step, (await this.deps.requests.get(request.id)) ?? request);

@@ -1,13 +1,16 @@
 // Guest Access Bot on Azure: App Service (Linux, Node.js LTS) running the bot, an Azure Bot with the
-// Teams channel, Azure Database for PostgreSQL flexible server, Application Insights, and two
-// user-assigned managed identities: one the bot signs in to the Bot Framework with, one it calls
-// Microsoft Graph with (kept apart, as README.md, "Give it Microsoft Graph", explains).
+// Teams channel, Azure Database for PostgreSQL flexible server reached through a private endpoint,
+// Application Insights, and two user-assigned managed identities: one the bot signs in to the Bot
+// Framework and to PostgreSQL with, one it calls Microsoft Graph with (kept apart, as README.md,
+// "Give it Microsoft Graph", explains). No password or other secret exists anywhere.
 //
 // Deploy with the parameter file beside it (docs/deploy-azure.md walks through every step):
 //   az deployment group create --resource-group <group> --template-file infra/azure.bicep \
-//     --parameters @infra/azure.parameters.json --parameters postgresAdministratorPassword=<password>
-// Then grant the Graph identity its permissions (see the output GRAPH_APP_ROLES_TO_GRANT), which
-// Bicep cannot do, and deploy the code.
+//     --parameters @infra/azure.parameters.json \
+//     --parameters postgresEntraAdministratorObjectId=<object id> postgresEntraAdministratorName=<name>
+// Then grant the Graph identity its permissions (see the output GRAPH_APP_ROLES_TO_GRANT), have the
+// PostgreSQL administrator create the bot's role (infra/database/*.sql), both of which Bicep cannot
+// do, and deploy the code.
 
 @maxLength(20)
 @minLength(4)
@@ -36,17 +39,25 @@ param location string = resourceGroup().location
 
 // --- PostgreSQL: DATABASE_URL is built from these ----------------------------------------------
 
-@description('The PostgreSQL administrator login the bot signs in with.')
-param postgresAdministratorLogin string = 'guestaccess'
+@description('Object id of the Microsoft Entra user or group that administers PostgreSQL (az ad signed-in-user show --query id -o tsv): it creates the bot\'s role once (docs/deploy-azure.md, step 4). The bot is not an administrator.')
+param postgresEntraAdministratorObjectId string
 
-@secure()
-@description('The PostgreSQL administrator password: no default, give it at deployment. It ends up in DATABASE_URL, an app setting (docs/deploy-azure.md, "The database password").')
-param postgresAdministratorPassword string
+@description('That administrator\'s user principal name, or the group\'s display name.')
+param postgresEntraAdministratorName string
+
+@allowed([
+  'User'
+  'Group'
+])
+param postgresEntraAdministratorType string = 'User'
+
+@description('The PostgreSQL role the bot signs in as with its managed identity: infra/database/botRole.sql creates it, owning only the bot\'s schema.')
+param postgresBotRole string = 'guest_access_bot'
 
 param postgresDatabaseName string = 'guest_access'
 param postgresSkuName string = 'Standard_B1ms'
 
-@description('Your own public IP address, to reach the database with psql for the audit trail; empty for none.')
+@description('Your own public IP address, to reach the database with psql from outside Azure (the role setup in step 4, the audit trail). Empty, the default, keeps public network access off: set it for those moments and deploy again without it.')
 param postgresClientIpAddress string = ''
 
 // --- The bot's settings: each parameter below is the setting of the same name (README.md, "Settings")
@@ -106,7 +117,7 @@ param LOG_LEVEL string = 'info'
 @minValue(1)
 @maxValue(3600)
 @description('How long a job\'s claim lasts unrenewed: how soon another instance takes over a crashed one\'s job.')
-param JOB_LEASE_SECONDS int = 60
+param JOB_LEASE_SECONDS int = 15
 
 @minValue(0)
 @maxValue(3600)
@@ -118,7 +129,8 @@ param extraAppSettings object = {}
 
 // --- Identities -------------------------------------------------------------------------------
 
-// The bot's own identity: its Microsoft App ID. It only ever gets Bot Framework tokens.
+// The bot's own identity: its Microsoft App ID. It gets Bot Framework tokens, and tokens for its
+// own PostgreSQL role (DATABASE_CLIENT_ID); no Graph permission.
 resource botIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   location: location
   name: botIdentityName
@@ -131,17 +143,28 @@ resource graphIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01
   name: graphIdentityName
 }
 
-// --- Database and monitoring ----------------------------------------------------------------------
+// --- Network, database and monitoring ------------------------------------------------------------
+
+module network './network/virtualNetwork.bicep' = {
+  name: 'Virtual-network'
+  params: {
+    name: '${resourceBaseName}-network'
+    location: location
+  }
+}
 
 module postgres './database/postgresFlexibleServer.bicep' = {
   name: 'PostgreSQL-flexible-server'
   params: {
     serverName: toLower('${resourceBaseName}-pg')
     location: location
-    administratorLogin: postgresAdministratorLogin
-    administratorLoginPassword: postgresAdministratorPassword
+    entraAdministratorObjectId: postgresEntraAdministratorObjectId
+    entraAdministratorName: postgresEntraAdministratorName
+    entraAdministratorType: postgresEntraAdministratorType
     databaseName: postgresDatabaseName
     skuName: postgresSkuName
+    privateEndpointSubnetId: network.outputs.privateEndpointSubnetId
+    privateDnsZoneId: network.outputs.postgresPrivateDnsZoneId
     clientIpAddress: postgresClientIpAddress
   }
 }
@@ -154,9 +177,10 @@ module monitoring './monitoring/applicationInsights.bicep' = {
   }
 }
 
-// pg reads the password URL-decoded; sslmode=verify-full is TLS with the server's certificate and
-// host name checked, which is what pg 8 does for sslmode=require too, minus its warning at every start.
-var databaseUrl = 'postgres://${uriComponent(postgresAdministratorLogin)}:${uriComponent(postgresAdministratorPassword)}@${postgres.outputs.fullyQualifiedDomainName}:5432/${postgresDatabaseName}?sslmode=verify-full'
+// The bot's role and no password: DATABASE_AUTH=entra makes a token of the bot identity the
+// password of each connection. sslmode=verify-full is TLS with the server's certificate and host
+// name checked, which is what pg 8 does for sslmode=require too, minus its warning at every start.
+var databaseUrl = 'postgres://${uriComponent(postgresBotRole)}@${postgres.outputs.fullyQualifiedDomainName}:5432/${postgresDatabaseName}?sslmode=verify-full'
 
 // --- The web app --------------------------------------------------------------------------------
 
@@ -190,6 +214,9 @@ resource webApp 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: serverfarm.id
     httpsOnly: true
     clientAffinityEnabled: false
+    // Outbound traffic to private addresses (the database's endpoint) goes through the network;
+    // Graph and the Bot Framework are reached directly, so the network needs no internet egress.
+    virtualNetworkSubnetId: network.outputs.appSubnetId
     siteConfig: {
       linuxFxVersion: linuxFxVersion
       // The package holds the built bot and production dependencies only; npm start would compile.
@@ -203,10 +230,11 @@ resource webApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Every app setting the bot gets. Not set: PORT, which App Service sets itself; MicrosoftAppPassword,
-// which a managed identity has none of (the Bot Framework SDK refuses one with UserAssignedMSI);
-// AZURE_CLIENT_SECRET and AZURE_CLIENT_CERTIFICATE_PATH, which would take precedence over the
-// managed identity.
+// Every app setting the bot gets, none of them a secret (APPLICATIONINSIGHTS_CONNECTION_STRING is an
+// identifier, which Microsoft says is not one), so there is nothing for a Key Vault reference to
+// hold. Not set: PORT, which App Service sets itself; MicrosoftAppPassword, which a managed identity
+// has none of (the Bot Framework SDK refuses one with UserAssignedMSI); AZURE_CLIENT_SECRET and
+// AZURE_CLIENT_CERTIFICATE_PATH, which would take precedence over the managed identity.
 var appSettings = {
   // Bot Framework: the bot signs in as its own managed identity.
   MicrosoftAppId: botIdentity.properties.clientId
@@ -216,7 +244,10 @@ var appSettings = {
   DIRECTORY_MODE: 'graph'
   AZURE_TENANT_ID: graphIdentity.properties.tenantId
   AZURE_CLIENT_ID: graphIdentity.properties.clientId
+  // PostgreSQL, as the bot identity's own role: no password exists.
   DATABASE_URL: databaseUrl
+  DATABASE_AUTH: 'entra'
+  DATABASE_CLIENT_ID: botIdentity.properties.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   RESOURCE_CATALOG_FILE: RESOURCE_CATALOG_FILE
   // ARM's string() writes a boolean as True or False, which the bot does not read as a boolean.
@@ -317,11 +348,13 @@ output GRAPH_IDENTITY_PRINCIPAL_ID string = graphIdentity.properties.principalId
 
 // POST-STEP, which Bicep cannot do: an administrator who may grant admin consent (Privileged Role
 // Administrator or Global Administrator) assigns these Microsoft Graph application permissions
-// (app roles) to the service principal GRAPH_IDENTITY_PRINCIPAL_ID, and AppRoleAssignment.ReadWrite.All
-// as well if the catalog lists app resources. Do it before the bot first starts: a managed
-// identity's Graph token is cached for hours with the permissions it had when issued.
-// docs/deploy-azure.md, step 3, has the Azure CLI and Microsoft Graph PowerShell scripts.
-@description('Microsoft Graph application permissions to grant the Graph identity after deployment (plus AppRoleAssignment.ReadWrite.All when the catalog lists app resources).')
+// (app roles) to the service principal GRAPH_IDENTITY_PRINCIPAL_ID. Do it before the bot first
+// starts: a managed identity's Graph token is cached for hours with the permissions it had when
+// issued. docs/deploy-azure.md, step 3, has the Azure CLI and Microsoft Graph PowerShell scripts.
+// The catalog offers apps through groups, so AppRoleAssignment.ReadWrite.All, which could grant any
+// app role to anyone, the Graph identity included, is not among them: grant it by hand only for a
+// catalog that assigns app roles directly (README.md, "Give it Microsoft Graph", says why not).
+@description('Microsoft Graph application permissions to grant the Graph identity after deployment: README.md, "Give it Microsoft Graph", gives the reason for each.')
 output GRAPH_APP_ROLES_TO_GRANT array = [
   'User.Invite.All'
   'User.Read.All'
@@ -329,5 +362,9 @@ output GRAPH_APP_ROLES_TO_GRANT array = [
   'User.ReadWrite.All'
 ]
 
+@description('Object id of the bot identity\'s service principal: infra/database/botRole.sql ties the bot\'s PostgreSQL role to it.')
+output BOT_IDENTITY_PRINCIPAL_ID string = botIdentity.properties.principalId
+output POSTGRES_BOT_ROLE string = postgresBotRole
+output POSTGRES_DATABASE string = postgresDatabaseName
 output POSTGRES_HOST string = postgres.outputs.fullyQualifiedDomainName
 output APPLICATIONINSIGHTS_RESOURCE_ID string = monitoring.outputs.applicationInsightsId

@@ -47,8 +47,9 @@ export interface BotDependencies {
   /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
-  /** For the offer to extend access: the default period, and now. */
+  /** For the offer to extend access: the default period, today's guest policy, and now. */
   timing: ExtensionContext['timing'];
+  guestPolicy: ExtensionContext['guestPolicy'];
   clock: () => Date;
   logger: Logger;
 }
@@ -188,7 +189,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     if ((EXTENSION_VERBS as readonly string[]).includes(verb)) {
       const answer = await answerExtension(
         { verb, requestId: data.requestId, offeredFor: data.offeredFor, clicker },
-        { requests: this.deps.requests, catalog: this.deps.catalog, timing: this.deps.timing, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
+        { requests: this.deps.requests, catalog: this.deps.catalog, timing: this.deps.timing, guestPolicy: this.deps.guestPolicy, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
       );
       this.deps.logger.info({ requestId: typeof data.requestId === 'string' ? data.requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id }, 'extension card action');
       trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': answer.outcome });

@@ -10,7 +10,8 @@ import type { GuestPolicy } from './requests/policy';
 import { isLoopbackHttp } from './directory/graphClient';
 import { OperatorError } from './operatorError';
 import { PROJECT_ROOT } from './projectRoot';
-import { databaseKindOf, sqliteFileOf } from './storage/database';
+import { type DatabaseAuth, databaseKindOf, sqliteFileOf } from './storage/database';
+import { isOnThisMachine, postgresHostOf } from './storage/postgresHost';
 
 export const SAMPLE_CATALOG_FILE = resolve(PROJECT_ROOT, 'src/samples/resource-catalog.json');
 export const SAMPLE_DIRECTORY_FILE = resolve(PROJECT_ROOT, 'src/samples/directory.json');
@@ -30,6 +31,8 @@ export interface Config {
     authenticated: boolean;
   };
   databaseUrl: string;
+  /** DATABASE_AUTH: the password in DATABASE_URL, or a managed identity's Microsoft Entra token (PostgreSQL only). */
+  databaseAuth: DatabaseAuth;
   directory: {
     mode: DirectoryMode;
     /** Set only when GRAPH_BASE_URL is given; in simulator mode the built-in simulator is the default. */
@@ -136,6 +139,8 @@ const envSchema = z.object({
   MicrosoftAppTenantId: z.union([z.literal(''), guid]).default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).default(''),
   DATABASE_URL: z.string().min(1).default('./data/guest-access.db'),
+  DATABASE_AUTH: z.enum(['password', 'entra'], { message: 'must be password or entra' }).default('password'),
+  DATABASE_CLIENT_ID: z.union([z.literal(''), guid]).default(''),
   DIRECTORY_MODE: z.enum(['graph', 'simulator', '']).default(''),
   GRAPH_BASE_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://graph.microsoft.com' })]).default(''),
   AZURE_TENANT_ID: z.union([z.literal(''), guid]).default(''),
@@ -161,7 +166,7 @@ const envSchema = z.object({
   ADMIN_GROUP_ID: z.union([z.literal(''), guid]).default(''),
   DIALOG_TIMEOUT_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(60),
   TIME_SCALE: z.coerce.number({ message: 'must be a number (1 is real time)' }).min(1).max(1_000_000).default(1),
-  JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(60),
+  JOB_LEASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(1).max(3600).default(15),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0).max(3600).default(20),
   JOB_RETENTION_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(1).default(30),
   JOB_CONCURRENCY: z.coerce.number({ message: 'must be a whole number of jobs' }).int().min(1).max(64).default(8),
@@ -199,12 +204,16 @@ export function loadConfig(env: Env = process.env): Config {
         '(remove DIRECTORY_MODE, GRAPH_BASE_URL and the AZURE_CLIENT_* settings) or a Graph on http://127.0.0.1 without credentials.',
     );
   }
+  const sharedDatabase = authenticated ? undefined : sharedDatabaseProblem(e.DATABASE_URL, env);
+  if (sharedDatabase) problems.push(sharedDatabase);
   if (authenticated && e.MicrosoftAppType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
     problems.push('MicrosoftAppPassword is required when MicrosoftAppId is set (or set MicrosoftAppType=UserAssignedMSI).');
   }
   if (authenticated && e.MicrosoftAppType === 'SingleTenant' && !e.MicrosoftAppTenantId) {
     problems.push('MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant.');
   }
+
+  problems.push(...databaseAuthProblems(e.DATABASE_URL, e.DATABASE_AUTH, e.DATABASE_CLIENT_ID));
 
   const catalogFile = resolve(e.RESOURCE_CATALOG_FILE || SAMPLE_CATALOG_FILE);
   let catalog: ResourceCatalog = { resources: [] };
@@ -235,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       authenticated,
     },
     databaseUrl: e.DATABASE_URL,
+    databaseAuth: e.DATABASE_AUTH === 'entra' ? { kind: 'entra', ...(e.DATABASE_CLIENT_ID ? { clientId: e.DATABASE_CLIENT_ID } : {}) } : { kind: 'password' },
     directory: {
       mode,
       graphBaseUrl: e.GRAPH_BASE_URL ? e.GRAPH_BASE_URL.replace(/\/+$/, '') : mode === 'graph' ? 'https://graph.microsoft.com' : undefined,
@@ -289,6 +299,63 @@ function reachesRealDirectory(mode: DirectoryMode, graphBaseUrl: string, env: En
   return mode === 'graph' && (!graphBaseUrl || hasGraphCredentials(env));
 }
 
+/** TLS modes under which pg checks the server's certificate (it reads `require` as `verify-full`). */
+const VERIFIED_TLS = ['require', 'verify-ca', 'verify-full'];
+
+/**
+ * With DATABASE_AUTH=entra the token is the password: the URL names the database role of the
+ * managed identity and nothing else may stand in for the token, and the token, which the server
+ * asks for in the clear, must travel inside TLS unless the server is this machine.
+ */
+function databaseAuthProblems(url: string, auth: 'password' | 'entra', clientId: string): string[] {
+  if (auth === 'password') {
+    return clientId ? ['DATABASE_CLIENT_ID is used only with DATABASE_AUTH=entra: set DATABASE_AUTH=entra to sign in with that managed identity, or remove DATABASE_CLIENT_ID.'] : [];
+  }
+  if (databaseKindOf(url) !== 'postgres') {
+    return ['DATABASE_AUTH=entra signs in to PostgreSQL with a Microsoft Entra token, but DATABASE_URL is a SQLite file: set DATABASE_URL to postgres://<role>@<server>:5432/<database>?sslmode=verify-full, or remove DATABASE_AUTH.'];
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return ['DATABASE_URL is not a valid postgres:// URL.'];
+  }
+  const problems: string[] = [];
+  if (!parsed.username) {
+    problems.push('DATABASE_URL must name, as its user, the PostgreSQL role created for the managed identity (postgres://<role>@<server>/<database>) when DATABASE_AUTH=entra.');
+  }
+  if (parsed.password) {
+    problems.push('DATABASE_URL holds a password, but DATABASE_AUTH=entra signs in with a Microsoft Entra token: remove the password from DATABASE_URL.');
+  }
+  const tls = VERIFIED_TLS.includes(parsed.searchParams.get('sslmode') ?? '') || ['true', '1'].includes(parsed.searchParams.get('ssl') ?? '');
+  if (!tls && !isOnThisMachine(parsed.hostname)) {
+    problems.push('DATABASE_URL must ask for TLS (sslmode=verify-full) when DATABASE_AUTH=entra: the token is the password and must not cross the network in the clear.');
+  }
+  return problems;
+}
+
+/**
+ * A local test session approves its own requests; on a PostgreSQL that other instances share, their
+ * workers would provision them against a real tenant. So, unauthenticated, only a database on this
+ * machine. What is wrong, never the URL itself: it may hold a password.
+ */
+function sharedDatabaseProblem(databaseUrl: string, env: Env): string | undefined {
+  if (databaseKindOf(databaseUrl) !== 'postgres') return undefined;
+  let host: string;
+  try {
+    host = postgresHostOf(databaseUrl, env);
+  } catch (error) {
+    return `DATABASE_URL cannot be read as a PostgreSQL URL such as postgres://user@127.0.0.1:5432/guest_access (${(error as Error).message}).`;
+  }
+  if (isOnThisMachine(host)) return undefined;
+  return (
+    `DATABASE_URL names a PostgreSQL server on ${host}, but MicrosoftAppId is empty, so the bot would run unauthenticated: ` +
+    'its local test approvals would be queued in a database other instances may share, and their workers would provision them against a real tenant. ' +
+    'For a local test session, use a PostgreSQL on this machine (127.0.0.1, localhost, ::1 or a Unix socket) or leave DATABASE_URL empty for SQLite; ' +
+    'to use that server, set MicrosoftAppId and MicrosoftAppPassword.'
+  );
+}
+
 function stateFileBeside(databaseUrl: string): string | undefined {
   if (databaseKindOf(databaseUrl) !== 'sqlite') return undefined;
   const file = sqliteFileOf(databaseUrl);
@@ -312,10 +379,23 @@ const resourceBase = {
     .min(1, 'must name at least one approver, or be left out')
     .optional(),
 };
-const resourceSchema = z.discriminatedUnion('kind', [
-  z.object({ ...resourceBase, kind: z.enum(['group', 'team', 'site']), groupId: guid }),
-  z.object({ ...resourceBase, kind: z.literal('app'), servicePrincipalId: guid, appRoleId: guid }),
-]);
+/**
+ * An app is offered through a group that is assigned the app (groupId), or, for tenants without
+ * Microsoft Entra ID P1, assigned directly (servicePrincipalId and appRoleId): one form, not both.
+ */
+const appResourceSchema = z
+  .object({ ...resourceBase, kind: z.literal('app'), groupId: guid.optional(), servicePrincipalId: guid.optional(), appRoleId: guid.optional() })
+  .superRefine((app, context) => {
+    const direct = app.servicePrincipalId !== undefined || app.appRoleId !== undefined;
+    if (app.groupId !== undefined && direct) {
+      context.addIssue({ code: 'custom', path: ['groupId'], message: 'an app is offered through a group (groupId) or assigned directly (servicePrincipalId and appRoleId), not both' });
+    } else if (app.groupId === undefined && !direct) {
+      context.addIssue({ code: 'custom', path: ['groupId'], message: 'is required: the group that is assigned the app (or, without Microsoft Entra ID P1, servicePrincipalId and appRoleId)' });
+    } else if (direct && (app.servicePrincipalId === undefined || app.appRoleId === undefined)) {
+      context.addIssue({ code: 'custom', path: [app.servicePrincipalId === undefined ? 'servicePrincipalId' : 'appRoleId'], message: 'is required with the other: a direct assignment needs both servicePrincipalId and appRoleId' });
+    }
+  });
+const resourceSchema = z.discriminatedUnion('kind', [z.object({ ...resourceBase, kind: z.enum(['group', 'team', 'site']), groupId: guid }), appResourceSchema]);
 const catalogSchema = z.object({ resources: z.array(resourceSchema).min(1, 'must list at least one resource') });
 
 /** Reads the catalog file; errors name the file, the entry and the field. */

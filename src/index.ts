@@ -22,6 +22,7 @@ import { createJobHandlers } from './provisioning/jobHandlers';
 import { RedemptionWatcher } from './provisioning/redemptionWatcher';
 import { Sweeper } from './provisioning/sweeper';
 import { JobWorker } from './provisioning/worker';
+import { isDirectAppRole } from './requests/catalog';
 import { loadDotEnv } from './dotEnv';
 import { createLogger } from './logging/logger';
 import { LAUNCHED_BY_PLAYGROUND } from './playground/playgroundLauncher';
@@ -30,6 +31,7 @@ import { ConversationReferenceStore } from './storage/conversationReferenceStore
 import { type OpenDatabase, openDatabase } from './storage/database';
 import { DialogStateStorage } from './storage/dialogStateStorage';
 import { JobQueue } from './storage/jobQueue';
+import { SqlGivenAccess } from './storage/sqlGivenAccess';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { BotMessenger } from './teams/botMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
@@ -65,7 +67,7 @@ export interface StartOptions {
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { auth: config.databaseAuth });
   const clock = options.clock ?? (() => new Date());
   let worker: JobWorker | undefined;
   // Work queued by this process starts at once; other instances find it at their next poll.
@@ -126,6 +128,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     localTestsAllowed,
     localDefaultUserId,
     timing: config.timing,
+    guestPolicy,
     clock,
     logger,
   });
@@ -147,6 +150,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     queue,
     createJobHandlers({
       requests,
+      given: new SqlGivenAccess(database.db, clock),
       queue,
       catalog: config.catalog,
       directory,
@@ -187,6 +191,16 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
           options.launchedByPlayground ? 'The Agents Playground connects to it next.' : 'Connect the Bot Framework Emulator, or run npm run playground.'
         }`,
   );
+
+  const directAppRoles = config.catalog.resources.filter(isDirectAppRole).map((resource) => resource.id);
+  if (directAppRoles.length > 0) {
+    logger.warn(
+      { resources: directAppRoles, permission: 'AppRoleAssignment.ReadWrite.All' },
+      `RESOURCE_CATALOG_FILE assigns app roles directly (${directAppRoles.join(', ')}), so the Graph identity needs AppRoleAssignment.ReadWrite.All, ` +
+        "with which it could grant any app role of any application to anyone, itself included, and Microsoft Graph's own permissions are app roles too. " +
+        'With Microsoft Entra ID P1, offer each app through a group that is assigned it (groupId) and take that permission away (README.md, "Describe what may be requested").',
+    );
+  }
 
   if (config.timing.scale !== 1) {
     logger.warn({ timeScale: config.timing.scale }, `TIME_SCALE=${config.timing.scale}: every timer runs ${config.timing.scale} times faster (a day lasts ${Math.round(config.timing.dayMs / 1000)} s). For testing only; unset it in production.`);

@@ -125,6 +125,38 @@ describe('configuration', () => {
       assert.match(problem, /^DIRECTORY_MODE=simulator cannot be used with MicrosoftAppId set/);
     });
 
+    it('refuses, unauthenticated, a PostgreSQL off this machine however the URL names it, naming DATABASE_URL and MicrosoftAppId, never the password', () => {
+      for (const [env, host] of [
+        [{ DATABASE_URL: 'postgres://bot:s3cret@db.contoso.com:5432/guests' }, 'db.contoso.com'],
+        [{ DATABASE_URL: 'postgresql://bot:s3cret@10.0.0.5/guests' }, '10.0.0.5'],
+        [{ DATABASE_URL: 'postgres://bot:s3cret@localhost/guests?host=db.contoso.com' }, 'db.contoso.com'],
+        [{ DATABASE_URL: 'postgres://bot:s3cret@/guests', PGHOST: 'db.contoso.com' }, 'db.contoso.com'],
+      ] as const) {
+        const problem = problemsOf(env).find((p) => p.startsWith('DATABASE_URL')) ?? '';
+        assert.ok(problem.startsWith(`DATABASE_URL names a PostgreSQL server on ${host}, but MicrosoftAppId is empty`), `${env.DATABASE_URL}: ${problem}`);
+        assert.match(problem, /use a PostgreSQL on this machine \(127\.0\.0\.1, localhost, ::1 or a Unix socket\) or leave DATABASE_URL empty for SQLite; to use that server, set MicrosoftAppId and MicrosoftAppPassword\.$/);
+        assert.doesNotMatch(problem, /s3cret/);
+      }
+      const [unreadable] = problemsOf({ DATABASE_URL: 'postgres://bot:s3cret@[db.contoso.com/guests' });
+      assert.match(unreadable, /^DATABASE_URL cannot be read as a PostgreSQL URL/);
+      assert.doesNotMatch(unreadable, /s3cret/);
+    });
+
+    it('runs unauthenticated on a PostgreSQL on this machine (loopback, localhost or a Unix socket), and authenticated on any', () => {
+      for (const url of [
+        'postgres://postgres@127.0.0.1:5432/guests',
+        'postgres://localhost/guests',
+        'postgres://[::1]:5432/guests',
+        'postgres:///guests',
+        'postgres://bot@/guests?host=/var/run/postgresql',
+        'postgres://%2Fvar%2Frun%2Fpostgresql/guests',
+      ]) {
+        assert.equal(loadConfig({ DATABASE_URL: url }).bot.authenticated, false, url);
+      }
+      assert.equal(loadConfig({ DATABASE_URL: 'postgres:///guests', PGHOST: '/var/run/postgresql' }).bot.authenticated, false, 'PGHOST a socket');
+      assert.equal(loadConfig({ ...APP, ...TENANT, DATABASE_URL: 'postgres://bot:s3cret@db.contoso.com/guests' }).bot.authenticated, true);
+    });
+
     it('has limits on turns and open requests, and names a bad one', () => {
       assert.deepEqual(loadConfig({}).limits, { turnsPerMinute: 30, openRequestsPerRequester: 10 });
       const problems = problemsOf({ MAX_TURNS_PER_MINUTE: '0', MAX_OPEN_REQUESTS: 'many' });
@@ -133,7 +165,7 @@ describe('configuration', () => {
     });
 
     it('has a shutdown grace, a job retention and a job concurrency, and names a bad one', () => {
-      assert.deepEqual(loadConfig({}).jobs, { leaseMs: 60_000, shutdownGraceMs: 20_000, retentionMs: 30 * 24 * 60 * 60 * 1000, concurrency: 8 });
+      assert.deepEqual(loadConfig({}).jobs, { leaseMs: 15_000, shutdownGraceMs: 20_000, retentionMs: 30 * 24 * 60 * 60 * 1000, concurrency: 8 });
       assert.deepEqual(loadConfig({ JOB_LEASE_SECONDS: '2', SHUTDOWN_GRACE_SECONDS: '5', JOB_RETENTION_DAYS: '7', JOB_CONCURRENCY: '2' }).jobs, {
         leaseMs: 2_000,
         shutdownGraceMs: 5_000,

@@ -28,6 +28,7 @@ describe('start-up with unsafe settings', function () {
     ['unauthenticated on Microsoft Graph', { DIRECTORY_MODE: 'graph', AZURE_CLIENT_ID: 'graph-app', AZURE_CLIENT_SECRET: 's', ...TENANT }, [/MicrosoftAppId is empty/]],
     ['unauthenticated with Graph credentials only', { AZURE_CLIENT_ID: 'graph-app', AZURE_CLIENT_SECRET: 's', ...TENANT }, [/MicrosoftAppId is empty/]],
     ['unauthenticated with a Graph URL off this machine', { GRAPH_BASE_URL: 'https://graph.microsoft.com' }, [/MicrosoftAppId is empty/, /GRAPH_BASE_URL=https:\/\/graph\.microsoft\.com/]],
+    ['unauthenticated on a PostgreSQL off this machine', { DATABASE_URL: 'postgres://bot:s3cret@db.contoso.com/guests' }, [/DATABASE_URL names a PostgreSQL server on db\.contoso\.com, but MicrosoftAppId is empty/, /^(?![\s\S]*s3cret)/]],
     ['authenticated on the simulator', { ...APP, DIRECTORY_MODE: 'simulator' }, [/DIRECTORY_MODE=simulator cannot be used with MicrosoftAppId set/]],
     ['authenticated without saying which tenant', { ...APP }, [/AZURE_TENANT_ID must name your tenant/]],
   ];

@@ -1,18 +1,28 @@
 // Azure Database for PostgreSQL flexible server: the one database the bot keeps everything in
 // (requests, audit events, jobs, conversation references, dialog state). Several bot instances
 // can share it. The bot creates and migrates its schema at start.
+//
+// Nobody signs in with a password: the server accepts Microsoft Entra tokens only. The bot signs
+// in as a plain role of its own (not an administrator) with its managed identity, and reaches the
+// server through a private endpoint; public network access is off unless an administrator's own
+// address is given, and then open to that address alone.
 
 @description('Server name: globally unique, 3 to 63 lowercase letters, digits and hyphens.')
 param serverName string
 
 param location string = resourceGroup().location
 
-@description('Administrator login, which the bot signs in with. Not azure_superuser, admin, administrator, root, guest or public, and not starting with pg_.')
-param administratorLogin string
+@description('Object id of the Microsoft Entra user or group that administers the server: who runs the one-time SQL of docs/deploy-azure.md, step 4.')
+param entraAdministratorObjectId string
 
-@secure()
-@description('Administrator password: 8 to 128 characters from three of upper case, lower case, digits and symbols.')
-param administratorLoginPassword string
+@description('Its user principal name (a user) or display name (a group): the name it signs in to PostgreSQL with.')
+param entraAdministratorName string
+
+@allowed([
+  'User'
+  'Group'
+])
+param entraAdministratorType string = 'User'
 
 @description('The database the bot uses.')
 param databaseName string
@@ -36,7 +46,13 @@ param storageSizeGB int = 32
 @maxValue(35)
 param backupRetentionDays int = 7
 
-@description('An IP address allowed to connect besides Azure services, e.g. the administrator\'s own for psql; empty for none.')
+@description('The subnet the private endpoint goes in.')
+param privateEndpointSubnetId string
+
+@description('The private DNS zone privatelink.postgres.database.azure.com, linked to the bot\'s network.')
+param privateDnsZoneId string
+
+@description('An administrator\'s own public IP address, for psql from outside Azure (the one-time role setup, the audit trail); empty keeps public network access off.')
 param clientIpAddress string = ''
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
@@ -48,11 +64,10 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
   properties: {
     version: postgresVersion
-    administratorLogin: administratorLogin
-    administratorLoginPassword: administratorLoginPassword
     authConfig: {
-      activeDirectoryAuth: 'Disabled'
-      passwordAuth: 'Enabled'
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: subscription().tenantId
     }
     storage: {
       storageSizeGB: storageSizeGB
@@ -65,13 +80,14 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
       mode: 'Disabled'
     }
     network: {
-      publicNetworkAccess: 'Enabled'
+      // With no firewall rule, public access admits nobody; off, it cannot be opened by a rule either.
+      publicNetworkAccess: empty(clientIpAddress) ? 'Disabled' : 'Enabled'
     }
   }
 }
 
-// On by default; stated here so that nobody turns it off unnoticed. The bot's DATABASE_URL asks
-// for TLS with the server's certificate verified (sslmode=verify-full).
+// On by default; stated here so that nobody turns it off unnoticed. A token is the password, sent
+// in the clear inside TLS: the bot's DATABASE_URL asks for TLS with the certificate verified.
 resource requireTls 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
   parent: server
   name: 'require_secure_transport'
@@ -94,22 +110,21 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   ]
 }
 
-// 0.0.0.0 to 0.0.0.0 is Azure's "allow public access from any Azure service" rule: the App
-// Service's outbound addresses are among them. It also admits other Azure customers' services
-// to the login prompt, so the password is what keeps them out (docs/deploy-azure.md, "Tighter").
-resource allowAzureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
+// The only administrator there is. The bot is not one: an administrator makes its role once.
+resource entraAdministrator 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
   parent: server
-  name: 'AllowAllAzureServicesAndResourcesWithinAzureIps'
+  name: entraAdministratorObjectId
   properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
+    principalName: entraAdministratorName
+    principalType: entraAdministratorType
+    tenantId: subscription().tenantId
   }
   dependsOn: [
     database
   ]
 }
 
-resource allowClient 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = if (!empty(clientIpAddress)) {
+resource allowAdministratorClient 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = if (!empty(clientIpAddress)) {
   parent: server
   name: 'AllowAdministratorClient'
   properties: {
@@ -117,8 +132,48 @@ resource allowClient 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@20
     endIpAddress: clientIpAddress
   }
   dependsOn: [
-    allowAzureServices
+    entraAdministrator
   ]
+}
+
+resource privateEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: '${serverName}-endpoint'
+  location: location
+  properties: {
+    subnet: {
+      id: privateEndpointSubnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: '${serverName}-endpoint'
+        properties: {
+          privateLinkServiceId: server.id
+          groupIds: [
+            'postgresqlServer'
+          ]
+        }
+      }
+    ]
+  }
+  dependsOn: [
+    entraAdministrator
+    allowAdministratorClient
+  ]
+}
+
+resource privateEndpointDns 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
+  parent: privateEndpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'postgres'
+        properties: {
+          privateDnsZoneId: privateDnsZoneId
+        }
+      }
+    ]
+  }
 }
 
 output serverName string = server.name

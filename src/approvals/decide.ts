@@ -9,12 +9,14 @@ import { translatorFor } from '../i18n';
 import type { AccessRequest, Actor } from '../requests/accessRequest';
 import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
 import { isAwaitingSponsor } from '../requests/lifecycle';
-import { type ApprovalStage, ownerStagesFor } from '../requests/approvalStage';
+import { ANSWER_LIMITS } from '../requests/answerLimits';
+import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../requests/approvalStage';
 import { isRequestId } from '../requests/requestId';
-import { approvalTimers, type TimerSettings } from '../requests/timers';
+import { accessTimers, approvalTimers, type TimerSettings } from '../requests/timers';
 import { plainText } from '../teams/plainText';
 import type { RequestRepository } from '../requests/requestRepository';
-import { actsAsSponsor as mayActAsSponsor, isRequesterOf, isSponsorOf } from './roles';
+import { refusalCard } from './refusal';
+import { actsAsSponsor as mayActAsSponsor, isRequesterOf, isSponsorOf, mayDecideStage } from './roles';
 
 const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
 type DecisionVerb = (typeof DECISION_VERBS)[number];
@@ -40,7 +42,7 @@ export interface DecisionRequest {
   clicker: Clicker;
 }
 
-export type DecisionOutcome = 'approved' | 'rejected' | 'unchanged' | 'refused' | 'notFound' | 'unknownVerb';
+export type DecisionOutcome = 'approved' | 'rejected' | 'unchanged' | 'refused' | 'notFound' | 'unknownVerb' | 'commentTooLong';
 
 export interface Decision {
   outcome: DecisionOutcome;
@@ -62,8 +64,6 @@ export interface DecisionContext {
   clock?: () => Date;
 }
 
-const MAX_COMMENT_LENGTH = 500;
-
 export async function decide(input: DecisionRequest, context: DecisionContext): Promise<Decision> {
   const { clicker } = input;
   const t = translatorFor(clicker.locale);
@@ -71,14 +71,14 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
 
   if (!isDecisionVerb(input.verb)) return { outcome: 'unknownVerb', card: notice(t('approvalCard.unknownAction')) };
   const request = isRequestId(input.requestId) ? await context.requests.get(input.requestId) : undefined;
-  if (!request) return { outcome: 'notFound', card: notice(t('approvalCard.notFound')) };
+  if (!request) return { outcome: 'notFound', card: refusalCard(clicker.locale) };
   const stageNumber = Number(input.stage ?? 0);
   if (Number.isInteger(stageNumber) && stageNumber > 0) return decideStage(input, request, stageNumber, context);
 
   const actsAsSponsor = mayActAsSponsor(clicker, request, context.localTestsAllowed);
-  // A request's details are for its sponsor and its requester; anyone else learns only that they cannot act.
-  if (!actsAsSponsor && !isRequesterOf(clicker, request)) return { outcome: 'refused', request, card: notice(t('approvalCard.notSponsor')) };
-  const current = (shown: AccessRequest, outcome: DecisionOutcome): Decision => ({
+  // A request's details are for its sponsor and its requester; anyone else gets the answer an unknown id gets.
+  if (!actsAsSponsor && !isRequesterOf(clicker, request)) return { outcome: 'refused', request, card: refusalCard(clicker.locale) };
+  const current = (shown: AccessRequest, outcome: DecisionOutcome, notice = actsAsSponsor ? undefined : t('approvalCard.notSponsor')): Decision => ({
     outcome,
     request: shown,
     card: approvalCard({
@@ -87,15 +87,16 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
       locale: clicker.locale,
       viewerIsSponsor: actsAsSponsor,
       sponsorMri: isSponsorOf(clicker, shown) ? clicker.channelUserId : undefined,
-      notice: actsAsSponsor ? undefined : t('approvalCard.notSponsor'),
+      notice,
     }),
   });
   // The requester sees where their request stands, without buttons, and why they cannot act.
   if (!actsAsSponsor) return current(request, 'refused');
 
   if (input.verb === 'refresh' || !isAwaitingSponsor(request.state)) return current(request, 'unchanged');
+  if (isCommentTooLong(input)) return current(request, 'commentTooLong', t('approvalCard.commentTooLong', { max: ANSWER_LIMITS.decisionComment }));
 
-  const now = (context.clock ?? (() => new Date()))();
+  const now = clockOf(context)();
   const comment = commentOf(input);
   const approved = input.verb === 'approve';
   // Resources whose owners approve too: the sponsor's approval opens their stages instead of provisioning.
@@ -138,21 +139,18 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
 
 /**
  * A click on an owner stage's card: only that stage's approvers (or, in a local test, whoever holds
- * its card) may decide it; the requester and the sponsor see it read-only; anyone else learns
- * only that they cannot act.
+ * its card) may decide it, and never the requester or the sponsor (roles.mayDecideStage); those two
+ * see it read-only; anyone else, an approver of another stage too, gets the answer an unknown id gets.
  */
 async function decideStage(input: DecisionRequest, request: AccessRequest, stageNumber: number, context: DecisionContext): Promise<Decision> {
   const { clicker } = input;
   const t = translatorFor(clicker.locale);
   const stage = (await context.requests.stagesOf(request.id)).find((s) => s.stage === stageNumber);
-  if (!stage) return { outcome: 'notFound', card: noticeCard({ title: t('approvalCard.title'), text: t('approvalCard.notFound') }) };
+  const mayDecide = stage !== undefined && mayDecideStage(clicker, request, stage, context.localTestsAllowed);
+  if (!stage || (!mayDecide && !isRequesterOf(clicker, request) && !isSponsorOf(clicker, request))) return { outcome: stage ? 'refused' : 'notFound', request, card: refusalCard(clicker.locale) };
   const resources = resourcesByIds(context.catalog, request.resourceIds);
   const resourceName = plainText(resources.find((r) => r.id === stage.resourceId)?.name ?? stage.resourceId);
-  const mayDecide = isStageApprover(clicker, stage, context.localTestsAllowed);
-  if (!mayDecide && !isRequesterOf(clicker, request) && !isSponsorOf(clicker, request)) {
-    return { outcome: 'refused', request, card: noticeCard({ title: t('approvalCard.title'), text: t('approvalCard.notStageApprover', { resource: resourceName }) }) };
-  }
-  const current = (shown: AccessRequest, shownStage: ApprovalStage, outcome: DecisionOutcome): Decision => ({
+  const current = (shown: AccessRequest, shownStage: ApprovalStage, outcome: DecisionOutcome, notice = mayDecide ? undefined : t('approvalCard.notStageApprover', { resource: resourceName })): Decision => ({
     outcome,
     request: shown,
     card: approvalCard({
@@ -162,40 +160,58 @@ async function decideStage(input: DecisionRequest, request: AccessRequest, stage
       locale: clicker.locale,
       viewerIsSponsor: mayDecide,
       viewerMri: mayDecide ? clicker.channelUserId : undefined,
-      notice: mayDecide ? undefined : t('approvalCard.notStageApprover', { resource: resourceName }),
+      notice,
     }),
   });
   if (!mayDecide) return current(request, stage, 'refused');
-  if (input.verb === 'refresh' || stage.state !== 'pending' || request.state !== 'pending_owner_approval') return current(request, stage, 'unchanged');
+  if (input.verb === 'refresh' || !isStageOpen(request, stage)) return current(request, stage, 'unchanged');
+  if (isCommentTooLong(input)) return current(request, stage, 'commentTooLong', t('approvalCard.commentTooLong', { max: ANSWER_LIMITS.decisionComment }));
 
   const approved = input.verb === 'approve';
   const update = { kind: 'updateApprovalCard' as const, requestId: request.id };
-  const decided = await context.requests.decideStage({
-    requestId: request.id,
-    stage: stage.stage,
-    decision: approved ? 'approved' : 'rejected',
-    actor: actorOf(clicker),
-    comment: commentOf(input) || undefined,
-    jobs: {
-      approved: [update, { kind: 'provisionGuest', requestId: request.id }],
-      rejected: [update, { kind: 'notifyRequester', requestId: request.id, notice: 'rejected' }],
-      waiting: [update],
-    },
-  });
+  const decision = { requestId: request.id, stage: stage.stage, decision: approved ? ('approved' as const) : ('rejected' as const), actor: actorOf(clicker), comment: commentOf(input) || undefined };
+  // An extension's stage is open only while its extension records the end asked for (isStageOpen).
+  const extendedTo = request.extensionOffer?.endsAt;
+  const decided =
+    stage.extensionFor === undefined || extendedTo === undefined
+      ? await context.requests.decideStage({
+          ...decision,
+          jobs: {
+            approved: [update, { kind: 'provisionGuest', requestId: request.id }],
+            rejected: [update, { kind: 'notifyRequester', requestId: request.id, notice: 'rejected' }],
+            waiting: [update],
+          },
+        })
+      : // An extension's stage: its approval moves the end (and the timers with it); a rejection lets it end on its date.
+        await context.requests.decideExtensionStage({
+          ...decision,
+          extensionFor: stage.extensionFor,
+          jobs: {
+            approved: [update, ...accessTimers(request.id, extendedTo, clockOf(context)(), context.timing), { kind: 'notifyRequester', requestId: request.id, notice: 'extended' }],
+            rejected: [update, { kind: 'notifyRequester', requestId: request.id, notice: 'extensionRejected', stage: stage.stage }],
+            waiting: [update],
+          },
+        });
   if (decided) return current(decided.request, decided.stage, approved ? 'approved' : 'rejected');
   const latest = (await context.requests.get(request.id)) ?? request;
   const latestStage = (await context.requests.stagesOf(request.id)).find((s) => s.stage === stageNumber) ?? stage;
   return current(latest, latestStage, 'unchanged');
 }
 
-/** An approver of the stage, by the identity the channel vouches for; or whoever holds its local-test card. */
-function isStageApprover(clicker: Clicker, stage: ApprovalStage, localTestsAllowed: boolean): boolean {
-  if (clicker.userId !== undefined && (stage.approvers ?? []).some((approver) => approver.id === clicker.userId)) return true;
-  return localTestsAllowed && (stage.cards ?? []).some((card) => card.localTest && card.conversationId === clicker.conversationId);
+function clockOf(context: DecisionContext): () => Date {
+  return context.clock ?? (() => new Date());
 }
 
 function commentOf(input: DecisionRequest): string {
-  return typeof input.comment === 'string' ? input.comment.trim().slice(0, MAX_COMMENT_LENGTH) : '';
+  return typeof input.comment === 'string' ? input.comment.trim() : '';
+}
+
+/**
+ * Longer than the card's comment box takes (its `maxLength`): such a click came from another
+ * client, and its comment is neither cut short unread nor stored whole; nothing is decided.
+ */
+function isCommentTooLong(input: DecisionRequest): boolean {
+  return typeof input.comment === 'string' && input.comment.length > ANSWER_LIMITS.decisionComment && commentOf(input).length > ANSWER_LIMITS.decisionComment;
 }
 
 function isDecisionVerb(verb: string): verb is DecisionVerb {

@@ -1,8 +1,11 @@
 /**
- * Who someone is to a request: its requester, its sponsor, or neither. Identity comes from the
- * activity (the Entra object id the channel vouches for), never from card data or typed text.
+ * Who someone is to a request, and so what they may decide: its requester, its sponsor, an approver
+ * of one of its owner stages, or nobody. Identity comes from the activity (the Entra object id the
+ * channel vouches for), never from card data or typed text. This is the one place that says who
+ * may decide what.
  */
 import type { AccessRequest } from '../requests/accessRequest';
+import type { ApprovalStage } from '../requests/approvalStage';
 
 export interface Someone {
   /** Their Entra object id, as resolved from the activity; undefined if unknown. */
@@ -27,4 +30,23 @@ export function isSponsorOf(someone: Someone, request: AccessRequest): boolean {
 export function actsAsSponsor(someone: Someone, request: AccessRequest, localTestsAllowed: boolean): boolean {
   const localTestSponsor = localTestsAllowed && request.approvalCard?.localTest === true && request.approvalCard.conversationId === someone.conversationId;
   return isSponsorOf(someone, request) || localTestSponsor;
+}
+
+/**
+ * Separation of duties: whoever filed a request, or approved it as its sponsor, decides none of
+ * its owner stages (nor those of its extensions), even when the catalog names them an approver
+ * of the resource. So every owner stage is decided by a third person.
+ */
+export function mayApproveStagesOf(personId: string, request: Pick<AccessRequest, 'requester' | 'sponsor'>): boolean {
+  return personId !== request.requester.id && personId !== request.sponsor.id;
+}
+
+/**
+ * May decide the stage: one of its approvers, by the identity the channel vouches for, unless
+ * separation of duties bars them; or, in a local test, whoever holds the card it was shown on.
+ */
+export function mayDecideStage(someone: Someone, request: AccessRequest, stage: ApprovalStage, localTestsAllowed: boolean): boolean {
+  if (localTestsAllowed && (stage.cards ?? []).some((card) => card.localTest && card.conversationId === someone.conversationId)) return true;
+  const { userId } = someone;
+  return userId !== undefined && mayApproveStagesOf(userId, request) && (stage.approvers ?? []).some((approver) => approver.id === userId);
 }

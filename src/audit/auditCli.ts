@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const args = auditArgumentsOf(process.argv.slice(2));
   loadDotEnv(PROJECT_ROOT);
   const config = loadConfig();
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { auth: config.databaseAuth });
   try {
     const events = await auditEventsBetween(database.db, args.from, args.to);
     process.stdout.write(formatAudit(events.map(auditRowOf), args.format));

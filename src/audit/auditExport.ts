@@ -2,6 +2,11 @@
  * The audit trail as an admin exports it: one row an event (request, when, who, action, from → to,
  * detail), as CSV or JSON. Details never carry secrets or links: a redeem link is a credential, so
  * any URL left in a detail is replaced, as are keys that name one.
+ *
+ * A CSV is opened in a spreadsheet, which runs a cell starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return as a formula; names and ids are whatever people chose, so such a cell gets a
+ * leading apostrophe (shown as text, the apostrophe hidden). JSON is read by programs and keeps
+ * every value exactly.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { AuditEvent } from '../requests/accessRequest';
@@ -39,7 +44,7 @@ export function auditRowOf(event: AuditEvent): AuditRow {
 
 export function formatAudit(rows: readonly AuditRow[], format: AuditFormat): string {
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  return stringify(rows as AuditRow[], { header: true, columns: ['request', 'at', 'who', 'whoId', 'action', 'from', 'to', 'detail'] });
+  return stringify(rows as AuditRow[], { header: true, columns: ['request', 'at', 'who', 'whoId', 'action', 'from', 'to', 'detail'], escape_formulas: true });
 }
 
 function withoutLinks(value: unknown): unknown {

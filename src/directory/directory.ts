@@ -21,6 +21,8 @@ export interface DirectoryUser {
   externalUserStateChangedAt?: string;
   /** BCP 47 tag such as `es-ES`, when the directory knows it: the language to write to them in. */
   preferredLanguage?: string;
+  /** False when the account is blocked from signing in (someone who left, say): they can sponsor or approve nothing. */
+  accountEnabled?: boolean;
 }
 
 export interface InvitationInput {

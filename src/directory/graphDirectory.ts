@@ -26,8 +26,8 @@ import {
   parseGraphResponse,
 } from './graphResponses';
 
-/** `userType` and `externalUserState` are not default properties: without `$select` they never come. */
-const userSelect = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'externalUserState', 'externalUserStateChangeDateTime', 'preferredLanguage'];
+/** `userType`, `externalUserState` and `accountEnabled` are not default properties: without `$select` they never come. */
+const userSelect = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'externalUserState', 'externalUserStateChangeDateTime', 'preferredLanguage', 'accountEnabled'];
 
 /**
  * `POST /invitations` is not idempotent: after a 503 or 504 Graph may have created the invitation
@@ -408,6 +408,7 @@ function toDirectoryUser(user: GraphUser): DirectoryUser {
     ...(userType === 'Guest' && (state === 'PendingAcceptance' || state === 'Accepted') ? { externalUserState: state } : {}),
     ...(userType === 'Guest' && user.externalUserStateChangeDateTime ? { externalUserStateChangedAt: user.externalUserStateChangeDateTime } : {}),
     ...(user.preferredLanguage ? { preferredLanguage: user.preferredLanguage } : {}),
+    ...(typeof user.accountEnabled === 'boolean' ? { accountEnabled: user.accountEnabled } : {}),
   };
 }
 

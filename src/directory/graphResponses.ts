@@ -16,6 +16,7 @@ export const graphUserSchema = z.object({
   externalUserState: z.string().nullish(),
   externalUserStateChangeDateTime: z.string().nullish(),
   preferredLanguage: z.string().nullish(),
+  accountEnabled: z.boolean().nullish(),
 });
 
 export type GraphUser = z.infer<typeof graphUserSchema>;

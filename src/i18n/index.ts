@@ -77,10 +77,17 @@ for (const language of LANGUAGES) {
 }
 
 /**
+ * Longer than any command with room for spaces and punctuation around it: a text this long is an
+ * answer or a sentence, and is not normalized whole to find out (a message can hold 28 KB).
+ */
+const MAX_COMMAND_LENGTH = 64;
+
+/**
  * What the user typed, as a command of either language: `solicitar` works in an English chat
  * and `request` in a Spanish one, because people switch.
  */
 export function commandOf(text: string | undefined, names: readonly CommandName[]): CommandName | undefined {
+  if (text && text.length > MAX_COMMAND_LENGTH) return undefined;
   const meanings = COMMAND_WORDS.get(normalizeCommand(text));
   return meanings && names.find((name) => meanings.some((meaning) => meaning.name === name));
 }
@@ -93,9 +100,10 @@ const LANGUAGE_CHOOSING_COMMANDS: readonly CommandName[] = ['request', 'help', '
  * to one language only; undefined for anything else (an answer, a name, `ok`).
  */
 export function languageOfCommand(text: string | undefined): Language | undefined {
-  const words = normalizeCommand(text).split(/\s+/);
+  const short = (text ?? '').length <= MAX_COMMAND_LENGTH;
+  const words = normalizeCommand(short ? text : text?.slice(0, MAX_COMMAND_LENGTH)).split(/\s+/);
   // The whole text (`solicitar de nuevo`, `new request`), else its first word (`cancelar GA-…`).
-  for (const typed of [words.join(' '), words[0]]) {
+  for (const typed of short ? [words.join(' '), words[0]] : [words[0]]) {
     if (!typed) continue;
     const meanings = (COMMAND_WORDS.get(typed) ?? []).filter((meaning) => LANGUAGE_CHOOSING_COMMANDS.includes(meaning.name));
     const languages = new Set(meanings.map((meaning) => meaning.language));

@@ -8,8 +8,9 @@ import { approvalCardAttachment } from '../../cards/approvalCard';
 import { translatorFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type Resource, resourcesByIds } from '../requests/catalog';
-import { deliverStageCards } from './deliverStageCards';
+import { deliverStageCards, STAGE_GAP_REASONS } from './deliverStageCards';
 import type { ProvisioningContext } from './provisioningContext';
+import { PermanentJobError } from './retryPolicy';
 import type { JobHandler } from './worker';
 
 type CardLocation = NonNullable<AccessRequest['approvalCard']>;
@@ -34,8 +35,15 @@ export function deliverApprovalCard(ctx: ProvisioningContext): JobHandler {
       await ctx.requests.update(request.id, { approvalCard: location }, { kind: 'system' }, 'approvalCardPosted', job.lease);
     },
 
-    async giveUp(job) {
-      const notice = job.stage ? 'ownerUnreachable' : 'sponsorUnreachable';
+    async giveUp(job, error) {
+      const reason = error instanceof PermanentJobError ? error.reason : undefined;
+      const notice = !job.stage
+        ? 'sponsorUnreachable'
+        : reason === STAGE_GAP_REASONS.onlyRequester
+          ? 'ownerOnlyRequester'
+          : reason === STAGE_GAP_REASONS.onlySponsor
+            ? 'ownerOnlySponsor'
+            : 'ownerUnreachable';
       await ctx.queue.enqueue([{ kind: 'notifyRequester', requestId: job.requestId, notice, ...(job.stage ? { stage: job.stage } : {}) }], job.lease);
     },
   };

@@ -1,38 +1,47 @@
 /**
- * Once the sponsor has approved, each owner stage's card goes to every approver of its resource,
- * in a 1:1 chat as the sponsor's does. The catalog names approvers by email or Entra object id;
- * they are resolved here (members only: a guest cannot approve), recorded on the stage, and only
- * they may then decide it. In an unauthenticated local run, where nobody else can be reached, the
- * card goes to the requester's own chat, labelled as a local test.
+ * Once the sponsor has approved (the request, or an extension of its access), each owner stage's
+ * card goes to every approver of its resource, in a 1:1 chat as the sponsor's does. The catalog names approvers by email or Entra object id;
+ * they are resolved here (enabled members only), recorded on the stage, and only they may then
+ * decide it: never the requester or the sponsor, even when the catalog names them (separation of
+ * duties, approvals/roles). A stage nobody may decide stops here and the requester is told why
+ * (see deliverApprovalCard's giveUp). In an unauthenticated local run, where nobody else can be
+ * reached, the card goes to the requester's own chat, labelled as a local test.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
-import type { DirectoryUser } from '../directory/directory';
+import { eligibleApprovers, gapOf, resolveApprovers, type StageGap } from '../approvals/stageApprovers';
 import { translatorFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
-import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
+import { type ApprovalStage, isStageOpen, type StageCard } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';
 import type { Job } from '../requests/jobs';
 import type { ProvisioningContext } from './provisioningContext';
 import { PermanentJobError } from './retryPolicy';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Why a stage's job gives up, by why nobody may decide it: for the requester's notice and the log. */
+export const STAGE_GAP_REASONS: Record<StageGap, string> = { noApprover: 'approverMissing', onlyRequester: 'approverIsRequester', onlySponsor: 'approverIsSponsor' };
 
 export async function deliverStageCards(ctx: ProvisioningContext, job: Job & { stage: number }): Promise<void> {
   const request = await ctx.requests.get(job.requestId);
-  if (!request || request.state !== 'pending_owner_approval') return;
+  if (!request) return;
   let stage = (await ctx.requests.stagesOf(request.id)).find((s) => s.stage === job.stage);
-  // Decided, or its cards already out: nothing left to do.
-  if (!stage || stage.state !== 'pending' || (stage.cards?.length ?? 0) > 0) return;
+  // Decided, no longer waited for (the request or its extension moved on), or its cards already out: nothing left to do.
+  if (!stage || !isStageOpen(request, stage) || (stage.cards?.length ?? 0) > 0) return;
   const resources = resourcesByIds(ctx.catalog, request.resourceIds);
   const resource = resources.find((r) => r.id === stage?.resourceId);
   if (!resource) return;
 
   if (!stage.approvers) {
-    const approvers = await resolveApprovers(ctx, resource.approvers ?? [], request);
-    await ctx.requests.updateStage(request.id, stage.stage, { approvers }, { kind: 'system' }, 'stageApproversResolved', job.lease);
+    const named = await resolveApprovers(ctx.directory, resource.approvers ?? [], request.sponsorLocale);
+    const gap = gapOf(named, request);
+    if (gap) throw stageGapError(gap, resource.id, request.id);
+    const approvers = eligibleApprovers(named, request);
+    const barred = named.filter((person) => !approvers.includes(person)).map((person) => person.id);
+    await ctx.requests.updateStage(request.id, stage.stage, { approvers }, { kind: 'system' }, 'stageApproversResolved', job.lease, barred.length > 0 ? { barredAsRequesterOrSponsor: barred } : undefined);
     stage = { ...stage, approvers };
   }
-  const approvers = stage.approvers ?? [];
+  // Approvers recorded before separation of duties was checked here may name the requester or the sponsor.
+  const approvers = eligibleApprovers(stage.approvers ?? [], request);
+  if (approvers.length === 0) throw stageGapError('noApprover', resource.id, request.id);
   const cards: StageCard[] = [];
   let lastError: unknown;
   for (const approver of approvers) {
@@ -48,13 +57,17 @@ export async function deliverStageCards(ctx: ProvisioningContext, job: Job & { s
     const location = { approverId: '', conversationId: request.requesterConversationId, activityId: '', localTest: true };
     cards.push(await post(ctx, request, { ...stage, cards: [location] }, request.requesterLocale, location));
   }
-  if (cards.length === 0) {
-    if (approvers.length === 0) {
-      throw new PermanentJobError(`No approver of "${resource.id}" could be found in the directory: check its approvers in RESOURCE_CATALOG_FILE.`, 'approverMissing');
-    }
-    throw lastError;
-  }
+  if (cards.length === 0) throw lastError;
   await ctx.requests.updateStage(request.id, stage.stage, { cards }, { kind: 'system' }, 'stageCardsPosted', job.lease);
+}
+
+function stageGapError(gap: StageGap, resourceId: string, requestId: string): PermanentJobError {
+  return new PermanentJobError(
+    gap === 'noApprover'
+      ? `No approver of "${resourceId}" is an enabled member of the directory: check its approvers in RESOURCE_CATALOG_FILE.`
+      : `The only approvers of "${resourceId}" are the requester or the sponsor of ${requestId}, who may not approve it again: add another approver in RESOURCE_CATALOG_FILE.`,
+    STAGE_GAP_REASONS[gap],
+  );
 }
 
 async function post(ctx: ProvisioningContext, request: AccessRequest, stage: ApprovalStage, locale: string, location: StageCard, viewerMri?: string): Promise<StageCard> {
@@ -65,15 +78,4 @@ async function post(ctx: ProvisioningContext, request: AccessRequest, stage: App
     summary: translatorFor(locale)('approvalCard.subtitle', { requester: request.requester.displayName }),
   });
   return { ...location, activityId };
-}
-
-/** The catalog's approvers as people of the tenant; whoever cannot be found, or is not a member, is left out (and logged by the caller's audit). */
-async function resolveApprovers(ctx: ProvisioningContext, refs: readonly string[], request: AccessRequest): Promise<StageApprover[]> {
-  const found: StageApprover[] = [];
-  for (const ref of refs) {
-    const user: DirectoryUser | undefined = GUID.test(ref) ? await ctx.directory.getUser(ref) : await ctx.directory.findUserByAddress(ref.toLowerCase());
-    if (user?.userType !== 'Member' || found.some((a) => a.id === user.id)) continue;
-    found.push({ id: user.id, displayName: user.displayName, address: user.mail ?? user.userPrincipalName, locale: user.preferredLanguage ?? request.sponsorLocale });
-  }
-  return found;
 }

@@ -26,8 +26,8 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
       const request = await ctx.requests.get(job.requestId);
       if (!request || !job.notice) return;
       const notice = job.notice as RequesterNotice;
-      const stages = notice === 'rejected' || notice === 'ownerUnreachable' ? await ctx.requests.stagesOf(request.id) : [];
-      const text = noticeText(notice, request, ctx, { rejected: stages.find((s) => s.state === 'rejected'), unreachable: stages.find((s) => s.stage === job.stage) });
+      const stages = notice === 'rejected' || job.stage !== undefined ? await ctx.requests.stagesOf(request.id) : [];
+      const text = noticeText(notice, request, ctx, { rejected: stages.find((s) => s.state === 'rejected' && s.extensionFor === undefined), about: stages.find((s) => s.stage === job.stage) });
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
       const choices: Attachment[] =
@@ -49,10 +49,10 @@ export function notifyRequester(ctx: ProvisioningContext): JobHandler {
   };
 }
 
-/** The owner stage a notice is about: the one that rejected, or the one whose owners could not be reached. */
+/** The owner stages a notice is about: the request's own that rejected it; the one the job names. */
 interface StagesOfNotice {
   rejected?: ApprovalStage;
-  unreachable?: ApprovalStage;
+  about?: ApprovalStage;
 }
 
 function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<ProvisioningContext, 'catalog' | 'clock' | 'directorySimulated'>, stages: StagesOfNotice): string {
@@ -96,7 +96,12 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
           .join(', '),
       });
     case 'ownerUnreachable':
-      return t('notify.ownerUnreachable', { ...names, resource: resourceName(ctx, stages.unreachable?.resourceId ?? '') });
+    case 'ownerOnlyRequester':
+    case 'ownerOnlySponsor': {
+      const resource = resourceName(ctx, stages.about?.resourceId ?? '');
+      // An extension's stage nobody can decide: the request is not waiting, only its extension, and the end stands.
+      return stages.about?.extensionFor !== undefined ? t('notify.extensionOwnerUnreachable', { ...names, resource }) : t(`notify.${notice}`, { ...names, resource });
+    }
     case 'failed':
       return t(isGuestPolicyFailure(request.failureReason) ? 'notify.failedPolicy' : 'notify.failed', {
         ...names,
@@ -121,17 +126,31 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<P
       return t('notify.expired', names);
     case 'extended':
       return t('notify.extended', names);
+    case 'extensionAsked':
+      return t('notify.extensionAsked', {
+        ...names,
+        newEnd: request.extensionOffer?.endsAt ? formatDate(request.extensionOffer.endsAt, request.requesterLocale, ctx.clock()) : '',
+        resources: ownerStagesFor(resourcesByIds(ctx.catalog, request.resourceIds))
+          .map((stage) => resourceName(ctx, stage.resourceId))
+          .join(', '),
+      });
+    case 'extensionRejected':
+      return t('notify.extensionRejected', { ...names, owner: plainText(stages.about?.decidedBy?.displayName ?? ''), resource: resourceName(ctx, stages.about?.resourceId ?? '') });
     case 'notExtended':
       return t('notify.notExtended', names);
-    case 'ended':
+    case 'ended': {
+      // Only what the bot gave is taken away (see requests/givenAccess): say what stays, and why.
+      const removed = new Set(request.removedResourceIds ?? []);
+      const listed = (ids: readonly string[]) => ids.map((id) => resourceName(ctx, id)).join(', ');
+      const gone = request.resourceIds.filter((id) => removed.has(id));
+      const kept = request.resourceIds.filter((id) => !removed.has(id));
       return t('notify.ended', {
         ...names,
         why: request.endReason === 'sponsor' ? t('notify.endedBySponsor', names) : t('notify.endedOnDate'),
-        resources: ctx.catalog.resources
-          .filter((r) => request.resourceIds.includes(r.id))
-          .map((r) => plainText(r.name))
-          .join(', '),
+        removed: gone.length > 0 ? t('notify.endedRemoved', { resources: listed(gone) }) : '',
+        kept: kept.length > 0 ? t('notify.endedKept', { resources: listed(kept) }) : '',
       });
+    }
   }
 }
 

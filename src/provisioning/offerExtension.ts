@@ -22,14 +22,15 @@ export function offerExtension(ctx: ProvisioningContext): JobHandler {
       // No chat with the sponsor to ask in: the access ends on its date, as everyone was told.
       if (!card) return;
       const endsAt = request.endsAt;
-      // An answer given on a card posted before a crash is kept.
+      // An answer given on a card posted before a crash is kept, with the end it asked for.
       const answer = offered ? request.extensionOffer?.answer : undefined;
+      const askedEnd = offered ? request.extensionOffer?.endsAt : undefined;
       const offerFor = (patch: { cardId?: string }, action: string) =>
         ctx.requests.changeIf({
           id: job.requestId,
           states: ['invited', 'accepted'],
           onlyWhile: [{ field: 'endsAt', equals: endsAt }],
-          patch: { extensionOffer: { for: endsAt, answer, ...patch } },
+          patch: { extensionOffer: { for: endsAt, answer, endsAt: askedEnd, ...patch } },
           actor: { kind: 'system' },
           action,
           detail: { endsAt },

@@ -10,17 +10,23 @@
  * - grants that already exist count as done;
  * - the outcome updates the status message rather than posting another;
  * - every write carries the job's lease, so a worker that lost the job changes nothing.
+ * The directory is shared, so the bot records what it gives (see requests/givenAccess): just before
+ * the first invitation it looks the address up, so it knows whether its invitation creates the
+ * account, and each grant is marked before it is asked for and settled after, so a membership
+ * someone else gave is never taken for the bot's. It does so holding the guest (oneGuestAtATime):
+ * no other request of the guest grants or takes away meanwhile.
  * An address that is already a guest who has accepted needs no invitation (there is nothing to
  * redeem): the access is added and the request is `accepted` at once, with the direct links. A
  * guest still `PendingAcceptance` is invited again as usual, which gives them a fresh link.
- * The directory is asked about the address beforehand only when it knew the address at filing:
- * for anyone else, Graph's answer to the invitation itself says whether they have become a guest
- * who accepted in the meantime (`Completed`), so a new partner costs the invitation and one batch.
+ * A provisioning that fails for good leaves the request `failed`, forgets its redeem link and
+ * takes back whatever of the access it had given (an `endAccess` job): a failed request keeps
+ * nothing.
  */
-import { DirectoryError } from '../directory/directory';
+import { DirectoryError, type GrantOutcome, type RevocableGrant } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import { maskPersonalData } from '../logging/personalData';
 import { grantsFor } from '../requests/accessPlan';
+import { settleGrants, type StateBefore } from '../requests/givenAccess';
 import type { AccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
 import { type Resource, resourcesByIds } from '../requests/catalog';
@@ -28,6 +34,7 @@ import type { FailureReason } from '../requests/failureReason';
 import { checkGuestAddress, domainOf } from '../requests/policy';
 import { plainText } from '../teams/plainText';
 import { inviteGuest, watchFrom } from './invitation';
+import { holdGuestOf } from './oneGuestAtATime';
 import type { ProvisioningContext } from './provisioningContext';
 import { accessTimers } from '../requests/timers';
 import { PermanentJobError } from './retryPolicy';
@@ -40,14 +47,14 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
       if (!request || request.state !== 'approved') return;
       assertGuestStillAllowed(ctx, request);
       const resources = catalogEntriesOf(ctx, request);
+      await holdGuestOf(ctx, request, job.lease);
 
       if (!request.statusMessageId) request = await postStatusMessage(ctx, request, job.lease);
-      if (!request.invitedUserId && !request.invitationStartedAt && request.existingGuest) request = await findAcceptedGuest(ctx, request, job.lease);
       if (!request.invitedUserId) request = await invite(ctx, request, resources, job.lease);
       const invitedUserId = request.invitedUserId as string;
       const alreadyGuest = hadAcceptedBefore(request);
 
-      const outcomes = await ctx.directory.grant(invitedUserId, grantsFor(request, resources));
+      const outcomes = await grantRecorded(ctx, request, invitedUserId, resources, job.lease);
       const failed = outcomes.filter((o) => o.result === 'failed');
       if (failed.length > 0) {
         const details = failed.map((o) => `${o.grant.kind} ${'resourceId' in o.grant ? o.grant.resourceId : o.grant.sponsorId}: ${o.error?.message ?? 'failed'}`).join('; ');
@@ -95,18 +102,22 @@ export function provisionGuest(ctx: ProvisioningContext): JobHandler {
 
     async giveUp(job, error) {
       const reason: FailureReason = error instanceof PermanentJobError ? (error.reason as FailureReason) : 'unavailable';
+      const request = await ctx.requests.get(job.requestId);
       await ctx.requests.transition({
         id: job.requestId,
         from: 'approved',
         to: 'failed',
         actor: { kind: 'system' },
-        patch: { failureReason: reason },
+        // The link is a credential to a request that gives nothing: it is not kept.
+        patch: { failureReason: reason, inviteRedeemUrl: undefined },
         detail: { error: maskPersonalData(error instanceof Error ? error.message : String(error)) },
         lease: job.lease,
         jobs: [
           { kind: 'notifyRequester', requestId: job.requestId, notice: 'failed' },
           { kind: 'notifySponsor', requestId: job.requestId, notice: 'failed' },
           { kind: 'updateApprovalCard', requestId: job.requestId },
+          // Whatever of the access was given before the failure is taken back.
+          ...(request?.invitedUserId ? [{ kind: 'endAccess' as const, requestId: job.requestId }] : []),
         ],
       });
     },
@@ -149,13 +160,6 @@ async function postStatusMessage(ctx: ProvisioningContext, request: AccessReques
   return ctx.requests.update(request.id, { statusMessageId }, { kind: 'system' }, 'statusMessagePosted', lease);
 }
 
-/** A guest who accepted an invitation before (for another request, or added by hand). */
-async function findAcceptedGuest(ctx: ProvisioningContext, request: AccessRequest, lease: JobLease): Promise<AccessRequest> {
-  const existing = await ctx.directory.findUserByAddress(request.guestEmail);
-  if (existing?.userType !== 'Guest' || existing.externalUserState !== 'Accepted') return request;
-  return ctx.requests.update(request.id, { invitedUserId: existing.id }, { kind: 'system' }, 'existingGuestFound', lease);
-}
-
 /**
  * A guest who had accepted before this request (found by the lookup, or so named by Graph's
  * answer to the invitation) is recorded with no redeem link; anyone invited is recorded with one.
@@ -166,11 +170,25 @@ function hadAcceptedBefore(request: AccessRequest): boolean {
   return request.inviteRedeemUrl === undefined;
 }
 
+/**
+ * The first attempt looks the address up: a guest who has accepted needs no invitation, and
+ * whether anyone is there at all says whether the invitation creates the account. It records that
+ * with its intent to invite; a later attempt may follow an invitation Graph did make.
+ */
 async function invite(ctx: ProvisioningContext, request: AccessRequest, resources: Resource[], lease: JobLease): Promise<AccessRequest> {
-  // A first attempt records its intent; a later one may follow an invitation Graph did make.
   const resumed = request.invitationStartedAt !== undefined;
   if (!resumed) {
-    request = await ctx.requests.update(request.id, { invitationStartedAt: ctx.clock().toISOString() }, { kind: 'system' }, 'invitationStarted', lease);
+    const existing = await ctx.directory.findUserByAddress(request.guestEmail);
+    if (existing?.userType === 'Guest' && existing.externalUserState === 'Accepted') {
+      return ctx.requests.update(request.id, { invitedUserId: existing.id, createdGuestAccount: false }, { kind: 'system' }, 'existingGuestFound', lease);
+    }
+    request = await ctx.requests.update(
+      request.id,
+      { invitationStartedAt: ctx.clock().toISOString(), createdGuestAccount: existing === undefined },
+      { kind: 'system' },
+      'invitationStarted',
+      lease,
+    );
   }
   const sendInvitationMessage = ctx.sendInvitationEmail && !resumed;
   const invitation = await inviteGuest(ctx, request, resources, { sendInvitationMessage });
@@ -181,11 +199,28 @@ async function invite(ctx: ProvisioningContext, request: AccessRequest, resource
     request.id,
     {
       invitedUserId: invitation.invitedUserId,
-      ...(alreadyRedeemed ? {} : { inviteRedeemUrl: invitation.inviteRedeemUrl }),
+      // An account that had already redeemed was not made by this invitation, whatever the look-up saw.
+      ...(alreadyRedeemed ? { createdGuestAccount: false } : { inviteRedeemUrl: invitation.inviteRedeemUrl }),
       invitationEmailed: sendInvitationMessage,
     },
     { kind: 'system' },
     'invitationCreated',
     lease,
   );
+}
+
+/**
+ * Grants the access and the sponsor relation in one batch, marking beforehand what is being added
+ * and settling afterwards which of it the bot gave (see requests/givenAccess.settleGrants).
+ */
+async function grantRecorded(ctx: ProvisioningContext, request: AccessRequest, guestId: string, resources: readonly Resource[], lease: JobLease): Promise<GrantOutcome[]> {
+  const grants = grantsFor(request, resources);
+  const revocable = grants.filter((grant): grant is RevocableGrant => grant.kind !== 'sponsor');
+  const rows = new Map((await ctx.given.of(guestId)).map((row) => [row.resourceId, row.state]));
+  const fresh = new Set(await ctx.given.markAdding(guestId, request.id, revocable.map((grant) => ({ resourceId: grant.resourceId, grant })), lease));
+  const before = new Map<string, StateBefore>(revocable.map((grant) => [grant.resourceId, fresh.has(grant.resourceId) ? 'fresh' : (rows.get(grant.resourceId) ?? 'fresh')]));
+  const outcomes = await ctx.directory.grant(guestId, grants);
+  const accountCreatedByBot = request.createdGuestAccount === true || (await ctx.given.accountCreatedByBot(guestId));
+  await ctx.given.settle(guestId, request.id, settleGrants(outcomes, before, accountCreatedByBot), lease);
+  return outcomes;
 }

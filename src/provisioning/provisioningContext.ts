@@ -1,6 +1,7 @@
 import type { Config, GuestEndAction, Timing } from '../config';
 import type { Directory } from '../directory/directory';
 import type { ResourceCatalog } from '../requests/catalog';
+import type { GivenAccess } from '../requests/givenAccess';
 import type { GuestPolicy } from '../requests/policy';
 import type { RequestRepository } from '../requests/requestRepository';
 import type { TimerSettings } from '../requests/timers';
@@ -10,6 +11,8 @@ import type { Messenger } from '../teams/messenger';
 /** What the job handlers work with; the composition root builds it once. */
 export interface ProvisioningContext {
   requests: RequestRepository;
+  /** What the bot gave each guest: what it may take away. */
+  given: GivenAccess;
   queue: JobQueue;
   catalog: ResourceCatalog;
   directory: Directory;

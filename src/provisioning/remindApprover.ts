@@ -1,6 +1,6 @@
 /**
- * APPROVAL_REMINDER_HOURS after a request was filed (or an owner stage opened), if nobody has
- * decided: the approvers get a reminder in their chat, with the card again so they can decide
+ * APPROVAL_REMINDER_HOURS after a request was filed (or an owner stage opened, for the request or
+ * an extension of its access), if nobody has decided: the approvers get a reminder in their chat, with the card again so they can decide
  * right there. The reminder is posted before it is recorded: a crash in between reminds twice rather than never.
  */
 import type { Activity } from 'botbuilder';
@@ -8,7 +8,7 @@ import { approvalCardAttachment } from '../../cards/approvalCard';
 import { translatorFor } from '../i18n';
 import { formatDate } from '../i18n/dates';
 import type { AccessRequest } from '../requests/accessRequest';
-import type { ApprovalStage } from '../requests/approvalStage';
+import { type ApprovalStage, isStageOpen } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';
 import type { JobLease } from '../requests/jobs';
 import { approvalExpiry } from '../requests/timers';
@@ -18,13 +18,13 @@ import type { JobHandler } from './worker';
 
 /** The reminder, in `locale`, with the card again (the sponsor's, or `stage`'s). */
 function reminder(ctx: ProvisioningContext, request: AccessRequest, locale: string, openedAt: string, now: Date, stage?: ApprovalStage): Partial<Activity> {
-  const text = translatorFor(locale)('reminder.approver', {
-    requester: plainText(request.requester.displayName),
-    guest: plainText(request.guestEmail),
-    id: request.id,
-    filed: formatDate(request.createdAt, locale, now),
-    expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now),
-  });
+  const t = translatorFor(locale);
+  const names = { requester: plainText(request.requester.displayName), sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail), id: request.id };
+  // An extension's stage has no expiry of its own: the end of access is its deadline.
+  const text =
+    stage?.extensionFor !== undefined
+      ? t('reminder.extension', { ...names, newEnd: formatDate(request.extensionOffer?.endsAt ?? stage.extensionFor, locale, now), end: formatDate(stage.extensionFor, locale, now) })
+      : t('reminder.approver', { ...names, filed: formatDate(request.createdAt, locale, now), expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now) });
   const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
   return { type: 'message', text, textFormat: 'markdown', attachments: [card] };
 }
@@ -33,7 +33,7 @@ function reminder(ctx: ProvisioningContext, request: AccessRequest, locale: stri
 async function remindOwners(ctx: ProvisioningContext, requestId: string, stageNumber: number, lease: JobLease): Promise<void> {
   const request = await ctx.requests.get(requestId);
   const stage = (await ctx.requests.stagesOf(requestId)).find((s) => s.stage === stageNumber);
-  if (!request || request.state !== 'pending_owner_approval' || !stage || stage.state !== 'pending' || stage.remindedAt) return;
+  if (!request || !stage || !isStageOpen(request, stage) || stage.remindedAt) return;
   const now = ctx.clock();
   for (const location of stage.cards ?? []) {
     const locale = location.localTest ? request.requesterLocale : (stage.approvers?.find((a) => a.id === location.approverId)?.locale ?? request.sponsorLocale);

@@ -4,14 +4,15 @@
  *
  * Leases are short and renewed while a job runs, rather than long enough for the worst Graph
  * wait: one Graph call may wait minutes on `Retry-After`, so no fixed lease is safely long, and a
- * short one lets another instance take over a crashed worker's job within a minute. A worker that
- * stalls past its lease (a stopped process, a database it cannot reach) loses the job; every write
- * a job makes carries its lease, so the stalled worker then changes nothing.
+ * short one (15 s, renewed every 5 s) lets another instance, or the same one restarted, take over a
+ * crashed worker's job within about 20 s. A worker that stalls past its lease (a stopped process, a
+ * database it cannot reach) loses the job; every write a job makes carries its lease, so the
+ * stalled worker then changes nothing.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type Job, type JobKind, LeaseLostError } from '../requests/jobs';
+import { type Job, type JobKind, JobMustWait, LeaseLostError } from '../requests/jobs';
 import type { JobQueue } from '../storage/jobQueue';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { jobOutcomes } from '../telemetry/telemetryMetrics';
@@ -32,10 +33,21 @@ export interface JobHandler {
 
 export type JobHandlers = Record<JobKind, JobHandler>;
 
+/** JOB_LEASE_SECONDS' default: how long a dead process's job waits before another worker takes it. */
+const DEFAULT_LEASE_MS = 15_000;
+
+/**
+ * Every third of the lease: two renewals can be late or fail (a slow database, a busy event loop)
+ * before a live job's lease runs out, and a dead holder's job is free a whole lease after it died.
+ */
+export function leaseRenewalIntervalMs(leaseMs: number): number {
+  return Math.max(10, Math.floor(leaseMs / 3));
+}
+
 export interface WorkerOptions {
   /** How often an idle worker looks for due jobs written by other instances. */
   pollIntervalMs?: number;
-  /** How long a claim lasts without renewal; it is renewed every third of this while the job runs. */
+  /** How long a claim lasts without renewal (15 s by default); it is renewed every third of this while the job runs. */
   leaseMs?: number;
   retryPolicy?: RetryPolicy;
   /** Now, as the queue counts it, for when a retry is due. */
@@ -76,7 +88,7 @@ export class JobWorker {
     options: WorkerOptions = {},
   ) {
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.clock = options.clock ?? (() => new Date());
     this.concurrency = Math.max(1, options.concurrency ?? 1);
@@ -203,7 +215,7 @@ export class JobWorker {
     }
   }
 
-  /** Renews the job's lease every third of its length until cleared. */
+  /** Renews the job's lease every third of its length until cleared (see leaseRenewalIntervalMs). */
   private keepLease(job: Job, log: Logger): NodeJS.Timeout {
     const timer = setInterval(() => {
       this.queue.renew(job.lease, this.leaseMs).then(
@@ -215,7 +227,7 @@ export class JobWorker {
         },
         (error: unknown) => log.warn({ err: error }, 'could not renew the job lease; retrying'),
       );
-    }, Math.max(10, Math.floor(this.leaseMs / 3)));
+    }, leaseRenewalIntervalMs(this.leaseMs));
     timer.unref();
     return timer;
   }
@@ -226,6 +238,12 @@ export class JobWorker {
     if (error instanceof LeaseLostError) {
       log.warn({ err: error }, 'job lease lost to another worker; nothing was changed');
       jobOutcomes.add(1, { kind: job.kind, outcome: 'leaseLost' });
+      return;
+    }
+    if (error instanceof JobMustWait) {
+      await this.queue.postpone(job.lease, new Date(this.clock().getTime() + error.retryAfterMs));
+      log.debug({ reason: error.message, retryInMs: error.retryAfterMs }, 'job waits for another');
+      jobOutcomes.add(1, { kind: job.kind, outcome: 'waited' });
       return;
     }
     const message = error instanceof Error ? error.message : String(error);

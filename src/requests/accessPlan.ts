@@ -4,7 +4,7 @@
  */
 import type { AccessGrant, RevocableGrant } from '../directory/directory';
 import type { AccessRequest } from './accessRequest';
-import type { Resource } from './catalog';
+import { isDirectAppRole, maxDaysOf, type Resource } from './catalog';
 
 /**
  * A tenant-specific landing page: the resource's own link when exactly one resource with a link
@@ -26,18 +26,28 @@ export function grantsFor(request: AccessRequest, resources: readonly Resource[]
   return [...resourceGrantsFor(resources), { kind: 'sponsor', sponsorId: request.sponsor.id }];
 }
 
-/** What the resources give: what is taken back at the end of access (the sponsor relation stays). */
+/**
+ * What the resources give: what is taken back at the end of access (the sponsor relation stays).
+ * An app offered through a group is a membership like any other; only a direct app-role entry
+ * makes the bot assign an app role.
+ */
 export function resourceGrantsFor(resources: readonly Resource[]): RevocableGrant[] {
   return resources.map((resource) =>
-    resource.kind === 'app'
+    isDirectAppRole(resource)
       ? { kind: 'appRole', resourceId: resource.id, servicePrincipalId: resource.servicePrincipalId, appRoleId: resource.appRoleId }
       : { kind: 'group', resourceId: resource.id, groupId: resource.groupId },
   );
 }
 
-/** An extension adds the period asked for again, within what the resources allow today. */
-export function extendedEndDate(request: AccessRequest, resources: readonly Resource[], defaultDays: number, dayMs: number): { endsAt: string; days: number } {
-  const limits = resources.map((r) => r.maxDays).filter((days): days is number => days !== undefined);
-  const days = Math.min(request.accessDays ?? defaultDays, ...limits);
-  return { endsAt: new Date(Date.parse(request.endsAt ?? new Date().toISOString()) + days * dayMs).toISOString(), days };
+/**
+ * An extension adds the period asked for again to the current end, but ends no later than the
+ * shortest `maxDays` of the resources allows counted from `now`: a resource that allows 30 days
+ * at a time never gives more than 30 days ahead, however often it is extended. `days` is what it
+ * adds, in whole days; 0 or less when the current end already reaches the limit.
+ */
+export function extendedEndDate(request: AccessRequest, resources: readonly Resource[], defaultDays: number, dayMs: number, now: Date): { endsAt: string; days: number } {
+  const from = Date.parse(request.endsAt ?? now.toISOString());
+  const limit = maxDaysOf(resources);
+  const end = Math.min(from + (request.accessDays ?? defaultDays) * dayMs, limit === undefined ? Number.POSITIVE_INFINITY : now.getTime() + limit * dayMs);
+  return { endsAt: new Date(end).toISOString(), days: Math.floor((end - from) / dayMs) };
 }

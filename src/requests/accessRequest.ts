@@ -1,7 +1,9 @@
 /**
  * An employee's request for guest access, as the domain sees it: no Teams, Graph or SQL here.
  */
-import type { RequestState } from './lifecycle';
+import type { ExtensionAnswer, RequestState } from './lifecycle';
+
+export type { ExtensionAnswer } from './lifecycle';
 
 /** A person as the bot refers to them: Entra object id plus what to show. */
 export interface Person {
@@ -38,6 +40,11 @@ export interface AccessRequest {
   invitationEmailed?: boolean;
   /** Filled by the provisioning job. */
   invitedUserId?: string;
+  /**
+   * Whether this request's invitation created the guest's account (looked up just before the
+   * first invitation): only an account the bot created may be disabled or deleted by it.
+   */
+  createdGuestAccount?: boolean;
   inviteRedeemUrl?: string;
   /**
    * The message in the requester's chat that says where the approved request stands: posted when
@@ -72,10 +79,11 @@ export interface AccessRequest {
   approverRemindedAt?: string;
   /**
    * The sponsor's choice before the end of access: offered for the end date `for` (an extension
-   * moves the end, and the new one is offered again), answered `extended` or `declined`, on the
-   * card posted as `cardId` in the sponsor's chat.
+   * moves the end, and the new one is offered again), answered (lifecycle.ExtensionAnswer) on the
+   * card posted as `cardId` in the sponsor's chat; `endsAt`, the end the sponsor asked for, while
+   * and after the owners decide.
    */
-  extensionOffer?: { for: string; answer?: ExtensionAnswer; cardId?: string };
+  extensionOffer?: { for: string; answer?: ExtensionAnswer; cardId?: string; endsAt?: string };
   /** How many times the access was extended. */
   extensions?: number;
   /** When access ended, and why: its end date, or a sponsor's decision to end it sooner. */
@@ -105,7 +113,6 @@ export interface ExistingGuest {
   since?: string;
 }
 
-export type ExtensionAnswer = 'extended' | 'declined';
 export type EndReason = 'endDate' | 'sponsor';
 
 /** What the dialog has collected when the requester confirms. */

@@ -22,7 +22,20 @@ interface ResourceBase {
 
 export type Resource =
   | (ResourceBase & { kind: 'group' | 'team' | 'site'; groupId: string })
-  | (ResourceBase & { kind: 'app'; servicePrincipalId: string; appRoleId: string });
+  /** An app offered through a group that is assigned its app role: the bot only adds the guest to the group. */
+  | (ResourceBase & { kind: 'app'; groupId: string })
+  | DirectAppRoleResource;
+
+/**
+ * An app role the bot assigns to the guest itself, for tenants without Microsoft Entra ID P1
+ * (which group-based app assignment needs). It takes AppRoleAssignment.ReadWrite.All, with which
+ * the bot's Graph identity could grant any app role to anyone, itself included.
+ */
+export type DirectAppRoleResource = ResourceBase & { kind: 'app'; servicePrincipalId: string; appRoleId: string };
+
+export function isDirectAppRole(resource: Resource): resource is DirectAppRoleResource {
+  return 'servicePrincipalId' in resource;
+}
 
 export interface ResourceCatalog {
   resources: readonly Resource[];
@@ -38,21 +51,26 @@ export type ResourceSelection =
       ambiguous: Array<{ part: string; candidates: NumberedResource[] }>;
     };
 
+/** The parts of a list answer: what is between its commas, semicolons or line breaks. */
+export function answerParts(answer: string): string[] {
+  return answer
+    .split(/[,;\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
 /**
  * Reads an answer such as `1, 3` or `falcon, expenses`: comma- or semicolon-separated numbers of
  * the list shown, ids, names, or any part of a name that names one resource only, ignoring case
  * and accents. Duplicates collapse; order is kept.
  */
 export function selectResources(catalog: ResourceCatalog, answer: string): ResourceSelection {
-  const parts = answer
-    .split(/[,;\n]/)
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
+  const index = indexOf(catalog);
   const chosen: Resource[] = [];
   const unknown: string[] = [];
   const ambiguous: Array<{ part: string; candidates: NumberedResource[] }> = [];
-  for (const part of parts) {
-    const found = findResource(catalog, part);
+  for (const part of answerParts(answer)) {
+    const found = findResource(index, part);
     if (found.length === 0) unknown.push(part);
     else if (found.length > 1) ambiguous.push({ part, candidates: found });
     else if (!chosen.includes(found[0].resource)) chosen.push(found[0].resource);
@@ -62,13 +80,15 @@ export function selectResources(catalog: ResourceCatalog, answer: string): Resou
 }
 
 /** What `part` names: one resource, several (a part of more than one name), or none. */
-function findResource(catalog: ResourceCatalog, part: string): NumberedResource[] {
-  const numbered = catalog.resources.map((resource, index) => ({ number: index + 1, resource }));
-  if (/^\d+$/.test(part)) return numbered.filter(({ number }) => number === Number(part));
+function findResource(index: CatalogIndex, part: string): NumberedResource[] {
+  if (/^\d+$/.test(part)) {
+    const entry = index.entries[Number(part) - 1];
+    return entry ? [entry.numbered] : [];
+  }
   const wanted = folded(part);
-  const exact = numbered.filter(({ resource }) => folded(resource.id) === wanted || folded(resource.name) === wanted);
-  if (exact.length > 0) return exact.slice(0, 1);
-  return numbered.filter(({ resource }) => folded(resource.name).includes(wanted) || folded(resource.id).includes(wanted));
+  const exact = index.byIdOrName.get(wanted);
+  if (exact) return [exact.numbered];
+  return index.entries.filter((entry) => entry.name.includes(wanted) || entry.id.includes(wanted)).map((entry) => entry.numbered);
 }
 
 /** The longest access these resources allow together: the shortest of their `maxDays`, if any. */
@@ -78,8 +98,9 @@ export function maxDaysOf(resources: readonly Resource[]): number | undefined {
 }
 
 export function resourcesByIds(catalog: ResourceCatalog, ids: readonly string[]): Resource[] {
+  const { byId } = indexOf(catalog);
   return ids.map((id) => {
-    const resource = catalog.resources.find((r) => r.id === id);
+    const resource = byId.get(id);
     // A request outlives catalog edits; an operator who removes an entry must see why work stops.
     if (!resource) throw new Error(`Resource "${id}" is no longer in the catalog (RESOURCE_CATALOG_FILE).`);
     return resource;
@@ -99,9 +120,54 @@ export interface NumberedResource {
 export function resourcesMatching(catalog: ResourceCatalog, text: string): NumberedResource[] {
   const wanted = folded(text.trim());
   if (!wanted) return [];
-  return catalog.resources
-    .map((resource, index) => ({ number: index + 1, resource }))
-    .filter(({ resource }) => [resource.name, resource.id, resource.description ?? ''].some((field) => folded(field).includes(wanted)));
+  return indexOf(catalog)
+    .entries.filter((entry) => entry.name.includes(wanted) || entry.id.includes(wanted) || entry.description.includes(wanted))
+    .map((entry) => entry.numbered);
+}
+
+/** A resource with its id, name and description as answers are compared with them. */
+interface IndexedResource {
+  numbered: NumberedResource;
+  id: string;
+  name: string;
+  description: string;
+}
+
+/**
+ * The catalog prepared for matching, once: folding every name for every part of every answer
+ * made one long answer cost seconds of the event loop.
+ */
+interface CatalogIndex {
+  /** In catalog order: entry n - 1 is number n. */
+  entries: readonly IndexedResource[];
+  /** Folded ids and names; where two resources share one, the first in the catalog, as the list shows it first. */
+  byIdOrName: ReadonlyMap<string, IndexedResource>;
+  byId: ReadonlyMap<string, Resource>;
+}
+
+/** A catalog's list is read once and never changed (it is readonly), so an index lives as long as its list. */
+const INDEXES = new WeakMap<readonly Resource[], CatalogIndex>();
+
+function indexOf(catalog: ResourceCatalog): CatalogIndex {
+  let index = INDEXES.get(catalog.resources);
+  if (!index) {
+    const entries = catalog.resources.map((resource, i) => ({
+      numbered: { number: i + 1, resource },
+      id: folded(resource.id),
+      name: folded(resource.name),
+      description: folded(resource.description ?? ''),
+    }));
+    const byIdOrName = new Map<string, IndexedResource>();
+    for (const entry of entries) {
+      if (!byIdOrName.has(entry.id)) byIdOrName.set(entry.id, entry);
+      if (!byIdOrName.has(entry.name)) byIdOrName.set(entry.name, entry);
+    }
+    const byId = new Map<string, Resource>();
+    for (const resource of catalog.resources) if (!byId.has(resource.id)) byId.set(resource.id, resource);
+    index = { entries, byIdOrName, byId };
+    INDEXES.set(catalog.resources, index);
+  }
+  return index;
 }
 
 function folded(text: string): string {

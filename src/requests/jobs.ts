@@ -28,6 +28,9 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export type RequesterNotice =
   | 'ownersNext'
   | 'ownerUnreachable'
+  /** An owner stage nobody may decide: its only approvers are the requester, or the sponsor. */
+  | 'ownerOnlyRequester'
+  | 'ownerOnlySponsor'
   | 'invited'
   | 'alreadyGuest'
   | 'rejected'
@@ -37,6 +40,10 @@ export type RequesterNotice =
   | 'nudge'
   | 'expired'
   | 'extended'
+  /** The sponsor asked to extend; the owners of some resources must approve it too. */
+  | 'extensionAsked'
+  /** An owner rejected an extension (the job names the stage). */
+  | 'extensionRejected'
   | 'notExtended'
   | 'ended';
 
@@ -79,6 +86,20 @@ export class LeaseLostError extends Error {
   constructor(lease: JobLease) {
     super(`Job ${lease.jobId} (attempt ${lease.attempt}) is no longer held by ${lease.holder}; nothing was changed.`);
     this.name = 'LeaseLostError';
+  }
+}
+
+/**
+ * The job cannot go on now because another job holds what it needs (the same guest): it is tried
+ * again after `retryAfterMs`, and the wait does not count as an attempt.
+ */
+export class JobMustWait extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'JobMustWait';
   }
 }
 

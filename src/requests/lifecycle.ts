@@ -55,6 +55,31 @@ export function isAwaitingSponsor(state: RequestState): boolean {
   return state === 'pending_approval';
 }
 
+/** The request gives the guest access now: it may be extended, reset or ended. */
+export function isGranted(state: RequestState): boolean {
+  return state === 'invited' || state === 'accepted';
+}
+
+/**
+ * The sponsor's answer to an offer to extend, for one end date: `extended`; `declined`; or, when
+ * a resource's owners approve too, `awaitingOwners` until every one of those stages approves
+ * (`extended`) or one rejects (`rejected`). Meanwhile the access stays as it is, and ends on its
+ * date if they have not approved by then. No answer is the offer still open.
+ */
+export type ExtensionAnswer = 'awaitingOwners' | 'extended' | 'declined' | 'rejected';
+
+const EXTENSION_NEXT: Readonly<Record<'open' | ExtensionAnswer, readonly ExtensionAnswer[]>> = {
+  open: ['extended', 'declined', 'awaitingOwners'],
+  awaitingOwners: ['extended', 'rejected'],
+  extended: [],
+  declined: [],
+  rejected: [],
+};
+
+export function canAnswerExtension(from: ExtensionAnswer | undefined, to: ExtensionAnswer): boolean {
+  return EXTENSION_NEXT[from ?? 'open'].includes(to);
+}
+
 /** Where an owner stage stands. */
 export type StageState = 'pending' | 'approved' | 'rejected';
 

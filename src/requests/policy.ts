@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Directory, DirectoryUser } from '../directory/directory';
-import type { ExistingGuest } from './accessRequest';
+import type { AccessRequest, ExistingGuest } from './accessRequest';
 
 export interface GuestPolicy {
   /** When not empty, only these domains (and their subdomains) may be invited. */
@@ -18,6 +18,9 @@ export interface GuestPolicy {
 /** Why an address may not be invited, whatever the directory holds. */
 export type GuestPolicyProblem = 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain';
 
+/** What the address and the domain lists alone say. */
+export type AddressCheck = { ok: true; email: string } | { ok: false; email: string; problem: GuestPolicyProblem };
+
 export type GuestCheck =
   | { ok: true; email: string; existingGuest?: DirectoryUser }
   | { ok: false; email: string; problem: GuestPolicyProblem }
@@ -25,7 +28,7 @@ export type GuestCheck =
 
 export type SponsorCheck =
   | { ok: true; sponsor: DirectoryUser }
-  | { ok: false; problem: 'notFound' | 'notMember' | 'isRequester' };
+  | { ok: false; problem: 'notFound' | 'notMember' | 'isRequester' | 'disabled' };
 
 const emailSchema = z.email();
 
@@ -44,7 +47,7 @@ export function domainMatches(domain: string, listed: string): boolean {
 }
 
 /** The checks that need no directory: the address itself and the domain lists. */
-export function checkGuestAddress(text: string, policy: GuestPolicy): GuestCheck {
+export function checkGuestAddress(text: string, policy: GuestPolicy): AddressCheck {
   const email = normalizeAddress(text);
   if (!emailSchema.safeParse(email).success) return { ok: false, email, problem: 'invalidAddress' };
   const domain = domainOf(email);
@@ -54,6 +57,15 @@ export function checkGuestAddress(text: string, policy: GuestPolicy): GuestCheck
     return { ok: false, email, problem: 'domainNotAllowed' };
   }
   return { ok: true, email };
+}
+
+/**
+ * The address rules once more for a request filed earlier, with today's settings: before it is
+ * filed again, and before its access is extended. The requester's own domain counts as internal,
+ * as it did when they filed it.
+ */
+export function checkGuestAgain(request: Pick<AccessRequest, 'guestEmail' | 'requester'>, policy: GuestPolicy): AddressCheck {
+  return checkGuestAddress(request.guestEmail, { ...policy, internalDomains: [...policy.internalDomains, domainOf(request.requester.address)] });
 }
 
 /** All guest checks: the address, then whether the directory already knows it. */
@@ -66,11 +78,12 @@ export async function checkGuest(text: string, policy: GuestPolicy, directory: D
   return { ok: true, email: local.email, existingGuest: existing };
 }
 
-/** A sponsor must be a member of the organization and someone other than the requester. */
+/** A sponsor must be a member of the organization who may sign in, and someone other than the requester. */
 export function checkSponsor(candidate: DirectoryUser | undefined, requesterId: string): SponsorCheck {
   if (!candidate) return { ok: false, problem: 'notFound' };
   if (candidate.userType !== 'Member') return { ok: false, problem: 'notMember' };
   if (candidate.id === requesterId) return { ok: false, problem: 'isRequester' };
+  if (candidate.accountEnabled === false) return { ok: false, problem: 'disabled' };
   return { ok: true, sponsor: candidate };
 }
 

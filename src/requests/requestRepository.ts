@@ -11,7 +11,7 @@ import type { RequestState } from './lifecycle';
 export type RequestPatch = Partial<
   Pick<
     AccessRequest,
-    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'redemptionChecks' | 'nudgedAt' | 'acceptedAt' | 'reinvitationJobId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
+    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'createdGuestAccount' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'redemptionChecks' | 'nudgedAt' | 'acceptedAt' | 'reinvitationJobId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
     | 'endsAt' | 'approverRemindedAt' | 'extensionOffer' | 'extensions' | 'endedAt' | 'endReason' | 'removedResourceIds'
   >
 >;
@@ -75,18 +75,28 @@ export interface RequestRepository {
   changeIf(change: {
     id: string;
     states: readonly RequestState[];
-    onlyWhile?: ReadonlyArray<{ field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer'; equals: string | null }>;
+    onlyWhile?: ReadonlyArray<{ field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer'; equals: string | null } | { field: 'invitationEmailed'; equals: boolean }>;
     patch: RequestPatch;
     actor: Actor;
     action: string;
     detail?: Record<string, unknown>;
     jobs?: readonly NewJob[];
     lease?: JobLease;
+    /** Owner stages that open with this change (an extension the owners must approve), written with it. */
+    openStages?: ReadonlyArray<{ stage: number; resourceId: string; extensionFor: string }>;
   }): Promise<AccessRequest | undefined>;
   /** The owner stages of a request, in order; none when its resources name no approvers. */
   stagesOf(requestId: string): Promise<ApprovalStage[]>;
-  /** Records who may decide a stage and where their cards are, or when they were reminded. */
-  updateStage(requestId: string, stage: number, patch: Partial<Pick<ApprovalStage, 'approvers' | 'cards' | 'remindedAt'>>, actor: Actor, action: string, lease?: JobLease): Promise<void>;
+  /** Records who may decide a stage and where their cards are, or when they were reminded; `detail` adds to its audit event. */
+  updateStage(
+    requestId: string,
+    stage: number,
+    patch: Partial<Pick<ApprovalStage, 'approvers' | 'cards' | 'remindedAt'>>,
+    actor: Actor,
+    action: string,
+    lease?: JobLease,
+    detail?: Record<string, unknown>,
+  ): Promise<void>;
   /**
    * An owner's decision on a stage still pending, while the request waits for its owners: the
    * stage changes, and the request with it when this decision settles it (see
@@ -94,10 +104,22 @@ export interface RequestRepository {
    * request and the stage as they stand, or `undefined` when the stage or the request had moved on.
    */
   decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
+  /**
+   * An owner's decision on a stage of an extension, while that extension waits for its owners and
+   * the end it would move has not come: the stage changes, and when this decision settles the
+   * extension (lifecycle.outcomeOfStages over its stages), the extension with it: approved moves
+   * the end to the one the sponsor asked for; rejected leaves it. One transaction, as decideStage.
+   * The request and the stage as they stand, or `undefined` when either had moved on.
+   */
+  decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
   /** For admins: how many requests filed since `since` stand in each state, and the latest failures. */
   summarySince(since: Date, failures: number): Promise<{ counts: Map<RequestState, number>; failures: Array<{ id: string; failureReason?: string; guestEmail: string; at: string }> }>;
-  /** Other requests that give this guest access now (approved, invited or accepted), besides `exceptId`. */
-  activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]>;
+  /**
+   * Other requests that give this guest access now or are about to (approved, invited or
+   * accepted), besides `exceptId`: found by the guest's object id, or by their address when they
+   * are not invited yet.
+   */
+  activeForGuest(guest: { id?: string; email: string }, exceptId: string): Promise<AccessRequest[]>;
   auditTrail(id: string): Promise<AuditEvent[]>;
   /**
    * Up to `limit` invited requests whose redemption check is due at `now`, each claimed by moving

@@ -125,6 +125,55 @@ export class JobQueue {
     };
   }
 
+  /**
+   * Makes this job the one deciding for `guest` (a lowercase address) until it ends: true when it
+   * now holds the guest. Another job holds the guest while that job's own lease is held, so a
+   * holder that crashed lets go as soon as its job is claimed again, and one that finished (done,
+   * or waiting to retry) at once. On PostgreSQL the upsert locks the guest's row, so of two jobs
+   * asking at once one waits for the other's answer and then sees it hold the guest.
+   */
+  async holdGuest(guest: string, lease: JobLease): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const at = this.clock().toISOString();
+      await assertLeaseHeld(trx, lease, at);
+      const mine = { job_id: lease.jobId, holder: lease.holder, attempt: lease.attempt, updated_at: at };
+      await trx
+        .insertInto('guest_locks')
+        .values({ guest, ...mine })
+        .onConflict((oc) =>
+          oc.column('guest').doUpdateSet(mine).where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('jobs')
+                  .select('jobs.id')
+                  .whereRef('jobs.id', '=', 'guest_locks.job_id')
+                  .whereRef('jobs.locked_by', '=', 'guest_locks.holder')
+                  .whereRef('jobs.attempts', '=', 'guest_locks.attempt')
+                  .where('jobs.status', '=', 'queued'),
+              ),
+            ),
+          ),
+        )
+        .execute();
+      const held = await trx.selectFrom('guest_locks').select(['job_id', 'holder', 'attempt']).where('guest', '=', guest).executeTakeFirstOrThrow();
+      return held.job_id === lease.jobId && held.holder === lease.holder && held.attempt === lease.attempt;
+    });
+  }
+
+  /**
+   * Gives a job back to be run again at `runAt` without counting this run as an attempt: it
+   * waited for another job, it did not fail. False when the lease was lost.
+   */
+  async postpone(lease: JobLease, runAt: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ run_at: runAt.toISOString(), locked_by: null, locked_until: null, attempts: sql<number>`attempts - 1`, updated_at: this.clock().toISOString() })
+      .where(heldUnder(lease))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   /** Extends a lease still held for another `leaseMs`; false when it was lost. */
   async renew(lease: JobLease, leaseMs: number): Promise<boolean> {
     const now = this.clock();

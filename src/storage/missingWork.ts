@@ -28,6 +28,8 @@ const EXPECTED: readonly Expected[] = [
   { state: 'invited', job: 'notifyRequester', notice: 'invited' },
   { state: 'failed', job: 'notifyRequester', notice: 'failed' },
   { state: 'failed', job: 'notifySponsor', notice: 'failed' },
+  // A failed request keeps nothing: what it gave before failing is taken back.
+  { state: 'failed', job: 'endAccess', when: sql`r.invited_user_id is not null and r.ended_at is null` },
   { state: 'accepted', job: 'notifyRequester', notice: 'accepted' },
   { state: 'accepted', job: 'notifySponsor', notice: 'accepted' },
   { state: 'pending_owner_approval', job: 'notifyRequester', notice: 'ownersNext' },

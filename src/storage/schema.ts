@@ -47,6 +47,8 @@ export interface AccessRequestsTable {
   /** `extended` or `declined`, for the offer made for `extension_offered_for`. */
   extension_answer: string | null;
   extension_card_id: string | null;
+  /** The end date the sponsor asked for, while (and after) the owners decide on the extension. */
+  extension_ends_at: string | null;
   extensions: number | null;
   ended_at: string | null;
   end_reason: string | null;
@@ -54,6 +56,8 @@ export interface AccessRequestsTable {
   removed_resource_ids: string | null;
   /** JSON: what the directory said of the guest's address at filing, when it was a guest already. */
   existing_guest: string | null;
+  /** 1 when this request's invitation created the guest's account, 0 when it was there before. */
+  created_guest_account: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -125,6 +129,30 @@ export interface ApprovalStagesTable {
   decided_at: string | null;
   reminded_at: string | null;
   opened_at: string;
+  /** Set on an extension's stages: the end date the extension is for. Null on the request's own stages. */
+  extension_for: string | null;
+}
+
+/** What the bot gave a guest, per catalog resource (see requests/givenAccess.ts). */
+export interface GuestGrantsTable {
+  guest_id: string;
+  resource_id: string;
+  /** JSON of the grant as it was made; null for grants brought in from before it was kept (the catalog says). */
+  grant_json: string | null;
+  /** `adding` (asked of Graph, answer not recorded) or `given`. */
+  state: string;
+  request_id: string;
+  updated_at: string;
+}
+
+/** Which job decides for a guest now: held while that job's lease is (see JobQueue.holdGuest). */
+export interface GuestLocksTable {
+  /** The guest's address, lowercase. */
+  guest: string;
+  job_id: number;
+  holder: string;
+  attempt: number;
+  updated_at: string;
 }
 
 export interface Schema {
@@ -134,4 +162,6 @@ export interface Schema {
   conversation_references: ConversationReferencesTable;
   dialog_state: DialogStateTable;
   approval_stages: ApprovalStagesTable;
+  guest_grants: GuestGrantsTable;
+  guest_locks: GuestLocksTable;
 }

@@ -239,13 +239,24 @@ export class SqlRequestRepository implements RequestRepository {
         .set({ ...toColumns(change.patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
         .where('id', '=', change.id)
         .where('state', 'in', [...change.states]);
-      for (const { field, equals } of change.onlyWhile ?? []) {
-        const column = ONLY_WHILE_COLUMNS[field];
-        update = equals === null ? update.where(column, 'is', null) : update.where(column, '=', equals);
+      for (const condition of change.onlyWhile ?? []) {
+        if (condition.field === 'invitationEmailed') {
+          // Unset counts as not emailed.
+          update = condition.equals ? update.where('invitation_emailed', '=', 1) : update.where((eb) => eb.or([eb('invitation_emailed', 'is', null), eb('invitation_emailed', '=', 0)]));
+          continue;
+        }
+        const column = ONLY_WHILE_COLUMNS[condition.field];
+        update = condition.equals === null ? update.where(column, 'is', null) : update.where(column, '=', condition.equals);
       }
       const updated = await update.returningAll().executeTakeFirst();
       if (!updated) return undefined;
       await insertAudit(trx, { requestId: change.id, at, actor: change.actor, action: change.action, detail: change.detail ?? auditDetailOf(change.patch) });
+      if (change.openStages?.length) {
+        await trx
+          .insertInto('approval_stages')
+          .values(change.openStages.map(({ stage, resourceId, extensionFor }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at, extension_for: extensionFor })))
+          .execute();
+      }
       await insertJobs(trx, change.jobs ?? [], now);
       return toAccessRequest(updated);
     });
@@ -258,7 +269,15 @@ export class SqlRequestRepository implements RequestRepository {
     return rows.map(toApprovalStage);
   }
 
-  async updateStage(requestId: string, stage: number, patch: Parameters<RequestRepository['updateStage']>[2], actor: Actor, action: string, lease?: JobLease): Promise<void> {
+  async updateStage(
+    requestId: string,
+    stage: number,
+    patch: Parameters<RequestRepository['updateStage']>[2],
+    actor: Actor,
+    action: string,
+    lease?: JobLease,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const at = this.clock().toISOString();
       await assertLeaseHeld(trx, lease, at);
@@ -267,7 +286,7 @@ export class SqlRequestRepository implements RequestRepository {
       if (patch.cards) columns.cards = JSON.stringify(patch.cards);
       if (patch.remindedAt) columns.reminded_at = patch.remindedAt;
       await trx.updateTable('approval_stages').set(columns).where('request_id', '=', requestId).where('stage', '=', stage).execute();
-      await insertAudit(trx, { requestId, at, actor, action, detail: { stage, ...(patch.approvers ? { approvers: patch.approvers.map((a) => a.id) } : {}) } });
+      await insertAudit(trx, { requestId, at, actor, action, detail: { stage, ...(patch.approvers ? { approvers: patch.approvers.map((a) => a.id) } : {}), ...detail } });
     });
   }
 
@@ -335,15 +354,90 @@ export class SqlRequestRepository implements RequestRepository {
     return outcome;
   }
 
+  async decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
+    const outcome = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const now = this.clock();
+        const at = now.toISOString();
+        // Touched first, as in decideStage, so the last decision on the extension sees every other.
+        const touched = await trx
+          .updateTable('access_requests')
+          .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
+          .where('id', '=', decision.requestId)
+          .where('state', 'in', ['invited', 'accepted'])
+          .where('extension_offered_for', '=', decision.extensionFor)
+          .where('extension_answer', '=', 'awaitingOwners')
+          .where('ends_at', '=', decision.extensionFor)
+          // An approval after the end came would bring back access that has ended, or is ending.
+          .where('ends_at', '>', at)
+          .returningAll()
+          .executeTakeFirst();
+        if (!touched) return undefined;
+        const decided = await trx
+          .updateTable('approval_stages')
+          .set({ state: decision.decision, decided_by_id: decision.actor.id, decided_by_name: decision.actor.displayName, decision_comment: decision.comment ?? null, decided_at: at })
+          .where('request_id', '=', decision.requestId)
+          .where('stage', '=', decision.stage)
+          .where('extension_for', '=', decision.extensionFor)
+          .where('state', '=', 'pending')
+          .returningAll()
+          .executeTakeFirst();
+        if (!decided) throw new StageAlreadyDecided();
+        await insertAudit(trx, {
+          requestId: decision.requestId,
+          at,
+          actor: decision.actor,
+          action: decision.decision === 'approved' ? 'stageApproved' : 'stageRejected',
+          detail: { stage: decision.stage, resourceId: decided.resource_id, extensionFor: decision.extensionFor },
+        });
+        const states = (
+          await trx.selectFrom('approval_stages').select('state').where('request_id', '=', decision.requestId).where('extension_for', '=', decision.extensionFor).execute()
+        ).map((r) => r.state as StageState);
+        const settled = outcomeOfStages(states);
+        let request = toAccessRequest(touched);
+        if (settled !== 'waiting') {
+          const extendedTo = touched.extension_ends_at;
+          if (!extendedTo) throw new Error(`Access request ${decision.requestId} waits for its owners to extend it, but records no end date to extend it to.`);
+          const updated = await trx
+            .updateTable('access_requests')
+            .set(
+              settled === 'approved'
+                ? { ends_at: extendedTo, extension_answer: 'extended', extensions: (touched.extensions ?? 0) + 1, updated_at: at }
+                : { extension_answer: 'rejected', updated_at: at },
+            )
+            .where('id', '=', decision.requestId)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await insertAudit(trx, {
+            requestId: decision.requestId,
+            at,
+            actor: decision.actor,
+            action: settled === 'approved' ? 'extended' : 'extensionRejected',
+            detail: settled === 'approved' ? { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage } : { endsAt: decision.extensionFor, stage: decision.stage },
+          });
+          request = toAccessRequest(updated);
+        }
+        await insertJobs(trx, decision.jobs[settled], now);
+        return { request, stage: toApprovalStage(decided) };
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StageAlreadyDecided) return undefined;
+        throw error;
+      });
+    if (outcome) this.onJobsQueued();
+    return outcome;
+  }
+
   async summarySince(since: Date, failures: number) {
     return { counts: await requestCountsByState(this.db, since), failures: await recentFailures(this.db, failures) };
   }
 
-  async activeForGuest(invitedUserId: string, exceptId: string): Promise<AccessRequest[]> {
+  async activeForGuest(guest: { id?: string; email: string }, exceptId: string): Promise<AccessRequest[]> {
     const rows = await this.db
       .selectFrom('access_requests')
       .selectAll()
-      .where('invited_user_id', '=', invitedUserId)
+      .where((eb) => (guest.id ? eb.or([eb('invited_user_id', '=', guest.id), eb('guest_email', '=', guest.email)]) : eb('guest_email', '=', guest.email)))
       .where('id', '!=', exceptId)
       .where('state', 'in', ['approved', 'invited', 'accepted'])
       .execute();
@@ -402,10 +496,11 @@ function toApprovalStage(row: Selectable<ApprovalStagesTable>): ApprovalStage {
     decidedAt: row.decided_at ?? undefined,
     remindedAt: row.reminded_at ?? undefined,
     openedAt: row.opened_at,
+    extensionFor: row.extension_for ?? undefined,
   };
 }
 
-function insertAudit(trx: Transaction<Schema>, event: AuditEvent) {
+export function insertAudit(trx: Transaction<Schema>, event: AuditEvent) {
   const row: Insertable<AuditEventsTable> = {
     request_id: event.requestId,
     at: event.at,
@@ -421,7 +516,7 @@ function insertAudit(trx: Transaction<Schema>, event: AuditEvent) {
 }
 
 /** What an audit reader needs from a patch; the redeem URL is a credential and stays out. */
-function auditDetailOf(patch: RequestPatch): Record<string, unknown> | undefined {
+export function auditDetailOf(patch: RequestPatch): Record<string, unknown> | undefined {
   const { inviteRedeemUrl, ...rest } = patch;
   const detail: Record<string, unknown> = { ...rest };
   if (inviteRedeemUrl) detail.inviteRedeemUrl = '(stored)';
@@ -442,7 +537,7 @@ const ONCE_COLUMNS: Partial<Record<keyof RequestPatch, 'nudged_at' | 'accepted_a
   invitedAt: 'invited_at',
 };
 
-function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
+export function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   const columns: Updateable<AccessRequestsTable> = {};
   if ('invitationStartedAt' in patch) columns.invitation_started_at = patch.invitationStartedAt ?? null;
   if ('invitationEmailed' in patch) columns.invitation_emailed = patch.invitationEmailed === undefined ? null : patch.invitationEmailed ? 1 : 0;
@@ -454,6 +549,7 @@ function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   if ('redemptionChecks' in patch) columns.redemption_checks = patch.redemptionChecks ?? null;
   if ('reinvitationJobId' in patch) columns.reinvitation_job_id = patch.reinvitationJobId ?? null;
   if ('invitedUserId' in patch) columns.invited_user_id = patch.invitedUserId ?? null;
+  if ('createdGuestAccount' in patch) columns.created_guest_account = patch.createdGuestAccount === undefined ? null : patch.createdGuestAccount ? 1 : 0;
   if ('inviteRedeemUrl' in patch) columns.invite_redeem_url = patch.inviteRedeemUrl ?? null;
   if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
   if ('decidedAt' in patch) columns.decided_at = patch.decidedAt ?? null;
@@ -464,6 +560,7 @@ function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
     columns.extension_offered_for = patch.extensionOffer?.for ?? null;
     columns.extension_answer = patch.extensionOffer?.answer ?? null;
     columns.extension_card_id = patch.extensionOffer?.cardId ?? null;
+    columns.extension_ends_at = patch.extensionOffer?.endsAt ?? null;
   }
   if ('extensions' in patch) columns.extensions = patch.extensions ?? null;
   if ('endedAt' in patch) columns.ended_at = patch.endedAt ?? null;
@@ -477,7 +574,7 @@ function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
   return columns;
 }
 
-function toAccessRequest(row: Row): AccessRequest {
+export function toAccessRequest(row: Row): AccessRequest {
   return {
     id: row.id,
     state: row.state as RequestState,
@@ -505,13 +602,19 @@ function toAccessRequest(row: Row): AccessRequest {
     endsAt: row.ends_at ?? undefined,
     approverRemindedAt: row.approver_reminded_at ?? undefined,
     extensionOffer: row.extension_offered_for
-      ? { for: row.extension_offered_for, answer: (row.extension_answer ?? undefined) as ExtensionAnswer | undefined, cardId: row.extension_card_id ?? undefined }
+      ? {
+          for: row.extension_offered_for,
+          answer: (row.extension_answer ?? undefined) as ExtensionAnswer | undefined,
+          cardId: row.extension_card_id ?? undefined,
+          endsAt: row.extension_ends_at ?? undefined,
+        }
       : undefined,
     extensions: row.extensions ?? undefined,
     endedAt: row.ended_at ?? undefined,
     endReason: (row.end_reason ?? undefined) as EndReason | undefined,
     removedResourceIds: row.removed_resource_ids ? (JSON.parse(row.removed_resource_ids) as string[]) : undefined,
     invitedUserId: row.invited_user_id ?? undefined,
+    createdGuestAccount: row.created_guest_account === null ? undefined : row.created_guest_account === 1,
     inviteRedeemUrl: row.invite_redeem_url ?? undefined,
     approvalCard:
       row.approval_conversation_id && row.approval_activity_id

@@ -72,11 +72,11 @@ describe('approval card', function () {
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
 
-  it('tells anyone else, in their language, only that the sponsor decides: nothing of the request shows, nothing changes', async () => {
+  it('tells anyone else, in their language, only that there is nothing for them to do: nothing of the request shows, nothing changes', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
     for (const verb of ['approve', 'reject', 'refresh']) {
       const { body } = await bot.teams.click(users.diego, cardConversationId, verb, { requestId: request.id, comment: 'ok' });
-      assert.deepEqual(texts(body), ['Solicitud de acceso de invitado', 'Solo el patrocinador de esta solicitud puede aprobarla o rechazarla.']);
+      assert.deepEqual(texts(body), ['Solicitud de acceso de invitado', 'Aquí no hay nada que puedas hacer: esta solicitud no existe o no te corresponde decidirla. No se ha cambiado nada.']);
       const shown = JSON.stringify(body);
       for (const detail of [request.guestEmail, request.justification, 'Adele', 'Megan', 'Falcon']) assert.ok(!shown.includes(detail), `${detail} shown to Diego`);
       assert.deepEqual(verbs(body), []);
@@ -123,10 +123,10 @@ describe('approval card', function () {
   it('answers a forged or unknown request id, a malformed one and an unknown verb without changing anything', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
     const unknown = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: 'GA-000000' });
-    assert.ok(texts(unknown.body).some((t) => t.startsWith("This request doesn't exist")));
+    assert.ok(texts(unknown.body).some((t) => t.startsWith("There is nothing here you can act on: this request doesn't exist")));
     for (const malformedId of [{ $ne: null }, request.id.toLowerCase(), ` ${request.id}`, `${request.id}%`, 'GA-' + 'A'.repeat(5000), "GA-' OR 1=1"]) {
       const malformed = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: malformedId });
-      assert.ok(texts(malformed.body).some((t) => t.startsWith("This request doesn't exist")), JSON.stringify(malformedId).slice(0, 40));
+      assert.ok(texts(malformed.body).some((t) => t.startsWith('There is nothing here you can act on')), JSON.stringify(malformedId).slice(0, 40));
     }
     const verb = await bot.teams.click(users.megan, cardConversationId, 'delete', { requestId: request.id });
     assert.ok(texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")));
@@ -199,7 +199,7 @@ describe('approval card in a local test session', function () {
   it('may not be decided from any other chat', async () => {
     const { request } = await fileRequest(bot);
     const { body } = await bot.teams.click(users.diego, bot.teams.conversationOf(users.diego), 'approve', { requestId: request.id });
-    assert.ok(texts(body).some((t) => t.includes('Solo el patrocinador')));
+    assert.ok(texts(body).some((t) => t.includes('Aquí no hay nada que puedas hacer')));
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
 });

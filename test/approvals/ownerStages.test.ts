@@ -5,25 +5,13 @@
  * restart between stages loses nothing; and an owner stage times out like the sponsor's.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
-import { FakeTeamsChannel, type TeamsUser } from '../support/fakeTeamsChannel';
+import { FakeTeamsChannel } from '../support/fakeTeamsChannel';
+import { catalogWithOwners, lidia, nestor } from '../support/ownerCatalog';
 import { passDays, TestClock } from '../support/testClock';
 import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
-
-const lidia: TeamsUser = { id: '29:lidia', aadObjectId: 'a1b2c3d4-0006-4000-8000-000000000006', name: 'Lidia Holloway', locale: 'en-US' };
-const nestor: TeamsUser = { id: '29:nestor', aadObjectId: 'a1b2c3d4-0004-4000-8000-000000000004', name: 'Nestor Wilke', locale: 'en-US' };
-
-/** The sample catalog, with Falcon owned by Lidia (by email) and Expenses by Nestor (by object id). */
-function catalogWithOwners(): string {
-  const catalog = loadCatalog(SAMPLE_CATALOG_FILE);
-  const owners: Record<string, string[]> = { 'falcon-team': ['lidia.holloway@contoso.com'], 'expenses-app': [nestor.aadObjectId as string] };
-  const file = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
-  writeFileSync(file, JSON.stringify({ resources: catalog.resources.map((r) => ({ ...r, ...(owners[r.id] ? { approvers: owners[r.id] } : {}) })) }));
-  return file;
-}
 
 describe('approval by the resource owners after the sponsor', function () {
   this.timeout(30_000);
@@ -60,9 +48,10 @@ describe('approval by the resource owners after the sponsor', function () {
       assert.doesNotMatch(lidiaCard, /Contoso Expenses/);
       assert.match(JSON.stringify(bot.channel.messagesTo(chats[3])[0]?.attachments), /Approval 3 of 3: by the owners of Contoso Expenses/);
 
-      // The wrong owner, the sponsor and the requester cannot decide a stage.
+      // The wrong owner, the sponsor and the requester cannot decide a stage; the wrong owner is not even told its resource.
       const wrong = await bot.teams.click(nestor, chats[2], 'approve', { requestId: request.id, stage: '1' });
-      assert.match(JSON.stringify(wrong.body.value), /Only the owners of Project Falcon team can decide this approval/);
+      assert.match(JSON.stringify(wrong.body.value), /There is nothing here you can act on/);
+      assert.doesNotMatch(JSON.stringify(wrong.body.value), /Falcon/);
       const sponsorTry = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id, stage: '1' });
       assert.doesNotMatch(JSON.stringify(sponsorTry.body.value), /"verb":"approve"/);
       // Nor can the sponsor approve again on their own card.

@@ -28,7 +28,7 @@ describe('the audit summary in chat', function () {
     const card = lastTo(users.adele);
     assert.match(card, /^Guest access: audit summary\nRequests filed since 1 \w{3} \d{4}, by where they stand now\n/);
     assert.match(card, /\napproved, and the guest is invited: 1\napproved, but it could not be completed: 1\nLatest failures\n/);
-    assert.match(card, new RegExp(`Latest failures\\n${failed.request.id} · .* · the guest was invited, but some of the access couldn't be granted\\.`));
+    assert.match(card, new RegExp(`Latest failures\\n${failed.request.id} · .* · the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing\\.`));
     await bot.teams.say(users.adele, 'auditoría');
     assert.match(lastTo(users.adele), /^Acceso de invitados: resumen de auditoría/);
   });

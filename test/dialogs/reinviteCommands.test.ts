@@ -95,6 +95,32 @@ describe('a fresh invitation link on demand', function () {
       assert.deepEqual([asked?.actor, asked?.detail], [{ kind: 'user', id: users.adele.aadObjectId, displayName: 'Adele Vance' }, { by: 'requester' }]);
     });
 
+    it('asks Microsoft for the email once an invitation: a repeat, typed or queued twice, gets a plain answer; a reset makes a new invitation', async () => {
+      const { request, cardConversationId } = await invitedRequest();
+      const adeleChat = bot.teams.conversationOf(users.adele);
+      // Two asks queued before either runs: one email.
+      await Promise.all([bot.teams.say(users.adele, `email ${request.id}`), bot.teams.post(users.megan, { type: 'message', text: `email ${request.id}` }, cardConversationId)]);
+      await bot.channel.waitFor(() => messagesTo(adeleChat).concat(messagesTo(cardConversationId)).find((text) => text.startsWith('In a real tenant Microsoft would now email')), 'one email');
+      await bot.channel.waitFor(() => messagesTo(adeleChat).concat(messagesTo(cardConversationId)).find((text) => text.startsWith('Microsoft has already emailed the invitation')), 'the other told');
+      assert.deepEqual(invitationPosts(), [false, true], 'Microsoft emailed once');
+      // Typed again later: answered at once, nothing queued.
+      await bot.teams.say(users.adele, `email ${request.id}`);
+      assert.equal(
+        messagesTo(adeleChat).at(-1),
+        `Microsoft has already emailed the invitation to partner@fabrikam.com (request **${request.id}**), and I don't ask for it twice: it comes from invites@microsoft.com, so ask them to look in their junk email folder too. If it can't be found, type **link ${request.id}** for a fresh link to pass on yourself.`,
+      );
+      assert.deepEqual(invitationPosts(), [false, true]);
+
+      // A reset is a new invitation: its email may be asked for once more.
+      await bot.teams.post(users.megan, { type: 'message', text: `reset ${request.id}` }, cardConversationId);
+      await bot.teams.post(users.megan, { type: 'message', text: 'yes' }, cardConversationId);
+      await bot.channel.waitFor(() => messagesTo(adeleChat).find((text) => text.startsWith('Megan Bowen reset the redemption')), 'the new link');
+      assert.equal((await bot.requests.get(request.id))?.invitationEmailed, false);
+      await bot.teams.say(users.adele, `email ${request.id}`);
+      await bot.channel.waitFor(() => messagesTo(adeleChat).filter((text) => text.startsWith('In a real tenant Microsoft would now email')).length === 2 || undefined, 'the second email, after the reset');
+      assert.deepEqual(invitationPosts(), [false, true, false, true]);
+    });
+
     it('does not email twice when Microsoft’s answer is lost: it hands on a link instead, in Spanish', async () => {
       const { request } = await invitedRequest(users.diego);
       const diegoChat = bot.teams.conversationOf(users.diego);

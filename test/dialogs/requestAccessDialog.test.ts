@@ -474,6 +474,166 @@ describe('request dialog', function () {
     });
   });
 
+  describe('an answer longer than its question takes', () => {
+    const overLong: Conversation[] = [
+      {
+        name: 'an address longer than any address can be, then a good one',
+        as: adele,
+        steps: [
+          ['request', "partner's email address"],
+          [`${'a'.repeat(245)}@fabrikam.com`, "That's longer than an email address can be (at most 254 characters)"],
+          ['partner@fabrikam.com', 'Which resources'],
+        ],
+      },
+      {
+        name: 'an address longer than any address can be, in Spanish',
+        as: diego,
+        steps: [
+          ['solicitar', 'dirección de correo del socio'],
+          [`${'a'.repeat(245)}@fabrikam.com`, 'Eso es más largo de lo que puede ser una dirección de correo (como mucho 254 caracteres)'],
+        ],
+      },
+      {
+        name: 'a list of resources longer than the question takes, then a short one',
+        as: adele,
+        steps: [
+          ...UP_TO_RESOURCES,
+          [Array.from({ length: 400 }, (_, i) => String((i % 4) + 1)).join(', '), "That's too long for a list of resources: I take at most 1000 characters here."],
+          ['1', 'For how long'],
+        ],
+      },
+      {
+        name: 'more resources than one request may ask for, in both languages',
+        as: adele,
+        steps: [
+          ...UP_TO_RESOURCES,
+          [Array.from({ length: 26 }, (_, i) => String(i + 1)).join(', '), "That's 26 resources, and one request can ask for at most 25."],
+          [Array.from({ length: 26 }, (_, i) => String(i + 1)).join(', ').replace('1, ', 'solicitar, '), "That's 26 resources"],
+          ['1', 'For how long'],
+        ],
+      },
+      {
+        name: 'more resources than one request may ask for, in Spanish',
+        as: diego,
+        steps: [
+          ['solicitar', 'dirección de correo del socio'],
+          ['socio@fabrikam.com', '¿Qué recursos'],
+          [Array.from({ length: 30 }, (_, i) => `recurso ${i + 1}`).join('; '), 'Son 30 recursos, y una solicitud puede pedir como mucho 25.'],
+        ],
+      },
+      {
+        name: 'an access period longer than any period, then a good one',
+        as: adele,
+        steps: [
+          ...UP_TO_RESOURCES,
+          ['1', 'For how long'],
+          [`30 days${' please'.repeat(14)}`, "That's longer than any period I understand (at most 100 characters). Reply with a number of days (**30**)"],
+          ['30', 'Why does'],
+        ],
+      },
+      {
+        name: 'a sponsor longer than any address or user name, then the proposed one',
+        as: adele,
+        steps: [
+          ...UP_TO_SPONSOR,
+          [`${'m'.repeat(243)}@contoso.com`, "That's longer than an email address or user name can be (at most 254 characters)"],
+          ['ok', 'Shall I send it to Megan Bowen'],
+        ],
+      },
+    ];
+    for (const conversation of overLong) {
+      it(conversation.name, async () => {
+        await play(conversation);
+      });
+    }
+
+    it('lists the candidates of three parts that name several resources, and says how many more there were', async () => {
+      const longCatalog: ResourceCatalog = {
+        resources: Array.from({ length: 120 }, (_, i): Resource => ({ id: `team-${i + 1}`, name: `Project ${i + 1} team`, kind: 'team', groupId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}` })),
+      };
+      const client = await play({ name: 'up to resources', as: adele, steps: UP_TO_RESOURCES }, newClient(longCatalog));
+      const [reply, ...more] = (await exchange(client, adele, 'project 1, project 2, project 3, project 4, project 5')).messages.map(visibleText);
+      assert.equal(more.length, 0);
+      for (const part of ['project 1', 'project 2', 'project 3']) assert.ok(reply.includes(`Resources matching “${part}”:`), reply);
+      assert.ok(!reply.includes('“project 4”') && !reply.includes('“project 5”'), reply);
+      assert.match(reply, /2 more parts of your answer name several resources too: reply with numbers for those as well\.$/);
+    });
+  });
+
+  describe('what one message costs, against a large catalog', () => {
+    const catalogOf = (size: number): ResourceCatalog => ({
+      resources: Array.from({ length: size }, (_, i): Resource => ({
+        id: `team-${i + 1}`,
+        name: `Project ${i + 1} team`,
+        kind: 'team',
+        groupId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        description: `Channels, files and meetings of project ${i + 1}.`,
+      })),
+    });
+    const thousand = catalogOf(1000);
+    /** About the most a Teams message holds: numbers, names, parts of names and unknown words, over and over. */
+    const parts = ['Project 7 team', '12', 'proj', 'nothing here', 'team-500'];
+    let teamsMaximum = '';
+    for (let i = 0; teamsMaximum.length < 28 * 1024; i++) teamsMaximum += `${parts[i % parts.length]}, `;
+    const CPU_BOUND_MS = 50;
+
+    /**
+     * The CPU time the turn answering `text` takes, the least of three: a busy machine adds time,
+     * it never takes any away. The question must stay open, so every try answers the same one.
+     */
+    async function leastTurnCpuMs(client: DialogTestClient, text: string): Promise<{ ms: number; reply: string }> {
+      let least = Number.POSITIVE_INFINITY;
+      let reply = '';
+      for (let i = 0; i < 3; i++) {
+        const before = process.cpuUsage();
+        const { messages } = await exchange(client, adele, text);
+        const used = process.cpuUsage(before);
+        least = Math.min(least, (used.user + used.system) / 1000);
+        reply = messages.map(visibleText).join('\n');
+      }
+      return { ms: least, reply };
+    }
+
+    it(`answers a 28 KB list of resources within ${CPU_BOUND_MS} ms of CPU, saying how long a list may be`, async () => {
+      const client = await play({ name: 'up to resources', as: adele, steps: UP_TO_RESOURCES }, newClient(thousand));
+      const { ms, reply } = await leastTurnCpuMs(client, teamsMaximum);
+      assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
+      assert.match(reply, /^That's too long for a list of resources: I take at most 1000 characters here\./);
+    });
+
+    // Ten times the catalog too: without an index, matching alone took twice the bound there.
+    for (const size of [1000, 10_000]) {
+      it(`matches the longest list the question takes (25 parts, none a number, id or name) within ${CPU_BOUND_MS} ms of CPU, ${size} resources`, async () => {
+        const client = await play({ name: 'up to resources', as: adele, steps: UP_TO_RESOURCES }, newClient(size === 1000 ? thousand : catalogOf(size)));
+        // Each part a piece of many names (no shortcut through the index), and one that names nothing.
+        const pieces = Array.from({ length: 24 }, (_, i) => `roject ${i + 1}`).join(', ');
+        const answer = `${pieces}, ${'x'.repeat(1000 - pieces.length - 2)}`;
+        assert.equal(answer.length, 1000);
+        const { ms, reply } = await leastTurnCpuMs(client, answer);
+        assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
+        assert.match(reply, /Resources matching “roject 1”/);
+        assert.match(reply, /21 more parts of your answer name several resources too/);
+      });
+    }
+
+    const questions: Array<[string, Step[], RegExp]> = [
+      ['no question (the router)', [], /^Sorry, I didn't understand “Project 7 team, 12, proj/],
+      ['the guest email', [['request', "partner's email address"]], /^That's longer than an email address can be/],
+      ['the access period', [...UP_TO_RESOURCES, ['1', 'For how long']], /^That's longer than any period I understand/],
+      ['the justification', [...UP_TO_RESOURCES, ['1', 'For how long'], ['ok', 'Why does']], /^That's a bit long for the approval card/],
+      ['the sponsor', UP_TO_SPONSOR, /^That's longer than an email address or user name can be/],
+      ['the confirmation', [...UP_TO_SPONSOR, ['ok', 'Shall I send it']], /^Please reply \*\*yes\*\* to send the request/],
+    ];
+    for (const [question, steps, answer] of questions) {
+      it(`answers 28 KB typed at ${question} within ${CPU_BOUND_MS} ms of CPU, and the question stays open`, async () => {
+        const client = await play({ name: question, as: adele, steps }, newClient(thousand));
+        const { ms, reply } = await leastTurnCpuMs(client, teamsMaximum);
+        assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
+        assert.match(reply, answer);
+      });
+    }
+  });
+
   describe('cancel works at every step', () => {
     const languages = [
       { as: adele, path: EN_HAPPY_PATH, cancel: 'cancel', reply: 'Cancelled: nothing was sent.' },

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { SAMPLE_DIRECTORY_FILE } from '../../src/config';
 import { DirectoryError } from '../../src/directory/directory';
+import { loadSimulatorSeed } from '../../src/directory/simulator/simulatorSeed';
 import { batchRequests, type DirectoryFixture, sample, startDirectoryFixture, inviteNewGuest } from './directoryFixture';
 
 describe('GraphDirectory against the directory simulator', () => {
@@ -24,7 +26,22 @@ describe('GraphDirectory against the directory simulator', () => {
         mail: 'adele.vance@contoso.com',
         userType: 'Member',
         preferredLanguage: 'en-US',
+        accountEnabled: true,
       });
+    });
+
+    it('reads whether an account may sign in, which Graph gives only when asked for by $select', async () => {
+      // Megan has left: her account is blocked.
+      const seed = loadSimulatorSeed(SAMPLE_DIRECTORY_FILE);
+      const blocked = await startDirectoryFixture({ seed: { ...seed, users: seed.users.map((u) => (u.id === sample.megan ? { ...u, accountEnabled: false } : u)) } });
+      try {
+        assert.equal((await blocked.directory.getUser(sample.megan))?.accountEnabled, false);
+        assert.equal((await blocked.directory.findUserByAddress('megan.bowen@contoso.com'))?.accountEnabled, false);
+        assert.equal((await blocked.directory.getManager(sample.adele))?.accountEnabled, false);
+        assert.equal((await blocked.directory.getUser(sample.patti))?.accountEnabled, true);
+      } finally {
+        await blocked.close();
+      }
     });
 
     it('returns undefined for a user that does not exist', async () => {
@@ -40,7 +57,7 @@ describe('GraphDirectory against the directory simulator', () => {
       assert.equal(fixture.simulator.requests.length, 1);
       assert.deepEqual(fixture.simulator.requests[0]?.query, {
         $filter: "mail eq 'Sam.Rivera@NorthwindTraders.com' or userPrincipalName eq 'Sam.Rivera@NorthwindTraders.com'",
-        $select: 'id,displayName,mail,userPrincipalName,userType,externalUserState,externalUserStateChangeDateTime,preferredLanguage',
+        $select: 'id,displayName,mail,userPrincipalName,userType,externalUserState,externalUserStateChangeDateTime,preferredLanguage,accountEnabled',
       });
     });
 

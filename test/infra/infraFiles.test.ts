@@ -1,8 +1,10 @@
 /**
  * The deployment as code (infra/) against the bot it deploys: the App Service gets every setting a
  * deployed bot needs and nothing it must not have, parameters named after settings feed them, the
- * values they allow are values the bot accepts, and no secret has a default. Bicep cannot be
- * compiled here, so this reads the files as text; the layout it relies on is kept simple on purpose.
+ * values they allow are values the bot accepts, no secret exists, the database is signed in to with
+ * a managed identity and kept off the internet, and Graph gets the permissions the README lists.
+ * Bicep cannot be compiled here, so this reads the files as text; the layout it relies on is kept
+ * simple on purpose.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,6 +17,9 @@ import { databaseKindOf } from '../../src/storage/database';
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
 const mainBicep = read('infra/azure.bicep');
 const botBicep = read('infra/botRegistration/azurebot.bicep');
+const postgresBicep = read('infra/database/postgresFlexibleServer.bicep');
+const networkBicep = read('infra/network/virtualNetwork.bicep');
+const deployGuide = read('docs/deploy-azure.md');
 const parameterFile = JSON.parse(read('infra/azure.parameters.json')) as { parameters: Record<string, { value?: unknown; reference?: unknown }> };
 
 type Literal = string | number | boolean;
@@ -105,9 +110,7 @@ const COMPUTED: Record<string, string> = {
   'graphIdentity.properties.tenantId': '99999999-8888-4777-8666-555555555555',
   'graphIdentity.properties.clientId': '66666666-7777-4888-8999-000000000000',
   'monitoring.outputs.connectionString': 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/',
-  'uriComponent(postgresAdministratorLogin)': encodeURIComponent(String(params.get('postgresAdministratorLogin')?.defaultValue)),
-  // A password with every character that means something in a URL.
-  'uriComponent(postgresAdministratorPassword)': encodeURIComponent('p@ss:w/rd?#%&= 1'),
+  'uriComponent(postgresBotRole)': encodeURIComponent(String(params.get('postgresBotRole')?.defaultValue)),
   'postgres.outputs.fullyQualifiedDomainName': 'guestaccess-contoso-pg.postgres.database.azure.com',
   postgresDatabaseName: String(params.get('postgresDatabaseName')?.defaultValue),
 };
@@ -197,31 +200,80 @@ describe('infra: the Bicep deployment', () => {
     }
   });
 
-  it('builds a DATABASE_URL that keeps any password intact and connects over verified TLS', () => {
+  it('signs the bot in to PostgreSQL as its own role with its managed identity: no password, over verified TLS', () => {
+    const env = deployedEnvironment(defaults());
+    const config = loadConfig(env);
+    assert.deepEqual(config.databaseAuth, { kind: 'entra', clientId: COMPUTED['botIdentity.properties.clientId'] }, 'the bot identity, which has no Graph permission');
     // The client the bot's pool makes, which reads the URL and connects only when asked to.
-    const client = new Client({ connectionString: deployedEnvironment(defaults()).DATABASE_URL });
-    assert.equal(client.password, 'p@ss:w/rd?#%&= 1');
+    const client = new Client({ connectionString: env.DATABASE_URL });
+    assert.equal(client.user, params.get('postgresBotRole')?.defaultValue);
+    assert.equal(client.password, null, 'no password in DATABASE_URL');
     assert.equal(client.host, COMPUTED['postgres.outputs.fullyQualifiedDomainName']);
     assert.equal(client.database, COMPUTED.postgresDatabaseName);
     const ssl: unknown = client.ssl;
     assert.ok(ssl === true || (typeof ssl === 'object' && ssl !== null && (ssl as { rejectUnauthorized?: boolean }).rejectUnauthorized !== false), 'TLS, with the certificate verified');
+    // The server: Entra sign-in only, and the bot's role is not its administrator.
+    assert.match(postgresBicep, /activeDirectoryAuth: 'Enabled'/);
+    assert.match(postgresBicep, /passwordAuth: 'Disabled'/);
+    assert.doesNotMatch(postgresBicep, /administratorLogin/);
+    assert.match(postgresBicep, /flexibleServers\/administrators@[^']+' = \{\n  parent: server\n  name: entraAdministratorObjectId\n/);
+    assert.doesNotMatch(mainBicep, /entraAdministratorObjectId: .*[Ii]dentity/, 'no managed identity of the bot is the administrator');
   });
 
-  it('has no default and no value in the parameter file for any secret', () => {
-    const secrets = [...params.values()].filter((param) => /password|secret|key/i.test(param.name));
-    assert.ok(secrets.length > 0);
-    for (const param of secrets) {
-      assert.ok(param.secure, `${param.name} is @secure()`);
-      assert.ok(!param.hasDefault, `${param.name} has no default`);
-      assert.equal(parameterFile.parameters[param.name]?.value, undefined, `${param.name} has no value in infra/azure.parameters.json`);
-    }
+  it('asks for no secret at all, and holds none in any app setting', () => {
+    assert.deepEqual([...params.values()].filter((param) => param.secure || /password|secret/i.test(param.name)).map((param) => param.name), []);
+    assert.doesNotMatch(`${mainBicep}\n${postgresBicep}`, /@secure\(\)|^\s*(administratorLoginPassword|\w*Password):/m, 'no secure parameter, no password property');
+    for (const [name, expression] of appSettings) assert.doesNotMatch(`${name} ${expression}`, /password|secret/i, `app setting ${name}`);
   });
 
-  it('has a parameter file that names only parameters of azure.bicep', () => {
+  it('keeps the database off the internet: a private endpoint for the web app, public access only for an administrator\'s own address', () => {
+    // Not Azure's "allow any Azure service" rule (0.0.0.0), which let other customers reach the login prompt.
+    assert.doesNotMatch(postgresBicep, /0\.0\.0\.0|AllowAllAzureServices/);
+    assert.match(postgresBicep, /publicNetworkAccess: empty\(clientIpAddress\) \? 'Disabled' : 'Enabled'/);
+    const firewallRules = postgresBicep.match(/flexibleServers\/firewallRules@/g) ?? [];
+    assert.equal(firewallRules.length, 1, 'one rule');
+    assert.match(postgresBicep, /resource allowAdministratorClient '[^']+' = if \(!empty\(clientIpAddress\)\) \{[\s\S]*?startIpAddress: clientIpAddress\n    endIpAddress: clientIpAddress\n/);
+    assert.equal(params.get('postgresClientIpAddress')?.defaultValue, '', 'off unless asked for');
+    assert.equal(parameterFile.parameters.postgresClientIpAddress?.value, '');
+    // The endpoint, the name it resolves under, and the web app's way into the network.
+    assert.match(postgresBicep, /privateLinkServiceId: server\.id\n\s+groupIds: \[\n\s+'postgresqlServer'\n/);
+    assert.match(postgresBicep, /privateDnsZoneId: privateDnsZoneId/);
+    assert.match(networkBicep, /name: 'privatelink\.postgres\.database\.azure\.com'/);
+    assert.match(networkBicep, /serviceName: 'Microsoft\.Web\/serverFarms'/);
+    assert.match(mainBicep, /virtualNetworkSubnetId: network\.outputs\.appSubnetId/);
+    assert.match(mainBicep, /privateEndpointSubnetId: network\.outputs\.privateEndpointSubnetId/);
+  });
+
+  it('has a parameter file that names only parameters of azure.bicep, and the guide gives every other one without a default', () => {
     for (const name of Object.keys(parameterFile.parameters)) assert.ok(params.has(name), `${name} is a parameter of infra/azure.bicep`);
+    const createCommand = /az deployment group create[^`]*/.exec(deployGuide)?.[0] ?? '';
     for (const param of params.values()) {
-      if (!param.hasDefault && !param.secure) assert.ok(param.name in parameterFile.parameters, `${param.name} (no default) is in infra/azure.parameters.json`);
+      if (!param.hasDefault) {
+        assert.ok(param.name in parameterFile.parameters || createCommand.includes(`${param.name}=`), `${param.name} (no default) is in infra/azure.parameters.json or the guide's az deployment group create`);
+      }
     }
+  });
+
+  it('grants Graph exactly the permissions the README lists, and AppRoleAssignment.ReadWrite.All only by hand, for a direct app-role entry, with its risk said', () => {
+    const permissionRows = (markdown: string, heading: string) => {
+      const start = markdown.indexOf(heading);
+      assert.ok(start >= 0, heading);
+      const section = markdown.slice(start, markdown.indexOf('\n#', start + heading.length));
+      return section.split('\n').filter((line) => /^\| `[\w.]+\.(All|ReadWrite|Read)` \|/.test(line));
+    };
+    const readmeRows = permissionRows(read('README.md'), '### 2. Give it Microsoft Graph');
+    const guideRows = permissionRows(deployGuide, '## 3. Grant the Graph identity its permissions');
+    const nameOf = (row: string) => /^\| `([\w.]+)`/.exec(row)?.[1] as string;
+    const granted = /output GRAPH_APP_ROLES_TO_GRANT array = \[\n([\s\S]*?)\n\]/.exec(mainBicep)?.[1].split('\n').map((line) => literalOf(line.trim())) ?? [];
+
+    assert.deepEqual(granted, ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'User.ReadWrite.All']);
+    const [direct, ...others] = [...readmeRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
+    assert.equal(nameOf(direct), 'AppRoleAssignment.ReadWrite.All');
+    assert.match(direct, /only if your catalog assigns an app directly/);
+    assert.match(direct, /\*\*Risk:\*\* whoever holds it can assign any app role of any application to anyone, the Graph identity itself included/);
+    assert.deepEqual(others.map(nameOf), granted, 'the README lists what the Bicep grants, in the same order');
+    assert.deepEqual(guideRows.map(nameOf), granted, 'and so does the deployment guide');
+    assert.match(deployGuide, /\*\*Do not grant `AppRoleAssignment\.ReadWrite\.All`\*\* unless your catalog\nassigns an app role directly/);
   });
 
   it('starts the built bot, probes its health endpoint, and points Teams at its messaging endpoint', () => {

@@ -13,9 +13,11 @@ import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE, SAMPLE_DIRECTORY_FILE } f
 import { createJobHandlers } from '../../src/provisioning/jobHandlers';
 import { JobWorker } from '../../src/provisioning/worker';
 import { JobQueue } from '../../src/storage/jobQueue';
+import { SqlGivenAccess } from '../../src/storage/sqlGivenAccess';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { DeliveryError, type Messenger } from '../../src/teams/messenger';
 import { type DirectoryFixture, startDirectoryFixture } from '../directory/directoryFixture';
+import { eventually } from '../support/eventually';
 import { requestDraft } from '../support/requestDraft';
 import { memoryDatabase } from '../support/sqliteMemory';
 import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
@@ -37,27 +39,35 @@ describe('provisioning', function () {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('marks the request failed, tells the requester why with the request id, and updates the card', async () => {
+    it('marks the request failed, takes back what it had given, tells the requester and the sponsor why with the request id, and updates the card', async () => {
       const { request, cardConversationId } = await fileRequest(bot);
       await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
       const failed = await waitForState(bot, request.id, 'failed');
       assert.equal(failed.failureReason, 'grantsFailed');
+      assert.equal(failed.inviteRedeemUrl, undefined, 'the link of a request that gives nothing is not kept');
+      const guest = failed.invitedUserId as string;
+      // Contoso Expenses (its group) was granted in the same batch as the missing group: it is taken back.
+      const recorded = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'grantsRecorded');
+      assert.deepEqual(recorded?.detail?.givenByBot, ['expenses-app'], 'Expenses was given before the failure');
+      await eventually(() => !bot.app.simulator?.groupMembers('c0ffee00-0004-4000-8000-00000000c004').includes(guest), 'Expenses given before the failure taken back');
+      const takenBack = await eventually(async () => (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'accessTakenBack'), 'the take-back audited');
+      assert.deepEqual(takenBack.detail?.removed, ['expenses-app']);
       const notice = await bot.channel.waitFor(
-        () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes("couldn't create the invitation")),
+        () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes("couldn't complete it")),
         'the failure notice',
       );
       assert.equal(
         notice.text,
-        `Megan Bowen approved request **${request.id}**, but I couldn't create the invitation for partner@fabrikam.com: the guest was invited, but some of the access couldn't be granted. IT can see the details in the bot's log; quote the request id when you contact them.`,
+        `Megan Bowen approved request **${request.id}**, but I couldn't complete it for partner@fabrikam.com: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing. IT can see the details in the bot's log; quote the request id when you contact them.`,
       );
       await bot.channel.waitFor(
-        () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("Approved by Megan Bowen, but it couldn't be completed: the guest was invited, but some of the access couldn't be granted.")),
+        () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("Approved by Megan Bowen, but it couldn't be completed: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given")),
         'the card update',
       );
       const sponsorNotice = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes('which you approved')), "the sponsor's notice");
       assert.equal(
         sponsorNotice.text,
-        `Request **${request.id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: the guest was invited, but some of the access couldn't be granted. I've told Adele Vance.`,
+        `Request **${request.id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing. I've told Adele Vance.`,
       );
       const trail = await bot.requests.auditTrail(request.id);
       const event = trail.find((e) => e.action === 'failed');
@@ -130,7 +140,7 @@ describe('provisioning', function () {
       [1, 'one.group@fabrikam.com'],
       [19, 'nineteen.groups@fabrikam.com'],
     ] as const) {
-      it(`approves with ${count} resource${count === 1 ? '' : 's'} in two Graph round trips: the invitation, then one $batch of every grant`, async () => {
+      it(`approves with ${count} resource${count === 1 ? '' : 's'} in three Graph round trips: the look-up, the invitation, then one $batch of every grant`, async () => {
         const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
         const resourceIds = groupIds.slice(0, count).map((_, i) => `group-${i + 1}`);
         const { request, cardConversationId } = await fileRequest(bot, users.adele, 10_000, { guestEmail, resourceIds });
@@ -147,10 +157,11 @@ describe('provisioning', function () {
         const graphCalls = simulator.requests.slice(before).filter((r) => r.path.includes('/graph/'));
         assert.deepEqual(
           graphCalls.map((r) => `${r.method} ${r.path}`),
-          ['POST /simulator/graph/v1.0/invitations', 'POST /simulator/graph/v1.0/$batch'],
-          'no lookup of the address before inviting',
+          // The look-up tells whether the invitation creates the account: only then may the bot remove it.
+          ['GET /simulator/graph/v1.0/users', 'POST /simulator/graph/v1.0/invitations', 'POST /simulator/graph/v1.0/$batch'],
+          'one look-up, one invitation, one batch',
         );
-        assert.equal(graphCalls[1]?.batchItems?.length, count + 1, 'every group and the sponsor in the one batch');
+        assert.equal(graphCalls[2]?.batchItems?.length, count + 1, 'every group and the sponsor in the one batch');
         for (const groupId of groupIds.slice(0, count)) assert.ok(simulator.groupMembers(groupId).includes(invited.invitedUserId as string), `in ${groupId}`);
         assert.deepEqual(simulator.sponsorsOf(invited.invitedUserId as string), [users.megan.aadObjectId]);
       });
@@ -262,6 +273,7 @@ describe('provisioning', function () {
           queue,
           createJobHandlers({
             requests,
+            given: new SqlGivenAccess(database.db),
             queue,
             catalog: loadCatalog(SAMPLE_CATALOG_FILE),
             directory: fixture.directory,

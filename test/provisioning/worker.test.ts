@@ -9,7 +9,8 @@ import pino from 'pino';
 import { DirectoryError } from '../../src/directory/directory';
 import { type Job, JOB_KINDS } from '../../src/requests/jobs';
 import { PermanentJobError, retryDelayMs } from '../../src/provisioning/retryPolicy';
-import { type JobHandler, type JobHandlers, JobWorker } from '../../src/provisioning/worker';
+import { type JobHandler, type JobHandlers, JobWorker, leaseRenewalIntervalMs } from '../../src/provisioning/worker';
+import { loadConfig } from '../../src/config';
 import type { OpenDatabase } from '../../src/storage/database';
 import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
@@ -120,6 +121,11 @@ describe('job worker', () => {
     assert.equal(await queue.claim('another-worker', 60_000), undefined, 'the lease was renewed');
     assert.equal(await running, 1);
     assert.equal((await jobRows(database.db, requestId))[0].status, 'done');
+  });
+
+  it('holds a job 15 s unrenewed by default, renewed every 5 s, so a dead holder is replaced within about 20 s', () => {
+    const { leaseMs } = loadConfig({}).jobs;
+    assert.deepEqual([leaseMs, leaseRenewalIntervalMs(leaseMs)], [15_000, 5_000]);
   });
 
   it('lets a worker that lost its lease change nothing: not the request, not the job', async () => {

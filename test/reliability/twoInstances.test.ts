@@ -1,7 +1,8 @@
 /**
  * Two bot processes on one PostgreSQL database, as two App Service instances run: concurrent
- * clicks on both decide once, approvals spread over both are each provisioned once, and a worker
- * stalled past its lease neither invites a second time nor fails the request.
+ * clicks on both decide once, approvals spread over both are each provisioned once, a job that
+ * runs lease after lease stays with its live holder, and a worker stalled past its lease neither
+ * invites a second time nor fails the request.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -129,6 +130,35 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
       if ((await auditOf(ids[n])).filter((e) => e.toState === 'invited').length !== 1) problems.push(`request ${n}: not invited once`);
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('leaves a job with its live holder through lease after lease while the other polls: done once', async () => {
+    // Every Graph call takes 3 s, longer than a 2 s lease, and the job makes two: only renewals keep it.
+    graph = await startDirectorySimulator({ latencyMs: 3_000 });
+    const [id] = await seedApprovedRequests(databaseUrl, channel.url, [{ guestEmail: 'partner@fabrikam.com', chat: 'a:chat', requesterId: 'adele' }]);
+    const holder = botProcess({ JOB_LEASE_SECONDS: '2' });
+    await holder.start();
+    await channel.waitFor(() => channel.messagesTo('a:chat').length > 0, 'the status message: the job is claimed');
+    const claimedAt = Date.now();
+    const other = botProcess({ JOB_LEASE_SECONDS: '2' });
+    await other.start();
+    await waitForStates([id], 'invited', 60_000);
+    const leases = (Date.now() - claimedAt) / 2_000;
+    assert.ok(leases >= 3, `the job ran ${leases.toFixed(1)} leases, too few to prove anything`);
+    await channel.waitFor(() => linksIn('a:chat') > 0, 'the link');
+
+    const database = await openDatabase(databaseUrl);
+    try {
+      const job = await database.db.selectFrom('jobs').select(['status', 'attempts']).where('request_id', '=', id).where('kind', '=', 'provisionGuest').executeTakeFirstOrThrow();
+      assert.deepEqual({ status: job.status, attempts: Number(job.attempts) }, { status: 'done', attempts: 1 }, 'claimed once, never taken over');
+    } finally {
+      await database.close();
+    }
+    const invitations = graph.simulator.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations'));
+    assert.equal(invitations.length, 1, 'invited once');
+    assert.equal(emailsTo('partner@fabrikam.com'), 1);
+    assert.equal(linksIn('a:chat'), 1);
+    for (const bot of [holder, other]) assert.doesNotMatch(bot.output, /lease (lost|was taken over)|no longer held|could not renew/);
   });
 
   it('lets a worker stalled past its lease change nothing: no second email, no failure', async () => {

@@ -69,6 +69,28 @@ for (const target of testDatabases) {
       assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
     });
 
+    it('queues the taking back of what a failed request gave after its invitation, until it is done', async () => {
+      const failed = await requests.create(requestDraft(), megan, []);
+      await requests.transition({ id: failed.id, from: 'pending_approval', to: 'approved', actor: megan });
+      await requests.update(failed.id, { invitedUserId: 'guest-id' }, { kind: 'system' }, 'invitationCreated');
+      await requests.transition({
+        id: failed.id,
+        from: 'approved',
+        to: 'failed',
+        actor: { kind: 'system' },
+        jobs: [
+          { kind: 'notifyRequester', requestId: failed.id, notice: 'failed' },
+          { kind: 'notifySponsor', requestId: failed.id, notice: 'failed' },
+        ],
+      });
+      assert.deepEqual(await sweeper.sweep(), { queued: 1, pruned: 0 });
+      assert.deepEqual((await jobsOf(failed.id)).at(-1), ['endAccess', null, 'queued']);
+      // Taken back: nothing more to queue, even once its job row is gone.
+      await requests.changeIf({ id: failed.id, states: ['failed'], patch: { endedAt: new Date().toISOString() }, actor: { kind: 'system' }, action: 'accessTakenBack' });
+      await database.db.deleteFrom('jobs').where('request_id', '=', failed.id).where('kind', '=', 'endAccess').execute();
+      assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
+    });
+
     it('queues the notices of an expired request and of an ended access that have none', async () => {
       const expired = await requests.create(requestDraft(), megan, []);
       await requests.transition({ id: expired.id, from: 'pending_approval', to: 'expired', actor: { kind: 'system' } });

@@ -24,16 +24,40 @@ if (!postgresUrl) {
 }
 
 async function openPostgresSchema(url: string): Promise<OpenDatabase> {
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new Pool({ connectionString: url, max: 1 });
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  const database = await openDatabase(scoped.toString());
+  const schema = await postgresSchemaUrl(url);
+  const database = await openDatabase(schema.url);
   return {
     ...database,
     close: async () => {
       await database.close();
+      await schema.drop();
+    },
+  };
+}
+
+/**
+ * A database for a whole bot started in-process (`DATABASE_URL`): SQLite in memory, or a schema of
+ * its own on the PostgreSQL server, dropped by `drop`.
+ */
+export interface BotDatabase {
+  name: TestDatabase['name'];
+  create(): Promise<{ url: string; drop(): Promise<void> }>;
+}
+
+export const botDatabases: BotDatabase[] = [
+  { name: 'SQLite', create: async () => ({ url: ':memory:', drop: async () => undefined }) },
+  ...(postgresUrl ? [{ name: 'PostgreSQL' as const, create: () => postgresSchemaUrl(postgresUrl) }] : []),
+];
+
+async function postgresSchemaUrl(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `bot_${randomBytes(6).toString('hex')}`;
+  const admin = new Pool({ connectionString: url, max: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: scoped.toString(),
+    drop: async () => {
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     },

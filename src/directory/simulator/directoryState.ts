@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest, GraphFailure, insufficientPrivileges, referenceAlreadyExists, resourceNotFound } from './graphFailure';
 import { type SimulatedUser, type SimulatorSeed, simulatedUserSchema } from './simulatorSeed';
@@ -21,6 +21,9 @@ const appRoleAssignmentSchema = z.object({
 });
 
 export type SimulatedAppRoleAssignment = z.infer<typeof appRoleAssignmentSchema>;
+
+/** An assignment as Graph lists it for a user: their own, or one of a group they are a direct member of. */
+export type ListedAppRoleAssignment = Omit<SimulatedAppRoleAssignment, 'principalType'> & { principalType: 'User' | 'Group' };
 
 const invitationSchema = z.object({
   id: z.guid(),
@@ -83,6 +86,9 @@ export class DirectoryState {
   private readonly servicePrincipals: ReadonlyMap<string, SimulatorSeed['servicePrincipals'][number]>;
   private readonly users = new Map<string, SimulatedUser>();
   private readonly groupMembers = new Map<string, string[]>();
+  private readonly groupDisplayNames: ReadonlyMap<string, string>;
+  /** When the seed's group assignments count as made: when this directory started. */
+  private readonly seedTime = new Date().toISOString();
   private readonly sponsors = new Map<string, string[]>();
   private appRoleAssignments: SimulatedAppRoleAssignment[] = [];
   private readonly invitations = new Map<string, SimulatedInvitation>();
@@ -109,6 +115,7 @@ export class DirectoryState {
     this.initialDomain =
       seed.tenant.initialDomain ?? `${seed.tenant.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
     this.servicePrincipals = new Map(seed.servicePrincipals.map((sp) => [sp.id, sp]));
+    this.groupDisplayNames = new Map(seed.groups.map((group) => [group.id, group.displayName]));
     for (const user of snapshot?.users ?? seed.users) {
       this.users.set(user.id, { ...user });
     }
@@ -369,6 +376,29 @@ export class DirectoryState {
 
   appRoleAssignmentsOf(principalId: string): readonly SimulatedAppRoleAssignment[] {
     return this.appRoleAssignments.filter((assignment) => assignment.principalId === principalId);
+  }
+
+  /**
+   * `GET /users/{id}/appRoleAssignments`: the user's own assignments and those of the groups they
+   * are a direct member of, as Graph lists them. The groups' come from the seed and stay: deleting
+   * one in Graph would take the app from every member, which the bot must never do.
+   */
+  appRoleAssignmentsListedFor(userId: string): ListedAppRoleAssignment[] {
+    const throughGroups = [...this.servicePrincipals.values()].flatMap((servicePrincipal) =>
+      (servicePrincipal.groupAssignments ?? [])
+        .filter((assignment) => this.groupMembers.get(assignment.groupId)?.includes(userId))
+        .map((assignment) => ({
+          id: createHash('sha256').update(`${servicePrincipal.id}/${assignment.groupId}/${assignment.appRoleId}`).digest('base64url'),
+          appRoleId: assignment.appRoleId,
+          principalId: assignment.groupId,
+          principalDisplayName: this.groupDisplayNames.get(assignment.groupId) ?? '',
+          principalType: 'Group' as const,
+          resourceId: servicePrincipal.id,
+          resourceDisplayName: servicePrincipal.displayName,
+          createdDateTime: this.seedTime,
+        })),
+    );
+    return [...this.appRoleAssignmentsOf(userId), ...throughGroups];
   }
 
   removeAppRoleAssignment(servicePrincipalId: string, assignmentId: string): void {

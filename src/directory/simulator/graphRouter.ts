@@ -222,7 +222,7 @@ export class GraphRouter {
     if (!Number.isInteger(skip) || skip < 0) {
       throw badRequest('The specified page token value has expired or is invalid.', 'Directory_ExpiredPageToken');
     }
-    const assignments = this.state.appRoleAssignmentsOf(user.id);
+    const assignments = this.state.appRoleAssignmentsListedFor(user.id);
     const next = skip + top < assignments.length ? skip + top : undefined;
     const path = `${call.serviceRoot}/v1.0/users/${encodeURIComponent(id)}/appRoleAssignments`;
     return json(200, {

@@ -55,6 +55,11 @@ const seedSchema = z
         id: z.guid(),
         displayName: z.string().min(1),
         appRoles: z.array(z.object({ id: z.guid(), displayName: z.string().min(1), value: z.string().min(1) })),
+        /**
+         * Groups assigned one of its app roles (Enterprise applications → Users and groups): each
+         * direct member has the role, and Graph lists it among the member's app role assignments.
+         */
+        groupAssignments: z.array(z.object({ groupId: z.guid(), appRoleId: z.guid() })).optional(),
       }),
     ),
   })
@@ -78,6 +83,16 @@ const seedSchema = z
     if (defaultUser?.userType !== 'Member') {
       ctx.addIssue({ code: 'custom', path: ['defaultUserId'], message: `'${seed.defaultUserId}' is not a member user of the seed` });
     }
+    const groupIds = new Set(seed.groups.map((group) => group.id));
+    seed.servicePrincipals.forEach((servicePrincipal, spIndex) => {
+      (servicePrincipal.groupAssignments ?? []).forEach((assignment, assignmentIndex) => {
+        const path = ['servicePrincipals', spIndex, 'groupAssignments', assignmentIndex];
+        if (!groupIds.has(assignment.groupId)) ctx.addIssue({ code: 'custom', path: [...path, 'groupId'], message: `no group has id '${assignment.groupId}'` });
+        if (!servicePrincipal.appRoles.some((role) => role.id === assignment.appRoleId)) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'appRoleId'], message: `'${servicePrincipal.displayName}' has no app role '${assignment.appRoleId}'` });
+        }
+      });
+    });
     seed.groups.forEach((group, groupIndex) => {
       group.members.forEach((memberId, memberIndex) => {
         if (!userIds.has(memberId)) {

@@ -9,6 +9,8 @@ import * as ownerStages from './006_owner_stages';
 import * as existingGuest from './007_existing_guest';
 import * as jobsByRequest from './008_jobs_by_request';
 import * as requestsByPersonAndGuest from './009_requests_by_person_and_guest';
+import * as whatTheBotGave from './010_what_the_bot_gave';
+import * as extensionStages from './011_extension_stages';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,12 +23,15 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_existing_guest': existingGuest,
   '008_jobs_by_request': jobsByRequest,
   '009_requests_by_person_and_guest': requestsByPersonAndGuest,
+  '010_what_the_bot_gave': whatTheBotGave,
+  '011_extension_stages': extensionStages,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+/** Every migration, in order; exported so a test can stop at an older schema and bring data across. */
+export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 export async function migrateToLatest(db: Kysely<Schema>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     const cause = error instanceof Error ? error.message : String(error ?? 'unknown error');

@@ -1,0 +1,78 @@
+/**
+ * A message of any size, posted over HTTP as the Emulator or the Agents Playground would: in a
+ * local run nothing but the server's body limit (1 MB) bounds what a message holds, and one
+ * such message once held the event loop for minutes. Whatever its size, a turn does a bounded
+ * amount of work before it answers.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestBot, type TestBot, users } from '../support/testBot';
+import { visibleText } from '../support/visibleText';
+
+/** The server's body limit, less room for the rest of the activity. */
+const LARGEST_TEXT = 1024 * 1024 - 4096;
+/** Parsing the body and posting the reply included: a 10-character message costs about 12 ms of it. */
+const CPU_BOUND_MS = 50;
+
+describe('a message as large as the server takes', function () {
+  this.timeout(60_000);
+  let bot: TestBot;
+
+  before(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
+    const resources = Array.from({ length: 1000 }, (_, i) => ({
+      id: `team-${i + 1}`,
+      name: `Project ${i + 1} team`,
+      kind: 'team',
+      groupId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+      description: `Channels, files and meetings of project ${i + 1}.`,
+    }));
+    writeFileSync(file, JSON.stringify({ resources }));
+    bot = await startTestBot({ RESOURCE_CATALOG_FILE: file });
+    await bot.teams.install(users.adele);
+  });
+  after(async () => bot?.close());
+
+  const parts = ['Project 7 team', '12', 'proj', 'nothing here', 'team-500'];
+  let largest = '';
+  for (let i = 0; largest.length < LARGEST_TEXT; i++) largest += `${parts[i % parts.length]}, `;
+  largest = largest.slice(0, LARGEST_TEXT);
+
+  const said = () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).map(visibleText);
+
+  /** The CPU time of posting `text` and the bot answering it, the least of three; and what it answered. */
+  async function leastCpuMs(text: string): Promise<{ ms: number; replies: string[] }> {
+    let least = Number.POSITIVE_INFINITY;
+    let replies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = said().length;
+      const started = process.cpuUsage();
+      const response = await bot.teams.say(users.adele, text);
+      const used = process.cpuUsage(started);
+      assert.equal(response.status, 200);
+      least = Math.min(least, (used.user + used.system) / 1000);
+      replies = said().slice(before);
+    }
+    return { ms: least, replies };
+  }
+
+  it(`answers a 1 MB list of resources within ${CPU_BOUND_MS} ms of CPU, and the question stays open`, async () => {
+    await bot.teams.say(users.adele, 'request');
+    await bot.teams.say(users.adele, 'partner@fabrikam.com');
+    const { ms, replies } = await leastCpuMs(largest);
+    assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
+    assert.deepEqual(replies, ["That's too long for a list of resources: I take at most 1000 characters here. Reply with the numbers shown above, separated by commas, for example **1, 3**."]);
+    await bot.teams.say(users.adele, '1');
+    assert.match(said().at(-1) ?? '', /^For how long does partner@fabrikam\.com need this access\?/);
+    await bot.teams.say(users.adele, 'cancel');
+  });
+
+  it(`answers 1 MB typed outside a request within ${CPU_BOUND_MS} ms of CPU`, async () => {
+    const { ms, replies } = await leastCpuMs(largest);
+    assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
+    assert.equal(replies.length, 1);
+    assert.match(replies[0], /^Sorry, I didn't understand “Project 7 team, 12, proj, nothing here, team-500, Project 7 team, 12, proj, nothing here, team-500, ”/);
+  });
+});
