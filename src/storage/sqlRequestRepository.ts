@@ -306,24 +306,7 @@ export class SqlRequestRepository implements RequestRepository {
           .returningAll()
           .executeTakeFirst();
         if (!touched) return undefined;
-        const decided = await trx
-          .updateTable('approval_stages')
-          .set({ state: decision.decision, decided_by_id: decision.actor.id, decided_by_name: decision.actor.displayName, decision_comment: decision.comment ?? null, decided_at: at })
-          .where('request_id', '=', decision.requestId)
-          .where('stage', '=', decision.stage)
-          .where('state', '=', 'pending')
-          .returningAll()
-          .executeTakeFirst();
-        if (!decided) throw new StageAlreadyDecided();
-        await insertAudit(trx, {
-          requestId: decision.requestId,
-          at,
-          actor: decision.actor,
-          action: decision.decision === 'approved' ? 'stageApproved' : 'stageRejected',
-          detail: { stage: decision.stage, resourceId: decided.resource_id },
-        });
-        const states = (await trx.selectFrom('approval_stages').select('state').where('request_id', '=', decision.requestId).execute()).map((r) => r.state as StageState);
-        const settled = outcomeOfStages(states);
+        const { decided, settled } = await decideOneStage(trx, decision, null, at);
         let request = toAccessRequest(touched);
         if (settled !== 'waiting') {
           const updated = await trx
@@ -374,27 +357,7 @@ export class SqlRequestRepository implements RequestRepository {
           .returningAll()
           .executeTakeFirst();
         if (!touched) return undefined;
-        const decided = await trx
-          .updateTable('approval_stages')
-          .set({ state: decision.decision, decided_by_id: decision.actor.id, decided_by_name: decision.actor.displayName, decision_comment: decision.comment ?? null, decided_at: at })
-          .where('request_id', '=', decision.requestId)
-          .where('stage', '=', decision.stage)
-          .where('extension_for', '=', decision.extensionFor)
-          .where('state', '=', 'pending')
-          .returningAll()
-          .executeTakeFirst();
-        if (!decided) throw new StageAlreadyDecided();
-        await insertAudit(trx, {
-          requestId: decision.requestId,
-          at,
-          actor: decision.actor,
-          action: decision.decision === 'approved' ? 'stageApproved' : 'stageRejected',
-          detail: { stage: decision.stage, resourceId: decided.resource_id, extensionFor: decision.extensionFor },
-        });
-        const states = (
-          await trx.selectFrom('approval_stages').select('state').where('request_id', '=', decision.requestId).where('extension_for', '=', decision.extensionFor).execute()
-        ).map((r) => r.state as StageState);
-        const settled = outcomeOfStages(states);
+        const { decided, settled } = await decideOneStage(trx, decision, decision.extensionFor, at);
         let request = toAccessRequest(touched);
         if (settled !== 'waiting') {
           const extendedTo = touched.extension_ends_at;
@@ -482,6 +445,38 @@ export class SqlRequestRepository implements RequestRepository {
 
 /** Rolls back a decision on a stage someone else decided first. */
 class StageAlreadyDecided extends Error {}
+
+/**
+ * Records one approver's decision on a stage, of the access (`extensionFor` null) or of the
+ * extension offered for that end date, audits it, and says where that set of stages now stands.
+ * Throws StageAlreadyDecided when someone decided the stage first, which rolls the caller back.
+ */
+async function decideOneStage(trx: Transaction<Schema>, decision: StageDecision, extensionFor: string | null, at: string) {
+  const decided = await trx
+    .updateTable('approval_stages')
+    .set({ state: decision.decision, decided_by_id: decision.actor.id, decided_by_name: decision.actor.displayName, decision_comment: decision.comment ?? null, decided_at: at })
+    .where('request_id', '=', decision.requestId)
+    .where('stage', '=', decision.stage)
+    .where((eb) => (extensionFor === null ? eb('extension_for', 'is', null) : eb('extension_for', '=', extensionFor)))
+    .where('state', '=', 'pending')
+    .returningAll()
+    .executeTakeFirst();
+  if (!decided) throw new StageAlreadyDecided();
+  await insertAudit(trx, {
+    requestId: decision.requestId,
+    at,
+    actor: decision.actor,
+    action: decision.decision === 'approved' ? 'stageApproved' : 'stageRejected',
+    detail: { stage: decision.stage, resourceId: decided.resource_id, ...(extensionFor === null ? {} : { extensionFor }) },
+  });
+  const states = await trx
+    .selectFrom('approval_stages')
+    .select('state')
+    .where('request_id', '=', decision.requestId)
+    .where((eb) => (extensionFor === null ? eb('extension_for', 'is', null) : eb('extension_for', '=', extensionFor)))
+    .execute();
+  return { decided, settled: outcomeOfStages(states.map((r) => r.state as StageState)) };
+}
 
 function toApprovalStage(row: Selectable<ApprovalStagesTable>): ApprovalStage {
   return {
