@@ -105,13 +105,13 @@ async function cardClicks(channel: FakeTeamsChannel) {
   try {
     const teams = new TeamsClient(bot.url, channel);
     await teams.install(users.adele);
-    const requests = new SqlRequestRepository(database.db);
+    const requests = new SqlRequestRepository(database.db, { followUp: loadConfig({}) });
     // CLICKS approvals clicked one after another (a burst), then ALONE more, each clicked alone
     // once the work before it is done: how long one person waits for the link.
     const ids: string[] = [];
     for (let i = 0; i < CLICKS + ALONE; i++) {
       const draft = requestDraft({ guestEmail: `bench${i}@fabrikam.com`, requesterConversationId: teams.conversationOf(users.adele) });
-      ids.push((await requests.create(draft, { kind: 'user', id: draft.requester.id, displayName: draft.requester.displayName }, [{ kind: 'deliverApprovalCard' }])).id);
+      ids.push((await requests.create(draft, { kind: 'user', id: draft.requester.id, displayName: draft.requester.displayName })).id);
     }
     const deadline = Date.now() + 180_000;
     while ((await Promise.all(ids.map((id) => requests.get(id)))).some((r) => !r?.approvalCard)) {
@@ -167,9 +167,9 @@ async function roundTripsPerApproval(count: number): Promise<number> {
   try {
     const teams = new TeamsClient(app.url, channel);
     await teams.install(users.adele);
-    const requests = new SqlRequestRepository(app.database.db);
+    const requests = new SqlRequestRepository(app.database.db, { followUp: config });
     const draft = requestDraft({ resourceIds: catalog.resources.map((r) => r.id), requesterConversationId: teams.conversationOf(users.adele) });
-    const { id } = await requests.create(draft, { kind: 'user', id: draft.requester.id, displayName: 'Adele Vance' }, [{ kind: 'deliverApprovalCard' }]);
+    const { id } = await requests.create(draft, { kind: 'user', id: draft.requester.id, displayName: 'Adele Vance' });
     app.worker.wake();
     while (!(await requests.get(id))?.approvalCard) await new Promise((wait) => setTimeout(wait, 20));
     const before = app.simulator?.requests.length ?? 0;
@@ -207,7 +207,7 @@ async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
   try {
     // The bench runs the cycle itself: the watcher's own timer must not take some first.
     await app.redemptionWatcher.stop();
-    const requests = new SqlRequestRepository(app.database.db);
+    const requests = new SqlRequestRepository(app.database.db, { followUp: config });
     for (let n = 0; n < waiting; n++) {
       const guestEmail = `waiting${n}@fabrikam.com`;
       const response = await fetch(`${app.url}/simulator/graph/v1.0/invitations`, {
@@ -217,7 +217,7 @@ async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
       });
       const invitation = (await response.json()) as { invitedUser: { id: string }; inviteRedeemUrl: string };
       const draft = requestDraft({ guestEmail });
-      const { id } = await requests.create(draft, { kind: 'system' }, []);
+      const { id } = await requests.create(draft, { kind: 'system' });
       await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: { kind: 'system' } });
       const patch = { invitedUserId: invitation.invitedUser.id, inviteRedeemUrl: invitation.inviteRedeemUrl, invitedAt: new Date().toISOString() };
       await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' }, patch });

@@ -3,7 +3,7 @@
  * is someone else's computer, so its work must not be counted as the bot's CPU. Prints
  * `graph at <url>` once listening. Usage: node graphServer.js [LATENCY_MS]
  */
-import { startDirectorySimulator } from '../src/directory/simulator';
+import { startDirectorySimulator } from '../src/simulator';
 
 const latencyMs = Number(process.argv[2] ?? 0);
 startDirectorySimulator({ latencyMs }).then(

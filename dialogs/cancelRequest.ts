@@ -49,7 +49,6 @@ export async function cancelRequest(context: TurnContext, requestId: string, dep
           from: request.state,
           to: 'cancelled',
           actor: { kind: 'user', id: userId, displayName: request.requester.displayName },
-          jobs: [{ kind: 'updateApprovalCard', requestId: request.id }],
         })
       : undefined;
   if (cancelled) {

@@ -4,7 +4,7 @@
  * accepted yet. Microsoft emails the guest at most once an invitation (each email counts against
  * the guest's and the tenant's limits, and a repeat looks like spam): a second `email` gets a
  * plain answer and the way to a link instead. The turn only checks, records the ask and queues the work (Graph is never waited
- * on in a turn); the outcome follows in a moment from the job (provisioning/reinviteGuest).
+ * on in a turn); the outcome follows in a moment from the job (access/reinviteGuest).
  */
 import type { TurnContext } from 'botbuilder';
 import { actsAsSponsor, isRequesterOf } from '../src/approvals/roles';
@@ -12,7 +12,7 @@ import { translatorFor } from '../src/i18n';
 import type { AccessRequest, Actor } from '../src/requests/accessRequest';
 import type { LinkAskedBy } from '../src/requests/jobs';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { whyNoLink } from '../src/provisioning/reinviteGuest';
+import { whyNoLink } from '../src/access/reinviteGuest';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { plainText } from '../src/teams/plainText';
 

@@ -20,12 +20,11 @@ import {
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, translatorFor } from '../src/i18n';
 import type { ExistingGuest, Person } from '../src/requests/accessRequest';
-import type { Timing } from '../src/config';
 import { formatDate } from '../src/i18n/dates';
 import { readAccessPeriod } from '../src/requests/accessPeriod';
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import { answerParts, maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
-import { approvalTimers, endDateAfter, type TimerSettings } from '../src/requests/timers';
+import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/timers';
 import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
@@ -315,7 +314,6 @@ export class RequestAccessDialog extends ComponentDialog {
         endsAt: endDateAfter(values.accessDays, now, this.deps.timing),
       },
       { kind: 'user', id: values.requester.id, displayName: values.requester.displayName },
-      [{ kind: 'deliverApprovalCard' }, ...approvalTimers(now, this.deps.timing)],
     );
     await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: plainText(values.sponsor.displayName) }));
     return step.endDialog(request.id);

@@ -19,7 +19,6 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
-import type { Timing } from '../src/config';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
@@ -28,7 +27,7 @@ import { maxDaysOf, type Resource, type ResourceCatalog, resourcesByIds } from '
 import type { RequestState } from '../src/requests/lifecycle';
 import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { approvalTimers, endDateAfter, type TimerSettings } from '../src/requests/timers';
+import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/timers';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { plainText } from '../src/teams/plainText';
 import { personOf, sponsorProblemText } from './sponsorAnswer';
@@ -181,7 +180,6 @@ export class RequestAgainDialog extends ComponentDialog {
         endsAt,
       },
       actor,
-      [{ kind: 'deliverApprovalCard' }, ...approvalTimers(now, this.deps.timing)],
     );
     await this.deps.requests.recordAsk({ id: old.id, states: FILEABLE_AGAIN, actor, action: 'filedAgain', detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) }, jobs: [] });
     await context.sendActivity(t('requestAgain.filed', { id: old.id, newId: filed.id, sponsor: plainText(sponsor.displayName), endDate: formatDate(endsAt, context.activity.locale, now) }));

@@ -3,9 +3,9 @@
  * because it cannot be undone:
  * - `reset GA-…` (`restablecer GA-…`): the guest must accept again, when they lost access to the
  *   account they accepted with or accepted with the wrong one; every earlier link stops working.
- *   The reset runs as a job (provisioning/reinviteGuest) that sends the requester the new link.
+ *   The reset runs as a job (access/reinviteGuest) that sends the requester the new link.
  * - `end GA-…` (`terminar GA-…`): the access ends now rather than on its end date; the end runs
- *   as a job (provisioning/endAccess) that removes it and tells the requester.
+ *   as a job (access/endAccess) that removes it and tells the requester.
  * The ask is audited under the sponsor's name.
  */
 import {

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Resource, ResourceCatalog } from './requests/catalog';
 import type { GuestPolicy } from './requests/policy';
+import type { Timing } from './requests/timers';
 import { isLoopbackHttp } from './directory/graphClient';
 import { OperatorError } from './operatorError';
 import { PROJECT_ROOT } from './projectRoot';
@@ -87,21 +88,6 @@ export interface Config {
 }
 
 export type GuestEndAction = 'none' | 'disable' | 'delete';
-
-export interface Timing {
-  /** TIME_SCALE: how many times faster than real time every timer runs. 1 in production; more only to try the whole life of a request in minutes. */
-  scale: number;
-  /** A day as the timers count it. */
-  dayMs: number;
-  /** After how long the approver of an undecided request is reminded (once). */
-  approvalReminderMs: number;
-  /** After how long an undecided request expires. */
-  approvalTimeoutMs: number;
-  /** The access period, in days, when the requester keeps the default. */
-  accessDays: number;
-  /** How long before the end of access the sponsor is asked whether to extend it. */
-  extensionNoticeMs: number;
-}
 
 /** Every problem found in the settings at once, each naming the setting to fix. */
 export class ConfigError extends OperatorError {

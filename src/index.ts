@@ -17,11 +17,11 @@ import { GuestAccessBot } from './bot';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
 import { GraphDirectory } from './directory/graphDirectory';
-import { DirectorySimulator, loadSimulatorSeed } from './directory/simulator';
-import { createJobHandlers } from './provisioning/jobHandlers';
-import { RedemptionWatcher } from './provisioning/redemptionWatcher';
-import { Sweeper } from './provisioning/sweeper';
-import { JobWorker } from './provisioning/worker';
+import { DirectorySimulator, loadSimulatorSeed } from './simulator';
+import { createJobHandlers } from './jobs/jobHandlers';
+import { RedemptionWatcher } from './access/redemptionWatcher';
+import { Sweeper } from './jobs/sweeper';
+import { JobWorker } from './jobs/worker';
 import { isDirectAppRole } from './requests/catalog';
 import { loadDotEnv } from './dotEnv';
 import { createLogger } from './logging/logger';
@@ -72,7 +72,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   let worker: JobWorker | undefined;
   // Work queued by this process starts at once; other instances find it at their next poll.
   const wakeWorker = () => worker?.wake();
-  const requests = new SqlRequestRepository(database.db, clock, wakeWorker);
+  const requests = new SqlRequestRepository(database.db, { followUp: config, clock, onJobsQueued: wakeWorker });
   const queue = new JobQueue(database.db, clock, wakeWorker);
   const references = new ConversationReferenceStore(database.db);
   const conversationState = new ConversationState(new DialogStateStorage(database.db));

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import * as restify from 'restify';
 import type { GuestAccessBot } from './bot';
-import type { DirectorySimulator } from './directory/simulator';
+import type { DirectorySimulator } from './simulator';
 import { checkActivityShape } from './http/activityShape';
 import { identityEncodingOnly } from './http/identityEncoding';
 import { loopbackHostOnly } from './http/loopbackHost';

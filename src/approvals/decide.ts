@@ -12,7 +12,7 @@ import { isAwaitingSponsor } from '../requests/lifecycle';
 import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../requests/approvalStage';
 import { isRequestId } from '../requests/requestId';
-import { accessTimers, approvalTimers, type TimerSettings } from '../requests/timers';
+import type { TimerSettings } from '../requests/timers';
 import { plainText } from '../teams/plainText';
 import type { RequestRepository } from '../requests/requestRepository';
 import { refusalCard } from './refusal';
@@ -109,26 +109,6 @@ export async function decide(input: DecisionRequest, context: DecisionContext): 
     patch: { decisionComment: comment || undefined, decidedAt: now.toISOString() },
     detail: isSponsorOf(clicker, request) ? undefined : { localTest: true, actingFor: request.sponsor.id },
     openStages: stages,
-    // The card in the chat is updated too, so every client and later refreshes show the decision.
-    jobs: !approved
-      ? [
-          { kind: 'updateApprovalCard', requestId: request.id },
-          { kind: 'notifyRequester', requestId: request.id, notice: 'rejected' },
-        ]
-      : stages.length > 0
-        ? [
-            { kind: 'updateApprovalCard', requestId: request.id },
-            { kind: 'notifyRequester', requestId: request.id, notice: 'ownersNext' },
-            ...stages.flatMap(({ stage }) => [
-              { kind: 'deliverApprovalCard' as const, requestId: request.id, stage },
-              // Each owner stage waits and expires like the sponsor's, counted from now.
-              ...approvalTimers(now, context.timing).map((timer) => ({ ...timer, requestId: request.id, stage })),
-            ]),
-          ]
-        : [
-            { kind: 'updateApprovalCard', requestId: request.id },
-            { kind: 'provisionGuest', requestId: request.id },
-          ],
   });
   if (decided) return current(decided, approved ? 'approved' : 'rejected');
 
@@ -168,30 +148,14 @@ async function decideStage(input: DecisionRequest, request: AccessRequest, stage
   if (isCommentTooLong(input)) return current(request, stage, 'commentTooLong', t('approvalCard.commentTooLong', { max: ANSWER_LIMITS.decisionComment }));
 
   const approved = input.verb === 'approve';
-  const update = { kind: 'updateApprovalCard' as const, requestId: request.id };
   const decision = { requestId: request.id, stage: stage.stage, decision: approved ? ('approved' as const) : ('rejected' as const), actor: actorOf(clicker), comment: commentOf(input) || undefined };
   // An extension's stage is open only while its extension records the end asked for (isStageOpen).
   const extendedTo = request.extensionOffer?.endsAt;
   const decided =
     stage.extensionFor === undefined || extendedTo === undefined
-      ? await context.requests.decideStage({
-          ...decision,
-          jobs: {
-            approved: [update, { kind: 'provisionGuest', requestId: request.id }],
-            rejected: [update, { kind: 'notifyRequester', requestId: request.id, notice: 'rejected' }],
-            waiting: [update],
-          },
-        })
+      ? await context.requests.decideStage(decision)
       : // An extension's stage: its approval moves the end (and the timers with it); a rejection lets it end on its date.
-        await context.requests.decideExtensionStage({
-          ...decision,
-          extensionFor: stage.extensionFor,
-          jobs: {
-            approved: [update, ...accessTimers(request.id, extendedTo, clockOf(context)(), context.timing), { kind: 'notifyRequester', requestId: request.id, notice: 'extended' }],
-            rejected: [update, { kind: 'notifyRequester', requestId: request.id, notice: 'extensionRejected', stage: stage.stage }],
-            waiting: [update],
-          },
-        });
+        await context.requests.decideExtensionStage({ ...decision, extensionFor: stage.extensionFor });
   if (decided) return current(decided.request, decided.stage, approved ? 'approved' : 'rejected');
   const latest = (await context.requests.get(request.id)) ?? request;
   const latestStage = (await context.requests.stagesOf(request.id)).find((s) => s.stage === stageNumber) ?? stage;

@@ -13,18 +13,17 @@
 import { type Attachment, CardFactory } from 'botbuilder';
 import type { AdaptiveCardJson } from '../../cards/approvalCard';
 import { extensionCard, extensionStage } from '../../cards/extensionCard';
-import type { Timing } from '../config';
+import type { Timing } from '../requests/timers';
 import { translatorFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { extensionStagesFor } from '../requests/approvalStage';
 import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
 import { type ExtensionPlan, extensionPlan } from '../requests/extensionPlan';
-import type { NewJob } from '../requests/jobs';
 import { canAnswerExtension, type ExtensionAnswer } from '../requests/lifecycle';
 import type { GuestPolicy } from '../requests/policy';
 import { isRequestId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
-import { accessTimers, type TimerSettings } from '../requests/timers';
+import type { TimerSettings } from '../requests/timers';
 import type { Clicker } from './decide';
 import { refusalCard } from './refusal';
 import { actsAsSponsor, isRequesterOf, isSponsorOf } from './roles';
@@ -114,7 +113,6 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
       actor,
     };
   };
-  const update: NewJob = { kind: 'updateApprovalCard', requestId: request.id };
   let changed: AccessRequest | undefined;
   let outcome: ExtensionOutcome;
   if (input.verb === 'extend') {
@@ -130,15 +128,7 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
         action: 'extensionAsked',
         detail: { from: request.endsAt, to: plan.endsAt, days: plan.days, stages: stages.map((s) => s.stage) },
         openStages: stages,
-        jobs: [
-          update,
-          { kind: 'notifyRequester', requestId: request.id, notice: 'extensionAsked' },
-          // The end date is the stages' deadline: no expiry of their own, a reminder if it comes first.
-          ...stages.flatMap(({ stage }): NewJob[] => [
-            { kind: 'deliverApprovalCard', requestId: request.id, stage },
-            { kind: 'remindApprover', requestId: request.id, stage, runAt: new Date(now.getTime() + ctx.timing.approvalReminderMs) },
-          ]),
-        ],
+        answersOffer: 'awaitingOwners',
       });
     } else {
       outcome = 'extended';
@@ -147,7 +137,7 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
         patch: { endsAt: plan.endsAt, extensionOffer: { ...request.extensionOffer, answer: 'extended', endsAt: plan.endsAt }, extensions: (request.extensions ?? 0) + 1 },
         action: 'extended',
         detail: { from: request.endsAt, to: plan.endsAt, days: plan.days },
-        jobs: [...accessTimers(request.id, plan.endsAt, now, ctx.timing), { kind: 'notifyRequester', requestId: request.id, notice: 'extended' }, update],
+        answersOffer: 'extended',
       });
     }
   } else {
@@ -157,7 +147,7 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
       patch: { extensionOffer: { ...request.extensionOffer, answer: 'declined' } },
       action: 'extensionDeclined',
       detail: { endsAt: request.endsAt },
-      jobs: [{ kind: 'notifyRequester', requestId: request.id, notice: 'notExtended' }, update],
+      answersOffer: 'declined',
     });
   }
   if (changed) return { outcome, card: card(changed) };

@@ -1,6 +1,7 @@
 /**
  * Work that follows a change of a request, written as job rows in the same transaction as the
- * change (a transactional outbox) and run later by the provisioning worker.
+ * change (a transactional outbox; which work follows which change is requests/followUp.ts) and run
+ * later by the job worker (src/jobs/worker.ts).
  */
 
 export const JOB_KINDS = [
@@ -18,7 +19,7 @@ export const JOB_KINDS = [
   'endAccess',
 ] as const;
 
-/** Inviting a guest again after the first time, each for its own reason (see provisioning/reinviteGuest). */
+/** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
 export const REINVITATION_KINDS = ['sendFreshLink', 'sendInvitationEmail', 'resetRedemption'] as const;
 export type ReinvitationKind = (typeof REINVITATION_KINDS)[number];
 

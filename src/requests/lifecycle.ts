@@ -19,7 +19,7 @@ export const REQUEST_STATES = [
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
-  // The sponsor approved a request for resources whose owners must approve too (see approvals/stages).
+  // The sponsor approved a request for resources whose owners must approve too (see requests/approvalStage.ts).
   pending_approval: ['approved', 'pending_owner_approval', 'rejected', 'cancelled', 'expired'],
   pending_owner_approval: ['approved', 'rejected', 'cancelled', 'expired'],
   // `accepted` straight away: the address was a guest who had already accepted, so there was

@@ -1,11 +1,12 @@
 /**
  * The repository port: how the domain keeps requests. Every state change is conditional and
- * carries its audit event and its follow-up jobs into the same transaction.
+ * carries its audit event and its follow-up work (read from requests/followUp.ts) into the same
+ * transaction.
  */
 import type { AccessRequest, Actor, AuditEvent, NewAccessRequest } from './accessRequest';
-import type { JobLease, JobTemplate, NewJob } from './jobs';
+import type { JobLease, NewJob } from './jobs';
 import type { ApprovalStage } from './approvalStage';
-import type { RequestState } from './lifecycle';
+import type { ExtensionAnswer, RequestState } from './lifecycle';
 
 /** Fields a change may set besides the state. */
 export type RequestPatch = Partial<
@@ -23,31 +24,29 @@ export interface StateChange {
   actor: Actor;
   patch?: RequestPatch;
   detail?: Record<string, unknown>;
-  jobs?: readonly NewJob[];
   /** Made by a job: the change happens only while the job's lease is held, else LeaseLostError. */
   lease?: JobLease;
-  /** Owner stages that open with this change (the sponsor approved), written with it. */
+  /** Owner stages that open with this change (the sponsor approved), written with it and given their cards and timers. */
   openStages?: ReadonlyArray<{ stage: number; resourceId: string }>;
 }
 
-/** What an owner's decision on a stage queues, by what it makes of the request. */
+/** An owner's decision on a stage; its work follows from what it makes of the request (requests/followUp.ts). */
 export interface StageDecision {
   requestId: string;
   stage: number;
   decision: 'approved' | 'rejected';
   actor: Extract<Actor, { kind: 'user' }>;
   comment?: string;
-  /** Jobs for each outcome: the request approved (every stage has), rejected, or still waiting for other stages. */
-  jobs: Record<'approved' | 'rejected' | 'waiting', readonly NewJob[]>;
 }
 
 export interface RequestRepository {
-  /** Stores a new request in `pending_approval` with its `submitted` audit event and jobs. */
-  create(request: NewAccessRequest, actor: Actor, jobs: readonly JobTemplate[]): Promise<AccessRequest>;
+  /** Stores a new request in `pending_approval` with its `submitted` audit event and the work that follows (its card, its timers). */
+  create(request: NewAccessRequest, actor: Actor): Promise<AccessRequest>;
   get(id: string): Promise<AccessRequest | undefined>;
   /**
-   * Moves a request from `from` to `to` if, and only if, it is still in `from`. Returns the
-   * updated request, or `undefined` when someone else changed it first.
+   * Moves a request from `from` to `to` if, and only if, it is still in `from`, and queues the
+   * work that follows (requests/followUp.ts). Returns the updated request, or `undefined` when
+   * someone else changed it first.
    */
   transition(change: StateChange): Promise<AccessRequest | undefined>;
   /**
@@ -81,6 +80,8 @@ export interface RequestRepository {
     action: string;
     detail?: Record<string, unknown>;
     jobs?: readonly NewJob[];
+    /** The change is the sponsor's answer to the open offer to extend: its work follows from the table (requests/followUp.ts). */
+    answersOffer?: ExtensionAnswer;
     lease?: JobLease;
     /** Owner stages that open with this change (an extension the owners must approve), written with it. */
     openStages?: ReadonlyArray<{ stage: number; resourceId: string; extensionFor: string }>;

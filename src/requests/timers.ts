@@ -4,8 +4,23 @@
  * runs whether it still applies (the request was decided, the access extended), so none is ever
  * cancelled.
  */
-import type { Timing } from '../config';
 import type { JobTemplate, NewJob } from './jobs';
+
+/** How the timers count time: read from the settings once, at start. */
+export interface Timing {
+  /** TIME_SCALE: how many times faster than real time every timer runs. 1 in production; more only to try the whole life of a request in minutes. */
+  scale: number;
+  /** A day as the timers count it. */
+  dayMs: number;
+  /** After how long the approver of an undecided request is reminded (once). */
+  approvalReminderMs: number;
+  /** After how long an undecided request expires. */
+  approvalTimeoutMs: number;
+  /** The access period, in days, when the requester keeps the default. */
+  accessDays: number;
+  /** How long before the end of access the sponsor is asked whether to extend it. */
+  extensionNoticeMs: number;
+}
 
 export type TimerSettings = Pick<Timing, 'approvalReminderMs' | 'approvalTimeoutMs' | 'extensionNoticeMs' | 'dayMs'>;
 

@@ -4,8 +4,9 @@
  */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
-import type { JobLease, JobTemplate, NewJob } from '../requests/jobs';
+import type { JobLease } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
+import { type ChangeFacts, extensionWorkOf, type FollowUpSettings, jobsFor, patchFor, requestWorkOf, STAGE_DECIDED_WORK, type Work } from '../requests/followUp';
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
@@ -16,23 +17,32 @@ import type { AccessRequestsTable, ApprovalStagesTable, AuditEventsTable, Schema
 
 type Row = Selectable<AccessRequestsTable>;
 
+export interface RequestRepositoryOptions {
+  /** How the follow-up work of a change is counted (timers, the redemption watcher): the settings. */
+  followUp: FollowUpSettings;
+  clock?: Clock;
+  /** Called after a commit that queued jobs, so a worker in this process can start at once instead of at its next poll. */
+  onJobsQueued?: () => void;
+}
+
 export class SqlRequestRepository implements RequestRepository {
-  /**
-   * @param onJobsQueued called after a commit that queued jobs, so a worker in this process can
-   *   start at once instead of at its next poll.
-   */
   /** Every job starts by reading its request: prepared once (see PreparedQuery). */
   private readonly byId: PreparedQuery<Schema, [id: string], Row>;
+  private readonly clock: Clock;
+  private readonly onJobsQueued: () => void;
+  private readonly followUp: FollowUpSettings;
 
   constructor(
     private readonly db: Kysely<Schema>,
-    private readonly clock: Clock = () => new Date(),
-    private readonly onJobsQueued: () => void = () => {},
+    options: RequestRepositoryOptions,
   ) {
+    this.clock = options.clock ?? (() => new Date());
+    this.onJobsQueued = options.onJobsQueued ?? (() => {});
+    this.followUp = options.followUp;
     this.byId = new PreparedQuery(db, 1, (q, id: string) => q.selectFrom('access_requests').selectAll().where('id', '=', id));
   }
 
-  async create(request: NewAccessRequest, actor: Actor, jobs: readonly JobTemplate[]): Promise<AccessRequest> {
+  async create(request: NewAccessRequest, actor: Actor): Promise<AccessRequest> {
     // A clash of random ids is rare; a fresh id is the whole remedy.
     for (let attempt = 0; ; attempt++) {
       const id = newRequestId();
@@ -66,10 +76,11 @@ export class SqlRequestRepository implements RequestRepository {
           };
           const inserted = await trx.insertInto('access_requests').values(row).returningAll().executeTakeFirstOrThrow();
           await insertAudit(trx, { requestId: id, at, actor, action: 'submitted', toState: 'pending_approval' });
-          await insertJobs(trx, jobs.map((job) => ({ ...job, requestId: id }) as NewJob), now);
-          return toAccessRequest(inserted);
+          const created = toAccessRequest(inserted);
+          await this.queueWork(trx, requestWorkOf('new', 'pending_approval'), { request: created, now });
+          return created;
         });
-        if (jobs.length > 0) this.onJobsQueued();
+        this.onJobsQueued();
         return created;
       } catch (error) {
         if (attempt < 3 && (await this.exists(id))) continue;
@@ -144,13 +155,14 @@ export class SqlRequestRepository implements RequestRepository {
 
   async transition(change: StateChange): Promise<AccessRequest | undefined> {
     assertTransition(change.from, change.to);
+    const work = requestWorkOf(change.from, change.to);
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
       await assertLeaseHeld(trx, change.lease, at);
       const updated = await trx
         .updateTable('access_requests')
-        .set({ ...toColumns(change.patch ?? {}), state: change.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .set({ ...toColumns({ ...change.patch, ...patchFor(work, now, this.followUp) }), state: change.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
         .where('id', '=', change.id)
         .where('state', '=', change.from)
         .returningAll()
@@ -171,11 +183,17 @@ export class SqlRequestRepository implements RequestRepository {
           .values(change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })))
           .execute();
       }
-      await insertJobs(trx, change.jobs ?? [], now);
-      return toAccessRequest(updated);
+      const request = toAccessRequest(updated);
+      await this.queueWork(trx, work, { request, now, openedStages: change.openStages });
+      return request;
     });
-    if (changed && (change.jobs?.length ?? 0) > 0) this.onJobsQueued();
+    if (changed) this.onJobsQueued();
     return changed;
+  }
+
+  /** The follow-up work of a change (see requests/followUp.ts), in the change's transaction. */
+  private async queueWork(trx: Transaction<Schema>, work: readonly Work[], facts: ChangeFacts): Promise<void> {
+    await insertJobs(trx, jobsFor(work, facts, this.followUp), facts.now);
   }
 
   async update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest> {
@@ -257,10 +275,12 @@ export class SqlRequestRepository implements RequestRepository {
           .values(change.openStages.map(({ stage, resourceId, extensionFor }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at, extension_for: extensionFor })))
           .execute();
       }
+      const request = toAccessRequest(updated);
       await insertJobs(trx, change.jobs ?? [], now);
-      return toAccessRequest(updated);
+      if (change.answersOffer) await this.queueWork(trx, extensionWorkOf('open', change.answersOffer), { request, now, openedStages: change.openStages });
+      return request;
     });
-    if (changed && (change.jobs?.length ?? 0) > 0) this.onJobsQueued();
+    if (changed && ((change.jobs?.length ?? 0) > 0 || change.answersOffer)) this.onJobsQueued();
     return changed;
   }
 
@@ -326,7 +346,7 @@ export class SqlRequestRepository implements RequestRepository {
           });
           request = toAccessRequest(updated);
         }
-        await insertJobs(trx, decision.jobs[settled], now);
+        await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), { request, now, decidedStage: decision.stage });
         return { request, stage: toApprovalStage(decided) };
       })
       .catch((error: unknown) => {
@@ -381,7 +401,8 @@ export class SqlRequestRepository implements RequestRepository {
           });
           request = toAccessRequest(updated);
         }
-        await insertJobs(trx, decision.jobs[settled], now);
+        const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
+        await this.queueWork(trx, work, { request, now, decidedStage: decision.stage });
         return { request, stage: toApprovalStage(decided) };
       })
       .catch((error: unknown) => {

@@ -3,7 +3,7 @@
  * then, and only then, `@azure/monitor-opentelemetry` is loaded (about 0.6 s and many modules,
  * which a bot without telemetry never pays for). It must start before the HTTP modules are used,
  * so the entry point imports this file right after its first line. Traces: incoming activities
- * and card clicks (see turnTracing), outgoing HTTP (Microsoft Graph, the Bot Connector) with status
+ * and card clicks (a span per turn, in bot.ts), outgoing HTTP (Microsoft Graph, the Bot Connector) with status
  * and latency, and jobs; metrics: see telemetryMetrics. No URL query string or email address
  * leaves the process: Graph's `$filter` holds addresses.
  */

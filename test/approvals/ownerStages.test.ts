@@ -28,7 +28,7 @@ describe('approval by the resource owners after the sponsor', function () {
   /** Adele's request for Falcon and Expenses, approved by Megan: the owner stages open. */
   async function approvedBySponsor(env: Record<string, string> = {}, options: Parameters<typeof startTestBot>[2] = {}) {
     bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners(), ...env }, undefined, options);
-    const filed = await fileRequest(bot, users.adele, 10_000, {}, options.clock ? { now: options.clock() } : undefined);
+    const filed = await fileRequest(bot, users.adele, 10_000);
     const click = await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     assert.match(JSON.stringify(click.body.value), /Megan Bowen approved\. Waiting for the resource owners to approve\./);
     await waitForState(bot, filed.request.id, 'pending_owner_approval');

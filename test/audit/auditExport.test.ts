@@ -10,15 +10,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { auditArgumentsOf } from '../../src/audit/auditCli';
+import { auditArgumentsOf } from '../../src/cli/auditCli';
 import type { AuditRow } from '../../src/audit/auditExport';
 import { openDatabase } from '../../src/storage/database';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { requestDraft } from '../support/requestDraft';
 import { redeemInBrowser } from '../support/redeemInBrowser';
 import { invitedRequest, redemptionChecksDue, startTestBot, waitForState } from '../support/testBot';
 
-const CLI = resolve(__dirname, '../../src/audit/auditCli.js');
+const CLI = resolve(__dirname, '../../src/cli/auditCli.js');
 
 /** `npm run audit` over the bot's database, as an admin runs it. */
 function exportAudit(databaseUrl: string, format: 'csv' | 'json') {
@@ -30,7 +31,7 @@ async function databaseWith(write: (requests: SqlRequestRepository) => Promise<v
   const databaseUrl = join(mkdtempSync(join(tmpdir(), 'audit-')), 'bot.db');
   const database = await openDatabase(databaseUrl);
   try {
-    await write(new SqlRequestRepository(database.db));
+    await write(requestRepository(database.db));
   } finally {
     await database.close();
   }
@@ -92,7 +93,7 @@ describe('npm run audit', function () {
     const databaseUrl = await databaseWith(async (requests) => {
       for (const formula of formulas) {
         const person = { id: formula, displayName: formula, address: 'someone@contoso.com' };
-        const { id } = await requests.create(requestDraft({ requester: person }), { kind: 'user', ...person }, []);
+        const { id } = await requests.create(requestDraft({ requester: person }), { kind: 'user', ...person });
         await requests.recordAsk({ id, states: ['pending_approval'], actor: { kind: 'user', ...person }, action: 'askedAgain', detail: { note: formula }, jobs: [] });
       }
     });
@@ -115,7 +116,7 @@ describe('npm run audit', function () {
   it('removes a link written in the free text of a detail, such as a Graph error that names one', async () => {
     let id = '';
     const databaseUrl = await databaseWith(async (requests) => {
-      ({ id } = await requests.create(requestDraft(), { kind: 'system' }, []));
+      ({ id } = await requests.create(requestDraft(), { kind: 'system' }));
       await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: { kind: 'user', id: 'megan-id', displayName: 'Megan Bowen' } });
       // As provisionGuest's giveUp records a refusal: the message masked for addresses and redeem links only.
       await requests.transition({

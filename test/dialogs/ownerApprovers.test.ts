@@ -13,11 +13,12 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { RequestAccessDialog } from '../../dialogs/requestAccessDialog';
 import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE, SAMPLE_DIRECTORY_FILE } from '../../src/config';
-import { loadSimulatorSeed } from '../../src/directory/simulator/simulatorSeed';
+import { loadSimulatorSeed } from '../../src/simulator/simulatorSeed';
 import type { ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { type DirectoryFixture, sample, startDirectoryFixture } from '../directory/directoryFixture';
 import { memoryDatabase } from '../support/sqliteMemory';
 import { visibleText } from '../support/visibleText';
@@ -133,7 +134,7 @@ describe('owner approvers checked before a request is confirmed', function () {
   after(async () => fixture.close());
   beforeEach(async () => {
     database = await memoryDatabase();
-    requests = new SqlRequestRepository(database.db, () => today);
+    requests = requestRepository(database.db, { clock: () => today });
   });
   afterEach(async () => database.close());
 

@@ -13,7 +13,8 @@ import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE } from '../../src/config';
 import type { Resource, ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { type DirectoryFixture, sample, startDirectoryFixture } from '../directory/directoryFixture';
 import { jobRows } from '../support/jobRows';
 import { memoryDatabase } from '../support/sqliteMemory';
@@ -57,7 +58,7 @@ describe('request dialog', function () {
 
   beforeEach(async () => {
     database = await memoryDatabase();
-    requests = new SqlRequestRepository(database.db, () => today);
+    requests = requestRepository(database.db, { clock: () => today });
   });
   afterEach(async () => database.close());
 

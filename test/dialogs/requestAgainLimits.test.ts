@@ -16,7 +16,7 @@ describe('request again, against the open-request limit', function () {
     const clock = new TestClock();
     bot = await startTestBot({ MAX_OPEN_REQUESTS: '2' }, undefined, { clock: clock.now });
     const adeleChat = bot.teams.conversationOf(users.adele);
-    const { request: expired } = await fileRequest(bot, users.adele, 10_000, {}, { now: clock.now() });
+    const { request: expired } = await fileRequest(bot, users.adele, 10_000);
     await passDaysOn(bot, clock, 7.1);
     await waitForState(bot, expired.id, 'expired');
 

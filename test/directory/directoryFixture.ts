@@ -5,7 +5,7 @@ import {
   type RecordedRequest,
   startDirectorySimulator,
   type SimulatorSeed,
-} from '../../src/directory/simulator';
+} from '../../src/simulator';
 
 /** Ids from src/samples/directory.json, the seed the simulator starts with by default. */
 export const sample = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import sinon from 'sinon';
 import { createGraphClient, isLoopbackHttp } from '../../src/directory/graphClient';
-import { startDirectorySimulator } from '../../src/directory/simulator';
+import { startDirectorySimulator } from '../../src/simulator';
 
 describe('createGraphClient', () => {
   afterEach(() => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SAMPLE_DIRECTORY_FILE } from '../../src/config';
 import { DirectoryError } from '../../src/directory/directory';
-import { loadSimulatorSeed } from '../../src/directory/simulator/simulatorSeed';
+import { loadSimulatorSeed } from '../../src/simulator/simulatorSeed';
 import { batchRequests, type DirectoryFixture, sample, startDirectoryFixture, inviteNewGuest } from './directoryFixture';
 
 describe('GraphDirectory against the directory simulator', () => {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SAMPLE_DIRECTORY_FILE } from '../../src/config';
-import { parseSimulatorSeed } from '../../src/directory/simulator';
+import { parseSimulatorSeed } from '../../src/simulator';
 import { batchRequests, type DirectoryFixture, inviteNewGuest, sample, startDirectoryFixture } from './directoryFixture';
 
 const expensesGroup = 'c0ffee00-0004-4000-8000-00000000c004';

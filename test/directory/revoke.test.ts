@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { RevocableGrant } from '../../src/directory/directory';
-import { loadSimulatorSeed } from '../../src/directory/simulator';
+import { loadSimulatorSeed } from '../../src/simulator';
 import { batchRequests, type DirectoryFixture, inviteNewGuest, sample, startDirectoryFixture } from './directoryFixture';
 
 const falcon = { kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup } as const;

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/directory/simulator';
+import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/simulator';
 import { openDatabase } from '../../src/storage/database';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { BotProcess } from '../support/botProcess';
 import { seedApprovedRequests } from '../support/approvedRequests';
 import { FakeTeamsChannel, TENANT_ID } from '../support/fakeTeamsChannel';
@@ -162,10 +162,11 @@ async function waitUntilAllInvited(databaseUrl: string, ids: string[], timeoutMs
   const deadline = Date.now() + timeoutMs;
   const database = await openDatabase(databaseUrl);
   try {
-    const requests = new SqlRequestRepository(database.db);
+    const requests = requestRepository(database.db);
     for (;;) {
       const all = await Promise.all(ids.map((id) => requests.get(id)));
-      const jobs = await database.db.selectFrom('jobs').select(['status']).where('status', '=', 'queued').execute();
+      // Work due now; the timers of a request's life (a reminder, an expiry) wait far ahead.
+      const jobs = await database.db.selectFrom('jobs').select(['status']).where('status', '=', 'queued').where('run_at', '<=', new Date().toISOString()).execute();
       if (all.every((r) => r?.state === 'invited') && jobs.length === 0) return new Map(all.map((r) => [r?.id ?? '', r]));
       if (Date.now() > deadline) {
         const states = all.map((r) => r?.state).reduce<Record<string, number>>((count, state) => ({ ...count, [String(state)]: (count[String(state)] ?? 0) + 1 }), {});

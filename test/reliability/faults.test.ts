@@ -3,7 +3,7 @@
  * request still ends invited, once, and nothing is resent before the `Retry-After` it was given.
  */
 import assert from 'node:assert/strict';
-import type { RecordedRequest } from '../../src/directory/simulator';
+import type { RecordedRequest } from '../../src/simulator';
 import { fileRequest, startTestBot, type TestBot, users } from '../support/testBot';
 
 const REQUESTS = 8;

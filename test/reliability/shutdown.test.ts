@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/directory/simulator';
+import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/simulator';
 import { openDatabase } from '../../src/storage/database';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { BotProcess } from '../support/botProcess';
 import { seedApprovedRequests } from '../support/approvedRequests';
 import { FakeTeamsChannel, TENANT_ID } from '../support/fakeTeamsChannel';
@@ -57,9 +57,9 @@ describe('stopping the bot with SIGTERM', function () {
 
     const database = await openDatabase(databaseUrl);
     try {
-      const request = await new SqlRequestRepository(database.db).get(id);
+      const request = await requestRepository(database.db).get(id);
       assert.equal(request?.state, 'invited');
-      const invitedEvents = (await new SqlRequestRepository(database.db).auditTrail(id)).filter((e) => e.toState === 'invited');
+      const invitedEvents = (await requestRepository(database.db).auditTrail(id)).filter((e) => e.toState === 'invited');
       assert.equal(invitedEvents.length, 1);
     } finally {
       await database.close();

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/directory/simulator';
+import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/simulator';
 import { openDatabase } from '../../src/storage/database';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { seedApprovedRequests } from '../support/approvedRequests';
 import { BotProcess } from '../support/botProcess';
 import { FakeTeamsChannel, TeamsClient, TENANT_ID } from '../support/fakeTeamsChannel';
@@ -73,7 +73,7 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
   async function waitForStates(ids: readonly string[], state: string, timeoutMs = 60_000): Promise<void> {
     const database = await openDatabase(databaseUrl);
     try {
-      const requests = new SqlRequestRepository(database.db);
+      const requests = requestRepository(database.db);
       for (const deadline = Date.now() + timeoutMs; ; ) {
         const states = await Promise.all(ids.map(async (id) => (await requests.get(id))?.state));
         if (states.every((s) => s === state)) return;
@@ -88,7 +88,7 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
   async function auditOf(id: string) {
     const database = await openDatabase(databaseUrl);
     try {
-      return await new SqlRequestRepository(database.db).auditTrail(id);
+      return await requestRepository(database.db).auditTrail(id);
     } finally {
       await database.close();
     }
@@ -101,7 +101,7 @@ const postgresUrl = process.env.TEST_DATABASE_URL;
     const database = await openDatabase(databaseUrl);
     let id: string;
     try {
-      ({ id } = await new SqlRequestRepository(database.db).create(requestDraft(), { kind: 'system' }, []));
+      ({ id } = await requestRepository(database.db).create(requestDraft(), { kind: 'system' }));
     } finally {
       await database.close();
     }

@@ -1,6 +1,6 @@
 /**
  * What the bot counts as its own gift, and what it takes back: the rules of requests/givenAccess,
- * case by case (the whole bot proves them end to end in test/provisioning/onlyWhatItGave.test.ts).
+ * case by case (the whole bot proves them end to end in test/access/onlyWhatItGave.test.ts).
  */
 import assert from 'node:assert/strict';
 import { DirectoryError, type GrantOutcome } from '../../src/directory/directory';

@@ -9,7 +9,8 @@ import type { OpenDatabase } from '../../src/storage/database';
 import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
 import { JobQueue } from '../../src/storage/jobQueue';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from '../support/requestRepository';
 import { testDatabases } from '../support/databases';
 import { jobRows } from '../support/jobRows';
 import { requestDraft } from '../support/requestDraft';
@@ -29,7 +30,7 @@ for (const target of testDatabases) {
     beforeEach(async () => {
       database = await target.open();
       queued = 0;
-      requests = new SqlRequestRepository(database.db, undefined, () => queued++);
+      requests = requestRepository(database.db, { onJobsQueued: () => queued++ });
       queue = new JobQueue(database.db);
     });
     afterEach(async () => database.close());
@@ -37,14 +38,8 @@ for (const target of testDatabases) {
     describe('owner stages and conditional changes', () => {
       const lidia = { kind: 'user' as const, id: 'lidia-id', displayName: 'Lidia Holloway' };
       const nestor = { kind: 'user' as const, id: 'nestor-id', displayName: 'Nestor Wilke' };
-      const jobs = (id: string) => ({
-        approved: [{ kind: 'provisionGuest' as const, requestId: id }],
-        rejected: [{ kind: 'notifyRequester' as const, requestId: id, notice: 'rejected' as const }],
-        waiting: [],
-      });
-
       async function awaitingOwners(): Promise<string> {
-        const { id } = await requests.create(draft, adele, []);
+        const { id } = await requests.create(draft, adele);
         await requests.transition({ id, from: 'pending_approval', to: 'pending_owner_approval', actor: megan, openStages: [{ stage: 1, resourceId: 'falcon-team' }, { stage: 2, resourceId: 'expenses-app' }] });
         return id;
       }
@@ -53,28 +48,28 @@ for (const target of testDatabases) {
         for (let round = 0; round < 5; round++) {
           const id = await awaitingOwners();
           const [first, second] = await Promise.all([
-            requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia, jobs: jobs(id) }),
-            requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor, jobs: jobs(id) }),
+            requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia }),
+            requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor }),
           ]);
           assert.ok(first && second, 'both decisions count');
           assert.equal((await requests.get(id))?.state, 'approved');
-          assert.deepEqual((await jobRows(database.db, id)).map((j) => j.kind), ['provisionGuest'], 'provisioned once');
+          assert.equal((await jobRows(database.db, id)).filter((j) => j.kind === 'provisionGuest').length, 1, 'provisioned once');
           assert.deepEqual((await requests.auditTrail(id)).filter((e) => e.toState === 'approved').length, 1);
         }
       });
 
       it('lets one decision per stage count, and none once a stage has rejected the request', async () => {
         const id = await awaitingOwners();
-        assert.ok(await requests.decideStage({ requestId: id, stage: 1, decision: 'rejected', actor: lidia, comment: 'not yet', jobs: jobs(id) }));
-        assert.equal(await requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia, jobs: jobs(id) }), undefined);
-        assert.equal(await requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor, jobs: jobs(id) }), undefined);
+        assert.ok(await requests.decideStage({ requestId: id, stage: 1, decision: 'rejected', actor: lidia, comment: 'not yet' }));
+        assert.equal(await requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia }), undefined);
+        assert.equal(await requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor }), undefined);
         const stages = await requests.stagesOf(id);
         assert.deepEqual(stages.map((s) => [s.stage, s.state, s.decisionComment]), [[1, 'rejected', 'not yet'], [2, 'pending', undefined]]);
         assert.equal((await requests.get(id))?.state, 'rejected');
       });
 
       it('changes a field only while it still holds the value a change expects', async () => {
-        const { id } = await requests.create({ ...draft, endsAt: '2027-01-01T00:00:00.000Z', accessDays: 30 }, adele, []);
+        const { id } = await requests.create({ ...draft, endsAt: '2027-01-01T00:00:00.000Z', accessDays: 30 }, adele);
         await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan });
         await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' } });
         const offer = { id, states: ['invited', 'accepted'] as const, actor: { kind: 'system' as const }, action: 'extensionOffered' };
@@ -91,7 +86,7 @@ for (const target of testDatabases) {
 
     describe('requests', () => {
       it('creates a request with a readable id, its audit event and its job in one go', async () => {
-        const created = await requests.create(draft, adele, [{ kind: 'deliverApprovalCard' }]);
+        const created = await requests.create(draft, adele);
         assert.match(created.id, /^GA-[0-9A-HJKMNP-TV-Z]{6}$/);
         assert.equal(created.state, 'pending_approval');
         assert.equal(created.version, 1);
@@ -99,35 +94,36 @@ for (const target of testDatabases) {
         assert.deepEqual(read, created);
         assert.deepEqual(read.resourceIds, ['falcon-team', 'expenses-app']);
         assert.deepEqual((await requests.auditTrail(created.id)).map((e) => [e.action, e.toState, e.actor]), [['submitted', 'pending_approval', adele]]);
-        assert.deepEqual((await jobRows(database.db, created.id)).map((j) => [j.kind, j.status]), [['deliverApprovalCard', 'queued']]);
+        // The work a new request calls for (requests/followUp.ts): its card, then a reminder and an expiry.
+        assert.deepEqual((await jobRows(database.db, created.id)).map((j) => [j.kind, j.status]), [['deliverApprovalCard', 'queued'], ['remindApprover', 'queued'], ['expireRequest', 'queued']]);
         assert.equal(queued, 1, 'the worker was woken');
       });
 
       it('changes state only from the state the caller saw: the second decision loses', async () => {
-        const { id } = await requests.create(draft, adele, []);
+        const { id } = await requests.create(draft, adele);
         const change = { id, from: 'pending_approval' as const, actor: megan };
         const [first, second] = await Promise.all([
-          requests.transition({ ...change, to: 'approved', jobs: [{ kind: 'provisionGuest', requestId: id }] }),
-          requests.transition({ ...change, to: 'rejected', jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] }),
+          requests.transition({ ...change, to: 'approved' }),
+          requests.transition({ ...change, to: 'rejected' }),
         ]);
         const winners = [first, second].filter(Boolean);
         assert.equal(winners.length, 1);
         const final = (await requests.get(id)) as AccessRequest;
         assert.equal(final.state, winners[0]?.state);
         assert.equal(final.version, 2);
-        const jobs = await jobRows(database.db, id);
-        assert.equal(jobs.length, 1, 'only the winner’s job exists');
-        assert.equal(jobs[0].kind, final.state === 'approved' ? 'provisionGuest' : 'notifyRequester');
+        // After the three of the filing, only the winner's work exists.
+        const decided = (await jobRows(database.db, id)).slice(3).map((j) => j.kind);
+        assert.deepEqual(decided, ['updateApprovalCard', final.state === 'approved' ? 'provisionGuest' : 'notifyRequester']);
         assert.deepEqual((await requests.auditTrail(id)).map((e) => e.action), ['submitted', final.state]);
       });
 
       it('refuses a transition the lifecycle does not allow', async () => {
-        const { id } = await requests.create(draft, adele, []);
+        const { id } = await requests.create(draft, adele);
         await assert.rejects(requests.transition({ id, from: 'pending_approval', to: 'invited', actor: megan }), /cannot go from pending_approval to invited/);
       });
 
       it('records facts without a state change, keeping the redeem link out of the audit trail', async () => {
-        const { id } = await requests.create(draft, adele, []);
+        const { id } = await requests.create(draft, adele);
         const updated = await requests.update(id, { invitedUserId: 'guest-id', inviteRedeemUrl: 'https://login.example/redeem?secret' }, { kind: 'system' }, 'invitationCreated');
         assert.equal(updated.invitedUserId, 'guest-id');
         assert.equal(updated.inviteRedeemUrl, 'https://login.example/redeem?secret');
@@ -138,8 +134,8 @@ for (const target of testDatabases) {
       });
 
       it('lists the requests whose card never reached their sponsor', async () => {
-        const waiting = await requests.create(draft, adele, []);
-        const delivered = await requests.create(draft, adele, []);
+        const waiting = await requests.create(draft, adele);
+        const delivered = await requests.create(draft, adele);
         await requests.update(delivered.id, { approvalCard: { conversationId: 'a:megan', activityId: 'act-1', localTest: false } }, { kind: 'system' }, 'approvalCardPosted');
         assert.deepEqual((await requests.awaitingCardFor('megan-id')).map((r) => r.id), [waiting.id]);
         assert.deepEqual(await requests.awaitingCardFor('someone-else'), []);
@@ -148,7 +144,7 @@ for (const target of testDatabases) {
 
     describe('job queue', () => {
       it('gives a due job to one worker at a time, and to another once the lease runs out', async () => {
-        const { id } = await requests.create(draft, adele, [{ kind: 'deliverApprovalCard' }]);
+        const { id } = await requests.create(draft, adele);
         const [a, b] = await Promise.all([queue.claim('worker-a', 60_000), queue.claim('worker-b', 60_000)]);
         assert.equal([a, b].filter(Boolean).length, 1);
         assert.equal((a ?? b)?.requestId, id);
@@ -162,7 +158,7 @@ for (const target of testDatabases) {
       });
 
       it('schedules a retry, then gives up for good', async () => {
-        await requests.create(draft, adele, [{ kind: 'provisionGuest' }]);
+        await requests.create(draft, adele);
         const job = await queue.claim('w', 60_000);
         assert.ok(job);
         await queue.fail(job.lease, { message: 'throttled', retryAt: new Date(Date.now() + 30_000) });
@@ -182,12 +178,17 @@ for (const target of testDatabases) {
       });
 
       it('carries what a notice job says', async () => {
-        const { id } = await requests.create(draft, adele, []);
-        await requests.transition({ id, from: 'pending_approval', to: 'rejected', actor: megan, jobs: [{ kind: 'notifyRequester', requestId: id, notice: 'rejected' }] });
-        const job = await queue.claim('w', 60_000);
+        const { id } = await requests.create(draft, adele);
+        await requests.transition({ id, from: 'pending_approval', to: 'rejected', actor: megan });
+        let job = await queue.claim('w', 60_000);
+        // The card's delivery and update come first; the notice follows them.
+        while (job && job.kind !== 'notifyRequester') {
+          await queue.complete(job.lease);
+          job = await queue.claim('w', 60_000);
+        }
         assert.deepEqual([job?.kind, job?.notice], ['notifyRequester', 'rejected']);
         await queue.complete((job as NonNullable<typeof job>).lease);
-        assert.equal((await jobRows(database.db, id))[0].status, 'done');
+        assert.equal((await jobRows(database.db, id)).find((j) => j.kind === 'notifyRequester')?.status, 'done');
       });
     });
 

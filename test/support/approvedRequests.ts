@@ -5,7 +5,7 @@
  */
 import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
 import { openDatabase } from '../../src/storage/database';
-import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { requestRepository } from './requestRepository';
 import { BOT, TENANT_ID } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
 
@@ -21,7 +21,7 @@ const megan = { kind: 'user' as const, id: 'a1b2c3d4-0002-4000-8000-000000000002
 export async function seedApprovedRequests(databaseUrl: string, serviceUrl: string, seeds: readonly ApprovedRequestSeed[]): Promise<string[]> {
   const database = await openDatabase(databaseUrl);
   try {
-    const requests = new SqlRequestRepository(database.db);
+    const requests = requestRepository(database.db);
     const references = new ConversationReferenceStore(database.db);
     const ids: string[] = [];
     for (const { guestEmail, chat, requesterId } of seeds) {
@@ -30,8 +30,8 @@ export async function seedApprovedRequests(databaseUrl: string, serviceUrl: stri
         { channelId: 'msteams', serviceUrl, bot: BOT, user: { id: `29:${requesterId}`, name: requester.displayName, aadObjectId: requesterId }, conversation: { id: chat, conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' } },
         requesterId,
       );
-      const { id } = await requests.create(requestDraft({ guestEmail, requesterConversationId: chat, requester }), { kind: 'user', ...requester }, []);
-      await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan, jobs: [{ kind: 'provisionGuest', requestId: id }] });
+      const { id } = await requests.create(requestDraft({ guestEmail, requesterConversationId: chat, requester }), { kind: 'user', ...requester });
+      await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan });
       ids.push(id);
     }
     return ids;

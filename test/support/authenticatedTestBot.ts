@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
-import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/directory/simulator';
+import { startDirectorySimulator, type StartedDirectorySimulator } from '../../src/simulator';
 import { startApp } from '../../src/index';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { FakeBotFrameworkLogin } from './botFrameworkLogin';
@@ -45,7 +45,7 @@ export async function startAuthenticatedTestBot(env: Record<string, string> = {}
     teams,
     login,
     graph,
-    requests: new SqlRequestRepository(app.database.db),
+    requests: new SqlRequestRepository(app.database.db, { followUp: config }),
     close: async () => {
       await app.close();
       await channel.stop();

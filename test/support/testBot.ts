@@ -6,7 +6,6 @@ import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningApp, startApp } from '../../src/index';
 import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
-import { approvalTimers } from '../../src/requests/timers';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
@@ -41,7 +40,7 @@ export async function startTestBot(env: Record<string, string> = {}, logger?: Lo
     app,
     channel,
     teams: new TeamsClient(app.url, channel),
-    requests: new SqlRequestRepository(app.database.db, clock),
+    requests: new SqlRequestRepository(app.database.db, { followUp: config, clock }),
     close: async () => {
       await app.close();
       if (!options.channel) await channel.stop();
@@ -59,8 +58,6 @@ export async function fileRequest(
   requester: TeamsUser = users.adele,
   cardTimeoutMs = 10_000,
   changes: Partial<NewAccessRequest> = {},
-  /** Also start the approval timers (reminder, expiry) with the default settings, as the dialog does. */
-  timers?: { now: Date },
 ): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
   const existing = bot.channel.sent.length;
   await bot.teams.install(requester);
@@ -72,7 +69,6 @@ export async function fileRequest(
       ...changes,
     }),
     { kind: 'user', id: requester.aadObjectId as string, displayName: requester.name },
-    [{ kind: 'deliverApprovalCard' }, ...(timers ? approvalTimers(timers.now, loadConfig({}).timing) : [])],
   );
   bot.app.worker.wake();
   const card = await bot.channel.waitFor(

@@ -1,0 +1,122 @@
+/**
+ * The access a request gave comes to an end: at its end date, when its sponsor ends it sooner, or
+ * when its provisioning failed after giving part of it (a failed request keeps nothing). What the
+ * bot gave for it is taken away, in a batch, and an ended request tells the requester and the
+ * sponsor and updates the card. The bot takes away only what it gave (see requests/givenAccess):
+ * - a membership or app role someone else gave, or another active request of the guest still
+ *   gives, stays;
+ * - GUEST_END_ACTION disables or deletes the account only when the bot's own invitation created it
+ *   and no other request holds it;
+ * - the decision is made holding the guest (see oneGuestAtATime), so requests of one guest ending
+ *   together see each other's outcome.
+ * Exactly once in effect: an end date moved later (an extension) leaves this run with nothing to
+ * do; what is already gone counts as removed, and what was removed is recorded before the request
+ * moves on, so a retry after a crash or a partial failure sends only what is left.
+ */
+import { DirectoryError, type RevocableGrant, type RevokeOutcome } from '../directory/directory';
+import type { GuestEndAction } from '../config';
+import { maskPersonalData } from '../logging/personalData';
+import { resourceGrantsFor } from '../requests/accessPlan';
+import type { AccessRequest } from '../requests/accessRequest';
+import { resourcesByIds } from '../requests/catalog';
+import { type GivenGrant, planTakeBack, type TakeBackPlan } from '../requests/givenAccess';
+import type { JobLease } from '../requests/jobs';
+import { holdGuestOf } from '../jobs/oneGuestAtATime';
+import type { JobContext } from '../jobs/jobContext';
+import { PermanentJobError } from '../jobs/retryPolicy';
+import type { JobHandler } from '../jobs/worker';
+
+export function endAccess(ctx: JobContext): JobHandler {
+  return {
+    async run(job) {
+      const due = await ctx.requests.get(job.requestId);
+      if (!due || !isDue(ctx, due)) return;
+      await holdGuestOf(ctx, due, job.lease);
+      // Read again now that no other job decides for this guest: one may have just finished.
+      let request = await ctx.requests.get(job.requestId);
+      if (!request || !isDue(ctx, request)) return;
+      const from = request.state;
+      const guestId = request.invitedUserId;
+      let taken: TakenBack | undefined;
+      if (guestId) {
+        taken = await takeBack(ctx, request, guestId, job.lease);
+        request = taken.request;
+      }
+      const detail = {
+        removed: request.removedResourceIds ?? [],
+        keptForOtherRequests: taken?.plan.keptForOtherRequests ?? [],
+        notGivenByBot: taken?.plan.notGivenByBot ?? [],
+        guestAccount: taken?.guestAction ?? 'none',
+      };
+
+      if (from === 'failed') {
+        await ctx.requests.changeIf({ id: request.id, states: ['failed'], patch: { endedAt: ctx.clock().toISOString() }, actor: { kind: 'system' }, action: 'accessTakenBack', detail, lease: job.lease });
+        return;
+      }
+      await ctx.requests.transition({
+        id: request.id,
+        from,
+        to: 'ended',
+        actor: { kind: 'system' },
+        patch: { endedAt: ctx.clock().toISOString(), endReason: request.endReason ?? 'endDate', inviteRedeemUrl: undefined, redemptionCheckAt: undefined },
+        detail,
+        lease: job.lease,
+      });
+    },
+
+    async giveUp(job) {
+      // The access could not be removed: the request stays as it is, honestly, and the sponsor
+      // hears it so they can ask IT (the log names the Graph error and the setting).
+      await ctx.queue.enqueue([{ kind: 'notifySponsor', requestId: job.requestId, notice: 'endFailed' }], job.lease);
+    },
+  };
+}
+
+/** Granted access past its end date, or a failed request whose access has not been taken back yet. */
+function isDue(ctx: JobContext, request: AccessRequest): boolean {
+  if (request.state === 'failed') return request.endedAt === undefined;
+  if (request.state !== 'invited' && request.state !== 'accepted') return false;
+  return request.endsAt !== undefined && ctx.clock().getTime() >= Date.parse(request.endsAt);
+}
+
+interface TakenBack {
+  request: AccessRequest;
+  plan: TakeBackPlan;
+  guestAction: GuestEndAction;
+}
+
+async function takeBack(ctx: JobContext, request: AccessRequest, guestId: string, lease: JobLease): Promise<TakenBack> {
+  const others = await ctx.requests.activeForGuest({ id: guestId, email: request.guestEmail }, request.id);
+  const accountCreatedByBot = await ctx.given.accountCreatedByBot(guestId);
+  const plan = planTakeBack(request, await ctx.given.of(guestId), others, accountCreatedByBot);
+  if (plan.remove.length > 0) {
+    const outcomes = await ctx.directory.revoke(guestId, plan.remove.map((given) => grantOf(ctx, given)));
+    const done = outcomes.filter((o) => o.result !== 'failed').map((o) => o.grant.resourceId);
+    if (done.length > 0) request = await ctx.given.recordRemoved(guestId, request.id, done, lease);
+    throwIfAnyFailed(outcomes);
+  }
+  const guestAction = plan.accountIsTheBots ? ctx.guestEndAction : 'none';
+  if (guestAction === 'disable') await ctx.directory.disableUser(guestId);
+  if (guestAction === 'delete') await ctx.directory.deleteUser(guestId);
+  return { request, plan, guestAction };
+}
+
+/** What was granted, as recorded; for grants recorded before that was kept, what the catalog says. */
+function grantOf(ctx: JobContext, given: GivenGrant): RevocableGrant {
+  if (given.grant) return given.grant;
+  try {
+    return resourceGrantsFor(resourcesByIds(ctx.catalog, [given.resourceId]))[0];
+  } catch (error) {
+    throw new PermanentJobError((error as Error).message, 'resourceMissing');
+  }
+}
+
+function throwIfAnyFailed(outcomes: readonly RevokeOutcome[]): void {
+  const failed = outcomes.filter((o) => o.result === 'failed');
+  if (failed.length === 0) return;
+  const details = maskPersonalData(failed.map((o) => `${o.grant.kind} ${o.grant.resourceId}: ${o.error?.message ?? 'failed'}`).join('; '));
+  if (failed.some((o) => o.error?.transient)) {
+    throw new DirectoryError(`Some access could not be removed yet: ${details}`, 503, 'partialRevoke', true, Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)));
+  }
+  throw new PermanentJobError(`Access could not be removed: ${details}`, 'revokeFailed');
+}

@@ -1,0 +1,95 @@
+/**
+ * Follows invited guests until they accept. Each invited request has a next check time, a
+ * minute or so after the invitation and then doubling up to a ceiling, so a new guest is noticed
+ * soon and one who never accepts costs little. Every few seconds the watcher claims the requests
+ * whose check is due (instances share them) and asks Graph about all their guests at once: 300
+ * guests a round trip. A guest who accepted moves the request to `accepted`, which tells the
+ * requester and the sponsor and updates the card; a guest still pending after
+ * REDEMPTION_NUDGE_DAYS gets the requester one reminder with the link.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Directory } from '../directory/directory';
+import type { RequestRepository } from '../requests/requestRepository';
+
+export interface RedemptionWatcherDependencies {
+  requests: RequestRepository;
+  directory: Directory;
+  settings: Config['redemption'];
+  logger: Logger;
+  clock?: () => Date;
+  /** How often to look for due checks. */
+  tickMs?: number;
+}
+
+/** Guests asked about in one cycle: what one `$batch` of `id in (…)` filters covers. */
+const GUESTS_PER_CYCLE = 300;
+
+export class RedemptionWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RedemptionWatcherDependencies) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      // One cycle at a time: a slow Graph must not pile cycles up.
+      this.running ??= this.checkDue()
+        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'redemption check failed; will try again'))
+        .finally(() => (this.running = undefined));
+    }, this.deps.tickMs ?? Math.min(15_000, Math.max(1_000, this.deps.settings.firstCheckMs / 2)));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** The wait after `checks` checks: the first interval, doubled each time, up to the ceiling. */
+  intervalAfter(checks: number): number {
+    const { firstCheckMs, maxCheckIntervalMs } = this.deps.settings;
+    return Math.min(firstCheckMs * 2 ** checks, maxCheckIntervalMs);
+  }
+
+  /** One cycle: every due check, in as few Graph calls as Graph allows. */
+  async checkDue(): Promise<{ checked: number; accepted: number; nudged: number }> {
+    const now = this.clock();
+    const due = await this.deps.requests.claimRedemptionChecks(now, GUESTS_PER_CYCLE, (checks) => new Date(now.getTime() + this.intervalAfter(checks + 1)));
+    const outcome = { checked: due.length, accepted: 0, nudged: 0 };
+    const waiting = due.filter((request) => request.invitedUserId);
+    if (waiting.length === 0) return outcome;
+    const states = await this.deps.directory.redemptionStates(waiting.map((request) => request.invitedUserId as string));
+    for (const request of waiting) {
+      const state = states.get(request.invitedUserId as string);
+      if (state?.state === 'Accepted') {
+        const moved = await this.deps.requests.transition({
+          id: request.id,
+          from: 'invited',
+          to: 'accepted',
+          actor: { kind: 'system' },
+          // The redeem link has done its work; it is a credential, so it is not kept.
+          patch: { acceptedAt: state.changedAt ?? now.toISOString(), inviteRedeemUrl: undefined, redemptionCheckAt: undefined },
+          detail: { externalUserStateChangeDateTime: state.changedAt },
+        });
+        if (moved) outcome.accepted += 1;
+      } else if (state && request.invitedAt && now.getTime() - Date.parse(request.invitedAt) >= this.deps.settings.nudgeAfterMs) {
+        const nudged = await this.deps.requests.recordOnce({
+          id: request.id,
+          state: 'invited',
+          once: 'nudgedAt',
+          patch: { nudgedAt: now.toISOString() },
+          actor: { kind: 'system' },
+          action: 'requesterReminded',
+          jobs: [{ kind: 'notifyRequester', requestId: request.id, notice: 'nudge' }],
+        });
+        if (nudged) outcome.nudged += 1;
+      }
+    }
+    if (outcome.accepted + outcome.nudged > 0) this.deps.logger.info(outcome, 'redemption check');
+    return outcome;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Once the sponsor has approved (the request, or an extension of its access), each owner stage's
+ * card goes to every approver of its resource, in a 1:1 chat as the sponsor's does. The catalog names approvers by email or Entra object id;
+ * they are resolved here (enabled members only), recorded on the stage, and only they may then
+ * decide it: never the requester or the sponsor, even when the catalog names them (separation of
+ * duties, approvals/roles). A stage nobody may decide stops here and the requester is told why
+ * (see deliverApprovalCard's giveUp). In an unauthenticated local run, where nobody else can be
+ * reached, the card goes to the requester's own chat, labelled as a local test.
+ */
+import { approvalCardAttachment } from '../../cards/approvalCard';
+import { eligibleApprovers, gapOf, resolveApprovers, type StageGap } from './stageApprovers';
+import { translatorFor } from '../i18n';
+import type { AccessRequest } from '../requests/accessRequest';
+import { type ApprovalStage, isStageOpen, type StageCard } from '../requests/approvalStage';
+import { resourcesByIds } from '../requests/catalog';
+import type { Job } from '../requests/jobs';
+import type { JobContext } from '../jobs/jobContext';
+import { PermanentJobError } from '../jobs/retryPolicy';
+
+/** Why a stage's job gives up, by why nobody may decide it: for the requester's notice and the log. */
+export const STAGE_GAP_REASONS: Record<StageGap, string> = { noApprover: 'approverMissing', onlyRequester: 'approverIsRequester', onlySponsor: 'approverIsSponsor' };
+
+export async function deliverStageCards(ctx: JobContext, job: Job & { stage: number }): Promise<void> {
+  const request = await ctx.requests.get(job.requestId);
+  if (!request) return;
+  let stage = (await ctx.requests.stagesOf(request.id)).find((s) => s.stage === job.stage);
+  // Decided, no longer waited for (the request or its extension moved on), or its cards already out: nothing left to do.
+  if (!stage || !isStageOpen(request, stage) || (stage.cards?.length ?? 0) > 0) return;
+  const resources = resourcesByIds(ctx.catalog, request.resourceIds);
+  const resource = resources.find((r) => r.id === stage?.resourceId);
+  if (!resource) return;
+
+  if (!stage.approvers) {
+    const named = await resolveApprovers(ctx.directory, resource.approvers ?? [], request.sponsorLocale);
+    const gap = gapOf(named, request);
+    if (gap) throw stageGapError(gap, resource.id, request.id);
+    const approvers = eligibleApprovers(named, request);
+    const barred = named.filter((person) => !approvers.includes(person)).map((person) => person.id);
+    await ctx.requests.updateStage(request.id, stage.stage, { approvers }, { kind: 'system' }, 'stageApproversResolved', job.lease, barred.length > 0 ? { barredAsRequesterOrSponsor: barred } : undefined);
+    stage = { ...stage, approvers };
+  }
+  // Approvers recorded before separation of duties was checked here may name the requester or the sponsor.
+  const approvers = eligibleApprovers(stage.approvers ?? [], request);
+  if (approvers.length === 0) throw stageGapError('noApprover', resource.id, request.id);
+  const cards: StageCard[] = [];
+  let lastError: unknown;
+  for (const approver of approvers) {
+    try {
+      const chat = await ctx.messenger.personalConversationWith({ id: approver.id, tenantId: request.tenantId }, request.requesterConversationId);
+      const location = { approverId: approver.id, conversationId: chat.conversationId, activityId: '', localTest: false };
+      cards.push(await post(ctx, request, { ...stage, cards: [location] }, approver.locale, location, chat.userChannelId));
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  if (cards.length === 0 && ctx.localTestsAllowed) {
+    const location = { approverId: '', conversationId: request.requesterConversationId, activityId: '', localTest: true };
+    cards.push(await post(ctx, request, { ...stage, cards: [location] }, request.requesterLocale, location));
+  }
+  if (cards.length === 0) throw lastError;
+  await ctx.requests.updateStage(request.id, stage.stage, { cards }, { kind: 'system' }, 'stageCardsPosted', job.lease);
+}
+
+function stageGapError(gap: StageGap, resourceId: string, requestId: string): PermanentJobError {
+  return new PermanentJobError(
+    gap === 'noApprover'
+      ? `No approver of "${resourceId}" is an enabled member of the directory: check its approvers in RESOURCE_CATALOG_FILE.`
+      : `The only approvers of "${resourceId}" are the requester or the sponsor of ${requestId}, who may not approve it again: add another approver in RESOURCE_CATALOG_FILE.`,
+    STAGE_GAP_REASONS[gap],
+  );
+}
+
+async function post(ctx: JobContext, request: AccessRequest, stage: ApprovalStage, locale: string, location: StageCard, viewerMri?: string): Promise<StageCard> {
+  const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true, viewerMri });
+  const activityId = await ctx.messenger.post(location.conversationId, {
+    type: 'message',
+    attachments: [card],
+    summary: translatorFor(locale)('approvalCard.subtitle', { requester: request.requester.displayName }),
+  });
+  return { ...location, activityId };
+}

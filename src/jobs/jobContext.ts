@@ -1,0 +1,36 @@
+import type { Config, GuestEndAction } from '../config';
+import type { Timing } from '../requests/timers';
+import type { Directory } from '../directory/directory';
+import type { ResourceCatalog } from '../requests/catalog';
+import type { GivenAccess } from '../requests/givenAccess';
+import type { GuestPolicy } from '../requests/policy';
+import type { RequestRepository } from '../requests/requestRepository';
+import type { TimerSettings } from '../requests/timers';
+import type { JobQueue } from '../storage/jobQueue';
+import type { Messenger } from '../teams/messenger';
+
+/** What the job handlers work with; the composition root builds it once. */
+export interface JobContext {
+  requests: RequestRepository;
+  /** What the bot gave each guest: what it may take away. */
+  given: GivenAccess;
+  queue: JobQueue;
+  catalog: ResourceCatalog;
+  directory: Directory;
+  messenger: Messenger;
+  sendInvitationEmail: boolean;
+  /** Checked again before inviting: the settings may have changed since the request was filed. */
+  guestPolicy: GuestPolicy;
+  /** When the redemption watcher first checks on a new guest (see RedemptionWatcher). */
+  redemption: Pick<Config['redemption'], 'firstCheckMs'>;
+  /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */
+  localTestsAllowed: boolean;
+  /** Reminders, expiry, the offer to extend and the end of access. */
+  timing: TimerSettings & Pick<Timing, 'accessDays'>;
+  /** What happens to a guest's account when the last access they were given ends. */
+  guestEndAction: GuestEndAction;
+  /** The directory is the local simulator: nothing is really emailed, and messages must not say it was. */
+  directorySimulated: boolean;
+  /** Now, as every timer counts it; tests move it forward. */
+  clock: () => Date;
+}

@@ -1,0 +1,209 @@
+/**
+ * Which work follows which change of a request: the one table. The repository queues a change's
+ * work itself, in the transaction that makes the change (a transactional outbox), so no caller
+ * writes it by hand; the sweeper reads the same rows to find work that went missing (see
+ * storage/missingWork.ts). Adding a state or a job starts here.
+ */
+import type { AccessRequest } from './accessRequest';
+import type { NewJob, RequesterNotice, SponsorNotice } from './jobs';
+import type { ExtensionAnswer, RequestState } from './lifecycle';
+import { accessTimers, approvalTimers, type TimerSettings } from './timers';
+
+/**
+ * One piece of work. `job` rows are queued now; the sweeper makes sure of each (unless `swept` is
+ * false), counting a job of its kind only while it is queued when `sweptWhile` says `queued`.
+ * `onlyIf` names a fact of the request without which the job is not wanted. The others are
+ * timers, due later, which check when they run whether they still apply, and so are never swept.
+ */
+export type Work =
+  | { job: 'deliverApprovalCard'; onlyIf?: 'cardNotPosted' }
+  | { job: 'provisionGuest'; sweptWhile: 'queued' }
+  /** The sponsor's card follows every change, in place; the next change or a refresh redraws a lost one, so it is not swept. */
+  | { job: 'updateApprovalCard'; swept: false }
+  | { job: 'notifyRequester'; notice: RequesterNotice; /** The notice names the stage decided (see StageFacts). */ ofStage?: true }
+  | { job: 'notifySponsor'; notice: SponsorNotice }
+  /** Take back now what the request gave, when it gave anything. */
+  | { job: 'endAccess'; onlyIf: 'accessGiven' }
+  /** The sponsor's reminder and expiry, from now. */
+  | { timers: 'approval' }
+  /** Each owner stage the change opens: its card, a reminder and an expiry, from now. */
+  | { timers: 'ownerStages' }
+  /** Each owner stage an extension opens: its card and a reminder; the end date is its deadline. */
+  | { timers: 'extensionStages' }
+  /** The offer to extend some days before `endsAt`, then the end. */
+  | { timers: 'access' }
+  /** The redemption watcher follows the guest from now (a patch, not a job). */
+  | { watch: 'redemption' };
+
+export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
+
+/** A request filed, before it has a state: `new`. */
+export type FromState = RequestState | 'new';
+
+const card = { job: 'updateApprovalCard', swept: false } as const;
+const toRequester = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice }) as const;
+const toSponsor = (notice: SponsorNotice) => ({ job: 'notifySponsor', notice }) as const;
+const provision = { job: 'provisionGuest', sweptWhile: 'queued' } as const;
+
+/** from → to ⇒ the work that follows. A pair that lifecycle allows but is missing here is work nobody does. */
+export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestState; work: readonly Work[] }> = [
+  { from: 'new', to: 'pending_approval', work: [{ job: 'deliverApprovalCard', onlyIf: 'cardNotPosted' }, { timers: 'approval' }] },
+  { from: 'pending_approval', to: 'approved', work: [card, provision] },
+  { from: 'pending_approval', to: 'pending_owner_approval', work: [card, toRequester('ownersNext'), { timers: 'ownerStages' }] },
+  { from: 'pending_approval', to: 'rejected', work: [card, toRequester('rejected')] },
+  { from: 'pending_approval', to: 'cancelled', work: [card] },
+  { from: 'pending_approval', to: 'expired', work: [card, toRequester('expired')] },
+  { from: 'pending_owner_approval', to: 'approved', work: [card, provision] },
+  { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequester('rejected')] },
+  { from: 'pending_owner_approval', to: 'cancelled', work: [card] },
+  { from: 'pending_owner_approval', to: 'expired', work: [card, toRequester('expired')] },
+  { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { timers: 'access' }] },
+  // The address was a guest who had accepted already: nothing to redeem, only access to add.
+  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { timers: 'access' }] },
+  // A failed request keeps nothing: what it gave before failing is taken back.
+  { from: 'approved', to: 'failed', work: [card, toRequester('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
+  { from: 'failed', to: 'approved', work: [card, provision] },
+  { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted')] },
+  // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
+  { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }] },
+  { from: 'invited', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
+  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
+];
+
+/** An owner decided a stage and the request (or its extension) still waits for other stages. */
+export const STAGE_DECIDED_WORK: readonly Work[] = [card];
+
+/** The sponsor's answer to an offer to extend, or the owners' that settles it: from → to ⇒ the work. */
+export const EXTENSION_FOLLOW_UP: ReadonlyArray<{ from: 'open' | ExtensionAnswer; to: ExtensionAnswer; work: readonly Work[] }> = [
+  { from: 'open', to: 'extended', work: [card, { timers: 'access' }, toRequester('extended')] },
+  { from: 'open', to: 'declined', work: [card, toRequester('notExtended')] },
+  { from: 'open', to: 'awaitingOwners', work: [card, toRequester('extensionAsked'), { timers: 'extensionStages' }] },
+  { from: 'awaitingOwners', to: 'extended', work: [card, { timers: 'access' }, toRequester('extended')] },
+  { from: 'awaitingOwners', to: 'rejected', work: [card, { ...toRequester('extensionRejected'), ofStage: true }] },
+];
+
+/** What the table's work is counted with; the settings satisfy it. */
+export interface FollowUpSettings {
+  timing: TimerSettings;
+  redemption: { firstCheckMs: number };
+}
+
+/** The facts a change's work depends on. */
+export interface ChangeFacts {
+  /** The request as the change leaves it. */
+  request: AccessRequest;
+  now: Date;
+  /** The owner stages the change opens. */
+  openedStages?: ReadonlyArray<{ stage: number }>;
+  /** The owner stage whose decision made the change. */
+  decidedStage?: number;
+}
+
+export function requestWorkOf(from: FromState, to: RequestState): readonly Work[] {
+  const row = REQUEST_FOLLOW_UP.find((r) => r.from === from && r.to === to);
+  if (!row) throw new Error(`No follow-up is written for an access request going from ${from} to ${to}: add it to REQUEST_FOLLOW_UP.`);
+  return row.work;
+}
+
+export function extensionWorkOf(from: 'open' | ExtensionAnswer, to: ExtensionAnswer): readonly Work[] {
+  const row = EXTENSION_FOLLOW_UP.find((r) => r.from === from && r.to === to);
+  if (!row) throw new Error(`No follow-up is written for an offer to extend going from ${from} to ${to}: add it to EXTENSION_FOLLOW_UP.`);
+  return row.work;
+}
+
+/** Whether a fact the work depends on holds for the request. */
+export function holds(condition: Condition, request: AccessRequest): boolean {
+  switch (condition) {
+    case 'cardNotPosted':
+      return request.approvalCard === undefined;
+    case 'accessGiven':
+      return request.invitedUserId !== undefined && request.endedAt === undefined;
+  }
+}
+
+/** The jobs to queue for `work`, counted from the facts of the change. */
+export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: FollowUpSettings): NewJob[] {
+  const { request, now } = facts;
+  const requestId = request.id;
+  const { timing } = settings;
+  return work.flatMap((item): NewJob[] => {
+    if ('watch' in item) return [];
+    if ('timers' in item) {
+      switch (item.timers) {
+        case 'approval':
+          return approvalTimers(now, timing).map((timer) => ({ ...timer, requestId }));
+        case 'ownerStages':
+          return (facts.openedStages ?? []).flatMap(({ stage }) => [
+            { kind: 'deliverApprovalCard' as const, requestId, stage },
+            // Each owner stage waits and expires like the sponsor's, counted from its opening.
+            ...approvalTimers(now, timing).map((timer) => ({ ...timer, requestId, stage })),
+          ]);
+        case 'extensionStages':
+          return (facts.openedStages ?? []).flatMap(({ stage }): NewJob[] => [
+            { kind: 'deliverApprovalCard', requestId, stage },
+            { kind: 'remindApprover', requestId, stage, runAt: new Date(now.getTime() + timing.approvalReminderMs) },
+          ]);
+        case 'access':
+          return request.endsAt ? accessTimers(requestId, request.endsAt, now, timing) : [];
+      }
+    }
+    if ('onlyIf' in item && item.onlyIf && !holds(item.onlyIf, request)) return [];
+    switch (item.job) {
+      case 'notifyRequester':
+        return [{ kind: 'notifyRequester', requestId, notice: item.notice, ...(item.ofStage && facts.decidedStage !== undefined ? { stage: facts.decidedStage } : {}) }];
+      case 'notifySponsor':
+        return [{ kind: 'notifySponsor', requestId, notice: item.notice }];
+      default:
+        return [{ kind: item.job, requestId }];
+    }
+  });
+}
+
+/**
+ * What the work sets on the request with the change: the redemption watcher follows a guest
+ * invited (again) as of `now`, first after `firstCheckMs`, with nothing of an earlier acceptance
+ * or reminder left.
+ */
+export function patchFor(work: readonly Work[], now: Date, settings: FollowUpSettings) {
+  return work.some((item) => 'watch' in item) ? watchFrom(now, settings) : {};
+}
+
+export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemption'>) {
+  return {
+    invitedAt: now.toISOString(),
+    redemptionCheckAt: new Date(now.getTime() + settings.redemption.firstCheckMs).toISOString(),
+    redemptionChecks: 0,
+    nudgedAt: undefined,
+    acceptedAt: undefined,
+  } satisfies Partial<AccessRequest>;
+}
+
+/** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */
+export interface SweptWork {
+  from: FromState;
+  to: RequestState;
+  job: NewJob['kind'];
+  notice?: RequesterNotice | SponsorNotice;
+  onlyIf?: Condition;
+  /** Only a queued job counts: the state may be entered again, and a job done before does not do it again. */
+  queuedOnly?: boolean;
+}
+
+/** Every job the table calls for that the sweeper makes sure of, derived from REQUEST_FOLLOW_UP. */
+export function sweptWork(): SweptWork[] {
+  return REQUEST_FOLLOW_UP.flatMap(({ from, to, work }) =>
+    work.flatMap((item): SweptWork[] => {
+      if (!('job' in item) || ('swept' in item && item.swept === false)) return [];
+      return [
+        {
+          from,
+          to,
+          job: item.job,
+          ...('notice' in item ? { notice: item.notice } : {}),
+          ...('onlyIf' in item && item.onlyIf ? { onlyIf: item.onlyIf } : {}),
+          ...('sweptWhile' in item ? { queuedOnly: true } : {}),
+        },
+      ];
+    }),
+  );
+}

@@ -1,0 +1,59 @@
+/** The one table of the work that follows each change, and what the sweeper reads from it. */
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config';
+import type { AccessRequest } from '../../src/requests/accessRequest';
+import { EXTENSION_FOLLOW_UP, jobsFor, REQUEST_FOLLOW_UP, requestWorkOf, sweptWork } from '../../src/requests/followUp';
+import { canAnswerExtension, canTransition, REQUEST_STATES } from '../../src/requests/lifecycle';
+import { requestDraft } from '../support/requestDraft';
+
+const settings = loadConfig({});
+const now = new Date('2026-12-01T09:00:00.000Z');
+const request = (changes: Partial<AccessRequest> = {}): AccessRequest => ({ ...requestDraft(), id: 'GA-7K3QZP', state: 'invited', version: 2, createdAt: now.toISOString(), updatedAt: now.toISOString(), ...changes });
+const kinds = (work: ReturnType<typeof jobsFor>) => work.map((job) => ('notice' in job ? `${job.kind}:${job.notice}` : job.kind));
+
+describe('the work that follows a change', () => {
+  it('is written for every transition the lifecycle allows, and for no other', () => {
+    const allowed = REQUEST_STATES.flatMap((from) => REQUEST_STATES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`));
+    const written = REQUEST_FOLLOW_UP.filter((row) => row.from !== 'new').map((row) => `${row.from}→${row.to}`);
+    assert.deepEqual(written.sort(), allowed.sort());
+    assert.ok(EXTENSION_FOLLOW_UP.every((row) => canAnswerExtension(row.from === 'open' ? undefined : row.from, row.to)));
+  });
+
+  it('refuses a transition nobody wrote work for, naming the table', () => {
+    assert.throws(() => requestWorkOf('ended', 'invited'), /REQUEST_FOLLOW_UP/);
+  });
+
+  it("updates the sponsor's card on every change that shows on it", () => {
+    for (const row of REQUEST_FOLLOW_UP.filter((r) => r.from !== 'new')) {
+      assert.ok(row.work.some((item) => 'job' in item && item.job === 'updateApprovalCard'), `${row.from}→${row.to}`);
+    }
+  });
+
+  it('counts timers from the change: the access from its end date, each owner stage from its opening', () => {
+    const endsAt = '2026-12-31T09:00:00.000Z';
+    const invited = jobsFor(requestWorkOf('approved', 'invited'), { request: request({ endsAt }), now }, settings);
+    assert.deepEqual(kinds(invited), ['updateApprovalCard', 'notifyRequester:invited', 'offerExtension', 'endAccess']);
+    assert.equal(invited.find((job) => job.kind === 'endAccess')?.runAt?.toISOString(), endsAt);
+
+    const owners = jobsFor(requestWorkOf('pending_approval', 'pending_owner_approval'), { request: request(), now, openedStages: [{ stage: 1 }, { stage: 2 }] }, settings);
+    assert.deepEqual(kinds(owners).filter((kind) => kind === 'deliverApprovalCard').length, 2);
+    const expiry = owners.find((job) => job.kind === 'expireRequest' && 'stage' in job && job.stage === 2);
+    assert.equal(expiry?.runAt?.getTime(), now.getTime() + settings.timing.approvalTimeoutMs);
+  });
+
+  it('takes back at once what a failed request gave, and nothing when it gave nothing', () => {
+    const work = requestWorkOf('approved', 'failed');
+    assert.ok(kinds(jobsFor(work, { request: request({ invitedUserId: 'guest-id' }), now }, settings)).includes('endAccess'));
+    assert.ok(!kinds(jobsFor(work, { request: request(), now }, settings)).includes('endAccess'));
+  });
+
+  it('gives the sweeper each job a change calls for, but no card update and no timer', () => {
+    const swept = sweptWork();
+    assert.ok(swept.every((work) => work.job !== 'updateApprovalCard'));
+    assert.ok(swept.every((work) => !['remindApprover', 'expireRequest', 'offerExtension'].includes(work.job)));
+    const acceptedFrom = (from: string) => swept.filter((work) => work.to === 'accepted' && work.from === from).map((work) => work.notice);
+    assert.deepEqual(acceptedFrom('invited'), ['accepted', 'accepted']);
+    assert.deepEqual(acceptedFrom('approved'), ['alreadyGuest']);
+    assert.ok(swept.some((work) => work.to === 'approved' && work.job === 'provisionGuest' && work.queuedOnly));
+  });
+});
