@@ -8,7 +8,7 @@ import type { AccessRequest } from '../src/requests/accessRequest';
 import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../src/requests/approvalStage';
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import type { Resource } from '../src/requests/catalog';
-import { failureReasonText } from '../src/requests/failureReason';
+import { failureReasonText } from './failureReasonText';
 import { isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';

@@ -5,7 +5,7 @@
 import { type Attachment, CardFactory } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
-import { failureReasonText } from '../src/requests/failureReason';
+import { failureReasonText } from './failureReasonText';
 import { REQUEST_STATES, type RequestState } from '../src/requests/lifecycle';
 import { plainText } from '../src/teams/plainText';
 import template from './auditSummary.json';

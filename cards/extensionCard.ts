@@ -10,7 +10,7 @@ import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { Resource } from '../src/requests/catalog';
 import type { ExtensionPlan } from '../src/requests/extensionPlan';
-import { failureReasonText } from '../src/requests/failureReason';
+import { failureReasonText } from './failureReasonText';
 import type { ExtensionAnswer } from '../src/requests/lifecycle';
 import { plainText } from '../src/teams/plainText';
 import type { AdaptiveCardJson } from './approvalCard';

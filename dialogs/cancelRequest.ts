@@ -1,11 +1,12 @@
 /**
- * `cancel GA-…` (`cancelar GA-…`): the requester withdraws a request their sponsor has not
- * decided yet. The change is conditional, so a cancel and the sponsor's click at the same moment
- * cannot both win; the sponsor's card then says it was cancelled and can no longer be decided.
+ * `cancel GA-…` (`cancelar GA-…`): the requester withdraws a request nobody has decided yet
+ * (useCases/cancelRequest); the sponsor's card then says it was cancelled and can no longer be
+ * decided. This turn says what happened.
  */
 import type { TurnContext } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { isRequestId } from '../src/requests/requestId';
+import { cancelRequest } from '../src/useCases/cancelRequest';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { plainText } from '../src/teams/plainText';
@@ -32,29 +33,15 @@ export function requestIdIn(text: string): string | undefined {
     .find(isRequestId);
 }
 
-export async function cancelRequest(context: TurnContext, requestId: string, deps: CancelRequestDependencies): Promise<void> {
+export async function cancelRequestCommand(context: TurnContext, requestId: string, deps: CancelRequestDependencies): Promise<void> {
   const t = translatorFor(context.activity.locale);
   const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
-  const request = await deps.requests.get(requestId);
-  // Someone else's request is answered like one that does not exist: ids are quoted in chats.
-  if (!request || !userId || request.requester.id !== userId) {
+  const cancellation = await cancelRequest(deps.requests, requestId, { userId, conversationId: context.activity.conversation.id });
+  if (cancellation.outcome === 'notFound') {
     await context.sendActivity(t('cancelRequest.notFound', { id: requestId }));
     return;
   }
+  const { request } = cancellation;
   const names = { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) };
-  const cancelled =
-    request.state === 'pending_approval' || request.state === 'pending_owner_approval'
-      ? await deps.requests.transition({
-          id: request.id,
-          from: request.state,
-          to: 'cancelled',
-          actor: { kind: 'user', id: userId, displayName: request.requester.displayName },
-        })
-      : undefined;
-  if (cancelled) {
-    await context.sendActivity(t('cancelRequest.done', names));
-    return;
-  }
-  const now = (await deps.requests.get(request.id)) ?? request;
-  await context.sendActivity(t('cancelRequest.tooLate', { ...names, state: t(`requestState.${now.state}`) }));
+  await context.sendActivity(cancellation.outcome === 'cancelled' ? t('cancelRequest.done', names) : t('cancelRequest.tooLate', { ...names, state: t(`requestState.${request.state}`) }));
 }

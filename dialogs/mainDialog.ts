@@ -9,7 +9,7 @@ import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, Wa
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
-import { type CancelRequestDependencies, cancelRequest, requestIdIn } from './cancelRequest';
+import { type CancelRequestDependencies, cancelRequestCommand, requestIdIn } from './cancelRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
@@ -77,7 +77,7 @@ export class MainDialog extends ComponentDialog {
     if (namedRequest) {
       switch (commandOf(text.split(/\s+/, 1)[0], ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
         case 'cancel':
-          await cancelRequest(context, namedRequest, this.deps);
+          await cancelRequestCommand(context, namedRequest, this.deps);
           return undefined;
         case 'link':
           await askToReinvite(context, namedRequest, 'sendFreshLink', this.deps);

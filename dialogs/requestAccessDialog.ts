@@ -28,9 +28,11 @@ import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/t
 import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
+import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
 import { directoryUserIdOf } from '../src/teams/identity';
 import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
 import { plainText } from '../src/teams/plainText';
+import { openRequestsText } from './openRequests';
 import { personOf, sponsorProblemText } from './sponsorAnswer';
 import { answerOf, yesNoQuestion } from './yesNo';
 
@@ -294,10 +296,8 @@ export class RequestAccessDialog extends ComponentDialog {
       return step.endDialog();
     }
     const values = collected(step);
-    // Checked again: requests may have been filed elsewhere while this one was being answered.
-    if (await this.hasTooManyOpen(context, values.requester.id)) return step.endDialog();
-    const now = this.clock();
-    const request = await this.deps.requests.create(
+    const filing = await fileRequest(
+      { ...this.deps, clock: this.clock },
       {
         tenantId: this.deps.tenantId,
         requester: values.requester,
@@ -310,22 +310,23 @@ export class RequestAccessDialog extends ComponentDialog {
         sponsor: values.sponsor,
         sponsorLocale: values.sponsorLocale,
         accessDays: values.accessDays,
-        // Counted from when it is filed: the date the requester and the sponsor see is the date that holds.
-        endsAt: endDateAfter(values.accessDays, now, this.deps.timing),
       },
       { kind: 'user', id: values.requester.id, displayName: values.requester.displayName },
     );
-    await context.sendActivity(t('dialog.submitted', { id: request.id, sponsor: plainText(values.sponsor.displayName) }));
-    return step.endDialog(request.id);
+    // Requests may have been filed elsewhere while this one was being answered.
+    if (filing.outcome === 'tooManyOpen') {
+      await context.sendActivity(openRequestsText(t, filing.open));
+      return step.endDialog();
+    }
+    await context.sendActivity(t('dialog.submitted', { id: filing.request.id, sponsor: plainText(values.sponsor.displayName) }));
+    return step.endDialog(filing.request.id);
   }
 
   /** Says so, with the ids, when the requester already has as many requests waiting as allowed. */
   private async hasTooManyOpen(context: TurnContext, requesterId: string): Promise<boolean> {
-    const open = await this.deps.requests.awaitingDecisionFiledBy(requesterId);
-    if (open.length < this.deps.maxOpenRequests) return false;
-    const t = translatorFor(context.activity.locale);
-    await context.sendActivity(t('limits.openRequests', { count: open.length, ids: open.map((r) => r.id).join(', ') }));
-    return true;
+    const open = await openRequestsAtLimit(this.deps, requesterId);
+    if (open) await context.sendActivity(openRequestsText(translatorFor(context.activity.locale), open));
+    return open !== undefined;
   }
 
   private async validateGuest(prompt: PromptValidatorContext<string>): Promise<boolean> {

@@ -18,6 +18,7 @@ import {
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { isRequesterOf } from '../src/approvals/roles';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, translatorFor } from '../src/i18n';
@@ -27,9 +28,11 @@ import { maxDaysOf, type Resource, type ResourceCatalog, resourcesByIds } from '
 import type { RequestState } from '../src/requests/lifecycle';
 import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/timers';
+import type { Timing, TimerSettings } from '../src/requests/timers';
 import { directoryUserIdOf } from '../src/teams/identity';
+import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
 import { plainText } from '../src/teams/plainText';
+import { openRequestsText } from './openRequests';
 import { personOf, sponsorProblemText } from './sponsorAnswer';
 
 export const REQUEST_AGAIN_DIALOG = 'requestAgainDialog';
@@ -95,7 +98,7 @@ export class RequestAgainDialog extends ComponentDialog {
     const userId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId);
     const old = await this.deps.requests.get(options.requestId);
     // Someone else's request is answered like one that does not exist: ids are quoted in chats.
-    if (!old || !userId || old.requester.id !== userId) {
+    if (!old || !isRequesterOf({ userId, conversationId: context.activity.conversation.id }, old)) {
       await context.sendActivity(t('cancelRequest.notFound', { id: options.requestId }));
       return step.endDialog();
     }
@@ -108,9 +111,9 @@ export class RequestAgainDialog extends ComponentDialog {
       await context.sendActivity(t('requestAgain.policy', { ...names, domain: plainText(domainOf(old.guestEmail)) }));
       return step.endDialog();
     }
-    const open = await this.deps.requests.awaitingDecisionFiledBy(userId);
-    if (open.length >= this.deps.maxOpenRequests) {
-      await context.sendActivity(t('limits.openRequests', { count: open.length, ids: open.map((r) => r.id).join(', ') }));
+    const open = await openRequestsAtLimit(this.deps, old.requester.id);
+    if (open) {
+      await context.sendActivity(openRequestsText(t, open));
       return step.endDialog();
     }
     let resources: Resource[];
@@ -139,7 +142,7 @@ export class RequestAgainDialog extends ComponentDialog {
       const resourceNames = gaps.map(({ resource }) => plainText(resource.name)).join(', ');
       return askSponsor(step, t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsorCheck.sponsor.displayName), resources: resourceNames }), old.requester.id);
     }
-    await this.file(context, old, resources, sponsorCheck.sponsor, userId);
+    await this.file(context, old, resources, sponsorCheck.sponsor);
     return step.endDialog();
   }
 
@@ -158,14 +161,13 @@ export class RequestAgainDialog extends ComponentDialog {
     return true;
   }
 
-  private async file(context: TurnContext, old: AccessRequest, resources: readonly Resource[], sponsor: DirectoryUser, userId: string): Promise<void> {
+  private async file(context: TurnContext, old: AccessRequest, resources: readonly Resource[], sponsor: DirectoryUser): Promise<void> {
     const t = translatorFor(context.activity.locale);
-    const now = this.clock();
     const days = Math.min(old.accessDays ?? this.deps.timing.accessDays, maxDaysOf(resources) ?? Number.POSITIVE_INFINITY);
-    const endsAt = endDateAfter(days, now, this.deps.timing);
-    const actor = { kind: 'user' as const, id: userId, displayName: old.requester.displayName };
+    const actor = { kind: 'user' as const, id: old.requester.id, displayName: old.requester.displayName };
     const sameSponsor = sponsor.id === old.sponsor.id;
-    const filed = await this.deps.requests.create(
+    const filing = await fileRequest(
+      { ...this.deps, clock: this.clock },
       {
         tenantId: old.tenantId,
         requester: old.requester,
@@ -177,12 +179,16 @@ export class RequestAgainDialog extends ComponentDialog {
         sponsor: personOf(sponsor),
         sponsorLocale: sponsor.preferredLanguage ?? (sameSponsor ? old.sponsorLocale : (context.activity.locale ?? old.requesterLocale)),
         accessDays: days,
-        endsAt,
       },
       actor,
     );
+    if (filing.outcome === 'tooManyOpen') {
+      await context.sendActivity(openRequestsText(t, filing.open));
+      return;
+    }
+    const filed = filing.request;
     await this.deps.requests.recordAsk({ id: old.id, states: FILEABLE_AGAIN, actor, action: 'filedAgain', detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) }, jobs: [] });
-    await context.sendActivity(t('requestAgain.filed', { id: old.id, newId: filed.id, sponsor: plainText(sponsor.displayName), endDate: formatDate(endsAt, context.activity.locale, now) }));
+    await context.sendActivity(t('requestAgain.filed', { id: old.id, newId: filed.id, sponsor: plainText(sponsor.displayName), endDate: formatDate(filed.endsAt ?? '', context.activity.locale, this.clock()) }));
   }
 }
 

@@ -5,7 +5,7 @@
  * but a card edited in place is easy to miss, and they answer for the guest.
  */
 import { translatorFor } from '../i18n';
-import { failureReasonText } from '../requests/failureReason';
+import { failureReasonText } from '../../cards/failureReasonText';
 import { plainText } from '../teams/plainText';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
