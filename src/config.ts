@@ -390,7 +390,7 @@ export function loadCatalog(file: string): ResourceCatalog {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`RESOURCE_CATALOG_FILE: cannot read ${file} as JSON (${(error as Error).message}).`);
+    throw new Error(`RESOURCE_CATALOG_FILE: cannot read ${file} as JSON (${(error as Error).message}).`, { cause: error });
   }
   const parsed = catalogSchema.safeParse(json);
   if (!parsed.success) {

@@ -52,6 +52,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   } catch (error) {
     throw new Error(
       `GRAPH_BASE_URL must be an https URL such as https://graph.microsoft.com, or the local simulator on http://127.0.0.1 (got '${options.graphBaseUrl}': ${(error as Error).message})`,
+      { cause: error },
     );
   }
   if (options.credential === undefined && !isLoopbackHttp(baseUrl)) {

@@ -119,13 +119,13 @@ export function loadSimulatorSeed(file: string): SimulatorSeed {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`Cannot read directory simulator seed ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot read directory simulator seed ${file}: ${(error as Error).message}`, { cause: error });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Directory simulator seed ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`Directory simulator seed ${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   return parseSimulatorSeed(json, file);
 }

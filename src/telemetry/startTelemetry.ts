@@ -7,6 +7,8 @@
  * and latency, and jobs; metrics: see telemetryMetrics. No URL query string or email address
  * leaves the process: Graph's `$filter` holds addresses.
  */
+// A type only, erased at build: the package itself is loaded on demand below.
+import type * as AzureMonitor from '@azure/monitor-opentelemetry';
 import type { Context } from '@opentelemetry/api';
 import { loadDotEnv } from '../dotEnv';
 
@@ -46,7 +48,7 @@ function start(): void {
   if (!connectionString) return;
   // Loaded here, not imported: without the setting the bot never loads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
+  const monitor = require('@azure/monitor-opentelemetry') as typeof AzureMonitor;
   monitor.useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
     // The bot's own spans and metrics carry what matters; the rest would only add cost.

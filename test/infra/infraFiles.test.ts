@@ -216,7 +216,7 @@ describe('infra: the Bicep deployment', () => {
     assert.match(postgresBicep, /activeDirectoryAuth: 'Enabled'/);
     assert.match(postgresBicep, /passwordAuth: 'Disabled'/);
     assert.doesNotMatch(postgresBicep, /administratorLogin/);
-    assert.match(postgresBicep, /flexibleServers\/administrators@[^']+' = \{\n  parent: server\n  name: entraAdministratorObjectId\n/);
+    assert.match(postgresBicep, /flexibleServers\/administrators@[^']+' = \{\n {2}parent: server\n {2}name: entraAdministratorObjectId\n/);
     assert.doesNotMatch(mainBicep, /entraAdministratorObjectId: .*[Ii]dentity/, 'no managed identity of the bot is the administrator');
   });
 
@@ -232,7 +232,7 @@ describe('infra: the Bicep deployment', () => {
     assert.match(postgresBicep, /publicNetworkAccess: empty\(clientIpAddress\) \? 'Disabled' : 'Enabled'/);
     const firewallRules = postgresBicep.match(/flexibleServers\/firewallRules@/g) ?? [];
     assert.equal(firewallRules.length, 1, 'one rule');
-    assert.match(postgresBicep, /resource allowAdministratorClient '[^']+' = if \(!empty\(clientIpAddress\)\) \{[\s\S]*?startIpAddress: clientIpAddress\n    endIpAddress: clientIpAddress\n/);
+    assert.match(postgresBicep, /resource allowAdministratorClient '[^']+' = if \(!empty\(clientIpAddress\)\) \{[\s\S]*?startIpAddress: clientIpAddress\n {4}endIpAddress: clientIpAddress\n/);
     assert.equal(params.get('postgresClientIpAddress')?.defaultValue, '', 'off unless asked for');
     assert.equal(parameterFile.parameters.postgresClientIpAddress?.value, '');
     // The endpoint, the name it resolves under, and the web app's way into the network.
