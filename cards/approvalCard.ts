@@ -21,7 +21,7 @@ import { expandCard } from './expandCard';
 /** A card as plain JSON, as an invoke response and an attachment carry it. */
 export type AdaptiveCardJson = Record<string, unknown>;
 
-export interface ApprovalCardView {
+interface ApprovalCardView {
   request: AccessRequest;
   /** The requested resources, for their names. */
   resources: readonly Resource[];

@@ -11,7 +11,7 @@ import { plainText } from '../src/teams/plainText';
 import template from './auditSummary.json';
 import { expandCard } from './expandCard';
 
-export interface AuditSummaryView {
+interface AuditSummaryView {
   since: Date;
   counts: ReadonlyMap<RequestState, number>;
   failures: ReadonlyArray<{ id: string; failureReason?: string; guestEmail: string; at: string }>;

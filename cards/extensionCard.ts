@@ -17,7 +17,7 @@ import type { AdaptiveCardJson } from './approvalCard';
 import template from './extension.json';
 import { expandCard } from './expandCard';
 
-export interface ExtensionCardView {
+interface ExtensionCardView {
   request: AccessRequest;
   /** The end date this card's offer was made for: a later offer (after an extension) has a card of its own. */
   offeredFor: string;

@@ -31,7 +31,7 @@ export function followUpButtons(t: Translate, request: Pick<AccessRequest, 'id' 
   ];
 }
 
-export interface LinkChoicesView {
+interface LinkChoicesView {
   /** Invited, with the link just handed on. */
   request: Pick<AccessRequest, 'id' | 'state' | 'guestEmail' | 'invitationEmailed'>;
   /** The language of whoever reads the message. */

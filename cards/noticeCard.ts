@@ -6,7 +6,7 @@ import type { AdaptiveCardJson } from './approvalCard';
 import template from './notice.json';
 import { expandCard } from './expandCard';
 
-export interface NoticeCardData {
+interface NoticeCardData {
   title: string;
   text: string;
 }

@@ -15,7 +15,7 @@ import { followUpButtons } from './linkChoices';
 import template from './status.json';
 import { expandCard } from './expandCard';
 
-export interface StatusCardView {
+interface StatusCardView {
   /** Newest first; at most the page to show. */
   requests: readonly AccessRequest[];
   /** How many more, older ones there are. */

@@ -10,7 +10,7 @@ import type { CommandButton } from './commandCard';
 import template from './summary.json';
 import { expandCard } from './expandCard';
 
-export interface SummaryView {
+interface SummaryView {
   guest: string;
   resources: string;
   until: string;

@@ -16,7 +16,7 @@ import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccess
 import { REQUEST_AGAIN_DIALOG, RequestAgainDialog, type RequestAgainDependencies, type RequestAgainOptions } from './requestAgain';
 import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOptions } from './sponsorActionDialog';
 
-export const MAIN_DIALOG = 'mainDialog';
+const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'mainRoute';
 
 /** Set on the turn state when the bot has just greeted, so the same turn says nothing more. */

@@ -23,9 +23,9 @@ export interface ReinviteDependencies {
   localTestsAllowed: boolean;
 }
 
-export type AskedReinvitation = 'sendFreshLink' | 'sendInvitationEmail';
+type AskedReinvitation = 'sendFreshLink' | 'sendInvitationEmail';
 
-export interface Asker {
+interface Asker {
   isRequester: boolean;
   actsAsSponsor: boolean;
   /** Where their answer goes: the requester's chat when they are both (a local test). */

@@ -61,7 +61,7 @@ const JUSTIFICATION_MIN_LENGTH = 10;
 /** A validator's result, handed to the next step of the same turn without a second lookup. */
 const VALIDATED = Symbol('validatedAnswer');
 
-export interface RequestAccessDependencies {
+interface RequestAccessDependencies {
   directory: Directory;
   catalog: ResourceCatalog;
   requests: RequestRepository;

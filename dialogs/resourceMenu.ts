@@ -8,7 +8,7 @@ import type { NumberedResource, ResourceCatalog } from '../src/requests/catalog'
 import { plainText } from '../src/teams/plainText';
 
 /** Lines shown at once; with the longest descriptions still well under Teams' message size. */
-export const RESOURCE_PAGE_SIZE = 15;
+const RESOURCE_PAGE_SIZE = 15;
 const MAX_DESCRIPTION_LENGTH = 150;
 /** Lists of candidates in one answer: three pages still fit a Teams message. */
 const AMBIGUOUS_PARTS_SHOWN = 3;

@@ -24,8 +24,8 @@ import { plainText } from '../src/teams/plainText';
 import { askerOf, type ReinviteDependencies } from './reinviteCommands';
 import { answerOf, isYesOrNo, yesNoQuestion } from './yesNo';
 
-export const RESET_REDEMPTION_DIALOG = 'resetRedemptionDialog';
-export const END_ACCESS_DIALOG = 'endAccessDialog';
+const RESET_REDEMPTION_DIALOG = 'resetRedemptionDialog';
+const END_ACCESS_DIALOG = 'endAccessDialog';
 
 /** A guest who is invited or has accepted has access to reset or end. */
 const GRANTED: readonly RequestState[] = ['invited', 'accepted'];
@@ -35,7 +35,7 @@ export interface SponsorActionOptions {
 }
 
 /** One sponsor action: its texts (under `texts` in the i18n files) and what confirming it records. */
-export interface SponsorAction {
+interface SponsorAction {
   dialogId: typeof RESET_REDEMPTION_DIALOG | typeof END_ACCESS_DIALOG;
   texts: 'resetRedemption' | 'endAccess';
   /**

@@ -17,7 +17,7 @@ import { isOnThisMachine, postgresHostOf } from './storage/postgresHost';
 export const SAMPLE_CATALOG_FILE = resolve(PROJECT_ROOT, 'src/samples/resource-catalog.json');
 export const SAMPLE_DIRECTORY_FILE = resolve(PROJECT_ROOT, 'src/samples/directory.json');
 
-export type DirectoryMode = 'graph' | 'simulator';
+type DirectoryMode = 'graph' | 'simulator';
 
 export interface Config {
   port: number;

@@ -53,7 +53,7 @@ export interface RunningApp {
   close(graceMs?: number): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   /**
    * How the adapter checks incoming tokens and gets its own; built from the MicrosoftApp*
    * settings unless given. Tests give one whose Entra side (OpenID keys, token endpoint) runs
@@ -281,6 +281,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** What closing the server and the database may take beyond the job in hand's grace, before the process gives up on them. */
+const CLOSING_MARGIN_MS = 5_000;
+
 async function main(): Promise<void> {
   loadDotEnv();
   let config: Config;
@@ -308,7 +311,7 @@ async function main(): Promise<void> {
     setTimeout(() => {
       logger.warn('stopping took longer than SHUTDOWN_GRACE_SECONDS allows; exiting now');
       process.exit(0);
-    }, config.jobs.shutdownGraceMs + 5_000).unref();
+    }, config.jobs.shutdownGraceMs + CLOSING_MARGIN_MS).unref();
     app.close(config.jobs.shutdownGraceMs).then(
       () => {
         logger.info('stopped');

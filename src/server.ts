@@ -18,7 +18,7 @@ import { identityEncodingOnly } from './http/identityEncoding';
 import { loopbackHostOnly } from './http/loopbackHost';
 import type { Schema } from './storage/schema';
 
-export interface ServerDependencies {
+interface ServerDependencies {
   adapter: CloudAdapter;
   bot: GuestAccessBot;
   db: Kysely<Schema>;

@@ -10,7 +10,7 @@ import type { Resource } from '../requests/catalog';
 import type { JobContext } from '../jobs/jobContext';
 import { PermanentJobError } from '../jobs/retryPolicy';
 
-export interface InvitationOptions {
+interface InvitationOptions {
   sendInvitationMessage: boolean;
   /** Reset the guest's redemption rather than invite them (see Directory's InvitationInput). */
   resetRedemption?: boolean;

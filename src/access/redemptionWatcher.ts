@@ -12,7 +12,7 @@ import type { Config } from '../config';
 import type { Directory } from '../directory/directory';
 import type { RequestRepository } from '../requests/requestRepository';
 
-export interface RedemptionWatcherDependencies {
+interface RedemptionWatcherDependencies {
   requests: RequestRepository;
   directory: Directory;
   settings: Config['redemption'];
@@ -21,6 +21,13 @@ export interface RedemptionWatcherDependencies {
   /** How often to look for due checks. */
   tickMs?: number;
 }
+
+/**
+ * How often due checks are looked for: half the first wait, so a new guest is asked about close to
+ * when it is due, but never more often than every second (a TIME_SCALE run) nor less than every 15 s.
+ */
+const SHORTEST_TICK_MS = 1_000;
+const LONGEST_TICK_MS = 15_000;
 
 /** Guests asked about in one cycle: what one `$batch` of `id in (…)` filters covers. */
 const GUESTS_PER_CYCLE = 300;
@@ -40,7 +47,7 @@ export class RedemptionWatcher {
       this.running ??= this.checkDue()
         .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'redemption check failed; will try again'))
         .finally(() => (this.running = undefined));
-    }, this.deps.tickMs ?? Math.min(15_000, Math.max(1_000, this.deps.settings.firstCheckMs / 2)));
+    }, this.deps.tickMs ?? Math.min(LONGEST_TICK_MS, Math.max(SHORTEST_TICK_MS, this.deps.settings.firstCheckMs / 2)));
     this.timer.unref();
   }
 

@@ -14,7 +14,7 @@ import { type AuditFormat, auditRowOf, formatAudit } from '../audit/auditExport'
 
 const USAGE = 'Usage: npm run audit -- --from YYYY-MM-DD [--to YYYY-MM-DD] [--format csv|json]   (--to defaults to tomorrow; the day it names is not included)';
 
-export interface AuditArguments {
+interface AuditArguments {
   from: Date;
   to: Date;
   format: AuditFormat;

@@ -4,10 +4,10 @@
  * dialogs and workers depend only on this file.
  */
 
-export type UserType = 'Member' | 'Guest';
+type UserType = 'Member' | 'Guest';
 
 /** Where a guest stands with their invitation (Graph `externalUserState`). */
-export type ExternalUserState = 'PendingAcceptance' | 'Accepted';
+type ExternalUserState = 'PendingAcceptance' | 'Accepted';
 
 export interface DirectoryUser {
   id: string;

@@ -3,7 +3,7 @@ import { type AuthenticationProvider, Client, MiddlewareFactory } from '@microso
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { ConnectionLossRetry } from './connectionLossRetry';
 
-export interface GraphClientOptions {
+interface GraphClientOptions {
   /** Service root without the version: `https://graph.microsoft.com`, or the simulator's. */
   graphBaseUrl: string;
   /** App-only credential; may be omitted only for the local simulator on a loopback address. */

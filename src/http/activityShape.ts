@@ -48,7 +48,7 @@ const activitySchema = z.looseObject({
   membersRemoved: z.array(account).optional(),
 });
 
-export type ActivityShapeCheck = { ok: true } | { ok: false; reason: string };
+type ActivityShapeCheck = { ok: true } | { ok: false; reason: string };
 
 /** Whether `body` can be handed to the adapter; if not, a short reason naming the first bad field. */
 export function checkActivityShape(body: unknown): ActivityShapeCheck {

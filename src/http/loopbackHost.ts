@@ -8,14 +8,14 @@ import type { Next, Request, Response } from 'restify';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** `127.0.0.1:3978`, `localhost`, `[::1]:80`: the host part of a Host header, lowercased. */
-export function hostOf(hostHeader: string | undefined): string {
+function hostOf(hostHeader: string | undefined): string {
   const host = (hostHeader ?? '').trim().toLowerCase();
   const bracketed = /^(\[[^\]]*\])(?::\d*)?$/.exec(host);
   if (bracketed) return bracketed[1];
   return host.replace(/:\d*$/, '');
 }
 
-export function isLoopbackHost(hostHeader: string | undefined): boolean {
+function isLoopbackHost(hostHeader: string | undefined): boolean {
   return LOOPBACK_HOSTS.has(hostOf(hostHeader));
 }
 

@@ -14,7 +14,7 @@ declare module 'i18next' {
   }
 }
 
-export const LANGUAGES = ['en', 'es'] as const;
+const LANGUAGES = ['en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export type Translate = TFunction;
 
@@ -62,7 +62,7 @@ export function translatorFor(locale: string | undefined): Translate {
   return TRANSLATORS[languageOf(locale)];
 }
 
-export type CommandName = keyof typeof en.commands;
+type CommandName = keyof typeof en.commands;
 
 /** Each way of typing a command, normalized, with the commands and languages it is a word of: built once. */
 const COMMAND_WORDS = new Map<string, Array<{ name: CommandName; language: Language }>>();

@@ -26,7 +26,7 @@ export class PermanentJobError extends Error {
 }
 
 /** Unknown errors count as transient: a network fault looks like any other exception. */
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   if (error instanceof PermanentJobError) return false;
   if (error instanceof DirectoryError || error instanceof DeliveryError) return error.transient;
   return true;

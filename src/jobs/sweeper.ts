@@ -8,7 +8,7 @@ import { pruneFinishedJobs, queueMissingWork } from '../storage/missingWork';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../storage/schema';
 
-export interface SweeperOptions {
+interface SweeperOptions {
   retentionMs: number;
   intervalMs?: number;
   /** Called when jobs were queued, to wake this process's worker. */

@@ -44,7 +44,7 @@ export function leaseRenewalIntervalMs(leaseMs: number): number {
   return Math.max(10, Math.floor(leaseMs / 3));
 }
 
-export interface WorkerOptions {
+interface WorkerOptions {
   /** How often an idle worker looks for due jobs written by other instances. */
   pollIntervalMs?: number;
   /** How long a claim lasts without renewal (15 s by default); it is renewed every third of this while the job runs. */

@@ -2,7 +2,7 @@ import { OperatorError } from '../operatorError';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface AppIds {
+interface AppIds {
   /** Fills `${{BOT_ID}}`: the bot's Microsoft App ID, the one Bot Framework authenticates with. */
   botId: string;
   /** Fills `${{TEAMS_APP_ID}}`: the Teams app's own id. */

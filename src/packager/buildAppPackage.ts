@@ -10,7 +10,7 @@ import { fillPlaceholders } from './placeholders';
 import { readPngSize } from './pngSize';
 import { validateLanguageFile, validateManifest } from './validateManifest';
 
-export interface BuildAppPackageOptions {
+interface BuildAppPackageOptions {
   /** The folder holding manifest.json and the files it names. */
   sourceDir: string;
   /** Where the zip is written; its folder is created if missing. */

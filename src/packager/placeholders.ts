@@ -1,7 +1,7 @@
 /** Microsoft 365 Agents Toolkit placeholder syntax, kept so the same files work with the Toolkit. */
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
 
-export interface FilledText {
+interface FilledText {
   text: string;
   /** Placeholders the text uses that no value was given for, each named once. */
   unfilled: string[];

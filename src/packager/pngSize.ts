@@ -4,7 +4,7 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 // Signature, then the IHDR chunk's length and type, then its width and height (big-endian).
 const HEADER_LENGTH = 24;
 
-export interface PngSize {
+interface PngSize {
   width: number;
   height: number;
 }

@@ -1,4 +1,4 @@
-export interface WaitForHealthOptions {
+interface WaitForHealthOptions {
   timeoutMs: number;
   intervalMs?: number;
   /** Stops waiting early, e.g. when the process being waited for has exited. */

@@ -3,7 +3,7 @@
  * capped by the shortest `maxDays` of the resources asked for.
  */
 
-export type AccessPeriodAnswer =
+type AccessPeriodAnswer =
   | { ok: true; days: number; /** The answer asked for more than the resources allow. */ cappedFrom?: number }
   | { ok: false; problem: 'notUnderstood' | 'notInFuture' };
 

@@ -3,8 +3,6 @@
  * requester's typed answer maps onto them.
  */
 
-export type ResourceKind = 'group' | 'team' | 'site' | 'app';
-
 interface ResourceBase {
   id: string;
   name: string;
@@ -31,7 +29,7 @@ export type Resource =
  * (which group-based app assignment needs). It takes AppRoleAssignment.ReadWrite.All, with which
  * the bot's Graph identity could grant any app role to anyone, itself included.
  */
-export type DirectAppRoleResource = ResourceBase & { kind: 'app'; servicePrincipalId: string; appRoleId: string };
+type DirectAppRoleResource = ResourceBase & { kind: 'app'; servicePrincipalId: string; appRoleId: string };
 
 export function isDirectAppRole(resource: Resource): resource is DirectAppRoleResource {
   return 'servicePrincipalId' in resource;

@@ -38,7 +38,7 @@ export type Work =
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
 /** A request filed, before it has a state: `new`. */
-export type FromState = RequestState | 'new';
+type FromState = RequestState | 'new';
 
 const card = { job: 'updateApprovalCard', swept: false } as const;
 const toRequester = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice }) as const;
@@ -179,7 +179,7 @@ export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemptio
 }
 
 /** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */
-export interface SweptWork {
+interface SweptWork {
   from: FromState;
   to: RequestState;
   job: NewJob['kind'];

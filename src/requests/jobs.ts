@@ -20,8 +20,7 @@ export const JOB_KINDS = [
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
-export const REINVITATION_KINDS = ['sendFreshLink', 'sendInvitationEmail', 'resetRedemption'] as const;
-export type ReinvitationKind = (typeof REINVITATION_KINDS)[number];
+export type ReinvitationKind = 'sendFreshLink' | 'sendInvitationEmail' | 'resetRedemption';
 
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -55,7 +54,7 @@ export type LinkAskedBy = 'requester' | 'sponsor';
 export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed';
 
 /** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
-export type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
+type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
 
 type JobBody =
   | { kind: ApprovalJobKind; requestId: string; stage?: number }

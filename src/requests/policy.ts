@@ -19,9 +19,9 @@ export interface GuestPolicy {
 export type GuestPolicyProblem = 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain';
 
 /** What the address and the domain lists alone say. */
-export type AddressCheck = { ok: true; email: string } | { ok: false; email: string; problem: GuestPolicyProblem };
+type AddressCheck = { ok: true; email: string } | { ok: false; email: string; problem: GuestPolicyProblem };
 
-export type GuestCheck =
+type GuestCheck =
   | { ok: true; email: string; existingGuest?: DirectoryUser }
   | { ok: false; email: string; problem: GuestPolicyProblem }
   | { ok: false; email: string; problem: 'alreadyMember'; member: DirectoryUser };

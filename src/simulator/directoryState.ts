@@ -23,7 +23,7 @@ const appRoleAssignmentSchema = z.object({
 export type SimulatedAppRoleAssignment = z.infer<typeof appRoleAssignmentSchema>;
 
 /** An assignment as Graph lists it for a user: their own, or one of a group they are a direct member of. */
-export type ListedAppRoleAssignment = Omit<SimulatedAppRoleAssignment, 'principalType'> & { principalType: 'User' | 'Group' };
+type ListedAppRoleAssignment = Omit<SimulatedAppRoleAssignment, 'principalType'> & { principalType: 'User' | 'Group' };
 
 const invitationSchema = z.object({
   id: z.guid(),
@@ -57,7 +57,7 @@ export const stateSnapshotSchema = z.object({
 
 export type StateSnapshot = z.infer<typeof stateSnapshotSchema>;
 
-export interface InvitationRequest {
+interface InvitationRequest {
   email: string;
   displayName?: string;
   redirectUrl: string;
@@ -69,7 +69,7 @@ export interface InvitationRequest {
   redeemUrlFor(invitationId: string): string;
 }
 
-export type RedeemResult =
+type RedeemResult =
   | { outcome: 'accepted' | 'alreadyAccepted'; invitation: SimulatedInvitation }
   | { outcome: 'unknown' }
   | { outcome: 'revoked' };

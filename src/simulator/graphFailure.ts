@@ -41,7 +41,7 @@ export function badRequest(message: string, code = 'BadRequest'): GraphFailure {
   return new GraphFailure(400, code, message);
 }
 
-export interface GraphErrorBody {
+interface GraphErrorBody {
   error: {
     code: string;
     message: string;

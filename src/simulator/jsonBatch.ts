@@ -9,7 +9,7 @@ import type { GraphCall, GraphResult, GraphRouter } from './graphRouter';
  * so one item can be throttled or refused while the others succeed.
  */
 
-export const maxBatchRequests = 20;
+const maxBatchRequests = 20;
 
 const batchItemSchema = z.object({
   id: z.string().min(1),
@@ -32,7 +32,7 @@ export interface RecordedBatchItem {
   status: number;
 }
 
-export interface BatchResponseItem {
+interface BatchResponseItem {
   id: string;
   status: number;
   headers: Record<string, string>;

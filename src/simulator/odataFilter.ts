@@ -23,7 +23,7 @@ type Token =
   | { kind: 'string'; value: string; position: number }
   | { kind: 'open' | 'close' | 'comma'; position: number };
 
-export type UserPredicate = (user: SimulatedUser) => boolean;
+type UserPredicate = (user: SimulatedUser) => boolean;
 
 export function parseUserFilter(expression: string): UserPredicate {
   const parser = new FilterParser(expression);

@@ -130,7 +130,7 @@ export function pickLanguage(acceptLanguage: string | undefined): PageLanguage {
   return preferred?.primary === 'es' ? 'es' : 'en';
 }
 
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -7,7 +7,7 @@ import type { AuditEvent } from '../requests/accessRequest';
 import type { RequestState } from '../requests/lifecycle';
 import type { Schema } from './schema';
 
-export interface RecentFailure {
+interface RecentFailure {
   id: string;
   failureReason?: string;
   guestEmail: string;

@@ -10,7 +10,7 @@ import { PreparedQuery } from './preparedQuery';
 import type { Schema } from './schema';
 
 /** What `keep` found: a conversation the bot had never seen, one that moved to another serviceUrl, or one stored as is. */
-export type ReferenceNews = 'new' | 'moved' | 'known';
+type ReferenceNews = 'new' | 'moved' | 'known';
 
 /** Conversations whose stored reference this instance knows, by their serviceUrl: enough for the busiest tenants, small in memory. */
 const KNOWN_CONVERSATIONS = 10_000;

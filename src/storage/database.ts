@@ -25,7 +25,7 @@ export type DatabaseAuth =
   /** A token of the managed identity `clientId` names (user-assigned), or of the host's system-assigned one. */
   | { kind: 'entra'; clientId?: string };
 
-export interface DatabaseOptions {
+interface DatabaseOptions {
   auth?: DatabaseAuth;
   /** Where Entra tokens come from; the managed identity unless given (tests give their own). */
   credential?: TokenCredential;

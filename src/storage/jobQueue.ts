@@ -10,7 +10,7 @@ import type { JobsTable, Schema } from './schema';
 
 export type Clock = () => Date;
 
-export interface JobFailure {
+interface JobFailure {
   message: string;
   /** When to try again; undefined means never: the job is dead. */
   retryAt?: Date;
@@ -51,7 +51,7 @@ function leaseFreeAt(at: string) {
  * The job is still claimed under `lease`: nobody has claimed it since. A lease that ran out but
  * that nobody took over still counts, since no other worker can have acted on the job.
  */
-export function heldUnder(lease: JobLease) {
+function heldUnder(lease: JobLease) {
   return (eb: ExpressionBuilder<Schema, 'jobs'>) =>
     eb.and([eb('id', '=', lease.jobId), eb('locked_by', '=', lease.holder), eb('attempts', '=', lease.attempt), eb('status', '=', 'queued')]);
 }

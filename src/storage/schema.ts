@@ -93,7 +93,7 @@ export interface JobsTable {
   updated_at: string;
 }
 
-export interface ConversationReferencesTable {
+interface ConversationReferencesTable {
   conversation_id: string;
   /** Entra object id where the channel gives one, else the channel's user id. */
   user_id: string;
@@ -134,7 +134,7 @@ export interface ApprovalStagesTable {
 }
 
 /** What the bot gave a guest, per catalog resource (see requests/givenAccess.ts). */
-export interface GuestGrantsTable {
+interface GuestGrantsTable {
   guest_id: string;
   resource_id: string;
   /** JSON of the grant as it was made; null for grants brought in from before it was kept (the catalog says). */
@@ -146,7 +146,7 @@ export interface GuestGrantsTable {
 }
 
 /** Which job decides for a guest now: held while that job's lease is (see JobQueue.holdGuest). */
-export interface GuestLocksTable {
+interface GuestLocksTable {
   /** The guest's address, lowercase. */
   guest: string;
   job_id: number;

@@ -29,7 +29,7 @@ interface MutableSpan {
 }
 
 /** A span processor that scrubs URLs and addresses from every span before it is exported. */
-export const scrubbingProcessor = {
+const scrubbingProcessor = {
   onStart(_span: unknown, _context: Context): void {},
   onEnd(span: unknown): void {
     const { attributes } = span as MutableSpan;

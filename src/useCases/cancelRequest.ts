@@ -8,7 +8,7 @@ import type { AccessRequest } from '../requests/accessRequest';
 import { isAwaitingDecision } from '../requests/lifecycle';
 import type { RequestRepository } from '../requests/requestRepository';
 
-export type Cancellation = { outcome: 'cancelled'; request: AccessRequest } | { outcome: 'notFound' } | { outcome: 'tooLate'; request: AccessRequest };
+type Cancellation = { outcome: 'cancelled'; request: AccessRequest } | { outcome: 'notFound' } | { outcome: 'tooLate'; request: AccessRequest };
 
 export async function cancelRequest(requests: RequestRepository, requestId: string, someone: Someone): Promise<Cancellation> {
   const request = await requests.get(requestId);

@@ -10,7 +10,7 @@ import type { AccessRequest, Actor, NewAccessRequest } from '../requests/accessR
 import type { RequestRepository } from '../requests/requestRepository';
 import { endDateAfter, type TimerSettings } from '../requests/timers';
 
-export interface FilingDependencies {
+interface FilingDependencies {
   requests: RequestRepository;
   /** MAX_OPEN_REQUESTS: how many requests one person may have waiting for a decision. */
   maxOpenRequests: number;
