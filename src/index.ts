@@ -18,7 +18,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
 import { GraphDirectory } from './directory/graphDirectory';
 import { DirectorySimulator, loadSimulatorSeed } from './simulator';
-import { createJobHandlers } from './jobs/jobHandlers';
+import { createJobHandlers } from './jobHandlers';
 import { RedemptionWatcher } from './access/redemptionWatcher';
 import { Sweeper } from './jobs/sweeper';
 import { JobWorker } from './jobs/worker';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import pino from 'pino';
 import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE, SAMPLE_DIRECTORY_FILE } from '../../src/config';
-import { createJobHandlers } from '../../src/jobs/jobHandlers';
+import { createJobHandlers } from '../../src/jobHandlers';
 import { JobWorker } from '../../src/jobs/worker';
 import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlGivenAccess } from '../../src/storage/sqlGivenAccess';

@@ -1,0 +1,37 @@
+/**
+ * The handler registry: every job kind and the code that runs it, by capability. It stands above
+ * the rooms it draws on, beside the composition root; the worker (jobs/worker.ts) looks a claimed
+ * job's kind up here. A new kind of job is added to requests/jobs.ts, then here.
+ */
+import { endAccess } from './access/endAccess';
+import { provisionGuest } from './access/provisionGuest';
+import { reinviteGuest } from './access/reinviteGuest';
+import { deliverApprovalCard } from './approvals/deliverApprovalCard';
+import { expireRequest } from './approvals/expireRequest';
+import { offerExtension } from './approvals/offerExtension';
+import { remindApprover } from './approvals/remindApprover';
+import { updateApprovalCard } from './approvals/updateApprovalCard';
+import type { JobContext } from './jobs/jobContext';
+import type { JobHandlers } from './jobs/worker';
+import { notifyRequester } from './notices/notifyRequester';
+import { notifySponsor } from './notices/notifySponsor';
+
+export function createJobHandlers(ctx: JobContext): JobHandlers {
+  return {
+    // Giving and taking away access.
+    provisionGuest: provisionGuest(ctx),
+    sendFreshLink: reinviteGuest(ctx, 'sendFreshLink'),
+    sendInvitationEmail: reinviteGuest(ctx, 'sendInvitationEmail'),
+    resetRedemption: reinviteGuest(ctx, 'resetRedemption'),
+    endAccess: endAccess(ctx),
+    // Approvals: the cards, their reminders and expiry, the offer to extend.
+    deliverApprovalCard: deliverApprovalCard(ctx),
+    updateApprovalCard: updateApprovalCard(ctx),
+    remindApprover: remindApprover(ctx),
+    expireRequest: expireRequest(ctx),
+    offerExtension: offerExtension(ctx),
+    // What people are told.
+    notifyRequester: notifyRequester(ctx),
+    notifySponsor: notifySponsor(ctx),
+  };
+}
