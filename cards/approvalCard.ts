@@ -153,7 +153,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     canDecide: view.viewerIsSponsor && (stage ? stageOpen : isAwaitingSponsor(request.state)),
     commentMaxLength: ANSWER_LIMITS.decisionComment,
     // Follow-ups on the guest's access are the sponsor's: they answer for the guest.
-    followUps: view.viewerIsSponsor && !stage ? followUpButtons(t, request, true) : [],
+    followUps: view.viewerIsSponsor && !stage ? followUpButtons(t, request, { forSponsor: true }) : [],
   };
 }
 

@@ -18,7 +18,8 @@ import { type CommandButton, commandCardAttachment } from './commandCard';
  * reset of redemption and ending the access now; for the requester of an expired request, filing
  * it again.
  */
-export function followUpButtons(t: Translate, request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>, forSponsor: boolean): CommandButton[] {
+export function followUpButtons(t: Translate, request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>, viewer: { forSponsor: boolean }): CommandButton[] {
+  const { forSponsor } = viewer;
   const { id } = request;
   const invited = request.state === 'invited';
   const granted = invited || request.state === 'accepted';
@@ -44,5 +45,5 @@ export function linkChoicesAttachment(view: LinkChoicesView): Attachment {
   const guest = plainText(view.request.guestEmail);
   // Once Microsoft has emailed the guest, the message says so; offering it again would confuse.
   const advice = view.request.invitationEmailed ? t('linkChoices.freshLinkOnly', { guest }) : t('linkChoices.emailIsBetter', { guest });
-  return commandCardAttachment(advice, followUpButtons(t, view.request, view.forSponsor));
+  return commandCardAttachment(advice, followUpButtons(t, view.request, view));
 }

@@ -45,7 +45,7 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
       .join(' → ');
     const actions = [
       ...(request.state === 'pending_approval' ? [{ title: t('status.cancel'), command: t('status.cancelCommand', { id: request.id }) }] : []),
-      ...followUpButtons(t, request, false),
+      ...followUpButtons(t, request, { forSponsor: false }),
     ];
     return {
       heading: `${request.id} · ${plainText(request.guestEmail)}`,

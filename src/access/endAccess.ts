@@ -116,7 +116,7 @@ function throwIfAnyFailed(outcomes: readonly RevokeOutcome[]): void {
   if (failed.length === 0) return;
   const details = maskPersonalData(failed.map((o) => `${o.grant.kind} ${o.grant.resourceId}: ${o.error?.message ?? 'failed'}`).join('; '));
   if (failed.some((o) => o.error?.transient)) {
-    throw new DirectoryError(`Some access could not be removed yet: ${details}`, 503, 'partialRevoke', true, Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)));
+    throw new DirectoryError(`Some access could not be removed yet: ${details}`, { status: 503, code: 'partialRevoke', transient: true, retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)) });
   }
   throw new PermanentJobError(`Access could not be removed: ${details}`, 'revokeFailed');
 }

@@ -58,7 +58,7 @@ export function provisionGuest(ctx: JobContext): JobHandler {
       if (failed.length > 0) {
         const details = failed.map((o) => `${o.grant.kind} ${'resourceId' in o.grant ? o.grant.resourceId : o.grant.sponsorId}: ${o.error?.message ?? 'failed'}`).join('; ');
         if (failed.some((o) => o.error?.transient)) {
-          throw new DirectoryError(`Some access could not be granted yet: ${details}`, 503, 'partialGrant', true, Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)));
+          throw new DirectoryError(`Some access could not be granted yet: ${details}`, { status: 503, code: 'partialGrant', transient: true, retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)) });
         }
         throw new PermanentJobError(`Access could not be granted: ${details}`, 'grantsFailed');
       }

@@ -108,15 +108,26 @@ export interface Directory {
  * A failure talking to the directory. `transient` ones (throttling, outages, replication lag)
  * are worth retrying after `retryAfterMs`; the others need a person to fix something.
  */
+export interface DirectoryErrorDetails {
+  /** Graph's HTTP status; 0 when no answer came. */
+  status: number;
+  /** Graph's error code, or what stood in for it. */
+  code: string;
+  /** Worth trying again later (throttling, an outage, a guest not replicated yet). */
+  transient: boolean;
+  /** How long Graph asked to wait (Retry-After). */
+  retryAfterMs?: number;
+}
+
 export class DirectoryError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-    readonly transient: boolean,
-    readonly retryAfterMs?: number,
-  ) {
+  readonly status: number;
+  readonly code: string;
+  readonly transient: boolean;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, details: DirectoryErrorDetails) {
     super(message);
     this.name = 'DirectoryError';
+    ({ status: this.status, code: this.code, transient: this.transient, retryAfterMs: this.retryAfterMs } = details);
   }
 }

@@ -322,7 +322,7 @@ export class GraphDirectory implements Directory {
         for (const item of chunk) {
           const answer =
             byId.get(batchItemId(item)) ??
-            new DirectoryError(`${operation} failed: the $batch response has no item ${batchItemId(item)}`, 0, 'MissingBatchItem', true);
+            new DirectoryError(`${operation} failed: the $batch response has no item ${batchItemId(item)}`, { status: 0, code: 'MissingBatchItem', transient: true });
           answers.push({ item, answer });
         }
       } catch (error) {
@@ -449,10 +449,7 @@ function itemError(userId: string, action: string, answer: GraphBatchItemRespons
   const replicationLag = answer.status === 404 && message.toLowerCase().includes(userId.toLowerCase());
   return new DirectoryError(
     `${action} for ${userId} failed: Microsoft Graph answered ${answer.status} ${code}: ${message}`,
-    answer.status,
-    code,
-    isTransientStatus(answer.status) || replicationLag,
-    parseRetryAfterMs(headerOf(answer, 'retry-after')),
+    { status: answer.status, code, transient: isTransientStatus(answer.status) || replicationLag, retryAfterMs: parseRetryAfterMs(headerOf(answer, 'retry-after')) },
   );
 }
 

@@ -45,10 +45,7 @@ export function toDirectoryError(error: unknown, operation: string): DirectoryEr
     const code = error.code ?? 'UnknownError';
     return new DirectoryError(
       `${operation} failed: Microsoft Graph answered ${error.statusCode} ${code}: ${error.message}`,
-      error.statusCode,
-      code,
-      isTransientStatus(error.statusCode),
-      parseRetryAfterMs(error.headers?.get('Retry-After')),
+      { status: error.statusCode, code, transient: isTransientStatus(error.statusCode), retryAfterMs: parseRetryAfterMs(error.headers?.get('Retry-After')) },
     );
   }
   // No HTTP answer at all: either no token could be had, or the network failed.
@@ -57,10 +54,8 @@ export function toDirectoryError(error: unknown, operation: string): DirectoryEr
   if (/credential|authentication/i.test(name)) {
     return new DirectoryError(
       `${operation} failed: no token for Microsoft Graph; check AZURE_CLIENT_ID, AZURE_TENANT_ID and the client secret or certificate (${name}: ${message})`,
-      0,
-      name,
-      false,
+      { status: 0, code: name, transient: false },
     );
   }
-  return new DirectoryError(`${operation} failed: no answer from Microsoft Graph (${name}: ${message})`, 0, name, true);
+  return new DirectoryError(`${operation} failed: no answer from Microsoft Graph (${name}: ${message})`, { status: 0, code: name, transient: true });
 }

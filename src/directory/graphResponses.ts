@@ -55,9 +55,7 @@ export function parseGraphResponse<T>(schema: z.ZodType<T>, value: unknown, oper
   if (!parsed.success) {
     throw new DirectoryError(
       `${operation} failed: Microsoft Graph answered in an unexpected shape (${parsed.error.issues[0]?.message ?? 'unknown'})`,
-      0,
-      'UnexpectedResponse',
-      false,
+      { status: 0, code: 'UnexpectedResponse', transient: false },
     );
   }
   return parsed.data;

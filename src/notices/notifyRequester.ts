@@ -35,7 +35,7 @@ export function notifyRequester(ctx: JobContext): JobHandler {
         notice === 'invited' || notice === 'nudge'
           ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
           : notice === 'expired'
-            ? [commandCardAttachment(translatorFor(request.requesterLocale)('requestAgain.offer'), followUpButtons(translatorFor(request.requesterLocale), request, false))]
+            ? [commandCardAttachment(translatorFor(request.requesterLocale)('requestAgain.offer'), followUpButtons(translatorFor(request.requesterLocale), request, { forSponsor: false }))]
             : [];
       const message = { type: 'message', text, textFormat: 'markdown' };
       if (request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {

@@ -23,15 +23,15 @@ const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
 
 describe('retry policy', () => {
   it('waits at least what the service asked, else doubles from the base delay', () => {
-    const throttled = new DirectoryError('slow down', 429, 'TooManyRequests', true, 30_000);
+    const throttled = new DirectoryError('slow down', { status: 429, code: 'TooManyRequests', transient: true, retryAfterMs: 30_000 });
     assert.equal(retryDelayMs(throttled, 1, policy), 30_000);
-    const outage = new DirectoryError('down', 503, 'serviceNotAvailable', true);
+    const outage = new DirectoryError('down', { status: 503, code: 'serviceNotAvailable', transient: true });
     assert.deepEqual([1, 2].map((attempt) => retryDelayMs(outage, attempt, policy)), [1_000, 2_000]);
   });
 
   it('gives up on a permanent error, and after the last attempt', () => {
     assert.equal(retryDelayMs(new PermanentJobError('no', 'rejectedByDirectory'), 1, policy), undefined);
-    assert.equal(retryDelayMs(new DirectoryError('bad request', 400, 'BadRequest', false), 1, policy), undefined);
+    assert.equal(retryDelayMs(new DirectoryError('bad request', { status: 400, code: 'BadRequest', transient: false }), 1, policy), undefined);
     assert.equal(retryDelayMs(new Error('network'), 3, policy), undefined);
     assert.equal(retryDelayMs(new Error('network'), 2, policy), 2_000);
   });
@@ -72,7 +72,7 @@ describe('job worker', () => {
 
   it('reschedules a throttled job after its Retry-After, keeping the error for operators', async () => {
     const before = Date.now();
-    await workerWith({ run: async () => Promise.reject(new DirectoryError('Graph said 429', 429, 'TooManyRequests', true, 20_000)) }).drain();
+    await workerWith({ run: async () => Promise.reject(new DirectoryError('Graph said 429', { status: 429, code: 'TooManyRequests', transient: true, retryAfterMs: 20_000 })) }).drain();
     const [row] = await jobRows(database.db, requestId);
     assert.equal(row.status, 'queued');
     assert.equal(row.last_error, 'Graph said 429');

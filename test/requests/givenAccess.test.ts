@@ -11,7 +11,7 @@ const group = (resourceId: string) => ({ kind: 'group' as const, resourceId, gro
 const outcome = (resourceId: string, result: GrantOutcome['result'], transient = false): GrantOutcome => ({
   grant: group(resourceId),
   result,
-  ...(result === 'failed' ? { error: new DirectoryError('no', transient ? 503 : 404, 'x', transient) } : {}),
+  ...(result === 'failed' ? { error: new DirectoryError('no', { status: transient ? 503 : 404, code: 'x', transient }) } : {}),
 });
 
 describe('which grants the bot gave', () => {

@@ -48,7 +48,7 @@ describe('turn error handler', () => {
 
   it('says the directory is unavailable when it is, so the person sends their answer again', async () => {
     const { context, sent } = contextFor({ type: 'message', text: 'kim@fabrikam.com', locale: 'en-US' });
-    await handler(context, new DirectoryError('Graph is down', 503, 'serviceUnavailable', true));
+    await handler(context, new DirectoryError('Graph is down', { status: 503, code: 'serviceUnavailable', transient: true }));
     assert.match(sent[0].text ?? '', /directory/i);
   });
 });
