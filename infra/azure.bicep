@@ -1,7 +1,7 @@
 // Guest Access Bot on Azure: App Service (Linux, Node.js LTS) running the bot, an Azure Bot with the
 // Teams channel, Azure Database for PostgreSQL flexible server reached through a private endpoint,
 // Application Insights, and two user-assigned managed identities: one the bot signs in to the Bot
-// Framework and to PostgreSQL with, one it calls Microsoft Graph with (kept apart, as README.md,
+// Framework and to PostgreSQL with, one it calls Microsoft Graph with (kept apart, as docs/administration.md,
 // "Give it Microsoft Graph", explains). No password or other secret exists anywhere.
 //
 // Deploy with the parameter file beside it (docs/deploy-azure.md walks through every step):
@@ -21,7 +21,7 @@ param resourceBaseName string
 param webAppSKU string = 'B1'
 
 @minValue(1)
-@description('How many instances run the bot. Several share the work safely through PostgreSQL (README.md, "Reliability"). Scale here rather than in the portal: a redeployment sets the count back to this value.')
+@description('How many instances run the bot. Several share the work safely through PostgreSQL (docs/reliability.md). Scale here rather than in the portal: a redeployment sets the count back to this value.')
 param webAppInstanceCount int = 1
 
 @description('Node.js runtime of the web app. The bot needs Node.js 20.19 or newer (package.json, engines); Node.js 20 reached its end of life in April 2026, so 22 LTS is the default. `az webapp list-runtimes --os-type linux` lists what App Service offers.')
@@ -60,7 +60,7 @@ param postgresSkuName string = 'Standard_B1ms'
 @description('Your own public IP address, to reach the database with psql from outside Azure (the role setup in step 4, the audit trail). Empty, the default, keeps public network access off: set it for those moments and deploy again without it.')
 param postgresClientIpAddress string = ''
 
-// --- The bot's settings: each parameter below is the setting of the same name (README.md, "Settings")
+// --- The bot's settings: each parameter below is the setting of the same name (docs/administration.md, "Settings")
 
 @description('Where the resource catalog is on the App Service. The default is the catalog folder of the deployment package (docs/deploy-azure.md, "The catalog").')
 param RESOURCE_CATALOG_FILE string = '/home/site/wwwroot/catalog/resource-catalog.json'
@@ -124,7 +124,7 @@ param JOB_LEASE_SECONDS int = 15
 @description('How long SIGTERM waits for the job in hand before releasing it.')
 param SHUTDOWN_GRACE_SECONDS int = 20
 
-@description('Any other setting from README.md, "Settings" (MAX_TURNS_PER_MINUTE, REDEMPTION_NUDGE_DAYS, ...), as { "NAME": "value" }. Settings added by hand in the portal are replaced at the next deployment; put them here instead.')
+@description('Any other setting from docs/administration.md, "Settings" (MAX_TURNS_PER_MINUTE, REDEMPTION_NUDGE_DAYS, ...), as { "NAME": "value" }. Settings added by hand in the portal are replaced at the next deployment; put them here instead.')
 param extraAppSettings object = {}
 
 // --- Identities -------------------------------------------------------------------------------
@@ -353,8 +353,8 @@ output GRAPH_IDENTITY_PRINCIPAL_ID string = graphIdentity.properties.principalId
 // issued. docs/deploy-azure.md, step 3, has the Azure CLI and Microsoft Graph PowerShell scripts.
 // The catalog offers apps through groups, so AppRoleAssignment.ReadWrite.All, which could grant any
 // app role to anyone, the Graph identity included, is not among them: grant it by hand only for a
-// catalog that assigns app roles directly (README.md, "Give it Microsoft Graph", says why not).
-@description('Microsoft Graph application permissions to grant the Graph identity after deployment: README.md, "Give it Microsoft Graph", gives the reason for each.')
+// catalog that assigns app roles directly (docs/administration.md, "Give it Microsoft Graph", says why not).
+@description('Microsoft Graph application permissions to grant the Graph identity after deployment: docs/administration.md, "Give it Microsoft Graph", gives the reason for each.')
 output GRAPH_APP_ROLES_TO_GRANT array = [
   'User.Invite.All'
   'User.Read.All'

@@ -198,7 +198,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       { resources: directAppRoles, permission: 'AppRoleAssignment.ReadWrite.All' },
       `RESOURCE_CATALOG_FILE assigns app roles directly (${directAppRoles.join(', ')}), so the Graph identity needs AppRoleAssignment.ReadWrite.All, ` +
         "with which it could grant any app role of any application to anyone, itself included, and Microsoft Graph's own permissions are app roles too. " +
-        'With Microsoft Entra ID P1, offer each app through a group that is assigned it (groupId) and take that permission away (README.md, "Describe what may be requested").',
+        'With Microsoft Entra ID P1, offer each app through a group that is assigned it (groupId) and take that permission away (docs/administration.md, "Describe what may be requested").',
     );
   }
 
@@ -291,7 +291,7 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);
-    console.error('Fix the settings above in .env or the environment (see README.md, "Settings") and start again.');
+    console.error('Fix the settings above in .env or the environment (see docs/administration.md, "Settings") and start again.');
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);

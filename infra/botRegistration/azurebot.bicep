@@ -46,7 +46,7 @@ resource botService 'Microsoft.BotService/botServices@2022-09-15' = {
 }
 
 // Connect the bot service to Microsoft Teams. Web Chat and Direct Line stay as Azure creates them:
-// the bot refuses every channel but Teams (README, "Register the bot").
+// the bot refuses every channel but Teams (docs/administration.md, "Register the bot").
 resource botServiceMsTeamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   parent: botService
   location: 'global'

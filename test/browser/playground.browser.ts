@@ -5,7 +5,8 @@
  * the request stands; the summary is a card whose facts are on screen; no bot message shows raw
  * markdown; the whole flow in English and in Spanish, to the partner accepting on the consent
  * pages and found `Accepted` in the directory; and a partner who is already a guest is told the
- * truth at each step. Saves the screenshots the README shows. Run with `npm run test:browser`.
+ * truth at each step. Saves the screenshots README.md and docs/conversation.md show (and
+ * docs/development.md, the log panel's). Run with `npm run test:browser`.
  */
 import assert from 'node:assert/strict';
 import { PlaygroundSession } from './playgroundSession';
@@ -47,7 +48,7 @@ describe('the conversation as the Agents Playground shows it', function () {
     // The card arrives in this chat, labelled as a local test: Adele decides as Megan would.
     await session.waitForText(/Prueba local/, 'the local-test card');
     await session.screenshot('card-before-es.png');
-    // What the README tells newcomers they will see in the log panel, and why it is harmless.
+    // What docs/development.md tells newcomers they will see in the log panel, and why it is harmless.
     const page = await session.page.locator('body').innerText();
     assert.match(page, /message 500/, 'the failed attempts to open a chat with Megan');
     assert.match(page, /User specific view is not supported/);

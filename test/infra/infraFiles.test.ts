@@ -2,7 +2,8 @@
  * The deployment as code (infra/) against the bot it deploys: the App Service gets every setting a
  * deployed bot needs and nothing it must not have, parameters named after settings feed them, the
  * values they allow are values the bot accepts, no secret exists, the database is signed in to with
- * a managed identity and kept off the internet, and Graph gets the permissions the README lists.
+ * a managed identity and kept off the internet, and Graph gets the permissions docs/administration.md
+ * lists.
  * Bicep cannot be compiled here, so this reads the files as text; the layout it relies on is kept
  * simple on purpose.
  */
@@ -82,15 +83,18 @@ function appSettingsOf(bicep: string): Map<string, string> {
   return settings;
 }
 
-/** The settings README.md documents: the first column of its Settings table. */
+/** The settings docs/administration.md documents: the first column of its Settings table. */
 function documentedSettings(): Set<string> {
-  const readme = read('README.md');
-  const section = readme.slice(readme.indexOf('\n## Settings\n'), readme.indexOf('\n## ', readme.indexOf('\n## Settings\n') + 1));
+  const guide = read('docs/administration.md');
+  const start = guide.indexOf('\n## Settings\n');
+  assert.ok(start >= 0, 'docs/administration.md has a "## Settings" section');
+  const end = guide.indexOf('\n## ', start + 1);
+  const section = guide.slice(start, end < 0 ? undefined : end);
   const names = new Set<string>();
   for (const row of section.split('\n').filter((line) => line.startsWith('| `'))) {
     for (const name of row.split('|')[1].matchAll(/`(\w+)`/g)) names.add(name[1]);
   }
-  assert.ok(names.has('DATABASE_URL') && names.size > 20, 'the README Settings table was found');
+  assert.ok(names.has('DATABASE_URL') && names.size > 20, 'the Settings table of docs/administration.md was found');
   return names;
 }
 
@@ -159,7 +163,7 @@ describe('infra: the Bicep deployment', () => {
 
   it('sets only settings the bot documents, and none a deployed bot must not have', () => {
     for (const name of appSettings.keys()) {
-      assert.ok(documented.has(name) || LIBRARY_SETTINGS.includes(name) || PLATFORM_SETTING.test(name), `${name} is neither in README.md "Settings" nor an App Service setting: a typo?`);
+      assert.ok(documented.has(name) || LIBRARY_SETTINGS.includes(name) || PLATFORM_SETTING.test(name), `${name} is neither in docs/administration.md "Settings" nor an App Service setting: a typo?`);
     }
     const forbidden: Record<string, string> = {
       MicrosoftAppPassword: 'the Bot Framework SDK refuses a password with UserAssignedMSI',
@@ -254,24 +258,24 @@ describe('infra: the Bicep deployment', () => {
     }
   });
 
-  it('grants Graph exactly the permissions the README lists, and AppRoleAssignment.ReadWrite.All only by hand, for a direct app-role entry, with its risk said', () => {
+  it('grants Graph exactly the permissions docs/administration.md lists, and AppRoleAssignment.ReadWrite.All only by hand, for a direct app-role entry, with its risk said', () => {
     const permissionRows = (markdown: string, heading: string) => {
       const start = markdown.indexOf(heading);
       assert.ok(start >= 0, heading);
       const section = markdown.slice(start, markdown.indexOf('\n#', start + heading.length));
       return section.split('\n').filter((line) => /^\| `[\w.]+\.(All|ReadWrite|Read)` \|/.test(line));
     };
-    const readmeRows = permissionRows(read('README.md'), '### 2. Give it Microsoft Graph');
+    const adminRows = permissionRows(read('docs/administration.md'), '### 2. Give it Microsoft Graph');
     const guideRows = permissionRows(deployGuide, '## 3. Grant the Graph identity its permissions');
     const nameOf = (row: string) => /^\| `([\w.]+)`/.exec(row)?.[1] as string;
     const granted = /output GRAPH_APP_ROLES_TO_GRANT array = \[\n([\s\S]*?)\n\]/.exec(mainBicep)?.[1].split('\n').map((line) => literalOf(line.trim())) ?? [];
 
     assert.deepEqual(granted, ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'User.ReadWrite.All']);
-    const [direct, ...others] = [...readmeRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
+    const [direct, ...others] = [...adminRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
     assert.equal(nameOf(direct), 'AppRoleAssignment.ReadWrite.All');
     assert.match(direct, /only if your catalog assigns an app directly/);
     assert.match(direct, /\*\*Risk:\*\* whoever holds it can assign any app role of any application to anyone, the Graph identity itself included/);
-    assert.deepEqual(others.map(nameOf), granted, 'the README lists what the Bicep grants, in the same order');
+    assert.deepEqual(others.map(nameOf), granted, 'docs/administration.md lists what the Bicep grants, in the same order');
     assert.deepEqual(guideRows.map(nameOf), granted, 'and so does the deployment guide');
     assert.match(deployGuide, /\*\*Do not grant `AppRoleAssignment\.ReadWrite\.All`\*\* unless your catalog\nassigns an app role directly/);
   });
