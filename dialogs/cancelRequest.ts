@@ -5,7 +5,6 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
-import { isRequestId } from '../src/requests/requestId';
 import { cancelRequest } from '../src/useCases/cancelRequest';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/teams/identity';
@@ -14,23 +13,6 @@ import { plainText } from '../src/teams/plainText';
 export interface CancelRequestDependencies {
   requests: RequestRepository;
   localDefaultUserId?: string;
-}
-
-/** The words a command that names a request is read in (`solicitar de nuevo GA-…` has four). */
-const COMMAND_WORDS_WITH_ID = 8;
-
-/**
- * `GA-7K3QZP` in `cancel GA-7K3QZP` or `request again GA-7K3QZP` (any case): the first word after
- * the command that is a request id, or undefined when the text names no request. Only the first
- * few words are read, so a long message is not split whole.
- */
-export function requestIdIn(text: string): string | undefined {
-  return text
-    .trim()
-    .split(/\s+/, COMMAND_WORDS_WITH_ID)
-    .slice(1)
-    .map((word) => word.toUpperCase())
-    .find(isRequestId);
 }
 
 export async function cancelRequestCommand(context: TurnContext, requestId: string, deps: CancelRequestDependencies): Promise<void> {

@@ -9,7 +9,8 @@ import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, Wa
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../src/teams/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
-import { type CancelRequestDependencies, cancelRequestCommand, requestIdIn } from './cancelRequest';
+import { type CancelRequestDependencies, cancelRequestCommand } from './cancelRequest';
+import { commandNamingRequest, requestIdIn } from './namedRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
@@ -75,7 +76,7 @@ export class MainDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandOf(text.split(/\s+/, 1)[0], ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
+      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
         case 'cancel':
           await cancelRequestCommand(context, namedRequest, this.deps);
           return undefined;

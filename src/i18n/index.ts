@@ -62,7 +62,7 @@ export function translatorFor(locale: string | undefined): Translate {
   return TRANSLATORS[languageOf(locale)];
 }
 
-type CommandName = keyof typeof en.commands;
+export type CommandName = keyof typeof en.commands;
 
 /** Each way of typing a command, normalized, with the commands and languages it is a word of: built once. */
 const COMMAND_WORDS = new Map<string, Array<{ name: CommandName; language: Language }>>();

@@ -35,7 +35,8 @@ describe('a fresh invitation link on demand', function () {
 
   it('sends the sponsor’s to the sponsor, and answers the requester in Spanish', async () => {
     const { request, cardConversationId } = await invitedRequest(users.diego);
-    await bot.teams.say(users.diego, `enlace ${request.id}`);
+    // Any way of saying it: the words before the id are the command.
+    await bot.teams.say(users.diego, `nuevo enlace ${request.id}`);
     assert.ok(messagesTo(bot.teams.conversationOf(users.diego)).some((text) => text.startsWith('Estoy generando un nuevo enlace de invitación')));
     await bot.channel.waitFor(() => messagesTo(bot.teams.conversationOf(users.diego)).find((text) => text.startsWith('Aquí tienes un nuevo enlace')), 'Diego’s link');
     await bot.teams.post(users.megan, { type: 'message', text: `link ${request.id}` }, cardConversationId);
