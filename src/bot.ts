@@ -8,11 +8,9 @@ import {
   type AdaptiveCardInvokeValue,
   type ConversationState,
   type InvokeResponse,
-  type StatePropertyAccessor,
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
@@ -23,12 +21,14 @@ import type { ResourceCatalog } from './requests/catalog';
 import type { RequestRepository } from './requests/requestRepository';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
-import { answerInvokeWith, badInvoke } from './teams/invokeAnswers';
-import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
-import type { ConversationLanguage } from './teams/conversationLanguage';
+import { badInvoke } from './teams/invokeAnswers';
+import { type AdmissionPolicy, refusalOf } from './teams/admission';
+import { type ConversationLanguage, useClientLocale } from './teams/conversationLanguage';
+import { DialogTurn } from './teams/dialogTurn';
 import { directoryUserIdOf } from './teams/identity';
-import type { TurnRateLimit, TurnVerdict } from './teams/turnRateLimit';
-import { plainText } from './teams/plainText';
+import type { TurnRateLimit } from './teams/turnRateLimit';
+import { refuseTurn, slowDown } from './teams/unservedTurns';
+import { welcome } from './teams/welcome';
 
 export interface BotDependencies {
   conversationState: ConversationState;
@@ -58,30 +58,27 @@ const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const tracer = trace.getTracer('guest-access-bot');
 
 export class GuestAccessBot extends TeamsActivityHandler {
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
-  private readonly lastMessageAt: StatePropertyAccessor<string>;
+  private readonly dialogTurn: DialogTurn;
 
   constructor(private readonly deps: BotDependencies) {
     super();
     if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.turnLimit || !deps.language || !deps.logger) {
       throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit, the conversation language and a logger.');
     }
-    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
-    this.lastMessageAt = deps.conversationState.createProperty<string>('lastMessageAt');
+    this.dialogTurn = new DialogTurn(deps.conversationState, deps.mainDialog, deps.dialogTimeoutMs, deps.clock);
 
     this.onMessage(async (context, next) => {
       useCardCommand(context);
       if (typeof context.activity.text === 'string') TurnContext.removeRecipientMention(context.activity);
-      await this.welcome(context);
-      await this.forgetStaleDialog(context);
-      await deps.mainDialog.run(context, this.dialogState);
-      await this.noteDialogTime(context);
+      // A greeting answers the turn: the router then adds no "I did not understand" to it.
+      if (await welcome(context, deps)) context.turnState.set(GREETED_THIS_TURN, true);
+      await this.dialogTurn.run(context);
       await next();
     });
 
     this.onMembersAdded(async (context, next) => {
       // Teams sends this when the app is installed for the user; the Emulator when a chat opens.
-      if (!context.activity.conversation.isGroup) await this.welcome(context);
+      if (!context.activity.conversation.isGroup) await welcome(context, deps);
       await next();
     });
   }
@@ -105,51 +102,14 @@ export class GuestAccessBot extends TeamsActivityHandler {
   private async runTurn(context: TurnContext): Promise<void> {
     useClientLocale(context);
     const refusal = refusalOf(context.activity, this.deps.admission);
-    if (refusal) return this.refuse(context, refusal);
+    if (refusal) return refuseTurn(context, refusal, this.deps.logger);
     if (context.activity.type === 'message' || context.activity.type === 'invoke') {
       const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
-      if (verdict !== 'allowed') return this.slowDown(context, verdict);
+      if (verdict !== 'allowed') return slowDown(context, verdict, this.deps.logger);
       await this.deps.language.apply(context);
     }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
-  }
-
-  /**
-   * One short answer where the person expects one (a message, a card click, the bot added to a
-   * group), one warning for the operator, and nothing read or stored.
-   */
-  private async refuse(context: TurnContext, refusal: Refusal): Promise<void> {
-    const { activity } = context;
-    this.deps.logger.warn(
-      {
-        refusal,
-        activityType: activity.type,
-        channelId: activity.channelId,
-        tenantId: (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId,
-        conversationType: activity.conversation?.conversationType,
-      },
-      'activity refused',
-    );
-    const text = translatorFor(activity.locale)(`admission.${refusal}`);
-    if (activity.type === 'message') {
-      await context.sendActivity(text);
-    } else if (activity.type === 'invoke') {
-      await answerInvokeWith(context, text);
-    } else if (refusal === 'groupConversation' && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
-      await context.sendActivity(text);
-    }
-  }
-
-  /** Over the turn limit: said once a minute for messages, on every click (a click needs an answer). */
-  private async slowDown(context: TurnContext, verdict: Exclude<TurnVerdict, 'allowed'>): Promise<void> {
-    const { activity } = context;
-    const text = translatorFor(activity.locale)('limits.slowDown');
-    if (verdict === 'over') {
-      this.deps.logger.warn({ from: activity.from.aadObjectId ?? activity.from.id, activityType: activity.type }, 'turn limit reached (MAX_TURNS_PER_MINUTE)');
-    }
-    if (activity.type === 'invoke') await answerInvokeWith(context, text);
-    else if (verdict === 'over') await context.sendActivity(text);
   }
 
   /**
@@ -225,61 +185,11 @@ export class GuestAccessBot extends TeamsActivityHandler {
     // the click is the message it stands for; the adapter still answers it as the invoke it is.
     activity.type = ActivityTypes.Message;
     try {
-      await this.forgetStaleDialog(context);
-      await this.deps.mainDialog.run(context, this.dialogState);
-      await this.noteDialogTime(context);
+      await this.dialogTurn.run(context);
     } finally {
       activity.type = ActivityTypes.Invoke;
     }
     return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t('cardCommand.answered') as unknown as Record<string, unknown> };
-  }
-
-  /**
-   * A request left half-answered for DIALOG_TIMEOUT_MINUTES is let go, and the person told, so an
-   * answer typed days later is not taken for the old question.
-   */
-  private async forgetStaleDialog(context: TurnContext): Promise<void> {
-    const last = await this.lastMessageAt.get(context);
-    const state = await this.dialogState.get(context);
-    if (!last || !state?.dialogStack?.length || this.deps.clock().getTime() - Date.parse(last) < this.deps.dialogTimeoutMs) return;
-    await this.dialogState.set(context, { dialogStack: [] });
-    await context.sendActivity(translatorFor(context.activity.locale)('dialog.forgotten', { minutes: Math.round(this.deps.dialogTimeoutMs / 60_000) }));
-  }
-
-  /**
-   * After the dialog ran: the time of this message while a question is pending, nothing otherwise.
-   * A turn that leaves no dialog open (help, status, a card click) then changes no state, and
-   * botbuilder writes none.
-   */
-  private async noteDialogTime(context: TurnContext): Promise<void> {
-    const state = await this.dialogState.get(context);
-    if (state?.dialogStack?.length) await this.lastMessageAt.set(context, this.deps.clock().toISOString());
-    else await this.lastMessageAt.delete(context);
-  }
-
-  /**
-   * Keeps the conversation's reference current (Teams may move a conversation to another
-   * serviceUrl). The first time a conversation is seen: greet, and deliver any approval that
-   * waited for this person to have the app.
-   */
-  private async welcome(context: TurnContext): Promise<void> {
-    const { activity } = context;
-    // Proactive messages find people by their Entra object id. Someone the channel gives none is
-    // not stored under anything else, or a caller could pass their own id off as another's.
-    const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId);
-    if (!userId) return;
-    if ((await this.deps.references.keep(TurnContext.getConversationReference(activity), userId)) !== 'new') return;
-
-    const t = translatorFor(activity.locale);
-    const firstName = activity.from.name?.trim().split(/\s+/)[0];
-    const hello = firstName && firstName.toLowerCase() !== 'user' ? t('greeting.named', { name: plainText(firstName) }) : t('greeting.anonymous');
-    await context.sendActivity(`${hello}\n\n${t('greeting.body')}`);
-    context.turnState.set(GREETED_THIS_TURN, true);
-
-    const waiting = await this.deps.requests.awaitingCardFor(userId);
-    if (waiting.length > 0) {
-      await this.deps.queue.enqueue(waiting.map((request) => ({ kind: 'deliverApprovalCard' as const, requestId: request.id })));
-    }
   }
 }
 
@@ -292,12 +202,4 @@ function useCardCommand(context: TurnContext): void {
   const { activity } = context;
   const command = (activity.value as { command?: unknown } | undefined)?.command;
   if (!activity.text && typeof command === 'string') activity.text = command.slice(0, 200);
-}
-
-/** Teams puts the client's language in a clientInfo entity when `locale` is missing. */
-function useClientLocale(context: TurnContext): void {
-  const { activity } = context;
-  if (activity.locale) return;
-  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { locale?: unknown } | undefined;
-  if (typeof clientInfo?.locale === 'string' && clientInfo.locale !== '') activity.locale = clientInfo.locale;
 }
