@@ -1,34 +1,26 @@
 /**
- * The Teams activity handler: messages go to the dialogs, card clicks to approvals. It also
- * greets people once per conversation and remembers where it can write to them later.
+ * The Teams activity handler: messages go to the dialogs, card clicks to the card actions, and a
+ * new conversation is greeted. Each turn is first admitted (tenant, channel, personal chat) and
+ * counted against the turn limit.
  */
-import {
-  ActivityTypes,
-  type AdaptiveCardInvokeResponse,
-  type AdaptiveCardInvokeValue,
-  type ConversationState,
-  type InvokeResponse,
-  type StatePropertyAccessor,
-  TeamsActivityHandler,
-  TurnContext,
-} from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import { type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationState, type InvokeResponse, TeamsActivityHandler, TurnContext } from 'botbuilder';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
-import { decide } from './approvals/decide';
-import { answerExtension, EXTENSION_VERBS, type ExtensionContext } from './approvals/extension';
-import { translatorFor } from './i18n';
+import type { ExtensionContext } from './approvals/extension';
 import type { ResourceCatalog } from './requests/catalog';
 import type { RequestRepository } from './requests/requestRepository';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
-import { answerInvokeWith, badInvoke } from './teams/invokeAnswers';
-import { type AdmissionPolicy, type Refusal, refusalOf } from './teams/admission';
-import type { ConversationLanguage } from './teams/conversationLanguage';
+import { type AdmissionPolicy, refusalOf } from './teams/admission';
+import { CardActions, invokeNotOffered } from './teams/cardActions';
+import { readSubmittedCommand } from './teams/cardCommand';
+import { type ConversationLanguage, useClientLocale } from './teams/conversationLanguage';
+import { DialogTurn } from './teams/dialogTurn';
 import { directoryUserIdOf } from './teams/identity';
-import type { TurnRateLimit, TurnVerdict } from './teams/turnRateLimit';
-import { plainText } from './teams/plainText';
+import type { TurnRateLimit } from './teams/turnRateLimit';
+import { refuseTurn, slowDown } from './teams/unservedTurns';
+import { welcome } from './teams/welcome';
 
 export interface BotDependencies {
   conversationState: ConversationState;
@@ -54,34 +46,38 @@ export interface BotDependencies {
   logger: Logger;
 }
 
-const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 const tracer = trace.getTracer('guest-access-bot');
 
 export class GuestAccessBot extends TeamsActivityHandler {
-  private readonly dialogState: StatePropertyAccessor<DialogState>;
-  private readonly lastMessageAt: StatePropertyAccessor<string>;
+  private readonly dialogTurn: DialogTurn;
+  private readonly cardActions: CardActions;
 
   constructor(private readonly deps: BotDependencies) {
     super();
     if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.turnLimit || !deps.language || !deps.logger) {
       throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit, the conversation language and a logger.');
     }
-    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
-    this.lastMessageAt = deps.conversationState.createProperty<string>('lastMessageAt');
+    const { requests, catalog, timing, guestPolicy, localTestsAllowed, clock, localDefaultUserId, logger } = deps;
+    this.dialogTurn = new DialogTurn(deps.conversationState, deps.mainDialog, deps.dialogTimeoutMs, clock);
+    this.cardActions = new CardActions({
+      approvals: { requests, catalog, timing, guestPolicy, localTestsAllowed, clock },
+      localDefaultUserId,
+      runDialog: (context) => this.dialogTurn.run(context),
+      logger,
+    });
 
     this.onMessage(async (context, next) => {
-      useCardCommand(context);
+      readSubmittedCommand(context);
       if (typeof context.activity.text === 'string') TurnContext.removeRecipientMention(context.activity);
-      await this.welcome(context);
-      await this.forgetStaleDialog(context);
-      await deps.mainDialog.run(context, this.dialogState);
-      await this.noteDialogTime(context);
+      // A greeting answers the turn: the router then adds no "I did not understand" to it.
+      if (await welcome(context, deps)) context.turnState.set(GREETED_THIS_TURN, true);
+      await this.dialogTurn.run(context);
       await next();
     });
 
     this.onMembersAdded(async (context, next) => {
       // Teams sends this when the app is installed for the user; the Emulator when a chat opens.
-      if (!context.activity.conversation.isGroup) await this.welcome(context);
+      if (!context.activity.conversation.isGroup) await welcome(context, deps);
       await next();
     });
   }
@@ -105,51 +101,14 @@ export class GuestAccessBot extends TeamsActivityHandler {
   private async runTurn(context: TurnContext): Promise<void> {
     useClientLocale(context);
     const refusal = refusalOf(context.activity, this.deps.admission);
-    if (refusal) return this.refuse(context, refusal);
+    if (refusal) return refuseTurn(context, refusal, this.deps.logger);
     if (context.activity.type === 'message' || context.activity.type === 'invoke') {
       const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
-      if (verdict !== 'allowed') return this.slowDown(context, verdict);
+      if (verdict !== 'allowed') return slowDown(context, verdict, this.deps.logger);
       await this.deps.language.apply(context);
     }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
-  }
-
-  /**
-   * One short answer where the person expects one (a message, a card click, the bot added to a
-   * group), one warning for the operator, and nothing read or stored.
-   */
-  private async refuse(context: TurnContext, refusal: Refusal): Promise<void> {
-    const { activity } = context;
-    this.deps.logger.warn(
-      {
-        refusal,
-        activityType: activity.type,
-        channelId: activity.channelId,
-        tenantId: (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId,
-        conversationType: activity.conversation?.conversationType,
-      },
-      'activity refused',
-    );
-    const text = translatorFor(activity.locale)(`admission.${refusal}`);
-    if (activity.type === 'message') {
-      await context.sendActivity(text);
-    } else if (activity.type === 'invoke') {
-      await answerInvokeWith(context, text);
-    } else if (refusal === 'groupConversation' && activity.membersAdded?.some((member) => member.id === activity.recipient?.id)) {
-      await context.sendActivity(text);
-    }
-  }
-
-  /** Over the turn limit: said once a minute for messages, on every click (a click needs an answer). */
-  private async slowDown(context: TurnContext, verdict: Exclude<TurnVerdict, 'allowed'>): Promise<void> {
-    const { activity } = context;
-    const text = translatorFor(activity.locale)('limits.slowDown');
-    if (verdict === 'over') {
-      this.deps.logger.warn({ from: activity.from.aadObjectId ?? activity.from.id, activityType: activity.type }, 'turn limit reached (MAX_TURNS_PER_MINUTE)');
-    }
-    if (activity.type === 'invoke') await answerInvokeWith(context, text);
-    else if (verdict === 'over') await context.sendActivity(text);
   }
 
   /**
@@ -161,143 +120,11 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   protected async onMessageDeleteActivity(): Promise<void> {}
 
-  /**
-   * The bot offers nothing but Adaptive Card actions. Any other invoke, or a card action without
-   * an action object, is the caller's mistake: 400 with a reason, never the SDK's 501 for names
-   * it does not know or a 500 from reading a value that is not there.
-   */
   protected async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    const { name, value } = context.activity;
-    if (name !== 'adaptiveCard/action') return badInvoke('NotSupported', `This bot does not handle the invoke ${JSON.stringify(name ?? null)}.`);
-    const action = (value as { action?: unknown } | null | undefined)?.action;
-    if (typeof action !== 'object' || action === null) return badInvoke('BadRequest', 'An adaptiveCard/action invoke needs value.action.');
-    return super.onInvokeActivity(context);
+    return invokeNotOffered(context.activity) ?? super.onInvokeActivity(context);
   }
 
   protected async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const { activity } = context;
-    const data = (invokeValue.action.data ?? {}) as { requestId?: unknown; stage?: unknown; comment?: unknown; command?: unknown; offeredFor?: unknown };
-    const { verb } = invokeValue.action;
-    if (verb === 'command') return this.runCardCommand(context, data.command);
-    const clicker = {
-      userId: directoryUserIdOf(activity, this.deps.localDefaultUserId),
-      channelUserId: activity.from.id,
-      displayName: activity.from.name ?? '',
-      locale: activity.locale ?? 'en',
-      conversationId: activity.conversation.id,
-    };
-    if ((EXTENSION_VERBS as readonly string[]).includes(verb)) {
-      const answer = await answerExtension(
-        { verb, requestId: data.requestId, offeredFor: data.offeredFor, clicker },
-        { requests: this.deps.requests, catalog: this.deps.catalog, timing: this.deps.timing, guestPolicy: this.deps.guestPolicy, localTestsAllowed: this.deps.localTestsAllowed, clock: this.deps.clock },
-      );
-      this.deps.logger.info({ requestId: typeof data.requestId === 'string' ? data.requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id }, 'extension card action');
-      trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': answer.outcome });
-      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: answer.card };
-    }
-    const decision = await decide(
-      { verb, requestId: data.requestId, stage: data.stage, comment: data.comment, clicker },
-      { requests: this.deps.requests, catalog: this.deps.catalog, localTestsAllowed: this.deps.localTestsAllowed, timing: this.deps.timing, clock: this.deps.clock },
-    );
-    this.deps.logger.info(
-      { requestId: decision.request?.id, verb: invokeValue.action.verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },
-      'approval card action',
-    );
-    trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': decision.outcome });
-    return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: decision.card };
+    return this.cardActions.answer(context, invokeValue);
   }
-
-  /**
-   * A button that stands for a typed command (New link, Send Microsoft's email, Reset redemption,
-   * Cancel request): the turn runs exactly as if the command had been typed, so the same checks
-   * apply, and the click itself is answered with a pointer to the reply in the chat. These are
-   * `Action.Execute` rather than `Action.Submit` because the Agents Playground acts only on the
-   * former, and Teams on both.
-   */
-  private async runCardCommand(context: TurnContext, command: unknown): Promise<AdaptiveCardInvokeResponse> {
-    const t = translatorFor(context.activity.locale);
-    if (typeof command !== 'string' || command.trim() === '') {
-      return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'A command button needs data.command.' } };
-    }
-    const { activity } = context;
-    activity.text = command.slice(0, 200);
-    // Prompts take only messages (a click would leave the question unanswered), so for the dialog
-    // the click is the message it stands for; the adapter still answers it as the invoke it is.
-    activity.type = ActivityTypes.Message;
-    try {
-      await this.forgetStaleDialog(context);
-      await this.deps.mainDialog.run(context, this.dialogState);
-      await this.noteDialogTime(context);
-    } finally {
-      activity.type = ActivityTypes.Invoke;
-    }
-    return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t('cardCommand.answered') as unknown as Record<string, unknown> };
-  }
-
-  /**
-   * A request left half-answered for DIALOG_TIMEOUT_MINUTES is let go, and the person told, so an
-   * answer typed days later is not taken for the old question.
-   */
-  private async forgetStaleDialog(context: TurnContext): Promise<void> {
-    const last = await this.lastMessageAt.get(context);
-    const state = await this.dialogState.get(context);
-    if (!last || !state?.dialogStack?.length || this.deps.clock().getTime() - Date.parse(last) < this.deps.dialogTimeoutMs) return;
-    await this.dialogState.set(context, { dialogStack: [] });
-    await context.sendActivity(translatorFor(context.activity.locale)('dialog.forgotten', { minutes: Math.round(this.deps.dialogTimeoutMs / 60_000) }));
-  }
-
-  /**
-   * After the dialog ran: the time of this message while a question is pending, nothing otherwise.
-   * A turn that leaves no dialog open (help, status, a card click) then changes no state, and
-   * botbuilder writes none.
-   */
-  private async noteDialogTime(context: TurnContext): Promise<void> {
-    const state = await this.dialogState.get(context);
-    if (state?.dialogStack?.length) await this.lastMessageAt.set(context, this.deps.clock().toISOString());
-    else await this.lastMessageAt.delete(context);
-  }
-
-  /**
-   * Keeps the conversation's reference current (Teams may move a conversation to another
-   * serviceUrl). The first time a conversation is seen: greet, and deliver any approval that
-   * waited for this person to have the app.
-   */
-  private async welcome(context: TurnContext): Promise<void> {
-    const { activity } = context;
-    // Proactive messages find people by their Entra object id. Someone the channel gives none is
-    // not stored under anything else, or a caller could pass their own id off as another's.
-    const userId = directoryUserIdOf(activity, this.deps.localDefaultUserId);
-    if (!userId) return;
-    if ((await this.deps.references.keep(TurnContext.getConversationReference(activity), userId)) !== 'new') return;
-
-    const t = translatorFor(activity.locale);
-    const firstName = activity.from.name?.trim().split(/\s+/)[0];
-    const hello = firstName && firstName.toLowerCase() !== 'user' ? t('greeting.named', { name: plainText(firstName) }) : t('greeting.anonymous');
-    await context.sendActivity(`${hello}\n\n${t('greeting.body')}`);
-    context.turnState.set(GREETED_THIS_TURN, true);
-
-    const waiting = await this.deps.requests.awaitingCardFor(userId);
-    if (waiting.length > 0) {
-      await this.deps.queue.enqueue(waiting.map((request) => ({ kind: 'deliverApprovalCard' as const, requestId: request.id })));
-    }
-  }
-}
-
-/**
- * Status cards posted before their buttons became `Action.Execute` (see runCardCommand) are still
- * in people's chats: their `Action.Submit` arrives as the command's text in Teams (`imBack`), and
- * from other clients as the button's data only. Either way it reads as typed.
- */
-function useCardCommand(context: TurnContext): void {
-  const { activity } = context;
-  const command = (activity.value as { command?: unknown } | undefined)?.command;
-  if (!activity.text && typeof command === 'string') activity.text = command.slice(0, 200);
-}
-
-/** Teams puts the client's language in a clientInfo entity when `locale` is missing. */
-function useClientLocale(context: TurnContext): void {
-  const { activity } = context;
-  if (activity.locale) return;
-  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { locale?: unknown } | undefined;
-  if (typeof clientInfo?.locale === 'string' && clientInfo.locale !== '') activity.locale = clientInfo.locale;
 }

@@ -60,3 +60,14 @@ export class ConversationLanguage {
     }
   }
 }
+
+/**
+ * Teams puts the client's language in a clientInfo entity when `locale` is missing. Read before
+ * admission, so that even a refusal is said in it.
+ */
+export function useClientLocale(context: TurnContext): void {
+  const { activity } = context;
+  if (activity.locale) return;
+  const clientInfo = activity.entities?.find((entity) => entity.type === 'clientInfo') as { locale?: unknown } | undefined;
+  if (typeof clientInfo?.locale === 'string' && clientInfo.locale !== '') activity.locale = clientInfo.locale;
+}

@@ -128,8 +128,12 @@ describe('approval card', function () {
       const malformed = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: malformedId });
       assert.ok(texts(malformed.body).some((t) => t.startsWith('There is nothing here you can act on')), JSON.stringify(malformedId).slice(0, 40));
     }
-    const verb = await bot.teams.click(users.megan, cardConversationId, 'delete', { requestId: request.id });
-    assert.ok(texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")));
+    // Verbs are looked up by name: those that an object's prototype also bears must find nothing either.
+    for (const unknownVerb of ['delete', 'constructor', '__proto__', 'toString']) {
+      const verb = await bot.teams.click(users.megan, cardConversationId, unknownVerb, { requestId: request.id });
+      assert.equal(verb.status, 200, unknownVerb);
+      assert.ok(texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")), unknownVerb);
+    }
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
 
