@@ -12,7 +12,7 @@ import { failureReasonText } from './failureReasonText';
 import { isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from './plainText';
 import template from './approval.json';
 import type { CommandButton } from './commandCard';
 import { followUpButtons } from './linkChoices';

@@ -7,7 +7,7 @@ import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import { failureReasonText } from './failureReasonText';
 import { REQUEST_STATES, type RequestState } from '../src/requests/lifecycle';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from './plainText';
 import template from './auditSummary.json';
 import { expandCard } from './expandCard';
 

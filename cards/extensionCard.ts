@@ -12,7 +12,7 @@ import type { Resource } from '../src/requests/catalog';
 import type { ExtensionPlan } from '../src/requests/extensionPlan';
 import { failureReasonText } from './failureReasonText';
 import type { ExtensionAnswer } from '../src/requests/lifecycle';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from './plainText';
 import type { AdaptiveCardJson } from './approvalCard';
 import template from './extension.json';
 import { expandCard } from './expandCard';

@@ -8,7 +8,7 @@
 import type { Attachment } from 'botbuilder';
 import { translatorFor, type Translate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from './plainText';
 import { type CommandButton, commandCardAttachment } from './commandCard';
 
 

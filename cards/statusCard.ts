@@ -9,7 +9,7 @@ import { translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { ResourceCatalog } from '../src/requests/catalog';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from './plainText';
 import type { AdaptiveCardJson } from './approvalCard';
 import { followUpButtons } from './linkChoices';
 import template from './status.json';

@@ -8,7 +8,7 @@ import { auditSummaryAttachment } from '../cards/auditSummaryCard';
 import type { Directory } from '../src/directory/directory';
 import { translatorFor } from '../src/i18n';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { directoryUserIdOf } from '../src/teams/identity';
+import { directoryUserIdOf } from '../src/http/identity';
 
 export interface AuditSummaryDependencies {
   requests: RequestRepository;

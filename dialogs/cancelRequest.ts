@@ -7,8 +7,8 @@ import type { TurnContext } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { cancelRequest } from '../src/useCases/cancelRequest';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { directoryUserIdOf } from '../src/teams/identity';
-import { plainText } from '../src/teams/plainText';
+import { directoryUserIdOf } from '../src/http/identity';
+import { plainText } from '../cards/plainText';
 
 export interface CancelRequestDependencies {
   requests: RequestRepository;

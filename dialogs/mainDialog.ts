@@ -7,7 +7,7 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from '../cards/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
 import { type CancelRequestDependencies, cancelRequestCommand } from './cancelRequest';
 import { commandNamingRequest, requestIdIn } from './namedRequest';
@@ -19,6 +19,9 @@ import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOp
 
 const MAIN_DIALOG = 'mainDialog';
 const ROUTE = 'mainRoute';
+
+/** How much of a message that is no command the answer quotes back: enough to recognise it. */
+const QUOTED_LENGTH = 100;
 
 /** Set on the turn state when the bot has just greeted, so the same turn says nothing more. */
 export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
@@ -114,7 +117,7 @@ export class MainDialog extends ComponentDialog {
         return undefined;
       default:
         if (!context.turnState.get(GREETED_THIS_TURN)) {
-          await context.sendActivity(text ? t('dialog.notUnderstood', { text: plainText(text.slice(0, 100)) }) : t('help.general'));
+          await context.sendActivity(text ? t('dialog.notUnderstood', { text: plainText(text.slice(0, QUOTED_LENGTH)) }) : t('help.general'));
         }
         return undefined;
     }

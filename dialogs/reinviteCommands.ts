@@ -13,8 +13,8 @@ import type { AccessRequest, Actor } from '../src/requests/accessRequest';
 import type { LinkAskedBy } from '../src/requests/jobs';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { whyNoLink } from '../src/access/reinviteGuest';
-import { directoryUserIdOf } from '../src/teams/identity';
-import { plainText } from '../src/teams/plainText';
+import { directoryUserIdOf } from '../src/http/identity';
+import { plainText } from '../cards/plainText';
 
 export interface ReinviteDependencies {
   requests: RequestRepository;

@@ -29,9 +29,9 @@ import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy, 
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
-import { directoryUserIdOf } from '../src/teams/identity';
+import { directoryUserIdOf } from '../src/http/identity';
 import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
 import { personOf, sponsorProblemText } from './sponsorAnswer';
 import { answerOf, yesNoQuestion } from './yesNo';

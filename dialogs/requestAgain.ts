@@ -29,9 +29,9 @@ import type { RequestState } from '../src/requests/lifecycle';
 import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import type { Timing, TimerSettings } from '../src/requests/timers';
-import { directoryUserIdOf } from '../src/teams/identity';
+import { directoryUserIdOf } from '../src/http/identity';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
 import { personOf, sponsorProblemText } from './sponsorAnswer';
 

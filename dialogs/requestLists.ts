@@ -9,7 +9,7 @@ import { statusCardAttachment } from '../cards/statusCard';
 import { translatorFor } from '../src/i18n';
 import { type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { directoryUserIdOf } from '../src/teams/identity';
+import { directoryUserIdOf } from '../src/http/identity';
 
 export interface RequestListsDependencies {
   requests: RequestRepository;

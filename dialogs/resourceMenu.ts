@@ -5,7 +5,7 @@
  */
 import type { Translate } from '../src/i18n';
 import type { NumberedResource, ResourceCatalog } from '../src/requests/catalog';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from '../cards/plainText';
 
 /** Lines shown at once; with the longest descriptions still well under Teams' message size. */
 const RESOURCE_PAGE_SIZE = 15;

@@ -20,7 +20,7 @@ import { commandOf, translatorFor } from '../src/i18n';
 import type { AccessRequest, Actor } from '../src/requests/accessRequest';
 import type { RequestState } from '../src/requests/lifecycle';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from '../cards/plainText';
 import { askerOf, type ReinviteDependencies } from './reinviteCommands';
 import { answerOf, isYesOrNo, yesNoQuestion } from './yesNo';
 

@@ -6,7 +6,7 @@ import type { DirectoryUser } from '../src/directory/directory';
 import type { Translate } from '../src/i18n';
 import type { Person } from '../src/requests/accessRequest';
 import type { SponsorCheck } from '../src/requests/policy';
-import { plainText } from '../src/teams/plainText';
+import { plainText } from '../cards/plainText';
 
 /** Why `text` (as typed) names nobody who may sponsor, and what to type instead. */
 export function sponsorProblemText(t: Translate, problem: Extract<SponsorCheck, { ok: false }>['problem'], text: string, candidate: DirectoryUser | undefined): string {

@@ -17,12 +17,12 @@ import { CardActions, invokeNotOffered } from './teams/cardActions';
 import { readSubmittedCommand } from './teams/cardCommand';
 import { type ConversationLanguage, useClientLocale } from './teams/conversationLanguage';
 import { DialogTurn } from './teams/dialogTurn';
-import { directoryUserIdOf } from './teams/identity';
+import { directoryUserIdOf } from './http/identity';
 import type { TurnRateLimit } from './teams/turnRateLimit';
 import { refuseTurn, slowDown } from './teams/unservedTurns';
 import { welcome } from './teams/welcome';
 
-export interface BotDependencies {
+interface BotDependencies {
   conversationState: ConversationState;
   mainDialog: MainDialog;
   references: ConversationReferenceStore;

@@ -33,7 +33,7 @@ import { DialogStateStorage } from './storage/dialogStateStorage';
 import { JobQueue } from './storage/jobQueue';
 import { SqlGivenAccess } from './storage/sqlGivenAccess';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
-import { BotMessenger } from './teams/botMessenger';
+import { BotMessenger } from './messaging/botMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { ConversationLanguage } from './teams/conversationLanguage';
 import { observeDatabase } from './telemetry/telemetryMetrics';

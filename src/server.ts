@@ -31,6 +31,9 @@ interface ServerDependencies {
 /** Activities are small; anything bigger is not a Bot Framework activity. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** A refusal's reason is a sentence; a longer one (a parser's echo of the body) is cut, so nothing sent is echoed whole. */
+const ERROR_MESSAGE_LENGTH = 300;
+
 export function createServer(deps: ServerDependencies): restify.Server {
   const server = restify.createServer({ name: 'guest-access-bot' });
   if (!deps.authenticated) server.pre(loopbackHostOnly);
@@ -72,7 +75,7 @@ export function createServer(deps: ServerDependencies): restify.Server {
 
 /** A client error in the Bot Framework's error shape, with a reason short enough to log. */
 function refuse(res: restify.Response, status: number, code: string, message: string): void {
-  res.send(status, { error: { code, message: message.slice(0, 300) } });
+  res.send(status, { error: { code, message: message.slice(0, ERROR_MESSAGE_LENGTH) } });
 }
 
 /** A port nobody is using now, for PORT=0 (tests). */

@@ -32,7 +32,7 @@ import type { JobLease } from '../requests/jobs';
 import { type Resource, resourcesByIds } from '../requests/catalog';
 import type { FailureReason } from '../requests/failureReason';
 import { checkGuestAddress, domainOf } from '../requests/policy';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import { inviteGuest } from './invitation';
 import { holdGuestOf } from '../jobs/oneGuestAtATime';
 import type { JobContext } from '../jobs/jobContext';

@@ -24,7 +24,7 @@ import { myAppsUrl } from '../requests/accessPlan';
 import { resourcesByIds } from '../requests/catalog';
 import type { Job, LinkAskedBy, ReinvitationKind } from '../requests/jobs';
 import type { RequestState } from '../requests/lifecycle';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import { inviteGuest } from './invitation';
 import { watchFrom } from '../requests/followUp';
 import type { JobContext } from '../jobs/jobContext';

@@ -13,7 +13,7 @@ import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../requests/approvalStage';
 import { isRequestId } from '../requests/requestId';
 import type { TimerSettings } from '../requests/timers';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import type { RequestRepository } from '../requests/requestRepository';
 import { refusalCard } from './refusal';
 import { actsAsSponsor as mayActAsSponsor, isRequesterOf, isSponsorOf, mayDecideStage } from './roles';
@@ -32,7 +32,7 @@ export interface Clicker {
   conversationId: string;
 }
 
-export interface DecisionRequest {
+interface DecisionRequest {
   verb: string;
   /** From the card's data: only a lookup key, never proof of anything. */
   requestId: unknown;
@@ -42,16 +42,16 @@ export interface DecisionRequest {
   clicker: Clicker;
 }
 
-export type DecisionOutcome = 'approved' | 'rejected' | 'unchanged' | 'refused' | 'notFound' | 'unknownVerb' | 'commentTooLong';
+type DecisionOutcome = 'approved' | 'rejected' | 'unchanged' | 'refused' | 'notFound' | 'unknownVerb' | 'commentTooLong';
 
-export interface Decision {
+interface Decision {
   outcome: DecisionOutcome;
   /** The Adaptive Card to answer the invoke with. */
   card: AdaptiveCardJson;
   request?: AccessRequest;
 }
 
-export interface DecisionContext {
+interface DecisionContext {
   requests: RequestRepository;
   catalog: ResourceCatalog;
   /**

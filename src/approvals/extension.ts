@@ -40,24 +40,24 @@ export interface ExtensionContext {
   clock: () => Date;
 }
 
-export interface ExtensionAnswerInput {
+interface ExtensionAnswerInput {
   verb: string;
   requestId: unknown;
   offeredFor: unknown;
   clicker: Clicker;
 }
 
-export type ExtensionOutcome = 'extended' | 'ownersAsked' | 'declined' | 'unchanged' | 'notAllowed' | 'refused' | 'notFound';
+type ExtensionOutcome = 'extended' | 'ownersAsked' | 'declined' | 'unchanged' | 'notAllowed' | 'refused' | 'notFound';
 
 type CardContext = Pick<ExtensionContext, 'catalog' | 'timing' | 'guestPolicy' | 'clock'>;
 
 /** What an extension of this request would give now, or why none. */
-export function extensionOf(request: AccessRequest, ctx: CardContext): ExtensionPlan {
+function extensionOf(request: AccessRequest, ctx: CardContext): ExtensionPlan {
   return extensionPlan(request, resourcesByIds(ctx.catalog, request.resourceIds), { guestPolicy: ctx.guestPolicy, accessDays: ctx.timing.accessDays, dayMs: ctx.timing.dayMs }, ctx.clock());
 }
 
 /** The card for the offer made for `offeredFor`, as `locale` reads it. */
-export function extensionCardFor(
+function extensionCardFor(
   request: AccessRequest,
   offeredFor: string,
   ctx: CardContext,

@@ -7,7 +7,7 @@
  */
 import { extensionAttachmentFor } from './extension';
 import { translatorFor } from '../i18n';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 

@@ -12,7 +12,7 @@ import { type ApprovalStage, isStageOpen } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';
 import type { JobLease } from '../requests/jobs';
 import { approvalExpiry } from '../requests/timers';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 

@@ -108,7 +108,7 @@ export interface Directory {
  * A failure talking to the directory. `transient` ones (throttling, outages, replication lag)
  * are worth retrying after `retryAfterMs`; the others need a person to fix something.
  */
-export interface DirectoryErrorDetails {
+interface DirectoryErrorDetails {
   /** Graph's HTTP status; 0 when no answer came. */
   status: number;
   /** Graph's error code, or what stood in for it. */

@@ -7,7 +7,7 @@ import type { GuestPolicy } from '../requests/policy';
 import type { RequestRepository } from '../requests/requestRepository';
 import type { TimerSettings } from '../requests/timers';
 import type { JobQueue } from '../storage/jobQueue';
-import type { Messenger } from '../teams/messenger';
+import type { Messenger } from '../messaging/messenger';
 
 /** What the job handlers work with; the composition root builds it once. */
 export interface JobContext {

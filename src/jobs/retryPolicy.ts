@@ -3,7 +3,7 @@
  * doubles from a few seconds up to a ceiling, so an outage costs little and a blip little time.
  */
 import { DirectoryError } from '../directory/directory';
-import { DeliveryError } from '../teams/messenger';
+import { DeliveryError } from '../messaging/messenger';
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -17,7 +17,7 @@ import { type Resource, resourcesByIds } from '../requests/catalog';
 import { failureReasonText } from '../../cards/failureReasonText';
 import { isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 

@@ -6,7 +6,7 @@
  */
 import { translatorFor } from '../i18n';
 import { failureReasonText } from '../../cards/failureReasonText';
-import { plainText } from '../teams/plainText';
+import { plainText } from '../../cards/plainText';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 

@@ -8,6 +8,9 @@ import { type Job, type JobKind, type JobLease, LeaseLostError, type NewJob } fr
 import { PreparedQuery } from './preparedQuery';
 import type { JobsTable, Schema } from './schema';
 
+/** Enough of an error for an operator to see what went wrong; a whole stack or HTML page is not kept. */
+const STORED_ERROR_LENGTH = 2_000;
+
 export type Clock = () => Date;
 
 interface JobFailure {
@@ -219,7 +222,7 @@ export class JobQueue {
         locked_by: null,
         locked_until: null,
         // Operators read it like a log line, so it is masked like one.
-        last_error: maskPersonalData(failure.message).slice(0, 2000),
+        last_error: maskPersonalData(failure.message).slice(0, STORED_ERROR_LENGTH),
         updated_at: at,
       })
       .where(heldUnder(lease))

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { type Clicker, decide } from '../approvals/decide';
 import { answerExtension, EXTENSION_VERBS, type ExtensionContext } from '../approvals/extension';
 import { buttonData, type CardAction } from './cardClick';
-import { directoryUserIdOf } from './identity';
+import { directoryUserIdOf } from '../http/identity';
 import { cardAnswer } from './invokeAnswers';
 
 export interface ApprovalClickDependencies {

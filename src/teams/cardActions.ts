@@ -8,7 +8,7 @@ import type { CardAction } from './cardClick';
 import { CommandAction } from './cardCommand';
 import { badInvoke } from './invokeAnswers';
 
-export interface CardActionDependencies extends ApprovalClickDependencies {
+interface CardActionDependencies extends ApprovalClickDependencies {
   /** Runs the dialogs on a command button's text, as on a typed message. */
   runDialog: (context: TurnContext) => Promise<void>;
 }

@@ -9,7 +9,7 @@
 import type { ConversationState, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { Directory } from '../directory/directory';
 import { type Language, languageOf, languageOfCommand } from '../i18n';
-import { directoryUserIdOf } from './identity';
+import { directoryUserIdOf } from '../http/identity';
 
 interface LanguageChoice {
   /** Chosen by a command typed in it. */

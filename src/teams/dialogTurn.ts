@@ -8,7 +8,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import { translatorFor } from '../i18n';
 
 /** The main dialog, as a turn runs it. */
-export interface ConversationDialog {
+interface ConversationDialog {
   run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void>;
 }
 

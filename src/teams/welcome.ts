@@ -8,10 +8,10 @@ import { translatorFor } from '../i18n';
 import type { RequestRepository } from '../requests/requestRepository';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore';
 import type { JobQueue } from '../storage/jobQueue';
-import { directoryUserIdOf } from './identity';
-import { plainText } from './plainText';
+import { directoryUserIdOf } from '../http/identity';
+import { plainText } from '../../cards/plainText';
 
-export interface WelcomeDependencies {
+interface WelcomeDependencies {
   references: ConversationReferenceStore;
   requests: Pick<RequestRepository, 'awaitingCardFor'>;
   queue: Pick<JobQueue, 'enqueue'>;

@@ -15,7 +15,7 @@ import { JobWorker } from '../../src/jobs/worker';
 import { JobQueue } from '../../src/storage/jobQueue';
 import { SqlGivenAccess } from '../../src/storage/sqlGivenAccess';
 import { requestRepository } from '../support/requestRepository';
-import { DeliveryError, type Messenger } from '../../src/teams/messenger';
+import { DeliveryError, type Messenger } from '../../src/messaging/messenger';
 import { type DirectoryFixture, startDirectoryFixture } from '../directory/directoryFixture';
 import { eventually } from '../support/eventually';
 import { requestDraft } from '../support/requestDraft';
@@ -267,7 +267,7 @@ describe('provisioning', function () {
             return 'act-1';
           },
           update: async () => undefined,
-          personalConversationWith: async () => Promise.reject(new DeliveryError('Forbidden', false, true, 403)),
+          personalConversationWith: async () => Promise.reject(new DeliveryError('Forbidden', { transient: false, unreachable: true, status: 403 })),
         };
         const worker = new JobWorker(
           queue,

@@ -44,7 +44,7 @@ export class BotMessenger implements Messenger {
 
     const origin = await this.referenceOf(via);
     if (!origin.channelId || !CHANNELS_THAT_CREATE_CONVERSATIONS.includes(origin.channelId) || !origin.serviceUrl) {
-      throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, false, true);
+      throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, { transient: false, unreachable: true });
     }
     const parameters: ConversationParameters = {
       isGroup: false,
@@ -66,7 +66,7 @@ export class BotMessenger implements Messenger {
         },
       ),
     );
-    if (!created?.conversation?.id) throw new DeliveryError('The channel created no conversation.', true);
+    if (!created?.conversation?.id) throw new DeliveryError('The channel created no conversation.', { transient: true });
     // Teams does not say the new member's channel id here; the Entra id is what we know them by.
     created.user = { id: user.id, name: '', aadObjectId: user.id };
     await this.references.save(created, user.id);
@@ -94,7 +94,7 @@ export class BotMessenger implements Messenger {
 
   private async referenceOf(conversationId: string): Promise<Partial<ConversationReference>> {
     const reference = await this.references.byConversation(conversationId);
-    if (!reference) throw new DeliveryError(`No conversation reference is stored for conversation ${conversationId}.`, false, true);
+    if (!reference) throw new DeliveryError(`No conversation reference is stored for conversation ${conversationId}.`, { transient: false, unreachable: true });
     return reference;
   }
 
@@ -107,9 +107,9 @@ export class BotMessenger implements Messenger {
       const status = statusOf(error);
       const message = `The channel refused the message${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`;
       // 403/404 from Teams: the bot is not installed for the user or the conversation is gone.
-      if (status === 403 || status === 404) throw new DeliveryError(message, false, true, status);
+      if (status === 403 || status === 404) throw new DeliveryError(message, { transient: false, unreachable: true, status });
       const transient = status === undefined || status === 408 || status === 429 || status >= 500;
-      throw new DeliveryError(message, transient, false, status);
+      throw new DeliveryError(message, { transient, status });
     }
   }
 }

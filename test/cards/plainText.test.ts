@@ -1,6 +1,6 @@
 /** What people typed, as others see it: as typed, with no markdown acting and no link to click. */
 import assert from 'node:assert/strict';
-import { plainText } from '../../src/teams/plainText';
+import { plainText } from '../../cards/plainText';
 
 describe('text people typed, shown to others', () => {
   it('keeps markdown from turning into links, emphasis or lists', () => {

@@ -23,15 +23,26 @@ export interface Messenger {
   personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation>;
 }
 
+interface DeliveryErrorDetails {
+  /** Worth trying again later (throttling, an outage). */
+  transient: boolean;
+  /** The person cannot be reached at all yet (no chat with the bot): retrying will not help. */
+  unreachable?: boolean;
+  /** The channel's HTTP status, when it answered. */
+  status?: number;
+}
+
 /** A failure to deliver. `transient` ones are worth retrying; `unreachable` means no way to this person. */
 export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly transient: boolean,
-    readonly unreachable: boolean = false,
-    readonly status?: number,
-  ) {
+  readonly transient: boolean;
+  readonly unreachable: boolean;
+  readonly status?: number;
+
+  constructor(message: string, details: DeliveryErrorDetails) {
     super(message);
     this.name = 'DeliveryError';
+    this.transient = details.transient;
+    this.unreachable = details.unreachable ?? false;
+    this.status = details.status;
   }
 }

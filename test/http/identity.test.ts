@@ -1,6 +1,6 @@
 /** Who is talking: an Entra object id the channel gives, or the local default user, and nothing malformed. */
 import assert from 'node:assert/strict';
-import { directoryUserIdOf } from '../../src/teams/identity';
+import { directoryUserIdOf } from '../../src/http/identity';
 
 describe('identity', () => {
   const adele = 'a1b2c3d4-0001-4000-8000-000000000001';
