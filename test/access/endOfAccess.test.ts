@@ -5,14 +5,10 @@
  * another request still gives kept, and a sponsor ending access early.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RecordedRequest } from '../../src/simulator/directorySimulator';
 import { directAppRoleCatalogFile, EXPENSES_SERVICE_PRINCIPAL } from '../support/directAppRoleCatalog';
-import { FakeTeamsChannel } from '../support/fakeTeamsChannel';
-import { passDays as passDaysOn, settleJobs, TestClock } from '../support/testClock';
-import { invitedRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { invitedRequest, users, waitForState } from '../support/testBot';
+import { restartableBot, withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
@@ -23,17 +19,13 @@ const DAY = 86_400_000;
 
 describe('the end of access', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  let clock: TestClock;
-  afterEach(async () => bot?.close());
-
-  const passDays = (days: number) => passDaysOn(bot, clock, days);
+  const bot = withTestBot({}, { start: 'inTest' });
+  const passDays = (days: number) => bot.passDays(days);
 
   /** Adele's request for 10 days of Falcon and Expenses, approved by Megan, the guest invited. */
   async function tenDayAccess(env: Record<string, string> = {}, guestEmail = 'partner@fabrikam.com') {
-    clock = new TestClock();
-    bot ??= await startTestBot(env, undefined, { clock: clock.now });
-    const endsAt = new Date(clock.now().getTime() + 10 * DAY).toISOString();
+    await bot.start(env);
+    const endsAt = new Date(bot.clock.now().getTime() + 10 * DAY).toISOString();
     return invitedRequest(bot, users.adele, { accessDays: 10, endsAt, guestEmail });
   }
 
@@ -47,7 +39,6 @@ describe('the end of access', function () {
   }
 
   it('offers the sponsor an extension ACCESS_EXTENSION_NOTICE_DAYS before the end; Extend moves the end and the access stays', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, cardConversationId, invited } = await tenDayAccess();
     const guest = invited.invitedUserId as string;
     await passDays(2.9);
@@ -92,7 +83,6 @@ describe('the end of access', function () {
   });
 
   it('Let it end: the requester is told, and at the end date the guest loses exactly what the request gave, in one batch and one listing', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, cardConversationId, invited } = await tenDayAccess(directAppRoles());
     const guest = invited.invitedUserId as string;
     await passDays(3.1);
@@ -124,7 +114,6 @@ describe('the end of access', function () {
   });
 
   it('after a failure in the middle, the retry removes only what is left', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, invited } = await tenDayAccess(directAppRoles());
     const guest = invited.invitedUserId as string;
     // The app role's removal fails with an outage longer than the batch waits for: the job is retried.
@@ -136,8 +125,8 @@ describe('the end of access', function () {
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
 
     const start = bot.app.simulator?.requests.length ?? 0;
-    clock.advance(10 * 60_000);
-    await settleJobs(bot, clock.now);
+    bot.clock.advance(10 * 60_000);
+    await bot.settle();
     await waitForState(bot, request.id, 'ended');
     const calls = graphCallsSince(start);
     assert.equal(calls.filter((c) => c.includes('/groups/')).length, 0, 'the group is not asked again');
@@ -145,7 +134,6 @@ describe('the end of access', function () {
   });
 
   it('after a crash between Graph removing the access and the bot recording it, the next run finds it gone and ends the request', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, invited } = await tenDayAccess();
     const guest = invited.invitedUserId as string;
     // What a first run did before it was killed: the membership is gone, nothing is recorded.
@@ -160,32 +148,24 @@ describe('the end of access', function () {
   });
 
   it('keeps the offer to extend and the end of access through a restart', async () => {
-    const channel = new FakeTeamsChannel();
-    await channel.start();
-    const env = { DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'end-')), 'bot.db') };
+    const restarted = await restartableBot();
     try {
-      clock = new TestClock();
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      const { request, cardConversationId } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
-      await bot.close();
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      await passDays(3.1);
-      await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer after the restart');
-      await bot.close();
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      await passDays(7);
-      await waitForState(bot, request.id, 'ended');
+      const { request, cardConversationId } = await invitedRequest(restarted, users.adele, { accessDays: 10, endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString() });
+      await restarted.restart();
+      await restarted.passDays(3.1);
+      await restarted.channel.waitFor(() => restarted.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer after the restart');
+      await restarted.restart();
+      await restarted.passDays(7);
+      await waitForState(restarted, request.id, 'ended');
     } finally {
-      await bot.close();
-      bot = undefined as unknown as TestBot;
-      await channel.stop();
+      await restarted.close();
     }
   });
 
   it('GUEST_END_ACTION=disable blocks the account when its last access ends, and keeps what another request still gives', async () => {
-    bot = await startTestBot({ GUEST_END_ACTION: 'disable' }, undefined, { clock: (clock = new TestClock()).now });
-    const first = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
-    const second = await invitedRequest(bot, users.adele, { accessDays: 20, endsAt: new Date(clock.now().getTime() + 20 * DAY).toISOString(), resourceIds: ['falcon-team'] });
+    await bot.start({ GUEST_END_ACTION: 'disable' });
+    const first = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
+    const second = await invitedRequest(bot, users.adele, { accessDays: 20, endsAt: new Date(bot.clock.now().getTime() + 20 * DAY).toISOString(), resourceIds: ['falcon-team'] });
     const guest = first.invited.invitedUserId as string;
     assert.equal(second.invited.invitedUserId, guest);
 
@@ -203,7 +183,6 @@ describe('the end of access', function () {
   });
 
   it('a sponsor ends access early: confirmed, audited under their name, removed at once', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, cardConversationId, invited } = await tenDayAccess({ GUEST_END_ACTION: 'delete' });
     const guest = invited.invitedUserId as string;
     // Adele cannot; Megan can, once she confirms.

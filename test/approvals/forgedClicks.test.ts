@@ -7,15 +7,12 @@
 import assert from 'node:assert/strict';
 import type { InvokeAnswer } from '../support/fakeTeamsChannel';
 import { catalogWithOwners, lidia, nestor } from '../support/ownerCatalog';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, type TestBot, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('forged card clicks', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners() });
-  });
-  after(async () => bot.close());
+  const bot = withTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners() }, { start: 'before' });
 
   it('get one answer, byte-identical, from a stranger on an unknown id, a real one, a real one with a stage, an extension card; and from the owner of another stage', async () => {
     // One request waits for its sponsor; another for its owners (stages 1 and 2).

@@ -4,17 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import type { RecordedRequest } from '../../src/simulator';
-import { fileRequest, startTestBot, type TestBot, users } from '../support/testBot';
+import { fileRequest, type TestBot, users } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 const REQUESTS = 8;
 
 describe('provisioning while Graph throttles and fails a third of the calls', function () {
   this.timeout(90_000);
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot();
-  });
-  after(async () => bot.close());
+  const bot = withTestBot({}, { start: 'before' });
 
   it('invites everyone once, resending nothing before its Retry-After', async () => {
     const simulator = bot.app.simulator as NonNullable<TestBot['app']['simulator']>;
