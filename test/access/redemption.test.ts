@@ -47,7 +47,7 @@ describe('following the guest after the invitation', function () {
       // Another check, and another instance's check, tell nobody again.
       await dueNow();
       assert.deepEqual(await bot.app.redemptionWatcher.checkDue(), { checked: 0, accepted: 0, nudged: 0 });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await bot.settle();
       assert.equal(bot.channel.messagesTo(requesterChat).filter((m) => toRequester.test(m.text ?? '')).length, 1);
     });
   }
@@ -63,7 +63,7 @@ describe('following the guest after the invitation', function () {
     }
     const reminder = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes("hasn't accepted")), 'the reminder');
     assert.ok(reminder.text?.includes(invited.inviteRedeemUrl as string));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bot.settle();
     assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes("hasn't accepted")).length, 1);
   });
 
