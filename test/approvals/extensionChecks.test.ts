@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AccessRequest } from '../../src/requests/accessRequest';
+import { eventually } from '../support/eventually';
 import type { InvokeAnswer } from '../support/fakeTeamsChannel';
 import { catalogWithOwners, lidia } from '../support/ownerCatalog';
 import { fileRequest, invitedRequest, type TestBot, users, waitForState } from '../support/testBot';
@@ -102,14 +103,8 @@ describe('extensions are checked as the first approval was', function () {
     }
 
     /** Where the card of the request's owner stage `stage` went, once posted. */
-    async function stageCardOf(requestId: string, stage: number): Promise<string> {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const found = (await bot.requests.stagesOf(requestId)).find((s) => s.stage === stage)?.cards?.[0]?.conversationId;
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no card for stage ${stage}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+    function stageCardOf(requestId: string, stage: number): Promise<string> {
+      return eventually(async () => (await bot.requests.stagesOf(requestId)).find((s) => s.stage === stage)?.cards?.[0]?.conversationId, `the card of stage ${stage}`);
     }
 
     it('says on the offer that the owners decide too; Extend asks them and the end stays until they approve, then moves', async () => {

@@ -5,6 +5,7 @@
  * their read-only views.
  */
 import assert from 'node:assert/strict';
+import { eventually } from '../support/eventually';
 import type { InvokeAnswer } from '../support/fakeTeamsChannel';
 import { catalogWithOwners, lidia, nestor } from '../support/ownerCatalog';
 import { fileRequest, type TestBot, users, waitForState } from '../support/testBot';
@@ -75,9 +76,5 @@ describe('forged card clicks', function () {
 
 /** Waits until every owner stage of the request has its cards posted. */
 async function stageCardsOut(bot: TestBot, requestId: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await bot.requests.stagesOf(requestId)).every((s) => (s.cards?.length ?? 0) > 0)) {
-    if (Date.now() > deadline) throw new Error(`the owners' cards of ${requestId} never went out`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await eventually(async () => (await bot.requests.stagesOf(requestId)).every((s) => (s.cards?.length ?? 0) > 0), `the owners' cards of ${requestId}`);
 }
