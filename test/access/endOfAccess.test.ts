@@ -20,7 +20,6 @@ const DAY = 86_400_000;
 describe('the end of access', function () {
   this.timeout(30_000);
   const bot = withTestBot({}, { start: 'inTest' });
-  const passDays = (days: number) => bot.passDays(days);
 
   /** Adele's request for 10 days of Falcon and Expenses, approved by Megan, the guest invited. */
   async function tenDayAccess(env: Record<string, string> = {}, guestEmail = 'partner@fabrikam.com') {
@@ -41,9 +40,9 @@ describe('the end of access', function () {
   it('offers the sponsor an extension ACCESS_EXTENSION_NOTICE_DAYS before the end; Extend moves the end and the access stays', async () => {
     const { request, cardConversationId, invited } = await tenDayAccess();
     const guest = invited.invitedUserId as string;
-    await passDays(2.9);
+    await bot.passDays(2.9);
     assert.equal(bot.channel.messagesTo(cardConversationId).filter((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')).length, 0);
-    await passDays(0.2);
+    await bot.passDays(0.2);
     const offer = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer');
     const card = JSON.stringify(offer.attachments);
     assert.match(card, /Extend guest access\?/);
@@ -68,16 +67,16 @@ describe('the end of access', function () {
     await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /Megan Bowen extended the access of partner@fabrikam\.com/.test(m.text ?? '')), 'Adele told');
 
     // The old end date passes: nothing ends.
-    await passDays(7.5);
+    await bot.passDays(7.5);
     assert.equal((await bot.requests.get(request.id))?.state, 'invited');
     assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
     // A week before the new end, a new offer; at it, the end.
     const offers = () => bot.channel.messagesTo(cardConversationId).filter((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')).length;
     assert.equal(offers(), 0, 'the answered offer no longer has buttons');
     assert.match(JSON.stringify(bot.channel.messagesTo(cardConversationId).map((m) => m.attachments)), /Extended: the access now ends on/);
-    await passDays(2.5);
+    await bot.passDays(2.5);
     assert.equal(offers(), 1, 'a new offer for the new end date');
-    await passDays(7);
+    await bot.passDays(7);
     await waitForState(bot, request.id, 'ended');
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
   });
@@ -85,7 +84,7 @@ describe('the end of access', function () {
   it('Let it end: the requester is told, and at the end date the guest loses exactly what the request gave, in one batch and one listing', async () => {
     const { request, cardConversationId, invited } = await tenDayAccess(directAppRoles());
     const guest = invited.invitedUserId as string;
-    await passDays(3.1);
+    await bot.passDays(3.1);
     const offeredFor = (await bot.requests.get(request.id))?.extensionOffer?.for;
     const click = await bot.teams.click(users.megan, cardConversationId, 'letEnd', { requestId: request.id, offeredFor });
     assert.match(JSON.stringify(click.body.value), /Not extended: the access ends on/);
@@ -94,7 +93,7 @@ describe('the end of access', function () {
     assert.ok(bot.app.simulator?.appRoleAssignmentsOf(guest).some((a) => a.resourceId === EXPENSES_SP));
 
     const start = bot.app.simulator?.requests.length ?? 0;
-    await passDays(7);
+    await bot.passDays(7);
     const ended = await waitForState(bot, request.id, 'ended');
     assert.equal(ended.endReason, 'endDate');
     // Two round trips: the group and the listing of the guest's app roles together, then the role.
@@ -118,7 +117,7 @@ describe('the end of access', function () {
     const guest = invited.invitedUserId as string;
     // The app role's removal fails with an outage longer than the batch waits for: the job is retried.
     bot.app.simulator?.injectFault({ method: 'DELETE', path: /appRoleAssignedTo/, status: 503, retryAfterSeconds: 120, times: 1, inBatch: true });
-    await passDays(10.01);
+    await bot.passDays(10.01);
     const halfway = await bot.requests.get(request.id);
     assert.equal(halfway?.state, 'invited');
     assert.deepEqual(halfway?.removedResourceIds, ['falcon-team']);
@@ -140,7 +139,7 @@ describe('the end of access', function () {
     const removed = await fetch(`${bot.app.url}/simulator/graph/v1.0/groups/${FALCON_GROUP}/members/${guest}/$ref`, { method: 'DELETE' });
     assert.equal(removed.status, 204);
     const start = bot.app.simulator?.requests.length ?? 0;
-    await passDays(10.01);
+    await bot.passDays(10.01);
     const ended = await waitForState(bot, request.id, 'ended');
     assert.deepEqual(ended.removedResourceIds, ['falcon-team', 'expenses-app']);
     const groupCall = (bot.app.simulator?.requests ?? []).slice(start).flatMap((r) => r.batchItems ?? []).find((item) => item.path.includes('/groups/'));
@@ -169,14 +168,14 @@ describe('the end of access', function () {
     const guest = first.invited.invitedUserId as string;
     assert.equal(second.invited.invitedUserId, guest);
 
-    await passDays(10.01);
+    await bot.passDays(10.01);
     const ended = await waitForState(bot, first.request.id, 'ended');
     assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest), 'Falcon stays: the second request gives it');
     assert.equal(bot.app.simulator?.appRoleAssignmentsOf(guest).length, 0);
     assert.notEqual(bot.app.simulator?.getUser(guest)?.accountEnabled, false, 'not disabled: another access is active');
     assert.deepEqual((await bot.requests.auditTrail(ended.id)).find((e) => e.toState === 'ended')?.detail?.keptForOtherRequests, ['falcon-team']);
 
-    await passDays(10);
+    await bot.passDays(10);
     await waitForState(bot, second.request.id, 'ended');
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
     assert.equal(bot.app.simulator?.getUser(guest)?.accountEnabled, false);

@@ -10,7 +10,6 @@ import { restartableBot, withTestBot } from '../support/testBotSession';
 describe('undecided requests: reminder and expiry', function () {
   this.timeout(20_000);
   const bot = withTestBot({}, { start: 'inTest' });
-  const passDays = (days: number) => bot.passDays(days);
 
   it('reminds the sponsor once after APPROVAL_REMINDER_HOURS, with the card again, then expires the request after APPROVAL_TIMEOUT_DAYS', async () => {
     await bot.start();
@@ -18,18 +17,18 @@ describe('undecided requests: reminder and expiry', function () {
     const toMegan = () => bot.channel.messagesTo(cardConversationId);
     const adeleChat = bot.teams.conversationOf(users.adele);
 
-    await passDays(1.9);
+    await bot.passDays(1.9);
     assert.equal(toMegan().filter((m) => /^Reminder/.test(m.text ?? '')).length, 0, 'not before 48 hours');
-    await passDays(0.2);
+    await bot.passDays(0.2);
     const reminder = toMegan().find((m) => /^Reminder: Adele Vance asked on .* for guest access for partner@fabrikam\.com/.test(m.text ?? ''));
     assert.ok(reminder, 'the sponsor was reminded');
     assert.match(reminder.text ?? '', /it expires on/);
     assert.match(JSON.stringify(reminder.attachments), /"verb":"approve"/, 'with the card to decide on');
-    await passDays(1);
+    await bot.passDays(1);
     assert.equal(toMegan().filter((m) => /^Reminder/.test(m.text ?? '')).length, 1, 'once');
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
 
-    await passDays(5);
+    await bot.passDays(5);
     const expired = await waitForState(bot, request.id, 'expired');
     assert.ok((await bot.requests.auditTrail(request.id)).some((e) => e.action === 'expired' && e.toState === 'expired' && e.actor.kind === 'system'));
     const told = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /expired: Megan Bowen didn't decide in time/.test(m.text ?? '')), 'the requester told');
@@ -50,7 +49,7 @@ describe('undecided requests: reminder and expiry', function () {
   it('files an expired request again with one click: same guest, resources and sponsor, a new id and new timers', async () => {
     await bot.start();
     const { request } = await fileRequest(bot, users.adele, 10_000, { accessDays: 20 });
-    await passDays(7.1);
+    await bot.passDays(7.1);
     await waitForState(bot, request.id, 'expired');
     const adeleChat = bot.teams.conversationOf(users.adele);
 

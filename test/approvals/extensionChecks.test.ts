@@ -19,7 +19,6 @@ const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
 describe('extensions are checked as the first approval was', function () {
   this.timeout(30_000);
   const bot = withTestBot({}, { start: 'inTest' });
-  const passDays = (days: number) => bot.passDays(days);
   const cardText = (answer: InvokeAnswer) => visibleText({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: answer.value }] });
 
   /** The sponsor's offer to extend, once posted: where, for which end, and what it says. */
@@ -34,7 +33,7 @@ describe('extensions are checked as the first approval was', function () {
       // Falcon allows 12 days at a time; the access asked for was 10 days.
       await bot.start({ RESOURCE_CATALOG_FILE: catalogWithOwners({}, { 'falcon-team': { maxDays: 12 } }) });
       const { request, cardConversationId, invited } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
-      await passDays(3.1);
+      await bot.passDays(3.1);
       const { text, offeredFor } = await offer(cardConversationId, request);
       // 12 days from today (day 3.1) is day 15.1: 5 whole days after the end on day 10, not 10.
       assert.match(text, /\[Extend by 5 days\]/);
@@ -56,7 +55,7 @@ describe('extensions are checked as the first approval was', function () {
       const filed = await fileRequest(bot, users.adele, 10_000, { accessDays: 10, endsAt });
       await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
       await waitForState(bot, filed.request.id, 'invited');
-      await passDays(3.1);
+      await bot.passDays(3.1);
       const { text, offeredFor } = await offer(filed.cardConversationId, filed.request);
       assert.match(text, /It can't be extended: its resources allow access for at most 5 days from today, which its end date already reaches\./);
       assert.doesNotMatch(text, /\[Extend/);
@@ -97,7 +96,7 @@ describe('extensions are checked as the first approval was', function () {
       const lidiaChat = await stageCardOf(filed.request.id, 1);
       await bot.teams.click(lidia, lidiaChat, 'approve', { requestId: filed.request.id, stage: 1 });
       const invited = await waitForState(bot, filed.request.id, 'invited');
-      await passDays(3.1);
+      await bot.passDays(3.1);
       const { text, offeredFor } = await offer(filed.cardConversationId, filed.request);
       return { ...filed, invited, lidiaChat, text, offeredFor };
     }
@@ -145,10 +144,10 @@ describe('extensions are checked as the first approval was', function () {
       await bot.channel.waitFor(() => bot.channel.updates.find((u) => u.conversationId === cardConversationId && /Extended: the access now ends on/.test(JSON.stringify(u.activity))), 'Megan’s offer updated');
 
       // The old end passes: nothing ends. At the new one, it does.
-      await passDays(7.5);
+      await bot.passDays(7.5);
       assert.equal((await bot.requests.get(request.id))?.state, 'invited');
       assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
-      await passDays(10);
+      await bot.passDays(10);
       await waitForState(bot, request.id, 'ended');
     });
 
@@ -166,7 +165,7 @@ describe('extensions are checked as the first approval was', function () {
       );
       const refreshed = await bot.teams.click(users.megan, cardConversationId, 'refreshExtension', { requestId: request.id, offeredFor });
       assert.match(cardText(refreshed.body), /Not extended: an owner of Project Falcon team rejected it/);
-      await passDays(7);
+      await bot.passDays(7);
       await waitForState(bot, request.id, 'ended');
     });
 
@@ -174,11 +173,11 @@ describe('extensions are checked as the first approval was', function () {
       const { request, cardConversationId, invited, offeredFor } = await ownedAccessAtOffer();
       await bot.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
       const lidiaChat = await stageCardOf(request.id, 2);
-      await passDays(2.1);
+      await bot.passDays(2.1);
       const reminders = () => bot.channel.messagesTo(lidiaChat).filter((m) => /^Recordatorio: Megan Bowen pidió prolongar el acceso de partner@fabrikam\.com .* Si los responsables no lo aprueban, el acceso termina el/.test(m.text ?? ''));
       assert.equal(reminders().length, 1, 'Lidia reminded, in Spanish, of the end as the deadline');
       assert.match(JSON.stringify(reminders()[0].attachments), /"verb":"approve"/);
-      await passDays(4.9);
+      await bot.passDays(4.9);
       const ended = await waitForState(bot, request.id, 'ended');
       assert.equal(ended.endsAt, invited.endsAt);
       const late = await bot.teams.click(lidia, lidiaChat, 'approve', { requestId: request.id, stage: 2 });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { FakeTeamsChannel } from './fakeTeamsChannel';
 import { settleJobs } from './settle';
-import { passDays, TestClock } from './testClock';
+import { TestClock } from './testClock';
 import { startTestBot, type TestBot } from './testBot';
 
 export interface TestBotSettings {
@@ -103,8 +103,9 @@ export class TestBotSession implements TestBot {
   }
 
   /** Moves the clock on by `days` and runs what became due. */
-  passDays(days: number): Promise<void> {
-    return passDays(this, this.clock, days);
+  async passDays(days: number): Promise<void> {
+    this.clock.advanceDays(days);
+    await this.settle();
   }
 
   /** Waits until no job is due or running and the worker is idle: then what happened can be counted. */

@@ -1,5 +1,3 @@
-import { type SettlingBot, settleJobs } from './settle';
-
 /** A clock a test moves forward by hand, so timers of days run in milliseconds and nobody sleeps. */
 export class TestClock {
   private offsetMs = 0;
@@ -14,10 +12,4 @@ export class TestClock {
   advanceDays(days: number): void {
     this.advance(days * 86_400_000);
   }
-}
-
-/** Moves `clock` (the bot's) on by `days` and runs what became due. */
-export async function passDays(bot: SettlingBot, clock: TestClock, days: number): Promise<void> {
-  clock.advanceDays(days);
-  await settleJobs(bot);
 }
