@@ -4,14 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { FakeTeamsChannel } from './support/fakeTeamsChannel';
-import { startTestBot, type TestBot, users } from './support/testBot';
+import { users } from './support/testBot';
+import { withTestBot } from './support/testBotSession';
 
 describe('server', function () {
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const healthy = async () => assert.equal((await fetch(`${bot.app.url}/healthz`)).status, 200);
 
@@ -101,11 +98,7 @@ describe('server', function () {
   });
 
   describe('with a limit of 5 turns a minute', () => {
-    let limited: TestBot;
-    beforeEach(async () => {
-      limited = await startTestBot({ MAX_TURNS_PER_MINUTE: '5' });
-    });
-    afterEach(async () => limited.close());
+    const limited = withTestBot({ MAX_TURNS_PER_MINUTE: '5' });
 
     it('says once, in the person’s language, to slow down, then skips their turns; others are unaffected', async () => {
       const diegoChat = limited.teams.conversationOf(users.diego);

@@ -139,6 +139,15 @@ export class JobWorker {
     first?.();
   }
 
+  /**
+   * What the worker is doing at this moment: jobs in hand, and loops asleep until a wake-up or
+   * their poll, of how many it runs. With every loop asleep and nothing in hand, nothing happens
+   * here until a wake-up or a poll: tests wait for that, rather than sleeping, before they count.
+   */
+  get activity(): { jobsInHand: number; loopsAsleep: number; loops: number } {
+    return { jobsInHand: this.current.size, loopsAsleep: this.sleepers.size, loops: this.running ? this.concurrency : 0 };
+  }
+
   /** Runs every job that is due now, then returns. For tests and scripts. */
   async drain(): Promise<number> {
     let ran = 0;

@@ -5,14 +5,10 @@
  * another request still gives kept, and a sponsor ending access early.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RecordedRequest } from '../../src/simulator/directorySimulator';
 import { directAppRoleCatalogFile, EXPENSES_SERVICE_PRINCIPAL } from '../support/directAppRoleCatalog';
-import { FakeTeamsChannel } from '../support/fakeTeamsChannel';
-import { passDays as passDaysOn, settleJobs, TestClock } from '../support/testClock';
-import { invitedRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { invitedRequest, users, waitForState } from '../support/testBot';
+import { restartableBot, withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
@@ -23,17 +19,12 @@ const DAY = 86_400_000;
 
 describe('the end of access', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  let clock: TestClock;
-  afterEach(async () => bot?.close());
-
-  const passDays = (days: number) => passDaysOn(bot, clock, days);
+  const bot = withTestBot({}, { start: 'inTest' });
 
   /** Adele's request for 10 days of Falcon and Expenses, approved by Megan, the guest invited. */
   async function tenDayAccess(env: Record<string, string> = {}, guestEmail = 'partner@fabrikam.com') {
-    clock = new TestClock();
-    bot ??= await startTestBot(env, undefined, { clock: clock.now });
-    const endsAt = new Date(clock.now().getTime() + 10 * DAY).toISOString();
+    await bot.start(env);
+    const endsAt = new Date(bot.clock.now().getTime() + 10 * DAY).toISOString();
     return invitedRequest(bot, users.adele, { accessDays: 10, endsAt, guestEmail });
   }
 
@@ -47,12 +38,11 @@ describe('the end of access', function () {
   }
 
   it('offers the sponsor an extension ACCESS_EXTENSION_NOTICE_DAYS before the end; Extend moves the end and the access stays', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, cardConversationId, invited } = await tenDayAccess();
     const guest = invited.invitedUserId as string;
-    await passDays(2.9);
+    await bot.passDays(2.9);
     assert.equal(bot.channel.messagesTo(cardConversationId).filter((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')).length, 0);
-    await passDays(0.2);
+    await bot.passDays(0.2);
     const offer = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer');
     const card = JSON.stringify(offer.attachments);
     assert.match(card, /Extend guest access\?/);
@@ -77,25 +67,24 @@ describe('the end of access', function () {
     await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /Megan Bowen extended the access of partner@fabrikam\.com/.test(m.text ?? '')), 'Adele told');
 
     // The old end date passes: nothing ends.
-    await passDays(7.5);
+    await bot.passDays(7.5);
     assert.equal((await bot.requests.get(request.id))?.state, 'invited');
     assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
     // A week before the new end, a new offer; at it, the end.
     const offers = () => bot.channel.messagesTo(cardConversationId).filter((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')).length;
     assert.equal(offers(), 0, 'the answered offer no longer has buttons');
     assert.match(JSON.stringify(bot.channel.messagesTo(cardConversationId).map((m) => m.attachments)), /Extended: the access now ends on/);
-    await passDays(2.5);
+    await bot.passDays(2.5);
     assert.equal(offers(), 1, 'a new offer for the new end date');
-    await passDays(7);
+    await bot.passDays(7);
     await waitForState(bot, request.id, 'ended');
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
   });
 
   it('Let it end: the requester is told, and at the end date the guest loses exactly what the request gave, in one batch and one listing', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, cardConversationId, invited } = await tenDayAccess(directAppRoles());
     const guest = invited.invitedUserId as string;
-    await passDays(3.1);
+    await bot.passDays(3.1);
     const offeredFor = (await bot.requests.get(request.id))?.extensionOffer?.for;
     const click = await bot.teams.click(users.megan, cardConversationId, 'letEnd', { requestId: request.id, offeredFor });
     assert.match(JSON.stringify(click.body.value), /Not extended: the access ends on/);
@@ -104,7 +93,7 @@ describe('the end of access', function () {
     assert.ok(bot.app.simulator?.appRoleAssignmentsOf(guest).some((a) => a.resourceId === EXPENSES_SP));
 
     const start = bot.app.simulator?.requests.length ?? 0;
-    await passDays(7);
+    await bot.passDays(7);
     const ended = await waitForState(bot, request.id, 'ended');
     assert.equal(ended.endReason, 'endDate');
     // Two round trips: the group and the listing of the guest's app roles together, then the role.
@@ -124,20 +113,19 @@ describe('the end of access', function () {
   });
 
   it('after a failure in the middle, the retry removes only what is left', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, invited } = await tenDayAccess(directAppRoles());
     const guest = invited.invitedUserId as string;
     // The app role's removal fails with an outage longer than the batch waits for: the job is retried.
     bot.app.simulator?.injectFault({ method: 'DELETE', path: /appRoleAssignedTo/, status: 503, retryAfterSeconds: 120, times: 1, inBatch: true });
-    await passDays(10.01);
+    await bot.passDays(10.01);
     const halfway = await bot.requests.get(request.id);
     assert.equal(halfway?.state, 'invited');
     assert.deepEqual(halfway?.removedResourceIds, ['falcon-team']);
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
 
     const start = bot.app.simulator?.requests.length ?? 0;
-    clock.advance(10 * 60_000);
-    await settleJobs(bot, clock.now);
+    bot.clock.advance(10 * 60_000);
+    await bot.settle();
     await waitForState(bot, request.id, 'ended');
     const calls = graphCallsSince(start);
     assert.equal(calls.filter((c) => c.includes('/groups/')).length, 0, 'the group is not asked again');
@@ -145,14 +133,13 @@ describe('the end of access', function () {
   });
 
   it('after a crash between Graph removing the access and the bot recording it, the next run finds it gone and ends the request', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, invited } = await tenDayAccess();
     const guest = invited.invitedUserId as string;
     // What a first run did before it was killed: the membership is gone, nothing is recorded.
     const removed = await fetch(`${bot.app.url}/simulator/graph/v1.0/groups/${FALCON_GROUP}/members/${guest}/$ref`, { method: 'DELETE' });
     assert.equal(removed.status, 204);
     const start = bot.app.simulator?.requests.length ?? 0;
-    await passDays(10.01);
+    await bot.passDays(10.01);
     const ended = await waitForState(bot, request.id, 'ended');
     assert.deepEqual(ended.removedResourceIds, ['falcon-team', 'expenses-app']);
     const groupCall = (bot.app.simulator?.requests ?? []).slice(start).flatMap((r) => r.batchItems ?? []).find((item) => item.path.includes('/groups/'));
@@ -160,50 +147,41 @@ describe('the end of access', function () {
   });
 
   it('keeps the offer to extend and the end of access through a restart', async () => {
-    const channel = new FakeTeamsChannel();
-    await channel.start();
-    const env = { DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'end-')), 'bot.db') };
+    const restarted = await restartableBot();
     try {
-      clock = new TestClock();
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      const { request, cardConversationId } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
-      await bot.close();
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      await passDays(3.1);
-      await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer after the restart');
-      await bot.close();
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      await passDays(7);
-      await waitForState(bot, request.id, 'ended');
+      const { request, cardConversationId } = await invitedRequest(restarted, users.adele, { accessDays: 10, endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString() });
+      await restarted.restart();
+      await restarted.passDays(3.1);
+      await restarted.channel.waitFor(() => restarted.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer after the restart');
+      await restarted.restart();
+      await restarted.passDays(7);
+      await waitForState(restarted, request.id, 'ended');
     } finally {
-      await bot.close();
-      bot = undefined as unknown as TestBot;
-      await channel.stop();
+      await restarted.close();
     }
   });
 
   it('GUEST_END_ACTION=disable blocks the account when its last access ends, and keeps what another request still gives', async () => {
-    bot = await startTestBot({ GUEST_END_ACTION: 'disable' }, undefined, { clock: (clock = new TestClock()).now });
-    const first = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
-    const second = await invitedRequest(bot, users.adele, { accessDays: 20, endsAt: new Date(clock.now().getTime() + 20 * DAY).toISOString(), resourceIds: ['falcon-team'] });
+    await bot.start({ GUEST_END_ACTION: 'disable' });
+    const first = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
+    const second = await invitedRequest(bot, users.adele, { accessDays: 20, endsAt: new Date(bot.clock.now().getTime() + 20 * DAY).toISOString(), resourceIds: ['falcon-team'] });
     const guest = first.invited.invitedUserId as string;
     assert.equal(second.invited.invitedUserId, guest);
 
-    await passDays(10.01);
+    await bot.passDays(10.01);
     const ended = await waitForState(bot, first.request.id, 'ended');
     assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest), 'Falcon stays: the second request gives it');
     assert.equal(bot.app.simulator?.appRoleAssignmentsOf(guest).length, 0);
     assert.notEqual(bot.app.simulator?.getUser(guest)?.accountEnabled, false, 'not disabled: another access is active');
     assert.deepEqual((await bot.requests.auditTrail(ended.id)).find((e) => e.toState === 'ended')?.detail?.keptForOtherRequests, ['falcon-team']);
 
-    await passDays(10);
+    await bot.passDays(10);
     await waitForState(bot, second.request.id, 'ended');
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
     assert.equal(bot.app.simulator?.getUser(guest)?.accountEnabled, false);
   });
 
   it('a sponsor ends access early: confirmed, audited under their name, removed at once', async () => {
-    bot = undefined as unknown as TestBot;
     const { request, cardConversationId, invited } = await tenDayAccess({ GUEST_END_ACTION: 'delete' });
     const guest = invited.invitedUserId as string;
     // Adele cannot; Megan can, once she confirms.

@@ -6,15 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { fileRequest, invitedRequest, redemptionChecksDue, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, invitedRequest, redemptionChecksDue, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('requests for someone who is already a guest', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const invitationPosts = () => (bot.app.simulator?.requests ?? []).filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')).length;
 

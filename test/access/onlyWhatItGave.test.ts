@@ -5,8 +5,8 @@
  * given by someone else; two colleagues cannot use a one-day request and `end` to wipe him.
  */
 import assert from 'node:assert/strict';
-import { passDays, TestClock } from '../support/testClock';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { eventually } from '../support/eventually';
 
 const EXTRANET_GROUP = 'c0ffee00-0002-4000-8000-00000000c002';
@@ -18,20 +18,17 @@ const DAY = 86_400_000;
 
 describe('the bot takes away only what it gave', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  let clock: TestClock;
-  afterEach(async () => bot?.close());
+  const bot = withTestBot({}, { start: 'inTest' });
 
   async function approved(guestEmail: string, resourceIds: string[], days: number) {
-    const endsAt = new Date(clock.now().getTime() + days * DAY).toISOString();
+    const endsAt = new Date(bot.clock.now().getTime() + days * DAY).toISOString();
     const filed = await fileRequest(bot, users.adele, 10_000, { guestEmail, resourceIds, accessDays: days, endsAt, requesterConversationId: bot.teams.conversationOf(users.adele) });
     await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     return filed;
   }
 
   it('ended by the sponsor the next day, a request for an existing guest leaves what others gave him, and his account, with GUEST_END_ACTION=delete', async () => {
-    clock = new TestClock();
-    bot = await startTestBot({ GUEST_END_ACTION: 'delete' }, undefined, { clock: clock.now });
+    await bot.start({ GUEST_END_ACTION: 'delete' });
     const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
     assert.ok(simulator.groupMembers(EXTRANET_GROUP).includes(JORDAN), 'given by someone else before the bot');
     const { request, cardConversationId } = await approved('jordan.lee@fabrikam.com', ['partner-extranet', 'expenses-app'], 1);
@@ -59,8 +56,7 @@ describe('the bot takes away only what it gave', function () {
   });
 
   it('a membership another of the bot’s requests gave is taken away when the last request that needs it ends, and the account the bot created goes with it', async () => {
-    clock = new TestClock();
-    bot = await startTestBot({ GUEST_END_ACTION: 'delete' }, undefined, { clock: clock.now });
+    await bot.start({ GUEST_END_ACTION: 'delete' });
     const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
     const first = await approved('kim@fabrikam.com', ['falcon-team', 'expenses-app'], 10);
     const guest = (await waitForState(bot, first.request.id, 'invited')).invitedUserId as string;
@@ -70,20 +66,19 @@ describe('the bot takes away only what it gave', function () {
     assert.equal(secondInvited.invitedUserId, guest);
     assert.equal(secondInvited.createdGuestAccount, false, 'the second invitation found the account the first one created');
 
-    await passDays(bot, clock, 10.01);
+    await bot.passDays(10.01);
     await waitForState(bot, first.request.id, 'ended');
     assert.ok(simulator.groupMembers(FALCON_GROUP).includes(guest), 'Falcon stays: the second request gives it');
     assert.ok(simulator.getUser(guest), 'the account stays while the second request holds it');
 
-    await passDays(bot, clock, 10);
+    await bot.passDays(10);
     await waitForState(bot, second.request.id, 'ended');
     await eventually(() => simulator.getUser(guest) === undefined, 'the account the bot created deleted when the last access ended');
     assert.ok(!simulator.groupMembers(FALCON_GROUP).includes(guest));
   });
 
   it('a reset of a guest whose account the request did not create sends the new link to the sponsor, not to the requester', async () => {
-    clock = new TestClock();
-    bot = await startTestBot({}, undefined, { clock: clock.now });
+    await bot.start();
     const { request, cardConversationId } = await approved('jordan.lee@fabrikam.com', ['expenses-app'], 30);
     await waitForState(bot, request.id, 'accepted');
     const adeleChat = bot.teams.conversationOf(users.adele);

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import type { RecordedRequest } from '../../src/simulator/directorySimulator';
 import { botDatabases } from '../support/databases';
-import { settleJobs, TestClock } from '../support/testClock';
+import { settleJobs } from '../support/settle';
+import { TestClock } from '../support/testClock';
 import { invitedRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
 
 const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
@@ -36,7 +37,7 @@ for (const database of botDatabases) {
           bot.app.worker.wake();
           await waitForState(bot, first.request.id, 'ended');
           await waitForState(bot, second.request.id, 'ended');
-          await settleJobs(bot, clock.now);
+          await settleJobs(bot);
 
           const calls = ((bot.app.simulator?.requests ?? []).slice(start) as RecordedRequest[]).flatMap((call): Array<{ method: string; path: string; status?: number }> => [...(call.batchItems ?? [call])]);
           assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest), `round ${round}: the guest keeps Falcon`);

@@ -21,6 +21,7 @@ import { eventually } from '../support/eventually';
 import { requestDraft } from '../support/requestDraft';
 import { memoryDatabase } from '../support/sqliteMemory';
 import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('provisioning', function () {
   describe('when the directory refuses part of the access', () => {
@@ -76,12 +77,8 @@ describe('provisioning', function () {
   });
 
   describe('when the guest policy changed after the request was filed', () => {
-    let bot: TestBot;
-    before(async () => {
-      // The request below was filed while fabrikam.com was allowed; IT has blocked it since.
-      bot = await startTestBot({ BLOCKED_GUEST_DOMAINS: 'fabrikam.com' });
-    });
-    after(async () => bot.close());
+    // The request below was filed while fabrikam.com was allowed; IT has blocked it since.
+    const bot = withTestBot({ BLOCKED_GUEST_DOMAINS: 'fabrikam.com' }, { start: 'before' });
 
     for (const [requester, requesterText, sponsorText] of [
       [
@@ -169,11 +166,7 @@ describe('provisioning', function () {
   });
 
   describe('when the directory is briefly down', () => {
-    let bot: TestBot;
-    before(async () => {
-      bot = await startTestBot();
-    });
-    after(async () => bot.close());
+    const bot = withTestBot({}, { start: 'before' });
 
     it('retries the job, and the retry does not invite twice', async function () {
       this.timeout(20_000);
@@ -193,11 +186,7 @@ describe('provisioning', function () {
   });
 
   describe('when Graph creates the invitation but its answer is lost', () => {
-    let bot: TestBot;
-    before(async () => {
-      bot = await startTestBot();
-    });
-    after(async () => bot.close());
+    const bot = withTestBot({}, { start: 'before' });
 
     it('invites again without an email: one guest, one email, one message with a working link', async function () {
       this.timeout(20_000);
@@ -229,11 +218,7 @@ describe('provisioning', function () {
   });
 
   describe('in Spanish', () => {
-    let bot: TestBot;
-    before(async () => {
-      bot = await startTestBot();
-    });
-    after(async () => bot.close());
+    const bot = withTestBot({}, { start: 'before' });
 
     it('hands the redeem link back in the requester’s language', async () => {
       const { request, cardConversationId } = await fileRequest(bot, users.diego);
@@ -306,11 +291,7 @@ describe('provisioning', function () {
   });
 
   describe('a sponsor who installs the app later', () => {
-    let bot: TestBot;
-    before(async () => {
-      bot = await startTestBot({ MicrosoftAppId: '' });
-    });
-    after(async () => bot.close());
+    const bot = withTestBot({ MicrosoftAppId: '' }, { start: 'before' });
 
     it('gets the cards that waited for them as soon as the app is installed', async () => {
       const request = await bot.requests.create(

@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { fileRequest, invitedRequest as invitedRequestOf, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, invitedRequest as invitedRequestOf, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('following the guest after the invitation', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  afterEach(async () => bot.close());
+  const bot = withTestBot({}, { start: 'inTest' });
 
   /** Adele's (or Diego's) request, approved by Megan, until the guest is invited. */
   const invitedRequest = (requester = users.adele) => invitedRequestOf(bot, requester);
@@ -22,7 +22,7 @@ describe('following the guest after the invitation', function () {
     [users.diego, /^partner@fabrikam\.com ha aceptado la invitación de la solicitud \*\*GA-\w{6}\*\*\.\n\nYa puede abrir:/, /^partner@fabrikam\.com, whom you approved for Diego Siciliani/],
   ] as const) {
     it(`tells the requester (${requester.locale}) and the sponsor once when the guest accepts, and forgets the link`, async () => {
-      bot = await startTestBot();
+      await bot.start();
       const { request, cardConversationId, invited } = await invitedRequest(requester);
       const requesterChat = bot.teams.conversationOf(requester);
 
@@ -47,14 +47,14 @@ describe('following the guest after the invitation', function () {
       // Another check, and another instance's check, tell nobody again.
       await dueNow();
       assert.deepEqual(await bot.app.redemptionWatcher.checkDue(), { checked: 0, accepted: 0, nudged: 0 });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await bot.settle();
       assert.equal(bot.channel.messagesTo(requesterChat).filter((m) => toRequester.test(m.text ?? '')).length, 1);
     });
   }
 
   it('reminds the requester once, with the link, when the guest has not accepted after REDEMPTION_NUDGE_DAYS', async () => {
     // A few milliseconds stand in for the days.
-    bot = await startTestBot({ REDEMPTION_NUDGE_DAYS: '0.0000001' });
+    await bot.start({ REDEMPTION_NUDGE_DAYS: '0.0000001' });
     const { invited } = await invitedRequest();
     const adeleChat = bot.teams.conversationOf(users.adele);
     for (let check = 0; check < 3; check++) {
@@ -63,12 +63,12 @@ describe('following the guest after the invitation', function () {
     }
     const reminder = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes("hasn't accepted")), 'the reminder');
     assert.ok(reminder.text?.includes(invited.inviteRedeemUrl as string));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bot.settle();
     assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes("hasn't accepted")).length, 1);
   });
 
   it('asks Graph about 40 waiting guests in one round trip, and hears of the ones who accepted', async () => {
-    bot = await startTestBot();
+    await bot.start();
     const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
     const graph = `${bot.app.url}/simulator/graph/v1.0`;
     const ids: string[] = [];
@@ -103,7 +103,7 @@ describe('following the guest after the invitation', function () {
   });
 
   it('waits longer between checks the longer a guest takes, up to a ceiling', async () => {
-    bot = await startTestBot({ REDEMPTION_CHECK_MINUTES: '2', REDEMPTION_CHECK_MAX_HOURS: '1' });
+    await bot.start({ REDEMPTION_CHECK_MINUTES: '2', REDEMPTION_CHECK_MAX_HOURS: '1' });
     assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map((checks) => bot.app.redemptionWatcher.intervalAfter(checks) / 60_000), [2, 4, 8, 16, 32, 60, 60]);
   });
 });

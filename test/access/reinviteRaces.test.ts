@@ -10,18 +10,13 @@ import sinon from 'sinon';
 import { GraphDirectory } from '../../src/directory/graphDirectory';
 import type { InvitationInput } from '../../src/directory/directory';
 import { eventually } from '../support/eventually';
-import { invitedRequest, redemptionChecksDue, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { invitedRequest, redemptionChecksDue, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('a re-invitation whose request moves on while Graph answers', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => {
-    sinon.restore();
-    await bot.close();
-  });
+  afterEach(() => sinon.restore());
+  const bot = withTestBot();
 
   /** Runs `meanwhile` when the next re-invitation reaches Graph, before Graph answers it. */
   function whileGraphAnswers(meanwhile: () => Promise<void>): void {

@@ -3,18 +3,16 @@
  * what the invoke answers, and that nothing happens twice.
  */
 import assert from 'node:assert/strict';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { emulatorUser } from '../support/emulatorUser';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import type { InvokeAnswer } from '../support/fakeTeamsChannel';
 
 const texts = (answer: InvokeAnswer) => (answer.value.body ?? []).map((b) => b.text ?? '').filter(Boolean);
 const verbs = (answer: InvokeAnswer) => (answer.value.actions ?? []).map((a) => a.verb);
 
 describe('approval card', function () {
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   it('is posted to the sponsor in a new 1:1 chat opened with their Entra id and the tenant', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
@@ -173,13 +171,11 @@ describe('approval card', function () {
 });
 
 describe('approval card in a local test session', function () {
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
+  const bot = withTestBot();
+  beforeEach(() => {
     // Teams refuses to open a chat with a sponsor who does not have the app.
     bot.channel.createConversationStatus = 403;
   });
-  afterEach(async () => bot.close());
 
   it('goes to the requester’s own chat, labelled as a local test, when the sponsor cannot be reached', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
@@ -192,7 +188,7 @@ describe('approval card in a local test session', function () {
   it('may be decided from that chat, and the audit trail says it was a local test', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
     // The Emulator sends no Entra id: the simulated directory's default user (Adele) clicks.
-    const { body } = await bot.teams.click({ id: 'emulator-user', name: 'User' }, cardConversationId, 'approve', { requestId: request.id });
+    const { body } = await bot.teams.click(emulatorUser(), cardConversationId, 'approve', { requestId: request.id });
     assert.ok(texts(body).some((t) => t.startsWith('Approved by Megan Bowen')));
     await waitForState(bot, request.id, 'invited');
     const approved = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'approved');
@@ -209,11 +205,7 @@ describe('approval card in a local test session', function () {
 });
 
 describe('approval card in a local test session where the sponsor’s chat opens but takes no messages', function () {
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot();
-  });
-  after(async () => bot.close());
+  const bot = withTestBot({}, { start: 'before' });
 
   it('falls back to the requester’s chat without retrying the job (the Agents Playground answers posts to other users with 500)', async function () {
     // The Bot Connector client itself retries a 500 three times, a few seconds in all.

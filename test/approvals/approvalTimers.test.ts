@@ -4,40 +4,31 @@
  * a click on the expired card gets the current state; and the timers outlive a restart.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FakeTeamsChannel } from '../support/fakeTeamsChannel';
-import { passDays as passDaysOn, TestClock } from '../support/testClock';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { restartableBot, withTestBot } from '../support/testBotSession';
 
 describe('undecided requests: reminder and expiry', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  let clock: TestClock;
-  afterEach(async () => bot?.close());
-
-  const passDays = (days: number) => passDaysOn(bot, clock, days);
+  const bot = withTestBot({}, { start: 'inTest' });
 
   it('reminds the sponsor once after APPROVAL_REMINDER_HOURS, with the card again, then expires the request after APPROVAL_TIMEOUT_DAYS', async () => {
-    clock = new TestClock();
-    bot = await startTestBot({}, undefined, { clock: clock.now });
+    await bot.start();
     const { request, cardConversationId } = await fileRequest(bot, users.adele, 10_000);
     const toMegan = () => bot.channel.messagesTo(cardConversationId);
     const adeleChat = bot.teams.conversationOf(users.adele);
 
-    await passDays(1.9);
+    await bot.passDays(1.9);
     assert.equal(toMegan().filter((m) => /^Reminder/.test(m.text ?? '')).length, 0, 'not before 48 hours');
-    await passDays(0.2);
+    await bot.passDays(0.2);
     const reminder = toMegan().find((m) => /^Reminder: Adele Vance asked on .* for guest access for partner@fabrikam\.com/.test(m.text ?? ''));
     assert.ok(reminder, 'the sponsor was reminded');
     assert.match(reminder.text ?? '', /it expires on/);
     assert.match(JSON.stringify(reminder.attachments), /"verb":"approve"/, 'with the card to decide on');
-    await passDays(1);
+    await bot.passDays(1);
     assert.equal(toMegan().filter((m) => /^Reminder/.test(m.text ?? '')).length, 1, 'once');
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
 
-    await passDays(5);
+    await bot.passDays(5);
     const expired = await waitForState(bot, request.id, 'expired');
     assert.ok((await bot.requests.auditTrail(request.id)).some((e) => e.action === 'expired' && e.toState === 'expired' && e.actor.kind === 'system'));
     const told = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /expired: Megan Bowen didn't decide in time/.test(m.text ?? '')), 'the requester told');
@@ -56,10 +47,9 @@ describe('undecided requests: reminder and expiry', function () {
   });
 
   it('files an expired request again with one click: same guest, resources and sponsor, a new id and new timers', async () => {
-    clock = new TestClock();
-    bot = await startTestBot({}, undefined, { clock: clock.now });
+    await bot.start();
     const { request } = await fileRequest(bot, users.adele, 10_000, { accessDays: 20 });
-    await passDays(7.1);
+    await bot.passDays(7.1);
     await waitForState(bot, request.id, 'expired');
     const adeleChat = bot.teams.conversationOf(users.adele);
 
@@ -83,27 +73,19 @@ describe('undecided requests: reminder and expiry', function () {
   });
 
   it('keeps every timer through a restart: the reminder and the expiry still come', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'timers-'));
-    const env = { DATABASE_URL: join(folder, 'bot.db') };
-    clock = new TestClock();
-    const channel = new FakeTeamsChannel();
-    await channel.start();
-    bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-    const { request } = await fileRequest(bot, users.adele, 10_000);
-    await bot.close();
-
+    const restarted = await restartableBot();
     try {
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      await passDays(2.1);
-      await passDays(5);
-      await waitForState(bot, request.id, 'expired');
+      const { request } = await fileRequest(restarted, users.adele, 10_000);
+      await restarted.restart();
+      await restarted.passDays(2.1);
+      await restarted.passDays(5);
+      await waitForState(restarted, request.id, 'expired');
       assert.deepEqual(
-        (await bot.requests.auditTrail(request.id)).map((e) => e.action).filter((a) => a === 'approverReminded' || a === 'expired'),
+        (await restarted.requests.auditTrail(request.id)).map((e) => e.action).filter((a) => a === 'approverReminded' || a === 'expired'),
         ['approverReminded', 'expired'],
       );
     } finally {
-      await bot.close();
-      await channel.stop();
+      await restarted.close();
     }
   });
 });

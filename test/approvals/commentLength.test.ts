@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { loadCatalog, SAMPLE_CATALOG_FILE } from '../../src/config';
 import { ANSWER_LIMITS } from '../../src/requests/answerLimits';
 import type { InvokeAnswer, TeamsUser } from '../support/fakeTeamsChannel';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 const texts = (answer: InvokeAnswer) => (answer.value.body ?? []).map((b) => b.text ?? '').filter(Boolean);
 const verbs = (answer: InvokeAnswer) => (answer.value.actions ?? []).map((a) => a.verb);
@@ -20,11 +21,10 @@ const lidia: TeamsUser = { id: '29:lidia', aadObjectId: 'a1b2c3d4-0006-4000-8000
 
 describe('the comment on an approval card', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  afterEach(async () => bot?.close());
+  const bot = withTestBot({}, { start: 'inTest' });
 
   it('has a box of 500 characters; a longer comment decides nothing and says so in the sponsor’s language; 500 are kept whole', async () => {
-    bot = await startTestBot();
+    await bot.start();
     const { request, cardConversationId } = await fileRequest(bot);
     const posted = bot.channel.sent.find((s) => s.conversationId === cardConversationId)?.activity.attachments?.[0]?.content;
     assert.equal(commentBox(posted)?.maxLength, ANSWER_LIMITS.decisionComment);
@@ -50,7 +50,7 @@ describe('the comment on an approval card', function () {
     const catalog = loadCatalog(SAMPLE_CATALOG_FILE);
     const file = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
     writeFileSync(file, JSON.stringify({ resources: catalog.resources.map((r) => (r.id === 'falcon-team' ? { ...r, approvers: ['lidia.holloway@contoso.com'] } : r)) }));
-    bot = await startTestBot({ RESOURCE_CATALOG_FILE: file });
+    await bot.start({ RESOURCE_CATALOG_FILE: file });
     const { request, cardConversationId } = await fileRequest(bot);
     await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
     await waitForState(bot, request.id, 'pending_owner_approval');

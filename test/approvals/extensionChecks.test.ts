@@ -5,14 +5,12 @@
  * rejection, or no answer before the end, lets the access end on its date).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AccessRequest } from '../../src/requests/accessRequest';
-import { FakeTeamsChannel, type InvokeAnswer } from '../support/fakeTeamsChannel';
+import { eventually } from '../support/eventually';
+import type { InvokeAnswer } from '../support/fakeTeamsChannel';
 import { catalogWithOwners, lidia } from '../support/ownerCatalog';
-import { passDays as passDaysOn, TestClock } from '../support/testClock';
-import { fileRequest, invitedRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, invitedRequest, type TestBot, users, waitForState } from '../support/testBot';
+import { restartableBot, withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 const DAY = 86_400_000;
@@ -20,31 +18,26 @@ const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
 
 describe('extensions are checked as the first approval was', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  let clock: TestClock;
-  afterEach(async () => bot?.close());
-
-  const passDays = (days: number) => passDaysOn(bot, clock, days);
+  const bot = withTestBot({}, { start: 'inTest' });
   const cardText = (answer: InvokeAnswer) => visibleText({ attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: answer.value }] });
 
   /** The sponsor's offer to extend, once posted: where, for which end, and what it says. */
-  async function offer(cardConversationId: string, request: AccessRequest) {
-    const posted = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('Extend guest access?')), 'the offer');
-    const offeredFor = (await bot.requests.get(request.id))?.extensionOffer?.for as string;
+  async function offer(cardConversationId: string, request: AccessRequest, on: TestBot = bot) {
+    const posted = await on.channel.waitFor(() => on.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('Extend guest access?')), 'the offer');
+    const offeredFor = (await on.requests.get(request.id))?.extensionOffer?.for as string;
     return { text: visibleText(posted), offeredFor };
   }
 
   describe('the resources’ maxDays, counted from today', () => {
     it('caps the new end at maxDays from the day of the click, not from the old end', async () => {
-      clock = new TestClock();
       // Falcon allows 12 days at a time; the access asked for was 10 days.
-      bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners({}, { 'falcon-team': { maxDays: 12 } }) }, undefined, { clock: clock.now });
-      const { request, cardConversationId, invited } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
-      await passDays(3.1);
+      await bot.start({ RESOURCE_CATALOG_FILE: catalogWithOwners({}, { 'falcon-team': { maxDays: 12 } }) });
+      const { request, cardConversationId, invited } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
+      await bot.passDays(3.1);
       const { text, offeredFor } = await offer(cardConversationId, request);
       // 12 days from today (day 3.1) is day 15.1: 5 whole days after the end on day 10, not 10.
       assert.match(text, /\[Extend by 5 days\]/);
-      const clickedAt = clock.now().getTime();
+      const clickedAt = bot.clock.now().getTime();
       const click = await bot.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
       assert.match(cardText(click.body), /Extended: the access now ends on/);
       const extended = await bot.requests.get(request.id);
@@ -56,14 +49,13 @@ describe('extensions are checked as the first approval was', function () {
     });
 
     it('offers no extension when the end already reaches maxDays from today, and a forged Extend changes nothing', async () => {
-      clock = new TestClock();
       // The catalog now allows 5 days at a time; this access, granted before, ends in 10.
-      bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners({}, { 'falcon-team': { maxDays: 5 } }) }, undefined, { clock: clock.now });
-      const endsAt = new Date(clock.now().getTime() + 10 * DAY).toISOString();
+      await bot.start({ RESOURCE_CATALOG_FILE: catalogWithOwners({}, { 'falcon-team': { maxDays: 5 } }) });
+      const endsAt = new Date(bot.clock.now().getTime() + 10 * DAY).toISOString();
       const filed = await fileRequest(bot, users.adele, 10_000, { accessDays: 10, endsAt });
       await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
       await waitForState(bot, filed.request.id, 'invited');
-      await passDays(3.1);
+      await bot.passDays(3.1);
       const { text, offeredFor } = await offer(filed.cardConversationId, filed.request);
       assert.match(text, /It can't be extended: its resources allow access for at most 5 days from today, which its end date already reaches\./);
       assert.doesNotMatch(text, /\[Extend/);
@@ -75,57 +67,43 @@ describe('extensions are checked as the first approval was', function () {
   });
 
   it('re-checks the guest policy with today’s settings: a domain blocked since is not extended, and the card says why', async () => {
-    const channel = new FakeTeamsChannel();
-    await channel.start();
-    const env = { DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'extension-policy-')), 'bot.db') };
-    clock = new TestClock();
+    const restarted = await restartableBot();
     try {
-      bot = await startTestBot(env, undefined, { clock: clock.now, channel });
-      const { request, cardConversationId, invited } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
-      await bot.close();
+      const { request, cardConversationId, invited } = await invitedRequest(restarted, users.adele, { accessDays: 10, endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString() });
       // IT blocks fabrikam.com.
-      bot = await startTestBot({ ...env, BLOCKED_GUEST_DOMAINS: 'fabrikam.com' }, undefined, { clock: clock.now, channel });
-      await passDays(3.1);
-      const { text, offeredFor } = await offer(cardConversationId, request);
+      await restarted.restart({ BLOCKED_GUEST_DOMAINS: 'fabrikam.com' });
+      await restarted.passDays(3.1);
+      const { text, offeredFor } = await offer(cardConversationId, request, restarted);
       // The domain is shown defanged, as every address people did not type themselves.
       assert.match(text, /It can't be extended, because your organization no longer allows guests from fabrikam\\\[\.\\\]com\. The access ends on/);
       assert.doesNotMatch(text, /\[Extend/);
-      const forged = await bot.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
+      const forged = await restarted.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
       assert.match(cardText(forged.body), /It can't be extended, because your organization no longer allows guests from fabrikam/);
-      assert.equal((await bot.requests.get(request.id))?.endsAt, invited.endsAt);
-      await passDays(7);
-      await waitForState(bot, request.id, 'ended');
+      assert.equal((await restarted.requests.get(request.id))?.endsAt, invited.endsAt);
+      await restarted.passDays(7);
+      await waitForState(restarted, request.id, 'ended');
     } finally {
-      await bot.close();
-      bot = undefined as unknown as TestBot;
-      await channel.stop();
+      await restarted.close();
     }
   });
 
   describe('resources whose owners approve', () => {
     /** Adele's 10-day access to Falcon (owned by Lidia) and Expenses, approved by Megan and Lidia, at its offer to extend. */
     async function ownedAccessAtOffer() {
-      clock = new TestClock();
-      bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners({ 'falcon-team': ['lidia.holloway@contoso.com'] }) }, undefined, { clock: clock.now });
-      const filed = await fileRequest(bot, users.adele, 10_000, { accessDays: 10, endsAt: new Date(clock.now().getTime() + 10 * DAY).toISOString() });
+      await bot.start({ RESOURCE_CATALOG_FILE: catalogWithOwners({ 'falcon-team': ['lidia.holloway@contoso.com'] }) });
+      const filed = await fileRequest(bot, users.adele, 10_000, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
       await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
       const lidiaChat = await stageCardOf(filed.request.id, 1);
       await bot.teams.click(lidia, lidiaChat, 'approve', { requestId: filed.request.id, stage: 1 });
       const invited = await waitForState(bot, filed.request.id, 'invited');
-      await passDays(3.1);
+      await bot.passDays(3.1);
       const { text, offeredFor } = await offer(filed.cardConversationId, filed.request);
       return { ...filed, invited, lidiaChat, text, offeredFor };
     }
 
     /** Where the card of the request's owner stage `stage` went, once posted. */
-    async function stageCardOf(requestId: string, stage: number): Promise<string> {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const found = (await bot.requests.stagesOf(requestId)).find((s) => s.stage === stage)?.cards?.[0]?.conversationId;
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no card for stage ${stage}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+    function stageCardOf(requestId: string, stage: number): Promise<string> {
+      return eventually(async () => (await bot.requests.stagesOf(requestId)).find((s) => s.stage === stage)?.cards?.[0]?.conversationId, `the card of stage ${stage}`);
     }
 
     it('says on the offer that the owners decide too; Extend asks them and the end stays until they approve, then moves', async () => {
@@ -166,10 +144,10 @@ describe('extensions are checked as the first approval was', function () {
       await bot.channel.waitFor(() => bot.channel.updates.find((u) => u.conversationId === cardConversationId && /Extended: the access now ends on/.test(JSON.stringify(u.activity))), 'Megan’s offer updated');
 
       // The old end passes: nothing ends. At the new one, it does.
-      await passDays(7.5);
+      await bot.passDays(7.5);
       assert.equal((await bot.requests.get(request.id))?.state, 'invited');
       assert.ok(bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
-      await passDays(10);
+      await bot.passDays(10);
       await waitForState(bot, request.id, 'ended');
     });
 
@@ -187,7 +165,7 @@ describe('extensions are checked as the first approval was', function () {
       );
       const refreshed = await bot.teams.click(users.megan, cardConversationId, 'refreshExtension', { requestId: request.id, offeredFor });
       assert.match(cardText(refreshed.body), /Not extended: an owner of Project Falcon team rejected it/);
-      await passDays(7);
+      await bot.passDays(7);
       await waitForState(bot, request.id, 'ended');
     });
 
@@ -195,11 +173,11 @@ describe('extensions are checked as the first approval was', function () {
       const { request, cardConversationId, invited, offeredFor } = await ownedAccessAtOffer();
       await bot.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
       const lidiaChat = await stageCardOf(request.id, 2);
-      await passDays(2.1);
+      await bot.passDays(2.1);
       const reminders = () => bot.channel.messagesTo(lidiaChat).filter((m) => /^Recordatorio: Megan Bowen pidió prolongar el acceso de partner@fabrikam\.com .* Si los responsables no lo aprueban, el acceso termina el/.test(m.text ?? ''));
       assert.equal(reminders().length, 1, 'Lidia reminded, in Spanish, of the end as the deadline');
       assert.match(JSON.stringify(reminders()[0].attachments), /"verb":"approve"/);
-      await passDays(4.9);
+      await bot.passDays(4.9);
       const ended = await waitForState(bot, request.id, 'ended');
       assert.equal(ended.endsAt, invited.endsAt);
       const late = await bot.teams.click(lidia, lidiaChat, 'approve', { requestId: request.id, stage: 2 });

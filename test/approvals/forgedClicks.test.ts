@@ -5,17 +5,15 @@
  * their read-only views.
  */
 import assert from 'node:assert/strict';
+import { eventually } from '../support/eventually';
 import type { InvokeAnswer } from '../support/fakeTeamsChannel';
 import { catalogWithOwners, lidia, nestor } from '../support/ownerCatalog';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, type TestBot, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('forged card clicks', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners() });
-  });
-  after(async () => bot.close());
+  const bot = withTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners() }, { start: 'before' });
 
   it('get one answer, byte-identical, from a stranger on an unknown id, a real one, a real one with a stage, an extension card; and from the owner of another stage', async () => {
     // One request waits for its sponsor; another for its owners (stages 1 and 2).
@@ -78,9 +76,5 @@ describe('forged card clicks', function () {
 
 /** Waits until every owner stage of the request has its cards posted. */
 async function stageCardsOut(bot: TestBot, requestId: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await bot.requests.stagesOf(requestId)).every((s) => (s.cards?.length ?? 0) > 0)) {
-    if (Date.now() > deadline) throw new Error(`the owners' cards of ${requestId} never went out`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await eventually(async () => (await bot.requests.stagesOf(requestId)).every((s) => (s.cards?.length ?? 0) > 0), `the owners' cards of ${requestId}`);
 }

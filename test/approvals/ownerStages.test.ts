@@ -5,33 +5,28 @@
  * restart between stages loses nothing; and an owner stage times out like the sponsor's.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FakeTeamsChannel } from '../support/fakeTeamsChannel';
 import { catalogWithOwners, lidia, nestor } from '../support/ownerCatalog';
-import { passDays, TestClock } from '../support/testClock';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, type TestBot, users, waitForState } from '../support/testBot';
+import { restartableBot, withTestBot } from '../support/testBotSession';
 
 describe('approval by the resource owners after the sponsor', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  afterEach(async () => bot?.close());
+  const owners = { RESOURCE_CATALOG_FILE: catalogWithOwners() };
+  const bot = withTestBot(owners);
 
   /** Where the card of approval `number` (2: the first owner stage) went, once posted. */
-  async function stageCard(number: number): Promise<string> {
+  async function stageCard(number: number, on: TestBot = bot): Promise<string> {
     const heading = new RegExp(`(Approval ${number} of 3|Aprobación ${number} de 3)`);
-    const sent = await bot.channel.waitFor(() => bot.channel.sent.find((s) => heading.test(JSON.stringify(s.activity.attachments ?? []))), `the card of approval ${number}`);
+    const sent = await on.channel.waitFor(() => on.channel.sent.find((s) => heading.test(JSON.stringify(s.activity.attachments ?? []))), `the card of approval ${number}`);
     return sent.conversationId;
   }
 
   /** Adele's request for Falcon and Expenses, approved by Megan: the owner stages open. */
-  async function approvedBySponsor(env: Record<string, string> = {}, options: Parameters<typeof startTestBot>[2] = {}) {
-    bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners(), ...env }, undefined, options);
-    const filed = await fileRequest(bot, users.adele, 10_000);
-    const click = await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
+  async function approvedBySponsor(on: TestBot = bot) {
+    const filed = await fileRequest(on, users.adele, 10_000);
+    const click = await on.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     assert.match(JSON.stringify(click.body.value), /Megan Bowen approved\. Waiting for the resource owners to approve\./);
-    await waitForState(bot, filed.request.id, 'pending_owner_approval');
+    await waitForState(on, filed.request.id, 'pending_owner_approval');
     return filed;
   }
 
@@ -100,35 +95,28 @@ describe('approval by the resource owners after the sponsor', function () {
   });
 
   it('loses nothing when the bot restarts between stages', async () => {
-    const channel = new FakeTeamsChannel();
-    await channel.start();
-    const env = { DATABASE_URL: join(mkdtempSync(join(tmpdir(), 'stages-')), 'bot.db') };
+    const restarted = await restartableBot(owners);
     try {
-      const { request } = await approvedBySponsor(env, { channel });
-      const lidiaChat = await stageCard(2);
-      const nestorChat = await stageCard(3);
-      await bot.close();
-      bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners(), ...env }, undefined, { channel });
-      await bot.teams.click(lidia, lidiaChat, 'approve', { requestId: request.id, stage: '1' });
-      await bot.close();
-      bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners(), ...env }, undefined, { channel });
-      await bot.teams.click(nestor, nestorChat, 'approve', { requestId: request.id, stage: '2' });
-      await waitForState(bot, request.id, 'invited');
+      const { request } = await approvedBySponsor(restarted);
+      const lidiaChat = await stageCard(2, restarted);
+      const nestorChat = await stageCard(3, restarted);
+      await restarted.restart();
+      await restarted.teams.click(lidia, lidiaChat, 'approve', { requestId: request.id, stage: '1' });
+      await restarted.restart();
+      await restarted.teams.click(nestor, nestorChat, 'approve', { requestId: request.id, stage: '2' });
+      await waitForState(restarted, request.id, 'invited');
     } finally {
-      await bot.close();
-      bot = undefined as unknown as TestBot;
-      await channel.stop();
+      await restarted.close();
     }
   });
 
   it('an owner stage is reminded, then expires, counted from when it opened', async () => {
-    const clock = new TestClock();
-    const { request } = await approvedBySponsor({}, { clock: clock.now });
+    const { request } = await approvedBySponsor();
     const lidiaChat = await stageCard(2);
     await stageCard(3);
-    await passDays(bot, clock, 2.1);
+    await bot.passDays(2.1);
     await bot.channel.waitFor(() => bot.channel.messagesTo(lidiaChat).find((m) => /^Recordatorio: Adele Vance pidió/.test(m.text ?? '')), 'Lidia reminded, in Spanish');
-    await passDays(bot, clock, 5);
+    await bot.passDays(5);
     const expired = await waitForState(bot, request.id, 'expired');
     assert.ok((await bot.requests.auditTrail(expired.id)).some((e) => e.toState === 'expired' && (e.detail as { stage?: number } | undefined)?.stage !== undefined));
   });

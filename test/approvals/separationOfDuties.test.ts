@@ -7,16 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { catalogWithOwners, lidia } from '../support/ownerCatalog';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('separation of duties on owner stages', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  afterEach(async () => bot?.close());
+  const bot = withTestBot({}, { start: 'inTest' });
 
   /** Adele's request for Falcon and Expenses, with these owners of Falcon, approved by Megan. */
   async function approvedByMegan(falconOwners: string[]) {
-    bot = await startTestBot({ RESOURCE_CATALOG_FILE: catalogWithOwners({ 'falcon-team': falconOwners }) });
+    await bot.start({ RESOURCE_CATALOG_FILE: catalogWithOwners({ 'falcon-team': falconOwners }) });
     const filed = await fileRequest(bot);
     await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     await waitForState(bot, filed.request.id, 'pending_owner_approval');

@@ -3,20 +3,20 @@
  * failures; anyone else is told it is for admins; without the setting, that it is off.
  */
 import assert from 'node:assert/strict';
-import { invitedRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { invitedRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 const ADMINS = 'c0ffee00-00ad-4000-8000-0000000000ad';
 
 describe('the audit summary in chat', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  afterEach(async () => bot.close());
+  const bot = withTestBot({}, { start: 'inTest' });
 
   const lastTo = (user: typeof users.adele) => visibleText(bot.channel.messagesTo(bot.teams.conversationOf(user)).at(-1));
 
   it('gives an admin this month’s counts by state and the latest failures, in their language', async () => {
-    bot = await startTestBot({ ADMIN_GROUP_ID: ADMINS });
+    await bot.start({ ADMIN_GROUP_ID: ADMINS });
     const { request } = await invitedRequest(bot);
     await waitForState(bot, request.id, 'invited');
     // A failure to list: the guest policy changed before a second request was provisioned.
@@ -34,12 +34,12 @@ describe('the audit summary in chat', function () {
   });
 
   it('tells anyone outside the admin group that it is for admins, and everyone that it is off without ADMIN_GROUP_ID', async () => {
-    bot = await startTestBot({ ADMIN_GROUP_ID: ADMINS });
+    await bot.start({ ADMIN_GROUP_ID: ADMINS });
     await bot.teams.install(users.megan);
     await bot.teams.say(users.megan, 'audit');
     assert.match(lastTo(users.megan), /^The audit summary is for the bot's admins/);
     await bot.close();
-    bot = await startTestBot();
+    await bot.start();
     await bot.teams.install(users.adele);
     await bot.teams.say(users.adele, 'audit');
     assert.match(lastTo(users.adele), /The audit summary is off: IT has not named an admin group for it \(ADMIN_GROUP_ID\)/);

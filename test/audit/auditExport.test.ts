@@ -17,7 +17,8 @@ import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepositor
 import { requestRepository } from '../support/requestRepository';
 import { requestDraft } from '../support/requestDraft';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { invitedRequest, redemptionChecksDue, startTestBot, waitForState } from '../support/testBot';
+import { invitedRequest, redemptionChecksDue, waitForState } from '../support/testBot';
+import { restartableBot } from '../support/testBotSession';
 
 const CLI = resolve(__dirname, '../../src/cli/auditCli.js');
 
@@ -45,9 +46,10 @@ describe('npm run audit', function () {
   this.timeout(30_000);
 
   it('prints a whole flow, event by event, the same as CSV and JSON, without links', async () => {
-    const databaseUrl = join(mkdtempSync(join(tmpdir(), 'audit-')), 'bot.db');
-    const bot = await startTestBot({ DATABASE_URL: databaseUrl });
+    const bot = await restartableBot();
     let id: string;
+    let json: ReturnType<typeof exportAudit>;
+    let csv: ReturnType<typeof exportAudit>;
     try {
       const { request, invited } = await invitedRequest(bot);
       id = request.id;
@@ -55,11 +57,13 @@ describe('npm run audit', function () {
       await redemptionChecksDue(bot);
       await bot.app.redemptionWatcher.checkDue();
       await waitForState(bot, id, 'accepted');
+      // As an admin runs it: over the bot's database, the bot stopped.
+      await bot.stop();
+      json = exportAudit(bot.databaseUrl, 'json');
+      csv = exportAudit(bot.databaseUrl, 'csv');
     } finally {
       await bot.close();
     }
-    const json = exportAudit(databaseUrl, 'json');
-    const csv = exportAudit(databaseUrl, 'csv');
     assert.equal(json.status, 0, json.stderr);
     assert.equal(csv.status, 0, csv.stderr);
     const rows = JSON.parse(json.stdout) as AuditRow[];

@@ -3,15 +3,12 @@
  * sponsor has not decided, and never both cancelled and approved.
  */
 import assert from 'node:assert/strict';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('cancelling a request by its id', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const lastTo = (user: typeof users.adele) => bot.channel.messagesTo(bot.teams.conversationOf(user)).at(-1)?.text ?? '';
 

@@ -3,16 +3,13 @@
  * would, over the real adapter: a click is an invoke, which prompts alone would ignore.
  */
 import assert from 'node:assert/strict';
-import { startTestBot, type TestBot, users } from '../support/testBot';
+import { users } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { buttonCommands, visibleText } from '../support/visibleText';
 
 describe('answering a question with its card buttons', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot();
-  });
-  after(async () => bot.close());
+  const bot = withTestBot({}, { start: 'before' });
 
   it('takes OK for the proposed sponsor and Yes to send, answering each click at once', async () => {
     const chat = bot.teams.conversationOf(users.adele);

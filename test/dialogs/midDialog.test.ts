@@ -4,19 +4,13 @@
  * for DIALOG_TIMEOUT_MINUTES is let go, with a note, when they next write.
  */
 import assert from 'node:assert/strict';
-import { TestClock } from '../support/testClock';
-import { startTestBot, type TestBot, users } from '../support/testBot';
+import { users } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 describe('typing a command in the middle of a request', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  let clock: TestClock;
-  beforeEach(async () => {
-    clock = new TestClock();
-    bot = await startTestBot({ DIALOG_TIMEOUT_MINUTES: '30' }, undefined, { clock: clock.now });
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot({ DIALOG_TIMEOUT_MINUTES: '30' });
 
   const said = (user = users.adele) => bot.channel.messagesTo(bot.teams.conversationOf(user)).map(visibleText);
 
@@ -43,10 +37,10 @@ describe('typing a command in the middle of a request', function () {
     await bot.teams.install(users.adele);
     await bot.teams.say(users.adele, 'request');
     await bot.teams.say(users.adele, 'kim.lee@fabrikam.com');
-    clock.advance(29 * 60_000);
+    bot.clock.advance(29 * 60_000);
     await bot.teams.say(users.adele, 'help');
     assert.match(said().at(-1) ?? '', /Which resources/, 'still there after 29 minutes');
-    clock.advance(31 * 60_000);
+    bot.clock.advance(31 * 60_000);
     const before = said().length;
     await bot.teams.say(users.adele, 'status');
     const answer = said().slice(before);
@@ -64,7 +58,7 @@ describe('typing a command in the middle of a request', function () {
     await bot.teams.say(users.adele, 'request');
     const [open] = await stateRows();
     const timedAt = Date.parse(JSON.parse(open.data).lastMessageAt);
-    assert.ok(Math.abs(clock.now().getTime() - timedAt) < 1000, 'an open request is timed from its last message');
+    assert.ok(Math.abs(bot.clock.now().getTime() - timedAt) < 1000, 'an open request is timed from its last message');
     await bot.teams.say(users.adele, 'cancel');
     assert.equal(JSON.parse((await stateRows())[0].data).lastMessageAt, undefined);
   });

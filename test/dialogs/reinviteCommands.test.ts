@@ -5,15 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import { fileRequest, invitedRequest as invitedRequestOf, startTestBot, type TestBot, users } from '../support/testBot';
+import { fileRequest, invitedRequest as invitedRequestOf, users } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('a fresh invitation link on demand', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const messagesTo = (conversationId: string) => bot.channel.messagesTo(conversationId).map((m) => m.text ?? '');
 
@@ -67,8 +64,8 @@ describe('a fresh invitation link on demand', function () {
 
   describe('Microsoft’s email instead of the link', () => {
     beforeEach(async () => {
-      await bot.close();
-      bot = await startTestBot({ SEND_INVITATION_EMAIL: 'false' });
+      await bot.stop();
+      await bot.start({ SEND_INVITATION_EMAIL: 'false' });
     });
 
     it('offers it under the link with when it is the better way, and sends it once from the button', async () => {

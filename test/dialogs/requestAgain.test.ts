@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { Person } from '../../src/requests/accessRequest';
 import { directoryFileWith } from '../support/directoryFile';
 import { catalogWithOwners } from '../support/ownerCatalog';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 const PATTI = 'a1b2c3d4-0005-4000-8000-000000000005';
 
@@ -82,12 +83,11 @@ const cases: Case[] = [
 
 describe('request again checks the sponsor again', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  afterEach(async () => bot?.close());
+  const bot = withTestBot({}, { start: 'inTest' });
 
   for (const { name, env, sponsor, steps, filedFor } of cases) {
     it(name, async () => {
-      bot = await startTestBot(env);
+      await bot.start(env);
       const { request } = await fileRequest(bot, users.adele, 10_000, sponsor ? { sponsor } : {});
       await bot.teams.say(users.adele, `cancel ${request.id}`);
       await waitForState(bot, request.id, 'cancelled');

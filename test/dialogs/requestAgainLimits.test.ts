@@ -4,20 +4,17 @@
  * nothing is filed until one of them is decided.
  */
 import assert from 'node:assert/strict';
-import { passDays as passDaysOn, TestClock } from '../support/testClock';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('request again, against the open-request limit', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  afterEach(async () => bot?.close());
+  const bot = withTestBot({ MAX_OPEN_REQUESTS: '2' });
 
   it('refuses to file an expired request again while MAX_OPEN_REQUESTS wait for a decision, naming them, and files it once one is decided', async () => {
-    const clock = new TestClock();
-    bot = await startTestBot({ MAX_OPEN_REQUESTS: '2' }, undefined, { clock: clock.now });
     const adeleChat = bot.teams.conversationOf(users.adele);
     const { request: expired } = await fileRequest(bot, users.adele, 10_000);
-    await passDaysOn(bot, clock, 7.1);
+    await bot.passDays(7.1);
     await waitForState(bot, expired.id, 'expired');
 
     const open = [];

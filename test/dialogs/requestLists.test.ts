@@ -4,15 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
-import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 describe('status and pending in chat', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot({ MAX_OPEN_REQUESTS: '50' });
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot({ MAX_OPEN_REQUESTS: '50' });
 
   const last = (user: typeof users.adele) => bot.channel.messagesTo(bot.teams.conversationOf(user)).at(-1) as Partial<Activity>;
   const cardOf = (activity: Partial<Activity>, index = 0) => activity.attachments?.[index]?.content as { body: unknown[] };

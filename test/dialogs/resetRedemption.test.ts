@@ -5,16 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { fileRequest, invitedRequest, redemptionChecksDue, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
+import { fileRequest, invitedRequest, redemptionChecksDue, users, waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { buttonCommands, visibleText } from '../support/visibleText';
 
 describe('resetting a guest’s redemption', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const texts = (conversationId: string) => bot.channel.messagesTo(conversationId).map(visibleText);
 

@@ -6,40 +6,29 @@
  * simulator's pages → told in chat → `estado` and `pendientes` → the sponsor's reset from the card.
  */
 import assert from 'node:assert/strict';
-import type { Activity } from 'botbuilder';
-import type { TeamsUser } from '../support/fakeTeamsChannel';
+import { EmulatorChat, emulatorUser } from '../support/emulatorUser';
 import { redeemInBrowser } from '../support/redeemInBrowser';
-import { redemptionChecksDue, startTestBot, type TestBot } from '../support/testBot';
+import { redemptionChecksDue } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 describe('the journey after the link, in the Bot Framework Emulator', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot();
+  const bot = withTestBot({}, { start: 'before' });
+  before(() => {
     // The Emulator cannot open a conversation with another user.
     bot.channel.createConversationStatus = 501;
   });
-  after(async () => bot.close());
 
-  const emulatorUser: TeamsUser = { id: 'emulator-user-1', name: 'User', locale: 'es-ES' };
-  const chat = 'emulator-conversation-1';
-  const emulatorShape = (activity: Partial<Activity>): Partial<Activity> => ({
-    channelId: 'emulator',
-    from: { id: emulatorUser.id, name: emulatorUser.name },
-    conversation: { id: chat, isGroup: false, conversationType: '', name: '' },
-    channelData: undefined,
-    locale: 'es-ES',
-    ...activity,
-  });
-  const say = (text: string) => bot.teams.post(emulatorUser, emulatorShape({ type: 'message', text }), chat);
-  const click = async (verb: string, data: Record<string, unknown>) =>
-    bot.teams.post(emulatorUser, emulatorShape({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }), chat);
+  const emulator = new EmulatorChat(bot, 'emulator-conversation-1', emulatorUser('es-ES'));
+  const chat = emulator.id;
+  const say = (text: string) => emulator.say(text);
+  const click = (verb: string, data: Record<string, unknown>) => emulator.click(verb, data);
   const texts = () => bot.channel.messagesTo(chat).map(visibleText);
   const waitForText = (start: string, count = 1) => bot.channel.waitFor(() => texts().filter((text) => text.startsWith(start)).length >= count && texts().find((text) => text.startsWith(start)), start, 15_000);
 
   it('takes Adele from a request to her partner accepted, then lets her, as the local-test sponsor, reset it', async () => {
-    await bot.teams.post(emulatorUser, emulatorShape({ type: 'conversationUpdate', membersAdded: [{ id: emulatorUser.id, name: 'User' }] }), chat);
+    await emulator.join();
     for (const answer of ['solicitar', 'kim.lee@fabrikam.com', '1', '60', 'Diseña con nosotros el lanzamiento de Falcon', 'ok', 'sí']) await say(answer);
     const sent = await waitForText('Enviada. La solicitud');
     const id = /GA-\w{6}/.exec(sent)?.[0] as string;

@@ -6,35 +6,24 @@
  * is what a developer sees when they try it with TIME_SCALE.
  */
 import assert from 'node:assert/strict';
-import type { Activity } from 'botbuilder';
-import type { TeamsUser } from '../support/fakeTeamsChannel';
-import { startTestBot, type TestBot, waitForState } from '../support/testBot';
+import { EmulatorChat } from '../support/emulatorUser';
+import { waitForState } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 const FALCON_GROUP = 'c0ffee00-0001-4000-8000-00000000c001';
 
 describe('a request from its first message to its end, in the Emulator with TIME_SCALE', function () {
   this.timeout(30_000);
-  let bot: TestBot;
-  before(async () => {
-    bot = await startTestBot({ TIME_SCALE: '200000' });
+  const bot = withTestBot({ TIME_SCALE: '200000' }, { start: 'before' });
+  before(() => {
     bot.channel.createConversationStatus = 501;
   });
-  after(async () => bot.close());
 
-  const user: TeamsUser = { id: 'emulator-user-1', name: 'User', locale: 'en-US' };
-  const chat = 'emulator-conversation-2';
-  const shape = (activity: Partial<Activity>): Partial<Activity> => ({
-    channelId: 'emulator',
-    from: { id: user.id, name: user.name },
-    conversation: { id: chat, isGroup: false, conversationType: '', name: '' },
-    channelData: undefined,
-    locale: 'en-US',
-    ...activity,
-  });
-  const say = (text: string) => bot.teams.post(user, shape({ type: 'message', text }), chat);
-  const click = (verb: string, data: Record<string, unknown>) =>
-    bot.teams.post(user, shape({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } }), chat);
+  const emulator = new EmulatorChat(bot, 'emulator-conversation-2');
+  const chat = emulator.id;
+  const say = (text: string) => emulator.say(text);
+  const click = (verb: string, data: Record<string, unknown>) => emulator.click(verb, data);
   const waitForText = (pattern: RegExp) => bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => pattern.test(m.text ?? '')), String(pattern), 15_000);
 
   it('is asked for, approved, extended once and ended, each step said in the chat', async () => {

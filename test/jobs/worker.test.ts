@@ -4,6 +4,7 @@
  * job's outcome counts only while its worker still holds the lease.
  */
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import sinon from 'sinon';
 import pino from 'pino';
 import { DirectoryError } from '../../src/directory/directory';
@@ -16,7 +17,9 @@ import { JobQueue } from '../../src/storage/jobQueue';
 import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { requestRepository } from '../support/requestRepository';
 import { requestDraft } from '../support/requestDraft';
+import { eventually } from '../support/eventually';
 import { jobRows } from '../support/jobRows';
+import { workerIdle } from '../support/settle';
 import { memoryDatabase } from '../support/sqliteMemory';
 
 const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000 };
@@ -172,7 +175,8 @@ describe('job worker', () => {
     );
     worker.start();
     worker.wake();
-    for (let i = 0; i < 100 && started.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Every loop in a job that waits on "Graph": none is free to start another, so the count is final.
+    await eventually(() => started.length >= 4 && worker.activity.jobsInHand === 3, 'four jobs started, three of them in hand', 5_000);
     assert.equal(started.length, 4, 'all four queued jobs were started');
     assert.equal(most, 3, 'three at once, never more');
     assert.equal(new Set(started.map((job) => job.id)).size, 4, 'no job was run twice');
@@ -181,7 +185,7 @@ describe('job worker', () => {
     assert.deepEqual(rows.map((row) => row.status).sort(), ['done', 'queued', 'queued', 'queued']);
     assert.ok(rows.filter((row) => row.status === 'queued').every((row) => row.locked_until === null), 'released for another worker at once');
     answerGraph();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => worker.activity.jobsInHand === 0, 'the released jobs to end');
   });
 
   it('does not ask the queue again after a job once it has seen the queue empty, until woken', async () => {
@@ -191,13 +195,13 @@ describe('job worker', () => {
     let started = false;
     const worker = new JobWorker(queue, handlersWith({ run: async () => ((started = true), finished) }), pino({ level: 'silent' }), { concurrency: 4, pollIntervalMs: 60_000 });
     worker.start();
-    for (let i = 0; i < 50 && !started; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    // One loop took the job; the others found nothing.
+    // One loop took the job; the others found nothing and sleep until their poll.
+    await eventually(() => started && isDeepStrictEqual(worker.activity, { jobsInHand: 1, loopsAsleep: 3, loops: 4 }), 'one loop in the job, three asleep');
     const claimed = claims.callCount;
     assert.ok(claimed >= 2);
     finish();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every loop asleep: a loop that asked the queue again after the job has done so by now.
+    await eventually(() => workerIdle(worker), 'every loop asleep');
     assert.equal(claims.callCount, claimed, 'the loop that finished waits for a wake-up or its poll');
     assert.equal((await jobRows(database.db, requestId))[0].status, 'done');
     // A job queued here wakes the worker as before.

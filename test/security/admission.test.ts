@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { TENANT_ID } from '../support/fakeTeamsChannel';
-import { fileRequest, startTestBot, type TestBot, users } from '../support/testBot';
+import { fileRequest, users } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 
 const OTHER_TENANT = '0badf00d-0000-4000-8000-000000000bad';
 
@@ -24,11 +25,7 @@ function postWithHost(url: string, host: string | undefined, body: string, conte
 }
 
 describe('who the bot serves', function () {
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const storedRows = async () => ({
     requests: await bot.app.database.db.selectFrom('access_requests').selectAll().execute(),

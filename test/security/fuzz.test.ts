@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import pino from 'pino';
 import { freePort } from '../../src/server';
 import { BOT, TENANT_ID } from '../support/fakeTeamsChannel';
+import { settleJobs } from '../support/settle';
 import { fileRequest, startTestBot, type TestBot, users } from '../support/testBot';
 import { type FuzzTargets, type PostCase, posts } from './activityArbitraries';
 
@@ -53,17 +54,6 @@ describe('fuzzing POST /api/messages', function () {
   const jobRows = () => db().selectFrom('jobs').select(['id', 'kind', 'request_id', 'status', 'run_at']).orderBy('id').execute();
   const auditCount = async () => Number((await db().selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
-  /** The seed's own work (delivering the card) must be over, or its job's status would change under the snapshot. */
-  async function settled(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    // Due work only: the request's timers (a reminder, an expiry) wait days ahead.
-    const due = (job: { status: string; run_at: string }) => job.status !== 'done' && job.status !== 'dead' && job.run_at <= new Date().toISOString();
-    while ((await jobRows()).some(due)) {
-      if (Date.now() > deadline) throw new Error(`the seed's jobs did not finish: ${JSON.stringify(await jobRows())}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
-
   async function send(post: PostCase, abort: AbortSignal): Promise<{ status: number; body: string }> {
     const headers: Record<string, string> = {};
     if (post.contentType !== undefined) headers['content-type'] = post.contentType;
@@ -78,7 +68,8 @@ describe('fuzzing POST /api/messages', function () {
     const simulator = bot.app.simulator;
     assert.ok(simulator, 'the test bot runs on the simulated directory');
     const { request, cardConversationId } = await fileRequest(bot);
-    await settled();
+    // The seed's own work (delivering the card) must be over, or its job's status would change under the snapshot.
+    await settleJobs(bot);
 
     const snapshot = { requests: await requestRows(), jobs: await jobRows(), audits: await auditCount(), graphWrites: simulator.writeRequestCount, recorded: simulator.requests.length };
     assert.equal(snapshot.requests.length, 1);
@@ -178,9 +169,8 @@ describe('fuzzing POST /api/messages', function () {
     const posted = [...statuses.values()].reduce((sum, n) => sum + n, 0);
     console.log(`      fuzz: ${posted} posts (${runs} runs asked) in ${seconds} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
 
-    // Work queued by a turn runs in the background: give it a moment to show before judging.
-    bot.app.worker.wake();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Work queued by a turn runs in the background: all that is due must be done before judging.
+    await settleJobs(bot);
 
     const health = await fetch(`${bot.app.url}/healthz`).then(
       (response) => `${response.status}`,

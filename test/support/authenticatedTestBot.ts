@@ -46,6 +46,7 @@ export async function startAuthenticatedTestBot(env: Record<string, string> = {}
     login,
     graph,
     requests: new SqlRequestRepository(app.database.db, { followUp: config }),
+    now: () => new Date(),
     close: async () => {
       await app.close();
       await channel.stop();

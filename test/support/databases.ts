@@ -63,3 +63,24 @@ async function postgresSchemaUrl(url: string): Promise<{ url: string; drop(): Pr
     },
   };
 }
+
+const postgres = botDatabases.find((database) => database.name === 'PostgreSQL');
+
+/**
+ * `describe`, for tests that only PostgreSQL can run (two processes on one database), given its
+ * database. Without TEST_DATABASE_URL the tests are still listed, as pending, under a title that
+ * says they were skipped and why, and the run says so where they stand: a skip nobody notices
+ * reads as a pass.
+ */
+export function describeOnPostgres(title: string, body: (this: Mocha.Suite, database: BotDatabase) => void): Mocha.Suite {
+  if (postgres) return describe(title, function () {
+    body.call(this, postgres);
+  });
+  return describe(`${title} (SKIPPED: TEST_DATABASE_URL is not set)`, function () {
+    before(function () {
+      console.warn('    !!! SKIPPED: these tests need PostgreSQL, and TEST_DATABASE_URL is not set (bash .ci/run sets it to the local server).');
+      this.skip();
+    });
+    body.call(this, { name: 'PostgreSQL', create: () => Promise.reject(new Error('TEST_DATABASE_URL is not set')) });
+  });
+}

@@ -21,6 +21,8 @@ export interface TestBot {
   channel: FakeTeamsChannel;
   teams: TeamsClient;
   requests: SqlRequestRepository;
+  /** Now, as the bot counts it: its test clock's, or real time. */
+  now: () => Date;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startTestBot(env: Record<string, string> = {}, logger?: Lo
     channel,
     teams: new TeamsClient(app.url, channel),
     requests: new SqlRequestRepository(app.database.db, { followUp: config, clock }),
+    now: clock ?? (() => new Date()),
     close: async () => {
       await app.close();
       if (!options.channel) await channel.stop();

@@ -5,16 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import type { TeamsUser } from '../support/fakeTeamsChannel';
-import { startTestBot, type TestBot, users } from '../support/testBot';
+import { users } from '../support/testBot';
+import { withTestBot } from '../support/testBotSession';
 import { visibleText } from '../support/visibleText';
 
 describe('the language of the answer', function () {
   this.timeout(20_000);
-  let bot: TestBot;
-  beforeEach(async () => {
-    bot = await startTestBot();
-  });
-  afterEach(async () => bot.close());
+  const bot = withTestBot();
 
   const lastTo = (user: TeamsUser) => visibleText(bot.channel.messagesTo(bot.teams.conversationOf(user)).at(-1));
 

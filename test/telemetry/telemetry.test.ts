@@ -6,15 +6,14 @@
  * Monitor distro is not even loaded.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { scrubUrl } from '../../src/telemetry/startTelemetry';
-import { BotProcess } from '../support/botProcess';
-import { FakeTeamsChannel, TeamsClient } from '../support/fakeTeamsChannel';
+import { BotProcesses } from '../support/botProcesses';
+import { TeamsClient } from '../support/fakeTeamsChannel';
 import { startTestBot, users } from '../support/testBot';
 
 interface Envelope {
@@ -54,18 +53,15 @@ describe('telemetry', function () {
 
   it('sends turns, card clicks, Graph calls, jobs and metrics to Application Insights, without addresses, and logs the trace id', async () => {
     const ingestion = await fakeIngestion();
-    const channel = new FakeTeamsChannel();
-    await channel.start();
-    const folder = mkdtempSync(join(tmpdir(), 'telemetry-'));
-    const bot = new BotProcess(
-      {
-        DATABASE_URL: join(folder, 'bot.db'),
-        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=${ingestion.url}`,
-        // The stand-in's certificate is self-signed; only this test's bot process trusts it.
-        NODE_EXTRA_CA_CERTS: join(__dirname, '../../../test/telemetry/fixtures/ingestion-cert.pem'),
-      },
-      folder,
-    );
+    // One process on the simulated directory, with its database in a folder of its own.
+    const processes = new BotProcesses();
+    await processes.open();
+    const { channel } = processes;
+    const bot = processes.process({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=${ingestion.url}`,
+      // The stand-in's certificate is self-signed; only this test's bot process trusts it.
+      NODE_EXTRA_CA_CERTS: join(__dirname, '../../../test/telemetry/fixtures/ingestion-cert.pem'),
+    });
     try {
       await bot.start();
       const teams = new TeamsClient(bot.url, channel);
@@ -77,7 +73,7 @@ describe('telemetry', function () {
       await channel.waitFor(() => channel.messagesTo(teams.conversationOf(users.adele)).find((m) => m.text?.includes('is invited')), 'the link');
       assert.equal(await bot.signal('SIGTERM'), 0);
     } finally {
-      await channel.stop();
+      await processes.close();
       ingestion.server.close();
     }
     const names = ingestion.envelopes.map((e) => e.data?.baseData?.name ?? '');
