@@ -52,7 +52,11 @@ function summary(samples: readonly number[]) {
 
 /** The ratio of medians, with a 95 % bootstrap interval (1,000 resamples). */
 function medianRatio(a: readonly number[], b: readonly number[]): { ratio: number; low: number; high: number } {
-  const median = (xs: readonly number[]) => percentile([...xs].sort((x, y) => x - y), 50);
+  const median = (xs: readonly number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      50,
+    );
   const pick = (xs: readonly number[]) => Array.from({ length: xs.length }, () => xs[Math.floor(Math.random() * xs.length)]);
   const ratios = Array.from({ length: 1000 }, () => median(pick(a)) / median(pick(b))).sort((x, y) => x - y);
   return { ratio: round(median(a) / median(b)), low: round(percentile(ratios, 2.5)), high: round(percentile(ratios, 97.5)) };
@@ -66,7 +70,9 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 
 async function startEchoBot(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/echoBot/echoBot.js'), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/echoBot/echoBot.js'), String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((ready) => child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready()));
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -91,7 +97,10 @@ async function messageTurns(channel: FakeTeamsChannel, botUrl: string, echoUrl: 
   const answers = channel.messagesTo(bot.conversationOf(user)).filter((m) => m.text).length;
   if (answers < 2 * (TURNS + 30)) throw new Error(`only ${answers} of ${2 * (TURNS + 30)} turns were answered`);
   // CPU a turn costs each process: steadier than the latency from run to run, so it shows a change's effect sooner.
-  const cpuMsPerTurn = { bot: round(((cpuSeconds(pids.bot) - cpuBefore.bot) * 1000) / TURNS), echo: round(((cpuSeconds(pids.echo) - cpuBefore.echo) * 1000) / TURNS) };
+  const cpuMsPerTurn = {
+    bot: round(((cpuSeconds(pids.bot) - cpuBefore.bot) * 1000) / TURNS),
+    echo: round(((cpuSeconds(pids.echo) - cpuBefore.echo) * 1000) / TURNS),
+  };
   return { bot: summary(botMs), echo: summary(echoMs), ratio: medianRatio(botMs, echoMs), cpuMsPerTurn };
 }
 
@@ -154,7 +163,11 @@ async function cardClicks(channel: FakeTeamsChannel) {
 async function roundTripsPerApproval(count: number): Promise<number> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-graph-'));
   const seed = JSON.parse(readFileSync(SAMPLE_DIRECTORY_FILE, 'utf8')) as { groups: Array<{ id: string; displayName: string; members: string[] }> };
-  const groups = Array.from({ length: count }, (_, i) => ({ id: `bbbbbbbb-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, displayName: `Bench group ${i + 1}`, members: [] as string[] }));
+  const groups = Array.from({ length: count }, (_, i) => ({
+    id: `bbbbbbbb-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    displayName: `Bench group ${i + 1}`,
+    members: [] as string[],
+  }));
   seed.groups.push(...groups);
   writeFileSync(join(folder, 'directory.json'), JSON.stringify(seed));
   const catalog = { resources: groups.map((group, i) => ({ id: `bench-${i + 1}`, name: `Bench ${i + 1}`, kind: 'group', groupId: group.id })) };
@@ -162,7 +175,13 @@ async function roundTripsPerApproval(count: number): Promise<number> {
   loadCatalog(join(folder, 'catalog.json'));
   const channel = new FakeTeamsChannel();
   await channel.start();
-  const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', RESOURCE_CATALOG_FILE: join(folder, 'catalog.json'), SIMULATOR_DIRECTORY_FILE: join(folder, 'directory.json') });
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: ':memory:',
+    LOG_LEVEL: 'silent',
+    RESOURCE_CATALOG_FILE: join(folder, 'catalog.json'),
+    SIMULATOR_DIRECTORY_FILE: join(folder, 'directory.json'),
+  });
   const app = await startApp(config, pino({ level: 'silent' }));
   try {
     const teams = new TeamsClient(app.url, channel);
@@ -192,7 +211,9 @@ async function profile(): Promise<void> {
   const written = readdirSync(folder).find((name) => name.endsWith('.cpuprofile') && !before.has(name));
   if (!written) throw new Error(`the bot wrote no profile into ${folder}`);
   const { totalMs, functions, packages } = summarizeProfile(join(folder, written));
-  console.log(`${result.requestsPerMinute} whole requests a minute under the profiler (bot ${result.botCores} cores, driver ${result.driverCores}); ${totalMs} ms of CPU sampled`);
+  console.log(
+    `${result.requestsPerMinute} whole requests a minute under the profiler (bot ${result.botCores} cores, driver ${result.driverCores}); ${totalMs} ms of CPU sampled`,
+  );
   console.table(packages);
   console.table(functions);
   console.log(`profile: ${join(folder, written)} (open it in Chrome DevTools → Performance, or VS Code)`);
@@ -222,7 +243,10 @@ async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
       const patch = { invitedUserId: invitation.invitedUser.id, inviteRedeemUrl: invitation.inviteRedeemUrl, invitedAt: new Date().toISOString() };
       await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' }, patch });
     }
-    await app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
+    await app.database.db
+      .updateTable('access_requests')
+      .set({ redemption_check_at: new Date(Date.now() - 1).toISOString() })
+      .execute();
     const before = app.simulator?.requests.length ?? 0;
     const { checked } = await app.redemptionWatcher.checkDue();
     if (checked !== waiting) throw new Error(`the watcher checked ${checked} guests, not ${waiting}`);
@@ -302,7 +326,14 @@ async function turnsBesideEcho(channel: FakeTeamsChannel): Promise<Pick<BenchRes
  */
 async function soakRun(): Promise<LoadResult & { lastHalfGrowthPercent: number }> {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const soak = await load({ requesters: 16, windowMs: quick ? 20_000 : 600_000, warmUpMs: WARM_UP_MS, rssEveryMs: quick ? 4_000 : 10_000, idleAfterMs: quick ? 5_000 : 30_000, nodeArgs });
+  const soak = await load({
+    requesters: 16,
+    windowMs: quick ? 20_000 : 600_000,
+    warmUpMs: WARM_UP_MS,
+    rssEveryMs: quick ? 4_000 : 10_000,
+    idleAfterMs: quick ? 5_000 : 30_000,
+    nodeArgs,
+  });
   return { ...soak, lastHalfGrowthPercent: lastHalfGrowth(soak.rssMiB ?? []) };
 }
 

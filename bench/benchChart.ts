@@ -19,25 +19,42 @@ function text(x: number, y: number, content: string, extra = ''): string {
 }
 
 /** A bar chart in a panel at `offsetX`; `target` draws a dashed line at that value. */
-function bars(offsetX: number, title: string, unit: string, items: Array<{ label: string; value: number; color: string }>, target?: { value: number; label: string }): string {
+function bars(
+  offsetX: number,
+  title: string,
+  unit: string,
+  items: Array<{ label: string; value: number; color: string }>,
+  target?: { value: number; label: string },
+): string {
   const plotWidth = PANEL.width - PANEL.left - PANEL.right;
   const plotHeight = PANEL.height - PANEL.top - PANEL.bottom;
   const max = Math.max(...items.map((item) => item.value), target?.value ?? 0) * 1.15 || 1;
   const slot = plotWidth / items.length;
   const y = (value: number) => PANEL.top + plotHeight - (value / max) * plotHeight;
-  const parts = [text(offsetX + PANEL.width / 2, 20, title, 'text-anchor="middle" font-weight="bold"'), text(offsetX + 4, PANEL.top - 6, unit, 'font-size="10"')];
+  const parts = [
+    text(offsetX + PANEL.width / 2, 20, title, 'text-anchor="middle" font-weight="bold"'),
+    text(offsetX + 4, PANEL.top - 6, unit, 'font-size="10"'),
+  ];
   items.forEach((item, i) => {
     const x = offsetX + PANEL.left + i * slot + slot * 0.15;
-    parts.push(`<rect x="${x.toFixed(1)}" y="${y(item.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(PANEL.top + plotHeight - y(item.value)).toFixed(1)}" fill="${item.color}"/>`);
+    parts.push(
+      `<rect x="${x.toFixed(1)}" y="${y(item.value).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${(PANEL.top + plotHeight - y(item.value)).toFixed(1)}" fill="${item.color}"/>`,
+    );
     parts.push(text(x + slot * 0.35, y(item.value) - 4, String(item.value), 'text-anchor="middle" font-size="11"'));
     // A label may take two lines (`\n`), so that six bars' labels fit under them.
-    item.label.split('\n').forEach((line, n) => parts.push(text(x + slot * 0.35, PANEL.top + plotHeight + 14 + n * 12, line, 'text-anchor="middle" font-size="10"')));
+    item.label
+      .split('\n')
+      .forEach((line, n) => parts.push(text(x + slot * 0.35, PANEL.top + plotHeight + 14 + n * 12, line, 'text-anchor="middle" font-size="10"')));
   });
   if (target !== undefined) {
-    parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${y(target.value).toFixed(1)}" y2="${y(target.value).toFixed(1)}" stroke="#c00" stroke-dasharray="4 3"/>`);
+    parts.push(
+      `<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${y(target.value).toFixed(1)}" y2="${y(target.value).toFixed(1)}" stroke="#c00" stroke-dasharray="4 3"/>`,
+    );
     parts.push(text(offsetX + PANEL.width - PANEL.right, y(target.value) - 4, target.label, 'text-anchor="end" font-size="10" fill="#c00"'));
   }
-  parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${PANEL.top + plotHeight}" y2="${PANEL.top + plotHeight}" stroke="#333"/>`);
+  parts.push(
+    `<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.width - PANEL.right}" y1="${PANEL.top + plotHeight}" y2="${PANEL.top + plotHeight}" stroke="#333"/>`,
+  );
   return parts.join('\n');
 }
 
@@ -69,7 +86,10 @@ function memory(offsetX: number, samples: ReadonlyArray<{ atS: number; MiB: numb
 export function benchChart(results: BenchResults): string {
   const turns = results.messageTurnMs as { bot: { p50: number }; echo: { p50: number } };
   const whole = results.wholeRequests as Record<string, LoadResult>;
-  const postgres = results.postgres as Record<string, LoadResult> & { skipped?: string; capped?: Record<string, LoadResult> & { skipped?: string; coresEach?: number } };
+  const postgres = results.postgres as Record<string, LoadResult> & {
+    skipped?: string;
+    capped?: Record<string, LoadResult> & { skipped?: string; coresEach?: number };
+  };
   const capped = postgres.capped;
   const soak = results.soak as LoadResult;
   const idle = results.idleRssMiB as { bot: number; echo: number };
@@ -93,13 +113,24 @@ export function benchChart(results: BenchResults): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL.height + 20}" viewBox="0 0 ${width} ${PANEL.height + 20}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    bars(0, 'Message turn p50 (ms)', 'ms', [
-      { label: 'bot', value: turns.bot.p50, color: '#2b6cb0' },
-      { label: 'echo bot', value: turns.echo.p50, color: '#a0aec0' },
-    ], { value: Math.round(turns.echo.p50 * 1.25 * 100) / 100, label: 'target: 1.25 × echo' }),
+    bars(
+      0,
+      'Message turn p50 (ms)',
+      'ms',
+      [
+        { label: 'bot', value: turns.bot.p50, color: '#2b6cb0' },
+        { label: 'echo bot', value: turns.echo.p50, color: '#a0aec0' },
+      ],
+      { value: Math.round(turns.echo.p50 * 1.25 * 100) / 100, label: 'target: 1.25 × echo' },
+    ),
     bars(PANEL.width, 'Whole requests a minute', 'per minute', throughput, { value: 2000, label: 'target 2,000 (SQLite ×16)' }),
     memory(PANEL.width * 2, soak.rssMiB ?? [], idle.bot, soak.idleAfterMiB),
-    text(8, PANEL.height + 14, `${String(results.date)} · Node ${String(results.node)} · ${String(results.cpus)} cores · Graph ${String(results.graphLatencyMs)} ms a call${results.quick ? ' · --quick' : ''}`, 'font-size="10" fill="#555"'),
+    text(
+      8,
+      PANEL.height + 14,
+      `${String(results.date)} · Node ${String(results.node)} · ${String(results.cpus)} cores · Graph ${String(results.graphLatencyMs)} ms a call${results.quick ? ' · --quick' : ''}`,
+      'font-size="10" fill="#555"',
+    ),
     '</svg>',
     '',
   ].join('\n');

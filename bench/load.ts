@@ -46,7 +46,9 @@ export interface LoadResult {
 
 /** The directory simulator in a process of its own (bench/graphServer), every call `latencyMs` late. */
 export async function startGraph(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/graphServer.js'), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/graphServer.js'), String(latencyMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((ready) => {
     let said = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -98,7 +100,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const bots = Array.from({ length: options.processes ?? 1 }, () => new BotProcess(env, folder, options.nodeArgs));
   // One after the other: the first migrates the database.
   for (const bot of bots) await bot.start();
-  const caps = options.coresEach === undefined ? [] : bots.map((bot, i) => capCpu(bot.pid as number, options.coresEach as number, `guest-access-bench-${process.pid}-${i}`));
+  const caps =
+    options.coresEach === undefined
+      ? []
+      : bots.map((bot, i) => capCpu(bot.pid as number, options.coresEach as number, `guest-access-bench-${process.pid}-${i}`));
   const cannot = caps.find((cap) => 'cannot' in cap);
   if (cannot && 'cannot' in cannot) {
     for (const bot of bots) await bot.signal('SIGKILL');

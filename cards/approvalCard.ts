@@ -104,7 +104,13 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   };
   const stageOpen = stage !== undefined && isStageOpen(request, stage);
   // A stage still pending shows where the request stands; a decided one, its own decision.
-  const stageStatus = !stage ? undefined : stage.extensionFor !== undefined ? extensionStageStatus(t, request, stage, stageOpen, stageNames) : stage.state !== 'pending' ? t(`approvalCard.stage.${stage.state}`, stageNames) : undefined;
+  const stageStatus = !stage
+    ? undefined
+    : stage.extensionFor !== undefined
+      ? extensionStageStatus(t, request, stage, stageOpen, stageNames)
+      : stage.state !== 'pending'
+        ? t(`approvalCard.stage.${stage.state}`, stageNames)
+        : undefined;
   const stageComment = stage ? stage.decisionComment : request.decisionComment;
   const localTest = stage ? (stage.cards ?? []).some((c) => c.localTest) : (request.approvalCard?.localTest ?? false);
   return {
@@ -135,13 +141,18 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
         : approvals > 1
           ? t(stage ? 'approvalCard.stage.ownerLine' : 'approvalCard.stage.sponsorLine', stageNames)
           : '',
-    refreshUserIds: (stage ? [view.viewerMri, ...(stage.approvers ?? []).map((a) => a.id)] : [view.sponsorMri, request.sponsor.id]).filter((id): id is string => Boolean(id)),
+    refreshUserIds: (stage ? [view.viewerMri, ...(stage.approvers ?? []).map((a) => a.id)] : [view.sponsorMri, request.sponsor.id]).filter((id): id is string =>
+      Boolean(id),
+    ),
     localTest,
     guest: plainText(request.guestEmail),
     existingGuest: existingGuestLine(t, request, view.locale),
     resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt
-      ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', { date: formatDate(request.endsAt, view.locale), days: request.accessDays ?? '' })
+      ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', {
+          date: formatDate(request.endsAt, view.locale),
+          days: request.accessDays ?? '',
+        })
       : '',
     justification: plainText(request.justification),
     requester: `${requester} (${plainText(request.requester.address)})`,
@@ -158,7 +169,13 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
 }
 
 /** Where an extension's stage stands: its own decision, still waiting, or settled (or ended) without it. */
-function extensionStageStatus(t: ReturnType<typeof translatorFor>, request: AccessRequest, stage: ApprovalStage, open: boolean, names: Record<string, string | number>): string {
+function extensionStageStatus(
+  t: ReturnType<typeof translatorFor>,
+  request: AccessRequest,
+  stage: ApprovalStage,
+  open: boolean,
+  names: Record<string, string | number>,
+): string {
   if (stage.state === 'approved') return t('approvalCard.stage.extensionApproved', names);
   if (stage.state === 'rejected') return t('approvalCard.stage.extensionRejected', names);
   if (open) return t('approvalCard.stage.extensionPending', names);
@@ -170,7 +187,10 @@ function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessR
   if (!existing) return '';
   const known = existing.displayName ? `${plainText(existing.displayName)}, ` : '';
   if (existing.state !== 'Accepted') return t('approvalCard.existingPending', { known });
-  return t('approvalCard.existingAccepted', { known, since: existing.since ? t('approvalCard.existingSince', { date: formatDate(existing.since, locale) }) : '' });
+  return t('approvalCard.existingAccepted', {
+    known,
+    since: existing.since ? t('approvalCard.existingSince', { date: formatDate(existing.since, locale) }) : '',
+  });
 }
 
 /** The card as JSON, ready for an invoke response. */

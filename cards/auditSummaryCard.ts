@@ -27,7 +27,10 @@ export function auditSummaryAttachment(view: AuditSummaryView): Attachment {
     failuresHeading: t('audit.failuresHeading'),
     strings: { noRequests: t('audit.noRequests'), noFailures: t('audit.noFailures'), export: t('audit.export') },
     // In the lifecycle's order, so the card reads like the life of a request.
-    counts: REQUEST_STATES.filter((state) => view.counts.has(state)).map((state) => ({ state: t(`requestState.${state}`), count: String(view.counts.get(state)) })),
+    counts: REQUEST_STATES.filter((state) => view.counts.has(state)).map((state) => ({
+      state: t(`requestState.${state}`),
+      count: String(view.counts.get(state)),
+    })),
     failures: view.failures.map((failure) => ({
       line: `${failure.id} · ${formatDate(failure.at, view.locale)} · ${failureReasonText(t, failure, plainText)}`,
     })),

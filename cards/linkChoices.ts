@@ -11,14 +11,17 @@ import type { AccessRequest } from '../src/requests/accessRequest';
 import { plainText } from './plainText';
 import { type CommandButton, commandCardAttachment } from './commandCard';
 
-
 /**
  * The buttons that apply to the request now: while the guest has not accepted, a fresh link and
  * (unless Microsoft has emailed them already) Microsoft's email; for the sponsor, once invited, a
  * reset of redemption and ending the access now; for the requester of an expired request, filing
  * it again.
  */
-export function followUpButtons(t: Translate, request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>, viewer: { forSponsor: boolean }): CommandButton[] {
+export function followUpButtons(
+  t: Translate,
+  request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>,
+  viewer: { forSponsor: boolean },
+): CommandButton[] {
   const { forSponsor } = viewer;
   const { id } = request;
   const invited = request.state === 'invited';

@@ -24,7 +24,14 @@ interface StatusCardView {
   locale: string;
 }
 
-const STATE_COLORS: Record<string, string> = { pending_approval: 'Accent', rejected: 'Attention', failed: 'Warning', invited: 'Good', accepted: 'Good', approved: 'Good' };
+const STATE_COLORS: Record<string, string> = {
+  pending_approval: 'Accent',
+  rejected: 'Attention',
+  failed: 'Warning',
+  invited: 'Good',
+  accepted: 'Good',
+  approved: 'Good',
+};
 
 export function statusCard(view: StatusCardView): AdaptiveCardJson {
   const t = translatorFor(view.locale);
@@ -37,7 +44,10 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
       ['accepted', request.acceptedAt],
       // Undecided until it expired; granted until it ends (or ended).
       ['expired', request.state === 'expired' ? request.updatedAt : undefined],
-      [request.state === 'ended' ? 'ended' : 'ends', request.state === 'ended' ? request.endedAt : ['invited', 'accepted'].includes(request.state) ? request.endsAt : undefined],
+      [
+        request.state === 'ended' ? 'ended' : 'ends',
+        request.state === 'ended' ? request.endedAt : ['invited', 'accepted'].includes(request.state) ? request.endsAt : undefined,
+      ],
     ];
     const timeline = steps
       .filter(([, at]) => at)

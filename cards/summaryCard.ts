@@ -32,7 +32,13 @@ export function summaryCardAttachment(t: Translate, view: SummaryView): Attachme
     expandCard(template, {
       ...view,
       title: t('dialog.summaryTitle'),
-      strings: { guest: t('dialog.summaryGuest'), resources: t('approvalCard.resources'), until: t('approvalCard.endsAt'), why: t('dialog.summaryWhy'), sponsor: t('approvalCard.sponsor') },
+      strings: {
+        guest: t('dialog.summaryGuest'),
+        resources: t('approvalCard.resources'),
+        until: t('approvalCard.endsAt'),
+        why: t('dialog.summaryWhy'),
+        sponsor: t('approvalCard.sponsor'),
+      },
       actions: yesNoButtons(t),
     }),
   );

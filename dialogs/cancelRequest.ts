@@ -25,5 +25,7 @@ export async function cancelRequestCommand(context: TurnContext, requestId: stri
   }
   const { request } = cancellation;
   const names = { id: request.id, sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail) };
-  await context.sendActivity(cancellation.outcome === 'cancelled' ? t('cancelRequest.done', names) : t('cancelRequest.tooLate', { ...names, state: t(`requestState.${request.state}`) }));
+  await context.sendActivity(
+    cancellation.outcome === 'cancelled' ? t('cancelRequest.done', names) : t('cancelRequest.tooLate', { ...names, state: t(`requestState.${request.state}`) }),
+  );
 }

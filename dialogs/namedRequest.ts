@@ -23,7 +23,10 @@ export function requestIdIn(text: string): string | undefined {
  */
 export function commandNamingRequest(text: string, requestId: string, names: readonly CommandName[]): CommandName | undefined {
   const all = words(text);
-  const before = all.slice(0, all.findIndex((word) => word.toUpperCase() === requestId));
+  const before = all.slice(
+    0,
+    all.findIndex((word) => word.toUpperCase() === requestId),
+  );
   return commandOf(before.join(' '), names) ?? commandOf(before[0], names);
 }
 

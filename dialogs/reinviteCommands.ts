@@ -34,13 +34,21 @@ interface Asker {
 }
 
 /** What this activity's sender is to the request; undefined when they are nobody to it. */
-export function askerOf(context: TurnContext, request: AccessRequest | undefined, deps: Pick<ReinviteDependencies, 'localDefaultUserId' | 'localTestsAllowed'>): Asker | undefined {
+export function askerOf(
+  context: TurnContext,
+  request: AccessRequest | undefined,
+  deps: Pick<ReinviteDependencies, 'localDefaultUserId' | 'localTestsAllowed'>,
+): Asker | undefined {
   const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
   if (!request || !userId) return undefined;
   const someone = { userId, conversationId: context.activity.conversation.id };
   const relation = { isRequester: isRequesterOf(someone, request), actsAsSponsor: actsAsSponsor(someone, request, deps.localTestsAllowed) };
   if (!relation.isRequester && !relation.actsAsSponsor) return undefined;
-  return { ...relation, role: relation.isRequester ? 'requester' : 'sponsor', actor: { kind: 'user', id: userId, displayName: context.activity.from.name ?? '' } };
+  return {
+    ...relation,
+    role: relation.isRequester ? 'requester' : 'sponsor',
+    actor: { kind: 'user', id: userId, displayName: context.activity.from.name ?? '' },
+  };
 }
 
 export async function askToReinvite(context: TurnContext, requestId: string, kind: AskedReinvitation, deps: ReinviteDependencies): Promise<void> {
@@ -60,7 +68,9 @@ export async function askToReinvite(context: TurnContext, requestId: string, kin
     return;
   }
   // Said before the job is queued: the job may answer within milliseconds, and must come second.
-  await context.sendActivity(t(kind === 'sendFreshLink' ? 'freshLink.queued' : 'invitationEmail.queued', { id: request.id, guest: plainText(request.guestEmail) }));
+  await context.sendActivity(
+    t(kind === 'sendFreshLink' ? 'freshLink.queued' : 'invitationEmail.queued', { id: request.id, guest: plainText(request.guestEmail) }),
+  );
   const asked = await deps.requests.recordAsk({
     id: request.id,
     states: ['invited'],

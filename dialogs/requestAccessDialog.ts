@@ -108,8 +108,18 @@ export class RequestAccessDialog extends ComponentDialog {
 
   constructor(private readonly deps: RequestAccessDependencies) {
     super(REQUEST_ACCESS_DIALOG);
-    if (!deps?.directory || !deps.catalog || !deps.requests || !deps.guestPolicy || !deps.tenantId || !(deps.maxOpenRequests >= 1) || !(deps.timing?.accessDays >= 1)) {
-      throw new Error('RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, a tenant id, a limit of open requests and the timing settings.');
+    if (
+      !deps?.directory ||
+      !deps.catalog ||
+      !deps.requests ||
+      !deps.guestPolicy ||
+      !deps.tenantId ||
+      !(deps.maxOpenRequests >= 1) ||
+      !(deps.timing?.accessDays >= 1)
+    ) {
+      throw new Error(
+        'RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, a tenant id, a limit of open requests and the timing settings.',
+      );
     }
     this.clock = deps.clock ?? (() => new Date());
     this.addDialog(new TextPrompt(GUEST_EMAIL_PROMPT, (p) => this.validateGuest(p)))
@@ -142,7 +152,9 @@ export class RequestAccessDialog extends ComponentDialog {
     if (command === 'request') {
       // After a reload the question may be out of sight: say where this request stands, and how to start over.
       const values = innerDc.stack.find((instance) => instance.id === STEPS)?.state?.values as Partial<Collected> | undefined;
-      await context.sendActivity(values?.guestEmail ? t('dialog.alreadyRequestingFor', { email: plainText(values.guestEmail) }) : t('dialog.alreadyRequesting'));
+      await context.sendActivity(
+        values?.guestEmail ? t('dialog.alreadyRequestingFor', { email: plainText(values.guestEmail) }) : t('dialog.alreadyRequesting'),
+      );
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
     }
@@ -234,7 +246,11 @@ export class RequestAccessDialog extends ComponentDialog {
   /** The sponsor answered: whether the request could be approved with them, and another sponsor if need be (SPONSOR_CHECK). */
   private async checkSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = collected(step);
-    return step.beginDialog(SPONSOR_CHECK, { sponsor: validated<DirectoryUser>(step.context), requester: values.requester, resourceIds: values.resourceIds } satisfies SponsorCheckOptions);
+    return step.beginDialog(SPONSOR_CHECK, {
+      sponsor: validated<DirectoryUser>(step.context),
+      requester: values.requester,
+      resourceIds: values.resourceIds,
+    } satisfies SponsorCheckOptions);
   }
 
   /**
@@ -258,7 +274,10 @@ export class RequestAccessDialog extends ComponentDialog {
       await context.sendActivity([t('dialog.stageGap.notApprovable'), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
       return step.endDialog();
     }
-    const prompt = t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsor.displayName), resources: gaps.map(({ resource }) => plainText(resource.name)).join(', ') });
+    const prompt = t('dialog.stageGap.onlySponsor', {
+      sponsor: plainText(sponsor.displayName),
+      resources: gaps.map(({ resource }) => plainText(resource.name)).join(', '),
+    });
     return step.prompt(SPONSOR_PROMPT, { prompt, validations: { requesterId: requester.id } satisfies SponsorValidations });
   }
 
@@ -402,7 +421,10 @@ export class RequestAccessDialog extends ComponentDialog {
       await prompt.context.sendActivity(message);
       return false;
     }
-    prompt.context.turnState.set(VALIDATED, selection.resources.map((r) => r.id));
+    prompt.context.turnState.set(
+      VALIDATED,
+      selection.resources.map((r) => r.id),
+    );
     return true;
   }
 
@@ -495,8 +517,6 @@ function validated<T>(context: TurnContext): T {
 function addressOf(user: DirectoryUser): string {
   return user.mail ?? user.userPrincipalName;
 }
-
-
 
 /** The user sees the bot is working while it asks the directory. */
 async function showTyping(context: TurnContext): Promise<void> {

@@ -140,7 +140,11 @@ export class RequestAgainDialog extends ComponentDialog {
     }
     if (gaps.length > 0) {
       const resourceNames = gaps.map(({ resource }) => plainText(resource.name)).join(', ');
-      return askSponsor(step, t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsorCheck.sponsor.displayName), resources: resourceNames }), old.requester.id);
+      return askSponsor(
+        step,
+        t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsorCheck.sponsor.displayName), resources: resourceNames }),
+        old.requester.id,
+      );
     }
     await this.file(context, old, resources, sponsorCheck.sponsor);
     return step.endDialog();
@@ -187,8 +191,22 @@ export class RequestAgainDialog extends ComponentDialog {
       return;
     }
     const filed = filing.request;
-    await this.deps.requests.recordAsk({ id: old.id, states: FILEABLE_AGAIN, actor, action: 'filedAgain', detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) }, jobs: [] });
-    await context.sendActivity(t('requestAgain.filed', { id: old.id, newId: filed.id, sponsor: plainText(sponsor.displayName), endDate: formatDate(filed.endsAt ?? '', context.activity.locale, this.clock()) }));
+    await this.deps.requests.recordAsk({
+      id: old.id,
+      states: FILEABLE_AGAIN,
+      actor,
+      action: 'filedAgain',
+      detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) },
+      jobs: [],
+    });
+    await context.sendActivity(
+      t('requestAgain.filed', {
+        id: old.id,
+        newId: filed.id,
+        sponsor: plainText(sponsor.displayName),
+        endDate: formatDate(filed.endsAt ?? '', context.activity.locale, this.clock()),
+      }),
+    );
   }
 }
 

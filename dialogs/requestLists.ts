@@ -43,8 +43,12 @@ export async function showPendingApprovals(context: TurnContext, deps: RequestLi
     return;
   }
   const cards = [
-    ...requests.map((request) => approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), locale, viewerIsSponsor: true })),
-    ...stages.map(({ request, stage }) => approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true })),
+    ...requests.map((request) =>
+      approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), locale, viewerIsSponsor: true }),
+    ),
+    ...stages.map(({ request, stage }) =>
+      approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true }),
+    ),
   ];
   await context.sendActivity({ text: t('pending.intro', { count: total + stages.length }), attachments: cards, attachmentLayout: 'list' });
   if (total > requests.length) await context.sendActivity(t('pending.more', { count: total - requests.length }));

@@ -24,7 +24,11 @@ export function catalogPage(t: Translate, catalog: ResourceCatalog, page: number
   const first = (page % pages) * RESOURCE_PAGE_SIZE;
   const entries = catalog.resources.slice(first, first + RESOURCE_PAGE_SIZE).map((resource, index) => ({ number: first + index + 1, resource }));
   if (!isPaged(catalog)) return resourceLines(t, entries);
-  const footer = t(first + entries.length < total ? 'dialog.resourcesPage' : 'dialog.resourcesLastPage', { from: first + 1, to: first + entries.length, total });
+  const footer = t(first + entries.length < total ? 'dialog.resourcesPage' : 'dialog.resourcesLastPage', {
+    from: first + 1,
+    to: first + entries.length,
+    total,
+  });
   return `${resourceLines(t, entries)}\n\n${footer}`;
 }
 

@@ -8,14 +8,7 @@
  *   as a job (access/endAccess) that removes it and tells the requester.
  * The ask is audited under the sponsor's name.
  */
-import {
-  ComponentDialog,
-  type DialogContext,
-  type DialogTurnResult,
-  TextPrompt,
-  WaterfallDialog,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogContext, type DialogTurnResult, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import type { AccessRequest, Actor } from '../src/requests/accessRequest';
 import type { RequestState } from '../src/requests/lifecycle';
@@ -42,7 +35,10 @@ interface SponsorAction {
    * The texts for this request, when they depend on it: a reset's new link goes to the sponsor
    * rather than the requester when the request did not create the guest's account.
    */
-  textsFor?(request: AccessRequest): { confirm: `resetRedemption.${'confirm' | 'confirmLinkToSponsor'}`; queued: `resetRedemption.${'queued' | 'queuedLinkToSponsor'}` };
+  textsFor?(request: AccessRequest): {
+    confirm: `resetRedemption.${'confirm' | 'confirmLinkToSponsor'}`;
+    queued: `resetRedemption.${'queued' | 'queuedLinkToSponsor'}`;
+  };
   /** Records the ask and queues its job while the request is still granted; undefined when it no longer is. */
   record(requests: RequestRepository, request: AccessRequest, actor: Actor, now: Date): Promise<AccessRequest | undefined>;
 }
@@ -55,7 +51,13 @@ export const RESET_REDEMPTION: SponsorAction = {
       ? { confirm: 'resetRedemption.confirm', queued: 'resetRedemption.queued' }
       : { confirm: 'resetRedemption.confirmLinkToSponsor', queued: 'resetRedemption.queuedLinkToSponsor' },
   record: (requests, request, actor) =>
-    requests.recordAsk({ id: request.id, states: GRANTED, actor, action: 'redemptionResetAsked', jobs: [{ kind: 'resetRedemption', requestId: request.id, notice: 'sponsor' }] }),
+    requests.recordAsk({
+      id: request.id,
+      states: GRANTED,
+      actor,
+      action: 'redemptionResetAsked',
+      jobs: [{ kind: 'resetRedemption', requestId: request.id, notice: 'sponsor' }],
+    }),
 };
 
 export const END_ACCESS: SponsorAction = {
@@ -85,7 +87,9 @@ export class SponsorActionDialog extends ComponentDialog {
     super(action.dialogId);
     this.steps = `${action.dialogId}Steps`;
     this.confirmPrompt = `${action.dialogId}Confirm`;
-    this.addDialog(new TextPrompt(this.confirmPrompt, isYesOrNo)).addDialog(new WaterfallDialog(this.steps, [(step) => this.ask(step), (step) => this.act(step)]));
+    this.addDialog(new TextPrompt(this.confirmPrompt, isYesOrNo)).addDialog(
+      new WaterfallDialog(this.steps, [(step) => this.ask(step), (step) => this.act(step)]),
+    );
     this.initialDialogId = this.steps;
   }
 
@@ -152,5 +156,10 @@ export class SponsorActionDialog extends ComponentDialog {
 }
 
 function namesOf(request: AccessRequest) {
-  return { id: request.id, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName), requester: plainText(request.requester.displayName) };
+  return {
+    id: request.id,
+    guest: plainText(request.guestEmail),
+    sponsor: plainText(request.sponsor.displayName),
+    requester: plainText(request.requester.displayName),
+  };
 }

@@ -9,7 +9,12 @@ import type { SponsorCheck } from '../src/requests/policy';
 import { plainText } from '../cards/plainText';
 
 /** Why `text` (as typed) names nobody who may sponsor, and what to type instead. */
-export function sponsorProblemText(t: Translate, problem: Extract<SponsorCheck, { ok: false }>['problem'], text: string, candidate: DirectoryUser | undefined): string {
+export function sponsorProblemText(
+  t: Translate,
+  problem: Extract<SponsorCheck, { ok: false }>['problem'],
+  text: string,
+  candidate: DirectoryUser | undefined,
+): string {
   switch (problem) {
     case 'notFound':
       return t('dialog.sponsor.notFound', { text: plainText(text) });

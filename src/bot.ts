@@ -3,7 +3,14 @@
  * new conversation is greeted. Each turn is first admitted (tenant, channel, personal chat) and
  * counted against the turn limit.
  */
-import { type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type ConversationState, type InvokeResponse, TeamsActivityHandler, TurnContext } from 'botbuilder';
+import {
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type ConversationState,
+  type InvokeResponse,
+  TeamsActivityHandler,
+  TurnContext,
+} from 'botbuilder';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
@@ -54,8 +61,20 @@ export class GuestAccessBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: BotDependencies) {
     super();
-    if (!deps?.conversationState || !deps.mainDialog || !deps.references || !deps.requests || !deps.queue || !deps.admission?.tenantId || !deps.turnLimit || !deps.language || !deps.logger) {
-      throw new Error('GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit, the conversation language and a logger.');
+    if (
+      !deps?.conversationState ||
+      !deps.mainDialog ||
+      !deps.references ||
+      !deps.requests ||
+      !deps.queue ||
+      !deps.admission?.tenantId ||
+      !deps.turnLimit ||
+      !deps.language ||
+      !deps.logger
+    ) {
+      throw new Error(
+        'GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit, the conversation language and a logger.',
+      );
     }
     const { requests, catalog, timing, guestPolicy, localTestsAllowed, clock, localDefaultUserId, logger } = deps;
     this.dialogTurn = new DialogTurn(deps.conversationState, deps.mainDialog, deps.dialogTimeoutMs, clock);
@@ -85,17 +104,25 @@ export class GuestAccessBot extends TeamsActivityHandler {
   /** Each turn is a span (a no-op without telemetry): what kind of activity, never who or what they typed. */
   async run(context: TurnContext): Promise<void> {
     const { activity } = context;
-    const attributes = { 'activity.type': String(activity.type), 'activity.channel': String(activity.channelId), ...(activity.name ? { 'activity.name': String(activity.name) } : {}) };
-    return tracer.startActiveSpan(activity.type === 'invoke' ? 'card click' : `turn ${String(activity.type)}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
-      try {
-        await this.runTurn(context);
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    const attributes = {
+      'activity.type': String(activity.type),
+      'activity.channel': String(activity.channelId),
+      ...(activity.name ? { 'activity.name': String(activity.name) } : {}),
+    };
+    return tracer.startActiveSpan(
+      activity.type === 'invoke' ? 'card click' : `turn ${String(activity.type)}`,
+      { kind: SpanKind.SERVER, attributes },
+      async (span) => {
+        try {
+          await this.runTurn(context);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
   }
 
   private async runTurn(context: TurnContext): Promise<void> {

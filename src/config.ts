@@ -213,7 +213,9 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`SIMULATOR_DIRECTORY_FILE: ${simulatorDirectoryFile} does not exist.`);
   }
   if (e.APPROVAL_REMINDER_HOURS >= e.APPROVAL_TIMEOUT_DAYS * 24) {
-    problems.push(`APPROVAL_REMINDER_HOURS (${e.APPROVAL_REMINDER_HOURS}) must be shorter than APPROVAL_TIMEOUT_DAYS (${e.APPROVAL_TIMEOUT_DAYS} days), or the request expires before anyone is reminded.`);
+    problems.push(
+      `APPROVAL_REMINDER_HOURS (${e.APPROVAL_REMINDER_HOURS}) must be shorter than APPROVAL_TIMEOUT_DAYS (${e.APPROVAL_TIMEOUT_DAYS} days), or the request expires before anyone is reminded.`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   // TIME_SCALE shortens every wait alike, so a whole request's life can be walked through in minutes.
@@ -264,7 +266,12 @@ export function loadConfig(env: Env = process.env): Config {
       maxCheckIntervalMs: (e.REDEMPTION_CHECK_MAX_HOURS / 24) * dayMs,
       nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * dayMs,
     },
-    jobs: { leaseMs: e.JOB_LEASE_SECONDS * 1000, shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000, retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000, concurrency: e.JOB_CONCURRENCY },
+    jobs: {
+      leaseMs: e.JOB_LEASE_SECONDS * 1000,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+      retentionMs: e.JOB_RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      concurrency: e.JOB_CONCURRENCY,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -295,10 +302,16 @@ const VERIFIED_TLS = ['require', 'verify-ca', 'verify-full'];
  */
 function databaseAuthProblems(url: string, auth: 'password' | 'entra', clientId: string): string[] {
   if (auth === 'password') {
-    return clientId ? ['DATABASE_CLIENT_ID is used only with DATABASE_AUTH=entra: set DATABASE_AUTH=entra to sign in with that managed identity, or remove DATABASE_CLIENT_ID.'] : [];
+    return clientId
+      ? [
+          'DATABASE_CLIENT_ID is used only with DATABASE_AUTH=entra: set DATABASE_AUTH=entra to sign in with that managed identity, or remove DATABASE_CLIENT_ID.',
+        ]
+      : [];
   }
   if (databaseKindOf(url) !== 'postgres') {
-    return ['DATABASE_AUTH=entra signs in to PostgreSQL with a Microsoft Entra token, but DATABASE_URL is a SQLite file: set DATABASE_URL to postgres://<role>@<server>:5432/<database>?sslmode=verify-full, or remove DATABASE_AUTH.'];
+    return [
+      'DATABASE_AUTH=entra signs in to PostgreSQL with a Microsoft Entra token, but DATABASE_URL is a SQLite file: set DATABASE_URL to postgres://<role>@<server>:5432/<database>?sslmode=verify-full, or remove DATABASE_AUTH.',
+    ];
   }
   let parsed: URL;
   try {
@@ -308,14 +321,18 @@ function databaseAuthProblems(url: string, auth: 'password' | 'entra', clientId:
   }
   const problems: string[] = [];
   if (!parsed.username) {
-    problems.push('DATABASE_URL must name, as its user, the PostgreSQL role created for the managed identity (postgres://<role>@<server>/<database>) when DATABASE_AUTH=entra.');
+    problems.push(
+      'DATABASE_URL must name, as its user, the PostgreSQL role created for the managed identity (postgres://<role>@<server>/<database>) when DATABASE_AUTH=entra.',
+    );
   }
   if (parsed.password) {
     problems.push('DATABASE_URL holds a password, but DATABASE_AUTH=entra signs in with a Microsoft Entra token: remove the password from DATABASE_URL.');
   }
   const tls = VERIFIED_TLS.includes(parsed.searchParams.get('sslmode') ?? '') || ['true', '1'].includes(parsed.searchParams.get('ssl') ?? '');
   if (!tls && !isOnThisMachine(parsed.hostname)) {
-    problems.push('DATABASE_URL must ask for TLS (sslmode=verify-full) when DATABASE_AUTH=entra: the token is the password and must not cross the network in the clear.');
+    problems.push(
+      'DATABASE_URL must ask for TLS (sslmode=verify-full) when DATABASE_AUTH=entra: the token is the password and must not cross the network in the clear.',
+    );
   }
   return problems;
 }
@@ -374,11 +391,23 @@ const appResourceSchema = z
   .superRefine((app, context) => {
     const direct = app.servicePrincipalId !== undefined || app.appRoleId !== undefined;
     if (app.groupId !== undefined && direct) {
-      context.addIssue({ code: 'custom', path: ['groupId'], message: 'an app is offered through a group (groupId) or assigned directly (servicePrincipalId and appRoleId), not both' });
+      context.addIssue({
+        code: 'custom',
+        path: ['groupId'],
+        message: 'an app is offered through a group (groupId) or assigned directly (servicePrincipalId and appRoleId), not both',
+      });
     } else if (app.groupId === undefined && !direct) {
-      context.addIssue({ code: 'custom', path: ['groupId'], message: 'is required: the group that is assigned the app (or, without Microsoft Entra ID P1, servicePrincipalId and appRoleId)' });
+      context.addIssue({
+        code: 'custom',
+        path: ['groupId'],
+        message: 'is required: the group that is assigned the app (or, without Microsoft Entra ID P1, servicePrincipalId and appRoleId)',
+      });
     } else if (direct && (app.servicePrincipalId === undefined || app.appRoleId === undefined)) {
-      context.addIssue({ code: 'custom', path: [app.servicePrincipalId === undefined ? 'servicePrincipalId' : 'appRoleId'], message: 'is required with the other: a direct assignment needs both servicePrincipalId and appRoleId' });
+      context.addIssue({
+        code: 'custom',
+        path: [app.servicePrincipalId === undefined ? 'servicePrincipalId' : 'appRoleId'],
+        message: 'is required with the other: a direct assignment needs both servicePrincipalId and appRoleId',
+      });
     }
   });
 const resourceSchema = z.discriminatedUnion('kind', [z.object({ ...resourceBase, kind: z.enum(['group', 'team', 'site']), groupId: guid }), appResourceSchema]);

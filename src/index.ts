@@ -203,7 +203,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
 
   if (config.timing.scale !== 1) {
-    logger.warn({ timeScale: config.timing.scale }, `TIME_SCALE=${config.timing.scale}: every timer runs ${config.timing.scale} times faster (a day lasts ${Math.round(config.timing.dayMs / 1000)} s). For testing only; unset it in production.`);
+    logger.warn(
+      { timeScale: config.timing.scale },
+      `TIME_SCALE=${config.timing.scale}: every timer runs ${config.timing.scale} times faster (a day lasts ${Math.round(config.timing.dayMs / 1000)} s). For testing only; unset it in production.`,
+    );
   }
 
   return {

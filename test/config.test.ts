@@ -33,7 +33,14 @@ describe('configuration', () => {
   it('counts time in days, shortened by TIME_SCALE alike for every timer, and names a reminder that would come after the expiry', () => {
     const real = loadConfig({});
     assert.deepEqual(
-      [real.timing.dayMs, real.timing.approvalReminderMs, real.timing.approvalTimeoutMs, real.timing.accessDays, real.timing.extensionNoticeMs, real.guestEndAction],
+      [
+        real.timing.dayMs,
+        real.timing.approvalReminderMs,
+        real.timing.approvalTimeoutMs,
+        real.timing.accessDays,
+        real.timing.extensionNoticeMs,
+        real.guestEndAction,
+      ],
       [86_400_000, 48 * 3_600_000, 7 * 86_400_000, 90, 7 * 86_400_000, 'none'],
     );
     const fast = loadConfig({ TIME_SCALE: '1440' });
@@ -48,8 +55,15 @@ describe('configuration', () => {
     const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
     const file = join(folder, 'catalog.json');
     const resource = { id: 'falcon-team', name: 'Falcon', kind: 'team', groupId: 'c0ffee00-0001-4000-8000-00000000c001' };
-    writeFileSync(file, JSON.stringify({ resources: [{ ...resource, maxDays: 30, approvers: ['lidia.holloway@contoso.com', 'a1b2c3d4-0004-4000-8000-000000000004'] }] }));
-    assert.deepEqual(loadConfig({ RESOURCE_CATALOG_FILE: file }).catalog.resources[0], { ...resource, maxDays: 30, approvers: ['lidia.holloway@contoso.com', 'a1b2c3d4-0004-4000-8000-000000000004'] });
+    writeFileSync(
+      file,
+      JSON.stringify({ resources: [{ ...resource, maxDays: 30, approvers: ['lidia.holloway@contoso.com', 'a1b2c3d4-0004-4000-8000-000000000004'] }] }),
+    );
+    assert.deepEqual(loadConfig({ RESOURCE_CATALOG_FILE: file }).catalog.resources[0], {
+      ...resource,
+      maxDays: 30,
+      approvers: ['lidia.holloway@contoso.com', 'a1b2c3d4-0004-4000-8000-000000000004'],
+    });
     writeFileSync(file, JSON.stringify({ resources: [{ ...resource, maxDays: 0.5, approvers: ['Lidia'] }] }));
     const problems = problemsOf({ RESOURCE_CATALOG_FILE: file }).join('\n');
     assert.match(problems, /resources\.0\.maxDays: must be a whole number of days/);
@@ -77,10 +91,18 @@ describe('configuration', () => {
   });
 
   it('names each bad setting, all at once', () => {
-    const problems = problemsOf({ PORT: 'eighty', SEND_INVITATION_EMAIL: 'perhaps', ALLOWED_GUEST_DOMAINS: 'fabrikam.com, not a domain', DIRECTORY_MODE: 'ldap' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      SEND_INVITATION_EMAIL: 'perhaps',
+      ALLOWED_GUEST_DOMAINS: 'fabrikam.com, not a domain',
+      DIRECTORY_MODE: 'ldap',
+    });
     assert.equal(problems.length, 4, problems.join('\n'));
     for (const setting of ['PORT', 'SEND_INVITATION_EMAIL', 'ALLOWED_GUEST_DOMAINS', 'DIRECTORY_MODE']) {
-      assert.ok(problems.some((p) => p.startsWith(setting)), `${setting} in ${problems.join(' | ')}`);
+      assert.ok(
+        problems.some((p) => p.startsWith(setting)),
+        `${setting} in ${problems.join(' | ')}`,
+      );
     }
   });
 
@@ -92,9 +114,14 @@ describe('configuration', () => {
   });
 
   describe('what keeps a real tenant safe', () => {
-    const APP = { MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword: 'secret', MicrosoftAppTenantId: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f' };
+    const APP = {
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+    };
     const TENANT = { AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f' };
-    const unauthenticatedOnRealDirectory = /^MicrosoftAppId is empty, so the bot would run unauthenticated, trusting whoever calls it to say who they are, but its directory is a real one/;
+    const unauthenticatedOnRealDirectory =
+      /^MicrosoftAppId is empty, so the bot would run unauthenticated, trusting whoever calls it to say who they are, but its directory is a real one/;
 
     for (const [label, env] of [
       ['DIRECTORY_MODE=graph', { DIRECTORY_MODE: 'graph', ...TENANT }],
@@ -104,7 +131,10 @@ describe('configuration', () => {
     ] as const) {
       it(`refuses to run unauthenticated with ${label}, naming MicrosoftAppId`, () => {
         const problems = problemsOf(env);
-        assert.ok(problems.some((p) => unauthenticatedOnRealDirectory.test(p)), problems.join('\n'));
+        assert.ok(
+          problems.some((p) => unauthenticatedOnRealDirectory.test(p)),
+          problems.join('\n'),
+        );
       });
     }
 
@@ -116,7 +146,9 @@ describe('configuration', () => {
     });
 
     it('uses Microsoft Graph whenever an app id is set, and asks for the tenant', () => {
-      assert.deepEqual(problemsOf(APP), ['AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph (always, with MicrosoftAppId set).']);
+      assert.deepEqual(problemsOf(APP), [
+        'AZURE_TENANT_ID must name your tenant (the one guests join) when DIRECTORY_MODE is graph (always, with MicrosoftAppId set).',
+      ]);
       assert.equal(loadConfig({ ...APP, ...TENANT }).directory.mode, 'graph');
     });
 
@@ -134,7 +166,10 @@ describe('configuration', () => {
       ] as const) {
         const problem = problemsOf(env).find((p) => p.startsWith('DATABASE_URL')) ?? '';
         assert.ok(problem.startsWith(`DATABASE_URL names a PostgreSQL server on ${host}, but MicrosoftAppId is empty`), `${env.DATABASE_URL}: ${problem}`);
-        assert.match(problem, /use a PostgreSQL on this machine \(127\.0\.0\.1, localhost, ::1 or a Unix socket\) or leave DATABASE_URL empty for SQLite; to use that server, set MicrosoftAppId and MicrosoftAppPassword\.$/);
+        assert.match(
+          problem,
+          /use a PostgreSQL on this machine \(127\.0\.0\.1, localhost, ::1 or a Unix socket\) or leave DATABASE_URL empty for SQLite; to use that server, set MicrosoftAppId and MicrosoftAppPassword\.$/,
+        );
         assert.doesNotMatch(problem, /s3cret/);
       }
       const [unreadable] = problemsOf({ DATABASE_URL: 'postgres://bot:s3cret@[db.contoso.com/guests' });
@@ -196,7 +231,11 @@ describe('configuration', () => {
     });
 
     it('names the entry and the field that is wrong', () => {
-      const [problem] = withCatalog(JSON.stringify({ resources: [{ id: 'crm', name: 'CRM', kind: 'app', servicePrincipalId: 'not-a-guid', appRoleId: '00000000-0000-4000-8000-000000000001' }] }));
+      const [problem] = withCatalog(
+        JSON.stringify({
+          resources: [{ id: 'crm', name: 'CRM', kind: 'app', servicePrincipalId: 'not-a-guid', appRoleId: '00000000-0000-4000-8000-000000000001' }],
+        }),
+      );
       assert.match(problem, /^RESOURCE_CATALOG_FILE: .*c\.json is not a valid catalog \(resources\.0\.servicePrincipalId: must be a GUID\)/);
     });
 

@@ -19,7 +19,11 @@ describe('server', function () {
   });
 
   it('answers malformed JSON with 400 and keeps serving', async () => {
-    const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", "text": ' });
+    const response = await fetch(`${bot.app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type": "message", "text": ',
+    });
     assert.equal(response.status, 400);
     await healthy();
   });
@@ -61,7 +65,10 @@ describe('server', function () {
     bot.app.simulator?.injectFault({ method: 'GET', path: /^\/users$/, status: 500, times: 1 });
     await bot.teams.say(users.adele, 'partner@fabrikam.com');
     const conversation = bot.teams.conversationOf(users.adele);
-    assert.equal(bot.channel.messagesTo(conversation).at(-1)?.text, "I couldn't reach the directory just now, so I couldn't check that. Please send your answer again in a minute.");
+    assert.equal(
+      bot.channel.messagesTo(conversation).at(-1)?.text,
+      "I couldn't reach the directory just now, so I couldn't check that. Please send your answer again in a minute.",
+    );
     await bot.teams.say(users.adele, 'partner@fabrikam.com');
     assert.match(bot.channel.messagesTo(conversation).at(-1)?.text ?? '', /^Which resources does partner@fabrikam\.com need\?/);
   });
@@ -82,7 +89,11 @@ describe('server', function () {
     try {
       await bot.teams.post(users.adele, { type: 'message', text: 'help', serviceUrl: moved.url });
       assert.match(moved.messagesTo(conversationId)[0]?.text ?? '', /^Here's what I can do/);
-      const stored = await bot.app.database.db.selectFrom('conversation_references').select('reference').where('conversation_id', '=', conversationId).executeTakeFirstOrThrow();
+      const stored = await bot.app.database.db
+        .selectFrom('conversation_references')
+        .select('reference')
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirstOrThrow();
       assert.equal((JSON.parse(stored.reference) as { serviceUrl: string }).serviceUrl, moved.url);
       assert.equal(bot.channel.messagesTo(conversationId).length, 1, 'greeted once, on install');
     } finally {
@@ -105,8 +116,13 @@ describe('server', function () {
       for (let turn = 0; turn < 5; turn++) assert.equal((await limited.teams.say(users.diego, 'ayuda')).status, 200);
       const answered = limited.channel.messagesTo(diegoChat).length;
       for (let turn = 0; turn < 3; turn++) assert.equal((await limited.teams.say(users.diego, 'ayuda')).status, 200);
-      const extra = limited.channel.messagesTo(diegoChat).slice(answered).map((m) => m.text);
-      assert.deepEqual(extra, ['Me estás enviando mensajes más rápido de lo que puedo atender, así que los dejaré pasar un momento. Espera un minuto y sigue donde lo dejaste.']);
+      const extra = limited.channel
+        .messagesTo(diegoChat)
+        .slice(answered)
+        .map((m) => m.text);
+      assert.deepEqual(extra, [
+        'Me estás enviando mensajes más rápido de lo que puedo atender, así que los dejaré pasar un momento. Espera un minuto y sigue donde lo dejaste.',
+      ]);
       const click = await limited.teams.click(users.diego, diegoChat, 'approve', { requestId: 'GA-000000' });
       assert.deepEqual(click.body, {
         statusCode: 200,

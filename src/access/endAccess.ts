@@ -50,7 +50,15 @@ export function endAccess(ctx: JobContext): JobHandler {
       };
 
       if (from === 'failed') {
-        await ctx.requests.changeIf({ id: request.id, states: ['failed'], patch: { endedAt: ctx.clock().toISOString() }, actor: { kind: 'system' }, action: 'accessTakenBack', detail, lease: job.lease });
+        await ctx.requests.changeIf({
+          id: request.id,
+          states: ['failed'],
+          patch: { endedAt: ctx.clock().toISOString() },
+          actor: { kind: 'system' },
+          action: 'accessTakenBack',
+          detail,
+          lease: job.lease,
+        });
         return;
       }
       await ctx.requests.transition({
@@ -90,7 +98,10 @@ async function takeBack(ctx: JobContext, request: AccessRequest, guestId: string
   const accountCreatedByBot = await ctx.given.accountCreatedByBot(guestId);
   const plan = planTakeBack(request, await ctx.given.of(guestId), others, accountCreatedByBot);
   if (plan.remove.length > 0) {
-    const outcomes = await ctx.directory.revoke(guestId, plan.remove.map((given) => grantOf(ctx, given)));
+    const outcomes = await ctx.directory.revoke(
+      guestId,
+      plan.remove.map((given) => grantOf(ctx, given)),
+    );
     const done = outcomes.filter((o) => o.result !== 'failed').map((o) => o.grant.resourceId);
     if (done.length > 0) request = await ctx.given.recordRemoved(guestId, request.id, done, lease);
     throwIfAnyFailed(outcomes);
@@ -116,7 +127,12 @@ function throwIfAnyFailed(outcomes: readonly RevokeOutcome[]): void {
   if (failed.length === 0) return;
   const details = maskPersonalData(failed.map((o) => `${o.grant.kind} ${o.grant.resourceId}: ${o.error?.message ?? 'failed'}`).join('; '));
   if (failed.some((o) => o.error?.transient)) {
-    throw new DirectoryError(`Some access could not be removed yet: ${details}`, { status: 503, code: 'partialRevoke', transient: true, retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)) });
+    throw new DirectoryError(`Some access could not be removed yet: ${details}`, {
+      status: 503,
+      code: 'partialRevoke',
+      transient: true,
+      retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)),
+    });
   }
   throw new PermanentJobError(`Access could not be removed: ${details}`, 'revokeFailed');
 }

@@ -56,9 +56,16 @@ export function provisionGuest(ctx: JobContext): JobHandler {
       const outcomes = await grantRecorded(ctx, request, invitedUserId, resources, job.lease);
       const failed = outcomes.filter((o) => o.result === 'failed');
       if (failed.length > 0) {
-        const details = failed.map((o) => `${o.grant.kind} ${'resourceId' in o.grant ? o.grant.resourceId : o.grant.sponsorId}: ${o.error?.message ?? 'failed'}`).join('; ');
+        const details = failed
+          .map((o) => `${o.grant.kind} ${'resourceId' in o.grant ? o.grant.resourceId : o.grant.sponsorId}: ${o.error?.message ?? 'failed'}`)
+          .join('; ');
         if (failed.some((o) => o.error?.transient)) {
-          throw new DirectoryError(`Some access could not be granted yet: ${details}`, { status: 503, code: 'partialGrant', transient: true, retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)) });
+          throw new DirectoryError(`Some access could not be granted yet: ${details}`, {
+            status: 503,
+            code: 'partialGrant',
+            transient: true,
+            retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)),
+          });
         }
         throw new PermanentJobError(`Access could not be granted: ${details}`, 'grantsFailed');
       }
@@ -180,12 +187,27 @@ async function invite(ctx: JobContext, request: AccessRequest, resources: Resour
  * Grants the access and the sponsor relation in one batch, marking beforehand what is being added
  * and settling afterwards which of it the bot gave (see requests/givenAccess.settleGrants).
  */
-async function grantRecorded(ctx: JobContext, request: AccessRequest, guestId: string, resources: readonly Resource[], lease: JobLease): Promise<GrantOutcome[]> {
+async function grantRecorded(
+  ctx: JobContext,
+  request: AccessRequest,
+  guestId: string,
+  resources: readonly Resource[],
+  lease: JobLease,
+): Promise<GrantOutcome[]> {
   const grants = grantsFor(request, resources);
   const revocable = grants.filter((grant): grant is RevocableGrant => grant.kind !== 'sponsor');
   const rows = new Map((await ctx.given.of(guestId)).map((row) => [row.resourceId, row.state]));
-  const fresh = new Set(await ctx.given.markAdding(guestId, request.id, revocable.map((grant) => ({ resourceId: grant.resourceId, grant })), lease));
-  const before = new Map<string, StateBefore>(revocable.map((grant) => [grant.resourceId, fresh.has(grant.resourceId) ? 'fresh' : (rows.get(grant.resourceId) ?? 'fresh')]));
+  const fresh = new Set(
+    await ctx.given.markAdding(
+      guestId,
+      request.id,
+      revocable.map((grant) => ({ resourceId: grant.resourceId, grant })),
+      lease,
+    ),
+  );
+  const before = new Map<string, StateBefore>(
+    revocable.map((grant) => [grant.resourceId, fresh.has(grant.resourceId) ? 'fresh' : (rows.get(grant.resourceId) ?? 'fresh')]),
+  );
   const outcomes = await ctx.directory.grant(guestId, grants);
   const accountCreatedByBot = request.createdGuestAccount === true || (await ctx.given.accountCreatedByBot(guestId));
   await ctx.given.settle(guestId, request.id, settleGrants(outcomes, before, accountCreatedByBot), lease);

@@ -42,12 +42,15 @@ export class RedemptionWatcher {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
-      // One cycle at a time: a slow Graph must not pile cycles up.
-      this.running ??= this.checkDue()
-        .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'redemption check failed; will try again'))
-        .finally(() => (this.running = undefined));
-    }, this.deps.tickMs ?? Math.min(LONGEST_TICK_MS, Math.max(SHORTEST_TICK_MS, this.deps.settings.firstCheckMs / 2)));
+    this.timer = setInterval(
+      () => {
+        // One cycle at a time: a slow Graph must not pile cycles up.
+        this.running ??= this.checkDue()
+          .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'redemption check failed; will try again'))
+          .finally(() => (this.running = undefined));
+      },
+      this.deps.tickMs ?? Math.min(LONGEST_TICK_MS, Math.max(SHORTEST_TICK_MS, this.deps.settings.firstCheckMs / 2)),
+    );
     this.timer.unref();
   }
 

@@ -87,10 +87,17 @@ export function reinviteGuest(ctx: JobContext, kind: ReinvitationKind): JobHandl
       const conversationId = chatOf(stored, askedBy);
       if (!conversationId) return;
       if (emailed) {
-        await ctx.messenger.post(conversationId, { type: 'message', text: t(ctx.directorySimulated ? 'invitationEmail.sentSimulated' : 'invitationEmail.sent', names), textFormat: 'markdown' });
+        await ctx.messenger.post(conversationId, {
+          type: 'message',
+          text: t(ctx.directorySimulated ? 'invitationEmail.sentSimulated' : 'invitationEmail.sent', names),
+          textFormat: 'markdown',
+        });
         return;
       }
-      const text = kind === 'sendInvitationEmail' ? t('invitationEmail.maybeSent', { ...names, url: invitation.inviteRedeemUrl }) : t('freshLink.ready', { ...names, url: invitation.inviteRedeemUrl });
+      const text =
+        kind === 'sendInvitationEmail'
+          ? t('invitationEmail.maybeSent', { ...names, url: invitation.inviteRedeemUrl })
+          : t('freshLink.ready', { ...names, url: invitation.inviteRedeemUrl });
       await ctx.messenger.post(conversationId, {
         type: 'message',
         text,
@@ -110,9 +117,24 @@ async function recordReset(ctx: JobContext, request: AccessRequest, invitation: 
   const patch = { inviteRedeemUrl: invitation.inviteRedeemUrl, invitationEmailed: false, reinvitationJobId: undefined };
   if (request.state === 'accepted') {
     // Back to invited: the watcher follows the guest again from now (requests/followUp.ts).
-    return ctx.requests.transition({ id: request.id, from: 'accepted', to: 'invited', actor: { kind: 'system' }, patch, detail: { redemptionReset: true }, lease: job.lease });
+    return ctx.requests.transition({
+      id: request.id,
+      from: 'accepted',
+      to: 'invited',
+      actor: { kind: 'system' },
+      patch,
+      detail: { redemptionReset: true },
+      lease: job.lease,
+    });
   }
-  return ctx.requests.changeIf({ id: request.id, states: ['invited'], patch: { ...patch, ...watchFrom(ctx.clock(), ctx) }, actor: { kind: 'system' }, action: 'redemptionReset', lease: job.lease });
+  return ctx.requests.changeIf({
+    id: request.id,
+    states: ['invited'],
+    patch: { ...patch, ...watchFrom(ctx.clock(), ctx) },
+    actor: { kind: 'system' },
+    action: 'redemptionReset',
+    lease: job.lease,
+  });
 }
 
 /**
@@ -120,7 +142,12 @@ async function recordReset(ctx: JobContext, request: AccessRequest, invitation: 
  * invitation created the account; otherwise the sponsor, who asked and answers for the guest, gets it.
  */
 async function tellAboutReset(ctx: JobContext, request: AccessRequest, url: string): Promise<void> {
-  const names = { id: request.id, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName), requester: plainText(request.requester.displayName) };
+  const names = {
+    id: request.id,
+    guest: plainText(request.guestEmail),
+    sponsor: plainText(request.sponsor.displayName),
+    requester: plainText(request.requester.displayName),
+  };
   const forRequester = translatorFor(request.requesterLocale);
   const sponsorChat = request.approvalCard?.conversationId;
   const linkToRequester = request.createdGuestAccount === true || !sponsorChat || sponsorChat === request.requesterConversationId;
@@ -132,7 +159,11 @@ async function tellAboutReset(ctx: JobContext, request: AccessRequest, url: stri
       attachments: [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })],
     });
     if (sponsorChat && sponsorChat !== request.requesterConversationId) {
-      await ctx.messenger.post(sponsorChat, { type: 'message', text: translatorFor(request.sponsorLocale)('resetRedemption.done', names), textFormat: 'markdown' });
+      await ctx.messenger.post(sponsorChat, {
+        type: 'message',
+        text: translatorFor(request.sponsorLocale)('resetRedemption.done', names),
+        textFormat: 'markdown',
+      });
     }
     return;
   }
@@ -142,13 +173,25 @@ async function tellAboutReset(ctx: JobContext, request: AccessRequest, url: stri
     textFormat: 'markdown',
     attachments: [linkChoicesAttachment({ request, locale: request.sponsorLocale, forSponsor: true })],
   });
-  await ctx.messenger.post(request.requesterConversationId, { type: 'message', text: forRequester('resetRedemption.requesterNoLink', names), textFormat: 'markdown' });
+  await ctx.messenger.post(request.requesterConversationId, {
+    type: 'message',
+    text: forRequester('resetRedemption.requesterNoLink', names),
+    textFormat: 'markdown',
+  });
 }
 
 /** Graph made a link the request no longer has a use for: audited, not kept, and the asker told why none comes. */
 async function discard(ctx: JobContext, read: AccessRequest, askedBy: LinkAskedBy, action: string, job: Job, what: 'link' | 'reset' = 'link'): Promise<void> {
   const now = (await ctx.requests.get(read.id)) ?? read;
-  await ctx.requests.changeIf({ id: now.id, states: [now.state], patch: {}, actor: { kind: 'system' }, action, detail: { readAs: read.state, now: now.state }, lease: job.lease });
+  await ctx.requests.changeIf({
+    id: now.id,
+    states: [now.state],
+    patch: {},
+    actor: { kind: 'system' },
+    action,
+    detail: { readAs: read.state, now: now.state },
+    lease: job.lease,
+  });
   await tellNoLink(ctx, now, askedBy, what === 'reset' ? 'nothingToReset' : now.state === 'accepted' ? 'alreadyAccepted' : 'notInvited');
 }
 

@@ -127,10 +127,16 @@ async function decideStage(input: DecisionRequest, request: AccessRequest, stage
   const t = translatorFor(clicker.locale);
   const stage = (await context.requests.stagesOf(request.id)).find((s) => s.stage === stageNumber);
   const mayDecide = stage !== undefined && mayDecideStage(clicker, request, stage, context.localTestsAllowed);
-  if (!stage || (!mayDecide && !isRequesterOf(clicker, request) && !isSponsorOf(clicker, request))) return { outcome: stage ? 'refused' : 'notFound', request, card: refusalCard(clicker.locale) };
+  if (!stage || (!mayDecide && !isRequesterOf(clicker, request) && !isSponsorOf(clicker, request)))
+    return { outcome: stage ? 'refused' : 'notFound', request, card: refusalCard(clicker.locale) };
   const resources = resourcesByIds(context.catalog, request.resourceIds);
   const resourceName = plainText(resources.find((r) => r.id === stage.resourceId)?.name ?? stage.resourceId);
-  const current = (shown: AccessRequest, shownStage: ApprovalStage, outcome: DecisionOutcome, notice = mayDecide ? undefined : t('approvalCard.notStageApprover', { resource: resourceName })): Decision => ({
+  const current = (
+    shown: AccessRequest,
+    shownStage: ApprovalStage,
+    outcome: DecisionOutcome,
+    notice = mayDecide ? undefined : t('approvalCard.notStageApprover', { resource: resourceName }),
+  ): Decision => ({
     outcome,
     request: shown,
     card: approvalCard({
@@ -148,7 +154,13 @@ async function decideStage(input: DecisionRequest, request: AccessRequest, stage
   if (isCommentTooLong(input)) return current(request, stage, 'commentTooLong', t('approvalCard.commentTooLong', { max: ANSWER_LIMITS.decisionComment }));
 
   const approved = input.verb === 'approve';
-  const decision = { requestId: request.id, stage: stage.stage, decision: approved ? ('approved' as const) : ('rejected' as const), actor: actorOf(clicker), comment: commentOf(input) || undefined };
+  const decision = {
+    requestId: request.id,
+    stage: stage.stage,
+    decision: approved ? ('approved' as const) : ('rejected' as const),
+    actor: actorOf(clicker),
+    comment: commentOf(input) || undefined,
+  };
   // An extension's stage is open only while its extension records the end asked for (isStageOpen).
   const extendedTo = request.extensionOffer?.endsAt;
   const decided =

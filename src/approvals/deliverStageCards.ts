@@ -18,7 +18,11 @@ import type { JobContext } from '../jobs/jobContext';
 import { PermanentJobError } from '../jobs/retryPolicy';
 
 /** Why a stage's job gives up, by why nobody may decide it: for the requester's notice and the log. */
-export const STAGE_GAP_REASONS: Record<StageGap, string> = { noApprover: 'approverMissing', onlyRequester: 'approverIsRequester', onlySponsor: 'approverIsSponsor' };
+export const STAGE_GAP_REASONS: Record<StageGap, string> = {
+  noApprover: 'approverMissing',
+  onlyRequester: 'approverIsRequester',
+  onlySponsor: 'approverIsSponsor',
+};
 
 export async function deliverStageCards(ctx: JobContext, job: Job & { stage: number }): Promise<void> {
   const request = await ctx.requests.get(job.requestId);
@@ -36,7 +40,15 @@ export async function deliverStageCards(ctx: JobContext, job: Job & { stage: num
     if (gap) throw stageGapError(gap, resource.id, request.id);
     const approvers = eligibleApprovers(named, request);
     const barred = named.filter((person) => !approvers.includes(person)).map((person) => person.id);
-    await ctx.requests.updateStage(request.id, stage.stage, { approvers }, { kind: 'system' }, 'stageApproversResolved', job.lease, barred.length > 0 ? { barredAsRequesterOrSponsor: barred } : undefined);
+    await ctx.requests.updateStage(
+      request.id,
+      stage.stage,
+      { approvers },
+      { kind: 'system' },
+      'stageApproversResolved',
+      job.lease,
+      barred.length > 0 ? { barredAsRequesterOrSponsor: barred } : undefined,
+    );
     stage = { ...stage, approvers };
   }
   // Approvers recorded before separation of duties was checked here may name the requester or the sponsor.
@@ -70,8 +82,22 @@ function stageGapError(gap: StageGap, resourceId: string, requestId: string): Pe
   );
 }
 
-async function post(ctx: JobContext, request: AccessRequest, stage: ApprovalStage, locale: string, location: StageCard, viewerMri?: string): Promise<StageCard> {
-  const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true, viewerMri });
+async function post(
+  ctx: JobContext,
+  request: AccessRequest,
+  stage: ApprovalStage,
+  locale: string,
+  location: StageCard,
+  viewerMri?: string,
+): Promise<StageCard> {
+  const card = approvalCardAttachment({
+    request,
+    resources: resourcesByIds(ctx.catalog, request.resourceIds),
+    stage,
+    locale,
+    viewerIsSponsor: true,
+    viewerMri,
+  });
   const activityId = await ctx.messenger.post(location.conversationId, {
     type: 'message',
     attachments: [card],

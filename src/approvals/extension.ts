@@ -53,7 +53,12 @@ type CardContext = Pick<ExtensionContext, 'catalog' | 'timing' | 'guestPolicy' |
 
 /** What an extension of this request would give now, or why none. */
 function extensionOf(request: AccessRequest, ctx: CardContext): ExtensionPlan {
-  return extensionPlan(request, resourcesByIds(ctx.catalog, request.resourceIds), { guestPolicy: ctx.guestPolicy, accessDays: ctx.timing.accessDays, dayMs: ctx.timing.dayMs }, ctx.clock());
+  return extensionPlan(
+    request,
+    resourcesByIds(ctx.catalog, request.resourceIds),
+    { guestPolicy: ctx.guestPolicy, accessDays: ctx.timing.accessDays, dayMs: ctx.timing.dayMs },
+    ctx.clock(),
+  );
 }
 
 /** The card for the offer made for `offeredFor`, as `locale` reads it. */
@@ -90,18 +95,27 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
   if (!actsAsSponsor(clicker, request, ctx.localTestsAllowed)) {
     // The requester sees where their guest's access stands, read-only; anyone else gets the answer an unknown id gets.
     if (!isRequesterOf(clicker, request)) return { outcome: 'refused', card: refusalCard(clicker.locale) };
-    return { outcome: 'refused', card: extensionCardFor(request, offeredFor, ctx, { locale: clicker.locale, isSponsor: false, notice: t('extension.notSponsor') }) };
+    return {
+      outcome: 'refused',
+      card: extensionCardFor(request, offeredFor, ctx, { locale: clicker.locale, isSponsor: false, notice: t('extension.notSponsor') }),
+    };
   }
   const card = (shown: AccessRequest) =>
-    extensionCardFor(shown, offeredFor, ctx, { locale: clicker.locale, isSponsor: true, sponsorMri: isSponsorOf(clicker, shown) ? clicker.channelUserId : undefined });
+    extensionCardFor(shown, offeredFor, ctx, {
+      locale: clicker.locale,
+      isSponsor: true,
+      sponsorMri: isSponsorOf(clicker, shown) ? clicker.channelUserId : undefined,
+    });
   const now = ctx.clock();
   // The end has come (its job may not have run yet): nothing can be extended any more.
   const ending = request.endsAt !== undefined && Date.parse(request.endsAt) <= now.getTime();
-  if (input.verb === 'refreshExtension' || extensionStage(request, offeredFor) !== 'open' || !request.extensionOffer || ending) return { outcome: 'unchanged', card: card(request) };
+  if (input.verb === 'refreshExtension' || extensionStage(request, offeredFor) !== 'open' || !request.extensionOffer || ending)
+    return { outcome: 'unchanged', card: card(request) };
 
   const actor = { kind: 'user' as const, id: clicker.userId ?? clicker.channelUserId, displayName: clicker.displayName };
   const answered = (answer: ExtensionAnswer) => {
-    if (!canAnswerExtension(request.extensionOffer?.answer, answer)) throw new Error(`An offer to extend cannot be answered ${answer} after ${request.extensionOffer?.answer ?? 'nothing'}.`);
+    if (!canAnswerExtension(request.extensionOffer?.answer, answer))
+      throw new Error(`An offer to extend cannot be answered ${answer} after ${request.extensionOffer?.answer ?? 'nothing'}.`);
     return {
       id: request.id,
       states: ['invited', 'accepted'] as const,
@@ -134,7 +148,11 @@ export async function answerExtension(input: ExtensionAnswerInput, ctx: Extensio
       outcome = 'extended';
       changed = await ctx.requests.changeIf({
         ...answered('extended'),
-        patch: { endsAt: plan.endsAt, extensionOffer: { ...request.extensionOffer, answer: 'extended', endsAt: plan.endsAt }, extensions: (request.extensions ?? 0) + 1 },
+        patch: {
+          endsAt: plan.endsAt,
+          extensionOffer: { ...request.extensionOffer, answer: 'extended', endsAt: plan.endsAt },
+          extensions: (request.extensions ?? 0) + 1,
+        },
         action: 'extended',
         detail: { from: request.endsAt, to: plan.endsAt, days: plan.days },
         answersOffer: 'extended',

@@ -19,12 +19,25 @@ import type { JobHandler } from '../jobs/worker';
 /** The reminder, in `locale`, with the card again (the sponsor's, or `stage`'s). */
 function reminder(ctx: JobContext, request: AccessRequest, locale: string, openedAt: string, now: Date, stage?: ApprovalStage): Partial<Activity> {
   const t = translatorFor(locale);
-  const names = { requester: plainText(request.requester.displayName), sponsor: plainText(request.sponsor.displayName), guest: plainText(request.guestEmail), id: request.id };
+  const names = {
+    requester: plainText(request.requester.displayName),
+    sponsor: plainText(request.sponsor.displayName),
+    guest: plainText(request.guestEmail),
+    id: request.id,
+  };
   // An extension's stage has no expiry of its own: the end of access is its deadline.
   const text =
     stage?.extensionFor !== undefined
-      ? t('reminder.extension', { ...names, newEnd: formatDate(request.extensionOffer?.endsAt ?? stage.extensionFor, locale, now), end: formatDate(stage.extensionFor, locale, now) })
-      : t('reminder.approver', { ...names, filed: formatDate(request.createdAt, locale, now), expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now) });
+      ? t('reminder.extension', {
+          ...names,
+          newEnd: formatDate(request.extensionOffer?.endsAt ?? stage.extensionFor, locale, now),
+          end: formatDate(stage.extensionFor, locale, now),
+        })
+      : t('reminder.approver', {
+          ...names,
+          filed: formatDate(request.createdAt, locale, now),
+          expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now),
+        });
   const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
   return { type: 'message', text, textFormat: 'markdown', attachments: [card] };
 }

@@ -22,7 +22,9 @@ export type StageGap = 'noApprover' | 'onlyRequester' | 'onlySponsor';
 
 /** The people a stage's approvers name, in catalog order, each once; whoever cannot approve is left out. */
 export async function resolveApprovers(directory: Directory, refs: readonly string[], fallbackLocale: string): Promise<StageApprover[]> {
-  const users = await Promise.all(refs.map((ref): Promise<DirectoryUser | undefined> => (GUID.test(ref) ? directory.getUser(ref) : directory.findUserByAddress(ref.toLowerCase()))));
+  const users = await Promise.all(
+    refs.map((ref): Promise<DirectoryUser | undefined> => (GUID.test(ref) ? directory.getUser(ref) : directory.findUserByAddress(ref.toLowerCase()))),
+  );
   const found: StageApprover[] = [];
   for (const user of users) {
     if (user?.userType !== 'Member' || user.accountEnabled === false || found.some((a) => a.id === user.id)) continue;

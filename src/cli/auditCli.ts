@@ -40,7 +40,8 @@ export function auditArgumentsOf(args: readonly string[], now: Date = new Date()
 function dayOf(text: string, flag: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const date = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(match?.[3])) throw new OperatorError(`${flag} must be a day as YYYY-MM-DD, not "${text}".`);
+  if (!date || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(match?.[3]))
+    throw new OperatorError(`${flag} must be a day as YYYY-MM-DD, not "${text}".`);
   return date;
 }
 

@@ -22,9 +22,7 @@ export function isLoopbackHttp(url: string): boolean {
     return false;
   }
   const host = parsed.hostname.toLowerCase();
-  return (
-    parsed.protocol === 'http:' && (host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host))
-  );
+  return parsed.protocol === 'http:' && (host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host));
 }
 
 /**
@@ -61,9 +59,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
     );
   }
   const authProvider =
-    options.credential === undefined
-      ? noTokenProvider
-      : new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${baseUrl}/.default`] });
+    options.credential === undefined ? noTokenProvider : new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${baseUrl}/.default`] });
   const middleware = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
   middleware.splice(middleware.length - 1, 0, new ConnectionLossRetry());
   return Client.initWithMiddleware({

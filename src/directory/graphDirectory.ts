@@ -27,7 +27,17 @@ import {
 } from './graphResponses';
 
 /** `userType`, `externalUserState` and `accountEnabled` are not default properties: without `$select` they never come. */
-const userSelect = ['id', 'displayName', 'mail', 'userPrincipalName', 'userType', 'externalUserState', 'externalUserStateChangeDateTime', 'preferredLanguage', 'accountEnabled'];
+const userSelect = [
+  'id',
+  'displayName',
+  'mail',
+  'userPrincipalName',
+  'userType',
+  'externalUserState',
+  'externalUserStateChangeDateTime',
+  'preferredLanguage',
+  'accountEnabled',
+];
 
 /**
  * `POST /invitations` is not idempotent: after a 503 or 504 Graph may have created the invitation
@@ -96,7 +106,10 @@ export class GraphDirectory implements Directory {
   async getUser(id: string): Promise<DirectoryUser | undefined> {
     const operation = `Reading user ${id}`;
     try {
-      const response: unknown = await this.client.api(`/users/${encodeURIComponent(id)}`).select(userSelect).get();
+      const response: unknown = await this.client
+        .api(`/users/${encodeURIComponent(id)}`)
+        .select(userSelect)
+        .get();
       return toDirectoryUser(parseGraphResponse(graphUserSchema, response, operation));
     } catch (error) {
       return undefinedWhenNotFound(error, operation);
@@ -147,13 +160,16 @@ export class GraphDirectory implements Directory {
   async invite(input: InvitationInput): Promise<Invitation> {
     const operation = input.resetRedemptionOf ? `Resetting the redemption of ${input.email}` : `Inviting ${input.email}`;
     try {
-      const response: unknown = await this.client.api('/invitations').middlewareOptions([invitationRetries]).post({
-        invitedUserEmailAddress: input.email,
-        inviteRedirectUrl: input.redirectUrl,
-        sendInvitationMessage: input.sendInvitationMessage,
-        invitedUserMessageInfo: { customizedMessageBody: input.messageBody },
-        ...(input.resetRedemptionOf ? { resetRedemption: true, invitedUser: { id: input.resetRedemptionOf } } : {}),
-      });
+      const response: unknown = await this.client
+        .api('/invitations')
+        .middlewareOptions([invitationRetries])
+        .post({
+          invitedUserEmailAddress: input.email,
+          inviteRedirectUrl: input.redirectUrl,
+          sendInvitationMessage: input.sendInvitationMessage,
+          invitedUserMessageInfo: { customizedMessageBody: input.messageBody },
+          ...(input.resetRedemptionOf ? { resetRedemption: true, invitedUser: { id: input.resetRedemptionOf } } : {}),
+        });
       const invitation = parseGraphResponse(graphInvitationSchema, response, operation);
       return {
         invitedUserId: invitation.invitedUser.id,
@@ -268,7 +284,10 @@ export class GraphDirectory implements Directory {
         if (!users.success) continue;
         for (const user of users.data.value) {
           const state = user.externalUserState === 'Accepted' || user.externalUserState === 'PendingAcceptance' ? user.externalUserState : undefined;
-          states.set(user.id, { ...(state ? { state } : {}), ...(user.externalUserStateChangeDateTime ? { changedAt: user.externalUserStateChangeDateTime } : {}) });
+          states.set(user.id, {
+            ...(state ? { state } : {}),
+            ...(user.externalUserStateChangeDateTime ? { changedAt: user.externalUserStateChangeDateTime } : {}),
+          });
         }
       }
     }
@@ -282,10 +301,7 @@ export class GraphDirectory implements Directory {
    * job is retried later, no sooner than the `Retry-After` it carries. Answers come back in the
    * order of the calls.
    */
-  private async sendWithRetries<T>(
-    calls: ReadonlyArray<BatchCall<T>>,
-    operation: string,
-  ): Promise<Array<{ subject: T; answer: BatchAnswer }>> {
+  private async sendWithRetries<T>(calls: ReadonlyArray<BatchCall<T>>, operation: string): Promise<Array<{ subject: T; answer: BatchAnswer }>> {
     const settled: Array<{ index: number; subject: T; answer: BatchAnswer }> = [];
     let pending: Array<PendingCall<T>> = calls.map((call, index) => ({ call, index }));
     for (let round = 0; pending.length > 0; round += 1) {
@@ -307,22 +323,21 @@ export class GraphDirectory implements Directory {
     return settled.sort((a, b) => a.index - b.index).map(({ subject, answer }) => ({ subject, answer }));
   }
 
-  private async sendBatches<T>(
-    pending: ReadonlyArray<PendingCall<T>>,
-    operation: string,
-  ): Promise<Array<{ item: PendingCall<T>; answer: BatchAnswer }>> {
+  private async sendBatches<T>(pending: ReadonlyArray<PendingCall<T>>, operation: string): Promise<Array<{ item: PendingCall<T>; answer: BatchAnswer }>> {
     const answers: Array<{ item: PendingCall<T>; answer: BatchAnswer }> = [];
     for (let start = 0; start < pending.length; start += maxBatchSize) {
       const chunk = pending.slice(start, start + maxBatchSize);
       try {
         const response: unknown = await this.client.api('/$batch').post({ requests: chunk.map(batchRequestItem) });
-        const byId = new Map(
-          parseGraphResponse(graphBatchResponseSchema, response, operation).responses.map((answer) => [answer.id, answer]),
-        );
+        const byId = new Map(parseGraphResponse(graphBatchResponseSchema, response, operation).responses.map((answer) => [answer.id, answer]));
         for (const item of chunk) {
           const answer =
             byId.get(batchItemId(item)) ??
-            new DirectoryError(`${operation} failed: the $batch response has no item ${batchItemId(item)}`, { status: 0, code: 'MissingBatchItem', transient: true });
+            new DirectoryError(`${operation} failed: the $batch response has no item ${batchItemId(item)}`, {
+              status: 0,
+              code: 'MissingBatchItem',
+              transient: true,
+            });
           answers.push({ item, answer });
         }
       } catch (error) {
@@ -447,10 +462,12 @@ function itemError(userId: string, action: string, answer: GraphBatchItemRespons
   const { code, message } = graphErrorOf(answer.body);
   // Right after an invitation the new guest may not have replicated yet: a 404 naming the guest is worth a retry.
   const replicationLag = answer.status === 404 && message.toLowerCase().includes(userId.toLowerCase());
-  return new DirectoryError(
-    `${action} for ${userId} failed: Microsoft Graph answered ${answer.status} ${code}: ${message}`,
-    { status: answer.status, code, transient: isTransientStatus(answer.status) || replicationLag, retryAfterMs: parseRetryAfterMs(headerOf(answer, 'retry-after')) },
-  );
+  return new DirectoryError(`${action} for ${userId} failed: Microsoft Graph answered ${answer.status} ${code}: ${message}`, {
+    status: answer.status,
+    code,
+    transient: isTransientStatus(answer.status) || replicationLag,
+    retryAfterMs: parseRetryAfterMs(headerOf(answer, 'retry-after')),
+  });
 }
 
 function describeGrant(grant: AccessGrant): string {
@@ -476,17 +493,9 @@ function removalOutcome(userId: string, grant: RevocableGrant, answer: BatchAnsw
  * The listing also holds assignments the user has through a group they are a direct member of:
  * those belong to the group, and deleting one would take the role from every member.
  */
-function isAssignmentOf(
-  assignment: GraphAppRoleAssignment,
-  userId: string,
-  grant: Extract<RevocableGrant, { kind: 'appRole' }>,
-): boolean {
+function isAssignmentOf(assignment: GraphAppRoleAssignment, userId: string, grant: Extract<RevocableGrant, { kind: 'appRole' }>): boolean {
   const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-  return (
-    same(assignment.principalId, userId) &&
-    same(assignment.resourceId, grant.servicePrincipalId) &&
-    same(assignment.appRoleId, grant.appRoleId)
-  );
+  return same(assignment.principalId, userId) && same(assignment.resourceId, grant.servicePrincipalId) && same(assignment.appRoleId, grant.appRoleId);
 }
 
 function describeRevoke(grant: RevocableGrant): string {

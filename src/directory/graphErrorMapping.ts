@@ -43,10 +43,12 @@ export function toDirectoryError(error: unknown, operation: string): DirectoryEr
   }
   if (error instanceof GraphError && error.statusCode > 0) {
     const code = error.code ?? 'UnknownError';
-    return new DirectoryError(
-      `${operation} failed: Microsoft Graph answered ${error.statusCode} ${code}: ${error.message}`,
-      { status: error.statusCode, code, transient: isTransientStatus(error.statusCode), retryAfterMs: parseRetryAfterMs(error.headers?.get('Retry-After')) },
-    );
+    return new DirectoryError(`${operation} failed: Microsoft Graph answered ${error.statusCode} ${code}: ${error.message}`, {
+      status: error.statusCode,
+      code,
+      transient: isTransientStatus(error.statusCode),
+      retryAfterMs: parseRetryAfterMs(error.headers?.get('Retry-After')),
+    });
   }
   // No HTTP answer at all: either no token could be had, or the network failed.
   const name = error instanceof GraphError ? (error.code ?? 'NoResponse') : error instanceof Error ? error.name : 'NoResponse';

@@ -53,10 +53,11 @@ export type GraphBatchItemResponse = z.infer<typeof graphBatchResponseSchema>['r
 export function parseGraphResponse<T>(schema: z.ZodType<T>, value: unknown, operation: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new DirectoryError(
-      `${operation} failed: Microsoft Graph answered in an unexpected shape (${parsed.error.issues[0]?.message ?? 'unknown'})`,
-      { status: 0, code: 'UnexpectedResponse', transient: false },
-    );
+    throw new DirectoryError(`${operation} failed: Microsoft Graph answered in an unexpected shape (${parsed.error.issues[0]?.message ?? 'unknown'})`, {
+      status: 0,
+      code: 'UnexpectedResponse',
+      transient: false,
+    });
   }
   return parsed.data;
 }

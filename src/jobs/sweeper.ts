@@ -44,7 +44,11 @@ export class Sweeper {
   async sweep(now = new Date()): Promise<{ queued: number; pruned: number }> {
     const cutoff = new Date(now.getTime() - this.options.retentionMs);
     const missing = await queueMissingWork(this.db, this.kind, cutoff, now);
-    for (const job of missing) this.logger.warn({ requestId: job.requestId, job: job.kind, notice: 'notice' in job ? job.notice : undefined }, 'sweep: queued work the request was missing');
+    for (const job of missing)
+      this.logger.warn(
+        { requestId: job.requestId, job: job.kind, notice: 'notice' in job ? job.notice : undefined },
+        'sweep: queued work the request was missing',
+      );
     if (missing.length > 0) this.options.onJobsQueued?.();
     const pruned = await pruneFinishedJobs(this.db, cutoff);
     if (pruned > 0) this.logger.info({ pruned }, 'sweep: pruned finished jobs past JOB_RETENTION_DAYS');

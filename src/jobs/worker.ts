@@ -118,7 +118,10 @@ export class JobWorker {
     if (outcome === 'finished' || unfinished.length === 0) return true;
     for (const job of unfinished) {
       const released = await this.queue.release(job.lease);
-      this.logger.warn({ requestId: job.requestId, job: job.kind, jobId: job.id, released }, 'stopping: a job in hand did not finish in time; released it for another worker');
+      this.logger.warn(
+        { requestId: job.requestId, job: job.kind, jobId: job.id, released },
+        'stopping: a job in hand did not finish in time; released it for another worker',
+      );
     }
     return false;
   }
@@ -258,7 +261,8 @@ export class JobWorker {
     const message = error instanceof Error ? error.message : String(error);
     const delay = retryDelayMs(error, job.attempts, this.retryPolicy);
     if (delay !== undefined) {
-      if (await this.queue.fail(job.lease, { message, retryAt: new Date(this.clock().getTime() + delay) })) log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
+      if (await this.queue.fail(job.lease, { message, retryAt: new Date(this.clock().getTime() + delay) }))
+        log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
       jobOutcomes.add(1, { kind: job.kind, outcome: 'retried' });
       return;
     }

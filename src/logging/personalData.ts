@@ -17,10 +17,6 @@ const REDEEM_LINK = /[^\s"'<>\\]*\/redeem(?![A-Za-z])[^\s"'<>\\]*/gi;
 
 /** Hides credentials always, and addresses too unless `keepAddresses` (debug logging). */
 export function maskPersonalData(text: string, { keepAddresses = false }: { keepAddresses?: boolean } = {}): string {
-  const masked = text
-    .replace(REDEEM_LINK, '[redeem link]')
-    .replace(JWT, '[token]')
-    .replace(BEARER, '$1 [token]')
-    .replace(SECRET_FIELD, '$1$2[secret]');
+  const masked = text.replace(REDEEM_LINK, '[redeem link]').replace(JWT, '[token]').replace(BEARER, '$1 [token]').replace(SECRET_FIELD, '$1$2[secret]');
   return keepAddresses ? masked : masked.replace(ADDRESS, '$1***$2$3');
 }

@@ -2,14 +2,7 @@
  * Proactive messaging through the real CloudAdapter: continueConversation for known
  * conversations, createConversation (Teams only) for people the bot has not talked to yet.
  */
-import {
-  type Activity,
-  type ChannelAccount,
-  type CloudAdapter,
-  type ConversationParameters,
-  type ConversationReference,
-  TurnContext,
-} from 'botbuilder';
+import { type Activity, type ChannelAccount, type CloudAdapter, type ConversationParameters, type ConversationReference, TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore';
 import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
@@ -44,7 +37,10 @@ export class BotMessenger implements Messenger {
 
     const origin = await this.referenceOf(via);
     if (!origin.channelId || !CHANNELS_THAT_CREATE_CONVERSATIONS.includes(origin.channelId) || !origin.serviceUrl) {
-      throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, { transient: false, unreachable: true });
+      throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, {
+        transient: false,
+        unreachable: true,
+      });
     }
     const parameters: ConversationParameters = {
       isGroup: false,

@@ -28,14 +28,22 @@ export function notifyRequester(ctx: JobContext): JobHandler {
       if (!request || !job.notice) return;
       const notice = job.notice as RequesterNotice;
       const stages = notice === 'rejected' || job.stage !== undefined ? await ctx.requests.stagesOf(request.id) : [];
-      const text = noticeText(notice, request, ctx, { rejected: stages.find((s) => s.state === 'rejected' && s.extensionFor === undefined), about: stages.find((s) => s.stage === job.stage) });
+      const text = noticeText(notice, request, ctx, {
+        rejected: stages.find((s) => s.state === 'rejected' && s.extensionFor === undefined),
+        about: stages.find((s) => s.stage === job.stage),
+      });
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
       const choices: Attachment[] =
         notice === 'invited' || notice === 'nudge'
           ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
           : notice === 'expired'
-            ? [commandCardAttachment(translatorFor(request.requesterLocale)('requestAgain.offer'), followUpButtons(translatorFor(request.requesterLocale), request, { forSponsor: false }))]
+            ? [
+                commandCardAttachment(
+                  translatorFor(request.requesterLocale)('requestAgain.offer'),
+                  followUpButtons(translatorFor(request.requesterLocale), request, { forSponsor: false }),
+                ),
+              ]
             : [];
       const message = { type: 'message', text, textFormat: 'markdown' };
       if (request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
@@ -56,7 +64,12 @@ interface StagesOfNotice {
   about?: ApprovalStage;
 }
 
-function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<JobContext, 'catalog' | 'clock' | 'directorySimulated'>, stages: StagesOfNotice): string {
+function noticeText(
+  notice: RequesterNotice,
+  request: AccessRequest,
+  ctx: Pick<JobContext, 'catalog' | 'clock' | 'directorySimulated'>,
+  stages: StagesOfNotice,
+): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
     id: request.id,
@@ -71,7 +84,10 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<J
       return [
         t('notify.invited', { ...names, url: request.inviteRedeemUrl ?? '' }),
         request.invitationEmailed ? t(ctx.directorySimulated ? 'notify.invitedEmailSimulated' : 'notify.invitedEmailToo', names) : '',
-        resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id))),
+        resourceList(
+          t,
+          ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)),
+        ),
         until,
       ]
         .filter(Boolean)
@@ -101,7 +117,9 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<J
     case 'ownerOnlySponsor': {
       const resource = resourceName(ctx, stages.about?.resourceId ?? '');
       // An extension's stage nobody can decide: the request is not waiting, only its extension, and the end stands.
-      return stages.about?.extensionFor !== undefined ? t('notify.extensionOwnerUnreachable', { ...names, resource }) : t(`notify.${notice}`, { ...names, resource });
+      return stages.about?.extensionFor !== undefined
+        ? t('notify.extensionOwnerUnreachable', { ...names, resource })
+        : t(`notify.${notice}`, { ...names, resource });
     }
     case 'failed':
       return t(isGuestPolicyFailure(request.failureReason) ? 'notify.failedPolicy' : 'notify.failed', {
@@ -115,7 +133,11 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<J
       return [
         // Graph may have emailed a guest who accepted elsewhere in the meantime (see provisionGuest).
         t(notice === 'accepted' ? 'notify.accepted' : request.invitationEmailed ? 'notify.alreadyGuestEmailed' : 'notify.alreadyGuest', names),
-        resourceList(t, ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)), 'notify.acceptedResourcesHeader'),
+        resourceList(
+          t,
+          ctx.catalog.resources.filter((r) => request.resourceIds.includes(r.id)),
+          'notify.acceptedResourcesHeader',
+        ),
         t('notify.acceptedMyApps', { url: myAppsUrl(request.tenantId) }),
         until,
       ]
@@ -136,7 +158,11 @@ function noticeText(notice: RequesterNotice, request: AccessRequest, ctx: Pick<J
           .join(', '),
       });
     case 'extensionRejected':
-      return t('notify.extensionRejected', { ...names, owner: plainText(stages.about?.decidedBy?.displayName ?? ''), resource: resourceName(ctx, stages.about?.resourceId ?? '') });
+      return t('notify.extensionRejected', {
+        ...names,
+        owner: plainText(stages.about?.decidedBy?.displayName ?? ''),
+        resource: resourceName(ctx, stages.about?.resourceId ?? ''),
+      });
     case 'notExtended':
       return t('notify.notExtended', names);
     case 'ended': {
@@ -159,7 +185,11 @@ function resourceName(ctx: Pick<JobContext, 'catalog'>, id: string): string {
   return plainText(ctx.catalog.resources.find((r) => r.id === id)?.name ?? id);
 }
 
-function resourceList(t: Translate, resources: readonly Resource[], header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' = 'notify.resourcesHeader'): string {
+function resourceList(
+  t: Translate,
+  resources: readonly Resource[],
+  header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' = 'notify.resourcesHeader',
+): string {
   const lines = resources.map((r) =>
     r.link ? t('notify.resourceWithLink', { name: plainText(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: plainText(r.name) }),
   );

@@ -106,9 +106,7 @@ async function readJsonFile(
 function languageFiles(manifest: Record<string, unknown>): string[] {
   const info = manifest.localizationInfo;
   if (!isRecord(info) || !Array.isArray(info.additionalLanguages)) return [];
-  return info.additionalLanguages.flatMap((language: unknown) =>
-    isRecord(language) && typeof language.file === 'string' ? [language.file] : [],
-  );
+  return info.additionalLanguages.flatMap((language: unknown) => (isRecord(language) && typeof language.file === 'string' ? [language.file] : []));
 }
 
 /**

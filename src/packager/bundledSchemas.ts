@@ -65,9 +65,7 @@ function withUnicodeSafePatterns(node: unknown): unknown {
     if (key === 'pattern' && typeof value === 'string') {
       result[key] = unicodeSafePattern(value);
     } else if (key === 'patternProperties' && value !== null && typeof value === 'object') {
-      result[key] = Object.fromEntries(
-        Object.entries(value).map(([pattern, schema]) => [unicodeSafePattern(pattern), withUnicodeSafePatterns(schema)]),
-      );
+      result[key] = Object.fromEntries(Object.entries(value).map(([pattern, schema]) => [unicodeSafePattern(pattern), withUnicodeSafePatterns(schema)]));
     } else {
       result[key] = withUnicodeSafePatterns(value);
     }

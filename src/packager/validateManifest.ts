@@ -6,10 +6,7 @@ type ValidatableManifest = Parameters<typeof AppManifestUtils.validateAgainstSch
 
 /** Schema problems of a filled-in manifest.json, each prefixed with the file it is in. */
 export async function validateManifest(manifest: unknown, schemas: TeamsSchemas): Promise<string[]> {
-  return [
-    ...schemaUrlProblems('manifest.json', manifest, schemas.manifestUrl),
-    ...(await schemaProblems('manifest.json', manifest, schemas.manifest)),
-  ];
+  return [...schemaUrlProblems('manifest.json', manifest, schemas.manifestUrl), ...(await schemaProblems('manifest.json', manifest, schemas.manifest))];
 }
 
 /**
@@ -17,16 +14,8 @@ export async function validateManifest(manifest: unknown, schemas: TeamsSchemas)
  * a key that names a string of the manifest, so a stale index (after commands are reordered) would
  * otherwise leave the Spanish menu silently half English.
  */
-export async function validateLanguageFile(
-  fileName: string,
-  strings: unknown,
-  manifest: unknown,
-  schemas: TeamsSchemas,
-): Promise<string[]> {
-  const problems = [
-    ...schemaUrlProblems(fileName, strings, schemas.localizationUrl),
-    ...(await schemaProblems(fileName, strings, schemas.localization)),
-  ];
+export async function validateLanguageFile(fileName: string, strings: unknown, manifest: unknown, schemas: TeamsSchemas): Promise<string[]> {
+  const problems = [...schemaUrlProblems(fileName, strings, schemas.localizationUrl), ...(await schemaProblems(fileName, strings, schemas.localization))];
   if (isRecord(strings)) {
     for (const key of Object.keys(strings)) {
       if (key === '$schema' || key === 'localizationKeys') continue;

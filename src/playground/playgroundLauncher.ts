@@ -92,7 +92,10 @@ export function launchPlayground(options: LaunchPlaygroundOptions): RunningPlayg
     // The Playground's own server reads process.binding('http_parser') too (the same harmless
     // DEP0111), in processes of its own: NODE_OPTIONS reaches them all.
     const nodeOptions = [options.env.NODE_OPTIONS, '--disable-warning=DEP0111'].filter(Boolean).join(' ');
-    start(options.playgroundCli, ['--app-endpoint', `http://127.0.0.1:${port}/api/messages`, '--channel-id', 'msteams', '--disable-telemetry'], { ...options.env, NODE_OPTIONS: nodeOptions });
+    start(options.playgroundCli, ['--app-endpoint', `http://127.0.0.1:${port}/api/messages`, '--channel-id', 'msteams', '--disable-telemetry'], {
+      ...options.env,
+      NODE_OPTIONS: nodeOptions,
+    });
     const code = await Promise.race(exits);
     stop('SIGTERM');
     await Promise.all(exits);

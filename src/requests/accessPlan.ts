@@ -45,7 +45,13 @@ export function resourceGrantsFor(resources: readonly Resource[]): RevocableGran
  * at a time never gives more than 30 days ahead, however often it is extended. `days` is what it
  * adds, in whole days; 0 or less when the current end already reaches the limit.
  */
-export function extendedEndDate(request: AccessRequest, resources: readonly Resource[], defaultDays: number, dayMs: number, now: Date): { endsAt: string; days: number } {
+export function extendedEndDate(
+  request: AccessRequest,
+  resources: readonly Resource[],
+  defaultDays: number,
+  dayMs: number,
+  now: Date,
+): { endsAt: string; days: number } {
   const from = Date.parse(request.endsAt ?? now.toISOString());
   const limit = maxDaysOf(resources);
   const end = Math.min(from + (request.accessDays ?? defaultDays) * dayMs, limit === undefined ? Number.POSITIVE_INFINITY : now.getTime() + limit * dayMs);

@@ -118,7 +118,18 @@ export type EndReason = 'endDate' | 'sponsor';
 /** What the dialog has collected when the requester confirms. */
 export type NewAccessRequest = Pick<
   AccessRequest,
-  'tenantId' | 'requester' | 'requesterLocale' | 'requesterConversationId' | 'guestEmail' | 'resourceIds' | 'justification' | 'sponsor' | 'sponsorLocale' | 'accessDays' | 'endsAt' | 'existingGuest'
+  | 'tenantId'
+  | 'requester'
+  | 'requesterLocale'
+  | 'requesterConversationId'
+  | 'guestEmail'
+  | 'resourceIds'
+  | 'justification'
+  | 'sponsor'
+  | 'sponsorLocale'
+  | 'accessDays'
+  | 'endsAt'
+  | 'existingGuest'
 >;
 
 /** Who did something, for the audit trail. `system` is the bot itself. */

@@ -50,7 +50,11 @@ export function ownerStagesFor(resources: readonly Resource[]): Array<{ stage: n
 }
 
 /** The stages an extension of this request needs, numbered after the ones it had (`taken`). */
-export function extensionStagesFor(resources: readonly Resource[], taken: readonly ApprovalStage[], extensionFor: string): Array<{ stage: number; resourceId: string; extensionFor: string }> {
+export function extensionStagesFor(
+  resources: readonly Resource[],
+  taken: readonly ApprovalStage[],
+  extensionFor: string,
+): Array<{ stage: number; resourceId: string; extensionFor: string }> {
   const last = Math.max(0, ...taken.map((s) => s.stage));
   return ownerStagesFor(resources).map(({ resourceId }, index) => ({ stage: last + index + 1, resourceId, extensionFor }));
 }

@@ -150,7 +150,14 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
     if ('onlyIf' in item && item.onlyIf && !holds(item.onlyIf, request)) return [];
     switch (item.job) {
       case 'notifyRequester':
-        return [{ kind: 'notifyRequester', requestId, notice: item.notice, ...(item.ofStage && facts.decidedStage !== undefined ? { stage: facts.decidedStage } : {}) }];
+        return [
+          {
+            kind: 'notifyRequester',
+            requestId,
+            notice: item.notice,
+            ...(item.ofStage && facts.decidedStage !== undefined ? { stage: facts.decidedStage } : {}),
+          },
+        ];
       case 'notifySponsor':
         return [{ kind: 'notifySponsor', requestId, notice: item.notice }];
       default:

@@ -92,7 +92,12 @@ export interface TakeBackPlan {
  * guest's other active requests. An `adding` row is counted as given only on an account the bot
  * created (see settleGrants); elsewhere it is left, since it may be someone else's.
  */
-export function planTakeBack(request: AccessRequest, given: readonly GivenGrant[], others: readonly AccessRequest[], accountCreatedByBot: boolean): TakeBackPlan {
+export function planTakeBack(
+  request: AccessRequest,
+  given: readonly GivenGrant[],
+  others: readonly AccessRequest[],
+  accountCreatedByBot: boolean,
+): TakeBackPlan {
   const needed = new Set(others.flatMap((other) => other.resourceIds));
   const removed = new Set(request.removedResourceIds ?? []);
   const plan: TakeBackPlan = { remove: [], keptForOtherRequests: [], notGivenByBot: [], accountIsTheBots: accountCreatedByBot && others.length === 0 };

@@ -26,14 +26,15 @@ type GuestCheck =
   | { ok: false; email: string; problem: GuestPolicyProblem }
   | { ok: false; email: string; problem: 'alreadyMember'; member: DirectoryUser };
 
-export type SponsorCheck =
-  | { ok: true; sponsor: DirectoryUser }
-  | { ok: false; problem: 'notFound' | 'notMember' | 'isRequester' | 'disabled' };
+export type SponsorCheck = { ok: true; sponsor: DirectoryUser } | { ok: false; problem: 'notFound' | 'notMember' | 'isRequester' | 'disabled' };
 
 const emailSchema = z.email();
 
 export function normalizeAddress(text: string): string {
-  return text.trim().replace(/^mailto:/i, '').toLowerCase();
+  return text
+    .trim()
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
 }
 
 export function domainOf(address: string): string {

@@ -11,7 +11,6 @@ export function newRequestId(): string {
   return id;
 }
 
-
 const REQUEST_ID_PATTERN = new RegExp(`^GA-[${ALPHABET}]{${LENGTH}}$`);
 
 /** Checked before any lookup: what a card or a user sends is only ever a key of this shape. */

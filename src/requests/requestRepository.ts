@@ -12,8 +12,29 @@ import type { ExtensionAnswer, RequestState } from './lifecycle';
 export type RequestPatch = Partial<
   Pick<
     AccessRequest,
-    'invitationStartedAt' | 'invitationEmailed' | 'invitedUserId' | 'createdGuestAccount' | 'inviteRedeemUrl' | 'statusMessageId' | 'invitedAt' | 'redemptionCheckAt' | 'redemptionChecks' | 'nudgedAt' | 'acceptedAt' | 'reinvitationJobId' | 'approvalCard' | 'decisionComment' | 'decidedAt' | 'failureReason'
-    | 'endsAt' | 'approverRemindedAt' | 'extensionOffer' | 'extensions' | 'endedAt' | 'endReason' | 'removedResourceIds'
+    | 'invitationStartedAt'
+    | 'invitationEmailed'
+    | 'invitedUserId'
+    | 'createdGuestAccount'
+    | 'inviteRedeemUrl'
+    | 'statusMessageId'
+    | 'invitedAt'
+    | 'redemptionCheckAt'
+    | 'redemptionChecks'
+    | 'nudgedAt'
+    | 'acceptedAt'
+    | 'reinvitationJobId'
+    | 'approvalCard'
+    | 'decisionComment'
+    | 'decidedAt'
+    | 'failureReason'
+    | 'endsAt'
+    | 'approverRemindedAt'
+    | 'extensionOffer'
+    | 'extensions'
+    | 'endedAt'
+    | 'endReason'
+    | 'removedResourceIds'
   >
 >;
 
@@ -58,13 +79,28 @@ export interface RequestRepository {
    * For what happens once in a state (a reminder): sets `patch` and queues `jobs` only if the
    * request is still in `state` and `once` is still unset. False when it was already done.
    */
-  recordOnce(change: { id: string; state: RequestState; once: keyof RequestPatch; patch: RequestPatch; actor: Actor; action: string; jobs: readonly NewJob[] }): Promise<boolean>;
+  recordOnce(change: {
+    id: string;
+    state: RequestState;
+    once: keyof RequestPatch;
+    patch: RequestPatch;
+    actor: Actor;
+    action: string;
+    jobs: readonly NewJob[];
+  }): Promise<boolean>;
   /**
    * Records that someone asked for work on a request (a fresh link, Microsoft's email, a reset of
    * redemption) and queues it, in one transaction, only while the request is in one of `states`.
    * The request as it stands, or `undefined` when it is in none of them (or does not exist).
    */
-  recordAsk(ask: { id: string; states: readonly RequestState[]; actor: Actor; action: string; detail?: Record<string, unknown>; jobs: readonly NewJob[] }): Promise<AccessRequest | undefined>;
+  recordAsk(ask: {
+    id: string;
+    states: readonly RequestState[];
+    actor: Actor;
+    action: string;
+    detail?: Record<string, unknown>;
+    jobs: readonly NewJob[];
+  }): Promise<AccessRequest | undefined>;
   /**
    * A change that is not a state transition (an extension, a reminder, an offer answered), made
    * only while the request is in one of `states` and each `onlyWhile` field still holds its value
@@ -74,7 +110,10 @@ export interface RequestRepository {
   changeIf(change: {
     id: string;
     states: readonly RequestState[];
-    onlyWhile?: ReadonlyArray<{ field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer'; equals: string | null } | { field: 'invitationEmailed'; equals: boolean }>;
+    onlyWhile?: ReadonlyArray<
+      | { field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer'; equals: string | null }
+      | { field: 'invitationEmailed'; equals: boolean }
+    >;
     patch: RequestPatch;
     actor: Actor;
     action: string;
@@ -114,7 +153,10 @@ export interface RequestRepository {
    */
   decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
   /** For admins: how many requests filed since `since` stand in each state, and the latest failures. */
-  summarySince(since: Date, failures: number): Promise<{ counts: Map<RequestState, number>; failures: Array<{ id: string; failureReason?: string; guestEmail: string; at: string }> }>;
+  summarySince(
+    since: Date,
+    failures: number,
+  ): Promise<{ counts: Map<RequestState, number>; failures: Array<{ id: string; failureReason?: string; guestEmail: string; at: string }> }>;
   /**
    * Other requests that give this guest access now or are about to (approved, invited or
    * accepted), besides `exceptId`: found by the guest's object id, or by their address when they

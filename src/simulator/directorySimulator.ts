@@ -66,11 +66,7 @@ export class DirectorySimulator {
     this.logger = options.logger ?? silentLogger;
     const { stateFile } = options;
     const snapshot = stateFile === undefined ? undefined : readStateFile(stateFile);
-    this.state = new DirectoryState(
-      seed,
-      snapshot,
-      stateFile === undefined ? undefined : (changed) => writeStateFile(stateFile, changed),
-    );
+    this.state = new DirectoryState(seed, snapshot, stateFile === undefined ? undefined : (changed) => writeStateFile(stateFile, changed));
     if (snapshot !== undefined) {
       this.logger.info({ stateFile, users: snapshot.users.length }, 'directory simulator state restored');
     }
@@ -149,7 +145,6 @@ export class DirectorySimulator {
     return this.state.appRoleAssignmentsOf(userId).map((assignment) => ({ ...assignment }));
   }
 
-
   private async serveGraph(request: Request, response: Response, prefix: string): Promise<void> {
     const started = Date.now();
     const entry = this.record(request);
@@ -182,8 +177,7 @@ export class DirectorySimulator {
         throw lostAnswer;
       }
     } catch (error) {
-      const failure =
-        error instanceof GraphFailure ? error : new GraphFailure(500, 'generalException', 'General exception while processing.');
+      const failure = error instanceof GraphFailure ? error : new GraphFailure(500, 'generalException', 'General exception while processing.');
       if (!(error instanceof GraphFailure)) {
         this.logger.error({ err: error, method, path: graphPath, requestId }, 'directory simulator failed to serve a request');
       }
@@ -201,10 +195,7 @@ export class DirectorySimulator {
     } else {
       response.sendRaw(result.status, JSON.stringify(result.body), { ...headers, 'Content-Type': graphContentType });
     }
-    this.logger.debug(
-      { method, path: graphPath, status: result.status, requestId, durationMs: Date.now() - started },
-      'directory simulator answered',
-    );
+    this.logger.debug({ method, path: graphPath, status: result.status, requestId, durationMs: Date.now() - started }, 'directory simulator answered');
   }
 
   private record(request: Request): RecordedRequest {

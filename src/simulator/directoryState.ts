@@ -69,10 +69,7 @@ interface InvitationRequest {
   redeemUrlFor(invitationId: string): string;
 }
 
-type RedeemResult =
-  | { outcome: 'accepted' | 'alreadyAccepted'; invitation: SimulatedInvitation }
-  | { outcome: 'unknown' }
-  | { outcome: 'revoked' };
+type RedeemResult = { outcome: 'accepted' | 'alreadyAccepted'; invitation: SimulatedInvitation } | { outcome: 'unknown' } | { outcome: 'revoked' };
 
 /** Graph lets any application be assigned this "default access" role, declared or not. */
 const defaultAccessAppRoleId = '00000000-0000-0000-0000-000000000000';
@@ -104,16 +101,13 @@ export class DirectoryState {
     private readonly onChange: (snapshot: StateSnapshot) => void = () => undefined,
   ) {
     if (snapshot !== undefined && snapshot.tenantId !== seed.tenant.id) {
-      throw new Error(
-        `The saved simulator state belongs to tenant ${snapshot.tenantId}, not to the seed's tenant ${seed.tenant.id}`,
-      );
+      throw new Error(`The saved simulator state belongs to tenant ${snapshot.tenantId}, not to the seed's tenant ${seed.tenant.id}`);
     }
     this.tenantId = seed.tenant.id;
     this.tenantDisplayName = seed.tenant.displayName;
     this.verifiedDomains = seed.tenant.verifiedDomains;
     this.termsOfUse = seed.tenant.termsOfUse;
-    this.initialDomain =
-      seed.tenant.initialDomain ?? `${seed.tenant.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
+    this.initialDomain = seed.tenant.initialDomain ?? `${seed.tenant.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
     this.servicePrincipals = new Map(seed.servicePrincipals.map((sp) => [sp.id, sp]));
     this.groupDisplayNames = new Map(seed.groups.map((group) => [group.id, group.displayName]));
     for (const user of snapshot?.users ?? seed.users) {
@@ -165,9 +159,7 @@ export class DirectoryState {
   invite(request: InvitationRequest): { invitation: SimulatedInvitation; user: SimulatedUser } {
     if (request.resetRedemptionOf !== undefined) return this.resetRedemption(request, request.resetRedemptionOf);
     const address = request.email.toLowerCase();
-    const existing = [...this.users.values()].find(
-      (user) => user.mail?.toLowerCase() === address || user.userPrincipalName.toLowerCase() === address,
-    );
+    const existing = [...this.users.values()].find((user) => user.mail?.toLowerCase() === address || user.userPrincipalName.toLowerCase() === address);
     if (existing?.userType === 'Member') {
       throw badRequest(`The invited user already exists in the directory as object ID: ${existing.id}.`);
     }
@@ -326,10 +318,7 @@ export class DirectoryState {
     this.changed();
   }
 
-  assignAppRole(
-    servicePrincipalId: string,
-    request: { principalId: string; resourceId: string; appRoleId: string },
-  ): SimulatedAppRoleAssignment {
+  assignAppRole(servicePrincipalId: string, request: { principalId: string; resourceId: string; appRoleId: string }): SimulatedAppRoleAssignment {
     const servicePrincipal = this.servicePrincipals.get(servicePrincipalId);
     if (servicePrincipal === undefined) {
       throw resourceNotFound(servicePrincipalId);
@@ -341,19 +330,12 @@ export class DirectoryState {
       );
     }
     const principal = this.requireUser(request.principalId);
-    const roleExists =
-      request.appRoleId === defaultAccessAppRoleId || servicePrincipal.appRoles.some((role) => role.id === request.appRoleId);
+    const roleExists = request.appRoleId === defaultAccessAppRoleId || servicePrincipal.appRoles.some((role) => role.id === request.appRoleId);
     if (!roleExists) {
-      throw badRequest(
-        `Permission being assigned was not found on application '${servicePrincipal.displayName}'.`,
-        'Request_BadRequest',
-      );
+      throw badRequest(`Permission being assigned was not found on application '${servicePrincipal.displayName}'.`, 'Request_BadRequest');
     }
     const duplicate = this.appRoleAssignments.some(
-      (assignment) =>
-        assignment.principalId === principal.id &&
-        assignment.resourceId === servicePrincipal.id &&
-        assignment.appRoleId === request.appRoleId,
+      (assignment) => assignment.principalId === principal.id && assignment.resourceId === servicePrincipal.id && assignment.appRoleId === request.appRoleId,
     );
     if (duplicate) {
       throw badRequest('Permission being assigned already exists on the object', 'Request_BadRequest');
@@ -405,9 +387,7 @@ export class DirectoryState {
     if (!this.servicePrincipals.has(servicePrincipalId)) {
       throw resourceNotFound(servicePrincipalId);
     }
-    const index = this.appRoleAssignments.findIndex(
-      (assignment) => assignment.id === assignmentId && assignment.resourceId === servicePrincipalId,
-    );
+    const index = this.appRoleAssignments.findIndex((assignment) => assignment.id === assignmentId && assignment.resourceId === servicePrincipalId);
     if (index === -1) {
       throw resourceNotFound(assignmentId);
     }

@@ -64,8 +64,7 @@ export class FaultInjector {
     }
     fault.remaining -= 1;
     const { code, message } = faultResponses[fault.status];
-    const headers: Record<string, string> =
-      fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(fault.retryAfterSeconds ?? 1) } : {};
+    const headers: Record<string, string> = fault.status === 429 || fault.status === 503 ? { 'Retry-After': String(fault.retryAfterSeconds ?? 1) } : {};
     return new GraphFailure(fault.status, code, message, headers);
   }
 }

@@ -16,20 +16,12 @@ export class GraphFailure extends Error {
 
 /** What Graph says when an id in the path or in a reference names nothing. */
 export function resourceNotFound(id: string): GraphFailure {
-  return new GraphFailure(
-    404,
-    'Request_ResourceNotFound',
-    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-  );
+  return new GraphFailure(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
 }
 
 /** What Graph says when a `$ref` POST adds a link that is already there. */
 export function referenceAlreadyExists(property: string): GraphFailure {
-  return new GraphFailure(
-    400,
-    'Request_BadRequest',
-    `One or more added object references already exist for the following modified properties: '${property}'.`,
-  );
+  return new GraphFailure(400, 'Request_BadRequest', `One or more added object references already exist for the following modified properties: '${property}'.`);
 }
 
 /** What Graph says when the application's permissions or roles do not cover the change. */

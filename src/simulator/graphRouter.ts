@@ -107,8 +107,7 @@ export class GraphRouter {
   }
 
   private firstUnknownSegment(segments: readonly string[]): string {
-    const known = (depth: number): boolean =>
-      this.routes.some((route) => matchPattern(route.pattern.slice(0, depth), segments.slice(0, depth)) !== undefined);
+    const known = (depth: number): boolean => this.routes.some((route) => matchPattern(route.pattern.slice(0, depth), segments.slice(0, depth)) !== undefined);
     let depth = 1;
     while (depth <= segments.length && known(depth)) {
       depth += 1;
@@ -180,7 +179,10 @@ export class GraphRouter {
   private checkMemberGroups(call: GraphCall, userId: string): GraphResult {
     const groupIds = (call.body as { groupIds?: unknown } | undefined)?.groupIds;
     if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) throw badRequest("'groupIds' must be an array of group ids.");
-    return json(200, { '@odata.context': `${call.serviceRoot}/v1.0/$metadata#Collection(Edm.String)`, value: this.state.memberGroupsOf(userId, groupIds as string[]) });
+    return json(200, {
+      '@odata.context': `${call.serviceRoot}/v1.0/$metadata#Collection(Edm.String)`,
+      value: this.state.memberGroupsOf(userId, groupIds as string[]),
+    });
   }
 
   private listMembers(call: GraphCall, groupId: string): GraphResult {
@@ -351,11 +353,7 @@ function requireObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function optional<T extends 'string' | 'boolean'>(
-  body: Record<string, unknown>,
-  name: string,
-  type: T,
-): (T extends 'string' ? string : boolean) | undefined {
+function optional<T extends 'string' | 'boolean'>(body: Record<string, unknown>, name: string, type: T): (T extends 'string' ? string : boolean) | undefined {
   const value = body[name];
   if (value === undefined || value === null) {
     return undefined;

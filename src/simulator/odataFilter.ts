@@ -136,7 +136,11 @@ class FilterParser {
       if (next.kind !== 'comma') throw this.syntaxError(next.position);
     }
     if (values.length > maxInValues) {
-      throw new GraphFailure(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${maxInValues}.`);
+      throw new GraphFailure(
+        400,
+        'Request_UnsupportedQuery',
+        `Too many child clauses specified in search filter expression containing 'OR' operators: ${values.length}. Max allowed: ${maxInValues}.`,
+      );
     }
     return values;
   }
@@ -177,9 +181,7 @@ function tokenize(expression: string): Token[] {
       position += 1;
       for (;;) {
         if (position >= expression.length) {
-          throw badRequest(
-            `Invalid filter clause: There is an unterminated string literal at position ${start} in '${expression}'.`,
-          );
+          throw badRequest(`Invalid filter clause: There is an unterminated string literal at position ${start} in '${expression}'.`);
         }
         const next = expression.charAt(position);
         if (next === "'" && expression.charAt(position + 1) === "'") {

@@ -54,12 +54,10 @@ const texts: Readonly<Record<PageLanguage, PageText>> = {
     alreadyBody: (organization) => `This invitation from ${organization} has already been accepted. There is nothing else to do.`,
     continueLink: 'Continue',
     cancelledTitle: 'Invitation not accepted',
-    cancelledBody: (organization) =>
-      `Nothing has changed: you have not joined ${organization} as a guest. You can come back to this link later.`,
+    cancelledBody: (organization) => `Nothing has changed: you have not joined ${organization} as a guest. You can come back to this link later.`,
     reviewAgainLink: 'Review the invitation again',
     unknownTitle: 'Invitation not found',
-    unknownBody:
-      'This invitation link is not valid: it may be mistyped, or the invitation was removed. Ask the person who invited you for a new link.',
+    unknownBody: 'This invitation link is not valid: it may be mistyped, or the invitation was removed. Ask the person who invited you for a new link.',
     invalidFormTitle: 'Something went wrong',
     invalidFormBody: 'The answer could not be read. Go back to the invitation and choose Accept or Cancel.',
     simulatorNote: 'Local directory simulator: no Microsoft account is used.',
@@ -91,8 +89,7 @@ const texts: Readonly<Record<PageLanguage, PageText>> = {
     alreadyBody: (organization) => `Esta invitación de ${organization} ya se aceptó. No hay nada más que hacer.`,
     continueLink: 'Continuar',
     cancelledTitle: 'Invitación no aceptada',
-    cancelledBody: (organization) =>
-      `No ha cambiado nada: no se ha unido a ${organization} como invitado. Puede volver a este enlace más tarde.`,
+    cancelledBody: (organization) => `No ha cambiado nada: no se ha unido a ${organization} como invitado. Puede volver a este enlace más tarde.`,
     reviewAgainLink: 'Revisar de nuevo la invitación',
     unknownTitle: 'Invitación no encontrada',
     unknownBody:
@@ -131,18 +128,10 @@ export function pickLanguage(acceptLanguage: string | undefined): PageLanguage {
 }
 
 function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-export function consentPage(
-  language: PageLanguage,
-  page: { organization: string; guestEmail: string; formAction: string; reset: boolean },
-): string {
+export function consentPage(language: PageLanguage, page: { organization: string; guestEmail: string; formAction: string; reset: boolean }): string {
   const text = texts[language];
   const organization = escapeHtml(page.organization);
   const permissions = text.permissions.map((permission) => `<li>${escapeHtml(permission)}</li>`).join('');

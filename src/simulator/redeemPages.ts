@@ -70,7 +70,12 @@ export function mountRedeemPages(
       sendPage(response, 403, language, blockedAccountPage(language, organization));
     } else if (action === 'accept' && state.termsOfUse !== undefined) {
       // Permissions reviewed; the guest is not in until they agree to the terms as well.
-      const page = termsPage(language, { organization, guestEmail: invitation.invitedUserEmailAddress, formAction: pagePath(invitationId), terms: state.termsOfUse });
+      const page = termsPage(language, {
+        organization,
+        guestEmail: invitation.invitedUserEmailAddress,
+        formAction: pagePath(invitationId),
+        terms: state.termsOfUse,
+      });
       sendPage(response, 200, language, page);
     } else if (action === (state.termsOfUse === undefined ? 'accept' : 'agreeToTerms')) {
       const result = state.redeem(invitationId);
@@ -105,8 +110,7 @@ function sendPage(response: Response, status: number, language: PageLanguage, ht
     'Content-Language': language,
     Vary: 'Accept-Language',
     'Cache-Control': 'no-store',
-    'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   });

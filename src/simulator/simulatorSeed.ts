@@ -89,7 +89,11 @@ const seedSchema = z
         const path = ['servicePrincipals', spIndex, 'groupAssignments', assignmentIndex];
         if (!groupIds.has(assignment.groupId)) ctx.addIssue({ code: 'custom', path: [...path, 'groupId'], message: `no group has id '${assignment.groupId}'` });
         if (!servicePrincipal.appRoles.some((role) => role.id === assignment.appRoleId)) {
-          ctx.addIssue({ code: 'custom', path: [...path, 'appRoleId'], message: `'${servicePrincipal.displayName}' has no app role '${assignment.appRoleId}'` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'appRoleId'],
+            message: `'${servicePrincipal.displayName}' has no app role '${assignment.appRoleId}'`,
+          });
         }
       });
     });
@@ -134,9 +138,7 @@ export function loadSimulatorSeed(file: string): SimulatorSeed {
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
-      const field = issue.path
-        .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
-        .join('');
+      const field = issue.path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`)).join('');
       return `${field || '(root)'}: ${issue.message}`;
     })
     .join('; ');

@@ -17,13 +17,13 @@ export function readStateFile(file: string): StateSnapshot | undefined {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`Directory simulator state file ${file} is not readable JSON (delete it to start from the seed): ${(error as Error).message}`, { cause: error });
+    throw new Error(`Directory simulator state file ${file} is not readable JSON (delete it to start from the seed): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const parsed = stateSnapshotSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(
-      `Directory simulator state file ${file} is invalid (delete it to start from the seed): ${describeIssues(parsed.error.issues)}`,
-    );
+    throw new Error(`Directory simulator state file ${file} is invalid (delete it to start from the seed): ${describeIssues(parsed.error.issues)}`);
   }
   return parsed.data;
 }

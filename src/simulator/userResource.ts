@@ -43,9 +43,7 @@ const defaultUserProperties: readonly UserProperty[] = [
   'id',
 ];
 
-const propertiesByLowerName: ReadonlyMap<string, UserProperty> = new Map(
-  userProperties.map((property) => [property.toLowerCase(), property]),
-);
+const propertiesByLowerName: ReadonlyMap<string, UserProperty> = new Map(userProperties.map((property) => [property.toLowerCase(), property]));
 
 /** The properties a `$select` names, in Graph's spelling; undefined when there is none. */
 export function parseUserSelect(select: string | undefined): readonly UserProperty[] | undefined {

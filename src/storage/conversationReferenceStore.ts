@@ -33,7 +33,9 @@ export class ConversationReferenceStore {
     private readonly db: Kysely<Schema>,
     private readonly clock: Clock = () => new Date(),
   ) {
-    this.referenceOf = new PreparedQuery(db, 1, (q, conversationId: string) => q.selectFrom('conversation_references').select('reference').where('conversation_id', '=', conversationId));
+    this.referenceOf = new PreparedQuery(db, 1, (q, conversationId: string) =>
+      q.selectFrom('conversation_references').select('reference').where('conversation_id', '=', conversationId),
+    );
   }
 
   /** Saves or refreshes a reference; `userId` is the Entra object id where the channel gives one. */
@@ -51,7 +53,9 @@ export class ConversationReferenceStore {
     await this.db
       .insertInto('conversation_references')
       .values(row)
-      .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ user_id: row.user_id, reference: row.reference, tenant_id: row.tenant_id, updated_at: row.updated_at }))
+      .onConflict((oc) =>
+        oc.column('conversation_id').doUpdateSet({ user_id: row.user_id, reference: row.reference, tenant_id: row.tenant_id, updated_at: row.updated_at }),
+      )
       .execute();
     if (reference.serviceUrl) this.storedServiceUrls.set(conversationId, reference.serviceUrl);
   }
@@ -81,15 +85,8 @@ export class ConversationReferenceStore {
 
   /** The user's most recent personal conversation with the bot, if they ever had one. */
   async personalConversationOf(userId: string): Promise<Partial<ConversationReference> | undefined> {
-    const rows = await this.db
-      .selectFrom('conversation_references')
-      .select('reference')
-      .where('user_id', '=', userId)
-      .orderBy('updated_at', 'desc')
-      .execute();
-    const personal = rows
-      .map((row) => JSON.parse(row.reference) as Partial<ConversationReference>)
-      .find((reference) => !reference.conversation?.isGroup);
+    const rows = await this.db.selectFrom('conversation_references').select('reference').where('user_id', '=', userId).orderBy('updated_at', 'desc').execute();
+    const personal = rows.map((row) => JSON.parse(row.reference) as Partial<ConversationReference>).find((reference) => !reference.conversation?.isGroup);
     return personal;
   }
 }

@@ -24,13 +24,18 @@ export class DialogStateStorage implements Storage {
       q
         .insertInto('dialog_state')
         .values({ key, data, etag, updated_at: at })
-        .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), etag: eb.ref('excluded.etag'), updated_at: eb.ref('excluded.updated_at') }))),
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), etag: eb.ref('excluded.etag'), updated_at: eb.ref('excluded.updated_at') })),
+        ),
     );
   }
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    const rows = keys.length === 1 ? (await this.readOne.execute(this.db, keys[0])).rows : await this.db.selectFrom('dialog_state').selectAll().where('key', 'in', keys).execute();
+    const rows =
+      keys.length === 1
+        ? (await this.readOne.execute(this.db, keys[0])).rows
+        : await this.db.selectFrom('dialog_state').selectAll().where('key', 'in', keys).execute();
     const items: StoreItems = {};
     for (const row of rows) items[row.key] = { ...(JSON.parse(row.data) as object), eTag: row.etag };
     return items;
@@ -47,7 +52,11 @@ export class DialogStateStorage implements Storage {
       const updated = await this.db.updateTable('dialog_state').set(next).where('key', '=', key).where('etag', '=', eTag).executeTakeFirst();
       if (updated.numUpdatedRows > 0n) continue;
       // No row with that eTag: either it was deleted (write it afresh) or another turn won.
-      const inserted = await this.db.insertInto('dialog_state').values({ key, ...next }).onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+      const inserted = await this.db
+        .insertInto('dialog_state')
+        .values({ key, ...next })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
       if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) {
         throw new Error(`Storage: eTag conflict on "${key}"; another turn of this conversation saved first.`);
       }

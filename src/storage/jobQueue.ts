@@ -86,7 +86,15 @@ export class JobQueue {
         .updateTable('jobs')
         .set({ locked_by: workerId, locked_until: lockedUntil, attempts: sql<number>`attempts + 1`, updated_at: at })
         .where('id', '=', (eb) => {
-          const due = eb.selectFrom('jobs').select('id').where('status', '=', 'queued').where('run_at', '<=', at).where(leaseFreeAt(at)).orderBy('run_at').orderBy('id').limit(1);
+          const due = eb
+            .selectFrom('jobs')
+            .select('id')
+            .where('status', '=', 'queued')
+            .where('run_at', '<=', at)
+            .where(leaseFreeAt(at))
+            .orderBy('run_at')
+            .orderBy('id')
+            .limit(1);
           return this.postgres ? due.forUpdate().skipLocked() : due;
         })
         .where('status', '=', 'queued')
@@ -144,19 +152,22 @@ export class JobQueue {
         .insertInto('guest_locks')
         .values({ guest, ...mine })
         .onConflict((oc) =>
-          oc.column('guest').doUpdateSet(mine).where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('jobs')
-                  .select('jobs.id')
-                  .whereRef('jobs.id', '=', 'guest_locks.job_id')
-                  .whereRef('jobs.locked_by', '=', 'guest_locks.holder')
-                  .whereRef('jobs.attempts', '=', 'guest_locks.attempt')
-                  .where('jobs.status', '=', 'queued'),
+          oc
+            .column('guest')
+            .doUpdateSet(mine)
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('jobs')
+                    .select('jobs.id')
+                    .whereRef('jobs.id', '=', 'guest_locks.job_id')
+                    .whereRef('jobs.locked_by', '=', 'guest_locks.holder')
+                    .whereRef('jobs.attempts', '=', 'guest_locks.attempt')
+                    .where('jobs.status', '=', 'queued'),
+                ),
               ),
             ),
-          ),
         )
         .execute();
       const held = await trx.selectFrom('guest_locks').select(['job_id', 'holder', 'attempt']).where('guest', '=', guest).executeTakeFirstOrThrow();

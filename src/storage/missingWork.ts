@@ -44,7 +44,9 @@ export async function queueMissingWork(db: Kysely<Schema>, kind: DatabaseKind, s
               and ${expected.queuedOnly ? sql`j.status = 'queued'` : sql`1 = 1`}
           )`.execute(trx);
       for (const { id } of rows.rows) {
-        missing.push(expected.notice ? ({ kind: expected.job, requestId: id, notice: expected.notice } as NewJob) : ({ kind: expected.job, requestId: id } as NewJob));
+        missing.push(
+          expected.notice ? ({ kind: expected.job, requestId: id, notice: expected.notice } as NewJob) : ({ kind: expected.job, requestId: id } as NewJob),
+        );
       }
     }
     await insertJobs(trx, missing, now);

@@ -38,7 +38,12 @@ export class SqlGivenAccess implements GivenAccess {
     return row !== undefined;
   }
 
-  async markAdding(guestId: string, requestId: string, grants: ReadonlyArray<{ resourceId: string; grant: RevocableGrant }>, lease: JobLease): Promise<string[]> {
+  async markAdding(
+    guestId: string,
+    requestId: string,
+    grants: ReadonlyArray<{ resourceId: string; grant: RevocableGrant }>,
+    lease: JobLease,
+  ): Promise<string[]> {
     if (grants.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
       const at = this.clock().toISOString();
@@ -47,14 +52,27 @@ export class SqlGivenAccess implements GivenAccess {
         .selectFrom('guest_grants')
         .select('resource_id')
         .where('guest_id', '=', guestId)
-        .where('resource_id', 'in', grants.map((g) => g.resourceId))
+        .where(
+          'resource_id',
+          'in',
+          grants.map((g) => g.resourceId),
+        )
         .execute();
       const known = new Set(existing.map((row) => row.resource_id));
       const fresh = grants.filter((g) => !known.has(g.resourceId));
       if (fresh.length > 0) {
         await trx
           .insertInto('guest_grants')
-          .values(fresh.map((g) => ({ guest_id: guestId, resource_id: g.resourceId, grant_json: JSON.stringify(g.grant), state: 'adding', request_id: requestId, updated_at: at })))
+          .values(
+            fresh.map((g) => ({
+              guest_id: guestId,
+              resource_id: g.resourceId,
+              grant_json: JSON.stringify(g.grant),
+              state: 'adding',
+              request_id: requestId,
+              updated_at: at,
+            })),
+          )
           .execute();
       }
       return fresh.map((g) => g.resourceId);
@@ -78,7 +96,13 @@ export class SqlGivenAccess implements GivenAccess {
       if (settled.forgotten.length > 0) {
         await trx.deleteFrom('guest_grants').where('guest_id', '=', guestId).where('resource_id', 'in', settled.forgotten).execute();
       }
-      await insertAudit(trx, { requestId, at, actor: { kind: 'system' }, action: 'grantsRecorded', detail: { givenByBot: settled.given, notGivenByBot: settled.forgotten } });
+      await insertAudit(trx, {
+        requestId,
+        at,
+        actor: { kind: 'system' },
+        action: 'grantsRecorded',
+        detail: { givenByBot: settled.given, notGivenByBot: settled.forgotten },
+      });
     });
   }
 
@@ -86,7 +110,12 @@ export class SqlGivenAccess implements GivenAccess {
     return this.db.transaction().execute(async (trx) => {
       const at = this.clock().toISOString();
       await assertLeaseHeld(trx, lease, at);
-      if (resourceIds.length > 0) await trx.deleteFrom('guest_grants').where('guest_id', '=', guestId).where('resource_id', 'in', [...resourceIds]).execute();
+      if (resourceIds.length > 0)
+        await trx
+          .deleteFrom('guest_grants')
+          .where('guest_id', '=', guestId)
+          .where('resource_id', 'in', [...resourceIds])
+          .execute();
       const row = await trx.selectFrom('access_requests').select('removed_resource_ids').where('id', '=', requestId).executeTakeFirstOrThrow();
       const before = row.removed_resource_ids ? (JSON.parse(row.removed_resource_ids) as string[]) : [];
       const patch = { removedResourceIds: [...new Set([...before, ...resourceIds])] };

@@ -6,7 +6,16 @@ import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'ky
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
-import { type ChangeFacts, extensionWorkOf, type FollowUpSettings, jobsFor, patchFor, requestWorkOf, STAGE_DECIDED_WORK, type Work } from '../requests/followUp';
+import {
+  type ChangeFacts,
+  extensionWorkOf,
+  type FollowUpSettings,
+  jobsFor,
+  patchFor,
+  requestWorkOf,
+  STAGE_DECIDED_WORK,
+  type Work,
+} from '../requests/followUp';
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
@@ -102,8 +111,19 @@ export class SqlRequestRepository implements RequestRepository {
   }
 
   async filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }> {
-    const rows = await this.db.selectFrom('access_requests').selectAll().where('requester_id', '=', requesterId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    const { total } = await this.db.selectFrom('access_requests').select((eb) => eb.fn.countAll<string | number>().as('total')).where('requester_id', '=', requesterId).executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    const { total } = await this.db
+      .selectFrom('access_requests')
+      .select((eb) => eb.fn.countAll<string | number>().as('total'))
+      .where('requester_id', '=', requesterId)
+      .executeTakeFirstOrThrow();
     return { requests: rows.map(toAccessRequest), total: Number(total) };
   }
 
@@ -128,7 +148,15 @@ export class SqlRequestRepository implements RequestRepository {
       .limit(limit)
       .execute();
     if (stages.length === 0) return [];
-    const rows = await this.db.selectFrom('access_requests').selectAll().where('id', 'in', stages.map((row) => row.request_id)).execute();
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        stages.map((row) => row.request_id),
+      )
+      .execute();
     const byId = new Map(rows.map((row) => [row.id, toAccessRequest(row)]));
     return stages.flatMap((row) => {
       const request = byId.get(row.request_id);
@@ -162,7 +190,12 @@ export class SqlRequestRepository implements RequestRepository {
       await assertLeaseHeld(trx, change.lease, at);
       const updated = await trx
         .updateTable('access_requests')
-        .set({ ...toColumns({ ...change.patch, ...patchFor(work, now, this.followUp) }), state: change.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .set({
+          ...toColumns({ ...change.patch, ...patchFor(work, now, this.followUp) }),
+          state: change.to,
+          updated_at: at,
+          version: (eb) => eb('version', '+', 1),
+        })
         .where('id', '=', change.id)
         .where('state', '=', change.from)
         .returningAll()
@@ -180,7 +213,9 @@ export class SqlRequestRepository implements RequestRepository {
       if (change.openStages?.length) {
         await trx
           .insertInto('approval_stages')
-          .values(change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })))
+          .values(
+            change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })),
+          )
           .execute();
       }
       const request = toAccessRequest(updated);
@@ -237,7 +272,12 @@ export class SqlRequestRepository implements RequestRepository {
   async recordAsk(ask: Parameters<RequestRepository['recordAsk']>[0]): Promise<AccessRequest | undefined> {
     const asked = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
-      const row = await trx.selectFrom('access_requests').selectAll().where('id', '=', ask.id).where('state', 'in', [...ask.states]).executeTakeFirst();
+      const row = await trx
+        .selectFrom('access_requests')
+        .selectAll()
+        .where('id', '=', ask.id)
+        .where('state', 'in', [...ask.states])
+        .executeTakeFirst();
       if (!row) return undefined;
       await insertAudit(trx, { requestId: ask.id, at: now.toISOString(), actor: ask.actor, action: ask.action, detail: ask.detail });
       await insertJobs(trx, ask.jobs, now);
@@ -260,7 +300,9 @@ export class SqlRequestRepository implements RequestRepository {
       for (const condition of change.onlyWhile ?? []) {
         if (condition.field === 'invitationEmailed') {
           // Unset counts as not emailed.
-          update = condition.equals ? update.where('invitation_emailed', '=', 1) : update.where((eb) => eb.or([eb('invitation_emailed', 'is', null), eb('invitation_emailed', '=', 0)]));
+          update = condition.equals
+            ? update.where('invitation_emailed', '=', 1)
+            : update.where((eb) => eb.or([eb('invitation_emailed', 'is', null), eb('invitation_emailed', '=', 0)]));
           continue;
         }
         const column = ONLY_WHILE_COLUMNS[condition.field];
@@ -272,7 +314,16 @@ export class SqlRequestRepository implements RequestRepository {
       if (change.openStages?.length) {
         await trx
           .insertInto('approval_stages')
-          .values(change.openStages.map(({ stage, resourceId, extensionFor }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at, extension_for: extensionFor })))
+          .values(
+            change.openStages.map(({ stage, resourceId, extensionFor }) => ({
+              request_id: change.id,
+              stage,
+              resource_id: resourceId,
+              state: 'pending',
+              opened_at: at,
+              extension_for: extensionFor,
+            })),
+          )
           .execute();
       }
       const request = toAccessRequest(updated);
@@ -306,7 +357,13 @@ export class SqlRequestRepository implements RequestRepository {
       if (patch.cards) columns.cards = JSON.stringify(patch.cards);
       if (patch.remindedAt) columns.reminded_at = patch.remindedAt;
       await trx.updateTable('approval_stages').set(columns).where('request_id', '=', requestId).where('stage', '=', stage).execute();
-      await insertAudit(trx, { requestId, at, actor, action, detail: { stage, ...(patch.approvers ? { approvers: patch.approvers.map((a) => a.id) } : {}), ...detail } });
+      await insertAudit(trx, {
+        requestId,
+        at,
+        actor,
+        action,
+        detail: { stage, ...(patch.approvers ? { approvers: patch.approvers.map((a) => a.id) } : {}), ...detail },
+      });
     });
   }
 
@@ -346,7 +403,11 @@ export class SqlRequestRepository implements RequestRepository {
           });
           request = toAccessRequest(updated);
         }
-        await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), { request, now, decidedStage: decision.stage });
+        await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), {
+          request,
+          now,
+          decidedStage: decision.stage,
+        });
         return { request, stage: toApprovalStage(decided) };
       })
       .catch((error: unknown) => {
@@ -397,7 +458,10 @@ export class SqlRequestRepository implements RequestRepository {
             at,
             actor: decision.actor,
             action: settled === 'approved' ? 'extended' : 'extensionRejected',
-            detail: settled === 'approved' ? { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage } : { endsAt: decision.extensionFor, stage: decision.stage },
+            detail:
+              settled === 'approved'
+                ? { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage }
+                : { endsAt: decision.extensionFor, stage: decision.stage },
           });
           request = toAccessRequest(updated);
         }
@@ -475,7 +539,13 @@ class StageAlreadyDecided extends Error {}
 async function decideOneStage(trx: Transaction<Schema>, decision: StageDecision, extensionFor: string | null, at: string) {
   const decided = await trx
     .updateTable('approval_stages')
-    .set({ state: decision.decision, decided_by_id: decision.actor.id, decided_by_name: decision.actor.displayName, decision_comment: decision.comment ?? null, decided_at: at })
+    .set({
+      state: decision.decision,
+      decided_by_id: decision.actor.id,
+      decided_by_name: decision.actor.displayName,
+      decision_comment: decision.comment ?? null,
+      decided_at: at,
+    })
     .where('request_id', '=', decision.requestId)
     .where('stage', '=', decision.stage)
     .where((eb) => (extensionFor === null ? eb('extension_for', 'is', null) : eb('extension_for', '=', extensionFor)))
@@ -652,10 +722,7 @@ function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   return {
     requestId: row.request_id,
     at: row.at,
-    actor:
-      row.actor_kind === 'user'
-        ? { kind: 'user', id: row.actor_id ?? '', displayName: row.actor_name ?? '' }
-        : { kind: 'system' },
+    actor: row.actor_kind === 'user' ? { kind: 'user', id: row.actor_id ?? '', displayName: row.actor_name ?? '' } : { kind: 'system' },
     action: row.action,
     fromState: (row.from_state ?? undefined) as RequestState | undefined,
     toState: (row.to_state ?? undefined) as RequestState | undefined,

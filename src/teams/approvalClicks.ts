@@ -34,7 +34,10 @@ export class ApprovalDecisionAction implements CardAction {
     const clicker = clickerOf(activity, this.deps.localDefaultUserId);
     const { requestId, stage, comment } = buttonData<'requestId' | 'stage' | 'comment'>(action);
     const decision = await decide({ verb, requestId, stage, comment, clicker }, this.deps.approvals);
-    this.deps.logger.info({ requestId: decision.request?.id, verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id }, 'approval card action');
+    this.deps.logger.info(
+      { requestId: decision.request?.id, verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },
+      'approval card action',
+    );
     trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': decision.outcome });
     return cardAnswer(decision.card);
   }
@@ -52,7 +55,10 @@ export class ExtensionAnswerAction implements CardAction {
     const clicker = clickerOf(activity, this.deps.localDefaultUserId);
     const { requestId, offeredFor } = buttonData<'requestId' | 'offeredFor'>(action);
     const answer = await answerExtension({ verb, requestId, offeredFor, clicker }, this.deps.approvals);
-    this.deps.logger.info({ requestId: typeof requestId === 'string' ? requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id }, 'extension card action');
+    this.deps.logger.info(
+      { requestId: typeof requestId === 'string' ? requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id },
+      'extension card action',
+    );
     trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': answer.outcome });
     return cardAnswer(answer.card);
   }

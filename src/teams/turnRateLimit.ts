@@ -14,7 +14,8 @@ export class TurnRateLimit {
   private readonly limiter: RateLimiterMemory;
 
   constructor(private readonly turnsPerMinute: number) {
-    if (!Number.isInteger(turnsPerMinute) || turnsPerMinute < 1) throw new Error(`TurnRateLimit needs a positive whole number of turns a minute, got ${turnsPerMinute}.`);
+    if (!Number.isInteger(turnsPerMinute) || turnsPerMinute < 1)
+      throw new Error(`TurnRateLimit needs a positive whole number of turns a minute, got ${turnsPerMinute}.`);
     this.limiter = new RateLimiterMemory({ points: turnsPerMinute, duration: 60 });
   }
 

@@ -52,7 +52,15 @@ function start(): void {
   monitor.useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },
     // The bot's own spans and metrics carry what matters; the rest would only add cost.
-    instrumentationOptions: { http: { enabled: true }, azureSdk: { enabled: false }, mongoDb: { enabled: false }, mySql: { enabled: false }, postgreSql: { enabled: false }, redis: { enabled: false }, redis4: { enabled: false } },
+    instrumentationOptions: {
+      http: { enabled: true },
+      azureSdk: { enabled: false },
+      mongoDb: { enabled: false },
+      mySql: { enabled: false },
+      postgreSql: { enabled: false },
+      redis: { enabled: false },
+      redis4: { enabled: false },
+    },
     spanProcessors: [scrubbingProcessor],
     // Every trace: a bot's traffic is human-paced, and a job's trace matters most when it is rare.
     // (The distro's default keeps 5 traces a second, which drops a request's jobs.)

@@ -14,7 +14,12 @@ export async function cancelRequest(requests: RequestRepository, requestId: stri
   const request = await requests.get(requestId);
   if (!request || !someone.userId || !isRequesterOf(someone, request)) return { outcome: 'notFound' };
   const cancelled = isAwaitingDecision(request.state)
-    ? await requests.transition({ id: request.id, from: request.state, to: 'cancelled', actor: { kind: 'user', id: someone.userId, displayName: request.requester.displayName } })
+    ? await requests.transition({
+        id: request.id,
+        from: request.state,
+        to: 'cancelled',
+        actor: { kind: 'user', id: someone.userId, displayName: request.requester.displayName },
+      })
     : undefined;
   if (cancelled) return { outcome: 'cancelled', request: cancelled };
   return { outcome: 'tooLate', request: (await requests.get(request.id)) ?? request };

@@ -21,12 +21,19 @@ interface FilingDependencies {
 export type Filing = { outcome: 'filed'; request: AccessRequest } | { outcome: 'tooManyOpen'; open: AccessRequest[] };
 
 /** The requester's requests waiting for a decision, when they are as many as allowed; else undefined. */
-export async function openRequestsAtLimit(deps: Pick<FilingDependencies, 'requests' | 'maxOpenRequests'>, requesterId: string): Promise<AccessRequest[] | undefined> {
+export async function openRequestsAtLimit(
+  deps: Pick<FilingDependencies, 'requests' | 'maxOpenRequests'>,
+  requesterId: string,
+): Promise<AccessRequest[] | undefined> {
   const open = await deps.requests.awaitingDecisionFiledBy(requesterId);
   return open.length >= deps.maxOpenRequests ? open : undefined;
 }
 
-export async function fileRequest(deps: FilingDependencies, draft: Omit<NewAccessRequest, 'endsAt'> & { accessDays: number }, actor: Extract<Actor, { kind: 'user' }>): Promise<Filing> {
+export async function fileRequest(
+  deps: FilingDependencies,
+  draft: Omit<NewAccessRequest, 'endsAt'> & { accessDays: number },
+  actor: Extract<Actor, { kind: 'user' }>,
+): Promise<Filing> {
   const open = await openRequestsAtLimit(deps, draft.requester.id);
   if (open) return { outcome: 'tooManyOpen', open };
   const request = await deps.requests.create({ ...draft, endsAt: endDateAfter(draft.accessDays, deps.clock(), deps.timing) }, actor);

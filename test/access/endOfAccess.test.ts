@@ -33,7 +33,9 @@ describe('the end of access', function () {
     const calls = (bot.app.simulator?.requests ?? []).slice(start) as RecordedRequest[];
     return calls
       .filter((call) => call.path.includes('/graph/'))
-      .flatMap((call) => (call.batchItems ? call.batchItems.map((item) => `batch ${item.method} ${item.path}`) : [`${call.method} ${call.path.replace(/^.*\/v1\.0/, '')}`]))
+      .flatMap((call) =>
+        call.batchItems ? call.batchItems.map((item) => `batch ${item.method} ${item.path}`) : [`${call.method} ${call.path.replace(/^.*\/v1\.0/, '')}`],
+      )
       .map((call) => call.replace(/appRoleAssignedTo\/.+$/, 'appRoleAssignedTo/…'));
   }
 
@@ -43,7 +45,10 @@ describe('the end of access', function () {
     await bot.passDays(2.9);
     assert.equal(bot.channel.messagesTo(cardConversationId).filter((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')).length, 0);
     await bot.passDays(0.2);
-    const offer = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer');
+    const offer = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')),
+      'the offer',
+    );
     const card = JSON.stringify(offer.attachments);
     assert.match(card, /Extend guest access\?/);
     assert.match(card, /Extend by 10 days/);
@@ -64,7 +69,13 @@ describe('the end of access', function () {
     // A second click changes nothing.
     await bot.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
     assert.equal((await bot.requests.get(request.id))?.extensions, 1);
-    await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /Megan Bowen extended the access of partner@fabrikam\.com/.test(m.text ?? '')), 'Adele told');
+    await bot.channel.waitFor(
+      () =>
+        bot.channel
+          .messagesTo(bot.teams.conversationOf(users.adele))
+          .find((m) => /Megan Bowen extended the access of partner@fabrikam\.com/.test(m.text ?? '')),
+      'Adele told',
+    );
 
     // The old end date passes: nothing ends.
     await bot.passDays(7.5);
@@ -89,7 +100,10 @@ describe('the end of access', function () {
     const click = await bot.teams.click(users.megan, cardConversationId, 'letEnd', { requestId: request.id, offeredFor });
     assert.match(JSON.stringify(click.body.value), /Not extended: the access ends on/);
     const adeleChat = bot.teams.conversationOf(users.adele);
-    await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /Megan Bowen decided not to extend the access/.test(m.text ?? '')), 'Adele told');
+    await bot.channel.waitFor(
+      () => bot.channel.messagesTo(adeleChat).find((m) => /Megan Bowen decided not to extend the access/.test(m.text ?? '')),
+      'Adele told',
+    );
     assert.ok(bot.app.simulator?.appRoleAssignmentsOf(guest).some((a) => a.resourceId === EXPENSES_SP));
 
     const start = bot.app.simulator?.requests.length ?? 0;
@@ -106,8 +120,17 @@ describe('the end of access', function () {
     assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest));
     assert.equal(bot.app.simulator?.appRoleAssignmentsOf(guest).filter((a) => a.resourceId === EXPENSES_SP).length, 0);
     assert.ok(bot.app.simulator?.getUser(guest), 'GUEST_END_ACTION none: the account stays');
-    await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /has ended on its end date\. I removed them from Project Falcon team, Contoso Expenses\. If they need/.test(m.text ?? '')), 'Adele told of the end');
-    await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => /^The access of partner@fabrikam\.com .* has ended on its end date/.test(m.text ?? '')), 'Megan told of the end');
+    await bot.channel.waitFor(
+      () =>
+        bot.channel
+          .messagesTo(adeleChat)
+          .find((m) => /has ended on its end date\. I removed them from Project Falcon team, Contoso Expenses\. If they need/.test(m.text ?? '')),
+      'Adele told of the end',
+    );
+    await bot.channel.waitFor(
+      () => bot.channel.messagesTo(cardConversationId).find((m) => /^The access of partner@fabrikam\.com .* has ended on its end date/.test(m.text ?? '')),
+      'Megan told of the end',
+    );
     await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("The guest's access has ended.")), 'the card updated');
     await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('The access ended on')), 'the offer to extend updated');
   });
@@ -142,17 +165,26 @@ describe('the end of access', function () {
     await bot.passDays(10.01);
     const ended = await waitForState(bot, request.id, 'ended');
     assert.deepEqual(ended.removedResourceIds, ['falcon-team', 'expenses-app']);
-    const groupCall = (bot.app.simulator?.requests ?? []).slice(start).flatMap((r) => r.batchItems ?? []).find((item) => item.path.includes('/groups/'));
+    const groupCall = (bot.app.simulator?.requests ?? [])
+      .slice(start)
+      .flatMap((r) => r.batchItems ?? [])
+      .find((item) => item.path.includes('/groups/'));
     assert.equal(groupCall?.status, 404, 'already gone counts as removed');
   });
 
   it('keeps the offer to extend and the end of access through a restart', async () => {
     const restarted = await restartableBot();
     try {
-      const { request, cardConversationId } = await invitedRequest(restarted, users.adele, { accessDays: 10, endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString() });
+      const { request, cardConversationId } = await invitedRequest(restarted, users.adele, {
+        accessDays: 10,
+        endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString(),
+      });
       await restarted.restart();
       await restarted.passDays(3.1);
-      await restarted.channel.waitFor(() => restarted.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer after the restart');
+      await restarted.channel.waitFor(
+        () => restarted.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')),
+        'the offer after the restart',
+      );
       await restarted.restart();
       await restarted.passDays(7);
       await waitForState(restarted, request.id, 'ended');
@@ -164,7 +196,11 @@ describe('the end of access', function () {
   it('GUEST_END_ACTION=disable blocks the account when its last access ends, and keeps what another request still gives', async () => {
     await bot.start({ GUEST_END_ACTION: 'disable' });
     const first = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
-    const second = await invitedRequest(bot, users.adele, { accessDays: 20, endsAt: new Date(bot.clock.now().getTime() + 20 * DAY).toISOString(), resourceIds: ['falcon-team'] });
+    const second = await invitedRequest(bot, users.adele, {
+      accessDays: 20,
+      endsAt: new Date(bot.clock.now().getTime() + 20 * DAY).toISOString(),
+      resourceIds: ['falcon-team'],
+    });
     const guest = first.invited.invitedUserId as string;
     assert.equal(second.invited.invitedUserId, guest);
 
@@ -195,6 +231,9 @@ describe('the end of access', function () {
     const trail = await bot.requests.auditTrail(request.id);
     assert.ok(trail.some((e) => e.action === 'endAccessAsked' && e.actor.kind === 'user' && e.actor.displayName === 'Megan Bowen'));
     assert.equal(bot.app.simulator?.getUser(guest), undefined, 'GUEST_END_ACTION delete: the guest is gone');
-    await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /has ended, as Megan Bowen decided/.test(m.text ?? '')), 'Adele told');
+    await bot.channel.waitFor(
+      () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /has ended, as Megan Bowen decided/.test(m.text ?? '')),
+      'Adele told',
+    );
   });
 });

@@ -25,9 +25,18 @@ describe('requests for someone who is already a guest', function () {
 
     // As the dialog records it: the directory's name for the guest, and when they accepted.
     const existingGuest = { displayName: 'Partner at Fabrikam', state: 'Accepted' as const, since: '2026-03-12T09:00:00Z' };
-    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele), existingGuest });
-    const card = JSON.stringify(bot.channel.messagesTo(filed.cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"'))?.attachments);
-    assert.match(card, /"title":"Already a guest","value":"Partner at Fabrikam, accepted an invitation on 12 Mar 2026: approving adds this access to their account, with no new invitation\."/);
+    const filed = await fileRequest(bot, users.adele, 10_000, {
+      resourceIds: ['partner-extranet'],
+      requesterConversationId: bot.teams.conversationOf(users.adele),
+      existingGuest,
+    });
+    const card = JSON.stringify(
+      bot.channel.messagesTo(filed.cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"'))?.attachments,
+    );
+    assert.match(
+      card,
+      /"title":"Already a guest","value":"Partner at Fabrikam, accepted an invitation on 12 Mar 2026: approving adds this access to their account, with no new invitation\."/,
+    );
     await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     const request = await waitForState(bot, filed.request.id, 'accepted');
     assert.equal(invitationPosts(), invitationsBefore, 'no new invitation');
@@ -38,14 +47,22 @@ describe('requests for someone who is already a guest', function () {
 
     const adeleChat = bot.teams.conversationOf(users.adele);
     const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');
-    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com \\(Partner at Fabrikam\\) now has access\\. .*no link to pass on and no invitation was sent\\.\\n\\nThey can now open:\\n- .*Partner extranet site`));
+    assert.match(
+      notice.text ?? '',
+      new RegExp(
+        `^Megan Bowen approved request \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com \\(Partner at Fabrikam\\) now has access\\. .*no link to pass on and no invitation was sent\\.\\n\\nThey can now open:\\n- .*Partner extranet site`,
+      ),
+    );
     assert.doesNotMatch(notice.text ?? '', /emailed|invited\./);
     assert.doesNotMatch(notice.text ?? '', /simulator\/redeem/);
     assert.match(notice.text ?? '', /https:\/\/myapps\.microsoft\.com\/\?tenantid=/);
     assert.equal(notice.id, request.statusMessageId, 'the status message, updated in place');
     // The sponsor's card follows (its update is a job of its own).
     await bot.channel.waitFor(
-      () => JSON.stringify(bot.channel.messagesTo(filed.cardConversationId).find((m) => m.id === filed.cardActivityId)?.attachments).includes('The guest has accepted the invitation'),
+      () =>
+        JSON.stringify(bot.channel.messagesTo(filed.cardConversationId).find((m) => m.id === filed.cardActivityId)?.attachments).includes(
+          'The guest has accepted the invitation',
+        ),
       'the card showing the guest accepted',
     );
   });
@@ -66,7 +83,10 @@ describe('requests for someone who is already a guest', function () {
 
   it('adds the access of a partner who accepted another invitation between filing and approval, with no link', async () => {
     // Nobody in the directory had the address when Adele filed the request.
-    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    const filed = await fileRequest(bot, users.adele, 10_000, {
+      resourceIds: ['partner-extranet'],
+      requesterConversationId: bot.teams.conversationOf(users.adele),
+    });
     assert.equal(filed.request.existingGuest, undefined);
     const guestId = await invitedAndAcceptedByHand('partner@fabrikam.com');
     const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
@@ -78,14 +98,22 @@ describe('requests for someone who is already a guest', function () {
     assert.equal(request.inviteRedeemUrl, undefined);
     // The look-up before inviting finds the guest who accepted: no invitation, no email.
     const graphCalls = simulator.requests.slice(before).filter((r) => r.path.includes('/graph/'));
-    assert.deepEqual(graphCalls.map((r) => `${r.method} ${r.path}`), ['GET /simulator/graph/v1.0/users', 'POST /simulator/graph/v1.0/$batch']);
+    assert.deepEqual(
+      graphCalls.map((r) => `${r.method} ${r.path}`),
+      ['GET /simulator/graph/v1.0/users', 'POST /simulator/graph/v1.0/$batch'],
+    );
     assert.ok(simulator.groupMembers('c0ffee00-0002-4000-8000-00000000c002').includes(guestId), 'in the partner extranet group');
 
     const adeleChat = bot.teams.conversationOf(users.adele);
     const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');
     assert.equal(request.invitationEmailed, undefined, 'nobody was invited, so nobody was emailed');
     assert.equal(request.createdGuestAccount, false, 'the account is not the bot’s');
-    assert.match(notice.text ?? '', new RegExp(`^Megan Bowen approved request \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com now has access\\. They were already a guest here and had accepted an invitation, so there is no link to pass on and no invitation was sent\\.`));
+    assert.match(
+      notice.text ?? '',
+      new RegExp(
+        `^Megan Bowen approved request \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com now has access\\. They were already a guest here and had accepted an invitation, so there is no link to pass on and no invitation was sent\\.`,
+      ),
+    );
     assert.doesNotMatch(notice.text ?? '', /may still have emailed/);
     assert.doesNotMatch(notice.text ?? '', /simulator\/redeem/);
     assert.equal(notice.id, request.statusMessageId, 'the status message, updated in place');
@@ -94,7 +122,10 @@ describe('requests for someone who is already a guest', function () {
   });
 
   it('ends such a request accepted, still with no link, when the grants are retried after the invitation', async () => {
-    const filed = await fileRequest(bot, users.adele, 10_000, { resourceIds: ['partner-extranet'], requesterConversationId: bot.teams.conversationOf(users.adele) });
+    const filed = await fileRequest(bot, users.adele, 10_000, {
+      resourceIds: ['partner-extranet'],
+      requesterConversationId: bot.teams.conversationOf(users.adele),
+    });
     const guestId = await invitedAndAcceptedByHand('partner@fabrikam.com');
     // The job stops after recording the invitation; its retry has only the request to go by.
     bot.app.simulator?.injectFault({ method: 'POST', path: /^\/\$batch$/, status: 500, times: 1 });
@@ -105,7 +136,10 @@ describe('requests for someone who is already a guest', function () {
     assert.equal(request.inviteRedeemUrl, undefined);
     assert.equal(invitationPosts(), 1, 'the one by hand only: the bot found the guest who accepted, and its retry did not invite either');
     const jobs = await bot.app.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'provisionGuest').execute();
-    assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 2]]);
+    assert.deepEqual(
+      jobs.map((j) => [j.status, j.attempts]),
+      [['done', 2]],
+    );
     const adeleChat = bot.teams.conversationOf(users.adele);
     await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');
     assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes('/simulator/redeem/')).length, 0, 'no redeem link anywhere');
@@ -119,4 +153,3 @@ describe('requests for someone who is already a guest', function () {
     assert.equal((await fetch(second.invited.inviteRedeemUrl as string)).status, 200);
   });
 });
-

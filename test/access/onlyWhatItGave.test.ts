@@ -22,7 +22,13 @@ describe('the bot takes away only what it gave', function () {
 
   async function approved(guestEmail: string, resourceIds: string[], days: number) {
     const endsAt = new Date(bot.clock.now().getTime() + days * DAY).toISOString();
-    const filed = await fileRequest(bot, users.adele, 10_000, { guestEmail, resourceIds, accessDays: days, endsAt, requesterConversationId: bot.teams.conversationOf(users.adele) });
+    const filed = await fileRequest(bot, users.adele, 10_000, {
+      guestEmail,
+      resourceIds,
+      accessDays: days,
+      endsAt,
+      requesterConversationId: bot.teams.conversationOf(users.adele),
+    });
     await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
     return filed;
   }
@@ -50,7 +56,14 @@ describe('the bot takes away only what it gave', function () {
     assert.equal(ended?.detail?.guestAccount, 'none');
     const adeleChat = bot.teams.conversationOf(users.adele);
     await bot.channel.waitFor(
-      () => bot.channel.messagesTo(adeleChat).find((m) => /has ended, as Megan Bowen decided\. I removed them from Contoso Expenses\. They keep Partner extranet site: another of their requests still gives it, or someone gave it to them outside this bot/.test(m.text ?? '')),
+      () =>
+        bot.channel
+          .messagesTo(adeleChat)
+          .find((m) =>
+            /has ended, as Megan Bowen decided\. I removed them from Contoso Expenses\. They keep Partner extranet site: another of their requests still gives it, or someone gave it to them outside this bot/.test(
+              m.text ?? '',
+            ),
+          ),
       'Adele told what was removed and what stays',
     );
   });
@@ -85,9 +98,15 @@ describe('the bot takes away only what it gave', function () {
     const said = (chat: string) => bot.channel.messagesTo(chat).map((m) => m.text ?? '');
 
     await bot.teams.post(users.megan, { type: 'message', text: `reset ${request.id}` }, cardConversationId);
-    assert.match(JSON.stringify(bot.channel.messagesTo(cardConversationId).at(-1)), /Their account was not created by this request, so I'll send the new link to you, not to Adele Vance/);
+    assert.match(
+      JSON.stringify(bot.channel.messagesTo(cardConversationId).at(-1)),
+      /Their account was not created by this request, so I'll send the new link to you, not to Adele Vance/,
+    );
     await bot.teams.post(users.megan, { type: 'message', text: 'yes' }, cardConversationId);
-    const link = await bot.channel.waitFor(() => said(cardConversationId).find((text) => text.startsWith('The redemption of jordan.lee@fabrikam.com')), 'the link to Megan');
+    const link = await bot.channel.waitFor(
+      () => said(cardConversationId).find((text) => text.startsWith('The redemption of jordan.lee@fabrikam.com')),
+      'the link to Megan',
+    );
     assert.match(link, /the new link comes to you rather than to Adele Vance[\s\S]*\/simulator\/redeem\//);
     const told = await bot.channel.waitFor(() => said(adeleChat).find((text) => text.startsWith('Megan Bowen reset the redemption')), 'Adele told');
     assert.match(told, /Megan Bowen has the new link and passes it on/);

@@ -39,9 +39,15 @@ for (const database of botDatabases) {
           await waitForState(bot, second.request.id, 'ended');
           await settleJobs(bot);
 
-          const calls = ((bot.app.simulator?.requests ?? []).slice(start) as RecordedRequest[]).flatMap((call): Array<{ method: string; path: string; status?: number }> => [...(call.batchItems ?? [call])]);
+          const calls = ((bot.app.simulator?.requests ?? []).slice(start) as RecordedRequest[]).flatMap(
+            (call): Array<{ method: string; path: string; status?: number }> => [...(call.batchItems ?? [call])],
+          );
           assert.ok(!bot.app.simulator?.groupMembers(FALCON_GROUP).includes(guest), `round ${round}: the guest keeps Falcon`);
-          assert.equal(calls.filter((c) => c.method === 'DELETE' && c.path.includes(`/groups/${FALCON_GROUP}/members/`) && c.status === 204).length, 1, `round ${round}: Falcon removed once`);
+          assert.equal(
+            calls.filter((c) => c.method === 'DELETE' && c.path.includes(`/groups/${FALCON_GROUP}/members/`) && c.status === 204).length,
+            1,
+            `round ${round}: Falcon removed once`,
+          );
           assert.equal(calls.filter((c) => c.method === 'PATCH' && c.path.endsWith(`/users/${guest}`)).length, 1, `round ${round}: the account disabled once`);
           assert.equal(bot.app.simulator?.getUser(guest)?.accountEnabled, false, `round ${round}: the account is disabled`);
         } finally {

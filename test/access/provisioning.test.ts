@@ -50,8 +50,14 @@ describe('provisioning', function () {
       // Contoso Expenses (its group) was granted in the same batch as the missing group: it is taken back.
       const recorded = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'grantsRecorded');
       assert.deepEqual(recorded?.detail?.givenByBot, ['expenses-app'], 'Expenses was given before the failure');
-      await eventually(() => !bot.app.simulator?.groupMembers('c0ffee00-0004-4000-8000-00000000c004').includes(guest), 'Expenses given before the failure taken back');
-      const takenBack = await eventually(async () => (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'accessTakenBack'), 'the take-back audited');
+      await eventually(
+        () => !bot.app.simulator?.groupMembers('c0ffee00-0004-4000-8000-00000000c004').includes(guest),
+        'Expenses given before the failure taken back',
+      );
+      const takenBack = await eventually(
+        async () => (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'accessTakenBack'),
+        'the take-back audited',
+      );
       assert.deepEqual(takenBack.detail?.removed, ['expenses-app']);
       const notice = await bot.channel.waitFor(
         () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes("couldn't complete it")),
@@ -62,10 +68,18 @@ describe('provisioning', function () {
         `Megan Bowen approved request **${request.id}**, but I couldn't complete it for partner@fabrikam.com: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing. IT can see the details in the bot's log; quote the request id when you contact them.`,
       );
       await bot.channel.waitFor(
-        () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes("Approved by Megan Bowen, but it couldn't be completed: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given")),
+        () =>
+          bot.channel.updates.find((u) =>
+            JSON.stringify(u.activity).includes(
+              "Approved by Megan Bowen, but it couldn't be completed: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given",
+            ),
+          ),
         'the card update',
       );
-      const sponsorNotice = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes('which you approved')), "the sponsor's notice");
+      const sponsorNotice = await bot.channel.waitFor(
+        () => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes('which you approved')),
+        "the sponsor's notice",
+      );
       assert.equal(
         sponsorNotice.text,
         `Request **${request.id}** from Adele Vance for partner@fabrikam.com, which you approved, couldn't be completed: the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing. I've told Adele Vance.`,
@@ -106,7 +120,10 @@ describe('provisioning', function () {
           "the requester's notice",
         );
         assert.equal(toRequester.text, requesterText.replace('{id}', request.id));
-        const toSponsor = await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes(request.id)), "the sponsor's notice");
+        const toSponsor = await bot.channel.waitFor(
+          () => bot.channel.messagesTo(cardConversationId).find((m) => m.text?.includes(request.id)),
+          "the sponsor's notice",
+        );
         assert.equal(toSponsor.text, sponsorText.replace('{id}', request.id));
         const event = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'failed');
         assert.match(String(event?.detail?.error), /no longer allows this guest \(domainBlocked, domain fabrikam\.com\)/);
@@ -145,9 +162,15 @@ describe('provisioning', function () {
         await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
         const invited = await waitForState(bot, request.id, 'invited');
         // The jobs that follow (the link to the requester, the card) must not ask Graph anything either.
-        await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes(invited.inviteRedeemUrl as string)), 'the redeem link');
         await bot.channel.waitFor(
-          () => bot.channel.updates.find((u) => u.activityId === invited.approvalCard?.activityId && JSON.stringify(u.activity).includes('The invitation is ready')),
+          () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => m.text?.includes(invited.inviteRedeemUrl as string)),
+          'the redeem link',
+        );
+        await bot.channel.waitFor(
+          () =>
+            bot.channel.updates.find(
+              (u) => u.activityId === invited.approvalCard?.activityId && JSON.stringify(u.activity).includes('The invitation is ready'),
+            ),
           'the card update',
         );
 
@@ -180,7 +203,10 @@ describe('provisioning', function () {
       const batches = bot.app.simulator?.requests.filter((r) => r.path.endsWith('/$batch')) ?? [];
       assert.equal(batches.length, 2, 'the failed batch and its retry');
       const jobs = await bot.app.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'provisionGuest').execute();
-      assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 2]]);
+      assert.deepEqual(
+        jobs.map((j) => [j.status, j.attempts]),
+        [['done', 2]],
+      );
       assert.ok(invited.invitedUserId);
     });
   });
@@ -205,7 +231,11 @@ describe('provisioning', function () {
       );
       const filter = encodeURIComponent("mail eq 'partner@fabrikam.com'");
       const found = (await (await fetch(`${bot.app.url}/simulator/graph/v1.0/users?$filter=${filter}`)).json()) as { value: { id: string }[] };
-      assert.deepEqual(found.value.map((u) => u.id), [invited.invitedUserId], 'exactly one guest');
+      assert.deepEqual(
+        found.value.map((u) => u.id),
+        [invited.invitedUserId],
+        'exactly one guest',
+      );
       const adeleChat = bot.teams.conversationOf(users.adele);
       const links = () => bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes('/simulator/redeem/'));
       await bot.channel.waitFor(() => links().length > 0, 'the redeem link');
@@ -282,7 +312,10 @@ describe('provisioning', function () {
         assert.equal(posted.filter((p) => p.activity.attachments).length, 0, 'no card anywhere');
         assert.equal(posted.length, 1);
         assert.equal(posted[0].conversationId, 'a:adele');
-        assert.match(posted[0].activity.text ?? '', new RegExp(`^I couldn't reach Megan Bowen in Teams to ask them to approve request \\*\\*${request.id}\\*\\*`));
+        assert.match(
+          posted[0].activity.text ?? '',
+          new RegExp(`^I couldn't reach Megan Bowen in Teams to ask them to approve request \\*\\*${request.id}\\*\\*`),
+        );
         assert.equal((await requests.get(request.id))?.state, 'pending_approval', 'it still waits for the sponsor');
       } finally {
         await database.close();
@@ -294,10 +327,7 @@ describe('provisioning', function () {
     const bot = withTestBot({ MicrosoftAppId: '' }, { start: 'before' });
 
     it('gets the cards that waited for them as soon as the app is installed', async () => {
-      const request = await bot.requests.create(
-        requestDraft({ requesterConversationId: 'a:nowhere', resourceIds: ['falcon-team'] }),
-        { kind: 'system' },
-      );
+      const request = await bot.requests.create(requestDraft({ requesterConversationId: 'a:nowhere', resourceIds: ['falcon-team'] }), { kind: 'system' });
       await bot.teams.install(users.megan);
       const card = await bot.channel.waitFor(() => bot.channel.sent.find((s) => s.activity.attachments?.length), 'the waiting card');
       assert.equal(card.conversationId, bot.teams.conversationOf(users.megan));

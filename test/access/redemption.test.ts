@@ -15,11 +15,23 @@ describe('following the guest after the invitation', function () {
   /** Adele's (or Diego's) request, approved by Megan, until the guest is invited. */
   const invitedRequest = (requester = users.adele) => invitedRequestOf(bot, requester);
 
-  const dueNow = () => bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(Date.now() - 1).toISOString() }).execute();
+  const dueNow = () =>
+    bot.app.database.db
+      .updateTable('access_requests')
+      .set({ redemption_check_at: new Date(Date.now() - 1).toISOString() })
+      .execute();
 
   for (const [requester, toRequester, toSponsor] of [
-    [users.adele, /^partner@fabrikam\.com accepted the invitation for request \*\*GA-\w{6}\*\*\.\n\nThey can now open:\n- \[Project Falcon team\]/, /^partner@fabrikam\.com, whom you approved for Adele Vance \(request \*\*GA-\w{6}\*\*\), accepted the invitation and now has access\.$/],
-    [users.diego, /^partner@fabrikam\.com ha aceptado la invitación de la solicitud \*\*GA-\w{6}\*\*\.\n\nYa puede abrir:/, /^partner@fabrikam\.com, whom you approved for Diego Siciliani/],
+    [
+      users.adele,
+      /^partner@fabrikam\.com accepted the invitation for request \*\*GA-\w{6}\*\*\.\n\nThey can now open:\n- \[Project Falcon team\]/,
+      /^partner@fabrikam\.com, whom you approved for Adele Vance \(request \*\*GA-\w{6}\*\*\), accepted the invitation and now has access\.$/,
+    ],
+    [
+      users.diego,
+      /^partner@fabrikam\.com ha aceptado la invitación de la solicitud \*\*GA-\w{6}\*\*\.\n\nYa puede abrir:/,
+      /^partner@fabrikam\.com, whom you approved for Diego Siciliani/,
+    ],
   ] as const) {
     it(`tells the requester (${requester.locale}) and the sponsor once when the guest accepts, and forgets the link`, async () => {
       await bot.start();
@@ -42,7 +54,10 @@ describe('following the guest after the invitation', function () {
       const told = await bot.channel.waitFor(() => bot.channel.messagesTo(requesterChat).find((m) => toRequester.test(m.text ?? '')), 'the requester told');
       assert.match(told.text ?? '', /https:\/\/myapps\.microsoft\.com\/\?tenantid=/);
       await bot.channel.waitFor(() => bot.channel.messagesTo(cardConversationId).find((m) => toSponsor.test(m.text ?? '')), 'the sponsor told');
-      await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('The guest has accepted the invitation')), 'the card updated');
+      await bot.channel.waitFor(
+        () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('The guest has accepted the invitation')),
+        'the card updated',
+      );
 
       // Another check, and another instance's check, tell nobody again.
       await dueNow();
@@ -76,7 +91,11 @@ describe('following the guest after the invitation', function () {
       const response = await fetch(`${graph}/invitations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ invitedUserEmailAddress: `guest${n}@fabrikam.com`, inviteRedirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false }),
+        body: JSON.stringify({
+          invitedUserEmailAddress: `guest${n}@fabrikam.com`,
+          inviteRedirectUrl: 'https://myapps.microsoft.com/',
+          sendInvitationMessage: false,
+        }),
       });
       const invitation = (await response.json()) as { invitedUser: { id: string }; inviteRedeemUrl: string };
       const { request } = await fileRequest(bot, users.adele, 10_000, { guestEmail: `guest${n}@fabrikam.com` });
@@ -98,12 +117,19 @@ describe('following the guest after the invitation', function () {
     const before = simulator.requests.length;
     assert.deepEqual(await bot.app.redemptionWatcher.checkDue(), { checked: 40, accepted: 5, nudged: 0 });
     const calls = simulator.requests.slice(before).filter((r) => r.path.startsWith('/simulator/graph/'));
-    assert.deepEqual(calls.map((r) => `${r.method} ${r.path}`), ['POST /simulator/graph/v1.0/$batch'], 'one round trip: three `id in (…)` filters of up to 15 in one $batch');
+    assert.deepEqual(
+      calls.map((r) => `${r.method} ${r.path}`),
+      ['POST /simulator/graph/v1.0/$batch'],
+      'one round trip: three `id in (…)` filters of up to 15 in one $batch',
+    );
     assert.equal(calls[0].batchItems?.length, 3);
   });
 
   it('waits longer between checks the longer a guest takes, up to a ceiling', async () => {
     await bot.start({ REDEMPTION_CHECK_MINUTES: '2', REDEMPTION_CHECK_MAX_HOURS: '1' });
-    assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map((checks) => bot.app.redemptionWatcher.intervalAfter(checks) / 60_000), [2, 4, 8, 16, 32, 60, 60]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4, 5, 10].map((checks) => bot.app.redemptionWatcher.intervalAfter(checks) / 60_000),
+      [2, 4, 8, 16, 32, 60, 60],
+    );
   });
 });

@@ -42,7 +42,10 @@ describe('a re-invitation whose request moves on while Graph answers', function 
     const now = await waitForState(bot, request.id, 'accepted');
     assert.equal(now.inviteRedeemUrl, undefined, 'no link stored on an accepted request');
     assert.ok(!texts(adeleChat).some((text) => text.startsWith('Here is a fresh invitation link')), 'no link handed on');
-    const discarded = await eventually(async () => (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'freshLinkDiscarded'), 'the discarded link audited');
+    const discarded = await eventually(
+      async () => (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'freshLinkDiscarded'),
+      'the discarded link audited',
+    );
     assert.deepEqual(discarded.detail, { readAs: 'invited', now: 'accepted' });
   });
 
@@ -50,11 +53,23 @@ describe('a re-invitation whose request moves on while Graph answers', function 
     const { request, cardConversationId } = await invitedRequest(bot);
     const adeleChat = bot.teams.conversationOf(users.adele);
     whileGraphAnswers(async () => {
-      await bot.requests.transition({ id: request.id, from: 'invited', to: 'ended', actor: { kind: 'system' }, patch: { endedAt: new Date().toISOString(), inviteRedeemUrl: undefined } });
+      await bot.requests.transition({
+        id: request.id,
+        from: 'invited',
+        to: 'ended',
+        actor: { kind: 'system' },
+        patch: { endedAt: new Date().toISOString(), inviteRedeemUrl: undefined },
+      });
     });
     await bot.teams.post(users.megan, { type: 'message', text: `reset ${request.id}` }, cardConversationId);
     await bot.teams.post(users.megan, { type: 'message', text: 'yes' }, cardConversationId);
-    await bot.channel.waitFor(() => texts(cardConversationId).find((text) => text === `Request **${request.id}** has no guest whose redemption could be reset: it is over: the access has ended.`), 'the sponsor told');
+    await bot.channel.waitFor(
+      () =>
+        texts(cardConversationId).find(
+          (text) => text === `Request **${request.id}** has no guest whose redemption could be reset: it is over: the access has ended.`,
+        ),
+      'the sponsor told',
+    );
     const now = await bot.requests.get(request.id);
     assert.equal(now?.state, 'ended');
     assert.equal(now?.inviteRedeemUrl, undefined);

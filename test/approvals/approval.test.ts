@@ -18,18 +18,28 @@ describe('approval card', function () {
     const { request, cardConversationId } = await fileRequest(bot);
     const [created] = bot.channel.createdConversations;
     assert.equal(created.id, cardConversationId);
-    assert.deepEqual(created.parameters.members?.map((m) => m.id), [users.megan.aadObjectId]);
+    assert.deepEqual(
+      created.parameters.members?.map((m) => m.id),
+      [users.megan.aadObjectId],
+    );
     assert.equal(created.parameters.tenantId, '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f');
     assert.equal(created.parameters.isGroup, false);
     const card = bot.channel.sent.find((s) => s.conversationId === cardConversationId)?.activity.attachments?.[0];
     assert.equal(card?.contentType, 'application/vnd.microsoft.card.adaptive');
-    const content = card?.content as { version: string; refresh: { userIds: string[] }; actions: { type: string; verb: string; data: { requestId: string } }[] };
+    const content = card?.content as {
+      version: string;
+      refresh: { userIds: string[] };
+      actions: { type: string; verb: string; data: { requestId: string } }[];
+    };
     assert.equal(content.version, '1.5');
     assert.deepEqual(content.refresh.userIds, [users.megan.aadObjectId]);
-    assert.deepEqual(content.actions.map((a) => [a.type, a.verb, a.data.requestId]), [
-      ['Action.Execute', 'approve', request.id],
-      ['Action.Execute', 'reject', request.id],
-    ]);
+    assert.deepEqual(
+      content.actions.map((a) => [a.type, a.verb, a.data.requestId]),
+      [
+        ['Action.Execute', 'approve', request.id],
+        ['Action.Execute', 'reject', request.id],
+      ],
+    );
     assert.equal((await bot.requests.get(request.id))?.approvalCard?.conversationId, cardConversationId);
   });
 
@@ -42,7 +52,10 @@ describe('approval card', function () {
     assert.equal(body.statusCode, 200);
     assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
     assert.equal(body.value.type, 'AdaptiveCard');
-    assert.ok(texts(body).some((t) => t.startsWith('Approved by Megan Bowen')), texts(body).join(' | '));
+    assert.ok(
+      texts(body).some((t) => t.startsWith('Approved by Megan Bowen')),
+      texts(body).join(' | '),
+    );
     assert.ok(texts(body).includes('Comment: “Welcome”'));
     assert.deepEqual(verbs(body), [], 'no buttons once decided');
     assert.ok(elapsed < 1000, `the invoke took ${elapsed} ms`);
@@ -74,13 +87,20 @@ describe('approval card', function () {
     const { request, cardConversationId } = await fileRequest(bot);
     for (const verb of ['approve', 'reject', 'refresh']) {
       const { body } = await bot.teams.click(users.diego, cardConversationId, verb, { requestId: request.id, comment: 'ok' });
-      assert.deepEqual(texts(body), ['Solicitud de acceso de invitado', 'Aquí no hay nada que puedas hacer: esta solicitud no existe o no te corresponde decidirla. No se ha cambiado nada.']);
+      assert.deepEqual(texts(body), [
+        'Solicitud de acceso de invitado',
+        'Aquí no hay nada que puedas hacer: esta solicitud no existe o no te corresponde decidirla. No se ha cambiado nada.',
+      ]);
       const shown = JSON.stringify(body);
-      for (const detail of [request.guestEmail, request.justification, 'Adele', 'Megan', 'Falcon']) assert.ok(!shown.includes(detail), `${detail} shown to Diego`);
+      for (const detail of [request.guestEmail, request.justification, 'Adele', 'Megan', 'Falcon'])
+        assert.ok(!shown.includes(detail), `${detail} shown to Diego`);
       assert.deepEqual(verbs(body), []);
     }
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
-    assert.deepEqual((await bot.requests.auditTrail(request.id)).map((e) => e.action), ['submitted', 'approvalCardPosted']);
+    assert.deepEqual(
+      (await bot.requests.auditTrail(request.id)).map((e) => e.action),
+      ['submitted', 'approvalCardPosted'],
+    );
   });
 
   it('decides once when the sponsor clicks twice at the same moment', async () => {
@@ -94,7 +114,12 @@ describe('approval card', function () {
     const trail = await bot.requests.auditTrail(request.id);
     assert.equal(trail.filter((e) => e.action === 'approved').length, 1);
     assert.equal(trail.filter((e) => e.action === 'invitationCreated').length, 1);
-    const jobs = await bot.app.database.db.selectFrom('jobs').select('kind').where('request_id', '=', request.id).where('kind', '=', 'provisionGuest').execute();
+    const jobs = await bot.app.database.db
+      .selectFrom('jobs')
+      .select('kind')
+      .where('request_id', '=', request.id)
+      .where('kind', '=', 'provisionGuest')
+      .execute();
     assert.equal(jobs.length, 1);
     const invitations = bot.app.simulator?.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')) ?? [];
     assert.equal(invitations.length, 1, 'one invitation');
@@ -124,13 +149,19 @@ describe('approval card', function () {
     assert.ok(texts(unknown.body).some((t) => t.startsWith("There is nothing here you can act on: this request doesn't exist")));
     for (const malformedId of [{ $ne: null }, request.id.toLowerCase(), ` ${request.id}`, `${request.id}%`, 'GA-' + 'A'.repeat(5000), "GA-' OR 1=1"]) {
       const malformed = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: malformedId });
-      assert.ok(texts(malformed.body).some((t) => t.startsWith('There is nothing here you can act on')), JSON.stringify(malformedId).slice(0, 40));
+      assert.ok(
+        texts(malformed.body).some((t) => t.startsWith('There is nothing here you can act on')),
+        JSON.stringify(malformedId).slice(0, 40),
+      );
     }
     // Verbs are looked up by name: those that an object's prototype also bears must find nothing either.
     for (const unknownVerb of ['delete', 'constructor', '__proto__', 'toString']) {
       const verb = await bot.teams.click(users.megan, cardConversationId, unknownVerb, { requestId: request.id });
       assert.equal(verb.status, 200, unknownVerb);
-      assert.ok(texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")), unknownVerb);
+      assert.ok(
+        texts(verb.body).some((t) => t.startsWith("That action isn't something this card can do")),
+        unknownVerb,
+      );
     }
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_approval');
   });
@@ -155,7 +186,10 @@ describe('approval card', function () {
   it('answers in the clicking sponsor’s language', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
     const { body } = await bot.teams.click({ ...users.megan, locale: 'es-MX' }, cardConversationId, 'approve', { requestId: request.id });
-    assert.ok(texts(body).some((t) => t.startsWith('Aprobada por Megan Bowen')), texts(body).join(' | '));
+    assert.ok(
+      texts(body).some((t) => t.startsWith('Aprobada por Megan Bowen')),
+      texts(body).join(' | '),
+    );
   });
 
   it('updates the posted card in place when the request moves on', async () => {
@@ -215,6 +249,10 @@ describe('approval card in a local test session where the sponsor’s chat opens
     assert.equal(cardConversationId, bot.teams.conversationOf(users.adele));
     assert.equal((await bot.requests.get(request.id))?.approvalCard?.localTest, true);
     const jobs = await bot.app.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'deliverApprovalCard').execute();
-    assert.deepEqual(jobs.map((j) => [j.status, j.attempts]), [['done', 1]], 'no job retries first');
+    assert.deepEqual(
+      jobs.map((j) => [j.status, j.attempts]),
+      [['done', 1]],
+      'no job retries first',
+    );
   });
 });

@@ -31,11 +31,20 @@ describe('undecided requests: reminder and expiry', function () {
     await bot.passDays(5);
     const expired = await waitForState(bot, request.id, 'expired');
     assert.ok((await bot.requests.auditTrail(request.id)).some((e) => e.action === 'expired' && e.toState === 'expired' && e.actor.kind === 'system'));
-    const told = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /expired: Megan Bowen didn't decide in time/.test(m.text ?? '')), 'the requester told');
+    const told = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(adeleChat).find((m) => /expired: Megan Bowen didn't decide in time/.test(m.text ?? '')),
+      'the requester told',
+    );
     assert.match(told.text ?? '', new RegExp(`request again ${expired.id}`));
-    const button = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => JSON.stringify(m.attachments ?? []).includes('Request again')), 'the Request again button');
+    const button = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(adeleChat).find((m) => JSON.stringify(m.attachments ?? []).includes('Request again')),
+      'the Request again button',
+    );
     assert.match(JSON.stringify(button.attachments), new RegExp(`"command":"request again ${expired.id}"`));
-    await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('This request expired before anyone decided.')), 'the card says expired');
+    await bot.channel.waitFor(
+      () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('This request expired before anyone decided.')),
+      'the card says expired',
+    );
 
     // Megan clicks Approve on the old card: she sees where it stands, and nothing happens.
     const click = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
@@ -55,7 +64,10 @@ describe('undecided requests: reminder and expiry', function () {
 
     const click = await bot.teams.click(users.adele, adeleChat, 'command', { command: `request again ${request.id}` });
     assert.equal(click.status, 200);
-    const filed = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /^Filed again as \*\*GA-\w{6}\*\*/.test(m.text ?? '')), 'filed again');
+    const filed = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(adeleChat).find((m) => /^Filed again as \*\*GA-\w{6}\*\*/.test(m.text ?? '')),
+      'filed again',
+    );
     const newId = /GA-\w{6}/.exec(filed.text ?? '')?.[0] as string;
     const again = await bot.requests.get(newId);
     assert.equal(again?.state, 'pending_approval');

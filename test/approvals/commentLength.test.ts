@@ -15,7 +15,8 @@ import { withTestBot } from '../support/testBotSession';
 
 const texts = (answer: InvokeAnswer) => (answer.value.body ?? []).map((b) => b.text ?? '').filter(Boolean);
 const verbs = (answer: InvokeAnswer) => (answer.value.actions ?? []).map((a) => a.verb);
-const commentBox = (card: unknown) => ((card as { body?: Array<{ type: string; id?: string; maxLength?: unknown }> }).body ?? []).find((b) => b.type === 'Input.Text' && b.id === 'comment');
+const commentBox = (card: unknown) =>
+  ((card as { body?: Array<{ type: string; id?: string; maxLength?: unknown }> }).body ?? []).find((b) => b.type === 'Input.Text' && b.id === 'comment');
 
 const lidia: TeamsUser = { id: '29:lidia', aadObjectId: 'a1b2c3d4-0006-4000-8000-000000000006', name: 'Lidia Holloway', locale: 'en-US' };
 
@@ -32,33 +33,54 @@ describe('the comment on an approval card', function () {
 
     const tooLong = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id, comment: 'W'.repeat(501) });
     assert.equal(tooLong.body.statusCode, 200);
-    assert.ok(texts(tooLong.body).includes('Your comment is longer than 500 characters, so nothing was decided. Shorten it and click again.'), texts(tooLong.body).join(' | '));
+    assert.ok(
+      texts(tooLong.body).includes('Your comment is longer than 500 characters, so nothing was decided. Shorten it and click again.'),
+      texts(tooLong.body).join(' | '),
+    );
     assert.deepEqual(verbs(tooLong.body), ['approve', 'reject'], 'the sponsor can still decide');
-    const spanish = await bot.teams.click({ ...users.megan, locale: 'es-ES' }, cardConversationId, 'reject', { requestId: request.id, comment: 'N'.repeat(20_000) });
-    assert.ok(texts(spanish.body).includes('Tu comentario tiene más de 500 caracteres, así que no se ha decidido nada. Acórtalo y vuelve a pulsar.'), texts(spanish.body).join(' | '));
+    const spanish = await bot.teams.click({ ...users.megan, locale: 'es-ES' }, cardConversationId, 'reject', {
+      requestId: request.id,
+      comment: 'N'.repeat(20_000),
+    });
+    assert.ok(
+      texts(spanish.body).includes('Tu comentario tiene más de 500 caracteres, así que no se ha decidido nada. Acórtalo y vuelve a pulsar.'),
+      texts(spanish.body).join(' | '),
+    );
     const unchanged = await bot.requests.get(request.id);
     assert.equal(unchanged?.state, 'pending_approval');
     assert.equal(unchanged?.decisionComment, undefined);
 
     const comment = `${'W'.repeat(499)}!`;
     const approved = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id, comment: `  ${comment}  ` });
-    assert.ok(texts(approved.body).some((t) => t.startsWith('Approved by Megan Bowen')), texts(approved.body).join(' | '));
+    assert.ok(
+      texts(approved.body).some((t) => t.startsWith('Approved by Megan Bowen')),
+      texts(approved.body).join(' | '),
+    );
     assert.equal((await bot.requests.get(request.id))?.decisionComment, comment);
   });
 
   it('holds a resource owner’s comment to the same limit', async () => {
     const catalog = loadCatalog(SAMPLE_CATALOG_FILE);
     const file = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
-    writeFileSync(file, JSON.stringify({ resources: catalog.resources.map((r) => (r.id === 'falcon-team' ? { ...r, approvers: ['lidia.holloway@contoso.com'] } : r)) }));
+    writeFileSync(
+      file,
+      JSON.stringify({ resources: catalog.resources.map((r) => (r.id === 'falcon-team' ? { ...r, approvers: ['lidia.holloway@contoso.com'] } : r)) }),
+    );
     await bot.start({ RESOURCE_CATALOG_FILE: file });
     const { request, cardConversationId } = await fileRequest(bot);
     await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
     await waitForState(bot, request.id, 'pending_owner_approval');
-    const stageCard = await bot.channel.waitFor(() => bot.channel.sent.find((s) => /Approval 2 of 2|Aprobación 2 de 2/.test(JSON.stringify(s.activity.attachments ?? []))), 'the owner’s card');
+    const stageCard = await bot.channel.waitFor(
+      () => bot.channel.sent.find((s) => /Approval 2 of 2|Aprobación 2 de 2/.test(JSON.stringify(s.activity.attachments ?? []))),
+      'the owner’s card',
+    );
     assert.equal(commentBox(stageCard.activity.attachments?.[0]?.content)?.maxLength, ANSWER_LIMITS.decisionComment);
 
     const tooLong = await bot.teams.click(lidia, stageCard.conversationId, 'reject', { requestId: request.id, stage: '1', comment: 'x'.repeat(501) });
-    assert.ok(texts(tooLong.body).includes('Your comment is longer than 500 characters, so nothing was decided. Shorten it and click again.'), texts(tooLong.body).join(' | '));
+    assert.ok(
+      texts(tooLong.body).includes('Your comment is longer than 500 characters, so nothing was decided. Shorten it and click again.'),
+      texts(tooLong.body).join(' | '),
+    );
     assert.deepEqual(verbs(tooLong.body), ['approve', 'reject']);
     assert.equal((await bot.requests.stagesOf(request.id))[0]?.state, 'pending');
     assert.equal((await bot.requests.get(request.id))?.state, 'pending_owner_approval');

@@ -23,7 +23,10 @@ describe('extensions are checked as the first approval was', function () {
 
   /** The sponsor's offer to extend, once posted: where, for which end, and what it says. */
   async function offer(cardConversationId: string, request: AccessRequest, on: TestBot = bot) {
-    const posted = await on.channel.waitFor(() => on.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('Extend guest access?')), 'the offer');
+    const posted = await on.channel.waitFor(
+      () => on.channel.messagesTo(cardConversationId).find((m) => JSON.stringify(m.attachments ?? []).includes('Extend guest access?')),
+      'the offer',
+    );
     const offeredFor = (await on.requests.get(request.id))?.extensionOffer?.for as string;
     return { text: visibleText(posted), offeredFor };
   }
@@ -32,7 +35,10 @@ describe('extensions are checked as the first approval was', function () {
     it('caps the new end at maxDays from the day of the click, not from the old end', async () => {
       // Falcon allows 12 days at a time; the access asked for was 10 days.
       await bot.start({ RESOURCE_CATALOG_FILE: catalogWithOwners({}, { 'falcon-team': { maxDays: 12 } }) });
-      const { request, cardConversationId, invited } = await invitedRequest(bot, users.adele, { accessDays: 10, endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString() });
+      const { request, cardConversationId, invited } = await invitedRequest(bot, users.adele, {
+        accessDays: 10,
+        endsAt: new Date(bot.clock.now().getTime() + 10 * DAY).toISOString(),
+      });
       await bot.passDays(3.1);
       const { text, offeredFor } = await offer(cardConversationId, request);
       // 12 days from today (day 3.1) is day 15.1: 5 whole days after the end on day 10, not 10.
@@ -69,7 +75,10 @@ describe('extensions are checked as the first approval was', function () {
   it('re-checks the guest policy with today’s settings: a domain blocked since is not extended, and the card says why', async () => {
     const restarted = await restartableBot();
     try {
-      const { request, cardConversationId, invited } = await invitedRequest(restarted, users.adele, { accessDays: 10, endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString() });
+      const { request, cardConversationId, invited } = await invitedRequest(restarted, users.adele, {
+        accessDays: 10,
+        endsAt: new Date(restarted.clock.now().getTime() + 10 * DAY).toISOString(),
+      });
       // IT blocks fabrikam.com.
       await restarted.restart({ BLOCKED_GUEST_DOMAINS: 'fabrikam.com' });
       await restarted.passDays(3.1);
@@ -103,7 +112,10 @@ describe('extensions are checked as the first approval was', function () {
 
     /** Where the card of the request's owner stage `stage` went, once posted. */
     function stageCardOf(requestId: string, stage: number): Promise<string> {
-      return eventually(async () => (await bot.requests.stagesOf(requestId)).find((s) => s.stage === stage)?.cards?.[0]?.conversationId, `the card of stage ${stage}`);
+      return eventually(
+        async () => (await bot.requests.stagesOf(requestId)).find((s) => s.stage === stage)?.cards?.[0]?.conversationId,
+        `the card of stage ${stage}`,
+      );
     }
 
     it('says on the offer that the owners decide too; Extend asks them and the end stays until they approve, then moves', async () => {
@@ -121,7 +133,14 @@ describe('extensions are checked as the first approval was', function () {
       assert.equal(stage?.stage, 2);
       assert.equal(stage?.resourceId, 'falcon-team');
       await bot.channel.waitFor(
-        () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /Megan Bowen asked to extend the access of partner@fabrikam\.com .* The owners of Project Falcon team must approve the extension too/.test(m.text ?? '')),
+        () =>
+          bot.channel
+            .messagesTo(bot.teams.conversationOf(users.adele))
+            .find((m) =>
+              /Megan Bowen asked to extend the access of partner@fabrikam\.com .* The owners of Project Falcon team must approve the extension too/.test(
+                m.text ?? '',
+              ),
+            ),
         'Adele told',
       );
       const lidiaChat = await stageCardOf(request.id, 2);
@@ -139,9 +158,22 @@ describe('extensions are checked as the first approval was', function () {
       assert.equal(asked?.endsAt, askedEnd);
       assert.equal(asked?.extensions, 1);
       assert.equal(asked?.extensionOffer?.answer, 'extended');
-      assert.ok((await bot.requests.auditTrail(request.id)).some((e) => e.action === 'extended' && e.detail?.byOwners === true && e.actor.kind === 'user' && e.actor.displayName === 'Lidia Holloway'));
-      await bot.channel.waitFor(() => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /Megan Bowen extended the access of partner@fabrikam\.com/.test(m.text ?? '')), 'Adele told of the extension');
-      await bot.channel.waitFor(() => bot.channel.updates.find((u) => u.conversationId === cardConversationId && /Extended: the access now ends on/.test(JSON.stringify(u.activity))), 'Megan’s offer updated');
+      assert.ok(
+        (await bot.requests.auditTrail(request.id)).some(
+          (e) => e.action === 'extended' && e.detail?.byOwners === true && e.actor.kind === 'user' && e.actor.displayName === 'Lidia Holloway',
+        ),
+      );
+      await bot.channel.waitFor(
+        () =>
+          bot.channel
+            .messagesTo(bot.teams.conversationOf(users.adele))
+            .find((m) => /Megan Bowen extended the access of partner@fabrikam\.com/.test(m.text ?? '')),
+        'Adele told of the extension',
+      );
+      await bot.channel.waitFor(
+        () => bot.channel.updates.find((u) => u.conversationId === cardConversationId && /Extended: the access now ends on/.test(JSON.stringify(u.activity))),
+        'Megan’s offer updated',
+      );
 
       // The old end passes: nothing ends. At the new one, it does.
       await bot.passDays(7.5);
@@ -160,7 +192,10 @@ describe('extensions are checked as the first approval was', function () {
       assert.equal(rejected?.extensionOffer?.answer, 'rejected');
       assert.equal(rejected?.endsAt, invited.endsAt);
       await bot.channel.waitFor(
-        () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /Lidia Holloway, an owner of Project Falcon team, rejected extending the access of partner@fabrikam\.com/.test(m.text ?? '')),
+        () =>
+          bot.channel
+            .messagesTo(bot.teams.conversationOf(users.adele))
+            .find((m) => /Lidia Holloway, an owner of Project Falcon team, rejected extending the access of partner@fabrikam\.com/.test(m.text ?? '')),
         'Adele told',
       );
       const refreshed = await bot.teams.click(users.megan, cardConversationId, 'refreshExtension', { requestId: request.id, offeredFor });
@@ -174,7 +209,14 @@ describe('extensions are checked as the first approval was', function () {
       await bot.teams.click(users.megan, cardConversationId, 'extend', { requestId: request.id, offeredFor });
       const lidiaChat = await stageCardOf(request.id, 2);
       await bot.passDays(2.1);
-      const reminders = () => bot.channel.messagesTo(lidiaChat).filter((m) => /^Recordatorio: Megan Bowen pidió prolongar el acceso de partner@fabrikam\.com .* Si los responsables no lo aprueban, el acceso termina el/.test(m.text ?? ''));
+      const reminders = () =>
+        bot.channel
+          .messagesTo(lidiaChat)
+          .filter((m) =>
+            /^Recordatorio: Megan Bowen pidió prolongar el acceso de partner@fabrikam\.com .* Si los responsables no lo aprueban, el acceso termina el/.test(
+              m.text ?? '',
+            ),
+          );
       assert.equal(reminders().length, 1, 'Lidia reminded, in Spanish, of the end as the deadline');
       assert.match(JSON.stringify(reminders()[0].attachments), /"verb":"approve"/);
       await bot.passDays(4.9);

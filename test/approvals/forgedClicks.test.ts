@@ -37,17 +37,24 @@ describe('forged card clicks', function () {
       ['an extension card of an unknown id', bot.teams.click(users.diego, diegoChat, 'letEnd', { requestId: 'GA-000000', offeredFor: end })],
       ['an extension card without its date', bot.teams.click(users.diego, diegoChat, 'extend', { requestId: staged.request.id })],
       // Nestor decides stage 2; stage 1 (Lidia's, Project Falcon) is none of his business.
-      ['the owner of another stage', bot.teams.click({ ...nestor, locale: 'es-ES' }, bot.teams.conversationOf(nestor), 'approve', { requestId: staged.request.id, stage: 1 })],
+      [
+        'the owner of another stage',
+        bot.teams.click({ ...nestor, locale: 'es-ES' }, bot.teams.conversationOf(nestor), 'approve', { requestId: staged.request.id, stage: 1 }),
+      ],
     ];
     const answers = await Promise.all(forged.map(async ([what, click]) => [what, (await click).body] as [string, InvokeAnswer]));
     const [, first] = answers[0];
     for (const [what, body] of answers) assert.equal(JSON.stringify(body), JSON.stringify(first), what);
     const shown = JSON.stringify(first);
     assert.match(shown, /Aquí no hay nada que puedas hacer: esta solicitud no existe o no te corresponde decidirla\. No se ha cambiado nada\./);
-    for (const detail of [staged.request.id, 'partner@fabrikam', 'Falcon', 'Expenses', 'Megan', 'Adele', 'Esperando', 'aprob']) assert.ok(!shown.includes(detail), `${detail} shown`);
+    for (const detail of [staged.request.id, 'partner@fabrikam', 'Falcon', 'Expenses', 'Megan', 'Adele', 'Esperando', 'aprob'])
+      assert.ok(!shown.includes(detail), `${detail} shown`);
 
     assert.equal((await bot.requests.get(waiting.request.id))?.state, 'pending_approval');
-    assert.deepEqual((await bot.requests.stagesOf(staged.request.id)).map((s) => s.state), ['pending', 'pending']);
+    assert.deepEqual(
+      (await bot.requests.stagesOf(staged.request.id)).map((s) => s.state),
+      ['pending', 'pending'],
+    );
   });
 
   it('leave the requester and the sponsor their read-only views', async () => {
@@ -56,7 +63,10 @@ describe('forged card clicks', function () {
     await waitForState(bot, staged.request.id, 'pending_owner_approval');
     await stageCardsOut(bot, staged.request.id);
     const adeleChat = bot.teams.conversationOf(users.adele);
-    for (const [who, chat] of [[users.adele, adeleChat], [users.megan, staged.cardConversationId]] as const) {
+    for (const [who, chat] of [
+      [users.adele, adeleChat],
+      [users.megan, staged.cardConversationId],
+    ] as const) {
       const stage = JSON.stringify((await bot.teams.click(who, chat, 'approve', { requestId: staged.request.id, stage: 1 })).body.value);
       assert.match(stage, /Only the owners of Project Falcon team can decide this approval/, who.name);
       assert.doesNotMatch(stage, /"verb":"approve"/, who.name);
@@ -64,13 +74,18 @@ describe('forged card clicks', function () {
     const own = JSON.stringify((await bot.teams.click(users.adele, adeleChat, 'approve', { requestId: staged.request.id })).body.value);
     assert.match(own, /Megan Bowen approved\. Waiting for the resource owners to approve\./);
     assert.match(own, /Only the sponsor named on this request can approve or reject it\./);
-    const extension = JSON.stringify((await bot.teams.click(users.adele, adeleChat, 'extend', { requestId: staged.request.id, offeredFor: new Date().toISOString() })).body.value);
+    const extension = JSON.stringify(
+      (await bot.teams.click(users.adele, adeleChat, 'extend', { requestId: staged.request.id, offeredFor: new Date().toISOString() })).body.value,
+    );
     assert.match(extension, /Only the sponsor who approved this access can extend it\./);
     assert.match(extension, /partner@fabrikam\.com/);
     assert.doesNotMatch(extension, /"verb":"extend"/);
     // Lidia decides her own stage as ever.
     const lidiaChat = (await bot.requests.stagesOf(staged.request.id))[0].cards?.[0]?.conversationId as string;
-    assert.match(JSON.stringify((await bot.teams.click(lidia, lidiaChat, 'refresh', { requestId: staged.request.id, stage: 1 })).body.value), /"verb":"approve"/);
+    assert.match(
+      JSON.stringify((await bot.teams.click(lidia, lidiaChat, 'refresh', { requestId: staged.request.id, stage: 1 })).body.value),
+      /"verb":"approve"/,
+    );
   });
 });
 

@@ -17,7 +17,10 @@ describe('approval by the resource owners after the sponsor', function () {
   /** Where the card of approval `number` (2: the first owner stage) went, once posted. */
   async function stageCard(number: number, on: TestBot = bot): Promise<string> {
     const heading = new RegExp(`(Approval ${number} of 3|Aprobación ${number} de 3)`);
-    const sent = await on.channel.waitFor(() => on.channel.sent.find((s) => heading.test(JSON.stringify(s.activity.attachments ?? []))), `the card of approval ${number}`);
+    const sent = await on.channel.waitFor(
+      () => on.channel.sent.find((s) => heading.test(JSON.stringify(s.activity.attachments ?? []))),
+      `the card of approval ${number}`,
+    );
     return sent.conversationId;
   }
 
@@ -30,11 +33,17 @@ describe('approval by the resource owners after the sponsor', function () {
     return filed;
   }
 
-  for (const order of [[2, 3], [3, 2]] as const) {
+  for (const order of [
+    [2, 3],
+    [3, 2],
+  ] as const) {
     it(`is provisioned once both owner stages approve, clicked in the order ${order.join(' then ')}, each only by its own approvers`, async () => {
       const { request, cardConversationId } = await approvedBySponsor();
       const adeleChat = bot.teams.conversationOf(users.adele);
-      await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => /The owners of Project Falcon team, Contoso Expenses must approve too/.test(m.text ?? '')), 'Adele told who decides next');
+      await bot.channel.waitFor(
+        () => bot.channel.messagesTo(adeleChat).find((m) => /The owners of Project Falcon team, Contoso Expenses must approve too/.test(m.text ?? '')),
+        'Adele told who decides next',
+      );
       const chats = { 2: await stageCard(2), 3: await stageCard(3) };
       const owners = { 2: lidia, 3: nestor };
       // Each owner sees only their own resource, which approval it is, in their own language (Lidia's directory preferredLanguage is Spanish).
@@ -68,10 +77,15 @@ describe('approval by the resource owners after the sponsor', function () {
 
       const trail = await bot.requests.auditTrail(request.id);
       assert.deepEqual(
-        trail.filter((e) => e.action.startsWith('stage') && e.action !== 'stageApproversResolved' && e.action !== 'stageCardsPosted').map((e) => [e.action, e.actor.kind === 'user' ? e.actor.displayName : '']),
+        trail
+          .filter((e) => e.action.startsWith('stage') && e.action !== 'stageApproversResolved' && e.action !== 'stageCardsPosted')
+          .map((e) => [e.action, e.actor.kind === 'user' ? e.actor.displayName : '']),
         [order[0], order[1]].map((n) => ['stageApproved', owners[n].name]),
       );
-      assert.deepEqual(trail.filter((e) => e.toState).map((e) => e.toState), ['pending_approval', 'pending_owner_approval', 'approved', 'invited']);
+      assert.deepEqual(
+        trail.filter((e) => e.toState).map((e) => e.toState),
+        ['pending_approval', 'pending_owner_approval', 'approved', 'invited'],
+      );
     });
   }
 
@@ -83,7 +97,10 @@ describe('approval by the resource owners after the sponsor', function () {
     assert.match(JSON.stringify(click.body.value), /Lidia Holloway rejected access to Project Falcon team, so the request is rejected/);
     await waitForState(bot, request.id, 'rejected');
     const told = await bot.channel.waitFor(
-      () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).find((m) => /^Lidia Holloway, an owner of Project Falcon team, rejected request/.test(m.text ?? '')),
+      () =>
+        bot.channel
+          .messagesTo(bot.teams.conversationOf(users.adele))
+          .find((m) => /^Lidia Holloway, an owner of Project Falcon team, rejected request/.test(m.text ?? '')),
       'Adele told',
     );
     assert.match(told.text ?? '', /Falcon is internal until launch/);
@@ -115,9 +132,14 @@ describe('approval by the resource owners after the sponsor', function () {
     const lidiaChat = await stageCard(2);
     await stageCard(3);
     await bot.passDays(2.1);
-    await bot.channel.waitFor(() => bot.channel.messagesTo(lidiaChat).find((m) => /^Recordatorio: Adele Vance pidió/.test(m.text ?? '')), 'Lidia reminded, in Spanish');
+    await bot.channel.waitFor(
+      () => bot.channel.messagesTo(lidiaChat).find((m) => /^Recordatorio: Adele Vance pidió/.test(m.text ?? '')),
+      'Lidia reminded, in Spanish',
+    );
     await bot.passDays(5);
     const expired = await waitForState(bot, request.id, 'expired');
-    assert.ok((await bot.requests.auditTrail(expired.id)).some((e) => e.toState === 'expired' && (e.detail as { stage?: number } | undefined)?.stage !== undefined));
+    assert.ok(
+      (await bot.requests.auditTrail(expired.id)).some((e) => e.toState === 'expired' && (e.detail as { stage?: number } | undefined)?.stage !== undefined),
+    );
   });
 });

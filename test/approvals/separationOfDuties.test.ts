@@ -23,13 +23,20 @@ describe('separation of duties on owner stages', function () {
     return filed;
   }
 
-  const stageCardsTo = (conversationId: string) => bot.channel.messagesTo(conversationId).filter((m) => /Approval 2 of 2|Aprobación 2 de 2/.test(JSON.stringify(m.attachments ?? [])));
+  const stageCardsTo = (conversationId: string) =>
+    bot.channel.messagesTo(conversationId).filter((m) => /Approval 2 of 2|Aprobación 2 de 2/.test(JSON.stringify(m.attachments ?? [])));
 
   it('gives the sponsor no owner card and no say, though the catalog names her; the other owner decides', async () => {
     const { request, cardConversationId } = await approvedByMegan(['megan.bowen@contoso.com', 'lidia.holloway@contoso.com']);
-    const lidiaCard = await bot.channel.waitFor(() => bot.channel.sent.find((s) => /Aprobación 2 de 2/.test(JSON.stringify(s.activity.attachments ?? []))), 'Lidia’s card');
+    const lidiaCard = await bot.channel.waitFor(
+      () => bot.channel.sent.find((s) => /Aprobación 2 de 2/.test(JSON.stringify(s.activity.attachments ?? []))),
+      'Lidia’s card',
+    );
     const [stage] = await bot.requests.stagesOf(request.id);
-    assert.deepEqual(stage.approvers?.map((a) => a.id), [lidia.aadObjectId]);
+    assert.deepEqual(
+      stage.approvers?.map((a) => a.id),
+      [lidia.aadObjectId],
+    );
     assert.equal(stageCardsTo(cardConversationId).length, 0, 'no owner card for Megan');
     const resolved = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'stageApproversResolved');
     assert.deepEqual(resolved?.detail?.barredAsRequesterOrSponsor, [users.megan.aadObjectId]);
@@ -44,8 +51,16 @@ describe('separation of duties on owner stages', function () {
   });
 
   for (const [who, owner, told] of [
-    ['the sponsor', 'megan.bowen@contoso.com', /the only one who may approve access to Project Falcon team as its owner is Megan Bowen, who already approved it as your sponsor.*file it again with another sponsor/],
-    ['the requester', 'adele.vance@contoso.com', /you are the only one who may approve access to Project Falcon team as its owner, and nobody may approve a request they filed\. Cancel it \(type \*\*cancel GA-\w{6}\*\*\)/],
+    [
+      'the sponsor',
+      'megan.bowen@contoso.com',
+      /the only one who may approve access to Project Falcon team as its owner is Megan Bowen, who already approved it as your sponsor.*file it again with another sponsor/,
+    ],
+    [
+      'the requester',
+      'adele.vance@contoso.com',
+      /you are the only one who may approve access to Project Falcon team as its owner, and nobody may approve a request they filed\. Cancel it \(type \*\*cancel GA-\w{6}\*\*\)/,
+    ],
   ] as const) {
     it(`tells the requester at once when ${who} is the only owner of a resource, and sends nobody a card to decide it`, async () => {
       const { request, cardConversationId } = await approvedByMegan([owner]);
@@ -57,7 +72,13 @@ describe('separation of duties on owner stages', function () {
       const [stage] = await bot.requests.stagesOf(request.id);
       assert.equal(stage.state, 'pending');
       assert.equal(stage.cards, undefined);
-      const jobs = await bot.app.database.db.selectFrom('jobs').select(['status', 'attempts']).where('request_id', '=', request.id).where('kind', '=', 'deliverApprovalCard').where('payload', 'like', '%"stage":1%').execute();
+      const jobs = await bot.app.database.db
+        .selectFrom('jobs')
+        .select(['status', 'attempts'])
+        .where('request_id', '=', request.id)
+        .where('kind', '=', 'deliverApprovalCard')
+        .where('payload', 'like', '%"stage":1%')
+        .execute();
       assert.deepEqual(jobs, [{ status: 'dead', attempts: 1 }], 'given up at once, not retried');
     });
   }
@@ -66,8 +87,15 @@ describe('separation of duties on owner stages', function () {
     const { request, cardConversationId } = await approvedByMegan(['lidia.holloway@contoso.com']);
     await bot.channel.waitFor(() => bot.channel.sent.find((s) => /Aprobación 2 de 2/.test(JSON.stringify(s.activity.attachments ?? []))), 'Lidia’s card');
     const [stage] = await bot.requests.stagesOf(request.id);
-    const approvers = [...(stage.approvers ?? []), { id: users.megan.aadObjectId, displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com', locale: 'en-US' }];
-    await bot.app.database.db.updateTable('approval_stages').set({ approvers: JSON.stringify(approvers) }).where('request_id', '=', request.id).execute();
+    const approvers = [
+      ...(stage.approvers ?? []),
+      { id: users.megan.aadObjectId, displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com', locale: 'en-US' },
+    ];
+    await bot.app.database.db
+      .updateTable('approval_stages')
+      .set({ approvers: JSON.stringify(approvers) })
+      .where('request_id', '=', request.id)
+      .execute();
 
     const click = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id, stage: 1 });
     assert.match(JSON.stringify(click.body.value), /Only the owners of Project Falcon team can decide this approval/);

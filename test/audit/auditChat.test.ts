@@ -22,13 +22,22 @@ describe('the audit summary in chat', function () {
     // A failure to list: the guest policy changed before a second request was provisioned.
     const failed = await invitedRequest(bot, users.adele, { guestEmail: 'kim@fabrikam.com' });
     await bot.requests.transition({ id: failed.request.id, from: 'invited', to: 'ended', actor: { kind: 'system' } });
-    await bot.app.database.db.updateTable('access_requests').set({ state: 'failed', failure_reason: 'grantsFailed' }).where('id', '=', failed.request.id).execute();
+    await bot.app.database.db
+      .updateTable('access_requests')
+      .set({ state: 'failed', failure_reason: 'grantsFailed' })
+      .where('id', '=', failed.request.id)
+      .execute();
 
     await bot.teams.say(users.adele, 'audit');
     const card = lastTo(users.adele);
     assert.match(card, /^Guest access: audit summary\nRequests filed since 1 \w{3} \d{4}, by where they stand now\n/);
     assert.match(card, /\napproved, and the guest is invited: 1\napproved, but it could not be completed: 1\nLatest failures\n/);
-    assert.match(card, new RegExp(`Latest failures\\n${failed.request.id} · .* · the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing\\.`));
+    assert.match(
+      card,
+      new RegExp(
+        `Latest failures\\n${failed.request.id} · .* · the guest was invited, but some of the access couldn't be granted, so I've taken back what had been given: this request gives them nothing\\.`,
+      ),
+    );
     await bot.teams.say(users.adele, 'auditoría');
     assert.match(lastTo(users.adele), /^Acceso de invitados: resumen de auditoría/);
   });

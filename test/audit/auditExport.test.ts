@@ -24,7 +24,11 @@ const CLI = resolve(__dirname, '../../src/cli/auditCli.js');
 
 /** `npm run audit` over the bot's database, as an admin runs it. */
 function exportAudit(databaseUrl: string, format: 'csv' | 'json') {
-  return spawnSync(process.execPath, [CLI, '--from', '2020-01-01', '--format', format], { env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8', cwd: tmpdir() });
+  return spawnSync(process.execPath, [CLI, '--from', '2020-01-01', '--format', format], {
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    cwd: tmpdir(),
+  });
 }
 
 /** A fresh SQLite database file, written through the repository as the bot writes it. */
@@ -98,7 +102,14 @@ describe('npm run audit', function () {
       for (const formula of formulas) {
         const person = { id: formula, displayName: formula, address: 'someone@contoso.com' };
         const { id } = await requests.create(requestDraft({ requester: person }), { kind: 'user', ...person });
-        await requests.recordAsk({ id, states: ['pending_approval'], actor: { kind: 'user', ...person }, action: 'askedAgain', detail: { note: formula }, jobs: [] });
+        await requests.recordAsk({
+          id,
+          states: ['pending_approval'],
+          actor: { kind: 'user', ...person },
+          action: 'askedAgain',
+          detail: { note: formula },
+          jobs: [],
+        });
       }
     });
     const csv = exportAudit(databaseUrl, 'csv');
@@ -108,11 +119,21 @@ describe('npm run audit', function () {
 
     const cells = parse(csv.stdout, { columns: true }) as AuditRow[];
     assert.equal(cells.length, formulas.length * 2, 'two events a request');
-    const live = cells.flatMap((row) => Object.entries(row).filter(([, cell]) => FORMULA_START.test(cell)).map(([column, cell]) => `${column}: ${JSON.stringify(cell)}`));
+    const live = cells.flatMap((row) =>
+      Object.entries(row)
+        .filter(([, cell]) => FORMULA_START.test(cell))
+        .map(([column, cell]) => `${column}: ${JSON.stringify(cell)}`),
+    );
     assert.deepEqual(live, [], 'no cell starts a formula');
     // Shown as text, behind the apostrophe spreadsheets hide: nothing is lost to the reader.
-    assert.deepEqual([...new Set(cells.map((row) => row.who))], formulas.map((formula) => `'${formula}`));
-    assert.deepEqual([...new Set(cells.map((row) => row.whoId))], formulas.map((formula) => `'${formula}`));
+    assert.deepEqual(
+      [...new Set(cells.map((row) => row.who))],
+      formulas.map((formula) => `'${formula}`),
+    );
+    assert.deepEqual(
+      [...new Set(cells.map((row) => row.whoId))],
+      formulas.map((formula) => `'${formula}`),
+    );
     // JSON is read by programs, not spreadsheets: it keeps the names exactly.
     assert.deepEqual([...new Set((JSON.parse(json.stdout) as AuditRow[]).map((row) => row.who))], formulas);
   });
@@ -128,7 +149,9 @@ describe('npm run audit', function () {
         from: 'approved',
         to: 'failed',
         actor: { kind: 'system' },
-        detail: { error: 'Microsoft Entra refused the invitation: see https://portal.example.com/guest?tenant=contoso&code=8F2A or http://intranet.contoso.com/help' },
+        detail: {
+          error: 'Microsoft Entra refused the invitation: see https://portal.example.com/guest?tenant=contoso&code=8F2A or http://intranet.contoso.com/help',
+        },
       });
     });
     for (const format of ['csv', 'json'] as const) {
@@ -137,7 +160,11 @@ describe('npm run audit', function () {
       assert.doesNotMatch(exported.stdout, /https?:\/\/|portal\.example\.com|intranet\.contoso\.com/, `${format}: no link`);
       const rows = format === 'csv' ? (parse(exported.stdout, { columns: true }) as AuditRow[]) : (JSON.parse(exported.stdout) as AuditRow[]);
       const failed = rows.find((row) => row.request === id && row.to === 'failed');
-      assert.deepEqual(JSON.parse(failed?.detail ?? '{}'), { error: 'Microsoft Entra refused the invitation: see (link removed) or (link removed)' }, `${format}: the rest of the message is kept`);
+      assert.deepEqual(
+        JSON.parse(failed?.detail ?? '{}'),
+        { error: 'Microsoft Entra refused the invitation: see (link removed) or (link removed)' },
+        `${format}: the rest of the message is kept`,
+      );
     }
   });
 

@@ -40,7 +40,10 @@ describe('the conversation as the Agents Playground shows it', function () {
     await session.say('Diseña con nosotros el lanzamiento de Falcon');
     await session.waitForText(/Se lo pediría a tu responsable, Megan Bowen/, 'the sponsor question, its name in bold rather than between asterisks');
     await session.click('OK');
-    const summary = await session.waitForText(/Esta es tu solicitud[\s\S]*Recursos\s+Project Falcon team, Contoso Expenses[\s\S]*Hasta\s+\S[\s\S]*\(30 días\)/, 'the summary card with its facts');
+    const summary = await session.waitForText(
+      /Esta es tu solicitud[\s\S]*Recursos\s+Project Falcon team, Contoso Expenses[\s\S]*Hasta\s+\S[\s\S]*\(30 días\)/,
+      'the summary card with its facts',
+    );
     assert.match(summary, /Invitado\s+kim\.lee@fabrikam\.com/);
     await session.screenshot('summary-es.png');
     await session.click('Sí');
@@ -83,7 +86,9 @@ describe('the conversation as the Agents Playground shows it', function () {
     await session.waitForText(/Approved by Megan Bowen\. The invitation is ready/, 'the card updated in place');
     await session.screenshot('card-after-en.png');
     await session.screenshot('link-en.png');
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(withLink.slice(withLink.lastIndexOf('lee.park@fabrikam.com is invited')))?.[1] as string;
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(
+      withLink.slice(withLink.lastIndexOf('lee.park@fabrikam.com is invited')),
+    )?.[1] as string;
     assert.match(await session.redeem(link, 'en-US', 'consent-en.png'), /You are all set/);
     assert.equal(await session.externalUserStateOf('lee.park@fabrikam.com'), 'Accepted');
   });

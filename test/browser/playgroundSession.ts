@@ -35,7 +35,14 @@ export class PlaygroundSession {
     const port = await freePort('127.0.0.1');
     const running = launchPlayground({
       cwd: PROJECT_ROOT,
-      env: { PATH: process.env.PATH, PORT: String(port), DATABASE_URL: join(data, 'bot.db'), SIMULATOR_STATE_FILE: join(data, 'directory.json'), LOG_LEVEL: 'warn', TEAMSAPPTESTER_BROWSER: 'none' },
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        DATABASE_URL: join(data, 'bot.db'),
+        SIMULATOR_STATE_FILE: join(data, 'directory.json'),
+        LOG_LEVEL: 'warn',
+        TEAMSAPPTESTER_BROWSER: 'none',
+      },
       port,
       botEntry: join(PROJECT_ROOT, 'dist', 'src', 'index.js'),
       playgroundCli: require.resolve('@microsoft/m365agentsplayground/cli.js'),
@@ -47,7 +54,10 @@ export class PlaygroundSession {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     // This machine's network is closed: Chromium's own background connections are turned off.
-    const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: BROWSER,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
     const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
     await page.goto(PLAYGROUND_URL, { waitUntil: 'networkidle' });
     return new PlaygroundSession(running, browser, page, `http://127.0.0.1:${port}`);
@@ -71,7 +81,10 @@ export class PlaygroundSession {
 
   /** Clicks the last button with this name on the page (the newest card's). */
   async click(name: string | RegExp): Promise<void> {
-    await this.page.getByRole('button', { name, exact: typeof name === 'string' }).last().click({ timeout: WAIT_MS });
+    await this.page
+      .getByRole('button', { name, exact: typeof name === 'string' })
+      .last()
+      .click({ timeout: WAIT_MS });
   }
 
   /** The chat as a person reads it: every message, the log panel aside. */
@@ -150,7 +163,9 @@ export class PlaygroundSession {
     while (!(await condition())) {
       if (Date.now() > deadline) {
         await this.page.screenshot({ path: join(tmpdir(), 'playground-failure.png') });
-        throw new Error(`Timed out waiting for ${what}; the page is in ${join(tmpdir(), 'playground-failure.png')}. The chat:\n${(await this.transcript()).slice(-3000)}`);
+        throw new Error(
+          `Timed out waiting for ${what}; the page is in ${join(tmpdir(), 'playground-failure.png')}. The chat:\n${(await this.transcript()).slice(-3000)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -23,7 +23,10 @@ describe('text people typed, shown to others', () => {
 
   it('leaves email addresses and ordinary sentences readable', () => {
     assert.equal(plainText('kim.lee@fabrikam-eu.com, Q1-Q2.'), 'kim.lee@fabrikam-eu.com, Q1-Q2.');
-    assert.equal(plainText('Co-designs the Falcon launch with us until March, e.g. the keynote.'), 'Co-designs the Falcon launch with us until March, e.g. the keynote.');
+    assert.equal(
+      plainText('Co-designs the Falcon launch with us until March, e.g. the keynote.'),
+      'Co-designs the Falcon launch with us until March, e.g. the keynote.',
+    );
     assert.equal(plainText('kim_lee@fabrikam.com'), 'kim\\_lee@fabrikam.com');
   });
 });

@@ -15,9 +15,15 @@ describe('cancelling a request by its id', function () {
   it('withdraws the requester’s pending request, turns the sponsor’s card, and a later click changes nothing', async () => {
     const { request, cardConversationId } = await fileRequest(bot);
     await bot.teams.say(users.adele, `cancel ${request.id.toLowerCase()}`);
-    assert.equal(lastTo(users.adele), `Request **${request.id}** for partner@fabrikam.com is cancelled. Megan Bowen's card now says so, and it can no longer be approved.`);
+    assert.equal(
+      lastTo(users.adele),
+      `Request **${request.id}** for partner@fabrikam.com is cancelled. Megan Bowen's card now says so, and it can no longer be approved.`,
+    );
     assert.equal((await bot.requests.get(request.id))?.state, 'cancelled');
-    await bot.channel.waitFor(() => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('Adele Vance cancelled this request.')), 'the card turned');
+    await bot.channel.waitFor(
+      () => bot.channel.updates.find((u) => JSON.stringify(u.activity).includes('Adele Vance cancelled this request.')),
+      'the card turned',
+    );
 
     const { body } = await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
     assert.match(JSON.stringify(body.value), /Adele Vance cancelled this request\./);
@@ -28,7 +34,10 @@ describe('cancelling a request by its id', function () {
   });
 
   it('answers in Spanish, and says when it is too late', async () => {
-    const { request, cardConversationId } = await fileRequest(bot, users.diego, 10_000, { requesterLocale: 'es-ES', requesterConversationId: bot.teams.conversationOf(users.diego) });
+    const { request, cardConversationId } = await fileRequest(bot, users.diego, 10_000, {
+      requesterLocale: 'es-ES',
+      requesterConversationId: bot.teams.conversationOf(users.diego),
+    });
     await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
     await bot.teams.say(users.diego, `cancelar ${request.id}`);
     assert.match(lastTo(users.diego), new RegExp(`^La solicitud \\*\\*${request.id}\\*\\* ya no se puede cancelar: está aprobada`));
@@ -44,7 +53,10 @@ describe('cancelling a request by its id', function () {
   it('lets exactly one of a cancel and an approval made at the same moment win', async () => {
     for (let round = 0; round < 5; round++) {
       const { request, cardConversationId } = await fileRequest(bot);
-      await Promise.all([bot.teams.say(users.adele, `cancel ${request.id}`), bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id })]);
+      await Promise.all([
+        bot.teams.say(users.adele, `cancel ${request.id}`),
+        bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id }),
+      ]);
       const decisions = (await bot.requests.auditTrail(request.id)).filter((e) => e.toState === 'cancelled' || e.toState === 'approved');
       assert.equal(decisions.length, 1, JSON.stringify(decisions));
       if (decisions[0].toState === 'approved') await waitForState(bot, request.id, 'invited');

@@ -63,7 +63,9 @@ describe('a message as large as the server takes', function () {
     await bot.teams.say(users.adele, 'partner@fabrikam.com');
     const { ms, replies } = await leastCpuMs(largest);
     assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
-    assert.deepEqual(replies, ["That's too long for a list of resources: I take at most 1000 characters here. Reply with the numbers shown above, separated by commas, for example **1, 3**."]);
+    assert.deepEqual(replies, [
+      "That's too long for a list of resources: I take at most 1000 characters here. Reply with the numbers shown above, separated by commas, for example **1, 3**.",
+    ]);
     await bot.teams.say(users.adele, '1');
     assert.match(said().at(-1) ?? '', /^For how long does partner@fabrikam\.com need this access\?/);
     await bot.teams.say(users.adele, 'cancel');
@@ -73,6 +75,9 @@ describe('a message as large as the server takes', function () {
     const { ms, replies } = await leastCpuMs(largest);
     assert.ok(ms <= CPU_BOUND_MS, `${ms.toFixed(1)} ms of CPU`);
     assert.equal(replies.length, 1);
-    assert.match(replies[0], /^Sorry, I didn't understand “Project 7 team, 12, proj, nothing here, team-500, Project 7 team, 12, proj, nothing here, team-500, ”/);
+    assert.match(
+      replies[0],
+      /^Sorry, I didn't understand “Project 7 team, 12, proj, nothing here, team-500, Project 7 team, 12, proj, nothing here, team-500, ”/,
+    );
   });
 });

@@ -15,8 +15,20 @@ describe('typing a command in the middle of a request', function () {
   const said = (user = users.adele) => bot.channel.messagesTo(bot.teams.conversationOf(user)).map(visibleText);
 
   for (const [user, start, email, already, question] of [
-    [users.adele, 'request', 'kim.lee@fabrikam.com', /^You're already filling in a request for kim\.lee@fabrikam\.com\./, /^Which resources does kim\.lee@fabrikam\.com need\?/],
-    [users.diego, 'solicitar', 'kim.lee@fabrikam.com', /^Ya estás rellenando una solicitud para kim\.lee@fabrikam\.com\./, /^¿Qué recursos necesita kim\.lee@fabrikam\.com\?/],
+    [
+      users.adele,
+      'request',
+      'kim.lee@fabrikam.com',
+      /^You're already filling in a request for kim\.lee@fabrikam\.com\./,
+      /^Which resources does kim\.lee@fabrikam\.com need\?/,
+    ],
+    [
+      users.diego,
+      'solicitar',
+      'kim.lee@fabrikam.com',
+      /^Ya estás rellenando una solicitud para kim\.lee@fabrikam\.com\./,
+      /^¿Qué recursos necesita kim\.lee@fabrikam\.com\?/,
+    ],
   ] as const) {
     it(`says a request is under way when “${start}” is typed again, and asks its question again`, async () => {
       await bot.teams.install(user);

@@ -8,7 +8,10 @@ const NAMING_A_REQUEST = ['cancel', 'link', 'email', 'reset', 'end'] as const;
 const ID = 'GA-7K3QZP';
 
 describe('a command that names a request', () => {
-  for (const [language, words] of [['English', en.commands], ['Spanish', es.commands]] as const) {
+  for (const [language, words] of [
+    ['English', en.commands],
+    ['Spanish', es.commands],
+  ] as const) {
     for (const name of NAMING_A_REQUEST) {
       for (const typed of words[name]) {
         it(`reads “${typed} ${ID.toLowerCase()}” (${language}) as ${name}`, () => {

@@ -62,7 +62,8 @@ const UP_TO_SPONSOR: Step[] = [
   ['ok', 'Why does'],
   ['Falcon launch, three months', 'Megan Bowen'],
 ];
-const MEGAN_ONLY = 'The only one who may approve access to Project Falcon team as its owner is Megan Bowen, your sponsor, and nobody approves the same request twice. Who else could sponsor it?';
+const MEGAN_ONLY =
+  'The only one who may approve access to Project Falcon team as its owner is Megan Bowen, your sponsor, and nobody approves the same request twice. Who else could sponsor it?';
 
 const cases: Case[] = [
   {
@@ -82,7 +83,12 @@ const cases: Case[] = [
   {
     name: 'the sponsor and the requester as the only owners: another sponsor leaves the first one free to approve as owner',
     catalog: falconOwnedBy(sample.megan, 'adele.vance@contoso.com'),
-    steps: [...UP_TO_SPONSOR, ['ok', MEGAN_ONLY], ['diego.siciliani@contoso.com', 'Shall I send it to Diego Siciliani'], ['yes', 'waiting for Diego Siciliani']],
+    steps: [
+      ...UP_TO_SPONSOR,
+      ['ok', MEGAN_ONLY],
+      ['diego.siciliani@contoso.com', 'Shall I send it to Diego Siciliani'],
+      ['yes', 'waiting for Diego Siciliani'],
+    ],
     files: diego.aadObjectId,
   },
   {
@@ -90,14 +96,24 @@ const cases: Case[] = [
     catalog: falconOwnedBy('adele.vance@contoso.com'),
     steps: [
       ...UP_TO_SPONSOR,
-      ['ok', ["I can't send this request: nobody could approve it.", 'You are the only one who may approve access to Project Falcon team as its owner', 'Ask IT to add another approver to the resource catalog, or type **request**']],
+      [
+        'ok',
+        [
+          "I can't send this request: nobody could approve it.",
+          'You are the only one who may approve access to Project Falcon team as its owner',
+          'Ask IT to add another approver to the resource catalog, or type **request**',
+        ],
+      ],
       ['yes', "Sorry, I didn't understand"],
     ],
   },
   {
     name: 'owners of whom none is an enabled member: a guest and someone unknown',
     catalog: falconOwnedBy(sample.jordanMail, 'nobody@contoso.com'),
-    steps: [...UP_TO_SPONSOR, ['ok', ["I can't send this request", 'Nobody in the directory may approve access to Project Falcon team as its owner just now.']]],
+    steps: [
+      ...UP_TO_SPONSOR,
+      ['ok', ["I can't send this request", 'Nobody in the directory may approve access to Project Falcon team as its owner just now.']],
+    ],
   },
   {
     name: 'an owner other than the requester and the sponsor: nothing changes',
@@ -146,7 +162,12 @@ describe('owner approvers checked before a request is confirmed', function () {
 
   async function play(client: DialogTestClient, who: Person, steps: Step[]): Promise<void> {
     for (const [input, ...expected] of steps) {
-      let reply: Partial<Activity> | undefined = await client.sendActivity({ type: 'message', text: input, locale: who.locale, from: { id: `29:${who.name}`, name: who.name, aadObjectId: who.aadObjectId } });
+      let reply: Partial<Activity> | undefined = await client.sendActivity({
+        type: 'message',
+        text: input,
+        locale: who.locale,
+        from: { id: `29:${who.name}`, name: who.name, aadObjectId: who.aadObjectId },
+      });
       const texts: string[] = [];
       for (; reply; reply = client.getNextReply()) if (reply.type === 'message') texts.push(visibleText(reply));
       assert.equal(texts.length, expected.length, `after “${input}” the bot said:\n${texts.join('\n---\n')}`);
@@ -160,7 +181,10 @@ describe('owner approvers checked before a request is confirmed', function () {
     it(name, async () => {
       await play(newClient(catalog), as ?? adele, steps);
       const filed = await database.db.selectFrom('access_requests').select(['sponsor_id']).execute();
-      assert.deepEqual(filed.map((r) => r.sponsor_id), files ? [files] : []);
+      assert.deepEqual(
+        filed.map((r) => r.sponsor_id),
+        files ? [files] : [],
+      );
     });
   }
 
@@ -173,6 +197,9 @@ describe('owner approvers checked before a request is confirmed', function () {
   });
 
   it('counts an owner whose account is blocked as nobody', async () => {
-    await play(newClient(falconOwnedBy(nestorId)), adele, [...UP_TO_SPONSOR, ['ok', ["I can't send this request", 'Nobody in the directory may approve access to Project Falcon team']]]);
+    await play(newClient(falconOwnedBy(nestorId)), adele, [
+      ...UP_TO_SPONSOR,
+      ['ok', ["I can't send this request", 'Nobody in the directory may approve access to Project Falcon team']],
+    ]);
   });
 });

@@ -144,7 +144,7 @@ describe('request dialog', function () {
       as: adele,
       steps: [
         ['request', "partner's email address"],
-        ['jordan at fabrikam', '“jordan at fabrikam” doesn\'t look like an email address'],
+        ['jordan at fabrikam', "“jordan at fabrikam” doesn't look like an email address"],
         ['partner@fabrikam.com', 'Which resources'],
       ],
     },
@@ -193,7 +193,7 @@ describe('request dialog', function () {
       as: adele,
       steps: [
         ...UP_TO_RESOURCES,
-        ['1, hovercraft, 9', 'I couldn\'t find “hovercraft”, “9” in the list'],
+        ['1, hovercraft, 9', "I couldn't find “hovercraft”, “9” in the list"],
         ['falcon-team', 'For how long does partner@fabrikam.com need this access?'],
       ],
     },
@@ -214,7 +214,16 @@ describe('request dialog', function () {
       steps: [
         ['solicitar', 'dirección de correo del socio'],
         ['socio@fabrikam.com', '¿Qué recursos necesita'],
-        ['p', ['Recursos que contienen «p»', '1. **Project Falcon team**', '2. **Partner extranet site**', '3. **Spring campaign 2027**', '4. **Contoso Expenses**']],
+        [
+          'p',
+          [
+            'Recursos que contienen «p»',
+            '1. **Project Falcon team**',
+            '2. **Partner extranet site**',
+            '3. **Spring campaign 2027**',
+            '4. **Contoso Expenses**',
+          ],
+        ],
       ],
     },
     {
@@ -244,54 +253,32 @@ describe('request dialog', function () {
     {
       name: 'help at the access period explains what happens at the end',
       as: adele,
-      steps: [
-        ...UP_TO_RESOURCES,
-        ['1', 'For how long'],
-        ['help', 'on its end date I remove the guest', 'For how long'],
-      ],
+      steps: [...UP_TO_RESOURCES, ['1', 'For how long'], ['help', 'on its end date I remove the guest', 'For how long']],
     },
     {
       name: 'a justification too short for the sponsor',
       as: adele,
-      steps: [
-        ...UP_TO_RESOURCES,
-        ['1', 'For how long'],
-        ['ok', 'Why does'],
-        ['because', 'at least 10 characters'],
-      ],
+      steps: [...UP_TO_RESOURCES, ['1', 'For how long'], ['ok', 'Why does'], ['because', 'at least 10 characters']],
     },
     {
       name: 'the requester as their own sponsor',
       as: adele,
-      steps: [
-        ...UP_TO_SPONSOR,
-        ['adele.vance@contoso.com', "You can't sponsor your own request"],
-      ],
+      steps: [...UP_TO_SPONSOR, ['adele.vance@contoso.com', "You can't sponsor your own request"]],
     },
     {
       name: 'a sponsor who is not in the directory',
       as: adele,
-      steps: [
-        ...UP_TO_SPONSOR,
-        ['nobody@contoso.com', 'I couldn\'t find “nobody@contoso.com” in the directory'],
-      ],
+      steps: [...UP_TO_SPONSOR, ['nobody@contoso.com', "I couldn't find “nobody@contoso.com” in the directory"]],
     },
     {
       name: 'a guest cannot sponsor',
       as: adele,
-      steps: [
-        ...UP_TO_SPONSOR,
-        [sample.jordanMail, 'is a guest, not a member of the organization'],
-      ],
+      steps: [...UP_TO_SPONSOR, [sample.jordanMail, 'is a guest, not a member of the organization']],
     },
     {
       name: 'another colleague as sponsor',
       as: adele,
-      steps: [
-        ...UP_TO_SPONSOR,
-        ['Nestor.Wilke@contoso.com', 'Sponsor: Nestor Wilke (nestor.wilke@contoso.com)'],
-        ['no', "OK, I haven't sent anything"],
-      ],
+      steps: [...UP_TO_SPONSOR, ['Nestor.Wilke@contoso.com', 'Sponsor: Nestor Wilke (nestor.wilke@contoso.com)'], ['no', "OK, I haven't sent anything"]],
     },
     {
       name: 'an unclear answer to the confirmation',
@@ -318,7 +305,7 @@ describe('request dialog', function () {
       steps: [
         ['help', "Here's what I can do"],
         ['cancel', "There's nothing to cancel"],
-        ['what is this', 'Sorry, I didn\'t understand “what is this”'],
+        ['what is this', "Sorry, I didn't understand “what is this”"],
       ],
     },
     {
@@ -399,8 +386,22 @@ describe('request dialog', function () {
     await play({ name: 'first', as: adele, steps: EN_HAPPY_PATH }, client);
     await play({ name: 'second', as: adele, steps: EN_HAPPY_PATH }, client);
     const ids = (await requests.awaitingDecisionFiledBy(sample.adele)).map((r) => r.id);
-    await play({ name: 'third', as: adele, steps: [['request', `You already have 2 requests waiting for a sponsor's decision (${ids.join(', ')}), as many as one person can have open.`]] }, client);
-    await play({ name: 'tercera', as: { ...adele, locale: 'es-ES' }, steps: [['solicitar', `Ya tienes 2 solicitudes esperando la decisión de un patrocinador (${ids.join(', ')})`]] }, client);
+    await play(
+      {
+        name: 'third',
+        as: adele,
+        steps: [['request', `You already have 2 requests waiting for a sponsor's decision (${ids.join(', ')}), as many as one person can have open.`]],
+      },
+      client,
+    );
+    await play(
+      {
+        name: 'tercera',
+        as: { ...adele, locale: 'es-ES' },
+        steps: [['solicitar', `Ya tienes 2 solicitudes esperando la decisión de un patrocinador (${ids.join(', ')})`]],
+      },
+      client,
+    );
     assert.equal((await database.db.selectFrom('access_requests').selectAll().execute()).length, 2);
   });
 
@@ -499,7 +500,10 @@ describe('request dialog', function () {
         as: adele,
         steps: [
           ...UP_TO_RESOURCES,
-          [Array.from({ length: 400 }, (_, i) => String((i % 4) + 1)).join(', '), "That's too long for a list of resources: I take at most 1000 characters here."],
+          [
+            Array.from({ length: 400 }, (_, i) => String((i % 4) + 1)).join(', '),
+            "That's too long for a list of resources: I take at most 1000 characters here.",
+          ],
           ['1', 'For how long'],
         ],
       },
@@ -509,7 +513,12 @@ describe('request dialog', function () {
         steps: [
           ...UP_TO_RESOURCES,
           [Array.from({ length: 26 }, (_, i) => String(i + 1)).join(', '), "That's 26 resources, and one request can ask for at most 25."],
-          [Array.from({ length: 26 }, (_, i) => String(i + 1)).join(', ').replace('1, ', 'solicitar, '), "That's 26 resources"],
+          [
+            Array.from({ length: 26 }, (_, i) => String(i + 1))
+              .join(', ')
+              .replace('1, ', 'solicitar, '),
+            "That's 26 resources",
+          ],
           ['1', 'For how long'],
         ],
       },
@@ -550,7 +559,12 @@ describe('request dialog', function () {
 
     it('lists the candidates of three parts that name several resources, and says how many more there were', async () => {
       const longCatalog: ResourceCatalog = {
-        resources: Array.from({ length: 120 }, (_, i): Resource => ({ id: `team-${i + 1}`, name: `Project ${i + 1} team`, kind: 'team', groupId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}` })),
+        resources: Array.from({ length: 120 }, (_, i): Resource => ({
+          id: `team-${i + 1}`,
+          name: `Project ${i + 1} team`,
+          kind: 'team',
+          groupId: `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+        })),
       };
       const client = await play({ name: 'up to resources', as: adele, steps: UP_TO_RESOURCES }, newClient(longCatalog));
       const [reply, ...more] = (await exchange(client, adele, 'project 1, project 2, project 3, project 4, project 5')).messages.map(visibleText);

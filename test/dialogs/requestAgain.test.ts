@@ -31,11 +31,14 @@ const cases: Case[] = [
     name: 'a sponsor whose account is blocked: another is asked for, checked like the request dialog’s, then it is filed',
     env: { SIMULATOR_DIRECTORY_FILE: directoryFileWith({ [users.megan.aadObjectId]: { accountEnabled: false } }) },
     steps: [
-      ['request again {id}', "Megan Bowen, who sponsored request **{id}**, can't sponsor it again: their account is blocked from signing in. Who should sponsor it now?"],
+      [
+        'request again {id}',
+        "Megan Bowen, who sponsored request **{id}**, can't sponsor it again: their account is blocked from signing in. Who should sponsor it now?",
+      ],
       ['megan.bowen@contoso.com', "Megan Bowen's account is blocked from signing in"],
       ['adele.vance@contoso.com', "You can't sponsor your own request"],
       ['jordan.lee@fabrikam.com', 'is a guest, not a member of the organization'],
-      ['nobody@contoso.com', 'I couldn\'t find “nobody@contoso.com” in the directory'],
+      ['nobody@contoso.com', "I couldn't find “nobody@contoso.com” in the directory"],
       ['Patti.Fernandez@contoso.com', "I've sent it to Patti Fernandez for approval"],
     ],
     filedFor: PATTI,
@@ -95,11 +98,18 @@ describe('request again checks the sponsor again', function () {
       for (const [input, ...expected] of steps) {
         const before = bot.channel.messagesTo(adeleChat).length;
         await bot.teams.say(users.adele, input.replace('{id}', request.id));
-        const said = bot.channel.messagesTo(adeleChat).slice(before).map((m) => m.text ?? '');
+        const said = bot.channel
+          .messagesTo(adeleChat)
+          .slice(before)
+          .map((m) => m.text ?? '');
         assert.equal(said.length, expected.length, `after “${input}” the bot said:\n${said.join('\n---\n')}`);
-        expected.forEach((fragment, i) => assert.ok(said[i].includes(fragment.replace('{id}', request.id)), `after “${input}”, expected “${fragment}” in:\n${said[i]}`));
+        expected.forEach((fragment, i) =>
+          assert.ok(said[i].includes(fragment.replace('{id}', request.id)), `after “${input}”, expected “${fragment}” in:\n${said[i]}`),
+        );
       }
-      const filed = (await bot.app.database.db.selectFrom('access_requests').select(['id', 'sponsor_id']).where('id', '!=', request.id).execute()).map((r) => r.sponsor_id);
+      const filed = (await bot.app.database.db.selectFrom('access_requests').select(['id', 'sponsor_id']).where('id', '!=', request.id).execute()).map(
+        (r) => r.sponsor_id,
+      );
       assert.deepEqual(filed, filedFor ? [filedFor] : []);
       if (filedFor && filedFor !== users.megan.aadObjectId) {
         const asked = (await bot.requests.auditTrail(request.id)).find((e) => e.action === 'filedAgain');

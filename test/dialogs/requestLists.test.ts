@@ -30,11 +30,16 @@ describe('status and pending in chat', function () {
     assert.match(card, /Invited; the guest hasn't accepted yet\./);
     assert.match(card, /Rejected by Megan Bowen\./);
     assert.match(card, /requested [^"]+ → approved [^"]+ → invited/);
-    assert.deepEqual(JSON.parse(card).body.flatMap((c: { items?: { actions?: { data: { command: string } }[] }[] }) => (c.items ?? []).flatMap((i) => (i.actions ?? []).map((a) => a.data.command))), [
-      `cancel ${pending.request.id}`,
-      // No "Send Microsoft's email": with SEND_INVITATION_EMAIL on (the default) it has gone already.
-      `link ${invited.request.id}`,
-    ]);
+    assert.deepEqual(
+      JSON.parse(card).body.flatMap((c: { items?: { actions?: { data: { command: string } }[] }[] }) =>
+        (c.items ?? []).flatMap((i) => (i.actions ?? []).map((a) => a.data.command)),
+      ),
+      [
+        `cancel ${pending.request.id}`,
+        // No "Send Microsoft's email": with SEND_INVITATION_EMAIL on (the default) it has gone already.
+        `link ${invited.request.id}`,
+      ],
+    );
 
     // The Cancel button: an Action.Execute whose turn runs the command as if typed.
     await bot.teams.click(users.adele, bot.teams.conversationOf(users.adele), 'command', { command: `cancel ${pending.request.id}` });
@@ -62,7 +67,10 @@ describe('status and pending in chat', function () {
     await bot.teams.say(users.megan, 'pending');
     const answer = bot.channel.messagesTo(meganChat).at(-1) as Partial<Activity>;
     assert.equal(answer.text, '2 requests are waiting for your decision, oldest first:');
-    assert.deepEqual(answer.attachments?.map((a) => JSON.stringify(a.content).includes(first.request.id)), [true, false]);
+    assert.deepEqual(
+      answer.attachments?.map((a) => JSON.stringify(a.content).includes(first.request.id)),
+      [true, false],
+    );
 
     const { body } = await bot.teams.click(users.megan, meganChat, 'approve', { requestId: second.request.id });
     assert.match(JSON.stringify(body.value), /Approved by Megan Bowen/);

@@ -23,8 +23,14 @@ describe('resetting a guest’s redemption', function () {
     await bot.app.redemptionWatcher.checkDue();
     const accepted = await waitForState(bot, filed.request.id, 'accepted');
     // Both notices are in before the test talks in these chats, so `.at(-1)` is the bot's answer.
-    await bot.channel.waitFor(() => texts(filed.cardConversationId).find((text) => text.includes('accepted the invitation and now has access')), 'the sponsor told');
-    await bot.channel.waitFor(() => texts(bot.teams.conversationOf(users.adele)).find((text) => text.includes('accepted the invitation for request')), 'the requester told');
+    await bot.channel.waitFor(
+      () => texts(filed.cardConversationId).find((text) => text.includes('accepted the invitation and now has access')),
+      'the sponsor told',
+    );
+    await bot.channel.waitFor(
+      () => texts(bot.teams.conversationOf(users.adele)).find((text) => text.includes('accepted the invitation for request')),
+      'the requester told',
+    );
     return { ...filed, accepted };
   }
 
@@ -35,7 +41,10 @@ describe('resetting a guest’s redemption', function () {
 
     await reset(`reset ${request.id}`);
     const question = bot.channel.messagesTo(cardConversationId).at(-1);
-    assert.match(visibleText(question), new RegExp(`^Reset the redemption of partner@fabrikam\\.com \\(request \\*\\*${request.id}\\*\\*\\)\\? Do this when they lost access`));
+    assert.match(
+      visibleText(question),
+      new RegExp(`^Reset the redemption of partner@fabrikam\\.com \\(request \\*\\*${request.id}\\*\\*\\)\\? Do this when they lost access`),
+    );
     // Buttons that send what typing would.
     assert.deepEqual(buttonCommands(question), ['Yes', 'No']);
     await reset('no');
@@ -44,8 +53,15 @@ describe('resetting a guest’s redemption', function () {
 
     await reset(`reset ${request.id}`);
     await reset('yes');
-    assert.ok(texts(cardConversationId).includes(`Resetting the redemption of partner@fabrikam.com (request **${request.id}**); Adele Vance will get the new link in a moment.`));
-    const newLink = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.startsWith('Megan Bowen reset the redemption')), 'the new link');
+    assert.ok(
+      texts(cardConversationId).includes(
+        `Resetting the redemption of partner@fabrikam.com (request **${request.id}**); Adele Vance will get the new link in a moment.`,
+      ),
+    );
+    const newLink = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(adeleChat).find((m) => m.text?.startsWith('Megan Bowen reset the redemption')),
+      'the new link',
+    );
     const url = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(newLink.text ?? '')?.[1] as string;
     assert.ok(url);
     assert.ok(newLink.attachments?.length, 'with the choices for when the link does not work');
@@ -54,7 +70,10 @@ describe('resetting a guest’s redemption', function () {
     const now = await waitForState(bot, request.id, 'invited');
     assert.equal(now.inviteRedeemUrl, url);
     assert.equal(now.acceptedAt, undefined);
-    const invitation = bot.app.simulator?.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')).at(-1)?.body as Record<string, unknown>;
+    const invitation = bot.app.simulator?.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invitations')).at(-1)?.body as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual([invitation.resetRedemption, invitation.invitedUser], [true, { id: invited.invitedUserId }]);
     const trail = await bot.requests.auditTrail(request.id);
     const asked = trail.find((e) => e.action === 'redemptionResetAsked');
@@ -66,7 +85,10 @@ describe('resetting a guest’s redemption', function () {
     assert.match(await (await redeemInBrowser(url)).text(), /You are all set/);
     await redemptionChecksDue(bot);
     assert.equal((await bot.app.redemptionWatcher.checkDue()).accepted, 1);
-    await bot.channel.waitFor(() => texts(adeleChat).filter((text) => text.startsWith('partner@fabrikam.com accepted the invitation')).length === 2, 'Adele told again');
+    await bot.channel.waitFor(
+      () => texts(adeleChat).filter((text) => text.startsWith('partner@fabrikam.com accepted the invitation')).length === 2,
+      'Adele told again',
+    );
   });
 
   it('lets only the sponsor reset, and says so to the requester, in Spanish too', async () => {
@@ -78,7 +100,10 @@ describe('resetting a guest’s redemption', function () {
     );
     await bot.teams.say(users.diego, `restablecer ${request.id}`);
     assert.match(texts(bot.teams.conversationOf(users.diego)).at(-1) ?? '', /^No encuentro ninguna solicitud/);
-    assert.equal((await bot.requests.auditTrail(request.id)).some((e) => e.action === 'redemptionResetAsked'), false);
+    assert.equal(
+      (await bot.requests.auditTrail(request.id)).some((e) => e.action === 'redemptionResetAsked'),
+      false,
+    );
   });
 
   it('asks and answers in the sponsor’s language, and cancel leaves everything as it is', async () => {
@@ -94,7 +119,10 @@ describe('resetting a guest’s redemption', function () {
     await bot.teams.post(meganInSpanish, { type: 'message', text: `restablecer ${request.id}` }, cardConversationId);
     await bot.teams.post(meganInSpanish, { type: 'message', text: 'sí' }, cardConversationId);
     assert.ok(texts(cardConversationId).some((text) => text.startsWith('Estoy restableciendo el canje de partner@fabrikam.com')));
-    await bot.channel.waitFor(() => texts(bot.teams.conversationOf(users.adele)).find((text) => text.startsWith('Megan Bowen reset the redemption')), 'Adele’s new link, in English');
+    await bot.channel.waitFor(
+      () => texts(bot.teams.conversationOf(users.adele)).find((text) => text.startsWith('Megan Bowen reset the redemption')),
+      'Adele’s new link, in English',
+    );
   });
 
   it('has nothing to reset before the guest is invited', async () => {

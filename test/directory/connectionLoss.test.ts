@@ -10,7 +10,13 @@ import { DirectoryError } from '../../src/directory/directory';
 import { createGraphClient } from '../../src/directory/graphClient';
 import { GraphDirectory } from '../../src/directory/graphDirectory';
 
-const USER = { id: 'a1b2c3d4-0001-4000-8000-000000000001', displayName: 'Adele Vance', userType: 'Member', mail: 'adele@contoso.com', userPrincipalName: 'adele@contoso.com' };
+const USER = {
+  id: 'a1b2c3d4-0001-4000-8000-000000000001',
+  displayName: 'Adele Vance',
+  userType: 'Member',
+  mail: 'adele@contoso.com',
+  userPrincipalName: 'adele@contoso.com',
+};
 
 describe('Graph connections that drop', () => {
   let server: Server;
@@ -60,10 +66,12 @@ describe('Graph connections that drop', () => {
   });
 
   it('never sends an invitation twice on its own', async () => {
-    const failure = await directory.invite({ email: 'partner@fabrikam.com', redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' }).then(
-      () => assert.fail('the invitation should have failed'),
-      (error: unknown) => error,
-    );
+    const failure = await directory
+      .invite({ email: 'partner@fabrikam.com', redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' })
+      .then(
+        () => assert.fail('the invitation should have failed'),
+        (error: unknown) => error,
+      );
     assert.ok(failure instanceof DirectoryError && failure.transient, String(failure));
     assert.deepEqual(seen, ['POST /v1.0/invitations']);
   });

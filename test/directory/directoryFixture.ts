@@ -1,11 +1,6 @@
 import { createGraphClient } from '../../src/directory/graphClient';
 import { GraphDirectory } from '../../src/directory/graphDirectory';
-import {
-  type DirectorySimulator,
-  type RecordedRequest,
-  startDirectorySimulator,
-  type SimulatorSeed,
-} from '../../src/simulator';
+import { type DirectorySimulator, type RecordedRequest, startDirectorySimulator, type SimulatorSeed } from '../../src/simulator';
 
 /** Ids from src/samples/directory.json, the seed the simulator starts with by default. */
 export const sample = {
@@ -32,9 +27,7 @@ export interface DirectoryFixture {
   close(): Promise<void>;
 }
 
-export async function startDirectoryFixture(
-  options: { seed?: SimulatorSeed; latencyMs?: number; stateFile?: string } = {},
-): Promise<DirectoryFixture> {
+export async function startDirectoryFixture(options: { seed?: SimulatorSeed; latencyMs?: number; stateFile?: string } = {}): Promise<DirectoryFixture> {
   const started = await startDirectorySimulator(options);
   const client = createGraphClient({ graphBaseUrl: started.graphBaseUrl });
   return {
@@ -52,6 +45,11 @@ export function batchRequests(simulator: DirectorySimulator): Array<Readonly<Rec
 
 /** Invites a new guest through the adapter, as the bot does first after approval; returns its id. */
 export async function inviteNewGuest(fixture: DirectoryFixture, email = 'alex.kim@partner.example'): Promise<string> {
-  const invitation = await fixture.directory.invite({ email, redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' });
+  const invitation = await fixture.directory.invite({
+    email,
+    redirectUrl: 'https://myapps.microsoft.com/',
+    sendInvitationMessage: false,
+    messageBody: 'Welcome',
+  });
   return invitation.invitedUserId;
 }

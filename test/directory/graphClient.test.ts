@@ -42,9 +42,9 @@ describe('createGraphClient', () => {
       expiresOnTimestamp: Date.now() + 3_600_000,
     });
     // A sovereign-cloud-like host the library does not know: only customHosts gets it the token.
-    const fetch = sinon.stub(globalThis, 'fetch').resolves(
-      new Response(JSON.stringify({ id: 'u1' }), { status: 200, headers: { 'Content-Type': 'application/json' } }),
-    );
+    const fetch = sinon
+      .stub(globalThis, 'fetch')
+      .resolves(new Response(JSON.stringify({ id: 'u1' }), { status: 200, headers: { 'Content-Type': 'application/json' } }));
     const client = createGraphClient({ graphBaseUrl: 'https://graph.contoso.example', credential: { getToken } });
 
     await client.api('/users/u1').get();

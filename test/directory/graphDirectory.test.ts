@@ -33,7 +33,9 @@ describe('GraphDirectory against the directory simulator', () => {
     it('reads whether an account may sign in, which Graph gives only when asked for by $select', async () => {
       // Megan has left: her account is blocked.
       const seed = loadSimulatorSeed(SAMPLE_DIRECTORY_FILE);
-      const blocked = await startDirectoryFixture({ seed: { ...seed, users: seed.users.map((u) => (u.id === sample.megan ? { ...u, accountEnabled: false } : u)) } });
+      const blocked = await startDirectoryFixture({
+        seed: { ...seed, users: seed.users.map((u) => (u.id === sample.megan ? { ...u, accountEnabled: false } : u)) },
+      });
       try {
         assert.equal((await blocked.directory.getUser(sample.megan))?.accountEnabled, false);
         assert.equal((await blocked.directory.findUserByAddress('megan.bowen@contoso.com'))?.accountEnabled, false);
@@ -78,7 +80,7 @@ describe('GraphDirectory against the directory simulator', () => {
       );
     });
 
-    it("finds a guest by its #EXT# user principal name", async () => {
+    it('finds a guest by its #EXT# user principal name', async () => {
       const user = await fixture.directory.findUserByAddress('jordan.lee_fabrikam.com#EXT#@contoso.onmicrosoft.com');
 
       assert.equal(user?.id, sample.jordan);
@@ -235,9 +237,7 @@ describe('GraphDirectory against the directory simulator', () => {
     it('treats a 404 on the new guest itself as transient replication lag', async () => {
       const notYetReplicated = 'b7c8d9e0-0999-4000-8000-000000000999';
 
-      const [outcome] = await fixture.directory.grant(notYetReplicated, [
-        { kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup },
-      ]);
+      const [outcome] = await fixture.directory.grant(notYetReplicated, [{ kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup }]);
 
       assert.equal(outcome?.result, 'failed');
       assert.equal(outcome?.error?.status, 404);

@@ -43,10 +43,7 @@ describe('GraphDirectory when Graph throttles', () => {
     const batches = batchRequests(fixture.simulator);
     assert.deepEqual(
       batches.map((batch) => batch.batchItems?.map((item) => `${item.path} ${item.status}`)),
-      [
-        [`/groups/${sample.falconGroup}/members/$ref 429`, `/users/${guestId}/sponsors/$ref 204`],
-        [`/groups/${sample.falconGroup}/members/$ref 204`],
-      ],
+      [[`/groups/${sample.falconGroup}/members/$ref 429`, `/users/${guestId}/sponsors/$ref 204`], [`/groups/${sample.falconGroup}/members/$ref 204`]],
     );
     assert.ok(Date.now() - started >= 950, `resent after ${Date.now() - started} ms, before the 1 s Retry-After`);
     assert.ok(fixture.simulator.groupMembers(sample.falconGroup).includes(guestId));
@@ -70,9 +67,7 @@ describe('GraphDirectory when Graph throttles', () => {
   it('gives up on an item after three resends and reports it as a transient failure', async () => {
     fixture.simulator.injectFault({ path: /\/members\/\$ref$/, status: 503, retryAfterSeconds: 0, times: 10, inBatch: true });
 
-    const [outcome] = await fixture.directory.grant(guestId, [
-      { kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup },
-    ]);
+    const [outcome] = await fixture.directory.grant(guestId, [{ kind: 'group', resourceId: 'falcon-team', groupId: sample.falconGroup }]);
 
     assert.equal(batchRequests(fixture.simulator).length, 4);
     assert.equal(outcome?.result, 'failed');

@@ -39,7 +39,12 @@ describe('apps assigned to groups, in the simulated directory', () => {
     await fixture.directory.grant(guest, [expensesThroughGroup]);
     const [throughGroup] = await listing(guest);
     assert.deepEqual(
-      { principalId: throughGroup?.principalId, principalType: throughGroup?.principalType, resourceId: throughGroup?.resourceId, appRoleId: throughGroup?.appRoleId },
+      {
+        principalId: throughGroup?.principalId,
+        principalType: throughGroup?.principalType,
+        resourceId: throughGroup?.resourceId,
+        appRoleId: throughGroup?.appRoleId,
+      },
       { principalId: expensesGroup, principalType: 'Group', resourceId: sample.expensesSp, appRoleId: sample.expensesRole },
     );
     await fixture.directory.revoke(guest, [expensesThroughGroup]);
@@ -49,7 +54,7 @@ describe('apps assigned to groups, in the simulated directory', () => {
   it("takes away a role the bot assigned and leaves the same role, given by the guest's group, alone", async () => {
     await fixture.directory.grant(guest, [directExpenses, expensesThroughGroup]);
     const before = await listing(guest);
-    assert.deepEqual(before.map((assignment) => assignment.principalType).sort(), ['Group', 'User'], 'the same role twice: the guest\'s own and the group\'s');
+    assert.deepEqual(before.map((assignment) => assignment.principalType).sort(), ['Group', 'User'], "the same role twice: the guest's own and the group's");
     const own = before.find((assignment) => assignment.principalType === 'User') as Listed;
     const group = before.find((assignment) => assignment.principalType === 'Group') as Listed;
     const batches = batchRequests(fixture.simulator).length;

@@ -18,7 +18,12 @@ describe('GraphDirectory reading where guests stand with their invitations', () 
 
     const calls = fixture.simulator.requests.slice(before);
     assert.equal(calls.length, 1, 'one round trip');
-    assert.deepEqual(batchRequests(fixture.simulator).at(-1)?.batchItems?.map((item) => item.method), ['GET', 'GET', 'GET']);
+    assert.deepEqual(
+      batchRequests(fixture.simulator)
+        .at(-1)
+        ?.batchItems?.map((item) => item.method),
+      ['GET', 'GET', 'GET'],
+    );
     assert.equal(states.size, 40);
     assert.deepEqual(states.get(ids[7]), { state: 'Accepted', changedAt: redeemed });
     assert.equal(states.get(ids[8])?.state, 'PendingAcceptance');

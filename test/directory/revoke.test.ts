@@ -170,7 +170,11 @@ describe('GraphDirectory taking access away at the end of access', () => {
 
     beforeEach(async () => {
       const seed = loadSimulatorSeed(join(__dirname, '../../../src/samples/directory.json'));
-      const manyRoles = { id: manyRolesSp, displayName: 'Many roles', appRoles: roleIds.map((id, n) => ({ id, displayName: `Role ${n}`, value: `Role.${n}` })) };
+      const manyRoles = {
+        id: manyRolesSp,
+        displayName: 'Many roles',
+        appRoles: roleIds.map((id, n) => ({ id, displayName: `Role ${n}`, value: `Role.${n}` })),
+      };
       fixture = await startDirectoryFixture({ seed: { ...seed, servicePrincipals: [...seed.servicePrincipals, manyRoles] } });
       guestId = await inviteNewGuest(fixture);
     });
@@ -179,7 +183,7 @@ describe('GraphDirectory taking access away at the end of access', () => {
       await fixture.close();
     });
 
-    it("takes the default access role from the application named, not from another that has it too", async () => {
+    it('takes the default access role from the application named, not from another that has it too', async () => {
       const defaultAccessOf = (servicePrincipalId: string): RevocableGrant => ({
         kind: 'appRole',
         resourceId: servicePrincipalId,

@@ -19,8 +19,16 @@ function firstTableAfter(markdown: string, heading: string): string[][] {
   assert.ok(start >= 0, `docs/architecture.md has "${heading}"`);
   const lines = markdown.slice(start).split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
-  const table = lines.slice(first, lines.findIndex((line, index) => index > first && !line.startsWith('|')));
-  return table.slice(2).map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim()));
+  const table = lines.slice(
+    first,
+    lines.findIndex((line, index) => index > first && !line.startsWith('|')),
+  );
+  return table.slice(2).map((row) =>
+    row
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
 }
 
 /** The code spans of a cell, in order. */

@@ -13,7 +13,11 @@ import { PROJECT_ROOT } from '../../src/projectRoot';
 
 /** The markdown files whose links are checked, relative to `root`. */
 export function documentationFiles(root: string): string[] {
-  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join('docs', name)) : [];
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => join('docs', name))
+    : [];
   return ['README.md', ...docs.sort()];
 }
 
@@ -71,7 +75,9 @@ export function linkTargets(markdown: string): string[] {
   const targets: string[] = [];
   for (const line of proseLines(markdown)) {
     // Code spans are shown as typed: a `[x](y)` inside one is not a link, but a link's text may be code.
-    const prose = line.replace(/(`+)(?:(?!\1).)+?\1/g, (span, _ticks, offset: number) => (line[offset - 1] === '[' && line.indexOf('](', offset) === offset + span.length ? 'code' : ''));
+    const prose = line.replace(/(`+)(?:(?!\1).)+?\1/g, (span, _ticks, offset: number) =>
+      line[offset - 1] === '[' && line.indexOf('](', offset) === offset + span.length ? 'code' : '',
+    );
     for (const link of prose.matchAll(/\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) targets.push(link[1]);
   }
   return targets;
@@ -139,8 +145,14 @@ describe('the documentation’s links', () => {
     const root = mkdtempSync(join(tmpdir(), 'doc-links-'));
     try {
       mkdirSync(join(root, 'docs'));
-      writeFileSync(join(root, 'README.md'), '# Start\n\n[ok](docs/a.md#the-part) [self](#start) [`code`](docs/a.md) [gone](docs/gone.md) [no such part](docs/a.md#elsewhere)\n');
-      writeFileSync(join(root, 'docs', 'a.md'), '# A\n\n## The part\n\n`[not a link](nowhere.md)` [up](../README.md#nothing) [out](../../outside.md) [web](https://example.com/x#y)\n\n```\n[in code](nowhere.md)\n```\n');
+      writeFileSync(
+        join(root, 'README.md'),
+        '# Start\n\n[ok](docs/a.md#the-part) [self](#start) [`code`](docs/a.md) [gone](docs/gone.md) [no such part](docs/a.md#elsewhere)\n',
+      );
+      writeFileSync(
+        join(root, 'docs', 'a.md'),
+        '# A\n\n## The part\n\n`[not a link](nowhere.md)` [up](../README.md#nothing) [out](../../outside.md) [web](https://example.com/x#y)\n\n```\n[in code](nowhere.md)\n```\n',
+      );
       assert.deepEqual(brokenLinks(root, documentationFiles(root)), [
         'README.md: (docs/gone.md): docs/gone.md does not exist',
         'README.md: (docs/a.md#elsewhere): docs/a.md has no heading whose anchor is #elsewhere',

@@ -25,7 +25,12 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
   const say = (text: string) => emulator.say(text);
   const click = (verb: string, data: Record<string, unknown>) => emulator.click(verb, data);
   const texts = () => bot.channel.messagesTo(chat).map(visibleText);
-  const waitForText = (start: string, count = 1) => bot.channel.waitFor(() => texts().filter((text) => text.startsWith(start)).length >= count && texts().find((text) => text.startsWith(start)), start, 15_000);
+  const waitForText = (start: string, count = 1) =>
+    bot.channel.waitFor(
+      () => texts().filter((text) => text.startsWith(start)).length >= count && texts().find((text) => text.startsWith(start)),
+      start,
+      15_000,
+    );
 
   it('takes Adele from a request to her partner accepted, then lets her, as the local-test sponsor, reset it', async () => {
     await emulator.join();
@@ -33,7 +38,10 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
     const sent = await waitForText('Enviada. La solicitud');
     const id = /GA-\w{6}/.exec(sent)?.[0] as string;
 
-    const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
+    const card = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')),
+      'the local-test card',
+    );
     assert.match(JSON.stringify(card.attachments), /Prueba local/);
     // Readable (a warning container, not pale text), and the comment box is not "for" the person deciding.
     assert.match(JSON.stringify(card.attachments), /"type":"Container","style":"warning","items":\[\{"type":"TextBlock","text":"Prueba local/);
@@ -42,7 +50,11 @@ describe('the journey after the link, in the Bot Framework Emulator', function (
 
     const link = await waitForText(`Megan Bowen aprobó la solicitud **${id}**: kim.lee@fabrikam.com está invitado`);
     const url = /(http:\/\/127\.0\.0\.1:\d+\/simulator\/redeem\/[\w-]+)/.exec(link)?.[1] as string;
-    assert.match(link, /En un inquilino real Microsoft también habría enviado la invitación por correo a kim\.lee@fabrikam\.com/, 'no email claimed in a local session');
+    assert.match(
+      link,
+      /En un inquilino real Microsoft también habría enviado la invitación por correo a kim\.lee@fabrikam\.com/,
+      'no email claimed in a local session',
+    );
     const page = await redeemInBrowser(url, { 'accept-language': 'es-ES' });
     assert.match(await page.text(), /Todo listo/);
     await redemptionChecksDue(bot);

@@ -24,14 +24,18 @@ describe('a request from its first message to its end, in the Emulator with TIME
   const chat = emulator.id;
   const say = (text: string) => emulator.say(text);
   const click = (verb: string, data: Record<string, unknown>) => emulator.click(verb, data);
-  const waitForText = (pattern: RegExp) => bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => pattern.test(m.text ?? '')), String(pattern), 15_000);
+  const waitForText = (pattern: RegExp) =>
+    bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => pattern.test(m.text ?? '')), String(pattern), 15_000);
 
   it('is asked for, approved, extended once and ended, each step said in the chat', async () => {
     for (const answer of ['request', 'kim.lee@fabrikam.com', '1', '5', 'Co-designs the Falcon launch with us', 'ok']) await say(answer);
     assert.match(visibleText(bot.channel.messagesTo(chat).at(-1)), /Until: .* UTC \(5 days\)/, 'a close end date shows its time');
     await say('yes');
     const id = /GA-\w{6}/.exec((await waitForText(/^Sent\. Request/)).text ?? '')?.[0] as string;
-    const card = await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')), 'the local-test card');
+    const card = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"approve"')),
+      'the local-test card',
+    );
     assert.match(JSON.stringify(card.attachments), /"style":"warning"/);
     assert.match(JSON.stringify(card.attachments), /"label":"Comment for the requester \(optional\)"/);
     await click('approve', { requestId: id });
@@ -39,7 +43,10 @@ describe('a request from its first message to its end, in the Emulator with TIME
     await waitForText(new RegExp(`approved request \\*\\*${id}\\*\\*: kim\\.lee@fabrikam\\.com is invited`));
 
     // The offer to extend comes at once: 5 days is less than ACCESS_EXTENSION_NOTICE_DAYS.
-    await bot.channel.waitFor(() => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')), 'the offer to extend');
+    await bot.channel.waitFor(
+      () => bot.channel.messagesTo(chat).find((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"')),
+      'the offer to extend',
+    );
     const offer = await bot.requests.get(id);
     await click('extend', { requestId: id, offeredFor: offer?.extensionOffer?.for });
     await waitForText(/extended the access of kim\.lee@fabrikam\.com/);

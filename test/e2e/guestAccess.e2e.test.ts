@@ -82,10 +82,16 @@ describe('end to end: a guest access request in Teams', function () {
     const requestId = /GA-\w{6}/.exec(lastTo())?.[0] as string;
 
     // The card reaches Megan in a 1:1 chat the bot opens with her.
-    const card = await channel.waitFor(() => channel.sent.find((s) => JSON.stringify(s.activity.attachments ?? []).includes('"verb":"approve"')), 'the approval card');
+    const card = await channel.waitFor(
+      () => channel.sent.find((s) => JSON.stringify(s.activity.attachments ?? []).includes('"verb":"approve"')),
+      'the approval card',
+    );
     const [created] = channel.createdConversations;
     assert.equal(card.conversationId, created.id);
-    assert.deepEqual(created.parameters.members?.map((m) => m.id), [users.megan.aadObjectId]);
+    assert.deepEqual(
+      created.parameters.members?.map((m) => m.id),
+      [users.megan.aadObjectId],
+    );
     assert.match(JSON.stringify(card.activity.attachments?.[0].content), /kim\.lee@fabrikam\.com/);
 
     // Megan approves; the answer is the updated card, at once.
@@ -104,7 +110,10 @@ describe('end to end: a guest access request in Teams', function () {
     assert.ok(redeemUrl, notice.text);
     assert.match(notice.text ?? '', /\[Project Falcon team\]\(https:\/\/teams\.microsoft\.com\/l\/team\/.*tenantId=5f2b8c1e/);
     // SEND_INVITATION_EMAIL is on, but the simulator emails nobody: the message does not pretend it did.
-    assert.match(notice.text ?? '', /In a real tenant Microsoft would also have emailed the invitation to kim\.lee@fabrikam\.com; this local session's simulated directory sends no email\./);
+    assert.match(
+      notice.text ?? '',
+      /In a real tenant Microsoft would also have emailed the invitation to kim\.lee@fabrikam\.com; this local session's simulated directory sends no email\./,
+    );
     assert.doesNotMatch(notice.text ?? '', /Microsoft has also emailed/);
 
     // Megan's card is updated in place to its final state.
@@ -116,21 +125,30 @@ describe('end to end: a guest access request in Teams', function () {
 
     // In the directory: a pending guest, in the team's group, with the app role and Megan as sponsor.
     const graph = `${botUrl}/simulator/graph/v1.0`;
-    const guest = (await (await fetch(`${graph}/users?$filter=${encodeURIComponent("mail eq 'kim.lee@fabrikam.com'")}&$select=id,userType,externalUserState`)).json()) as {
+    const guest = (await (
+      await fetch(`${graph}/users?$filter=${encodeURIComponent("mail eq 'kim.lee@fabrikam.com'")}&$select=id,userType,externalUserState`)
+    ).json()) as {
       value: { id: string; userType: string; externalUserState: string }[];
     };
     const [kim] = guest.value;
     assert.deepEqual([kim.userType, kim.externalUserState], ['Guest', 'PendingAcceptance']);
     const members = (await (await fetch(`${graph}/groups/c0ffee00-0001-4000-8000-00000000c001/members`)).json()) as { value: { id: string }[] };
-    assert.ok(members.value.some((m) => m.id === kim.id), 'in the Project Falcon group');
+    assert.ok(
+      members.value.some((m) => m.id === kim.id),
+      'in the Project Falcon group',
+    );
     const sponsors = (await (await fetch(`${graph}/users/${kim.id}/sponsors`)).json()) as { value: { id: string }[] };
-    assert.deepEqual(sponsors.value.map((s) => s.id), [users.megan.aadObjectId]);
+    assert.deepEqual(
+      sponsors.value.map((s) => s.id),
+      [users.megan.aadObjectId],
+    );
 
     // Kim opens the link, reviews the permissions, then agrees to Contoso's terms of use.
     const consent = await fetch(redeemUrl);
     assert.equal(consent.status, 200);
     assert.match(await consent.text(), /Review permissions/);
-    const answer = (action: string) => fetch(redeemUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `action=${action}` });
+    const answer = (action: string) =>
+      fetch(redeemUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `action=${action}` });
     const terms = await answer('accept');
     assert.match(await terms.text(), /Contoso guest terms of use/);
     const pending = (await (await fetch(`${graph}/users/${kim.id}?$select=externalUserState`)).json()) as { externalUserState: string };
@@ -142,7 +160,11 @@ describe('end to end: a guest access request in Teams', function () {
     assert.equal(after.externalUserState, 'Accepted');
 
     // Within one check interval, Adele hears that Kim is in, with where Kim can go now.
-    const acceptance = await channel.waitFor(() => channel.messagesTo(adeleChat).find((m) => m.text?.includes('accepted the invitation')), 'the acceptance notice', 15_000);
+    const acceptance = await channel.waitFor(
+      () => channel.messagesTo(adeleChat).find((m) => m.text?.includes('accepted the invitation')),
+      'the acceptance notice',
+      15_000,
+    );
     assert.match(acceptance.text ?? '', new RegExp(`^kim\\.lee@fabrikam\\.com accepted the invitation for request \\*\\*${requestId}\\*\\*\\.`));
   });
 

@@ -47,7 +47,8 @@ function paramsOf(bicep: string): Map<string, Param> {
       decorators.unshift(lines[i].trim());
     }
     const allowedStart = decorators.indexOf('@allowed([');
-    const allowed = allowedStart < 0 ? [] : decorators.slice(allowedStart + 1, decorators.indexOf('])', allowedStart)).map((value) => literalOf(value) as string);
+    const allowed =
+      allowedStart < 0 ? [] : decorators.slice(allowedStart + 1, decorators.indexOf('])', allowedStart)).map((value) => literalOf(value) as string);
     params.set(match[1], {
       name: match[1],
       type: match[2],
@@ -153,17 +154,30 @@ function defaults(): Record<string, Literal> {
 
 describe('infra: the Bicep deployment', () => {
   it('gives the App Service every setting a deployed bot needs, with the bot and Graph signing in as managed identities', () => {
-    for (const name of ['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId', 'DATABASE_URL', 'DIRECTORY_MODE', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'RESOURCE_CATALOG_FILE', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) {
+    for (const name of [
+      'MicrosoftAppId',
+      'MicrosoftAppType',
+      'MicrosoftAppTenantId',
+      'DATABASE_URL',
+      'DIRECTORY_MODE',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'RESOURCE_CATALOG_FILE',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    ]) {
       assert.ok(appSettings.has(name), `infra/azure.bicep sets ${name}`);
     }
     assert.equal(appSettings.get('MicrosoftAppType'), "'UserAssignedMSI'");
     assert.equal(appSettings.get('DIRECTORY_MODE'), "'graph'");
-    assert.notEqual(appSettings.get('MicrosoftAppId'), appSettings.get('AZURE_CLIENT_ID'), 'the Graph identity is not the bot\'s');
+    assert.notEqual(appSettings.get('MicrosoftAppId'), appSettings.get('AZURE_CLIENT_ID'), "the Graph identity is not the bot's");
   });
 
   it('sets only settings the bot documents, and none a deployed bot must not have', () => {
     for (const name of appSettings.keys()) {
-      assert.ok(documented.has(name) || LIBRARY_SETTINGS.includes(name) || PLATFORM_SETTING.test(name), `${name} is neither in docs/administration.md "Settings" nor an App Service setting: a typo?`);
+      assert.ok(
+        documented.has(name) || LIBRARY_SETTINGS.includes(name) || PLATFORM_SETTING.test(name),
+        `${name} is neither in docs/administration.md "Settings" nor an App Service setting: a typo?`,
+      );
     }
     const forbidden: Record<string, string> = {
       MicrosoftAppPassword: 'the Bot Framework SDK refuses a password with UserAssignedMSI',
@@ -178,7 +192,7 @@ describe('infra: the Bicep deployment', () => {
   });
 
   it('feeds each parameter named after a setting into that setting, as text the bot reads', () => {
-    assert.ok(settingParams.length >= 10, 'the bot\'s settings are parameters');
+    assert.ok(settingParams.length >= 10, "the bot's settings are parameters");
     for (const param of settingParams) {
       const expression = appSettings.get(param.name);
       // ARM's string() turns a boolean into True or False, which the bot rejects.
@@ -207,7 +221,11 @@ describe('infra: the Bicep deployment', () => {
   it('signs the bot in to PostgreSQL as its own role with its managed identity: no password, over verified TLS', () => {
     const env = deployedEnvironment(defaults());
     const config = loadConfig(env);
-    assert.deepEqual(config.databaseAuth, { kind: 'entra', clientId: COMPUTED['botIdentity.properties.clientId'] }, 'the bot identity, which has no Graph permission');
+    assert.deepEqual(
+      config.databaseAuth,
+      { kind: 'entra', clientId: COMPUTED['botIdentity.properties.clientId'] },
+      'the bot identity, which has no Graph permission',
+    );
     // The client the bot's pool makes, which reads the URL and connects only when asked to.
     const client = new Client({ connectionString: env.DATABASE_URL });
     assert.equal(client.user, params.get('postgresBotRole')?.defaultValue);
@@ -215,7 +233,10 @@ describe('infra: the Bicep deployment', () => {
     assert.equal(client.host, COMPUTED['postgres.outputs.fullyQualifiedDomainName']);
     assert.equal(client.database, COMPUTED.postgresDatabaseName);
     const ssl: unknown = client.ssl;
-    assert.ok(ssl === true || (typeof ssl === 'object' && ssl !== null && (ssl as { rejectUnauthorized?: boolean }).rejectUnauthorized !== false), 'TLS, with the certificate verified');
+    assert.ok(
+      ssl === true || (typeof ssl === 'object' && ssl !== null && (ssl as { rejectUnauthorized?: boolean }).rejectUnauthorized !== false),
+      'TLS, with the certificate verified',
+    );
     // The server: Entra sign-in only, and the bot's role is not its administrator.
     assert.match(postgresBicep, /activeDirectoryAuth: 'Enabled'/);
     assert.match(postgresBicep, /passwordAuth: 'Disabled'/);
@@ -225,18 +246,28 @@ describe('infra: the Bicep deployment', () => {
   });
 
   it('asks for no secret at all, and holds none in any app setting', () => {
-    assert.deepEqual([...params.values()].filter((param) => param.secure || /password|secret/i.test(param.name)).map((param) => param.name), []);
-    assert.doesNotMatch(`${mainBicep}\n${postgresBicep}`, /@secure\(\)|^\s*(administratorLoginPassword|\w*Password):/m, 'no secure parameter, no password property');
+    assert.deepEqual(
+      [...params.values()].filter((param) => param.secure || /password|secret/i.test(param.name)).map((param) => param.name),
+      [],
+    );
+    assert.doesNotMatch(
+      `${mainBicep}\n${postgresBicep}`,
+      /@secure\(\)|^\s*(administratorLoginPassword|\w*Password):/m,
+      'no secure parameter, no password property',
+    );
     for (const [name, expression] of appSettings) assert.doesNotMatch(`${name} ${expression}`, /password|secret/i, `app setting ${name}`);
   });
 
-  it('keeps the database off the internet: a private endpoint for the web app, public access only for an administrator\'s own address', () => {
+  it("keeps the database off the internet: a private endpoint for the web app, public access only for an administrator's own address", () => {
     // Not Azure's "allow any Azure service" rule (0.0.0.0), which let other customers reach the login prompt.
     assert.doesNotMatch(postgresBicep, /0\.0\.0\.0|AllowAllAzureServices/);
     assert.match(postgresBicep, /publicNetworkAccess: empty\(clientIpAddress\) \? 'Disabled' : 'Enabled'/);
     const firewallRules = postgresBicep.match(/flexibleServers\/firewallRules@/g) ?? [];
     assert.equal(firewallRules.length, 1, 'one rule');
-    assert.match(postgresBicep, /resource allowAdministratorClient '[^']+' = if \(!empty\(clientIpAddress\)\) \{[\s\S]*?startIpAddress: clientIpAddress\n {4}endIpAddress: clientIpAddress\n/);
+    assert.match(
+      postgresBicep,
+      /resource allowAdministratorClient '[^']+' = if \(!empty\(clientIpAddress\)\) \{[\s\S]*?startIpAddress: clientIpAddress\n {4}endIpAddress: clientIpAddress\n/,
+    );
     assert.equal(params.get('postgresClientIpAddress')?.defaultValue, '', 'off unless asked for');
     assert.equal(parameterFile.parameters.postgresClientIpAddress?.value, '');
     // The endpoint, the name it resolves under, and the web app's way into the network.
@@ -253,7 +284,10 @@ describe('infra: the Bicep deployment', () => {
     const createCommand = /az deployment group create[^`]*/.exec(deployGuide)?.[0] ?? '';
     for (const param of params.values()) {
       if (!param.hasDefault) {
-        assert.ok(param.name in parameterFile.parameters || createCommand.includes(`${param.name}=`), `${param.name} (no default) is in infra/azure.parameters.json or the guide's az deployment group create`);
+        assert.ok(
+          param.name in parameterFile.parameters || createCommand.includes(`${param.name}=`),
+          `${param.name} (no default) is in infra/azure.parameters.json or the guide's az deployment group create`,
+        );
       }
     }
   });
@@ -268,7 +302,11 @@ describe('infra: the Bicep deployment', () => {
     const adminRows = permissionRows(read('docs/administration.md'), '### 2. Give it Microsoft Graph');
     const guideRows = permissionRows(deployGuide, '## 3. Grant the Graph identity its permissions');
     const nameOf = (row: string) => /^\| `([\w.]+)`/.exec(row)?.[1] as string;
-    const granted = /output GRAPH_APP_ROLES_TO_GRANT array = \[\n([\s\S]*?)\n\]/.exec(mainBicep)?.[1].split('\n').map((line) => literalOf(line.trim())) ?? [];
+    const granted =
+      /output GRAPH_APP_ROLES_TO_GRANT array = \[\n([\s\S]*?)\n\]/
+        .exec(mainBicep)?.[1]
+        .split('\n')
+        .map((line) => literalOf(line.trim())) ?? [];
 
     assert.deepEqual(granted, ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'User.ReadWrite.All']);
     const [direct, ...others] = [...adminRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));

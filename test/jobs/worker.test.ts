@@ -29,7 +29,10 @@ describe('retry policy', () => {
     const throttled = new DirectoryError('slow down', { status: 429, code: 'TooManyRequests', transient: true, retryAfterMs: 30_000 });
     assert.equal(retryDelayMs(throttled, 1, policy), 30_000);
     const outage = new DirectoryError('down', { status: 503, code: 'serviceNotAvailable', transient: true });
-    assert.deepEqual([1, 2].map((attempt) => retryDelayMs(outage, attempt, policy)), [1_000, 2_000]);
+    assert.deepEqual(
+      [1, 2].map((attempt) => retryDelayMs(outage, attempt, policy)),
+      [1_000, 2_000],
+    );
   });
 
   it('gives up on a permanent error, and after the last attempt', () => {
@@ -69,13 +72,18 @@ describe('job worker', () => {
   it('marks a job done when its handler succeeds', async () => {
     const ran: Job[] = [];
     assert.equal(await workerWith({ run: async (job) => void ran.push(job) }).drain(), 1);
-    assert.deepEqual(ran.map((j) => [j.kind, j.requestId, j.attempts]), [['provisionGuest', requestId, 1]]);
+    assert.deepEqual(
+      ran.map((j) => [j.kind, j.requestId, j.attempts]),
+      [['provisionGuest', requestId, 1]],
+    );
     assert.equal((await jobRows(database.db, requestId))[0].status, 'done');
   });
 
   it('reschedules a throttled job after its Retry-After, keeping the error for operators', async () => {
     const before = Date.now();
-    await workerWith({ run: async () => Promise.reject(new DirectoryError('Graph said 429', { status: 429, code: 'TooManyRequests', transient: true, retryAfterMs: 20_000 })) }).drain();
+    await workerWith({
+      run: async () => Promise.reject(new DirectoryError('Graph said 429', { status: 429, code: 'TooManyRequests', transient: true, retryAfterMs: 20_000 })),
+    }).drain();
     const [row] = await jobRows(database.db, requestId);
     assert.equal(row.status, 'queued');
     assert.equal(row.last_error, 'Graph said 429');
@@ -118,7 +126,9 @@ describe('job worker', () => {
   });
 
   it('renews the lease while a job runs, so no other worker takes it', async () => {
-    const worker = new JobWorker(queue, handlersWith({ run: async () => new Promise((resolve) => setTimeout(resolve, 400)) }), pino({ level: 'silent' }), { leaseMs: 120 });
+    const worker = new JobWorker(queue, handlersWith({ run: async () => new Promise((resolve) => setTimeout(resolve, 400)) }), pino({ level: 'silent' }), {
+      leaseMs: 120,
+    });
     const running = worker.drain();
     await new Promise((resolve) => setTimeout(resolve, 250));
     assert.equal(await queue.claim('another-worker', 60_000), undefined, 'the lease was renewed');
@@ -136,7 +146,10 @@ describe('job worker', () => {
     const stalled = workerWith({
       run: async (job) => {
         // Another instance takes the job over while this worker is stalled past its lease...
-        await database.db.updateTable('jobs').set({ locked_until: new Date(Date.now() - 1).toISOString() }).execute();
+        await database.db
+          .updateTable('jobs')
+          .set({ locked_until: new Date(Date.now() - 1).toISOString() })
+          .execute();
         const takeover = await queue.claim('other-instance', 60_000);
         handedOver = takeover?.id === job.id;
         // ...then the stalled worker wakes up and tries to record what it did, and fails for good.
@@ -183,7 +196,10 @@ describe('job worker', () => {
     assert.equal(await worker.stop(50), false, 'three were still running');
     const rows = await jobRows(database.db, requestId);
     assert.deepEqual(rows.map((row) => row.status).sort(), ['done', 'queued', 'queued', 'queued']);
-    assert.ok(rows.filter((row) => row.status === 'queued').every((row) => row.locked_until === null), 'released for another worker at once');
+    assert.ok(
+      rows.filter((row) => row.status === 'queued').every((row) => row.locked_until === null),
+      'released for another worker at once',
+    );
     answerGraph();
     await eventually(() => worker.activity.jobsInHand === 0, 'the released jobs to end');
   });
@@ -193,7 +209,10 @@ describe('job worker', () => {
     let finish = () => {};
     const finished = new Promise<void>((resolve) => (finish = resolve));
     let started = false;
-    const worker = new JobWorker(queue, handlersWith({ run: async () => ((started = true), finished) }), pino({ level: 'silent' }), { concurrency: 4, pollIntervalMs: 60_000 });
+    const worker = new JobWorker(queue, handlersWith({ run: async () => ((started = true), finished) }), pino({ level: 'silent' }), {
+      concurrency: 4,
+      pollIntervalMs: 60_000,
+    });
     worker.start();
     // One loop took the job; the others found nothing and sleep until their poll.
     await eventually(() => started && isDeepStrictEqual(worker.activity, { jobsInHand: 1, loopsAsleep: 3, loops: 4 }), 'one loop in the job, three asleep');
@@ -207,7 +226,8 @@ describe('job worker', () => {
     // A job queued here wakes the worker as before.
     await queue.enqueue([{ kind: 'provisionGuest', requestId }]);
     worker.wake();
-    for (let i = 0; i < 50 && (await jobRows(database.db, requestId)).some((row) => row.status !== 'done'); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 50 && (await jobRows(database.db, requestId)).some((row) => row.status !== 'done'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     assert.ok((await jobRows(database.db, requestId)).every((row) => row.status === 'done'));
     await worker.stop();
   });
@@ -215,7 +235,10 @@ describe('job worker', () => {
   it('starts at once when woken, without waiting for its poll', async () => {
     let ran = false;
     const worker = new JobWorker(queue, handlersWith({ run: async () => void (ran = true) }), pino({ level: 'silent' }), { pollIntervalMs: 60_000 });
-    await database.db.updateTable('jobs').set({ run_at: new Date(Date.now() + 1).toISOString() }).execute();
+    await database.db
+      .updateTable('jobs')
+      .set({ run_at: new Date(Date.now() + 1).toISOString() })
+      .execute();
     worker.start();
     await new Promise((resolve) => setTimeout(resolve, 20));
     worker.wake();

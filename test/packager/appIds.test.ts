@@ -6,7 +6,11 @@ const BOT = '11111111-2222-4333-8444-555555555555';
 const APP = '66666666-7777-4888-9999-aaaaaaaaaaaa';
 
 describe('app ids for the manifest placeholders', () => {
-  for (const [label, value] of [['a missing', undefined], ['an empty', ''], ['a blank', '  ']] as const) {
+  for (const [label, value] of [
+    ['a missing', undefined],
+    ['an empty', ''],
+    ['a blank', '  '],
+  ] as const) {
     it(`refuses ${label} MicrosoftAppId, naming the setting and where to set it`, () => {
       assert.throws(
         () => resolveAppIds({ MicrosoftAppId: value }),

@@ -26,7 +26,13 @@ describe('building the Teams app package', () => {
     assert.equal(await buildAppPackage({ sourceDir, outputFile, env: { MicrosoftAppId: BOT, TEAMS_APP_ID: APP } }), outputFile);
 
     const zip = new AdmZip(outputFile);
-    assert.deepEqual(zip.getEntries().map((entry) => entry.entryName).sort(), ['color.png', 'es.json', 'manifest.json', 'outline.png']);
+    assert.deepEqual(
+      zip
+        .getEntries()
+        .map((entry) => entry.entryName)
+        .sort(),
+      ['color.png', 'es.json', 'manifest.json', 'outline.png'],
+    );
     const manifest = JSON.parse(zip.readAsText('manifest.json')) as { id: string; bots: { botId: string }[] };
     assert.equal(manifest.id, APP);
     assert.equal(manifest.bots[0].botId, BOT);
@@ -47,9 +53,7 @@ describe('building the Teams app package', () => {
 
     await assert.rejects(
       buildAppPackage({ sourceDir: copy, outputFile, env: { MicrosoftAppId: BOT } }),
-      (error: unknown) =>
-        error instanceof OperatorError &&
-        error.problems.includes('icons.outline: outline.png is 192×192 pixels; Teams requires 32×32.'),
+      (error: unknown) => error instanceof OperatorError && error.problems.includes('icons.outline: outline.png is 192×192 pixels; Teams requires 32×32.'),
     );
     assert.equal(existsSync(outputFile), false);
   });

@@ -36,8 +36,14 @@ describe('Teams app manifest', () => {
     assert.equal(bots.length, 1);
     assert.equal(bots[0].botId, TEST_GUID);
     assert.deepEqual(bots[0].scopes, ['personal']);
-    assert.deepEqual(bots[0].commandLists.map((list) => list.scopes), [['personal']]);
-    assert.deepEqual(bots[0].commandLists[0].commands.map((command) => command.title), ['request', 'help', 'cancel', 'status', 'pending']);
+    assert.deepEqual(
+      bots[0].commandLists.map((list) => list.scopes),
+      [['personal']],
+    );
+    assert.deepEqual(
+      bots[0].commandLists[0].commands.map((command) => command.title),
+      ['request', 'help', 'cancel', 'status', 'pending'],
+    );
   });
 
   it('ships a Spanish translation that validates against the bundled Localization schema', async () => {
@@ -55,8 +61,14 @@ describe('Teams app manifest', () => {
     delete broken.developer;
     (broken.bots as { botId: string }[])[0].botId = 'not-a-guid';
     const problems = await validateManifest(broken, schemas);
-    assert.ok(problems.some((p) => p.includes("required property 'developer'")), problems.join('\n'));
-    assert.ok(problems.some((p) => p.startsWith('manifest.json: /bots/0/botId must match pattern')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.includes("required property 'developer'")),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('manifest.json: /bots/0/botId must match pattern')),
+      problems.join('\n'),
+    );
   });
 
   it('reports translations of text the manifest does not have', async () => {
@@ -69,6 +81,9 @@ describe('Teams app manifest', () => {
   it('reports a Spanish name longer than Teams allows', async () => {
     const tooLong = { ...shipped('es.json'), 'name.short': 'x'.repeat(31) };
     const problems = await validateLanguageFile('es.json', tooLong, manifest, schemas);
-    assert.ok(problems.some((p) => p.startsWith('es.json: /name.short must NOT have more than 30 characters')), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => p.startsWith('es.json: /name.short must NOT have more than 30 characters')),
+      problems.join('\n'),
+    );
   });
 });

@@ -138,7 +138,9 @@ function outputsOf(action: Action): string[] {
  */
 function unresolvedPlaceholders(project: ProjectFile, env: EnvFile): Unresolved[] {
   const generated = new Set(allActions(project).flatMap(outputsOf));
-  const fromEnvFile = Object.entries(env.values).filter(([key, value]) => !generated.has(key) || value !== '').map(([key]) => key);
+  const fromEnvFile = Object.entries(env.values)
+    .filter(([key, value]) => !generated.has(key) || value !== '')
+    .map(([key]) => key);
   const known = new Set([...BUILT_INS, ...fromEnvFile, ...[...env.documented].filter((name) => name.startsWith('SECRET_') && !generated.has(name))]);
   const unresolved: Unresolved[] = [];
   for (const stage of STAGES) {
@@ -158,7 +160,11 @@ function unresolvedPlaceholders(project: ProjectFile, env: EnvFile): Unresolved[
  * What `file/createOrUpdateEnvironmentFile` would write for the bot, with a value standing in for
  * each placeholder, as a provisioned environment would have them.
  */
-function botSettings(project: ProjectFile, environment: string, values: Readonly<Record<string, string>>): { target: string; settings: Record<string, string> } {
+function botSettings(
+  project: ProjectFile,
+  environment: string,
+  values: Readonly<Record<string, string>>,
+): { target: string; settings: Record<string, string> } {
   const writes = allActions(project).filter((action) => action.uses === 'file/createOrUpdateEnvironmentFile');
   assert.equal(writes.length, 1, `${project.file} writes the bot's settings once`);
   const fill = (text: string): string =>
@@ -216,16 +222,23 @@ describe('Microsoft 365 Agents Toolkit project', () => {
 
   it('provisions the Teams app, the bot and its package, and deploys, in dev and local', () => {
     for (const file of ['m365agents.yml', 'm365agents.local.yml']) {
-      assert.deepEqual((project(file).provision ?? []).map((action) => action.uses), [
-        'teamsApp/create',
-        'aadApp/create',
-        'botFramework/create',
-        'teamsApp/validateManifest',
-        'teamsApp/zipAppPackage',
-        'teamsApp/validateAppPackage',
-        'teamsApp/update',
-      ], file);
-      assert.ok((project(file).deploy ?? []).some((action) => action.uses === 'file/createOrUpdateEnvironmentFile'), file);
+      assert.deepEqual(
+        (project(file).provision ?? []).map((action) => action.uses),
+        [
+          'teamsApp/create',
+          'aadApp/create',
+          'botFramework/create',
+          'teamsApp/validateManifest',
+          'teamsApp/zipAppPackage',
+          'teamsApp/validateAppPackage',
+          'teamsApp/update',
+        ],
+        file,
+      );
+      assert.ok(
+        (project(file).deploy ?? []).some((action) => action.uses === 'file/createOrUpdateEnvironmentFile'),
+        file,
+      );
     }
     assert.equal(project('m365agents.playground.yml').provision, undefined, 'the Playground needs no Microsoft 365 resources');
   });
@@ -267,7 +280,11 @@ describe('Microsoft 365 Agents Toolkit project', () => {
     if (spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: projectRoot }).status !== 0) this.skip();
     for (const environment of environments) {
       const env = readEnvFile(environment);
-      assert.deepEqual(Object.keys(env.values).filter((key) => key.startsWith('SECRET_')), [], `env/.env.${environment}`);
+      assert.deepEqual(
+        Object.keys(env.values).filter((key) => key.startsWith('SECRET_')),
+        [],
+        `env/.env.${environment}`,
+      );
       assert.deepEqual(
         Object.entries(env.values).filter(([key, value]) => /SECRET|PASSWORD/i.test(key) && value !== ''),
         [],
@@ -298,7 +315,7 @@ describe('Microsoft 365 Agents Toolkit project', () => {
     assert.ok(tasks.includes(`--app-endpoint http://127.0.0.1:${config.port}/api/messages`), 'the Playground connects to the port the bot listens on');
   });
 
-  it('runs the bot for Teams authenticated against Graph in the app\'s tenant, with a database of its own', () => {
+  it("runs the bot for Teams authenticated against Graph in the app's tenant, with a database of its own", () => {
     const { target, settings } = botSettings(project('m365agents.local.yml'), 'local', PROVISIONED);
     const config = loadConfig(settings);
     assert.equal(config.bot.authenticated, true);
@@ -306,7 +323,7 @@ describe('Microsoft 365 Agents Toolkit project', () => {
     assert.equal(config.bot.appType, 'SingleTenant');
     assert.equal(config.directory.mode, 'graph');
     assert.equal(config.directory.tenantId, GUID.tenant);
-    assert.notEqual(config.databaseUrl, loadConfig({}).databaseUrl, 'the Playground\'s simulated requests stay out of the Teams run');
+    assert.notEqual(config.databaseUrl, loadConfig({}).databaseUrl, "the Playground's simulated requests stay out of the Teams run");
     assert.ok(readFileSync(join(projectRoot, '.vscode', 'tasks.json'), 'utf8').includes(`--env-file=${target.replace(/^\.\//, '')} dist/src/index.js`));
   });
 

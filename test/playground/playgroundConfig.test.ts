@@ -55,8 +55,7 @@ function readPlaygroundConfig(text: string): PlaygroundConfig {
 describe('Agents Playground configuration', () => {
   const config = readPlaygroundConfig(readFileSync(join(projectRoot, '.m365agentsplayground.yml'), 'utf8'));
   const directory = JSON.parse(readFileSync(join(projectRoot, 'src', 'samples', 'directory.json'), 'utf8')) as Directory;
-  const member = (aadObjectId: string): DirectoryUser | undefined =>
-    directory.users.find((user) => user.id === aadObjectId && user.userType === 'Member');
+  const member = (aadObjectId: string): DirectoryUser | undefined => directory.users.find((user) => user.id === aadObjectId && user.userType === 'Member');
 
   it('is the simulated directory tenant', () => {
     assert.equal(config.top.tenantId, directory.tenant.id);

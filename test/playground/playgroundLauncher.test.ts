@@ -101,7 +101,11 @@ describe('npm run playground', () => {
   });
 
   it('refuses a bot that would run authenticated, naming MicrosoftAppId', () => {
-    const config = loadConfig({ MicrosoftAppId: '11111111-2222-4333-8444-555555555555', MicrosoftAppPassword: 'secret', AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f' });
+    const config = loadConfig({
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+    });
     assert.throws(() => assertPlaygroundCanConnect(config), /MicrosoftAppId must be empty/);
     assert.doesNotThrow(() => assertPlaygroundCanConnect(loadConfig({})));
   });

@@ -53,7 +53,8 @@ describe('provisioning while the bot is killed again and again', function () {
       // Exactly one message in the requester's chat carries the link, and it is the link recorded.
       const links = processes.linksIn(chatOf(n));
       if (links.length !== 1) problems.push(`request ${n} got ${links.length} messages with a link`);
-      else if (!links[0].text?.includes(states.get(ids[n])?.inviteRedeemUrl ?? '?')) problems.push(`request ${n}'s message has another link than the one recorded`);
+      else if (!links[0].text?.includes(states.get(ids[n])?.inviteRedeemUrl ?? '?'))
+        problems.push(`request ${n}'s message has another link than the one recorded`);
     }
     console.log(
       `      crash: ${REQUESTS} requests, ${KILLS} kills (seed ${seed}, after ${killedAt.join(', ')} ms), ${processes.invitations().length} invitation calls, ${emails} emails, ${problems.length} problems`,
@@ -75,7 +76,7 @@ describe('a bot killed while inviting, restarted with the default lease', functi
     // JOB_LEASE_SECONDS and SEND_INVITATION_EMAIL at their defaults, as a deployed bot runs.
     const bot = processes.process();
     await bot.start();
-    for (const deadline = Date.now() + 30_000; processes.invitations().length === 0; ) {
+    for (const deadline = Date.now() + 30_000; processes.invitations().length === 0;) {
       if (Date.now() > deadline) throw new Error(`the bot never invited:\n${bot.output.slice(-3000)}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -88,7 +89,10 @@ describe('a bot killed while inviting, restarted with the default lease', functi
     assert.ok(seconds < 30, `the link came ${seconds.toFixed(1)} s after the restart`);
 
     // The kill landed before Graph answered: the restarted bot invited again, without an email.
-    assert.deepEqual(processes.invitations().map((body) => body.sendInvitationMessage), [true, false]);
+    assert.deepEqual(
+      processes.invitations().map((body) => body.sendInvitationMessage),
+      [true, false],
+    );
     assert.equal(await processes.guestsWith(guest), 1, 'one guest');
     const request = (await processes.waitForStates([id], 'invited', 10_000)).get(id);
     await processes.settled(10_000);

@@ -23,7 +23,11 @@ describe('provisioning while Graph throttles and fails a third of the calls', fu
     simulator.injectFault({ path: /./, status: 503, retryAfterSeconds: 1, times: 1_000, every: 3, inBatch: true });
     for (const { request, cardConversationId } of filed) await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
 
-    await eventually(async () => (await Promise.all(filed.map(({ request }) => bot.requests.get(request.id)))).every((r) => r?.state === 'invited'), 'every request invited', 80_000);
+    await eventually(
+      async () => (await Promise.all(filed.map(({ request }) => bot.requests.get(request.id)))).every((r) => r?.state === 'invited'),
+      'every request invited',
+      80_000,
+    );
     // Everything still due runs before the count, so a late second invitation would be counted too.
     await bot.settle();
 
@@ -35,19 +39,30 @@ describe('provisioning while Graph throttles and fails a third of the calls', fu
     const early: string[] = [];
     for (const call of throttled) {
       const next = calls.find((c) => c.receivedAt >= call.receivedAt && c !== call && c.method === call.method && c.path === call.path && sameBody(c, call));
-      if (next && next.receivedAt - call.receivedAt < (call.retryAfterSeconds ?? 0) * 1000 - 20) early.push(`${call.method} ${call.path} resent after ${next.receivedAt - call.receivedAt} ms`);
+      if (next && next.receivedAt - call.receivedAt < (call.retryAfterSeconds ?? 0) * 1000 - 20)
+        early.push(`${call.method} ${call.path} resent after ${next.receivedAt - call.receivedAt} ms`);
     }
     for (const { call, item } of failedItems) {
-      const next = calls.find((c) => c.receivedAt > call.receivedAt && (c.batchItems ?? []).some((i) => i.path === item.path && JSON.stringify(i.body) === JSON.stringify(item.body)));
+      const next = calls.find(
+        (c) => c.receivedAt > call.receivedAt && (c.batchItems ?? []).some((i) => i.path === item.path && JSON.stringify(i.body) === JSON.stringify(item.body)),
+      );
       if (next && next.receivedAt - call.receivedAt < 1000 - 20) early.push(`batch item ${item.path} resent after ${next.receivedAt - call.receivedAt} ms`);
     }
     assert.deepEqual(early, [], 'nothing resent before its Retry-After');
 
     for (let n = 0; n < REQUESTS; n++) {
-      const invitations = calls.filter((c) => c.method === 'POST' && c.path.endsWith('/invitations') && c.status === 201 && (c.body as { invitedUserEmailAddress: string }).invitedUserEmailAddress === `partner${n}@fabrikam.com`);
+      const invitations = calls.filter(
+        (c) =>
+          c.method === 'POST' &&
+          c.path.endsWith('/invitations') &&
+          c.status === 201 &&
+          (c.body as { invitedUserEmailAddress: string }).invitedUserEmailAddress === `partner${n}@fabrikam.com`,
+      );
       assert.equal(invitations.length, 1, `partner${n} was invited ${invitations.length} times`);
     }
-    console.log(`      faults: ${REQUESTS} requests, ${throttled.length} throttled or failed calls, ${failedItems.length} failed batch items, all invited once`);
+    console.log(
+      `      faults: ${REQUESTS} requests, ${throttled.length} throttled or failed calls, ${failedItems.length} failed batch items, all invited once`,
+    );
   });
 });
 

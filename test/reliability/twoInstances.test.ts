@@ -69,7 +69,9 @@ describeOnPostgres('two bot processes on one PostgreSQL database', function (pos
     await processes.channel.waitFor(() => linksIn('a:chat') > 0, 'the link');
     await processes.settled();
 
-    const job = await processes.read((_, db) => db.selectFrom('jobs').select(['status', 'attempts']).where('request_id', '=', id).where('kind', '=', 'provisionGuest').executeTakeFirstOrThrow());
+    const job = await processes.read((_, db) =>
+      db.selectFrom('jobs').select(['status', 'attempts']).where('request_id', '=', id).where('kind', '=', 'provisionGuest').executeTakeFirstOrThrow(),
+    );
     assert.deepEqual({ status: job.status, attempts: Number(job.attempts) }, { status: 'done', attempts: 1 }, 'claimed once, never taken over');
     assert.equal(processes.invitations().length, 1, 'invited once');
     assert.equal(processes.emailsTo('partner@fabrikam.com'), 1);
@@ -98,7 +100,10 @@ describeOnPostgres('two bot processes on one PostgreSQL database', function (pos
     assert.equal(await stalled.signal('SIGTERM'), 0, stalled.output.slice(-2000));
     await processes.settled();
     const trail = await auditOf(id);
-    assert.deepEqual(trail.filter((e) => e.toState).map((e) => e.toState), ['pending_approval', 'approved', 'invited']);
+    assert.deepEqual(
+      trail.filter((e) => e.toState).map((e) => e.toState),
+      ['pending_approval', 'approved', 'invited'],
+    );
     assert.ok(processes.emailsTo('partner@fabrikam.com') <= 1);
     assert.equal(await processes.guestsWith('partner@fabrikam.com'), 1);
     assert.equal(linksIn('a:chat'), 1);

@@ -49,8 +49,14 @@ describe('apps in the catalog', () => {
   });
 
   it('names an app with both forms, neither, or half of the direct one', () => {
-    assert.match(catalogProblem({ groupId: EXPENSES_GROUP, servicePrincipalId: EXPENSES_SP, appRoleId: EXPENSES_ROLE }), /resources\.0\.groupId: an app is offered through a group \(groupId\) or assigned directly \(servicePrincipalId and appRoleId\), not both/);
-    assert.match(catalogProblem({}), /resources\.0\.groupId: is required: the group that is assigned the app \(or, without Microsoft Entra ID P1, servicePrincipalId and appRoleId\)/);
+    assert.match(
+      catalogProblem({ groupId: EXPENSES_GROUP, servicePrincipalId: EXPENSES_SP, appRoleId: EXPENSES_ROLE }),
+      /resources\.0\.groupId: an app is offered through a group \(groupId\) or assigned directly \(servicePrincipalId and appRoleId\), not both/,
+    );
+    assert.match(
+      catalogProblem({}),
+      /resources\.0\.groupId: is required: the group that is assigned the app \(or, without Microsoft Entra ID P1, servicePrincipalId and appRoleId\)/,
+    );
     assert.match(catalogProblem({ servicePrincipalId: EXPENSES_SP }), /resources\.0\.appRoleId: is required with the other/);
     assert.match(catalogProblem({ appRoleId: EXPENSES_ROLE }), /resources\.0\.servicePrincipalId: is required with the other/);
     assert.match(catalogProblem({ groupId: 'expenses' }), /resources\.0\.groupId: must be a GUID/);
@@ -85,25 +91,40 @@ describe('apps in the catalog', () => {
     }
 
     it('says once at start, naming AppRoleAssignment.ReadWrite.All and why it is risky, when the catalog assigns an app role directly', async () => {
-      const warnings = (await startWarnings({ RESOURCE_CATALOG_FILE: directAppRoleCatalogFile() })).filter((line) => line.msg.includes('AppRoleAssignment.ReadWrite.All'));
+      const warnings = (await startWarnings({ RESOURCE_CATALOG_FILE: directAppRoleCatalogFile() })).filter((line) =>
+        line.msg.includes('AppRoleAssignment.ReadWrite.All'),
+      );
       assert.equal(warnings.length, 1);
       assert.deepEqual(warnings[0].resources, ['expenses-app']);
-      assert.match(warnings[0].msg, /^RESOURCE_CATALOG_FILE assigns app roles directly \(expenses-app\), so the Graph identity needs AppRoleAssignment\.ReadWrite\.All, with which it could grant any app role of any application to anyone, itself included/);
+      assert.match(
+        warnings[0].msg,
+        /^RESOURCE_CATALOG_FILE assigns app roles directly \(expenses-app\), so the Graph identity needs AppRoleAssignment\.ReadWrite\.All, with which it could grant any app role of any application to anyone, itself included/,
+      );
       assert.match(warnings[0].msg, /offer each app through a group that is assigned it \(groupId\)/);
     });
 
     it('says nothing of it for the sample catalog, and gives the app by adding the guest to its group, assigning no app role', async () => {
       const warnings = await startWarnings({});
-      assert.deepEqual(warnings.filter((line) => line.msg.includes('AppRoleAssignment')), []);
+      assert.deepEqual(
+        warnings.filter((line) => line.msg.includes('AppRoleAssignment')),
+        [],
+      );
       const started = bot as TestBot;
       const { invited } = await invitedRequest(started);
       const guest = invited.invitedUserId as string;
       const simulator = started.app.simulator;
       assert.ok(simulator?.groupMembers(EXPENSES_GROUP).includes(guest), 'a member of the group the app is assigned to');
       assert.deepEqual(simulator?.appRoleAssignmentsOf(guest), [], 'no app role of its own');
-      assert.ok(!simulator?.requests.some((request) => /appRoleAssignedTo/.test(request.path) || (request.batchItems ?? []).some((item) => /appRoleAssignedTo/.test(item.path))), 'never asked Graph to assign an app role');
+      assert.ok(
+        !simulator?.requests.some(
+          (request) => /appRoleAssignedTo/.test(request.path) || (request.batchItems ?? []).some((item) => /appRoleAssignedTo/.test(item.path)),
+        ),
+        'never asked Graph to assign an app role',
+      );
       // Graph lists the role the group gives among the guest's assignments: the guest has the app.
-      const listing = (await (await fetch(`${started.app.url}/simulator/graph/v1.0/users/${guest}/appRoleAssignments`)).json()) as { value: Array<{ principalType: string; principalId: string; resourceId: string; appRoleId: string }> };
+      const listing = (await (await fetch(`${started.app.url}/simulator/graph/v1.0/users/${guest}/appRoleAssignments`)).json()) as {
+        value: Array<{ principalType: string; principalId: string; resourceId: string; appRoleId: string }>;
+      };
       assert.deepEqual(
         listing.value.map(({ principalType, principalId, resourceId, appRoleId }) => ({ principalType, principalId, resourceId, appRoleId })),
         [{ principalType: 'Group', principalId: EXPENSES_GROUP, resourceId: EXPENSES_SP, appRoleId: EXPENSES_ROLE }],

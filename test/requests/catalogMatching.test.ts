@@ -6,10 +6,20 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { type NumberedResource, type Resource, type ResourceCatalog, type ResourceSelection, resourcesMatching, selectResources } from '../../src/requests/catalog';
+import {
+  type NumberedResource,
+  type Resource,
+  type ResourceCatalog,
+  type ResourceSelection,
+  resourcesMatching,
+  selectResources,
+} from '../../src/requests/catalog';
 
 function folded(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** The plain scan: every part compared with every resource, folding each name every time. */
@@ -25,7 +35,10 @@ function scanSelect(catalog: ResourceCatalog, answer: string): ResourceSelection
   const chosen: Resource[] = [];
   const unknown: string[] = [];
   const ambiguous: Array<{ part: string; candidates: NumberedResource[] }> = [];
-  for (const part of answer.split(/[,;\n]/).map((p) => p.trim()).filter((p) => p.length > 0)) {
+  for (const part of answer
+    .split(/[,;\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)) {
     const found = find(part);
     if (found.length === 0) unknown.push(part);
     else if (found.length > 1) ambiguous.push({ part, candidates: found });
@@ -49,10 +62,20 @@ const word = fc.string({ unit: letters, minLength: 1, maxLength: 6 });
 const catalogs = fc
   .uniqueArray(fc.string({ unit: fc.constantFrom('a', 'b', 'e', '1', '-'), minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 25 })
   .chain((ids) =>
-    fc.tuple(fc.constant(ids), fc.array(word, { minLength: ids.length, maxLength: ids.length }), fc.array(fc.option(word), { minLength: ids.length, maxLength: ids.length })),
+    fc.tuple(
+      fc.constant(ids),
+      fc.array(word, { minLength: ids.length, maxLength: ids.length }),
+      fc.array(fc.option(word), { minLength: ids.length, maxLength: ids.length }),
+    ),
   )
   .map(([ids, names, descriptions]): ResourceCatalog => ({
-    resources: ids.map((id, i): Resource => ({ id, name: names[i], kind: 'group', groupId: `g-${i}`, ...(descriptions[i] ? { description: descriptions[i] } : {}) })),
+    resources: ids.map((id, i): Resource => ({
+      id,
+      name: names[i],
+      kind: 'group',
+      groupId: `g-${i}`,
+      ...(descriptions[i] ? { description: descriptions[i] } : {}),
+    })),
   }));
 
 /** A part of an answer: a number, an id, a name or a piece of one, retyped in another case, or anything. */
@@ -71,7 +94,9 @@ function part(catalog: ResourceCatalog): fc.Arbitrary<string> {
 const answers = catalogs.chain((catalog) =>
   fc.tuple(
     fc.constant(catalog),
-    fc.array(fc.tuple(part(catalog), fc.constantFrom(', ', ',', ';', '\n', ' ; ')), { minLength: 1, maxLength: 6 }).map((parts) => parts.map(([p, separator]) => p + separator).join('')),
+    fc
+      .array(fc.tuple(part(catalog), fc.constantFrom(', ', ',', ';', '\n', ' ; ')), { minLength: 1, maxLength: 6 })
+      .map((parts) => parts.map(([p, separator]) => p + separator).join('')),
   ),
 );
 

@@ -123,11 +123,22 @@ describe('access plan', () => {
 
   it('grants a membership per resource, an app offered through a group included, an app role only for a direct entry, and the sponsor', () => {
     const request = { sponsor: { id: 'megan' } } as AccessRequest;
-    const directExpenses = { id: 'expenses-direct', name: 'Contoso Expenses', kind: 'app', servicePrincipalId: 'd00dfeed-0001-4000-8000-00000000d001', appRoleId: 'e1e1e1e1-0001-4000-8000-00000000e001' } as const;
+    const directExpenses = {
+      id: 'expenses-direct',
+      name: 'Contoso Expenses',
+      kind: 'app',
+      servicePrincipalId: 'd00dfeed-0001-4000-8000-00000000d001',
+      appRoleId: 'e1e1e1e1-0001-4000-8000-00000000e001',
+    } as const;
     assert.deepEqual(grantsFor(request, [...byId('falcon-team', 'expenses-app'), directExpenses]), [
       { kind: 'group', resourceId: 'falcon-team', groupId: 'c0ffee00-0001-4000-8000-00000000c001' },
       { kind: 'group', resourceId: 'expenses-app', groupId: 'c0ffee00-0004-4000-8000-00000000c004' },
-      { kind: 'appRole', resourceId: 'expenses-direct', servicePrincipalId: 'd00dfeed-0001-4000-8000-00000000d001', appRoleId: 'e1e1e1e1-0001-4000-8000-00000000e001' },
+      {
+        kind: 'appRole',
+        resourceId: 'expenses-direct',
+        servicePrincipalId: 'd00dfeed-0001-4000-8000-00000000d001',
+        appRoleId: 'e1e1e1e1-0001-4000-8000-00000000e001',
+      },
       { kind: 'sponsor', sponsorId: 'megan' },
     ]);
   });

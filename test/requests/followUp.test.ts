@@ -8,7 +8,15 @@ import { requestDraft } from '../support/requestDraft';
 
 const settings = loadConfig({});
 const now = new Date('2026-12-01T09:00:00.000Z');
-const request = (changes: Partial<AccessRequest> = {}): AccessRequest => ({ ...requestDraft(), id: 'GA-7K3QZP', state: 'invited', version: 2, createdAt: now.toISOString(), updatedAt: now.toISOString(), ...changes });
+const request = (changes: Partial<AccessRequest> = {}): AccessRequest => ({
+  ...requestDraft(),
+  id: 'GA-7K3QZP',
+  state: 'invited',
+  version: 2,
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+  ...changes,
+});
 const kinds = (work: ReturnType<typeof jobsFor>) => work.map((job) => ('notice' in job ? `${job.kind}:${job.notice}` : job.kind));
 
 describe('the work that follows a change', () => {
@@ -25,7 +33,10 @@ describe('the work that follows a change', () => {
 
   it("updates the sponsor's card on every change that shows on it", () => {
     for (const row of REQUEST_FOLLOW_UP.filter((r) => r.from !== 'new')) {
-      assert.ok(row.work.some((item) => 'job' in item && item.job === 'updateApprovalCard'), `${row.from}→${row.to}`);
+      assert.ok(
+        row.work.some((item) => 'job' in item && item.job === 'updateApprovalCard'),
+        `${row.from}→${row.to}`,
+      );
     }
   });
 
@@ -35,7 +46,11 @@ describe('the work that follows a change', () => {
     assert.deepEqual(kinds(invited), ['updateApprovalCard', 'notifyRequester:invited', 'offerExtension', 'endAccess']);
     assert.equal(invited.find((job) => job.kind === 'endAccess')?.runAt?.toISOString(), endsAt);
 
-    const owners = jobsFor(requestWorkOf('pending_approval', 'pending_owner_approval'), { request: request(), now, openedStages: [{ stage: 1 }, { stage: 2 }] }, settings);
+    const owners = jobsFor(
+      requestWorkOf('pending_approval', 'pending_owner_approval'),
+      { request: request(), now, openedStages: [{ stage: 1 }, { stage: 2 }] },
+      settings,
+    );
     assert.deepEqual(kinds(owners).filter((kind) => kind === 'deliverApprovalCard').length, 2);
     const expiry = owners.find((job) => job.kind === 'expireRequest' && 'stage' in job && job.stage === 2);
     assert.equal(expiry?.runAt?.getTime(), now.getTime() + settings.timing.approvalTimeoutMs);

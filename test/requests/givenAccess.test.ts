@@ -17,12 +17,47 @@ const outcome = (resourceId: string, result: GrantOutcome['result'], transient =
 describe('which grants the bot gave', () => {
   const cases: Array<{ what: string; outcome: GrantOutcome; before: StateBefore; botsAccount: boolean; given: boolean; forgotten: boolean }> = [
     { what: 'added now', outcome: outcome('r', 'granted'), before: 'fresh', botsAccount: false, given: true, forgotten: false },
-    { what: 'there already, first asked now: someone else gave it', outcome: outcome('r', 'alreadyPresent'), before: 'fresh', botsAccount: true, given: false, forgotten: true },
-    { what: 'there already, the bot gave it before', outcome: outcome('r', 'alreadyPresent'), before: 'given', botsAccount: false, given: true, forgotten: false },
-    { what: 'there already after a lost answer, on an account the bot created', outcome: outcome('r', 'alreadyPresent'), before: 'adding', botsAccount: true, given: true, forgotten: false },
-    { what: 'there already after a lost answer, on an account someone else created', outcome: outcome('r', 'alreadyPresent'), before: 'adding', botsAccount: false, given: false, forgotten: true },
+    {
+      what: 'there already, first asked now: someone else gave it',
+      outcome: outcome('r', 'alreadyPresent'),
+      before: 'fresh',
+      botsAccount: true,
+      given: false,
+      forgotten: true,
+    },
+    {
+      what: 'there already, the bot gave it before',
+      outcome: outcome('r', 'alreadyPresent'),
+      before: 'given',
+      botsAccount: false,
+      given: true,
+      forgotten: false,
+    },
+    {
+      what: 'there already after a lost answer, on an account the bot created',
+      outcome: outcome('r', 'alreadyPresent'),
+      before: 'adding',
+      botsAccount: true,
+      given: true,
+      forgotten: false,
+    },
+    {
+      what: 'there already after a lost answer, on an account someone else created',
+      outcome: outcome('r', 'alreadyPresent'),
+      before: 'adding',
+      botsAccount: false,
+      given: false,
+      forgotten: true,
+    },
     { what: 'refused for good', outcome: outcome('r', 'failed'), before: 'fresh', botsAccount: true, given: false, forgotten: true },
-    { what: 'failed for now: it may have been made', outcome: outcome('r', 'failed', true), before: 'fresh', botsAccount: true, given: false, forgotten: false },
+    {
+      what: 'failed for now: it may have been made',
+      outcome: outcome('r', 'failed', true),
+      before: 'fresh',
+      botsAccount: true,
+      given: false,
+      forgotten: false,
+    },
   ];
   for (const c of cases) {
     it(c.what, () => {
@@ -33,14 +68,22 @@ describe('which grants the bot gave', () => {
 });
 
 describe('what ending a request takes back', () => {
-  const row = (resourceId: string, state: GivenGrant['state'] = 'given'): GivenGrant => ({ resourceId, state, requestId: 'GA-OTHER1', grant: group(resourceId) });
+  const row = (resourceId: string, state: GivenGrant['state'] = 'given'): GivenGrant => ({
+    resourceId,
+    state,
+    requestId: 'GA-OTHER1',
+    grant: group(resourceId),
+  });
   const request = requestDraft({ resourceIds: ['a', 'b', 'c', 'd'] });
   const mine = { ...request, id: 'GA-MINE01', state: 'invited' as const, version: 1, createdAt: '', updatedAt: '', removedResourceIds: ['d'] };
   const other = { ...mine, id: 'GA-OTHER1', resourceIds: ['b'], removedResourceIds: undefined };
 
   it('removes what the bot gave and nobody else needs; keeps what another request needs; leaves what the bot did not give', () => {
     const plan = planTakeBack(mine, [row('a'), row('b'), row('d')], [other], true);
-    assert.deepEqual(plan.remove.map((g) => g.resourceId), ['a']);
+    assert.deepEqual(
+      plan.remove.map((g) => g.resourceId),
+      ['a'],
+    );
     assert.deepEqual(plan.keptForOtherRequests, ['b']);
     assert.deepEqual(plan.notGivenByBot, ['c']);
     assert.equal(plan.accountIsTheBots, false, 'another request holds the account');
@@ -52,7 +95,10 @@ describe('what ending a request takes back', () => {
   });
 
   it('counts a grant whose answer was lost as the bot’s only on an account the bot created', () => {
-    assert.deepEqual(planTakeBack(mine, [row('a', 'adding')], [], true).remove.map((g) => g.resourceId), ['a']);
+    assert.deepEqual(
+      planTakeBack(mine, [row('a', 'adding')], [], true).remove.map((g) => g.resourceId),
+      ['a'],
+    );
     assert.deepEqual(planTakeBack(mine, [row('a', 'adding')], [], false).notGivenByBot, ['a', 'b', 'c']);
   });
 });

@@ -105,7 +105,7 @@ const strangeEmail = fc.oneof(
     'partner@fabrikam.com;megan.bowen@contoso.com',
     'x@[127.0.0.1]',
     'user@localhost',
-    '$filter=startswith(mail,\'a\')@fabrikam.com',
+    "$filter=startswith(mail,'a')@fabrikam.com",
     'a%40b@fabrikam.com',
   ),
   fc.emailAddress(),
@@ -114,10 +114,33 @@ const strangeEmail = fc.oneof(
 
 /** Any JSON value, and the primitives that trip up code expecting strings or objects. */
 const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 20, arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, '', ' ', '0', 'null', 'undefined', '[object Object]', '__proto__', 'constructor', 'toString') },
+  {
+    weight: 20,
+    arbitrary: fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      1e308,
+      '',
+      ' ',
+      '0',
+      'null',
+      'undefined',
+      '[object Object]',
+      '__proto__',
+      'constructor',
+      'toString',
+    ),
+  },
   { weight: 20, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 10, arbitrary: fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 4 }) },
-  { weight: 10, arbitrary: fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'id', 'type', 'action', 'tenant', 'length'), fc.jsonValue({ maxDepth: 2 })) },
+  {
+    weight: 10,
+    arbitrary: fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'id', 'type', 'action', 'tenant', 'length'), fc.jsonValue({ maxDepth: 2 })),
+  },
   { weight: 20, arbitrary: unicodeText },
   // Huge strings are costly to send; a few go a long way.
   { weight: 1, arbitrary: hugeString(1_000, 200_000) },
@@ -137,12 +160,22 @@ function identities(t: FuzzTargets): fc.Arbitrary<Activity> {
     { weight: 3, arbitrary: fc.constant(directoryPerson(t.sponsor)) },
     { weight: 3, arbitrary: fc.constantFrom(...t.others.map(directoryPerson)) },
     // Without an Entra id, unauthenticated on the simulator: the directory's default user.
-    { weight: 2, arbitrary: fc.record({ id: fc.oneof(fc.constantFrom(t.sponsor.id, t.requester.id, sponsorId), unicodeText), name: fc.option(unicodeText, { nil: undefined }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        id: fc.oneof(fc.constantFrom(t.sponsor.id, t.requester.id, sponsorId), unicodeText),
+        name: fc.option(unicodeText, { nil: undefined }),
+      }),
+    },
     {
       weight: 2,
       arbitrary: fc.record({
         id: fc.oneof(fc.constantFrom(t.sponsor.id, '29:fuzz'), unicodeText),
-        name: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(t.sponsor.name, 'User', '') }, { weight: 5, arbitrary: unicodeText }, { weight: 1, arbitrary: hugeString(1_000, 50_000) }),
+        name: fc.oneof(
+          { weight: 5, arbitrary: fc.constantFrom(t.sponsor.name, 'User', '') },
+          { weight: 5, arbitrary: unicodeText },
+          { weight: 1, arbitrary: hugeString(1_000, 50_000) },
+        ),
         aadObjectId: fc.oneof(
           guid,
           unicodeText,
@@ -188,8 +221,14 @@ function audiences(t: FuzzTargets, conversationId: fc.Arbitrary<string>): fc.Arb
     .record({
       id: fc.oneof(fc.constant('19:fuzz@thread.v2'), conversationId),
       kind: fc.oneof(
-        fc.record({ conversationType: fc.constantFrom<string | undefined>('groupChat', 'channel'), isGroup: fc.constantFrom<boolean | undefined>(true, undefined) }),
-        fc.record({ conversationType: fc.constantFrom<string | undefined>('personal', 'GroupChat', 'meeting', undefined), isGroup: fc.constant<boolean | undefined>(true) }),
+        fc.record({
+          conversationType: fc.constantFrom<string | undefined>('groupChat', 'channel'),
+          isGroup: fc.constantFrom<boolean | undefined>(true, undefined),
+        }),
+        fc.record({
+          conversationType: fc.constantFrom<string | undefined>('personal', 'GroupChat', 'meeting', undefined),
+          isGroup: fc.constant<boolean | undefined>(true),
+        }),
       ),
     })
     .map(({ id, kind }) => ({ id, ...kind }));
@@ -209,7 +248,21 @@ function serviceUrls(t: FuzzTargets): fc.Arbitrary<string> {
     // The fake channel answers 404 here: replies fail at once, without retries.
     { weight: 100, arbitrary: fc.constantFrom(`${t.channelUrl}nowhere/`, t.channelUrl.replace(/\/$/, '')) },
     // Not URLs, or not http(s): the bot must refuse to reply anywhere.
-    { weight: 100, arbitrary: fc.constantFrom('', 'not a url', 'ftp://127.0.0.1/', 'javascript:alert(1)', 'file:///etc/passwd', '//127.0.0.1/', 'http//127.0.0.1', '127.0.0.1:3978', 'data:text/plain,hi', 'ws://127.0.0.1/') },
+    {
+      weight: 100,
+      arbitrary: fc.constantFrom(
+        '',
+        'not a url',
+        'ftp://127.0.0.1/',
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        '//127.0.0.1/',
+        'http//127.0.0.1',
+        '127.0.0.1:3978',
+        'data:text/plain,hi',
+        'ws://127.0.0.1/',
+      ),
+    },
     { weight: 50, arbitrary: unicodeText },
     // Nothing listens there: the connector retries for seconds, so this stays rare.
     { weight: 1, arbitrary: fc.constant(t.deadServiceUrl) },
@@ -252,25 +305,61 @@ function requestIds(t: FuzzTargets): fc.Arbitrary<unknown> {
 function invokes(t: FuzzTargets): fc.Arbitrary<Activity> {
   const verb = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom('approve', 'reject', 'refresh') },
-    { weight: 2, arbitrary: fc.constantFrom('Approve', 'APPROVE', ' approve', 'approve ', 'reject\u0000', 'aprobar', 'cancel', 'delete', 'decide', '', '__proto__', 'constructor', 'toString', 'hasOwnProperty') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'Approve',
+        'APPROVE',
+        ' approve',
+        'approve ',
+        'reject\u0000',
+        'aprobar',
+        'cancel',
+        'delete',
+        'decide',
+        '',
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+      ),
+    },
     { weight: 1, arbitrary: unicodeText },
     { weight: 1, arbitrary: wrongValue },
   );
   const comment = fc.oneof(
     { weight: 5, arbitrary: fc.constant(undefined) },
     { weight: 5, arbitrary: unicodeText },
-    { weight: 3, arbitrary: fc.constantFrom('[click here](https://evil.example/)', '<script>alert(1)</script>', '${jndi:ldap://x}', '{{requestId}}', '**bold** _it_ `code`') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        '[click here](https://evil.example/)',
+        '<script>alert(1)</script>',
+        '${jndi:ldap://x}',
+        '{{requestId}}',
+        '**bold** _it_ `code`',
+      ),
+    },
     { weight: 1, arbitrary: hugeString(1_000, 200_000) },
     { weight: 3, arbitrary: wrongValue },
   );
   const data = fc.oneof(
     { weight: 8, arbitrary: fc.record({ requestId: requestIds(t), comment }, { requiredKeys: [] }) },
-    { weight: 1, arbitrary: fc.tuple(requestIds(t), fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })).map(([requestId, extra]) => ({ ...extra, requestId })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(requestIds(t), fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }))
+        .map(([requestId, extra]) => ({ ...extra, requestId })),
+    },
     { weight: 1, arbitrary: wrongValue },
   );
   const action = fc.record(
     {
-      type: fc.oneof({ weight: 8, arbitrary: fc.constant('Action.Execute') }, { weight: 1, arbitrary: fc.constantFrom('Action.Submit', 'action.execute', 'Action.OpenUrl', '') }, { weight: 1, arbitrary: wrongValue }),
+      type: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('Action.Execute') },
+        { weight: 1, arbitrary: fc.constantFrom('Action.Submit', 'action.execute', 'Action.OpenUrl', '') },
+        { weight: 1, arbitrary: wrongValue },
+      ),
       verb,
       data,
       id: fc.string({ maxLength: 10 }),
@@ -313,16 +402,49 @@ function invokes(t: FuzzTargets): fc.Arbitrary<Activity> {
   );
   return fc.oneof(
     { weight: 8, arbitrary: fc.record({ type: fc.constant('invoke'), name: fc.constant('adaptiveCard/action'), value: adaptiveCardValue }) },
-    { weight: 2, arbitrary: fc.record({ type: fc.constant('invoke'), name: otherName, value: fc.oneof(adaptiveCardValue, wrongValue) }, { requiredKeys: ['type'] }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ type: fc.constant('invoke'), name: otherName, value: fc.oneof(adaptiveCardValue, wrongValue) }, { requiredKeys: ['type'] }),
+    },
   );
 }
 
 function messages(): fc.Arbitrary<Activity> {
   const text = fc.oneof(
-    { weight: 20, arbitrary: fc.constantFrom('request', 'help', 'cancel', 'solicitar', 'ayuda', 'cancelar', 'REQUEST', '¡Ayuda!', 'request please', '<at>Guest Access</at> request', '<at>Guest Access</at>', 'more', 'yes', 'ok', '1') },
+    {
+      weight: 20,
+      arbitrary: fc.constantFrom(
+        'request',
+        'help',
+        'cancel',
+        'solicitar',
+        'ayuda',
+        'cancelar',
+        'REQUEST',
+        '¡Ayuda!',
+        'request please',
+        '<at>Guest Access</at> request',
+        '<at>Guest Access</at>',
+        'more',
+        'yes',
+        'ok',
+        '1',
+      ),
+    },
     { weight: 20, arbitrary: strangeEmail },
     { weight: 20, arbitrary: unicodeText },
-    { weight: 5, arbitrary: fc.constantFrom('[x](https://evil.example/)', 'https://evil.example/phish', '<script>alert(1)</script>', '\\u0000', '%s%s%s%n', '{{t}}', '$t(admission.otherTenant)') },
+    {
+      weight: 5,
+      arbitrary: fc.constantFrom(
+        '[x](https://evil.example/)',
+        'https://evil.example/phish',
+        '<script>alert(1)</script>',
+        '\\u0000',
+        '%s%s%s%n',
+        '{{t}}',
+        '$t(admission.otherTenant)',
+      ),
+    },
     { weight: 1, arbitrary: hugeString(1_000, 200_000) },
     { weight: 5, arbitrary: fc.constantFrom(null, '') },
   );
@@ -333,14 +455,29 @@ function messages(): fc.Arbitrary<Activity> {
       textFormat: fc.constantFrom('plain', 'markdown', 'xml'),
       // A card's Action.Submit arrives as a message with a value.
       value: fc.oneof(fc.constant(undefined), fc.record({ requestId: fc.string(), verb: fc.constantFrom('approve', 'reject') }), wrongValue),
-      attachments: fc.oneof(fc.constant(undefined), fc.constant([]), fc.array(fc.record({ contentType: fc.constantFrom('text/html', 'application/vnd.microsoft.card.adaptive', 'image/png'), content: wrongValue, contentUrl: fc.constant('http://127.0.0.1:1/x') }), { maxLength: 2 })),
+      attachments: fc.oneof(
+        fc.constant(undefined),
+        fc.constant([]),
+        fc.array(
+          fc.record({
+            contentType: fc.constantFrom('text/html', 'application/vnd.microsoft.card.adaptive', 'image/png'),
+            content: wrongValue,
+            contentUrl: fc.constant('http://127.0.0.1:1/x'),
+          }),
+          { maxLength: 2 },
+        ),
+      ),
     },
     { requiredKeys: ['type'] },
   );
 }
 
 function otherActivities(t: FuzzTargets): fc.Arbitrary<Activity> {
-  const member = fc.oneof(fc.constant(t.bot), fc.constant({ id: t.requester.id, aadObjectId: t.requester.aadObjectId }), fc.record({ id: fc.string({ minLength: 1 }) }));
+  const member = fc.oneof(
+    fc.constant(t.bot),
+    fc.constant({ id: t.requester.id, aadObjectId: t.requester.aadObjectId }),
+    fc.record({ id: fc.string({ minLength: 1 }) }),
+  );
   const conversationUpdate = fc.record(
     {
       type: fc.constant('conversationUpdate'),
@@ -377,14 +514,41 @@ function otherActivities(t: FuzzTargets): fc.Arbitrary<Activity> {
   const event = fc.record({
     type: fc.constant('event'),
     name: fc.oneof(
-      fc.constantFrom('application/vnd.microsoft.readReceipt', 'application/vnd.microsoft.meetingStart', 'application/vnd.microsoft.meetingEnd', 'application/vnd.microsoft.meetingParticipantJoin', 'tokens/response', 'continueConversation', 'ContinueConversation'),
+      fc.constantFrom(
+        'application/vnd.microsoft.readReceipt',
+        'application/vnd.microsoft.meetingStart',
+        'application/vnd.microsoft.meetingEnd',
+        'application/vnd.microsoft.meetingParticipantJoin',
+        'tokens/response',
+        'continueConversation',
+        'ContinueConversation',
+      ),
       unicodeText,
     ),
     value: wrongValue,
   });
   const assorted = fc.record({
     type: fc.oneof(
-      fc.constantFrom('typing', 'installationUpdate', 'endOfConversation', 'messageUpdate', 'messageDelete', 'invokeResponse', 'trace', 'handoff', 'command', 'commandResult', 'contactRelationUpdate', 'deleteUserData', 'suggestion', 'delay', 'Message', 'INVOKE', 'message ', 'conversationupdate'),
+      fc.constantFrom(
+        'typing',
+        'installationUpdate',
+        'endOfConversation',
+        'messageUpdate',
+        'messageDelete',
+        'invokeResponse',
+        'trace',
+        'handoff',
+        'command',
+        'commandResult',
+        'contactRelationUpdate',
+        'deleteUserData',
+        'suggestion',
+        'delay',
+        'Message',
+        'INVOKE',
+        'message ',
+        'conversationupdate',
+      ),
       unicodeText,
     ),
     action: fc.constantFrom(undefined, 'add', 'remove', 'add-upgrade', 'remove-upgrade'),
@@ -397,11 +561,28 @@ function otherActivities(t: FuzzTargets): fc.Arbitrary<Activity> {
 
 function entities(t: FuzzTargets): fc.Arbitrary<readonly unknown[] | undefined> {
   const entity = fc.oneof(
-    fc.record({ type: fc.constantFrom('clientInfo', 'ClientInfo'), locale: fc.oneof(fc.constantFrom('es-ES', 'en-US', 'xx'), wrongValue), country: fc.string(), platform: fc.string(), timezone: fc.string() }),
-    fc.record({ type: fc.constantFrom('mention', 'Mention', 'MENTION'), mentioned: fc.oneof(fc.constant(t.bot), wrongValue), text: fc.oneof(fc.constant(`<at>${t.bot.name}</at>`), wrongValue) }, { requiredKeys: ['type'] }),
+    fc.record({
+      type: fc.constantFrom('clientInfo', 'ClientInfo'),
+      locale: fc.oneof(fc.constantFrom('es-ES', 'en-US', 'xx'), wrongValue),
+      country: fc.string(),
+      platform: fc.string(),
+      timezone: fc.string(),
+    }),
+    fc.record(
+      {
+        type: fc.constantFrom('mention', 'Mention', 'MENTION'),
+        mentioned: fc.oneof(fc.constant(t.bot), wrongValue),
+        text: fc.oneof(fc.constant(`<at>${t.bot.name}</at>`), wrongValue),
+      },
+      { requiredKeys: ['type'] },
+    ),
     fc.record({ type: unicodeText }),
   );
-  return fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: fc.array(entity, { minLength: 1, maxLength: 3 }) });
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constant([]) },
+    { weight: 3, arbitrary: fc.array(entity, { minLength: 1, maxLength: 3 }) },
+  );
 }
 
 /**
@@ -422,10 +603,21 @@ export function activities(t: FuzzTargets): fc.Arbitrary<Activity> {
       from: identities(t),
       audience: audiences(t, conversationId),
       serviceUrl: serviceUrls(t),
-      channelId: fc.oneof({ weight: 12, arbitrary: fc.constant('msteams') }, { weight: 3, arbitrary: fc.constantFrom('webchat', 'directline', 'emulator', 'slack', 'MSTEAMS', 'msteams ') }, { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 64 }) }),
-      locale: fc.oneof({ weight: 8, arbitrary: fc.constantFrom('en-US', 'es-ES', 'es', undefined) }, { weight: 2, arbitrary: fc.constantFrom('EN-us', 'es_ES', 'zz', '', '__proto__', 'constructor', '../../en', 'en-US\u0000') }, { weight: 1, arbitrary: fc.option(fc.string({ maxLength: 64 })) }),
+      channelId: fc.oneof(
+        { weight: 12, arbitrary: fc.constant('msteams') },
+        { weight: 3, arbitrary: fc.constantFrom('webchat', 'directline', 'emulator', 'slack', 'MSTEAMS', 'msteams ') },
+        { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 64 }) },
+      ),
+      locale: fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom('en-US', 'es-ES', 'es', undefined) },
+        { weight: 2, arbitrary: fc.constantFrom('EN-us', 'es_ES', 'zz', '', '__proto__', 'constructor', '../../en', 'en-US\u0000') },
+        { weight: 1, arbitrary: fc.option(fc.string({ maxLength: 64 })) },
+      ),
       entities: entities(t),
-      recipient: fc.oneof({ weight: 9, arbitrary: fc.constant(t.bot) }, { weight: 1, arbitrary: fc.record({ id: fc.string({ minLength: 1, maxLength: 40 }), name: fc.string() }) }),
+      recipient: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(t.bot) },
+        { weight: 1, arbitrary: fc.record({ id: fc.string({ minLength: 1, maxLength: 40 }), name: fc.string() }) },
+      ),
       id: fc.oneof(guid, fc.string()),
       fresh: freshConversation,
     })
@@ -433,7 +625,19 @@ export function activities(t: FuzzTargets): fc.Arbitrary<Activity> {
       let channelData = audience.channelData;
       if (channelDataEventType !== undefined || team !== undefined) channelData = { ...channelData, eventType: channelDataEventType, team };
       return keepDialogsApart(
-        { ...rest, id, timestamp: new Date(0).toISOString(), channelId, serviceUrl, from, recipient, conversation: audience.conversation, channelData, locale, entities: entityList },
+        {
+          ...rest,
+          id,
+          timestamp: new Date(0).toISOString(),
+          channelId,
+          serviceUrl,
+          from,
+          recipient,
+          conversation: audience.conversation,
+          channelData,
+          locale,
+          entities: entityList,
+        },
         fresh,
       );
     });
@@ -497,7 +701,15 @@ interface Mutation {
 function setAt(target: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
   const [head, ...rest] = path;
-  const container = (Array.isArray(target) ? [...(target as unknown[])] : typeof target === 'object' && target !== null ? { ...(target as Activity) } : typeof head === 'number' ? [] : {}) as Record<string | number, unknown>;
+  const container = (
+    Array.isArray(target)
+      ? [...(target as unknown[])]
+      : typeof target === 'object' && target !== null
+        ? { ...(target as Activity) }
+        : typeof head === 'number'
+          ? []
+          : {}
+  ) as Record<string | number, unknown>;
   const next = setAt(container[head], rest, value);
   if (next === undefined) delete container[head];
   else container[head] = next;
@@ -516,7 +728,9 @@ function mutations(): fc.Arbitrary<Mutation[]> {
 export function brokenActivities(t: FuzzTargets): fc.Arbitrary<Activity> {
   return fc
     .tuple(activities(t), mutations(), guid)
-    .map(([activity, changes, fresh]) => keepDialogsApart(changes.reduce<unknown>((broken, { path, value }) => setAt(broken, path, value), activity) as Activity, `a:fuzz-${fresh}`));
+    .map(([activity, changes, fresh]) =>
+      keepDialogsApart(changes.reduce<unknown>((broken, { path, value }) => setAt(broken, path, value), activity) as Activity, `a:fuzz-${fresh}`),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,11 +769,18 @@ export function couldBeSponsorDecision(body: string | Uint8Array, t: FuzzTargets
     return false;
   }
   if (typeof activity !== 'object' || activity === null) return false;
-  const { from, conversation, channelData } = activity as { from?: { aadObjectId?: unknown }; conversation?: Activity; channelData?: { tenant?: { id?: unknown } } };
+  const { from, conversation, channelData } = activity as {
+    from?: { aadObjectId?: unknown };
+    conversation?: Activity;
+    channelData?: { tenant?: { id?: unknown } };
+  };
   const aadObjectId = typeof from === 'object' && from !== null ? from.aadObjectId : undefined;
   if (typeof aadObjectId !== 'string' || loosely(aadObjectId) !== loosely(t.sponsor.aadObjectId ?? '')) return false;
   const chat = typeof conversation === 'object' && conversation !== null ? conversation : {};
-  const channelTenant = typeof channelData === 'object' && channelData !== null && typeof channelData.tenant === 'object' && channelData.tenant !== null ? channelData.tenant.id : undefined;
+  const channelTenant =
+    typeof channelData === 'object' && channelData !== null && typeof channelData.tenant === 'object' && channelData.tenant !== null
+      ? channelData.tenant.id
+      : undefined;
   const otherTenant = [channelTenant, chat.tenantId].some((id) => typeof id === 'string' && loosely(id) !== '' && loosely(id) !== loosely(t.tenantId));
   const group = chat.isGroup === true || chat.conversationType === 'groupChat' || chat.conversationType === 'channel';
   return !(otherTenant || group);
@@ -624,7 +845,28 @@ function malformedBodies(t: FuzzTargets): fc.Arbitrary<PostCase> {
     .map(jsonPost('truncated JSON'));
   const values = fc
     .oneof(
-      fc.constantFrom('{}', '[]', 'null', '0', '-1', '1e400', '"a string"', 'true', '', ' ', '{"type":', '{"type":"message"', '[{"type":"message"}]', 'NaN', 'undefined', '{"__proto__":{"type":"message"}}', '{"constructor":{"prototype":{}}}', '\uFEFF{}', '{}{}', '{"type":"message"}garbage'),
+      fc.constantFrom(
+        '{}',
+        '[]',
+        'null',
+        '0',
+        '-1',
+        '1e400',
+        '"a string"',
+        'true',
+        '',
+        ' ',
+        '{"type":',
+        '{"type":"message"',
+        '[{"type":"message"}]',
+        'NaN',
+        'undefined',
+        '{"__proto__":{"type":"message"}}',
+        '{"constructor":{"prototype":{}}}',
+        '\uFEFF{}',
+        '{}{}',
+        '{"type":"message"}garbage',
+      ),
       fc.json({ maxDepth: 3 }),
     )
     .map(jsonPost('JSON that is no activity'));
@@ -637,7 +879,11 @@ function malformedBodies(t: FuzzTargets): fc.Arbitrary<PostCase> {
 /** Good and broken activities under content types the endpoint must refuse, or odd encodings. */
 function wrongHeaders(t: FuzzTargets): fc.Arbitrary<PostCase> {
   return fc
-    .tuple(fc.oneof(activities(t), brokenActivities(t)), fc.constantFrom(...WRONG_TYPES, ...JSON_TYPES), fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-fuzz'))
+    .tuple(
+      fc.oneof(activities(t), brokenActivities(t)),
+      fc.constantFrom(...WRONG_TYPES, ...JSON_TYPES),
+      fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-fuzz'),
+    )
     .map(([activity, contentType, contentEncoding]) => printable({ kind: 'odd headers', contentType, contentEncoding, body: JSON.stringify(activity) }));
 }
 
@@ -647,7 +893,11 @@ function sizeLimit(t: FuzzTargets): fc.Arbitrary<PostCase> {
   return fc.tuple(activities(t), fc.integer({ min: -2048, max: 4096 })).map(([activity, delta]) => {
     const empty = Buffer.byteLength(JSON.stringify({ ...activity, text: '' }));
     const padding = Math.max(0, limit + delta - empty);
-    return printable({ kind: delta > 0 ? 'over 1 MB' : 'up to 1 MB', contentType: 'application/json', body: JSON.stringify({ ...activity, text: 'x'.repeat(padding) }) });
+    return printable({
+      kind: delta > 0 ? 'over 1 MB' : 'up to 1 MB',
+      contentType: 'application/json',
+      body: JSON.stringify({ ...activity, text: 'x'.repeat(padding) }),
+    });
   });
 }
 
@@ -658,8 +908,16 @@ function sizeLimit(t: FuzzTargets): fc.Arbitrary<PostCase> {
 export function posts(t: FuzzTargets): fc.Arbitrary<PostCase> {
   return fc
     .oneof(
-      { weight: 400, arbitrary: activities(t).map((activity) => printable({ kind: 'activity', contentType: 'application/json', body: JSON.stringify(activity) })) },
-      { weight: 300, arbitrary: brokenActivities(t).map((activity) => printable({ kind: 'broken activity', contentType: 'application/json', body: JSON.stringify(activity) ?? '' })) },
+      {
+        weight: 400,
+        arbitrary: activities(t).map((activity) => printable({ kind: 'activity', contentType: 'application/json', body: JSON.stringify(activity) })),
+      },
+      {
+        weight: 300,
+        arbitrary: brokenActivities(t).map((activity) =>
+          printable({ kind: 'broken activity', contentType: 'application/json', body: JSON.stringify(activity) ?? '' }),
+        ),
+      },
       { weight: 150, arbitrary: malformedBodies(t) },
       { weight: 60, arbitrary: wrongHeaders(t) },
       { weight: 4, arbitrary: sizeLimit(t) },

@@ -60,7 +60,15 @@ describe('who the bot serves', function () {
   });
 
   it('answers a body without the fields of an activity with 400 and a short reason, never 500', async () => {
-    const valid = { type: 'message', text: 'help', channelId: 'msteams', serviceUrl: bot.channel.url, from: { id: '29:x' }, recipient: { id: '28:bot' }, conversation: { id: 'a:1' } };
+    const valid = {
+      type: 'message',
+      text: 'help',
+      channelId: 'msteams',
+      serviceUrl: bot.channel.url,
+      from: { id: '29:x' },
+      recipient: { id: '28:bot' },
+      conversation: { id: 'a:1' },
+    };
     const cases: [unknown, RegExp][] = [
       [{}, /activity\.type/],
       [{ ...valid, type: undefined }, /activity\.type/],
@@ -80,7 +88,11 @@ describe('who the bot serves', function () {
       ['a string', /the body/],
     ];
     for (const [body, reason] of cases) {
-      const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${bot.app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       assert.equal(response.status, 400, JSON.stringify(body));
       const answer = (await response.json()) as { error: { code: string; message: string } };
       assert.equal(answer.error.code, 'BadRequest');
@@ -91,7 +103,11 @@ describe('who the bot serves', function () {
 
   // Each of these was found by the fuzz test (fuzz.test.ts) and once failed a turn or the process.
   it('refuses a compressed body, which would otherwise throw out of the process', async () => {
-    const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: '{"not":"gzip"}' });
+    const response = await fetch(`${bot.app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: '{"not":"gzip"}',
+    });
     assert.equal(response.status, 415);
     assert.match(((await response.json()) as { error: { message: string } }).error.message, /without Content-Encoding/);
     assert.equal((await fetch(`${bot.app.url}/healthz`)).status, 200);
@@ -110,7 +126,11 @@ describe('who the bot serves', function () {
   });
 
   it('reads a locale that is not a string as English instead of failing the turn', async () => {
-    const response = await bot.teams.post(users.adele, { type: 'message', text: 'help', locale: undefined, entities: [{ type: 'clientInfo', locale: 5 }] }, 'a:odd-locale');
+    const response = await bot.teams.post(
+      users.adele,
+      { type: 'message', text: 'help', locale: undefined, entities: [{ type: 'clientInfo', locale: 5 }] },
+      'a:odd-locale',
+    );
     assert.equal(response.status, 200);
     assert.match(bot.channel.messagesTo('a:odd-locale').at(-1)?.text ?? '', /request/i);
   });
@@ -118,20 +138,31 @@ describe('who the bot serves', function () {
   it('refuses another tenant in a short sentence, in the person’s language, storing nothing', async () => {
     const before = await storedRows();
     const foreign = (user: typeof users.diego, text: string) =>
-      bot.teams.post(user, { type: 'message', text, channelData: { tenant: { id: OTHER_TENANT } }, conversation: { id: `a:foreign-${user.id}`, conversationType: 'personal', tenantId: OTHER_TENANT, isGroup: false, name: '' } });
+      bot.teams.post(user, {
+        type: 'message',
+        text,
+        channelData: { tenant: { id: OTHER_TENANT } },
+        conversation: { id: `a:foreign-${user.id}`, conversationType: 'personal', tenantId: OTHER_TENANT, isGroup: false, name: '' },
+      });
     assert.equal((await foreign(users.diego, 'solicitar')).status, 200);
     assert.equal((await foreign(users.adele, 'request')).status, 200);
-    assert.deepEqual(bot.channel.messagesTo('a:foreign-29:diego').map((m) => m.text), [
-      'Lo siento, solo atiendo a las personas de la organización para la que me configuraron, así que aquí no puedo ayudarte.',
-    ]);
-    assert.deepEqual(bot.channel.messagesTo('a:foreign-29:adele').map((m) => m.text), [
-      "Sorry, I only work for the people of the organization I was set up for, so I can't help you here.",
-    ]);
+    assert.deepEqual(
+      bot.channel.messagesTo('a:foreign-29:diego').map((m) => m.text),
+      ['Lo siento, solo atiendo a las personas de la organización para la que me configuraron, así que aquí no puedo ayudarte.'],
+    );
+    assert.deepEqual(
+      bot.channel.messagesTo('a:foreign-29:adele').map((m) => m.text),
+      ["Sorry, I only work for the people of the organization I was set up for, so I can't help you here."],
+    );
     assert.deepEqual(await storedRows(), before);
   });
 
   it('refuses an activity whose conversation names another tenant, even with ours in channelData', async () => {
-    await bot.teams.post(users.adele, { type: 'message', text: 'request', conversation: { id: 'a:mixed', conversationType: 'personal', tenantId: OTHER_TENANT, isGroup: false, name: '' } });
+    await bot.teams.post(users.adele, {
+      type: 'message',
+      text: 'request',
+      conversation: { id: 'a:mixed', conversationType: 'personal', tenantId: OTHER_TENANT, isGroup: false, name: '' },
+    });
     assert.match(bot.channel.messagesTo('a:mixed')[0]?.text ?? '', /^Sorry, I only work for the people of the organization/);
   });
 
@@ -139,7 +170,12 @@ describe('who the bot serves', function () {
     const { request, cardConversationId } = await fileRequest(bot);
     const response = await bot.teams.post(
       users.megan,
-      { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'approve', data: { requestId: request.id } } }, channelData: { tenant: { id: OTHER_TENANT } } },
+      {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb: 'approve', data: { requestId: request.id } } },
+        channelData: { tenant: { id: OTHER_TENANT } },
+      },
       cardConversationId,
     );
     assert.equal(response.status, 200);
@@ -154,8 +190,16 @@ describe('who the bot serves', function () {
   it('answers in a group chat or a channel only that it works in a personal chat, and does nothing else', async () => {
     const before = await storedRows();
     for (const [conversation, user, expected] of [
-      [{ id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID, name: '' }, users.adele, /^I only work in a personal chat/],
-      [{ id: '19:channel@thread.tacv2', conversationType: 'channel', isGroup: true, tenantId: TENANT_ID, name: '' }, users.diego, /^Solo funciono en un chat personal/],
+      [
+        { id: '19:group@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID, name: '' },
+        users.adele,
+        /^I only work in a personal chat/,
+      ],
+      [
+        { id: '19:channel@thread.tacv2', conversationType: 'channel', isGroup: true, tenantId: TENANT_ID, name: '' },
+        users.diego,
+        /^Solo funciono en un chat personal/,
+      ],
     ] as const) {
       await bot.teams.post(user, { type: 'message', text: 'request', conversation }, conversation.id);
       await bot.teams.post(user, { type: 'message', text: 'megan.bowen@contoso.com', conversation }, conversation.id);
@@ -164,7 +208,15 @@ describe('who the bot serves', function () {
       for (const reply of replies) assert.match(reply, expected);
     }
     // Added to a group chat: one answer, then nothing more.
-    await bot.teams.post(users.adele, { type: 'conversationUpdate', membersAdded: [{ id: '28:guest-access-bot', name: 'Guest Access' }], conversation: { id: '19:new@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID, name: '' } }, '19:new@thread.v2');
+    await bot.teams.post(
+      users.adele,
+      {
+        type: 'conversationUpdate',
+        membersAdded: [{ id: '28:guest-access-bot', name: 'Guest Access' }],
+        conversation: { id: '19:new@thread.v2', conversationType: 'groupChat', isGroup: true, tenantId: TENANT_ID, name: '' },
+      },
+      '19:new@thread.v2',
+    );
     assert.equal(bot.channel.messagesTo('19:new@thread.v2').length, 1);
     assert.deepEqual(await storedRows(), before, 'no dialog state, no reference, no request');
   });

@@ -25,7 +25,8 @@ describe('an authenticated bot', function () {
     requests: (await bot.app.database.db.selectFrom('access_requests').selectAll().execute()).length,
   });
   /** A client that signs what it posts its own way. */
-  const signedBy = (authorize: (serviceUrl: string) => string | undefined) => new TeamsClient(bot.app.url, bot.channel, (activity) => authorize(activity.serviceUrl ?? ''));
+  const signedBy = (authorize: (serviceUrl: string) => string | undefined) =>
+    new TeamsClient(bot.app.url, bot.channel, (activity) => authorize(activity.serviceUrl ?? ''));
 
   it('answers 401 to an activity without a valid channel token, and reads nothing', async () => {
     const before = await stored();
@@ -58,25 +59,40 @@ describe('an authenticated bot', function () {
     assert.equal((await bot.teams.say(users.adele, 'request')).status, 200);
     assert.match(bot.channel.messagesTo(adeleChat()).at(-1)?.text ?? '', /^What is the partner's email address\?/);
     assert.ok(bot.channel.authorizations.length > 0);
-    assert.ok(bot.channel.authorizations.every((header) => header === `Bearer ${OUTBOUND_TOKEN}`), JSON.stringify(bot.channel.authorizations));
+    assert.ok(
+      bot.channel.authorizations.every((header) => header === `Bearer ${OUTBOUND_TOKEN}`),
+      JSON.stringify(bot.channel.authorizations),
+    );
   });
 
   it('refuses Web Chat and Direct Line, where a caller picks their own from.id, even with a valid token', async () => {
     for (const channelId of ['webchat', 'directline']) {
       const conversationId = `a:${channelId}-1`;
       // Posing as the sponsor, whose object id is on every card's refresh.userIds.
-      const response = await bot.teams.post({ id: users.megan.aadObjectId, name: 'Megan Bowen', aadObjectId: users.megan.aadObjectId }, { type: 'message', text: 'request', channelId }, conversationId);
+      const response = await bot.teams.post(
+        { id: users.megan.aadObjectId, name: 'Megan Bowen', aadObjectId: users.megan.aadObjectId },
+        { type: 'message', text: 'request', channelId },
+        conversationId,
+      );
       assert.equal(response.status, 200, channelId);
-      assert.deepEqual(bot.channel.messagesTo(conversationId).map((m) => m.text), ['Sorry, I only work in Microsoft Teams. Open Guest Access in Teams to ask for guest access.']);
+      assert.deepEqual(
+        bot.channel.messagesTo(conversationId).map((m) => m.text),
+        ['Sorry, I only work in Microsoft Teams. Open Guest Access in Teams to ask for guest access.'],
+      );
     }
     assert.deepEqual(await stored(), { references: [], dialogs: 0, requests: 0 });
   });
 
   it('refuses a Teams activity that names no tenant', async () => {
-    await bot.teams.post(users.diego, { type: 'message', text: 'solicitar', channelData: {}, conversation: { id: 'a:no-tenant', conversationType: 'personal', isGroup: false, name: '' } }, 'a:no-tenant');
-    assert.deepEqual(bot.channel.messagesTo('a:no-tenant').map((m) => m.text), [
-      'Lo siento, solo atiendo a las personas de la organización para la que me configuraron, así que aquí no puedo ayudarte.',
-    ]);
+    await bot.teams.post(
+      users.diego,
+      { type: 'message', text: 'solicitar', channelData: {}, conversation: { id: 'a:no-tenant', conversationType: 'personal', isGroup: false, name: '' } },
+      'a:no-tenant',
+    );
+    assert.deepEqual(
+      bot.channel.messagesTo('a:no-tenant').map((m) => m.text),
+      ['Lo siento, solo atiendo a las personas de la organización para la que me configuraron, así que aquí no puedo ayudarte.'],
+    );
     assert.deepEqual(await stored(), { references: [], dialogs: 0, requests: 0 });
   });
 

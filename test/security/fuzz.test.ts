@@ -52,7 +52,15 @@ describe('fuzzing POST /api/messages', function () {
   const db = () => bot.app.database.db;
   const requestRows = () => db().selectFrom('access_requests').select(['id', 'state', 'version', 'updated_at']).orderBy('id').execute();
   const jobRows = () => db().selectFrom('jobs').select(['id', 'kind', 'request_id', 'status', 'run_at']).orderBy('id').execute();
-  const auditCount = async () => Number((await db().selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const auditCount = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   async function send(post: PostCase, abort: AbortSignal): Promise<{ status: number; body: string }> {
     const headers: Record<string, string> = {};
@@ -60,7 +68,12 @@ describe('fuzzing POST /api/messages', function () {
     if (post.contentEncoding !== undefined) headers['content-encoding'] = post.contentEncoding;
     // fetch labels a string body text/plain unless told otherwise; bytes go without a Content-Type.
     const body = typeof post.body === 'string' && post.contentType === undefined ? new TextEncoder().encode(post.body) : post.body;
-    const response = await fetch(`${bot.app.url}/api/messages`, { method: 'POST', headers, body, signal: AbortSignal.any([abort, AbortSignal.timeout(POST_TIMEOUT_MS)]) });
+    const response = await fetch(`${bot.app.url}/api/messages`, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.any([abort, AbortSignal.timeout(POST_TIMEOUT_MS)]),
+    });
     return { status: response.status, body: await response.text() };
   }
 
@@ -71,7 +84,13 @@ describe('fuzzing POST /api/messages', function () {
     // The seed's own work (delivering the card) must be over, or its job's status would change under the snapshot.
     await settleJobs(bot);
 
-    const snapshot = { requests: await requestRows(), jobs: await jobRows(), audits: await auditCount(), graphWrites: simulator.writeRequestCount, recorded: simulator.requests.length };
+    const snapshot = {
+      requests: await requestRows(),
+      jobs: await jobRows(),
+      audits: await auditCount(),
+      graphWrites: simulator.writeRequestCount,
+      recorded: simulator.requests.length,
+    };
     assert.equal(snapshot.requests.length, 1);
     assert.equal(snapshot.requests[0].state, 'pending_approval');
 
@@ -136,7 +155,8 @@ describe('fuzzing POST /api/messages', function () {
       lastLogged = loggedErrors.length;
 
       const requests = await requestRows();
-      if (!isDeepStrictEqual(requests, lastRequests)) problems.push(`changed access_requests from ${JSON.stringify(lastRequests)} to ${JSON.stringify(requests)}`);
+      if (!isDeepStrictEqual(requests, lastRequests))
+        problems.push(`changed access_requests from ${JSON.stringify(lastRequests)} to ${JSON.stringify(requests)}`);
       lastRequests = requests;
       const jobs = (await jobRows()).length;
       if (jobs !== lastJobs) problems.push(`queued ${jobs - lastJobs} job(s)`);
@@ -183,10 +203,16 @@ describe('fuzzing POST /api/messages', function () {
     const recent = simulator.requests.length < 1000 ? simulator.requests.slice(snapshot.recorded) : simulator.requests;
     const recordedWrites = recent.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
     if (writes > 0 || recordedWrites.length > 0) {
-      failures.push(`${writes} write(s) reached the simulated directory, e.g. ${recordedWrites.slice(0, 3).map((r) => `${r.method} ${r.path}`).join(', ')}`);
+      failures.push(
+        `${writes} write(s) reached the simulated directory, e.g. ${recordedWrites
+          .slice(0, 3)
+          .map((r) => `${r.method} ${r.path}`)
+          .join(', ')}`,
+      );
     }
     const requestsAfter = await requestRows();
-    if (!isDeepStrictEqual(requestsAfter, snapshot.requests)) failures.push(`access_requests changed: ${JSON.stringify(snapshot.requests)} → ${JSON.stringify(requestsAfter)}`);
+    if (!isDeepStrictEqual(requestsAfter, snapshot.requests))
+      failures.push(`access_requests changed: ${JSON.stringify(snapshot.requests)} → ${JSON.stringify(requestsAfter)}`);
     const jobsAfter = await jobRows();
     if (!isDeepStrictEqual(jobsAfter, snapshot.jobs)) failures.push(`jobs changed: ${JSON.stringify(snapshot.jobs)} → ${JSON.stringify(jobsAfter)}`);
     const auditsAfter = await auditCount();
@@ -205,4 +231,3 @@ function replyFailed(line: string): boolean {
 function explain(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}${error.cause ? ` (cause: ${explain(error.cause)})` : ''}` : String(error);
 }
-

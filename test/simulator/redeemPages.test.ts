@@ -169,7 +169,13 @@ describe('directory simulator redeem pages', () => {
 
     it('refuses to reset the redemption of someone who is not a guest', async () => {
       await assert.rejects(
-        fixture.directory.invite({ email: 'megan.bowen@contoso.com', redirectUrl, sendInvitationMessage: false, messageBody: 'Welcome', resetRedemptionOf: 'a1b2c3d4-0002-4000-8000-000000000002' }),
+        fixture.directory.invite({
+          email: 'megan.bowen@contoso.com',
+          redirectUrl,
+          sendInvitationMessage: false,
+          messageBody: 'Welcome',
+          resetRedemptionOf: 'a1b2c3d4-0002-4000-8000-000000000002',
+        }),
         (error: Error & { status?: number }) => error.status === 400 && /not an external user/.test(error.message),
       );
     });

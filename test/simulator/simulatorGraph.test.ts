@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as restify from 'restify';
-import {
-  DirectorySimulator,
-  loadSimulatorSeed,
-  startDirectorySimulator,
-  type StartedDirectorySimulator,
-} from '../../src/simulator';
+import { DirectorySimulator, loadSimulatorSeed, startDirectorySimulator, type StartedDirectorySimulator } from '../../src/simulator';
 import { sample } from '../directory/directoryFixture';
 
 /** Raw HTTP against the simulator: the Graph behaviours the adapter relies on, checked one by one. */
@@ -33,8 +28,7 @@ describe('directory simulator Graph endpoints', () => {
     return { status: response.status, headers: response.headers, json: text === '' ? undefined : JSON.parse(text) };
   }
 
-  const users = (filter: string): Promise<{ status: number; json: any }> =>
-    graph('GET', `/users?$filter=${encodeURIComponent(filter)}&$select=id`);
+  const users = (filter: string): Promise<{ status: number; json: any }> => graph('GET', `/users?$filter=${encodeURIComponent(filter)}&$select=id`);
 
   describe('errors', () => {
     it("answers a missing user with Graph's 404 body, ids included", async () => {
@@ -74,14 +68,10 @@ describe('directory simulator Graph endpoints', () => {
     });
 
     it('filters on mail and userPrincipalName with or, and, parentheses and doubled quotes', async () => {
-      const ids = async (filter: string): Promise<string[]> =>
-        ((await users(filter)).json.value as Array<{ id: string }>).map((user) => user.id);
+      const ids = async (filter: string): Promise<string[]> => ((await users(filter)).json.value as Array<{ id: string }>).map((user) => user.id);
 
       assert.deepEqual(await ids("mail eq 'ADELE.VANCE@contoso.com'"), [sample.adele]);
-      assert.deepEqual(await ids("mail eq 'adele.vance@contoso.com' or userPrincipalName eq 'megan.bowen@contoso.com'"), [
-        sample.adele,
-        sample.megan,
-      ]);
+      assert.deepEqual(await ids("mail eq 'adele.vance@contoso.com' or userPrincipalName eq 'megan.bowen@contoso.com'"), [sample.adele, sample.megan]);
       assert.deepEqual(await ids("(mail eq 'adele.vance@contoso.com') and userPrincipalName eq 'megan.bowen@contoso.com'"), []);
       assert.deepEqual(await ids("mail eq 'o''brien@partner.example'"), []);
     });
@@ -165,12 +155,7 @@ describe('directory simulator Graph endpoints', () => {
       const { invitedUserEmailAddress: _address, ...noAddress } = valid;
       const { inviteRedirectUrl: _redirect, ...noRedirect } = valid;
 
-      for (const body of [
-        noAddress,
-        { ...valid, invitedUserEmailAddress: 'not-an-address' },
-        noRedirect,
-        { ...valid, inviteRedirectUrl: 'myapps' },
-      ]) {
+      for (const body of [noAddress, { ...valid, invitedUserEmailAddress: 'not-an-address' }, noRedirect, { ...valid, inviteRedirectUrl: 'myapps' }]) {
         const response = await graph('POST', '/invitations', body);
         assert.equal(response.status, 400, JSON.stringify(body));
         assert.equal(response.json.error.code, 'BadRequest');
@@ -197,10 +182,7 @@ describe('directory simulator Graph endpoints', () => {
       const removed = await graph('DELETE', `/groups/${sample.springGroup}/members/${sample.adele}/$ref`);
 
       assert.equal(duplicate.status, 400);
-      assert.equal(
-        duplicate.json.error.message,
-        "One or more added object references already exist for the following modified properties: 'members'.",
-      );
+      assert.equal(duplicate.json.error.message, "One or more added object references already exist for the following modified properties: 'members'.");
       assert.ok((members.json.value as Array<{ id: string }>).some((member) => member.id === sample.adele));
       assert.equal(removed.status, 204);
       assert.ok(!started.simulator.groupMembers(sample.springGroup).includes(sample.adele));
@@ -283,8 +265,14 @@ describe('directory simulator Graph endpoints', () => {
       const first = await page(`${started.graphBaseUrl}/v1.0/users/${sample.sam}/appRoleAssignments?$top=1`);
       const second = await page(first['@odata.nextLink'] ?? 'missing next link');
 
-      assert.deepEqual(first.value.map((assignment) => assignment.appRoleId), [sample.expensesRole]);
-      assert.deepEqual(second.value.map((assignment) => assignment.appRoleId), [defaultAccess]);
+      assert.deepEqual(
+        first.value.map((assignment) => assignment.appRoleId),
+        [sample.expensesRole],
+      );
+      assert.deepEqual(
+        second.value.map((assignment) => assignment.appRoleId),
+        [defaultAccess],
+      );
       assert.equal(second['@odata.nextLink'], undefined);
       assert.equal((await graph('GET', `/users/${sample.sam}/appRoleAssignments?$top=1000`)).status, 400);
     });
@@ -371,7 +359,7 @@ describe('directory simulator Graph endpoints', () => {
       assert.equal(response.json.error.message, 'Write request id : 1 does not contain Content-Type header or body.');
     });
 
-    it("gives a throttled item its own 429 and Retry-After while the others go through", async () => {
+    it('gives a throttled item its own 429 and Retry-After while the others go through', async () => {
       started.simulator.injectFault({ path: /sponsors/, status: 429, retryAfterSeconds: 7, times: 1, inBatch: true });
 
       const response = await graph('POST', '/$batch', {

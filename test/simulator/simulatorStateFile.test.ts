@@ -60,13 +60,30 @@ describe('directory simulator state file', () => {
 
   it("keeps a guest's blocked sign-in across a restart, and reads a file from before sign-in could be blocked", async () => {
     const first = await startDirectoryFixture({ stateFile });
-    const blocked = (await first.directory.invite({ email: 'alex.kim@partner.example', redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' })).invitedUserId;
-    const untouched = (await first.directory.invite({ email: 'blake.doe@partner.example', redirectUrl: 'https://myapps.microsoft.com/', sendInvitationMessage: false, messageBody: 'Welcome' })).invitedUserId;
+    const blocked = (
+      await first.directory.invite({
+        email: 'alex.kim@partner.example',
+        redirectUrl: 'https://myapps.microsoft.com/',
+        sendInvitationMessage: false,
+        messageBody: 'Welcome',
+      })
+    ).invitedUserId;
+    const untouched = (
+      await first.directory.invite({
+        email: 'blake.doe@partner.example',
+        redirectUrl: 'https://myapps.microsoft.com/',
+        sendInvitationMessage: false,
+        messageBody: 'Welcome',
+      })
+    ).invitedUserId;
     await first.directory.disableUser(blocked);
     await first.close();
     const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { users: Array<{ id: string; accountEnabled?: boolean }> };
     assert.equal(saved.users.find((user) => user.id === blocked)?.accountEnabled, false);
-    assert.ok(saved.users.some((user) => user.id === untouched && !('accountEnabled' in user)), 'written as before');
+    assert.ok(
+      saved.users.some((user) => user.id === untouched && !('accountEnabled' in user)),
+      'written as before',
+    );
 
     const second = await startDirectoryFixture({ stateFile });
     try {

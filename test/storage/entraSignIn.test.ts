@@ -50,23 +50,45 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
   describe('the settings', () => {
     const azureUrl = 'postgres://guest_access_bot@guestaccess-contoso-pg.postgres.database.azure.com:5432/guest_access?sslmode=verify-full';
     // A database off this machine is for an authenticated bot only (a local session refuses it).
-    const deployed = { MicrosoftAppId: '99999999-2222-4333-8444-555555555555', MicrosoftAppType: 'UserAssignedMSI', AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f' };
+    const deployed = {
+      MicrosoftAppId: '99999999-2222-4333-8444-555555555555',
+      MicrosoftAppType: 'UserAssignedMSI',
+      AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+    };
 
     it('signs in with the password in DATABASE_URL unless DATABASE_AUTH=entra, which needs none, with the identity DATABASE_CLIENT_ID names', () => {
       assert.deepEqual(loadConfig({}).databaseAuth, { kind: 'password' });
       assert.deepEqual(loadConfig({ ...deployed, DATABASE_URL: azureUrl, DATABASE_AUTH: 'entra' }).databaseAuth, { kind: 'entra' });
-      assert.deepEqual(loadConfig({ ...deployed, DATABASE_URL: azureUrl, DATABASE_AUTH: 'entra', DATABASE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' }).databaseAuth, {
-        kind: 'entra',
-        clientId: '11111111-2222-4333-8444-555555555555',
-      });
+      assert.deepEqual(
+        loadConfig({ ...deployed, DATABASE_URL: azureUrl, DATABASE_AUTH: 'entra', DATABASE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' }).databaseAuth,
+        {
+          kind: 'entra',
+          clientId: '11111111-2222-4333-8444-555555555555',
+        },
+      );
     });
 
     it('names what is wrong: a password beside the token, no role, no TLS, SQLite, a client id without entra or not a GUID', () => {
-      assert.match(problemsOf({ ...deployed, DATABASE_URL: azureUrl.replace('bot@', 'bot:secret@'), DATABASE_AUTH: 'entra' }), /DATABASE_URL holds a password, but DATABASE_AUTH=entra signs in with a Microsoft Entra token: remove the password/);
-      assert.match(problemsOf({ ...deployed, DATABASE_URL: azureUrl.replace('guest_access_bot@', ''), DATABASE_AUTH: 'entra' }), /DATABASE_URL must name, as its user, the PostgreSQL role created for the managed identity/);
-      assert.match(problemsOf({ ...deployed, DATABASE_URL: azureUrl.replace('?sslmode=verify-full', ''), DATABASE_AUTH: 'entra' }), /DATABASE_URL must ask for TLS \(sslmode=verify-full\) when DATABASE_AUTH=entra/);
-      assert.doesNotThrow(() => loadConfig({ DATABASE_URL: 'postgres://guest_access_bot@127.0.0.1:5432/guest_access', DATABASE_AUTH: 'entra' }), 'a server on this machine needs no TLS');
-      assert.match(problemsOf({ DATABASE_AUTH: 'entra' }), /DATABASE_AUTH=entra signs in to PostgreSQL with a Microsoft Entra token, but DATABASE_URL is a SQLite file/);
+      assert.match(
+        problemsOf({ ...deployed, DATABASE_URL: azureUrl.replace('bot@', 'bot:secret@'), DATABASE_AUTH: 'entra' }),
+        /DATABASE_URL holds a password, but DATABASE_AUTH=entra signs in with a Microsoft Entra token: remove the password/,
+      );
+      assert.match(
+        problemsOf({ ...deployed, DATABASE_URL: azureUrl.replace('guest_access_bot@', ''), DATABASE_AUTH: 'entra' }),
+        /DATABASE_URL must name, as its user, the PostgreSQL role created for the managed identity/,
+      );
+      assert.match(
+        problemsOf({ ...deployed, DATABASE_URL: azureUrl.replace('?sslmode=verify-full', ''), DATABASE_AUTH: 'entra' }),
+        /DATABASE_URL must ask for TLS \(sslmode=verify-full\) when DATABASE_AUTH=entra/,
+      );
+      assert.doesNotThrow(
+        () => loadConfig({ DATABASE_URL: 'postgres://guest_access_bot@127.0.0.1:5432/guest_access', DATABASE_AUTH: 'entra' }),
+        'a server on this machine needs no TLS',
+      );
+      assert.match(
+        problemsOf({ DATABASE_AUTH: 'entra' }),
+        /DATABASE_AUTH=entra signs in to PostgreSQL with a Microsoft Entra token, but DATABASE_URL is a SQLite file/,
+      );
       assert.match(problemsOf({ DATABASE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' }), /DATABASE_CLIENT_ID is used only with DATABASE_AUTH=entra/);
       assert.match(problemsOf({ ...deployed, DATABASE_URL: azureUrl, DATABASE_AUTH: 'entra', DATABASE_CLIENT_ID: 'bot' }), /DATABASE_CLIENT_ID must be a GUID/);
       assert.match(problemsOf({ DATABASE_AUTH: 'token' }), /DATABASE_AUTH must be password or entra/);
@@ -76,7 +98,13 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
   describe('the token each new connection is given', () => {
     it('is one token for Azure Database for PostgreSQL, given to every connection until five minutes before it expires', async () => {
       let now = Date.now();
-      const { credential, getToken } = tokens([{ token: 'first', expiresInMs: 60 * MINUTE }, { token: 'second', expiresInMs: 60 * MINUTE }], () => now);
+      const { credential, getToken } = tokens(
+        [
+          { token: 'first', expiresInMs: 60 * MINUTE },
+          { token: 'second', expiresInMs: 60 * MINUTE },
+        ],
+        () => now,
+      );
       const password = new EntraTokenPassword(credential, 'the test identity', () => now).password;
       assert.deepEqual([await password(), await password()], ['first', 'first']);
       assert.deepEqual(getToken.firstCall.args.slice(0, 1), [POSTGRES_ENTRA_SCOPE]);
@@ -89,7 +117,13 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
 
     it('is renewed from the time the identity says to refresh it, when that comes first', async () => {
       let now = Date.now();
-      const { credential } = tokens([{ token: 'first', expiresInMs: 24 * 60 * MINUTE, refreshAfterMs: 12 * 60 * MINUTE }, { token: 'second', expiresInMs: 24 * 60 * MINUTE }], () => now);
+      const { credential } = tokens(
+        [
+          { token: 'first', expiresInMs: 24 * 60 * MINUTE, refreshAfterMs: 12 * 60 * MINUTE },
+          { token: 'second', expiresInMs: 24 * 60 * MINUTE },
+        ],
+        () => now,
+      );
       const password = new EntraTokenPassword(credential, 'the test identity', () => now).password;
       assert.equal(await password(), 'first');
       now += 12 * 60 * MINUTE + 1;
@@ -110,7 +144,10 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
       const password = new EntraTokenPassword({ getToken }, 'the managed identity 11111111-2222-4333-8444-555555555555 (DATABASE_CLIENT_ID)').password;
       await assert.rejects(password(), (error: Error) => {
         assert.ok(error instanceof OperatorError);
-        assert.match(error.message, /^DATABASE_AUTH=entra: no Microsoft Entra token for PostgreSQL from the managed identity 11111111-2222-4333-8444-555555555555 \(DATABASE_CLIENT_ID\) \(ManagedIdentityCredential: no managed identity endpoint found\)\./);
+        assert.match(
+          error.message,
+          /^DATABASE_AUTH=entra: no Microsoft Entra token for PostgreSQL from the managed identity 11111111-2222-4333-8444-555555555555 \(DATABASE_CLIENT_ID\) \(ManagedIdentityCredential: no managed identity endpoint found\)\./,
+        );
         assert.match(error.message, /check DATABASE_CLIENT_ID/);
         return true;
       });
@@ -139,7 +176,11 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
       return bot;
     };
     const tablesOf = async (owner: string) =>
-      (await database.query<{ schemaname: string; tablename: string }>('SELECT schemaname, tablename FROM pg_tables WHERE tableowner = $1 ORDER BY 1, 2', [owner])).rows;
+      (
+        await database.query<{ schemaname: string; tablename: string }>('SELECT schemaname, tablename FROM pg_tables WHERE tableowner = $1 ORDER BY 1, 2', [
+          owner,
+        ])
+      ).rows;
 
     before(async () => {
       const url = new URL(testDatabaseUrl as string);
@@ -172,7 +213,7 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
       }
     });
 
-    it('carries an earlier deployment over: moveFromPublic.sql gives the administrator\'s tables and their rows to the bot\'s role, in its schema', async () => {
+    it("carries an earlier deployment over: moveFromPublic.sql gives the administrator's tables and their rows to the bot's role, in its schema", async () => {
       // The earlier template: the bot signed in as the server administrator, its tables in public.
       const oldUrl = new URL(testDatabaseUrl as string);
       oldUrl.username = oldOwner;
@@ -221,7 +262,10 @@ describe('PostgreSQL sign-in with a Microsoft Entra token (DATABASE_AUTH=entra)'
     it('gives a connection opened after the token neared its expiry a new token', async () => {
       const before = proxy.passwords.length;
       // Four minutes left from the start: within the five-minute margin, so only the first connection uses it.
-      const { credential, getToken } = tokens([{ token: 'expiring', expiresInMs: 4 * MINUTE }, { token: 'renewed', expiresInMs: 60 * MINUTE }]);
+      const { credential, getToken } = tokens([
+        { token: 'expiring', expiresInMs: 4 * MINUTE },
+        { token: 'renewed', expiresInMs: 60 * MINUTE },
+      ]);
       const bot = await openAsBot(credential);
       // Two statements at once need a second connection from the pool.
       await Promise.all([sql`SELECT pg_sleep(0.2)`.execute(bot.db), sql`SELECT pg_sleep(0.2)`.execute(bot.db)]);

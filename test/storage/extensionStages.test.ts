@@ -34,18 +34,34 @@ for (const target of testDatabases) {
 
     /** An invited request whose sponsor asked to extend it; Falcon's and Expenses' owners must approve (stages 3 and 4, after the request's own 1 and 2). */
     async function extensionAsked(): Promise<string> {
-      const { id } = await requests.create({ ...requestDraft({ requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' }, sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' } }), endsAt: END, accessDays: 30 }, adele);
+      const { id } = await requests.create(
+        {
+          ...requestDraft({
+            requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' },
+            sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' },
+          }),
+          endsAt: END,
+          accessDays: 30,
+        },
+        adele,
+      );
       await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan });
       await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' } });
       await requests.changeIf({ id, states: ['invited'], patch: { extensionOffer: { for: END } }, actor: { kind: 'system' }, action: 'extensionOffered' });
       const asked = await requests.changeIf({
         id,
         states: ['invited', 'accepted'],
-        onlyWhile: [{ field: 'extensionOfferedFor', equals: END }, { field: 'extensionAnswer', equals: null }],
+        onlyWhile: [
+          { field: 'extensionOfferedFor', equals: END },
+          { field: 'extensionAnswer', equals: null },
+        ],
         patch: { extensionOffer: { for: END, answer: 'awaitingOwners', endsAt: ASKED_END } },
         actor: megan,
         action: 'extensionAsked',
-        openStages: [{ stage: 3, resourceId: 'falcon-team', extensionFor: END }, { stage: 4, resourceId: 'expenses-app', extensionFor: END }],
+        openStages: [
+          { stage: 3, resourceId: 'falcon-team', extensionFor: END },
+          { stage: 4, resourceId: 'expenses-app', extensionFor: END },
+        ],
       });
       assert.equal(asked?.extensionOffer?.endsAt, ASKED_END);
       return id;
@@ -54,7 +70,13 @@ for (const target of testDatabases) {
     it('opens the stages with the ask, and moves the end exactly once when the last two are approved at the same moment', async () => {
       for (let round = 0; round < 5; round++) {
         const id = await extensionAsked();
-        assert.deepEqual((await requests.stagesOf(id)).map((s) => [s.stage, s.state, s.extensionFor]), [[3, 'pending', END], [4, 'pending', END]]);
+        assert.deepEqual(
+          (await requests.stagesOf(id)).map((s) => [s.stage, s.state, s.extensionFor]),
+          [
+            [3, 'pending', END],
+            [4, 'pending', END],
+          ],
+        );
         const [first, second] = await Promise.all([
           requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: END }),
           requests.decideExtensionStage({ requestId: id, stage: 4, decision: 'approved', actor: nestor, extensionFor: END }),
@@ -64,7 +86,11 @@ for (const target of testDatabases) {
         assert.equal(extended?.endsAt, ASKED_END);
         assert.equal(extended?.extensions, 1);
         assert.equal(extended?.extensionOffer?.answer, 'extended');
-        assert.equal((await jobRows(database.db, id)).filter((j) => j.kind === 'notifyRequester' && j.payload === '{"notice":"extended"}').length, 1, 'told once');
+        assert.equal(
+          (await jobRows(database.db, id)).filter((j) => j.kind === 'notifyRequester' && j.payload === '{"notice":"extended"}').length,
+          1,
+          'told once',
+        );
         assert.equal((await requests.auditTrail(id)).filter((e) => e.action === 'extended').length, 1);
       }
     });
@@ -76,15 +102,24 @@ for (const target of testDatabases) {
       const rejected = await requests.get(id);
       assert.equal(rejected?.endsAt, END);
       assert.equal(rejected?.extensionOffer?.answer, 'rejected');
-      assert.deepEqual((await requests.stagesOf(id)).map((s) => s.state), ['rejected', 'pending']);
+      assert.deepEqual(
+        (await requests.stagesOf(id)).map((s) => s.state),
+        ['rejected', 'pending'],
+      );
     });
 
     it('counts no approval once the end has come, nor one for a stage of another extension', async () => {
       const id = await extensionAsked();
-      assert.equal(await requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: '2026-12-01T00:00:00.000Z' }), undefined);
+      assert.equal(
+        await requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: '2026-12-01T00:00:00.000Z' }),
+        undefined,
+      );
       now = new Date(END);
       assert.equal(await requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: END }), undefined);
-      assert.deepEqual((await requests.stagesOf(id)).map((s) => s.state), ['pending', 'pending']);
+      assert.deepEqual(
+        (await requests.stagesOf(id)).map((s) => s.state),
+        ['pending', 'pending'],
+      );
       assert.equal((await requests.get(id))?.endsAt, END);
     });
   });

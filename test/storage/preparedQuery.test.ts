@@ -24,12 +24,23 @@ describe('prepared queries', () => {
   });
 
   it('keeps the builder’s own constants, and refuses a query that leaves an argument out', async () => {
-    await database.db.insertInto('dialog_state').values([{ key: 'a', data: '{}', etag: 'stale', updated_at: 't' }, { key: 'b', data: '{}', etag: 'fresh', updated_at: 't' }]).execute();
-    const notStale = new PreparedQuery(database.db, 1, (q, key: string) => q.selectFrom('dialog_state').select('key').where('key', '=', key).where('etag', '!=', 'stale'));
+    await database.db
+      .insertInto('dialog_state')
+      .values([
+        { key: 'a', data: '{}', etag: 'stale', updated_at: 't' },
+        { key: 'b', data: '{}', etag: 'fresh', updated_at: 't' },
+      ])
+      .execute();
+    const notStale = new PreparedQuery(database.db, 1, (q, key: string) =>
+      q.selectFrom('dialog_state').select('key').where('key', '=', key).where('etag', '!=', 'stale'),
+    );
     assert.deepEqual((await notStale.execute(database.db, 'a')).rows, [], 'the constant still filters');
     assert.deepEqual((await notStale.execute(database.db, 'b')).rows, [{ key: 'b' }]);
     assert.throws(
-      () => new PreparedQuery<Schema, [key: string, forgotten: string], { key: string }>(database.db, 2, (q, key) => q.selectFrom('dialog_state').select('key').where('key', '=', key)),
+      () =>
+        new PreparedQuery<Schema, [key: string, forgotten: string], { key: string }>(database.db, 2, (q, key) =>
+          q.selectFrom('dialog_state').select('key').where('key', '=', key),
+        ),
       /argument 1 is not a value anywhere in the query/,
     );
   });

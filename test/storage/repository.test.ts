@@ -18,7 +18,11 @@ import { requestDraft } from '../support/requestDraft';
 const adele = { kind: 'user' as const, id: 'adele-id', displayName: 'Adele Vance' };
 const megan = { kind: 'user' as const, id: 'megan-id', displayName: 'Megan Bowen' };
 
-const draft = requestDraft({ requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' }, requesterLocale: 'es-ES', sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' } });
+const draft = requestDraft({
+  requester: { id: 'adele-id', displayName: 'Adele Vance', address: 'adele.vance@contoso.com' },
+  requesterLocale: 'es-ES',
+  sponsor: { id: 'megan-id', displayName: 'Megan Bowen', address: 'megan.bowen@contoso.com' },
+});
 
 for (const target of testDatabases) {
   describe(`storage on ${target.name}`, function () {
@@ -40,7 +44,16 @@ for (const target of testDatabases) {
       const nestor = { kind: 'user' as const, id: 'nestor-id', displayName: 'Nestor Wilke' };
       async function awaitingOwners(): Promise<string> {
         const { id } = await requests.create(draft, adele);
-        await requests.transition({ id, from: 'pending_approval', to: 'pending_owner_approval', actor: megan, openStages: [{ stage: 1, resourceId: 'falcon-team' }, { stage: 2, resourceId: 'expenses-app' }] });
+        await requests.transition({
+          id,
+          from: 'pending_approval',
+          to: 'pending_owner_approval',
+          actor: megan,
+          openStages: [
+            { stage: 1, resourceId: 'falcon-team' },
+            { stage: 2, resourceId: 'expenses-app' },
+          ],
+        });
         return id;
       }
 
@@ -64,7 +77,13 @@ for (const target of testDatabases) {
         assert.equal(await requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia }), undefined);
         assert.equal(await requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor }), undefined);
         const stages = await requests.stagesOf(id);
-        assert.deepEqual(stages.map((s) => [s.stage, s.state, s.decisionComment]), [[1, 'rejected', 'not yet'], [2, 'pending', undefined]]);
+        assert.deepEqual(
+          stages.map((s) => [s.stage, s.state, s.decisionComment]),
+          [
+            [1, 'rejected', 'not yet'],
+            [2, 'pending', undefined],
+          ],
+        );
         assert.equal((await requests.get(id))?.state, 'rejected');
       });
 
@@ -73,11 +92,32 @@ for (const target of testDatabases) {
         await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan });
         await requests.transition({ id, from: 'approved', to: 'invited', actor: { kind: 'system' } });
         const offer = { id, states: ['invited', 'accepted'] as const, actor: { kind: 'system' as const }, action: 'extensionOffered' };
-        assert.ok(await requests.changeIf({ ...offer, onlyWhile: [{ field: 'endsAt', equals: '2027-01-01T00:00:00.000Z' }], patch: { extensionOffer: { for: '2027-01-01T00:00:00.000Z' } } }));
-        const answer = { id, states: ['invited'] as const, onlyWhile: [{ field: 'extensionOfferedFor' as const, equals: '2027-01-01T00:00:00.000Z' }, { field: 'extensionAnswer' as const, equals: null }], actor: megan, action: 'extended' };
+        assert.ok(
+          await requests.changeIf({
+            ...offer,
+            onlyWhile: [{ field: 'endsAt', equals: '2027-01-01T00:00:00.000Z' }],
+            patch: { extensionOffer: { for: '2027-01-01T00:00:00.000Z' } },
+          }),
+        );
+        const answer = {
+          id,
+          states: ['invited'] as const,
+          onlyWhile: [
+            { field: 'extensionOfferedFor' as const, equals: '2027-01-01T00:00:00.000Z' },
+            { field: 'extensionAnswer' as const, equals: null },
+          ],
+          actor: megan,
+          action: 'extended',
+        };
         const [one, two] = await Promise.all([
-          requests.changeIf({ ...answer, patch: { endsAt: '2027-01-31T00:00:00.000Z', extensionOffer: { for: '2027-01-01T00:00:00.000Z', answer: 'extended' } } }),
-          requests.changeIf({ ...answer, patch: { endsAt: '2027-01-31T00:00:00.000Z', extensionOffer: { for: '2027-01-01T00:00:00.000Z', answer: 'extended' } } }),
+          requests.changeIf({
+            ...answer,
+            patch: { endsAt: '2027-01-31T00:00:00.000Z', extensionOffer: { for: '2027-01-01T00:00:00.000Z', answer: 'extended' } },
+          }),
+          requests.changeIf({
+            ...answer,
+            patch: { endsAt: '2027-01-31T00:00:00.000Z', extensionOffer: { for: '2027-01-01T00:00:00.000Z', answer: 'extended' } },
+          }),
         ]);
         assert.equal([one, two].filter(Boolean).length, 1, 'one of two clicks extends');
         assert.equal((await requests.get(id))?.endsAt, '2027-01-31T00:00:00.000Z');
@@ -93,19 +133,26 @@ for (const target of testDatabases) {
         const read = (await requests.get(created.id)) as AccessRequest;
         assert.deepEqual(read, created);
         assert.deepEqual(read.resourceIds, ['falcon-team', 'expenses-app']);
-        assert.deepEqual((await requests.auditTrail(created.id)).map((e) => [e.action, e.toState, e.actor]), [['submitted', 'pending_approval', adele]]);
+        assert.deepEqual(
+          (await requests.auditTrail(created.id)).map((e) => [e.action, e.toState, e.actor]),
+          [['submitted', 'pending_approval', adele]],
+        );
         // The work a new request calls for (requests/followUp.ts): its card, then a reminder and an expiry.
-        assert.deepEqual((await jobRows(database.db, created.id)).map((j) => [j.kind, j.status]), [['deliverApprovalCard', 'queued'], ['remindApprover', 'queued'], ['expireRequest', 'queued']]);
+        assert.deepEqual(
+          (await jobRows(database.db, created.id)).map((j) => [j.kind, j.status]),
+          [
+            ['deliverApprovalCard', 'queued'],
+            ['remindApprover', 'queued'],
+            ['expireRequest', 'queued'],
+          ],
+        );
         assert.equal(queued, 1, 'the worker was woken');
       });
 
       it('changes state only from the state the caller saw: the second decision loses', async () => {
         const { id } = await requests.create(draft, adele);
         const change = { id, from: 'pending_approval' as const, actor: megan };
-        const [first, second] = await Promise.all([
-          requests.transition({ ...change, to: 'approved' }),
-          requests.transition({ ...change, to: 'rejected' }),
-        ]);
+        const [first, second] = await Promise.all([requests.transition({ ...change, to: 'approved' }), requests.transition({ ...change, to: 'rejected' })]);
         const winners = [first, second].filter(Boolean);
         assert.equal(winners.length, 1);
         const final = (await requests.get(id)) as AccessRequest;
@@ -114,7 +161,10 @@ for (const target of testDatabases) {
         // After the three of the filing, only the winner's work exists.
         const decided = (await jobRows(database.db, id)).slice(3).map((j) => j.kind);
         assert.deepEqual(decided, ['updateApprovalCard', final.state === 'approved' ? 'provisionGuest' : 'notifyRequester']);
-        assert.deepEqual((await requests.auditTrail(id)).map((e) => e.action), ['submitted', final.state]);
+        assert.deepEqual(
+          (await requests.auditTrail(id)).map((e) => e.action),
+          ['submitted', final.state],
+        );
       });
 
       it('refuses a transition the lifecycle does not allow', async () => {
@@ -124,7 +174,12 @@ for (const target of testDatabases) {
 
       it('records facts without a state change, keeping the redeem link out of the audit trail', async () => {
         const { id } = await requests.create(draft, adele);
-        const updated = await requests.update(id, { invitedUserId: 'guest-id', inviteRedeemUrl: 'https://login.example/redeem?secret' }, { kind: 'system' }, 'invitationCreated');
+        const updated = await requests.update(
+          id,
+          { invitedUserId: 'guest-id', inviteRedeemUrl: 'https://login.example/redeem?secret' },
+          { kind: 'system' },
+          'invitationCreated',
+        );
         assert.equal(updated.invitedUserId, 'guest-id');
         assert.equal(updated.inviteRedeemUrl, 'https://login.example/redeem?secret');
         assert.equal(updated.state, 'pending_approval');
@@ -136,8 +191,16 @@ for (const target of testDatabases) {
       it('lists the requests whose card never reached their sponsor', async () => {
         const waiting = await requests.create(draft, adele);
         const delivered = await requests.create(draft, adele);
-        await requests.update(delivered.id, { approvalCard: { conversationId: 'a:megan', activityId: 'act-1', localTest: false } }, { kind: 'system' }, 'approvalCardPosted');
-        assert.deepEqual((await requests.awaitingCardFor('megan-id')).map((r) => r.id), [waiting.id]);
+        await requests.update(
+          delivered.id,
+          { approvalCard: { conversationId: 'a:megan', activityId: 'act-1', localTest: false } },
+          { kind: 'system' },
+          'approvalCardPosted',
+        );
+        assert.deepEqual(
+          (await requests.awaitingCardFor('megan-id')).map((r) => r.id),
+          [waiting.id],
+        );
         assert.deepEqual(await requests.awaitingCardFor('someone-else'), []);
       });
     });
@@ -169,7 +232,9 @@ for (const target of testDatabases) {
         const future = new JobQueue(database.db, () => new Date(Date.now() + 31_000));
         const retried = await future.claim('w', 60_000);
         assert.equal(retried?.attempts, 2);
-        await future.fail((retried as NonNullable<typeof retried>).lease, { message: 'Microsoft Entra refused kim.lee@fabrikam.com; link https://login.microsoftonline.com/redeem?rd=x' });
+        await future.fail((retried as NonNullable<typeof retried>).lease, {
+          message: 'Microsoft Entra refused kim.lee@fabrikam.com; link https://login.microsoftonline.com/redeem?rd=x',
+        });
         const [row] = await jobRows(database.db, job.requestId);
         assert.equal(row.status, 'dead');
         // Operators read stored errors like log lines: the address masked, the link gone.
@@ -195,8 +260,14 @@ for (const target of testDatabases) {
     describe('conversation references', () => {
       it('finds a user’s personal conversation, newest first, and not their group chats', async () => {
         const store = new ConversationReferenceStore(database.db);
-        await store.save({ channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: 'a:old', isGroup: false, conversationType: 'personal', name: '' } }, 'megan-id');
-        await store.save({ channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: '19:group', isGroup: true, conversationType: 'groupChat', name: '' } }, 'megan-id');
+        await store.save(
+          { channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: 'a:old', isGroup: false, conversationType: 'personal', name: '' } },
+          'megan-id',
+        );
+        await store.save(
+          { channelId: 'msteams', serviceUrl: 'https://smba/', conversation: { id: '19:group', isGroup: true, conversationType: 'groupChat', name: '' } },
+          'megan-id',
+        );
         assert.equal((await store.personalConversationOf('megan-id'))?.conversation?.id, 'a:old');
         assert.equal((await store.byConversation('a:old'))?.serviceUrl, 'https://smba/');
         assert.equal(await store.byConversation('a:unknown'), undefined);
@@ -207,7 +278,11 @@ for (const target of testDatabases) {
         let queries = 0;
         const counted = database.db.withPlugin({ transformQuery: (args) => (queries++, args.node), transformResult: async (args) => args.result });
         const store = new ConversationReferenceStore(counted);
-        const reference = { channelId: 'msteams', serviceUrl: 'https://smba/emea/', conversation: { id: 'a:kept', isGroup: false, conversationType: 'personal', name: '' } };
+        const reference = {
+          channelId: 'msteams',
+          serviceUrl: 'https://smba/emea/',
+          conversation: { id: 'a:kept', isGroup: false, conversationType: 'personal', name: '' },
+        };
         assert.equal(await store.keep(reference, 'megan-id'), 'new');
         const afterFirst = queries;
         const reads = sinon.spy(store, 'byConversation');

@@ -21,7 +21,9 @@ for (const target of testDatabases) {
         const plan = await sql<{ detail: string }>`explain query plan select id from access_requests where ${sql.raw(where)}`.execute(database.db);
         return plan.rows.map((row) => row.detail).join(' | ');
       }
-      const found = await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'access_requests' and indexdef like ${`%(${columns})%`}`.execute(database.db);
+      const found = await sql<{
+        indexname: string;
+      }>`select indexname from pg_indexes where tablename = 'access_requests' and indexdef like ${`%(${columns})%`}`.execute(database.db);
       return found.rows.map((row) => row.indexname).join(' | ');
     }
 

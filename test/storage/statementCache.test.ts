@@ -13,7 +13,10 @@ describe('SQLite statement cache', () => {
     const counting = { close: () => database.close(), prepare: (sql: string) => (prepared++, database.prepare(sql)) };
     const cached = withStatementCache(counting);
     const rows = [1, 2, 3].map((n) => cached.prepare('select ? * 2 as doubled').all([n]) as Array<{ doubled: number }>);
-    assert.deepEqual(rows.map(([row]) => row.doubled), [2, 4, 6]);
+    assert.deepEqual(
+      rows.map(([row]) => row.doubled),
+      [2, 4, 6],
+    );
     assert.equal(prepared, 1);
     cached.close();
   });

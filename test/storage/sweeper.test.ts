@@ -39,8 +39,20 @@ for (const target of testDatabases) {
     it("looks a request's jobs up by index, not by reading every job (41 s a sweep at 7,000 requests without)", async () => {
       const plan =
         database.kind === 'sqlite'
-          ? (await sql<{ detail: string }>`explain query plan select 1 from jobs j where j.request_id = ${'GA-X'} and j.kind = ${'notifyRequester'}`.execute(database.db)).rows.map((row) => row.detail).join(' | ')
-          : (await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'jobs' and indexdef like '%(request_id, kind)%'`.execute(database.db)).rows.map((row) => row.indexname).join(' | ');
+          ? (
+              await sql<{ detail: string }>`explain query plan select 1 from jobs j where j.request_id = ${'GA-X'} and j.kind = ${'notifyRequester'}`.execute(
+                database.db,
+              )
+            ).rows
+              .map((row) => row.detail)
+              .join(' | ')
+          : (
+              await sql<{ indexname: string }>`select indexname from pg_indexes where tablename = 'jobs' and indexdef like '%(request_id, kind)%'`.execute(
+                database.db,
+              )
+            ).rows
+              .map((row) => row.indexname)
+              .join(' | ');
       assert.match(plan, /jobs_request/, plan);
     });
 
@@ -87,7 +99,13 @@ for (const target of testDatabases) {
       assert.deepEqual(await sweeper.sweep(), { queued: 1, pruned: 0 });
       assert.deepEqual((await jobsOf(failed.id)).at(-1), ['endAccess', null, 'queued']);
       // Taken back: nothing more to queue, even once its job row is gone.
-      await requests.changeIf({ id: failed.id, states: ['failed'], patch: { endedAt: new Date().toISOString() }, actor: { kind: 'system' }, action: 'accessTakenBack' });
+      await requests.changeIf({
+        id: failed.id,
+        states: ['failed'],
+        patch: { endedAt: new Date().toISOString() },
+        actor: { kind: 'system' },
+        action: 'accessTakenBack',
+      });
       await database.db.deleteFrom('jobs').where('request_id', '=', failed.id).where('kind', '=', 'endAccess').execute();
       assert.deepEqual(await sweeper.sweep(), { queued: 0, pruned: 0 });
     });

@@ -18,7 +18,10 @@ for (const database of botDatabases) {
     it('records as the bot’s what its grants added, and whose account its invitation created', async () => {
       const { url, drop } = await database.create();
       const db = new Kysely<Schema>({
-        dialect: url === ':memory:' ? new SqliteDialect({ database: new Database(':memory:') }) : new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
+        dialect:
+          url === ':memory:'
+            ? new SqliteDialect({ database: new Database(':memory:') })
+            : new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
       });
       try {
         const migrated = await new Migrator({ db, provider: migrationProvider }).migrateTo('009_requests_by_person_and_guest');

@@ -27,7 +27,13 @@ export async function seedApprovedRequests(databaseUrl: string, serviceUrl: stri
     for (const { guestEmail, chat, requesterId } of seeds) {
       const requester = { id: requesterId, displayName: `Requester ${requesterId}`, address: `${requesterId}@contoso.com` };
       await references.save(
-        { channelId: 'msteams', serviceUrl, bot: BOT, user: { id: `29:${requesterId}`, name: requester.displayName, aadObjectId: requesterId }, conversation: { id: chat, conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' } },
+        {
+          channelId: 'msteams',
+          serviceUrl,
+          bot: BOT,
+          user: { id: `29:${requesterId}`, name: requester.displayName, aadObjectId: requesterId },
+          conversation: { id: chat, conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' },
+        },
         requesterId,
       );
       const { id } = await requests.create(requestDraft({ guestEmail, requesterConversationId: chat, requester }), { kind: 'user', ...requester });

@@ -25,7 +25,11 @@ export class BotProcess {
   /** Starts it and waits until it says it is listening. */
   async start(): Promise<void> {
     this.starts += 1;
-    const child = spawn(process.execPath, [...this.nodeArgs, ENTRY], { cwd: this.cwd, env: { PATH: process.env.PATH ?? '', PORT: '0', ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...this.nodeArgs, ENTRY], {
+      cwd: this.cwd,
+      env: { PATH: process.env.PATH ?? '', PORT: '0', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit(code ?? (signal ? -1 : null))));
     await new Promise<void>((resolveStart, rejectStart) => {

@@ -101,7 +101,9 @@ export class BotProcesses {
    * deployment runs it; `env` adds or overrides settings.
    */
   process(env: Record<string, string> = {}): BotProcess {
-    const graph: Record<string, string> = this.simulator ? { DIRECTORY_MODE: 'graph', GRAPH_BASE_URL: this.simulator.graphBaseUrl, AZURE_TENANT_ID: TENANT_ID } : {};
+    const graph: Record<string, string> = this.simulator
+      ? { DIRECTORY_MODE: 'graph', GRAPH_BASE_URL: this.simulator.graphBaseUrl, AZURE_TENANT_ID: TENANT_ID }
+      : {};
     const bot = new BotProcess({ DATABASE_URL: this.databaseUrl, ...graph, LOG_LEVEL: 'info', ...env }, this.open_().dir);
     this.processes.push(bot);
     return bot;
@@ -130,11 +132,14 @@ export class BotProcesses {
   /** Waits until every request is in `state`; the requests, by id. */
   async waitForStates(ids: readonly string[], state: AccessRequest['state'], timeoutMs = 60_000): Promise<Map<string, AccessRequest>> {
     return this.read(async (requests) => {
-      for (const deadline = Date.now() + timeoutMs; ; ) {
+      for (const deadline = Date.now() + timeoutMs; ;) {
         const all = await Promise.all(ids.map((id) => requests.get(id)));
         if (all.every((request) => request?.state === state)) return new Map(all.map((request) => [request?.id ?? '', request as AccessRequest]));
         if (Date.now() > deadline) {
-          const counts = all.reduce<Record<string, number>>((count, request) => ({ ...count, [String(request?.state)]: (count[String(request?.state)] ?? 0) + 1 }), {});
+          const counts = all.reduce<Record<string, number>>(
+            (count, request) => ({ ...count, [String(request?.state)]: (count[String(request?.state)] ?? 0) + 1 }),
+            {},
+          );
           throw new Error(`not every request is ${state} in time: ${JSON.stringify(counts)}\n${this.output()}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
@@ -149,7 +154,7 @@ export class BotProcesses {
    */
   async settled(timeoutMs = 60_000): Promise<void> {
     await this.read(async (_, db) => {
-      for (const deadline = Date.now() + timeoutMs; ; ) {
+      for (const deadline = Date.now() + timeoutMs; ;) {
         const busy = await busyJob(db, new Date());
         if (!busy) return;
         if (Date.now() > deadline) throw new Error(`job ${busy.id} is still due or running\n${this.output()}`);

@@ -73,9 +73,10 @@ const postgres = botDatabases.find((database) => database.name === 'PostgreSQL')
  * reads as a pass.
  */
 export function describeOnPostgres(title: string, body: (this: Mocha.Suite, database: BotDatabase) => void): Mocha.Suite {
-  if (postgres) return describe(title, function () {
-    body.call(this, postgres);
-  });
+  if (postgres)
+    return describe(title, function () {
+      body.call(this, postgres);
+    });
   return describe(`${title} (SKIPPED: TEST_DATABASE_URL is not set)`, function () {
     before(function () {
       console.warn('    !!! SKIPPED: these tests need PostgreSQL, and TEST_DATABASE_URL is not set (bash .ci/run sets it to the local server).');

@@ -105,7 +105,8 @@ export class FakeTeamsChannel {
     };
     let match: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/v3/conversations') {
-      if (this.createConversationStatus !== 200) return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
+      if (this.createConversationStatus !== 200)
+        return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
       const id = `a:personal-${randomUUID()}`;
       this.createdConversations.push({ id, parameters: body as ConversationParameters });
       return reply(200, { id });
@@ -120,7 +121,8 @@ export class FakeTeamsChannel {
       const activityId = decodeURIComponent(match[2]);
       const update = body as Partial<Activity>;
       // As Teams (and the Agents Playground) answer an update that would need two messages.
-      if (update.text && update.attachments?.length) return reply(400, { error: { code: 'BadArgument', message: 'Activity resulted into multiple skype activities' } });
+      if (update.text && update.attachments?.length)
+        return reply(400, { error: { code: 'BadArgument', message: 'Activity resulted into multiple skype activities' } });
       this.received(this.updates, { conversationId: decodeURIComponent(match[1]), activityId, activity: body as Partial<Activity> });
       return reply(200, { id: activityId });
     }
@@ -189,7 +191,11 @@ export class TeamsClient {
 export interface InvokeAnswer {
   statusCode: number;
   type: string;
-  value: { type?: string; body?: { type: string; text?: string; id?: string; facts?: { title: string; value: string }[] }[]; actions?: { verb?: string; data?: Record<string, unknown> }[] };
+  value: {
+    type?: string;
+    body?: { type: string; text?: string; id?: string; facts?: { title: string; value: string }[] }[];
+    actions?: { verb?: string; data?: Record<string, unknown> }[];
+  };
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

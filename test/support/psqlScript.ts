@@ -14,7 +14,9 @@ export async function runPsqlScript(client: Client, file: string, variables: Rec
     return value;
   };
   const substituted = (text: string): string =>
-    text.replace(/:'(\w+)'/g, (_, name: string) => client.escapeLiteral(valueOf(name))).replace(/:"(\w+)"/g, (_, name: string) => client.escapeIdentifier(valueOf(name)));
+    text
+      .replace(/:'(\w+)'/g, (_, name: string) => client.escapeLiteral(valueOf(name)))
+      .replace(/:"(\w+)"/g, (_, name: string) => client.escapeIdentifier(valueOf(name)));
 
   let statement = '';
   for (const line of readFileSync(file, 'utf8').split('\n')) {

@@ -40,7 +40,8 @@ export async function settleJobs(bot: SettlingBot, timeoutMs = 10_000): Promise<
     await bot.app.worker.drain();
     const busy = await busyJob(bot.app.database.db, bot.now());
     if (!busy && workerIdle(bot.app.worker)) return;
-    if (Date.now() > deadline) throw new Error(busy ? `job ${busy.id} is still due or running` : `the worker is still busy: ${JSON.stringify(bot.app.worker.activity)}`);
+    if (Date.now() > deadline)
+      throw new Error(busy ? `job ${busy.id} is still due or running` : `the worker is still busy: ${JSON.stringify(bot.app.worker.activity)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

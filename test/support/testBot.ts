@@ -31,7 +31,11 @@ export interface TestBot {
  * time, for a test of timers; `channel` an earlier bot's fake Teams (whose conversations a
  * restarted bot's database remembers), which `close()` then leaves running.
  */
-export async function startTestBot(env: Record<string, string> = {}, logger?: Logger, options: { clock?: () => Date; channel?: FakeTeamsChannel } = {}): Promise<TestBot> {
+export async function startTestBot(
+  env: Record<string, string> = {},
+  logger?: Logger,
+  options: { clock?: () => Date; channel?: FakeTeamsChannel } = {},
+): Promise<TestBot> {
   const { clock } = options;
   const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...env });
   // TEST_LOG_LEVEL=debug shows the bot's own log while a test runs.
@@ -86,14 +90,21 @@ export async function fileRequest(
 
 /** A request from `requester` (Adele by default, in their language), approved by Megan, once the guest is invited. */
 export async function invitedRequest(bot: TestBot, requester: TeamsUser = users.adele, changes: Partial<NewAccessRequest> = {}) {
-  const filed = await fileRequest(bot, requester, 10_000, { requesterLocale: requester.locale ?? 'en-US', requesterConversationId: bot.teams.conversationOf(requester), ...changes });
+  const filed = await fileRequest(bot, requester, 10_000, {
+    requesterLocale: requester.locale ?? 'en-US',
+    requesterConversationId: bot.teams.conversationOf(requester),
+    ...changes,
+  });
   await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
   return { ...filed, invited: await waitForState(bot, filed.request.id, 'invited') };
 }
 
 /** Makes every invited request's redemption check due now, for the watcher's next `checkDue`. */
 export async function redemptionChecksDue(bot: TestBot): Promise<void> {
-  await bot.app.database.db.updateTable('access_requests').set({ redemption_check_at: new Date(0).toISOString() }).execute();
+  await bot.app.database.db
+    .updateTable('access_requests')
+    .set({ redemption_check_at: new Date(0).toISOString() })
+    .execute();
 }
 
 /** Waits for the request to reach `state` (the worker runs in the background). */

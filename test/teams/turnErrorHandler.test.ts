@@ -39,7 +39,10 @@ describe('turn error handler', () => {
   it('answers a failed card click in the click’s own response', async () => {
     const { context, sent } = contextFor({ type: 'invoke', name: 'adaptiveCard/action', locale: 'en-US' });
     await handler(context, new Error('boom'));
-    assert.deepEqual(sent.map((activity) => activity.type), ['invokeResponse']);
+    assert.deepEqual(
+      sent.map((activity) => activity.type),
+      ['invokeResponse'],
+    );
     const answer = sent[0] as { value: { status: number; body: { type: string; value: string } } } | undefined;
     assert.equal(answer?.value.status, 200);
     assert.equal(answer?.value.body.type, 'application/vnd.microsoft.activity.message');

@@ -38,7 +38,12 @@ async function fakeIngestion(): Promise<{ server: Server; url: string; envelopes
       const body = Buffer.concat(chunks);
       const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
       raw.push(text);
-      const parsed = text.trim().startsWith('[') ? (JSON.parse(text) as Envelope[]) : text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Envelope);
+      const parsed = text.trim().startsWith('[')
+        ? (JSON.parse(text) as Envelope[])
+        : text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as Envelope);
       envelopes.push(...parsed);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ itemsReceived: parsed.length, itemsAccepted: parsed.length, errors: [] }));
@@ -80,9 +85,13 @@ describe('telemetry', function () {
     assert.ok(names.includes('turn message'), `a message turn among ${[...new Set(names)].join(', ')}`);
     assert.ok(names.includes('card click'));
     assert.ok(names.some((name) => name === 'job provisionGuest'));
-    assert.ok(names.some((name) => /^(POST|GET) /.test(name) && ingestion.raw.join('').includes('/simulator/graph/v1.0/')), 'Graph calls, as dependencies');
+    assert.ok(
+      names.some((name) => /^(POST|GET) /.test(name) && ingestion.raw.join('').includes('/simulator/graph/v1.0/')),
+      'Graph calls, as dependencies',
+    );
     const metricNames = ingestion.envelopes.flatMap((e) => e.data?.baseData?.metrics?.map((m) => m.name) ?? []);
-    for (const metric of ['guest_access.requests', 'guest_access.jobs.queue_age', 'guest_access.jobs.outcomes']) assert.ok(metricNames.includes(metric), `${metric} among ${[...new Set(metricNames)].join(', ')}`);
+    for (const metric of ['guest_access.requests', 'guest_access.jobs.queue_age', 'guest_access.jobs.outcomes'])
+      assert.ok(metricNames.includes(metric), `${metric} among ${[...new Set(metricNames)].join(', ')}`);
     const everything = ingestion.raw.join('\n');
     assert.doesNotMatch(everything, /kim\.lee@fabrikam\.com|adele\.vance@contoso\.com|megan\.bowen@contoso\.com/, 'no address');
     assert.doesNotMatch(everything, /\$filter|%24filter/, "no URL query (Graph's $filter holds addresses)");
@@ -94,7 +103,10 @@ describe('telemetry', function () {
     try {
       await bot.teams.install(users.adele);
       await bot.teams.say(users.adele, 'help');
-      assert.equal(Object.keys(require.cache).some((file) => file.includes('@azure/monitor-opentelemetry') || file.includes('@opentelemetry/sdk-')), false);
+      assert.equal(
+        Object.keys(require.cache).some((file) => file.includes('@azure/monitor-opentelemetry') || file.includes('@opentelemetry/sdk-')),
+        false,
+      );
     } finally {
       await bot.close();
     }

@@ -24,7 +24,10 @@ describe('filing a request', () => {
     assert.equal(filing.outcome, 'filed');
     if (filing.outcome !== 'filed') return;
     assert.equal(filing.request.endsAt, new Date(now.getTime() + 30 * DAY).toISOString());
-    assert.deepEqual((await jobRows(database.db, filing.request.id)).map((job) => job.kind), ['deliverApprovalCard', 'remindApprover', 'expireRequest']);
+    assert.deepEqual(
+      (await jobRows(database.db, filing.request.id)).map((job) => job.kind),
+      ['deliverApprovalCard', 'remindApprover', 'expireRequest'],
+    );
   });
 
   it('files nothing once the requester has as many requests waiting as allowed, and names them', async () => {
