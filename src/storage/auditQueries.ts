@@ -2,10 +2,10 @@
  * What admins read of the audit trail: the events of a period, how many requests reached each
  * state, and the latest failures. Read-only queries, the same on SQLite and PostgreSQL.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AuditEvent } from '../requests/accessRequest';
 import type { RequestState } from '../requests/lifecycle';
-import type { Schema } from './schema';
+import type { AuditEventsTable, Schema } from './schema';
 
 interface RecentFailure {
   id: string;
@@ -24,7 +24,12 @@ export async function auditEventsBetween(db: Kysely<Schema>, from: Date, to: Dat
     .orderBy('at')
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({
+  return rows.map(toAuditEvent);
+}
+
+/** An audit event as stored, as the domain reads it. */
+export function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
     requestId: row.request_id,
     at: row.at,
     actor: row.actor_kind === 'user' ? { kind: 'user', id: row.actor_id ?? '', displayName: row.actor_name ?? '' } : { kind: 'system' },
@@ -32,7 +37,7 @@ export async function auditEventsBetween(db: Kysely<Schema>, from: Date, to: Dat
     fromState: (row.from_state ?? undefined) as RequestState | undefined,
     toState: (row.to_state ?? undefined) as RequestState | undefined,
     detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : undefined,
-  }));
+  };
 }
 
 /** How many requests filed since `since` stand in each state now. */

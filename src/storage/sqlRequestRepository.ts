@@ -19,7 +19,7 @@ import {
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
-import { recentFailures, requestCountsByState } from './auditQueries';
+import { recentFailures, requestCountsByState, toAuditEvent } from './auditQueries';
 import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
 import { PreparedQuery } from './preparedQuery';
 import type { AccessRequestsTable, ApprovalStagesTable, AuditEventsTable, Schema } from './schema';
@@ -368,107 +368,105 @@ export class SqlRequestRepository implements RequestRepository {
   }
 
   async decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
-    const outcome = await this.db
-      .transaction()
-      .execute(async (trx) => {
-        const now = this.clock();
-        const at = now.toISOString();
-        // Touching the request first makes decisions on other stages of it wait for this one, so
-        // the last of them sees every other decision and settles the request.
-        const touched = await trx
+    return this.stageDecision(async (trx, now) => {
+      const at = now.toISOString();
+      // Touching the request first makes decisions on other stages of it wait for this one, so
+      // the last of them sees every other decision and settles the request.
+      const touched = await trx
+        .updateTable('access_requests')
+        .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
+        .where('id', '=', decision.requestId)
+        .where('state', '=', 'pending_owner_approval')
+        .returningAll()
+        .executeTakeFirst();
+      if (!touched) return undefined;
+      const { decided, settled } = await decideOneStage(trx, decision, null, at);
+      let request = toAccessRequest(touched);
+      if (settled !== 'waiting') {
+        const updated = await trx
           .updateTable('access_requests')
-          .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
+          .set({ state: settled, updated_at: at })
           .where('id', '=', decision.requestId)
-          .where('state', '=', 'pending_owner_approval')
           .returningAll()
-          .executeTakeFirst();
-        if (!touched) return undefined;
-        const { decided, settled } = await decideOneStage(trx, decision, null, at);
-        let request = toAccessRequest(touched);
-        if (settled !== 'waiting') {
-          const updated = await trx
-            .updateTable('access_requests')
-            .set({ state: settled, updated_at: at })
-            .where('id', '=', decision.requestId)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await insertAudit(trx, {
-            requestId: decision.requestId,
-            at,
-            actor: decision.actor,
-            action: settled,
-            fromState: 'pending_owner_approval',
-            toState: settled,
-            detail: { stage: decision.stage },
-          });
-          request = toAccessRequest(updated);
-        }
-        await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), {
-          request,
-          now,
-          decidedStage: decision.stage,
+          .executeTakeFirstOrThrow();
+        await insertAudit(trx, {
+          requestId: decision.requestId,
+          at,
+          actor: decision.actor,
+          action: settled,
+          fromState: 'pending_owner_approval',
+          toState: settled,
+          detail: { stage: decision.stage },
         });
-        return { request, stage: toApprovalStage(decided) };
-      })
-      .catch((error: unknown) => {
-        if (error instanceof StageAlreadyDecided) return undefined;
-        throw error;
+        request = toAccessRequest(updated);
+      }
+      await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), {
+        request,
+        now,
+        decidedStage: decision.stage,
       });
-    if (outcome) this.onJobsQueued();
-    return outcome;
+      return { request, stage: toApprovalStage(decided) };
+    });
   }
 
   async decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
+    return this.stageDecision(async (trx, now) => {
+      const at = now.toISOString();
+      // Touched first, as in decideStage, so the last decision on the extension sees every other.
+      const touched = await trx
+        .updateTable('access_requests')
+        .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
+        .where('id', '=', decision.requestId)
+        .where('state', 'in', ['invited', 'accepted'])
+        .where('extension_offered_for', '=', decision.extensionFor)
+        .where('extension_answer', '=', 'awaitingOwners')
+        .where('ends_at', '=', decision.extensionFor)
+        // An approval after the end came would bring back access that has ended, or is ending.
+        .where('ends_at', '>', at)
+        .returningAll()
+        .executeTakeFirst();
+      if (!touched) return undefined;
+      const { decided, settled } = await decideOneStage(trx, decision, decision.extensionFor, at);
+      let request = toAccessRequest(touched);
+      if (settled !== 'waiting') {
+        const extendedTo = touched.extension_ends_at;
+        if (!extendedTo) throw new Error(`Access request ${decision.requestId} waits for its owners to extend it, but records no end date to extend it to.`);
+        const updated = await trx
+          .updateTable('access_requests')
+          .set(
+            settled === 'approved'
+              ? { ends_at: extendedTo, extension_answer: 'extended', extensions: (touched.extensions ?? 0) + 1, updated_at: at }
+              : { extension_answer: 'rejected', updated_at: at },
+          )
+          .where('id', '=', decision.requestId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await insertAudit(trx, {
+          requestId: decision.requestId,
+          at,
+          actor: decision.actor,
+          action: settled === 'approved' ? 'extended' : 'extensionRejected',
+          detail:
+            settled === 'approved'
+              ? { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage }
+              : { endsAt: decision.extensionFor, stage: decision.stage },
+        });
+        request = toAccessRequest(updated);
+      }
+      const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
+      await this.queueWork(trx, work, { request, now, decidedStage: decision.stage });
+      return { request, stage: toApprovalStage(decided) };
+    });
+  }
+
+  /**
+   * An owner's decision, in a transaction of its own: undefined when the stage was decided already
+   * or the request (or its extension) moved on.
+   */
+  private async stageDecision<T>(decide: (trx: Transaction<Schema>, now: Date) => Promise<T | undefined>): Promise<T | undefined> {
     const outcome = await this.db
       .transaction()
-      .execute(async (trx) => {
-        const now = this.clock();
-        const at = now.toISOString();
-        // Touched first, as in decideStage, so the last decision on the extension sees every other.
-        const touched = await trx
-          .updateTable('access_requests')
-          .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
-          .where('id', '=', decision.requestId)
-          .where('state', 'in', ['invited', 'accepted'])
-          .where('extension_offered_for', '=', decision.extensionFor)
-          .where('extension_answer', '=', 'awaitingOwners')
-          .where('ends_at', '=', decision.extensionFor)
-          // An approval after the end came would bring back access that has ended, or is ending.
-          .where('ends_at', '>', at)
-          .returningAll()
-          .executeTakeFirst();
-        if (!touched) return undefined;
-        const { decided, settled } = await decideOneStage(trx, decision, decision.extensionFor, at);
-        let request = toAccessRequest(touched);
-        if (settled !== 'waiting') {
-          const extendedTo = touched.extension_ends_at;
-          if (!extendedTo) throw new Error(`Access request ${decision.requestId} waits for its owners to extend it, but records no end date to extend it to.`);
-          const updated = await trx
-            .updateTable('access_requests')
-            .set(
-              settled === 'approved'
-                ? { ends_at: extendedTo, extension_answer: 'extended', extensions: (touched.extensions ?? 0) + 1, updated_at: at }
-                : { extension_answer: 'rejected', updated_at: at },
-            )
-            .where('id', '=', decision.requestId)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await insertAudit(trx, {
-            requestId: decision.requestId,
-            at,
-            actor: decision.actor,
-            action: settled === 'approved' ? 'extended' : 'extensionRejected',
-            detail:
-              settled === 'approved'
-                ? { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage }
-                : { endsAt: decision.extensionFor, stage: decision.stage },
-          });
-          request = toAccessRequest(updated);
-        }
-        const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
-        await this.queueWork(trx, work, { request, now, decidedStage: decision.stage });
-        return { request, stage: toApprovalStage(decided) };
-      })
+      .execute((trx) => decide(trx, this.clock()))
       .catch((error: unknown) => {
         if (error instanceof StageAlreadyDecided) return undefined;
         throw error;
@@ -715,17 +713,5 @@ export function toAccessRequest(row: Row): AccessRequest {
     failureReason: row.failure_reason ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-function toAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
-  return {
-    requestId: row.request_id,
-    at: row.at,
-    actor: row.actor_kind === 'user' ? { kind: 'user', id: row.actor_id ?? '', displayName: row.actor_name ?? '' } : { kind: 'system' },
-    action: row.action,
-    fromState: (row.from_state ?? undefined) as RequestState | undefined,
-    toState: (row.to_state ?? undefined) as RequestState | undefined,
-    detail: row.detail ? (JSON.parse(row.detail) as Record<string, unknown>) : undefined,
   };
 }
