@@ -1,5 +1,5 @@
 /**
- * The timers of a request's life, as jobs due later (see DESIGN.md, "Time"): written in the same
+ * The timers of a request's life, as jobs due later (see docs/architecture.md, "The job flow"): written in the same
  * transaction as the change that starts them, so a restart loses none. Each timer checks when it
  * runs whether it still applies (the request was decided, the access extended), so none is ever
  * cancelled.
