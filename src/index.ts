@@ -88,48 +88,30 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // Only an unauthenticated run on the simulated directory lets an activity without an Entra id be its default user.
   const localDefaultUserId = !config.bot.authenticated && simulator ? simulator.defaultUserId : undefined;
   const localTestsAllowed = !config.bot.authenticated;
+  // What the conversation, the card clicks and the jobs all work with, built once.
+  const shared = {
+    requests,
+    catalog: config.catalog,
+    directory,
+    guestPolicy,
+    timing: config.timing,
+    clock,
+    localTestsAllowed,
+    localDefaultUserId,
+    maxOpenRequests: config.limits.openRequestsPerRequester,
+  };
 
-  const mainDialog = new MainDialog(
-    new RequestAccessDialog({
-      directory,
-      catalog: config.catalog,
-      requests,
-      guestPolicy,
-      tenantId,
-      maxOpenRequests: config.limits.openRequestsPerRequester,
-      localDefaultUserId,
-      timing: config.timing,
-      clock,
-    }),
-    {
-      requests,
-      catalog: config.catalog,
-      localDefaultUserId,
-      localTestsAllowed,
-      guestPolicy,
-      maxOpenRequests: config.limits.openRequestsPerRequester,
-      timing: config.timing,
-      clock,
-      directory,
-      adminGroupId: config.adminGroupId,
-    },
-  );
+  const mainDialog = new MainDialog(new RequestAccessDialog({ ...shared, tenantId }), { ...shared, adminGroupId: config.adminGroupId });
   const bot = new GuestAccessBot({
+    ...shared,
     conversationState,
     mainDialog,
     references,
-    requests,
     queue,
-    catalog: config.catalog,
     admission: { tenantId, authenticated: config.bot.authenticated },
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
     language: new ConversationLanguage(conversationState, directory, localDefaultUserId),
     dialogTimeoutMs: config.dialogTimeoutMs,
-    localTestsAllowed,
-    localDefaultUserId,
-    timing: config.timing,
-    guestPolicy,
-    clock,
     logger,
   });
   const adapter = new CloudAdapter(
@@ -149,20 +131,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   worker = new JobWorker(
     queue,
     createJobHandlers({
-      requests,
+      ...shared,
       given: new SqlGivenAccess(database.db, clock),
       queue,
-      catalog: config.catalog,
-      directory,
       messenger,
       sendInvitationEmail: config.sendInvitationEmail,
-      guestPolicy,
-      localTestsAllowed,
       redemption: config.redemption,
-      timing: config.timing,
       guestEndAction: config.guestEndAction,
       directorySimulated: simulator !== undefined,
-      clock,
     }),
     logger,
     { leaseMs: config.jobs.leaseMs, clock, concurrency: config.jobs.concurrency },
