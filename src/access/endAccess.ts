@@ -13,10 +13,10 @@
  * do; what is already gone counts as removed, and what was removed is recorded before the request
  * moves on, so a retry after a crash or a partial failure sends only what is left.
  */
-import { DirectoryError, type RevocableGrant, type RevokeOutcome } from '../directory/directory';
+import type { RevocableGrant } from '../directory/directory';
 import type { GuestEndAction } from '../config';
-import { maskPersonalData } from '../logging/personalData';
 import { resourceGrantsFor } from '../requests/accessPlan';
+import { throwIfAnyFailed } from './partialFailure';
 import type { AccessRequest } from '../requests/accessRequest';
 import { resourcesByIds } from '../requests/catalog';
 import { type GivenGrant, planTakeBack, type TakeBackPlan } from '../requests/givenAccess';
@@ -104,7 +104,7 @@ async function takeBack(ctx: JobContext, request: AccessRequest, guestId: string
     );
     const done = outcomes.filter((o) => o.result !== 'failed').map((o) => o.grant.resourceId);
     if (done.length > 0) request = await ctx.given.recordRemoved(guestId, request.id, done, lease);
-    throwIfAnyFailed(outcomes);
+    throwIfAnyFailed(outcomes, 'revoke');
   }
   const guestAction = plan.accountIsTheBots ? ctx.guestEndAction : 'none';
   if (guestAction === 'disable') await ctx.directory.disableUser(guestId);
@@ -120,19 +120,4 @@ function grantOf(ctx: JobContext, given: GivenGrant): RevocableGrant {
   } catch (error) {
     throw new PermanentJobError((error as Error).message, 'resourceMissing');
   }
-}
-
-function throwIfAnyFailed(outcomes: readonly RevokeOutcome[]): void {
-  const failed = outcomes.filter((o) => o.result === 'failed');
-  if (failed.length === 0) return;
-  const details = maskPersonalData(failed.map((o) => `${o.grant.kind} ${o.grant.resourceId}: ${o.error?.message ?? 'failed'}`).join('; '));
-  if (failed.some((o) => o.error?.transient)) {
-    throw new DirectoryError(`Some access could not be removed yet: ${details}`, {
-      status: 503,
-      code: 'partialRevoke',
-      transient: true,
-      retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)),
-    });
-  }
-  throw new PermanentJobError(`Access could not be removed: ${details}`, 'revokeFailed');
 }

@@ -22,10 +22,11 @@
  * takes back whatever of the access it had given (an `endAccess` job): a failed request keeps
  * nothing.
  */
-import { DirectoryError, type GrantOutcome, type RevocableGrant } from '../directory/directory';
+import type { GrantOutcome, RevocableGrant } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import { maskPersonalData } from '../logging/personalData';
 import { grantsFor } from '../requests/accessPlan';
+import { throwIfAnyFailed } from './partialFailure';
 import { settleGrants, type StateBefore } from '../requests/givenAccess';
 import type { AccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
@@ -54,21 +55,7 @@ export function provisionGuest(ctx: JobContext): JobHandler {
       const alreadyGuest = hadAcceptedBefore(request);
 
       const outcomes = await grantRecorded(ctx, request, invitedUserId, resources, job.lease);
-      const failed = outcomes.filter((o) => o.result === 'failed');
-      if (failed.length > 0) {
-        const details = failed
-          .map((o) => `${o.grant.kind} ${'resourceId' in o.grant ? o.grant.resourceId : o.grant.sponsorId}: ${o.error?.message ?? 'failed'}`)
-          .join('; ');
-        if (failed.some((o) => o.error?.transient)) {
-          throw new DirectoryError(`Some access could not be granted yet: ${details}`, {
-            status: 503,
-            code: 'partialGrant',
-            transient: true,
-            retryAfterMs: Math.max(...failed.map((o) => o.error?.retryAfterMs ?? 0)),
-          });
-        }
-        throw new PermanentJobError(`Access could not be granted: ${details}`, 'grantsFailed');
-      }
+      throwIfAnyFailed(outcomes, 'grant');
 
       const detail = { invitedUserId, grants: outcomes.map((o) => ({ kind: o.grant.kind, result: o.result })) };
       // From here the access runs until its end date, and an invited guest is watched until they accept (requests/followUp.ts).
