@@ -66,7 +66,7 @@ interface ApprovalCardData {
   decisionComment: string;
   notice: string;
   canDecide: boolean;
-  /** The comment box's limit, the one decide() holds a click's comment to. */
+  /** The comment box's limit, the one useCases/decide holds a click's comment to. */
   commentMaxLength: number;
   /** The sponsor's buttons once the guest is invited: the same commands they could type. */
   followUps: CommandButton[];
@@ -146,7 +146,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     ),
     localTest,
     guest: plainText(request.guestEmail),
-    existingGuest: existingGuestLine(t, request, view.locale),
+    existingGuest: existingGuestLine(t, request, request.existingGuest?.since ? formatDate(request.existingGuest.since, view.locale) : ''),
     resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt
       ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', {
@@ -182,14 +182,15 @@ function extensionStageStatus(
   return request.state === 'ended' ? t('approvalCard.status.ended') : t('approvalCard.stage.extensionClosed', names);
 }
 
-function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessRequest, locale: string): string {
+/** What the directory said of the address when the request was filed; `since`, the date it was a guest from, formatted. */
+function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessRequest, since: string): string {
   const existing = request.existingGuest;
   if (!existing) return '';
   const known = existing.displayName ? `${plainText(existing.displayName)}, ` : '';
   if (existing.state !== 'Accepted') return t('approvalCard.existingPending', { known });
   return t('approvalCard.existingAccepted', {
     known,
-    since: existing.since ? t('approvalCard.existingSince', { date: formatDate(existing.since, locale) }) : '',
+    since: since ? t('approvalCard.existingSince', { date: since }) : '',
   });
 }
 

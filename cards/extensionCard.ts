@@ -5,13 +5,14 @@
  * show where it stands. When it cannot be extended (the guest policy, the resources' `maxDays`) it
  * says why, and offers nothing to click.
  */
+import { type Attachment, CardFactory } from 'botbuilder';
 import { type Translate, translatorFor } from '../src/i18n';
 import { formatDate } from '../src/i18n/dates';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { Resource } from '../src/requests/catalog';
-import type { ExtensionPlan } from '../src/requests/extensionPlan';
+import { type ExtensionPlan, type ExtensionSettings, extensionPlanNow, extensionStage } from '../src/requests/extensionPlan';
+import { resourcesByIds } from '../src/requests/catalog';
 import { failureReasonText } from './failureReasonText';
-import type { ExtensionAnswer } from '../src/requests/lifecycle';
 import { plainText } from './plainText';
 import type { AdaptiveCardJson } from './approvalCard';
 import template from './extension.json';
@@ -32,17 +33,7 @@ interface ExtensionCardView {
   now: Date;
 }
 
-type Stage = 'open' | ExtensionAnswer | 'ended';
-
-/** Where the offer made for the end date `offeredFor` stands: answered, the access over, or still open. */
-export function extensionStage(request: AccessRequest, offeredFor: string): Stage {
-  if (request.state === 'ended') return 'ended';
-  // A newer offer is only ever made after an extension moved the end.
-  if (request.extensionOffer?.for !== offeredFor) return 'extended';
-  return request.extensionOffer.answer ?? 'open';
-}
-
-export function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
+function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
   const { request, extension } = view;
   const t = translatorFor(view.locale);
   const date = (iso: string | undefined) => (iso ? formatDate(iso, view.locale, view.now) : '');
@@ -83,6 +74,35 @@ export function extensionCard(view: ExtensionCardView): AdaptiveCardJson {
     notice: view.notice ?? '',
     canDecide: view.viewerIsSponsor && stage === 'open' && !blocked,
   }) as AdaptiveCardJson;
+}
+
+/** Who sees the card: in their language; the sponsor (or a local test's stand-in) may answer it. */
+interface ExtensionCardViewer {
+  locale: string;
+  isSponsor: boolean;
+  /** The sponsor's Teams id when they are the one looking: Teams refreshes the card for them. */
+  sponsorMri?: string;
+  notice?: string;
+}
+
+/** The card for the offer made for `offeredFor`, as it stands now by today's settings. */
+export function extensionCardFor(request: AccessRequest, offeredFor: string, settings: ExtensionSettings, viewer: ExtensionCardViewer): AdaptiveCardJson {
+  return extensionCard({
+    request,
+    offeredFor,
+    resources: resourcesByIds(settings.catalog, request.resourceIds),
+    extension: extensionPlanNow(request, settings),
+    locale: viewer.locale,
+    viewerIsSponsor: viewer.isSponsor,
+    sponsorMri: viewer.sponsorMri,
+    notice: viewer.notice,
+    now: settings.clock(),
+  });
+}
+
+/** The card as the sponsor's chat shows it, to post or update in place. */
+export function extensionCardAttachment(request: AccessRequest, offeredFor: string, settings: ExtensionSettings, locale: string): Attachment {
+  return CardFactory.adaptiveCard(extensionCardFor(request, offeredFor, settings, { locale, isSponsor: true }));
 }
 
 /** Why this access cannot be extended, as a sentence with its end date. */

@@ -14,8 +14,8 @@ import {
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
-import type { ExtensionContext } from './approvals/extension';
 import type { ResourceCatalog } from './requests/catalog';
+import type { ExtensionSettings } from './requests/extensionPlan';
 import type { RequestRepository } from './requests/requestRepository';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
@@ -43,12 +43,12 @@ interface BotDependencies {
   dialogTimeoutMs: number;
   /** Which language to answer in (see ConversationLanguage). */
   language: ConversationLanguage;
-  /** Unauthenticated runs only; see decide() and directoryUserIdOf(). */
+  /** Unauthenticated runs only; see approvals/roles and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
   /** For the offer to extend access: the default period, today's guest policy, and now. */
-  timing: ExtensionContext['timing'];
-  guestPolicy: ExtensionContext['guestPolicy'];
+  timing: ExtensionSettings['timing'];
+  guestPolicy: ExtensionSettings['guestPolicy'];
   clock: () => Date;
   logger: Logger;
 }

@@ -1,11 +1,11 @@
 /**
  * ACCESS_EXTENSION_NOTICE_DAYS before a guest's access ends, the sponsor gets a card: extend it
- * or let it end (see approvals/extension). Saying nothing lets it end. The offer for this end date
+ * or let it end (see useCases/answerExtension). Saying nothing lets it end. The offer for this end date
  * is recorded before the card is posted, so a click on the card always finds it; the card's id
  * after, so a crash in between posts it again rather than never. An access extended since (its
  * end moved) waits for the offer of its new end.
  */
-import { extensionAttachmentFor } from './extension';
+import { extensionCardAttachment } from '../../cards/extensionCard';
 import { translatorFor } from '../i18n';
 import { plainText } from '../../cards/plainText';
 import type { JobContext } from '../jobs/jobContext';
@@ -41,7 +41,7 @@ export function offerExtension(ctx: JobContext): JobHandler {
       const locale = card.localTest ? request.requesterLocale : request.sponsorLocale;
       const cardId = await ctx.messenger.post(card.conversationId, {
         type: 'message',
-        attachments: [extensionAttachmentFor(request, endsAt, ctx, locale)],
+        attachments: [extensionCardAttachment(request, endsAt, ctx, locale)],
         summary: translatorFor(locale)('extension.summary', { guest: plainText(request.guestEmail) }),
       });
       await offerFor({ cardId }, 'extensionCardPosted');

@@ -33,6 +33,24 @@ export function actsAsSponsor(someone: Someone, request: AccessRequest, localTes
 }
 
 /**
+ * What someone is to one approval card of a request, the sponsor's (no `stage`) or an owner
+ * stage's: the one who `decides` it; someone who `looksOn`, read-only (the requester, and on a
+ * stage the sponsor, who answer for the request but do not decide the owners' part); or `nobody`,
+ * who learns nothing of it.
+ */
+export function standingOn(
+  someone: Someone,
+  request: AccessRequest,
+  stage: ApprovalStage | undefined,
+  localTestsAllowed: boolean,
+): 'decides' | 'looksOn' | 'nobody' {
+  const decides = stage ? mayDecideStage(someone, request, stage, localTestsAllowed) : actsAsSponsor(someone, request, localTestsAllowed);
+  if (decides) return 'decides';
+  if (isRequesterOf(someone, request) || (stage !== undefined && isSponsorOf(someone, request))) return 'looksOn';
+  return 'nobody';
+}
+
+/**
  * Separation of duties: whoever filed a request, or approved it as its sponsor, decides none of
  * its owner stages (nor those of its extensions), even when the catalog names them an approver
  * of the resource. So every owner stage is decided by a third person.

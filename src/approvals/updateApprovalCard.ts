@@ -4,7 +4,7 @@
  * chat shows the request as it stands (decided, invited, failed) on every client of whoever sees it.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
-import { extensionAttachmentFor } from './extension';
+import { extensionCardAttachment } from '../../cards/extensionCard';
 import { resourcesByIds } from '../requests/catalog';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
@@ -23,7 +23,10 @@ export function updateApprovalCard(ctx: JobContext): JobHandler {
         // The latest offer to extend, in the same chat: answered, or the access over.
         const offer = request.extensionOffer;
         if (offer?.cardId) {
-          await ctx.messenger.update(conversationId, offer.cardId, { type: 'message', attachments: [extensionAttachmentFor(request, offer.for, ctx, locale)] });
+          await ctx.messenger.update(conversationId, offer.cardId, {
+            type: 'message',
+            attachments: [extensionCardAttachment(request, offer.for, ctx, locale)],
+          });
         }
       }
       for (const stage of await ctx.requests.stagesOf(request.id)) {

@@ -1,67 +1,123 @@
 /**
- * The buttons that ask the approvals for a decision: Approve, Reject and Refresh on the approval
- * card (the sponsor's and each owner stage's), Extend and Let it end on the offer to extend. The
- * approvals authorize the clicker and change the request; here each click is logged, named on the
- * turn's span (the verb and what came of it), and answered with the card the approvals give back.
+ * The buttons a use case answers: Approve, Reject and Refresh on the approval card (the sponsor's,
+ * useCases/decide, and each owner stage's, useCases/decideStage), Extend, Let it end and Refresh
+ * on the offer to extend (useCases/answerExtension). Each family reads its button's data and who
+ * clicked, lets its use case authorize and apply the click, and draws the card that answers it
+ * from what came of it; every click is logged and named on the turn's span (its verb and outcome).
  */
 import { trace } from '@opentelemetry/api';
 import type { Activity, AdaptiveCardInvokeAction, AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import { type Clicker, decide } from '../approvals/decide';
-import { answerExtension, EXTENSION_VERBS, type ExtensionContext } from '../approvals/extension';
-import { buttonData, type CardAction } from './cardClick';
+import { type AdaptiveCardJson, approvalCard } from '../../cards/approvalCard';
+import { extensionCardFor } from '../../cards/extensionCard';
+import { refusalCard } from '../../cards/refusalCard';
+import { plainText } from '../../cards/plainText';
 import { directoryUserIdOf } from '../http/identity';
+import { translatorFor } from '../i18n';
+import { ANSWER_LIMITS } from '../requests/answerLimits';
+import { resourcesByIds } from '../requests/catalog';
+import { isRequestId } from '../requests/requestId';
+import { answerExtension, type ExtensionAnswerContext, type ExtensionAnswerResult, EXTENSION_VERBS } from '../useCases/answerExtension';
+import type { Clicker } from '../useCases/clicker';
+import { type Decision, decide } from '../useCases/decide';
+import { buttonData, type CardAction } from './cardClick';
 import { cardAnswer } from './invokeAnswers';
 
+/** A button's data: every field unknown until its use case checks it. */
+type ButtonData = Partial<Record<string, unknown>>;
+
+export const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
+
 export interface ApprovalClickDependencies {
-  /** What the approval and extension decisions read and change. */
-  approvals: ExtensionContext;
+  /** What the decisions and the answers to an offer read and change. */
+  approvals: ExtensionAnswerContext;
   /** Unauthenticated runs only; see directoryUserIdOf(). */
   localDefaultUserId?: string;
   logger: Logger;
 }
 
-/**
- * The approval card's verbs and any verb no card offers: decide() knows its own and answers the
- * rest with a notice card, so such a click is a 200 that changes nothing.
- */
-export class ApprovalDecisionAction implements CardAction {
+/** A click as the use cases take it: its verb, its button's data, and who clicked. */
+interface Click<Verb extends string> {
+  verb: Verb;
+  data: ButtonData;
+  clicker: Clicker;
+  locale: string;
+}
+
+/** Approve, Reject and Refresh on the sponsor's approval card and on each owner stage's. */
+export class DecisionClick implements CardAction {
+  readonly verbs = DECISION_VERBS;
+
   constructor(private readonly deps: ApprovalClickDependencies) {}
 
   async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
-    const { activity } = context;
-    const { verb } = action;
-    const clicker = clickerOf(activity, this.deps.localDefaultUserId);
-    const { requestId, stage, comment } = buttonData<'requestId' | 'stage' | 'comment'>(action);
-    const decision = await decide({ verb, requestId, stage, comment, clicker }, this.deps.approvals);
-    this.deps.logger.info(
-      { requestId: decision.request?.id, verb, outcome: decision.outcome, from: activity.from.aadObjectId ?? activity.from.id },
-      'approval card action',
-    );
-    trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': decision.outcome });
-    return cardAnswer(decision.card);
+    const click = readClick<(typeof DECISION_VERBS)[number]>(context, action, this.deps);
+    const { requestId, stage, comment } = click.data;
+    const decision = await decide({ verb: click.verb, requestId, stage, comment, clicker: click.clicker }, this.deps.approvals);
+    logClick(context, click, decision.outcome, this.deps.logger, 'approval card action');
+    return cardAnswer(decisionCard(decision, click, this.deps.approvals));
   }
 }
 
 /** Extend, Let it end and Refresh on the offer to extend a guest's access. */
-export class ExtensionAnswerAction implements CardAction {
+export class ExtensionClick implements CardAction {
   readonly verbs = EXTENSION_VERBS;
 
   constructor(private readonly deps: ApprovalClickDependencies) {}
 
   async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
-    const { activity } = context;
-    const { verb } = action;
-    const clicker = clickerOf(activity, this.deps.localDefaultUserId);
-    const { requestId, offeredFor } = buttonData<'requestId' | 'offeredFor'>(action);
-    const answer = await answerExtension({ verb, requestId, offeredFor, clicker }, this.deps.approvals);
-    this.deps.logger.info(
-      { requestId: typeof requestId === 'string' ? requestId : undefined, verb, outcome: answer.outcome, from: activity.from.aadObjectId ?? activity.from.id },
-      'extension card action',
-    );
-    trace.getActiveSpan()?.setAttributes({ 'card.verb': verb, 'card.outcome': answer.outcome });
-    return cardAnswer(answer.card);
+    const click = readClick<(typeof EXTENSION_VERBS)[number]>(context, action, this.deps);
+    const { requestId, offeredFor } = click.data;
+    const answer = await answerExtension({ verb: click.verb, requestId, offeredFor, clicker: click.clicker }, this.deps.approvals);
+    logClick(context, click, answer.outcome, this.deps.logger, 'extension card action');
+    return cardAnswer(extensionAnswerCard(answer, click, this.deps.approvals));
   }
+}
+
+/** The registry (teams/cardActions) hands a family only the verbs it lists. */
+function readClick<Verb extends string>(context: TurnContext, action: AdaptiveCardInvokeAction, deps: ApprovalClickDependencies): Click<Verb> {
+  const { activity } = context;
+  return {
+    verb: action.verb as Verb,
+    data: buttonData<string>(action),
+    clicker: clickerOf(activity, deps.localDefaultUserId),
+    locale: activity.locale ?? 'en',
+  };
+}
+
+/** In the log and on the turn's span: the verb and what came of it, never the comment. */
+function logClick(context: TurnContext, click: Click<string>, outcome: string, logger: Logger, message: string): void {
+  const { from } = context.activity;
+  const requestId = isRequestId(click.data.requestId) ? click.data.requestId : undefined;
+  logger.info({ requestId, verb: click.verb, outcome, from: from.aadObjectId ?? from.id }, message);
+  trace.getActiveSpan()?.setAttributes({ 'card.verb': click.verb, 'card.outcome': outcome });
+}
+
+/** The approval card as the clicker may see it now: with the buttons for who may decide, read-only with the reason for the others. */
+function decisionCard(decision: Decision, { locale, clicker }: Click<string>, ctx: ExtensionAnswerContext): AdaptiveCardJson {
+  if (decision.outcome === 'notFound' || decision.outcome === 'refused') return refusalCard(locale);
+  const t = translatorFor(locale);
+  const { request, stage } = decision;
+  const resources = resourcesByIds(ctx.catalog, request.resourceIds);
+  const readOnly = decision.outcome === 'readOnly';
+  const resourceName = () => plainText(resources.find((r) => r.id === stage?.resourceId)?.name ?? stage?.resourceId ?? '');
+  const notice = readOnly
+    ? stage
+      ? t('approvalCard.notStageApprover', { resource: resourceName() })
+      : t('approvalCard.notSponsor')
+    : decision.outcome === 'commentTooLong'
+      ? t('approvalCard.commentTooLong', { max: ANSWER_LIMITS.decisionComment })
+      : undefined;
+  const theirs = !readOnly && decision.isTheirs ? clicker.channelUserId : undefined;
+  return approvalCard({ request, resources, stage, locale, viewerIsSponsor: !readOnly, notice, ...(stage ? { viewerMri: theirs } : { sponsorMri: theirs }) });
+}
+
+/** The offer to extend as the clicker may see it now. */
+function extensionAnswerCard(answer: ExtensionAnswerResult, { locale, clicker }: Click<string>, ctx: ExtensionAnswerContext): AdaptiveCardJson {
+  if (answer.outcome === 'notFound' || answer.outcome === 'refused') return refusalCard(locale);
+  if (answer.outcome === 'readOnly')
+    return extensionCardFor(answer.request, answer.offeredFor, ctx, { locale, isSponsor: false, notice: translatorFor(locale)('extension.notSponsor') });
+  return extensionCardFor(answer.request, answer.offeredFor, ctx, { locale, isSponsor: true, sponsorMri: answer.isTheirs ? clicker.channelUserId : undefined });
 }
 
 /** Who clicked, from the channel's identity. */
@@ -70,7 +126,6 @@ function clickerOf(activity: Activity, localDefaultUserId: string | undefined): 
     userId: directoryUserIdOf(activity, localDefaultUserId),
     channelUserId: activity.from.id,
     displayName: activity.from.name ?? '',
-    locale: activity.locale ?? 'en',
     conversationId: activity.conversation.id,
   };
 }

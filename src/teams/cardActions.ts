@@ -1,12 +1,17 @@
 /**
- * Which card action answers a click: the verb the button carries picks the family, one entry per
- * family. The bot offers nothing but these; every other invoke is refused before the SDK reads it.
+ * Which card action answers a click: the verb the button carries picks the family (a command
+ * button, teams/cardCommand; a decision or an answer to an offer, teams/approvalClicks). A verb no
+ * card offers changes nothing and is answered with a notice. The bot offers nothing but these;
+ * every other invoke is refused before the SDK reads it.
  */
+import { trace } from '@opentelemetry/api';
 import type { Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, InvokeResponse, TurnContext } from 'botbuilder';
-import { type ApprovalClickDependencies, ApprovalDecisionAction, ExtensionAnswerAction } from './approvalClicks';
+import { noticeCard } from '../../cards/noticeCard';
+import { translatorFor } from '../i18n';
+import { type ApprovalClickDependencies, DecisionClick, ExtensionClick } from './approvalClicks';
 import type { CardAction } from './cardClick';
 import { CommandAction } from './cardCommand';
-import { badInvoke } from './invokeAnswers';
+import { badInvoke, cardAnswer } from './invokeAnswers';
 
 interface CardActionDependencies extends ApprovalClickDependencies {
   /** Runs the dialogs on a command button's text, as on a typed message. */
@@ -29,17 +34,24 @@ export function invokeNotOffered(activity: Pick<Activity, 'name' | 'value'>): In
 export class CardActions {
   /** A Map rather than an object, so that a verb such as `constructor` finds nothing. */
   private readonly byVerb: ReadonlyMap<string, CardAction>;
-  /** The approval card's decision takes every verb not listed (see ApprovalDecisionAction). */
-  private readonly otherwise: CardAction;
 
-  constructor(deps: CardActionDependencies) {
-    const families = [new CommandAction(deps.runDialog), new ExtensionAnswerAction(deps)];
+  constructor(private readonly deps: CardActionDependencies) {
+    const families = [new CommandAction(deps.runDialog), new DecisionClick(deps), new ExtensionClick(deps)];
     this.byVerb = new Map(families.flatMap((family) => family.verbs.map((verb): [string, CardAction] => [verb, family])));
-    this.otherwise = new ApprovalDecisionAction(deps);
   }
 
-  answer(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
-    const cardAction = this.byVerb.get(invokeValue.action.verb) ?? this.otherwise;
+  async answer(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const cardAction = this.byVerb.get(invokeValue.action.verb);
+    if (!cardAction) return this.unknownVerb(context, invokeValue.action.verb);
     return cardAction.answerClick(context, invokeValue.action);
+  }
+
+  /** A 200 that changes nothing: an old or foreign card's button, or a forged click. */
+  private unknownVerb(context: TurnContext, verb: unknown): AdaptiveCardInvokeResponse {
+    const { activity } = context;
+    this.deps.logger.info({ verb, outcome: 'unknownVerb', from: activity.from.aadObjectId ?? activity.from.id }, 'approval card action');
+    trace.getActiveSpan()?.setAttributes({ 'card.verb': String(verb), 'card.outcome': 'unknownVerb' });
+    const t = translatorFor(activity.locale);
+    return cardAnswer(noticeCard({ title: t('approvalCard.title'), text: t('approvalCard.unknownAction') }));
   }
 }

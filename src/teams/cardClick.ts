@@ -7,6 +7,8 @@ import type { AdaptiveCardInvokeAction, AdaptiveCardInvokeResponse, TurnContext 
 
 /** One family of verbs: how a click on one of its buttons is answered. */
 export interface CardAction {
+  /** The verbs its buttons carry. */
+  readonly verbs: readonly string[];
   answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse>;
 }
 

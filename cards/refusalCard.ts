@@ -4,9 +4,9 @@
  * claims to come from. Nothing in it depends on the request, so it tells a forger nothing: not
  * whether the id exists, not its resources, not where it stands.
  */
-import type { AdaptiveCardJson } from '../../cards/approvalCard';
-import { noticeCard } from '../../cards/noticeCard';
-import { translatorFor } from '../i18n';
+import type { AdaptiveCardJson } from './approvalCard';
+import { noticeCard } from './noticeCard';
+import { translatorFor } from '../src/i18n';
 
 export function refusalCard(locale: string): AdaptiveCardJson {
   const t = translatorFor(locale);
