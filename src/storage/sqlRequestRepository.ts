@@ -6,16 +6,7 @@ import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'ky
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
-import {
-  type ChangeFacts,
-  extensionWorkOf,
-  type FollowUpSettings,
-  jobsFor,
-  patchFor,
-  requestWorkOf,
-  STAGE_DECIDED_WORK,
-  type Work,
-} from '../requests/followUp';
+import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf, STAGE_DECIDED_WORK, type Work } from '../requests/followUp';
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
@@ -86,7 +77,8 @@ export class SqlRequestRepository implements RequestRepository {
           const inserted = await trx.insertInto('access_requests').values(row).returningAll().executeTakeFirstOrThrow();
           await insertAudit(trx, { requestId: id, at, actor, action: 'submitted', toState: 'pending_approval' });
           const created = toAccessRequest(inserted);
-          await this.queueWork(trx, requestWorkOf('new', 'pending_approval'), { request: created, now });
+          // A request just filed has no guest to watch: what follows it is jobs alone.
+          await insertJobs(trx, jobsFor(requestWorkOf('new', 'pending_approval'), { request: created, now }, this.followUp), now);
           return created;
         });
         this.onJobsQueued();
@@ -183,15 +175,15 @@ export class SqlRequestRepository implements RequestRepository {
 
   async transition(change: StateChange): Promise<AccessRequest | undefined> {
     assertTransition(change.from, change.to);
-    const work = requestWorkOf(change.from, change.to);
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
+      const followUp = followUpOf(requestWorkOf(change.from, change.to), { now, openedStages: change.openStages }, this.followUp);
       await assertLeaseHeld(trx, change.lease, at);
       const updated = await trx
         .updateTable('access_requests')
         .set({
-          ...toColumns({ ...change.patch, ...patchFor(work, now, this.followUp) }),
+          ...toColumns({ ...change.patch, ...followUp.patch }),
           state: change.to,
           updated_at: at,
           version: (eb) => eb('version', '+', 1),
@@ -219,16 +211,11 @@ export class SqlRequestRepository implements RequestRepository {
           .execute();
       }
       const request = toAccessRequest(updated);
-      await this.queueWork(trx, work, { request, now, openedStages: change.openStages });
+      await insertJobs(trx, followUp.jobsFor(request), now);
       return request;
     });
     if (changed) this.onJobsQueued();
     return changed;
-  }
-
-  /** The follow-up work of a change (see requests/followUp.ts), in the change's transaction. */
-  private async queueWork(trx: Transaction<Schema>, work: readonly Work[], facts: ChangeFacts): Promise<void> {
-    await insertJobs(trx, jobsFor(work, facts, this.followUp), facts.now);
   }
 
   async update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest> {
@@ -291,10 +278,13 @@ export class SqlRequestRepository implements RequestRepository {
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
+      // Only an answer to the offer to extend has work in the table; any other change brings the jobs it names.
+      const work = change.answersOffer ? extensionWorkOf('open', change.answersOffer) : [];
+      const followUp = followUpOf(work, { now, openedStages: change.openStages }, this.followUp);
       await assertLeaseHeld(trx, change.lease, at);
       let update = trx
         .updateTable('access_requests')
-        .set({ ...toColumns(change.patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .set({ ...toColumns({ ...change.patch, ...followUp.patch }), updated_at: at, version: (eb) => eb('version', '+', 1) })
         .where('id', '=', change.id)
         .where('state', 'in', [...change.states]);
       for (const condition of change.onlyWhile ?? []) {
@@ -327,8 +317,7 @@ export class SqlRequestRepository implements RequestRepository {
           .execute();
       }
       const request = toAccessRequest(updated);
-      await insertJobs(trx, change.jobs ?? [], now);
-      if (change.answersOffer) await this.queueWork(trx, extensionWorkOf('open', change.answersOffer), { request, now, openedStages: change.openStages });
+      await insertJobs(trx, [...(change.jobs ?? []), ...followUp.jobsFor(request)], now);
       return request;
     });
     if (changed && ((change.jobs?.length ?? 0) > 0 || change.answersOffer)) this.onJobsQueued();
@@ -400,12 +389,8 @@ export class SqlRequestRepository implements RequestRepository {
         });
         request = toAccessRequest(updated);
       }
-      await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), {
-        request,
-        now,
-        decidedStage: decision.stage,
-      });
-      return { request, stage: toApprovalStage(decided) };
+      const work = settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled);
+      return { request, stage: toApprovalStage(decided), work };
     });
   }
 
@@ -454,19 +439,29 @@ export class SqlRequestRepository implements RequestRepository {
         request = toAccessRequest(updated);
       }
       const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
-      await this.queueWork(trx, work, { request, now, decidedStage: decision.stage });
-      return { request, stage: toApprovalStage(decided) };
+      return { request, stage: toApprovalStage(decided), work };
     });
   }
 
   /**
-   * An owner's decision, in a transaction of its own: undefined when the stage was decided already
-   * or the request (or its extension) moved on.
+   * An owner's decision, in a transaction of its own with the work that follows from what it made
+   * of the request: undefined when the stage was decided already or the request (or its extension)
+   * moved on.
    */
-  private async stageDecision<T>(decide: (trx: Transaction<Schema>, now: Date) => Promise<T | undefined>): Promise<T | undefined> {
+  private async stageDecision(
+    decide: (trx: Transaction<Schema>, now: Date) => Promise<{ request: AccessRequest; stage: ApprovalStage; work: readonly Work[] } | undefined>,
+  ): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
     const outcome = await this.db
       .transaction()
-      .execute((trx) => decide(trx, this.clock()))
+      .execute(async (trx) => {
+        const now = this.clock();
+        const made = await decide(trx, now);
+        if (!made) return undefined;
+        const { request, stage, work } = made;
+        // A decision invites nobody, so it gives no guest to watch: what follows it is jobs alone.
+        await insertJobs(trx, jobsFor(work, { request, now, decidedStage: stage.stage }, this.followUp), now);
+        return { request, stage };
+      })
       .catch((error: unknown) => {
         if (error instanceof StageAlreadyDecided) return undefined;
         throw error;
