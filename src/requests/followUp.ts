@@ -7,6 +7,7 @@
 import type { AccessRequest } from './accessRequest';
 import type { NewJob, RequesterNotice, SponsorNotice } from './jobs';
 import type { ExtensionAnswer, RequestState } from './lifecycle';
+import type { RequestPatch } from './requestRepository';
 import { accessTimers, approvalTimers, type TimerSettings } from './timers';
 
 /**
@@ -167,14 +168,31 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
 }
 
 /**
- * What the work sets on the request with the change: the redemption watcher follows a guest
- * invited (again) as of `now`, first after `firstCheckMs`, with nothing of an earlier acceptance
- * or reminder left.
+ * Everything the table says comes with a change: what it sets on the request in the same update,
+ * and the jobs it queues in the same transaction.
  */
-export function patchFor(work: readonly Work[], now: Date, settings: FollowUpSettings) {
-  return work.some((item) => 'watch' in item) ? watchFrom(now, settings) : {};
+export interface FollowUp {
+  /** Set with the change: the redemption watcher follows a guest invited (again) from it on. */
+  patch: RequestPatch;
+  /**
+   * The jobs, counted from the request as the change leaves it (its end date, its card, its
+   * guest): only the write knows that request, as its conditional update returns it.
+   */
+  jobsFor(request: AccessRequest): NewJob[];
 }
 
+/** What comes with a change that calls for `work`, made at `facts.now`: asked once, before the change is written. */
+export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'request'>, settings: FollowUpSettings): FollowUp {
+  return {
+    patch: work.some((item) => 'watch' in item) ? watchFrom(facts.now, settings) : {},
+    jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
+  };
+}
+
+/**
+ * The redemption watcher follows a guest invited (again) as of `now`, first after `firstCheckMs`,
+ * with nothing of an earlier acceptance or reminder left.
+ */
 export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemption'>) {
   return {
     invitedAt: now.toISOString(),

@@ -2,20 +2,11 @@
  * The RequestRepository port over Kysely, for SQLite and PostgreSQL alike. Each write is one
  * transaction holding the row change, its audit event and the jobs that follow it.
  */
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable, UpdateType } from 'kysely';
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
-import {
-  type ChangeFacts,
-  extensionWorkOf,
-  type FollowUpSettings,
-  jobsFor,
-  patchFor,
-  requestWorkOf,
-  STAGE_DECIDED_WORK,
-  type Work,
-} from '../requests/followUp';
+import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf, STAGE_DECIDED_WORK, type Work } from '../requests/followUp';
 import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
@@ -86,7 +77,8 @@ export class SqlRequestRepository implements RequestRepository {
           const inserted = await trx.insertInto('access_requests').values(row).returningAll().executeTakeFirstOrThrow();
           await insertAudit(trx, { requestId: id, at, actor, action: 'submitted', toState: 'pending_approval' });
           const created = toAccessRequest(inserted);
-          await this.queueWork(trx, requestWorkOf('new', 'pending_approval'), { request: created, now });
+          // A request just filed has no guest to watch: what follows it is jobs alone.
+          await insertJobs(trx, jobsFor(requestWorkOf('new', 'pending_approval'), { request: created, now }, this.followUp), now);
           return created;
         });
         this.onJobsQueued();
@@ -183,15 +175,15 @@ export class SqlRequestRepository implements RequestRepository {
 
   async transition(change: StateChange): Promise<AccessRequest | undefined> {
     assertTransition(change.from, change.to);
-    const work = requestWorkOf(change.from, change.to);
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
+      const followUp = followUpOf(requestWorkOf(change.from, change.to), { now, openedStages: change.openStages }, this.followUp);
       await assertLeaseHeld(trx, change.lease, at);
       const updated = await trx
         .updateTable('access_requests')
         .set({
-          ...toColumns({ ...change.patch, ...patchFor(work, now, this.followUp) }),
+          ...toColumns({ ...change.patch, ...followUp.patch }),
           state: change.to,
           updated_at: at,
           version: (eb) => eb('version', '+', 1),
@@ -219,16 +211,11 @@ export class SqlRequestRepository implements RequestRepository {
           .execute();
       }
       const request = toAccessRequest(updated);
-      await this.queueWork(trx, work, { request, now, openedStages: change.openStages });
+      await insertJobs(trx, followUp.jobsFor(request), now);
       return request;
     });
     if (changed) this.onJobsQueued();
     return changed;
-  }
-
-  /** The follow-up work of a change (see requests/followUp.ts), in the change's transaction. */
-  private async queueWork(trx: Transaction<Schema>, work: readonly Work[], facts: ChangeFacts): Promise<void> {
-    await insertJobs(trx, jobsFor(work, facts, this.followUp), facts.now);
   }
 
   async update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest> {
@@ -291,10 +278,13 @@ export class SqlRequestRepository implements RequestRepository {
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
+      // Only an answer to the offer to extend has work in the table; any other change brings the jobs it names.
+      const work = change.answersOffer ? extensionWorkOf('open', change.answersOffer) : [];
+      const followUp = followUpOf(work, { now, openedStages: change.openStages }, this.followUp);
       await assertLeaseHeld(trx, change.lease, at);
       let update = trx
         .updateTable('access_requests')
-        .set({ ...toColumns(change.patch), updated_at: at, version: (eb) => eb('version', '+', 1) })
+        .set({ ...toColumns({ ...change.patch, ...followUp.patch }), updated_at: at, version: (eb) => eb('version', '+', 1) })
         .where('id', '=', change.id)
         .where('state', 'in', [...change.states]);
       for (const condition of change.onlyWhile ?? []) {
@@ -327,8 +317,7 @@ export class SqlRequestRepository implements RequestRepository {
           .execute();
       }
       const request = toAccessRequest(updated);
-      await insertJobs(trx, change.jobs ?? [], now);
-      if (change.answersOffer) await this.queueWork(trx, extensionWorkOf('open', change.answersOffer), { request, now, openedStages: change.openStages });
+      await insertJobs(trx, [...(change.jobs ?? []), ...followUp.jobsFor(request)], now);
       return request;
     });
     if (changed && ((change.jobs?.length ?? 0) > 0 || change.answersOffer)) this.onJobsQueued();
@@ -400,12 +389,8 @@ export class SqlRequestRepository implements RequestRepository {
         });
         request = toAccessRequest(updated);
       }
-      await this.queueWork(trx, settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled), {
-        request,
-        now,
-        decidedStage: decision.stage,
-      });
-      return { request, stage: toApprovalStage(decided) };
+      const work = settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled);
+      return { request, stage: toApprovalStage(decided), work };
     });
   }
 
@@ -454,19 +439,29 @@ export class SqlRequestRepository implements RequestRepository {
         request = toAccessRequest(updated);
       }
       const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
-      await this.queueWork(trx, work, { request, now, decidedStage: decision.stage });
-      return { request, stage: toApprovalStage(decided) };
+      return { request, stage: toApprovalStage(decided), work };
     });
   }
 
   /**
-   * An owner's decision, in a transaction of its own: undefined when the stage was decided already
-   * or the request (or its extension) moved on.
+   * An owner's decision, in a transaction of its own with the work that follows from what it made
+   * of the request: undefined when the stage was decided already or the request (or its extension)
+   * moved on.
    */
-  private async stageDecision<T>(decide: (trx: Transaction<Schema>, now: Date) => Promise<T | undefined>): Promise<T | undefined> {
+  private async stageDecision(
+    decide: (trx: Transaction<Schema>, now: Date) => Promise<{ request: AccessRequest; stage: ApprovalStage; work: readonly Work[] } | undefined>,
+  ): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
     const outcome = await this.db
       .transaction()
-      .execute((trx) => decide(trx, this.clock()))
+      .execute(async (trx) => {
+        const now = this.clock();
+        const made = await decide(trx, now);
+        if (!made) return undefined;
+        const { request, stage, work } = made;
+        // A decision invites nobody, so it gives no guest to watch: what follows it is jobs alone.
+        await insertJobs(trx, jobsFor(work, { request, now, decidedStage: stage.stage }, this.followUp), now);
+        return { request, stage };
+      })
       .catch((error: unknown) => {
         if (error instanceof StageAlreadyDecided) return undefined;
         throw error;
@@ -621,41 +616,81 @@ const ONCE_COLUMNS: Partial<Record<keyof RequestPatch, 'nudged_at' | 'accepted_a
   invitedAt: 'invited_at',
 };
 
-export function toColumns(patch: RequestPatch): Updateable<AccessRequestsTable> {
-  const columns: Updateable<AccessRequestsTable> = {};
-  if ('invitationStartedAt' in patch) columns.invitation_started_at = patch.invitationStartedAt ?? null;
-  if ('invitationEmailed' in patch) columns.invitation_emailed = patch.invitationEmailed === undefined ? null : patch.invitationEmailed ? 1 : 0;
-  if ('statusMessageId' in patch) columns.status_message_id = patch.statusMessageId ?? null;
-  if ('invitedAt' in patch) columns.invited_at = patch.invitedAt ?? null;
-  if ('redemptionCheckAt' in patch) columns.redemption_check_at = patch.redemptionCheckAt ?? null;
-  if ('nudgedAt' in patch) columns.nudged_at = patch.nudgedAt ?? null;
-  if ('acceptedAt' in patch) columns.accepted_at = patch.acceptedAt ?? null;
-  if ('redemptionChecks' in patch) columns.redemption_checks = patch.redemptionChecks ?? null;
-  if ('reinvitationJobId' in patch) columns.reinvitation_job_id = patch.reinvitationJobId ?? null;
-  if ('invitedUserId' in patch) columns.invited_user_id = patch.invitedUserId ?? null;
-  if ('createdGuestAccount' in patch) columns.created_guest_account = patch.createdGuestAccount === undefined ? null : patch.createdGuestAccount ? 1 : 0;
-  if ('inviteRedeemUrl' in patch) columns.invite_redeem_url = patch.inviteRedeemUrl ?? null;
-  if ('decisionComment' in patch) columns.decision_comment = patch.decisionComment ?? null;
-  if ('decidedAt' in patch) columns.decided_at = patch.decidedAt ?? null;
-  if ('failureReason' in patch) columns.failure_reason = patch.failureReason ?? null;
-  if ('endsAt' in patch) columns.ends_at = patch.endsAt ?? null;
-  if ('approverRemindedAt' in patch) columns.approver_reminded_at = patch.approverRemindedAt ?? null;
-  if ('extensionOffer' in patch) {
-    columns.extension_offered_for = patch.extensionOffer?.for ?? null;
-    columns.extension_answer = patch.extensionOffer?.answer ?? null;
-    columns.extension_card_id = patch.extensionOffer?.cardId ?? null;
-    columns.extension_ends_at = patch.extensionOffer?.endsAt ?? null;
-  }
-  if ('extensions' in patch) columns.extensions = patch.extensions ?? null;
-  if ('endedAt' in patch) columns.ended_at = patch.endedAt ?? null;
-  if ('endReason' in patch) columns.end_reason = patch.endReason ?? null;
-  if ('removedResourceIds' in patch) columns.removed_resource_ids = patch.removedResourceIds ? JSON.stringify(patch.removedResourceIds) : null;
-  if ('approvalCard' in patch) {
-    columns.approval_conversation_id = patch.approvalCard?.conversationId ?? null;
-    columns.approval_activity_id = patch.approvalCard?.activityId ?? null;
-    columns.approval_local_test = patch.approvalCard?.localTest ? 1 : 0;
+type RequestColumns = Updateable<AccessRequestsTable>;
+
+/**
+ * Mapped over this name rather than over `keyof RequestPatch` itself, the table below needs a row
+ * for every field (the patch's own fields are optional), and each row's value type stays tied to
+ * its field (see columnsOf).
+ */
+type PatchField = keyof RequestPatch;
+
+/** How a field's value is written; a field set to undefined clears what it writes. */
+type PatchColumns = { [F in PatchField]: (value: RequestPatch[F]) => RequestColumns };
+
+/** A field kept as it is in one column, whose type it must fit. */
+const column =
+  <C extends keyof AccessRequestsTable>(name: C) =>
+  (value: UpdateType<AccessRequestsTable[C]> | undefined): RequestColumns => ({ [name]: value ?? null });
+
+/** A flag as its column keeps it: 1 or 0, or null when it was never said. */
+const flag = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+
+/**
+ * Where each field of a patch is written: most as they are, in a column of their own; flags as 1
+ * or 0, a list as JSON, and the offer and the card over several columns. A new field does not
+ * build until it has its row here.
+ */
+const PATCH_COLUMNS: PatchColumns = {
+  invitationStartedAt: column('invitation_started_at'),
+  invitationEmailed: (emailed) => ({ invitation_emailed: flag(emailed) }),
+  statusMessageId: column('status_message_id'),
+  invitedAt: column('invited_at'),
+  redemptionCheckAt: column('redemption_check_at'),
+  nudgedAt: column('nudged_at'),
+  acceptedAt: column('accepted_at'),
+  redemptionChecks: column('redemption_checks'),
+  reinvitationJobId: column('reinvitation_job_id'),
+  invitedUserId: column('invited_user_id'),
+  createdGuestAccount: (created) => ({ created_guest_account: flag(created) }),
+  inviteRedeemUrl: column('invite_redeem_url'),
+  decisionComment: column('decision_comment'),
+  decidedAt: column('decided_at'),
+  failureReason: column('failure_reason'),
+  endsAt: column('ends_at'),
+  approverRemindedAt: column('approver_reminded_at'),
+  extensionOffer: (offer) => ({
+    extension_offered_for: offer?.for ?? null,
+    extension_answer: offer?.answer ?? null,
+    extension_card_id: offer?.cardId ?? null,
+    extension_ends_at: offer?.endsAt ?? null,
+  }),
+  extensions: column('extensions'),
+  endedAt: column('ended_at'),
+  endReason: column('end_reason'),
+  removedResourceIds: (ids) => ({ removed_resource_ids: ids ? JSON.stringify(ids) : null }),
+  approvalCard: (card) => ({
+    approval_conversation_id: card?.conversationId ?? null,
+    approval_activity_id: card?.activityId ?? null,
+    approval_local_test: card?.localTest ? 1 : 0,
+  }),
+};
+
+/**
+ * The columns a patch sets: those of each field it names, in the table's order whatever the
+ * patch's, so the same fields always make the same SQL and SQLite's statement cache prepares it once.
+ */
+export function toColumns(patch: RequestPatch): RequestColumns {
+  const columns: RequestColumns = {};
+  for (const field of Object.keys(PATCH_COLUMNS) as PatchField[]) {
+    if (field in patch) Object.assign(columns, columnsOf(field, patch[field]));
   }
   return columns;
+}
+
+function columnsOf<F extends PatchField>(field: F, value: RequestPatch[F]): RequestColumns {
+  const write: PatchColumns[F] = PATCH_COLUMNS[field];
+  return write(value);
 }
 
 export function toAccessRequest(row: Row): AccessRequest {
