@@ -10,8 +10,7 @@ import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from './failureReasonText';
 import { isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
-import { translatorFor } from '../src/i18n';
-import { formatDate } from '../src/i18n/dates';
+import { translatorFor, formatDate } from '../src/i18n';
 import { plainText } from './plainText';
 import template from './approval.json';
 import type { CommandButton } from './commandCard';
@@ -88,6 +87,12 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   const { request, stage } = view;
   const t = translatorFor(view.locale);
+  // The card's dates, each formatted once, in the viewer's language.
+  const dates = {
+    end: request.endsAt ? formatDate(request.endsAt, view.locale) : '',
+    newEnd: request.extensionOffer?.endsAt ? formatDate(request.extensionOffer.endsAt, view.locale) : '',
+    guestSince: request.existingGuest?.since ? formatDate(request.existingGuest.since, view.locale) : '',
+  };
   const requester = plainText(request.requester.displayName);
   const sponsor = plainText(request.sponsor.displayName);
   const approvals = ownerStagesFor(view.resources).length + 1;
@@ -99,8 +104,8 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     resource: plainText(stageResource?.name ?? ''),
     sponsor,
     decidedBy: plainText(stage?.decidedBy?.displayName ?? ''),
-    end: request.endsAt ? formatDate(request.endsAt, view.locale) : '',
-    newEnd: request.extensionOffer?.endsAt ? formatDate(request.extensionOffer.endsAt, view.locale) : '',
+    end: dates.end,
+    newEnd: dates.newEnd,
   };
   const stageOpen = stage !== undefined && isStageOpen(request, stage);
   // A stage still pending shows where the request stands; a decided one, its own decision.
@@ -146,11 +151,11 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     ),
     localTest,
     guest: plainText(request.guestEmail),
-    existingGuest: existingGuestLine(t, request, request.existingGuest?.since ? formatDate(request.existingGuest.since, view.locale) : ''),
+    existingGuest: existingGuestLine(t, request, dates.guestSince),
     resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt
       ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', {
-          date: formatDate(request.endsAt, view.locale),
+          date: dates.end,
           days: request.accessDays ?? '',
         })
       : '',

@@ -3,8 +3,7 @@
  * latest failures with their request ids and why, to look up in the log or the export.
  */
 import { type Attachment, CardFactory } from 'botbuilder';
-import { translatorFor } from '../src/i18n';
-import { formatDate } from '../src/i18n/dates';
+import { translatorFor, formatDate } from '../src/i18n';
 import { failureReasonText } from './failureReasonText';
 import { REQUEST_STATES, type RequestState } from '../src/requests/lifecycle';
 import { plainText } from './plainText';

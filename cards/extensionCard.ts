@@ -6,8 +6,7 @@
  * says why, and offers nothing to click.
  */
 import { type Attachment, CardFactory } from 'botbuilder';
-import { type Translate, translatorFor } from '../src/i18n';
-import { formatDate } from '../src/i18n/dates';
+import { type Translate, translatorFor, formatDate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { Resource } from '../src/requests/catalog';
 import { type ExtensionPlan, type ExtensionSettings, extensionPlanNow, extensionStage } from '../src/requests/extensionPlan';

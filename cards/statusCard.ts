@@ -5,8 +5,7 @@
  * would (see cards/linkChoices).
  */
 import { type Attachment, CardFactory } from 'botbuilder';
-import { translatorFor } from '../src/i18n';
-import { formatDate } from '../src/i18n/dates';
+import { translatorFor, formatDate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { ResourceCatalog } from '../src/requests/catalog';
 import { plainText } from './plainText';

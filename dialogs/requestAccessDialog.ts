@@ -18,9 +18,8 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
-import { commandOf, translatorFor } from '../src/i18n';
+import { commandOf, translatorFor, formatDate } from '../src/i18n';
 import type { ExistingGuest, Person } from '../src/requests/accessRequest';
-import { formatDate } from '../src/i18n/dates';
 import { readAccessPeriod } from '../src/requests/accessPeriod';
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import { answerParts, maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';

@@ -21,8 +21,7 @@ import {
 import { isRequesterOf } from '../src/approvals/roles';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
-import { commandOf, translatorFor } from '../src/i18n';
-import { formatDate } from '../src/i18n/dates';
+import { commandOf, translatorFor, formatDate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import { maxDaysOf, type Resource, type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
 import type { RequestState } from '../src/requests/lifecycle';

@@ -5,8 +5,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { approvalCardAttachment } from '../../cards/approvalCard';
-import { translatorFor } from '../i18n';
-import { formatDate } from '../i18n/dates';
+import { translatorFor, formatDate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type ApprovalStage, isStageOpen } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';

@@ -1,16 +1,15 @@
 /**
- * Dates as people read them, in their language. A moment less than two days away also shows its
+ * Dates as people read them, in the conventions of a locale (i18n/index's formatDate picks the
+ * one of the language someone's texts are in). A moment less than two days away also shows its
  * time (UTC): close deadlines need it, and under TIME_SCALE every deadline is that close.
  */
-import { languageOf } from './index';
 
 const TWO_DAYS_MS = 2 * 86_400_000;
 
-export function formatDate(iso: string, locale: string | undefined, now: Date = new Date()): string {
+export function formatDateIn(dateLocale: string, iso: string, now: Date): string {
   const date = new Date(iso);
   const close = Math.abs(date.getTime() - now.getTime()) < TWO_DAYS_MS;
-  const language = languageOf(locale);
-  const formatted = formatter(language === 'es' ? 'es-ES' : 'en-GB', close).format(date);
+  const formatted = formatter(dateLocale, close).format(date);
   return close ? `${formatted} UTC` : formatted;
 }
 

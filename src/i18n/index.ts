@@ -5,6 +5,7 @@
 import i18next, { type TFunction } from 'i18next';
 import en from './en.json';
 import es from './es.json';
+import { formatDateIn } from './dates';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -60,6 +61,14 @@ const TRANSLATORS: Record<Language, Translate> = { en: rememberingTranslator('en
 
 export function translatorFor(locale: string | undefined): Translate {
   return TRANSLATORS[languageOf(locale)];
+}
+
+/** How each language writes a date: day before month in both. */
+const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', es: 'es-ES' };
+
+/** A date as someone with `locale` reads it: as the language their texts are in writes it (i18n/dates). */
+export function formatDate(iso: string, locale: string | undefined, now: Date = new Date()): string {
+  return formatDateIn(DATE_LOCALES[languageOf(locale)], iso, now);
 }
 
 export type CommandName = keyof typeof en.commands;

@@ -8,8 +8,7 @@
 import type { Attachment } from 'botbuilder';
 import { commandCardAttachment } from '../../cards/commandCard';
 import { followUpButtons, linkChoicesAttachment } from '../../cards/linkChoices';
-import { formatDate } from '../i18n/dates';
-import { translatorFor, type Translate } from '../i18n';
+import { translatorFor, type Translate, formatDate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { myAppsUrl } from '../requests/accessPlan';
 import { type ApprovalStage, ownerStagesFor } from '../requests/approvalStage';
