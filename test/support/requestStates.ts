@@ -3,6 +3,7 @@
  * provisioning job would have left them: the starting point of use-case tests, which need no bot.
  * Adele (the requester of requestDraft) files, Megan (its sponsor) approves.
  */
+import type { Someone } from '../../src/approvals/roles';
 import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
 import type { RequestPatch, RequestRepository } from '../../src/requests/requestRepository';
 import { fileRequest } from '../../src/useCases/fileRequest';
@@ -12,6 +13,13 @@ const DAY = 86_400_000;
 const draft = requestDraft();
 export const ADELE = { kind: 'user' as const, id: draft.requester.id, displayName: draft.requester.displayName };
 export const MEGAN = { kind: 'user' as const, id: draft.sponsor.id, displayName: draft.sponsor.displayName };
+
+/** The same people as the activity names them, each in a chat of their own; Diego is nobody to the request. */
+export const SOMEONE = {
+  adele: { userId: ADELE.id, conversationId: 'a:adele' },
+  megan: { userId: MEGAN.id, conversationId: 'a:megan' },
+  diego: { userId: 'a1b2c3d4-0003-4000-8000-000000000003', conversationId: 'a:diego' },
+} satisfies Record<string, Someone>;
 
 /** Adele's request for 30 days, filed as the dialog files it, waiting for Megan. */
 export async function filedRequest(requests: RequestRepository, changes: Partial<NewAccessRequest> = {}, now = new Date()): Promise<AccessRequest> {

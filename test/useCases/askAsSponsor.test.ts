@@ -5,13 +5,11 @@ import type { OpenDatabase } from '../../src/storage/database';
 import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { askAsSponsor, type SponsorOnlyAction } from '../../src/useCases/askAsSponsor';
 import { jobRows } from '../support/jobRows';
-import { ADELE, filedRequest, grantedRequest, MEGAN } from '../support/requestStates';
+import { ADELE, filedRequest, grantedRequest, MEGAN, SOMEONE } from '../support/requestStates';
 import { requestRepository } from '../support/requestRepository';
 import { memoryDatabase } from '../support/sqliteMemory';
 
-const adele = { userId: ADELE.id, conversationId: 'a:adele' };
-const megan = { userId: MEGAN.id, conversationId: 'a:megan' };
-const diego = { userId: 'a1b2c3d4-0003-4000-8000-000000000003', conversationId: 'a:diego' };
+const { adele, megan, diego } = SOMEONE;
 const now = new Date('2026-12-01T09:00:00.000Z');
 
 describe('asking, as the sponsor, to reset a redemption or end access', () => {
