@@ -39,3 +39,8 @@ export async function grantedRequest(requests: RequestRepository, state: 'invite
   if (!granted) throw new Error(`request ${id} did not reach ${state}`);
   return granted;
 }
+
+/** The request's approval card, as shown in `conversationId` as a local test (an unauthenticated run), where whoever holds it may act as sponsor. */
+export async function shownAsLocalTestIn(requests: RequestRepository, requestId: string, conversationId: string): Promise<void> {
+  await requests.update(requestId, { approvalCard: { conversationId, activityId: '1', localTest: true } }, { kind: 'system' }, 'approvalCardPosted');
+}

@@ -1,33 +1,24 @@
 /** What only the sponsor may ask of granted access, a reset or an end: who may, when, and what is recorded. */
 import assert from 'node:assert/strict';
 import type { Someone } from '../../src/approvals/roles';
-import type { OpenDatabase } from '../../src/storage/database';
-import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { askAsSponsor, type SponsorOnlyAction } from '../../src/useCases/askAsSponsor';
 import { jobRows } from '../support/jobRows';
-import { ADELE, filedRequest, grantedRequest, MEGAN, SOMEONE } from '../support/requestStates';
-import { requestRepository } from '../support/requestRepository';
-import { memoryDatabase } from '../support/sqliteMemory';
+import { ADELE, filedRequest, grantedRequest, MEGAN, shownAsLocalTestIn, SOMEONE } from '../support/requestStates';
+import { withRequestRepository } from '../support/requestRepository';
 
 const { adele, megan, diego } = SOMEONE;
 const now = new Date('2026-12-01T09:00:00.000Z');
 
 describe('asking, as the sponsor, to reset a redemption or end access', () => {
-  let database: OpenDatabase;
-  let requests: SqlRequestRepository;
-  beforeEach(async () => {
-    database = await memoryDatabase();
-    requests = requestRepository(database.db);
-  });
-  afterEach(async () => database.close());
+  const store = withRequestRepository();
 
   const ask = (action: SponsorOnlyAction, requestId: string, someone: Someone, name: string, localTestsAllowed = false) =>
-    askAsSponsor({ requests, localTestsAllowed, clock: () => now }, action, requestId, someone, name);
-  const jobsOf = async (requestId: string, kind: string) => (await jobRows(database.db, requestId)).filter((job) => job.kind === kind);
-  const audited = async (requestId: string, action: string) => (await requests.auditTrail(requestId)).filter((e) => e.action === action);
+    askAsSponsor({ requests: store.requests, localTestsAllowed, clock: () => now }, action, requestId, someone, name);
+  const jobsOf = async (requestId: string, kind: string) => (await jobRows(store.db, requestId)).filter((job) => job.kind === kind);
+  const audited = async (requestId: string, action: string) => (await store.requests.auditTrail(requestId)).filter((e) => e.action === action);
 
   it('records a reset under the sponsor’s name with its job, once the check has passed and not before', async () => {
-    const accepted = await grantedRequest(requests, 'accepted');
+    const accepted = await grantedRequest(store.requests, 'accepted');
     const checked = await ask('resetRedemption', accepted.id, megan, 'Megan Bowen');
     assert.equal(checked.outcome, 'mayAsk');
     if (checked.outcome !== 'mayAsk') return;
@@ -45,11 +36,11 @@ describe('asking, as the sponsor, to reset a redemption or end access', () => {
   });
 
   it('ends access now: the end date becomes the clock’s now, the old one is audited, and the end is queued', async () => {
-    const invited = await grantedRequest(requests, 'invited');
+    const invited = await grantedRequest(store.requests, 'invited');
     const checked = await ask('endAccess', invited.id, megan, 'Megan Bowen');
     assert.equal(checked.outcome, 'mayAsk');
     if (checked.outcome === 'mayAsk') assert.deepEqual(await checked.record(), { outcome: 'asked' });
-    const ended = await requests.get(invited.id);
+    const ended = await store.requests.get(invited.id);
     assert.deepEqual([ended?.endsAt, ended?.endReason, ended?.state], [now.toISOString(), 'sponsor', 'invited']);
     assert.deepEqual(
       (await audited(invited.id, 'endAccessAsked')).map((e) => [e.actor, e.detail?.endsAtBefore]),
@@ -59,22 +50,17 @@ describe('asking, as the sponsor, to reset a redemption or end access', () => {
   });
 
   it('tells the requester only the sponsor may, and finds no request for anyone else or any id that does not exist', async () => {
-    const invited = await grantedRequest(requests, 'invited');
+    const invited = await grantedRequest(store.requests, 'invited');
     const requester = await ask('endAccess', invited.id, adele, 'Adele Vance');
     assert.deepEqual([requester.outcome, requester.outcome === 'sponsorOnly' && requester.request.id], ['sponsorOnly', invited.id]);
     assert.deepEqual(await ask('endAccess', invited.id, diego, 'Diego Siciliani'), { outcome: 'notFound' });
     assert.deepEqual(await ask('resetRedemption', 'GA-NOSUCH', megan, 'Megan Bowen'), { outcome: 'notFound' });
-    assert.equal((await requests.get(invited.id))?.endReason, undefined);
+    assert.equal((await store.requests.get(invited.id))?.endReason, undefined);
   });
 
   it('lets the requester act as sponsor on a local-test card in their own chat, only while local tests are allowed', async () => {
-    const invited = await grantedRequest(requests, 'invited');
-    await requests.update(
-      invited.id,
-      { approvalCard: { conversationId: adele.conversationId, activityId: '1', localTest: true } },
-      { kind: 'system' },
-      'approvalCardPosted',
-    );
+    const invited = await grantedRequest(store.requests, 'invited');
+    await shownAsLocalTestIn(store.requests, invited.id, adele.conversationId);
     assert.equal((await ask('resetRedemption', invited.id, adele, 'Adele Vance')).outcome, 'sponsorOnly');
     const checked = await ask('resetRedemption', invited.id, adele, 'Adele Vance', true);
     assert.equal(checked.outcome, 'mayAsk');
@@ -86,7 +72,7 @@ describe('asking, as the sponsor, to reset a redemption or end access', () => {
   });
 
   it('has no access to reset or end before it is granted', async () => {
-    const waiting = await filedRequest(requests);
+    const waiting = await filedRequest(store.requests);
     for (const action of ['resetRedemption', 'endAccess'] as const) {
       const checked = await ask(action, waiting.id, megan, 'Megan Bowen');
       assert.deepEqual([checked.outcome, checked.outcome === 'notGranted' && checked.request.state], ['notGranted', 'pending_approval'], action);
@@ -94,9 +80,9 @@ describe('asking, as the sponsor, to reset a redemption or end access', () => {
   });
 
   it('records nothing when the access ended between the check and the record, and says how it stands now', async () => {
-    const invited = await grantedRequest(requests, 'invited');
+    const invited = await grantedRequest(store.requests, 'invited');
     const checked = await ask('endAccess', invited.id, megan, 'Megan Bowen');
-    await requests.transition({ id: invited.id, from: 'invited', to: 'ended', actor: { kind: 'system' } });
+    await store.requests.transition({ id: invited.id, from: 'invited', to: 'ended', actor: { kind: 'system' } });
     assert.equal(checked.outcome, 'mayAsk');
     if (checked.outcome !== 'mayAsk') return;
     const recorded = await checked.record();

@@ -1,34 +1,25 @@
 /** Asking for a fresh link or Microsoft's email for a guest who has not accepted yet: who may, when, and what is recorded. */
 import assert from 'node:assert/strict';
 import type { Someone } from '../../src/approvals/roles';
-import type { OpenDatabase } from '../../src/storage/database';
-import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { askForInvitation } from '../../src/useCases/askForInvitation';
 import { jobRows } from '../support/jobRows';
-import { ADELE, filedRequest, grantedRequest, MEGAN, SOMEONE } from '../support/requestStates';
-import { requestRepository } from '../support/requestRepository';
-import { memoryDatabase } from '../support/sqliteMemory';
+import { ADELE, filedRequest, grantedRequest, MEGAN, shownAsLocalTestIn, SOMEONE } from '../support/requestStates';
+import { withRequestRepository } from '../support/requestRepository';
 
 const { adele, megan, diego } = SOMEONE;
 
 describe('asking for an invitation again', () => {
-  let database: OpenDatabase;
-  let requests: SqlRequestRepository;
-  beforeEach(async () => {
-    database = await memoryDatabase();
-    requests = requestRepository(database.db);
-  });
-  afterEach(async () => database.close());
+  const store = withRequestRepository();
 
   const ask = (kind: 'sendFreshLink' | 'sendInvitationEmail', requestId: string, someone: Someone, name = 'Adele Vance', localTestsAllowed = false) =>
-    askForInvitation({ requests, localTestsAllowed }, kind, requestId, someone, name);
+    askForInvitation({ requests: store.requests, localTestsAllowed }, kind, requestId, someone, name);
   const asks = async (requestId: string) =>
-    (await requests.auditTrail(requestId)).filter((e) => e.action === 'freshLinkAsked' || e.action === 'invitationEmailAsked');
+    (await store.requests.auditTrail(requestId)).filter((e) => e.action === 'freshLinkAsked' || e.action === 'invitationEmailAsked');
   const reinvitations = async (requestId: string) =>
-    (await jobRows(database.db, requestId)).filter((job) => job.kind === 'sendFreshLink' || job.kind === 'sendInvitationEmail');
+    (await jobRows(store.db, requestId)).filter((job) => job.kind === 'sendFreshLink' || job.kind === 'sendInvitationEmail');
 
   it('records the requester’s ask, under their name, with the job that answers them, and nothing before it is recorded', async () => {
-    const invited = await grantedRequest(requests, 'invited');
+    const invited = await grantedRequest(store.requests, 'invited');
     const checked = await ask('sendFreshLink', invited.id, adele);
     assert.equal(checked.outcome, 'mayAsk');
     if (checked.outcome !== 'mayAsk') return;
@@ -44,7 +35,7 @@ describe('asking for an invitation again', () => {
   });
 
   it('answers the sponsor in their own chat: the email they ask for tells them how it went', async () => {
-    const invited = await grantedRequest(requests, 'invited', { invitationEmailed: false });
+    const invited = await grantedRequest(store.requests, 'invited', { invitationEmailed: false });
     const checked = await ask('sendInvitationEmail', invited.id, megan, 'Megan Bowen');
     assert.equal(checked.outcome, 'mayAsk');
     if (checked.outcome === 'mayAsk') await checked.record();
@@ -59,7 +50,7 @@ describe('asking for an invitation again', () => {
   });
 
   it('finds no request for anyone else, nor for someone unknown, nor for an id that does not exist', async () => {
-    const invited = await grantedRequest(requests, 'invited');
+    const invited = await grantedRequest(store.requests, 'invited');
     assert.deepEqual(await ask('sendFreshLink', invited.id, diego, 'Diego Siciliani'), { outcome: 'notFound' });
     assert.deepEqual(await ask('sendFreshLink', invited.id, { userId: undefined, conversationId: 'a:adele' }), { outcome: 'notFound' });
     assert.deepEqual(await ask('sendFreshLink', 'GA-NOSUCH', adele), { outcome: 'notFound' });
@@ -67,13 +58,8 @@ describe('asking for an invitation again', () => {
   });
 
   it('lets whoever holds a local-test card ask as its sponsor only while local tests are allowed', async () => {
-    const invited = await grantedRequest(requests, 'invited');
-    await requests.update(
-      invited.id,
-      { approvalCard: { conversationId: diego.conversationId, activityId: '1', localTest: true } },
-      { kind: 'system' },
-      'approvalCardPosted',
-    );
+    const invited = await grantedRequest(store.requests, 'invited');
+    await shownAsLocalTestIn(store.requests, invited.id, diego.conversationId);
     assert.deepEqual(await ask('sendFreshLink', invited.id, diego, 'Diego Siciliani'), { outcome: 'notFound' });
     const checked = await ask('sendFreshLink', invited.id, diego, 'Diego Siciliani', true);
     assert.equal(checked.outcome, 'mayAsk');
@@ -84,26 +70,37 @@ describe('asking for an invitation again', () => {
     );
   });
 
+  it('answers in the requester’s chat when the requester is also the one holding the local-test card', async () => {
+    const invited = await grantedRequest(store.requests, 'invited');
+    await shownAsLocalTestIn(store.requests, invited.id, adele.conversationId);
+    const checked = await ask('sendFreshLink', invited.id, adele, 'Adele Vance', true);
+    if (checked.outcome === 'mayAsk') await checked.record();
+    assert.deepEqual(
+      (await asks(invited.id)).map((e) => e.detail),
+      [{ by: 'requester' }],
+    );
+  });
+
   it('has no invitation to send again before the guest is invited, nor after they accepted', async () => {
-    const waiting = await filedRequest(requests);
+    const waiting = await filedRequest(store.requests);
     const early = await ask('sendFreshLink', waiting.id, adele);
     assert.deepEqual([early.outcome, early.outcome === 'notInvited' && early.request.state], ['notInvited', 'pending_approval']);
-    const accepted = await grantedRequest(requests, 'accepted');
+    const accepted = await grantedRequest(store.requests, 'accepted');
     const late = await ask('sendInvitationEmail', accepted.id, adele);
     assert.deepEqual([late.outcome, late.outcome === 'notInvited' && late.request.state], ['notInvited', 'accepted']);
   });
 
   it('refuses a second email for the same invitation, and still sends a link', async () => {
-    const emailed = await grantedRequest(requests, 'invited', { invitationEmailed: true });
+    const emailed = await grantedRequest(store.requests, 'invited', { invitationEmailed: true });
     assert.equal((await ask('sendInvitationEmail', emailed.id, adele)).outcome, 'alreadyEmailed');
     assert.equal((await ask('sendFreshLink', emailed.id, adele)).outcome, 'mayAsk');
     assert.deepEqual(await asks(emailed.id), []);
   });
 
   it('records nothing when the guest accepted between the check and the record, and says how it stands now', async () => {
-    const invited = await grantedRequest(requests, 'invited');
+    const invited = await grantedRequest(store.requests, 'invited');
     const checked = await ask('sendFreshLink', invited.id, adele);
-    await requests.transition({ id: invited.id, from: 'invited', to: 'accepted', actor: { kind: 'system' } });
+    await store.requests.transition({ id: invited.id, from: 'invited', to: 'accepted', actor: { kind: 'system' } });
     assert.equal(checked.outcome, 'mayAsk');
     if (checked.outcome !== 'mayAsk') return;
     const recorded = await checked.record();
