@@ -8,8 +8,11 @@ import { approvalCardAttachment } from '../cards/approvalCard';
 import { statusCardAttachment } from '../cards/statusCard';
 import { translatorFor } from '../src/i18n';
 import { type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
+import type { AccessRequest } from '../src/requests/accessRequest';
+import type { ApprovalStage } from '../src/requests/approvalStage';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { directoryUserIdOf } from '../src/http/identity';
+import { listAwaitingDecision, listOwnRequests } from '../src/useCases/requestLists';
 
 export interface RequestListsDependencies {
   requests: RequestRepository;
@@ -17,39 +20,28 @@ export interface RequestListsDependencies {
   localDefaultUserId?: string;
 }
 
-/** A card is limited in size: this many requests on one, the rest counted. */
-const PAGE = 10;
-
 export async function showStatus(context: TurnContext, deps: RequestListsDependencies): Promise<void> {
   const locale = context.activity.locale ?? 'en';
-  const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
-  const { requests, total } = userId ? await deps.requests.filedBy(userId, PAGE) : { requests: [], total: 0 };
-  if (requests.length === 0) {
+  const own = await listOwnRequests(deps.requests, { userId: directoryUserIdOf(context.activity, deps.localDefaultUserId) });
+  if (own.outcome === 'none') {
     await context.sendActivity(translatorFor(locale)('status.none'));
     return;
   }
-  await context.sendActivity({ attachments: [statusCardAttachment({ requests, older: total - requests.length, catalog: deps.catalog, locale })] });
+  await context.sendActivity({ attachments: [statusCardAttachment({ requests: own.requests, older: own.older, catalog: deps.catalog, locale })] });
 }
 
 export async function showPendingApprovals(context: TurnContext, deps: RequestListsDependencies): Promise<void> {
   const locale = context.activity.locale ?? 'en';
   const t = translatorFor(locale);
-  const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
-  const { requests, total } = userId ? await deps.requests.awaitingDecisionBy(userId, PAGE) : { requests: [], total: 0 };
-  // As a resource owner too: the stages waiting for them, after their sponsor's approvals.
-  const stages = userId && requests.length < PAGE ? await deps.requests.stagesAwaitingDecisionBy(userId, PAGE - requests.length) : [];
-  if (requests.length + stages.length === 0) {
+  const waiting = await listAwaitingDecision(deps.requests, { userId: directoryUserIdOf(context.activity, deps.localDefaultUserId) });
+  if (waiting.outcome === 'none') {
     await context.sendActivity(t('pending.none'));
     return;
   }
-  const cards = [
-    ...requests.map((request) =>
-      approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), locale, viewerIsSponsor: true }),
-    ),
-    ...stages.map(({ request, stage }) =>
-      approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true }),
-    ),
-  ];
-  await context.sendActivity({ text: t('pending.intro', { count: total + stages.length }), attachments: cards, attachmentLayout: 'list' });
-  if (total > requests.length) await context.sendActivity(t('pending.more', { count: total - requests.length }));
+  const { approvals, stages, more } = waiting;
+  const card = (request: AccessRequest, stage?: ApprovalStage) =>
+    approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
+  const cards = [...approvals.map((request) => card(request)), ...stages.map(({ request, stage }) => card(request, stage))];
+  await context.sendActivity({ text: t('pending.intro', { count: approvals.length + more + stages.length }), attachments: cards, attachmentLayout: 'list' });
+  if (more > 0) await context.sendActivity(t('pending.more', { count: more }));
 }

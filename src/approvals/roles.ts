@@ -4,8 +4,9 @@
  * channel vouches for), never from card data or typed text. This is the one place that says who
  * may decide what.
  */
-import type { AccessRequest } from '../requests/accessRequest';
+import type { AccessRequest, Actor } from '../requests/accessRequest';
 import type { ApprovalStage } from '../requests/approvalStage';
+import type { LinkAskedBy } from '../requests/jobs';
 
 export interface Someone {
   /** Their Entra object id, as resolved from the activity; undefined if unknown. */
@@ -67,4 +68,27 @@ export function mayDecideStage(someone: Someone, request: AccessRequest, stage: 
   if (localTestsAllowed && (stage.cards ?? []).some((card) => card.localTest && card.conversationId === someone.conversationId)) return true;
   const { userId } = someone;
   return userId !== undefined && mayApproveStagesOf(userId, request) && (stage.approvers ?? []).some((approver) => approver.id === userId);
+}
+
+/** Someone who asks for something done to a request (a link, an email, a reset, an end), and what they are to it. */
+interface Asker {
+  actsAsSponsor: boolean;
+  /** Who hears how it went: the requester when they are both (a local test, where one person plays both). */
+  role: LinkAskedBy;
+  /** Whom the audit trail names as having asked. */
+  actor: Extract<Actor, { kind: 'user' }>;
+}
+
+/**
+ * What someone is to a request when they ask for something done to it; undefined when they are
+ * nobody to it (or unknown), which the caller answers as a request that does not exist. The
+ * display name is the one the chat shows for them, for the audit trail.
+ */
+export function askerOf(someone: Someone, displayName: string, request: AccessRequest, localTestsAllowed: boolean): Asker | undefined {
+  const { userId } = someone;
+  if (!userId) return undefined;
+  const isRequester = isRequesterOf(someone, request);
+  const asSponsor = actsAsSponsor(someone, request, localTestsAllowed);
+  if (!isRequester && !asSponsor) return undefined;
+  return { actsAsSponsor: asSponsor, role: isRequester ? 'requester' : 'sponsor', actor: { kind: 'user', id: userId, displayName } };
 }

@@ -1,10 +1,13 @@
 /**
- * Approved requests written straight into a bot's database, as if sponsors had just approved
- * them, each from a requester chat the bot can write to on the fake channel at `serviceUrl`:
- * the starting point of tests that break provisioning.
+ * Approved requests written straight into a bot's database, filed as the dialog files them
+ * (useCases/fileRequest, with the default settings) and approved as if sponsors had just done so,
+ * each from a requester chat the bot can write to on the fake channel at `serviceUrl`: the
+ * starting point of tests that break provisioning.
  */
+import { loadConfig } from '../../src/config';
 import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
 import { openDatabase } from '../../src/storage/database';
+import { fileRequest } from '../../src/useCases/fileRequest';
 import { requestRepository } from './requestRepository';
 import { BOT, TENANT_ID } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
@@ -22,6 +25,8 @@ export async function seedApprovedRequests(databaseUrl: string, serviceUrl: stri
   const database = await openDatabase(databaseUrl);
   try {
     const requests = requestRepository(database.db);
+    const { timing, limits } = loadConfig({});
+    const filing = { requests, maxOpenRequests: limits.openRequestsPerRequester, timing, clock: () => new Date() };
     const references = new ConversationReferenceStore(database.db);
     const ids: string[] = [];
     for (const { guestEmail, chat, requesterId } of seeds) {
@@ -36,7 +41,13 @@ export async function seedApprovedRequests(databaseUrl: string, serviceUrl: stri
         },
         requesterId,
       );
-      const { id } = await requests.create(requestDraft({ guestEmail, requesterConversationId: chat, requester }), { kind: 'user', ...requester });
+      const filed = await fileRequest(
+        filing,
+        { ...requestDraft({ guestEmail, requesterConversationId: chat, requester }), accessDays: timing.accessDays },
+        { kind: 'user', ...requester },
+      );
+      if (filed.outcome !== 'filed') throw new Error(`${requester.displayName} has too many requests waiting to file another`);
+      const { id } = filed.request;
       await requests.transition({ id, from: 'pending_approval', to: 'approved', actor: megan });
       ids.push(id);
     }

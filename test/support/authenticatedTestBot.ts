@@ -41,6 +41,7 @@ export async function startAuthenticatedTestBot(env: Record<string, string> = {}
   const teams = new TeamsClient(app.url, channel, (activity) => `Bearer ${login.mint({ aud: APP_ID, serviceurl: activity.serviceUrl ?? '' })}`);
   return {
     app,
+    config,
     channel,
     teams,
     login,

@@ -3,10 +3,11 @@
  * simulated directory on the same port), with a fake Teams channel as its serviceUrl.
  */
 import pino, { type Logger } from 'pino';
-import { loadConfig } from '../../src/config';
+import { type Config, loadConfig } from '../../src/config';
 import { type RunningApp, startApp } from '../../src/index';
 import type { AccessRequest, NewAccessRequest } from '../../src/requests/accessRequest';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
+import { fileRequest as fileAsEveryoneDoes } from '../../src/useCases/fileRequest';
 import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
 
@@ -18,6 +19,8 @@ export const users = {
 
 export interface TestBot {
   app: RunningApp;
+  /** The settings it runs with: the tests' defaults with its own over them. */
+  config: Config;
   channel: FakeTeamsChannel;
   teams: TeamsClient;
   requests: SqlRequestRepository;
@@ -44,6 +47,7 @@ export async function startTestBot(
   if (!options.channel) await channel.start();
   return {
     app,
+    config,
     channel,
     teams: new TeamsClient(app.url, channel),
     requests: new SqlRequestRepository(app.database.db, { followUp: config, clock }),
@@ -57,8 +61,8 @@ export async function startTestBot(
 
 /**
  * Adele files a request for partner@fabrikam.com (Project Falcon team and Contoso Expenses,
- * sponsor Megan) the way the dialog does, and the bot delivers the card. Returns the request
- * and where its card went.
+ * sponsor Megan) the way the dialog does (useCases/fileRequest, with the bot's settings), and the
+ * bot delivers the card. Returns the request and where its card went.
  */
 export async function fileRequest(
   bot: TestBot,
@@ -68,15 +72,30 @@ export async function fileRequest(
 ): Promise<{ request: AccessRequest; cardConversationId: string; cardActivityId: string }> {
   const existing = bot.channel.sent.length;
   await bot.teams.install(requester);
-  const request = await bot.requests.create(
-    requestDraft({
-      requester: { id: requester.aadObjectId as string, displayName: requester.name, address: 'adele.vance@contoso.com' },
-      requesterLocale: requester.locale ?? 'en-US',
-      requesterConversationId: bot.teams.conversationOf(requester),
-      ...changes,
-    }),
+  const { endsAt, accessDays = bot.config.timing.accessDays, ...draft } = changes;
+  const { dayMs } = bot.config.timing;
+  const filing = await fileAsEveryoneDoes(
+    {
+      requests: bot.requests,
+      maxOpenRequests: bot.config.limits.openRequestsPerRequester,
+      timing: { dayMs },
+      // A test that names the end date files at the moment that date is counted from.
+      clock: endsAt ? () => new Date(Date.parse(endsAt) - accessDays * dayMs) : bot.now,
+    },
+    {
+      ...requestDraft({
+        requester: { id: requester.aadObjectId as string, displayName: requester.name, address: 'adele.vance@contoso.com' },
+        requesterLocale: requester.locale ?? 'en-US',
+        requesterConversationId: bot.teams.conversationOf(requester),
+        ...draft,
+      }),
+      accessDays,
+    },
     { kind: 'user', id: requester.aadObjectId as string, displayName: requester.name },
   );
+  if (filing.outcome === 'tooManyOpen')
+    throw new Error(`${requester.name} has ${filing.open.length} requests waiting already: MAX_OPEN_REQUESTS allows no more`);
+  const { request } = filing;
   bot.app.worker.wake();
   const card = await bot.channel.waitFor(
     () => bot.channel.sent.slice(existing).find((s) => s.activity.attachments?.length),

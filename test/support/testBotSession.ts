@@ -42,6 +42,10 @@ export class TestBotSession implements TestBot {
     return this.running().app;
   }
 
+  get config(): TestBot['config'] {
+    return this.running().config;
+  }
+
   get teams(): TestBot['teams'] {
     return this.running().teams;
   }
