@@ -7,7 +7,7 @@ import type { TurnContext } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import { cancelRequest } from '../src/useCases/cancelRequest';
 import type { RequestRepository } from '../src/requests/requestRepository';
-import { directoryUserIdOf } from '../src/http/identity';
+import { senderOf } from '../src/http/identity';
 import { plainText } from '../cards/plainText';
 
 export interface CancelRequestDependencies {
@@ -17,8 +17,7 @@ export interface CancelRequestDependencies {
 
 export async function cancelRequestCommand(context: TurnContext, requestId: string, deps: CancelRequestDependencies): Promise<void> {
   const t = translatorFor(context.activity.locale);
-  const userId = directoryUserIdOf(context.activity, deps.localDefaultUserId);
-  const cancellation = await cancelRequest(deps.requests, requestId, { userId, conversationId: context.activity.conversation.id });
+  const cancellation = await cancelRequest(deps.requests, requestId, senderOf(context.activity, deps.localDefaultUserId));
   if (cancellation.outcome === 'notFound') {
     await context.sendActivity(t('cancelRequest.notFound', { id: requestId }));
     return;

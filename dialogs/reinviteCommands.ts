@@ -8,7 +8,7 @@ import type { TurnContext } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { whyNoLink } from '../src/access/reinviteGuest';
-import { directoryUserIdOf } from '../src/http/identity';
+import { senderOf } from '../src/http/identity';
 import { askForInvitation, type AskedInvitation } from '../src/useCases/askForInvitation';
 import { plainText } from '../cards/plainText';
 
@@ -21,8 +21,7 @@ export interface ReinviteDependencies {
 
 export async function askToReinvite(context: TurnContext, requestId: string, kind: AskedInvitation, deps: ReinviteDependencies): Promise<void> {
   const t = translatorFor(context.activity.locale);
-  const someone = { userId: directoryUserIdOf(context.activity, deps.localDefaultUserId), conversationId: context.activity.conversation.id };
-  const ask = await askForInvitation(deps, kind, requestId, someone, context.activity.from.name ?? '');
+  const ask = await askForInvitation(deps, kind, requestId, senderOf(context.activity, deps.localDefaultUserId), context.activity.from.name ?? '');
   if (ask.outcome !== 'mayAsk') {
     await context.sendActivity(
       ask.outcome === 'notFound'

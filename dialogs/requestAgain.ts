@@ -28,7 +28,7 @@ import type { RequestState } from '../src/requests/lifecycle';
 import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import type { Timing, TimerSettings } from '../src/requests/timers';
-import { directoryUserIdOf } from '../src/http/identity';
+import { senderOf } from '../src/http/identity';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
 import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
@@ -94,10 +94,9 @@ export class RequestAgainDialog extends ComponentDialog {
     const { context } = step;
     const t = translatorFor(context.activity.locale);
     const options = step.options as RequestAgainOptions;
-    const userId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId);
     const old = await this.deps.requests.get(options.requestId);
     // Someone else's request is answered like one that does not exist: ids are quoted in chats.
-    if (!old || !isRequesterOf({ userId, conversationId: context.activity.conversation.id }, old)) {
+    if (!old || !isRequesterOf(senderOf(context.activity, this.deps.localDefaultUserId), old)) {
       await context.sendActivity(t('cancelRequest.notFound', { id: options.requestId }));
       return step.endDialog();
     }

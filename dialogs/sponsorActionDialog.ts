@@ -9,7 +9,7 @@
 import { ComponentDialog, type DialogContext, type DialogTurnResult, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
-import { directoryUserIdOf } from '../src/http/identity';
+import { senderOf } from '../src/http/identity';
 import { askAsSponsor, type SponsorAsk, type SponsorOnlyAction } from '../src/useCases/askAsSponsor';
 import { plainText } from '../cards/plainText';
 import type { ReinviteDependencies } from './reinviteCommands';
@@ -106,8 +106,8 @@ export class SponsorActionDialog extends ComponentDialog {
   /** What the sender may ask of the request now. */
   private check(step: WaterfallStepContext): Promise<SponsorAsk> {
     const { activity } = step.context;
-    const someone = { userId: directoryUserIdOf(activity, this.deps.localDefaultUserId), conversationId: activity.conversation.id };
-    return askAsSponsor(this.deps, this.action.name, (step.options as SponsorActionOptions).requestId, someone, activity.from.name ?? '');
+    const sender = senderOf(activity, this.deps.localDefaultUserId);
+    return askAsSponsor(this.deps, this.action.name, (step.options as SponsorActionOptions).requestId, sender, activity.from.name ?? '');
   }
 
   private nothingToDo(step: WaterfallStepContext, request: AccessRequest): Promise<DialogTurnResult> {

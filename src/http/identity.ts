@@ -13,3 +13,11 @@ export function directoryUserIdOf(activity: Pick<Activity, 'from'>, localDefault
   if (typeof aadObjectId === 'string' && aadObjectId !== '') return OBJECT_ID.test(aadObjectId) ? aadObjectId : undefined;
   return localDefaultUserId;
 }
+
+/** Who sent the activity and where: what the roles (approvals/roles) weigh against a request. */
+export function senderOf(
+  activity: Pick<Activity, 'from' | 'conversation'>,
+  localDefaultUserId: string | undefined,
+): { userId: string | undefined; conversationId: string } {
+  return { userId: directoryUserIdOf(activity, localDefaultUserId), conversationId: activity.conversation.id };
+}

@@ -12,7 +12,7 @@ import { type AdaptiveCardJson, approvalCard } from '../../cards/approvalCard';
 import { extensionCardFor } from '../../cards/extensionCard';
 import { refusalCard } from '../../cards/refusalCard';
 import { plainText } from '../../cards/plainText';
-import { directoryUserIdOf } from '../http/identity';
+import { senderOf } from '../http/identity';
 import { translatorFor } from '../i18n';
 import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { resourcesByIds } from '../requests/catalog';
@@ -122,10 +122,5 @@ function extensionAnswerCard(answer: ExtensionAnswerResult, { locale, clicker }:
 
 /** Who clicked, from the channel's identity. */
 function clickerOf(activity: Activity, localDefaultUserId: string | undefined): Clicker {
-  return {
-    userId: directoryUserIdOf(activity, localDefaultUserId),
-    channelUserId: activity.from.id,
-    displayName: activity.from.name ?? '',
-    conversationId: activity.conversation.id,
-  };
+  return { ...senderOf(activity, localDefaultUserId), channelUserId: activity.from.id, displayName: activity.from.name ?? '' };
 }
