@@ -359,15 +359,7 @@ export class SqlRequestRepository implements RequestRepository {
   async decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
     return this.stageDecision(async (trx, now) => {
       const at = now.toISOString();
-      // Touching the request first makes decisions on other stages of it wait for this one, so
-      // the last of them sees every other decision and settles the request.
-      const touched = await trx
-        .updateTable('access_requests')
-        .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
-        .where('id', '=', decision.requestId)
-        .where('state', '=', 'pending_owner_approval')
-        .returningAll()
-        .executeTakeFirst();
+      const touched = await touchRequest(trx, decision.requestId, at).where('state', '=', 'pending_owner_approval').returningAll().executeTakeFirst();
       if (!touched) return undefined;
       const { decided, settled } = await decideOneStage(trx, decision, null, at);
       let request = toAccessRequest(touched);
@@ -397,11 +389,7 @@ export class SqlRequestRepository implements RequestRepository {
   async decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
     return this.stageDecision(async (trx, now) => {
       const at = now.toISOString();
-      // Touched first, as in decideStage, so the last decision on the extension sees every other.
-      const touched = await trx
-        .updateTable('access_requests')
-        .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
-        .where('id', '=', decision.requestId)
+      const touched = await touchRequest(trx, decision.requestId, at)
         .where('state', 'in', ['invited', 'accepted'])
         .where('extension_offered_for', '=', decision.extensionFor)
         .where('extension_answer', '=', 'awaitingOwners')
@@ -523,6 +511,18 @@ export class SqlRequestRepository implements RequestRepository {
 
 /** Rolls back a decision on a stage someone else decided first. */
 class StageAlreadyDecided extends Error {}
+
+/**
+ * A decision on a stage touches its request first, in the same transaction: decisions on the
+ * request's other stages (or the extension's) then wait for this one, so the last of them sees
+ * every other decision and settles the request. The caller adds the conditions it holds to.
+ */
+function touchRequest(trx: Transaction<Schema>, requestId: string, at: string) {
+  return trx
+    .updateTable('access_requests')
+    .set({ version: (eb) => eb('version', '+', 1), updated_at: at })
+    .where('id', '=', requestId);
+}
 
 /**
  * Records one approver's decision on a stage, of the access (`extensionFor` null) or of the
