@@ -6,7 +6,6 @@
 import './http/restifyDeprecation';
 // Then telemetry, when configured: it must see the HTTP modules before anything uses them.
 import { shutdownTelemetry } from './telemetry/startTelemetry';
-import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from 'pino';
@@ -15,9 +14,8 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { RequestAccessDialog } from '../dialogs/requestAccessDialog';
 import { GuestAccessBot } from './bot';
 import { type Config, ConfigError, loadConfig } from './config';
-import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
-import { GraphDirectory } from './directory/graphDirectory';
-import { DirectorySimulator, loadSimulatorSeed } from './simulator';
+import { setUpDirectory } from './directorySetup';
+import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
 import { RedemptionWatcher } from './access/redemptionWatcher';
 import { Sweeper } from './jobs/sweeper';
@@ -204,48 +202,6 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
       await database.close();
     },
   };
-}
-
-interface DirectorySetup {
-  directory: GraphDirectory;
-  simulator?: DirectorySimulator;
-  tenantId: string;
-  description: string;
-}
-
-function setUpDirectory(config: Config, port: number, logger: Logger): DirectorySetup {
-  const settings = config.directory;
-  if (settings.mode === 'simulator') {
-    const simulator = new DirectorySimulator(loadSimulatorSeed(settings.simulatorDirectoryFile), {
-      latencyMs: settings.simulatorLatencyMs,
-      stateFile: settings.simulatorStateFile,
-      logger: logger.child({ component: 'directory-simulator' }),
-    });
-    const graphBaseUrl = settings.graphBaseUrl ?? `http://127.0.0.1:${port}/simulator/graph`;
-    return {
-      directory: new GraphDirectory(createGraphClient({ graphBaseUrl }), { graphBaseUrl }),
-      simulator,
-      tenantId: settings.tenantId ?? simulator.tenantId,
-      description: `simulator (${settings.simulatorDirectoryFile}) at ${graphBaseUrl}`,
-    };
-  }
-  const graphBaseUrl = settings.graphBaseUrl as string;
-  const credential = isLoopbackHttp(graphBaseUrl) ? undefined : appCredential();
-  return {
-    directory: new GraphDirectory(createGraphClient({ graphBaseUrl, credential }), { graphBaseUrl }),
-    tenantId: settings.tenantId as string,
-    description: `Microsoft Graph at ${graphBaseUrl}`,
-  };
-}
-
-/**
- * App-only credentials from the environment (AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or
- * AZURE_CLIENT_CERTIFICATE_PATH), else the host's managed identity. Narrower than
- * DefaultAzureCredential on purpose: a server should not pick up a developer's CLI login.
- */
-function appCredential(): TokenCredential {
-  const clientId = process.env.AZURE_CLIENT_ID || undefined;
-  return new ChainedTokenCredential(new EnvironmentCredential(), new ManagedIdentityCredential(clientId ? { clientId } : {}));
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
