@@ -13,14 +13,13 @@ import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog';
 import { RequestAccessDialog } from '../dialogs/requestAccessDialog';
 import { GuestAccessBot } from './bot';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, settingWarnings } from './config';
 import { setUpDirectory } from './directorySetup';
 import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
 import { RedemptionWatcher } from './access/redemptionWatcher';
 import { Sweeper } from './jobs/sweeper';
 import { JobWorker } from './jobs/worker';
-import { isDirectAppRole } from './requests/catalog';
 import { loadDotEnv } from './dotEnv';
 import { createLogger } from './logging/logger';
 import { LAUNCHED_BY_PLAYGROUND } from './playground/playgroundLauncher';
@@ -166,22 +165,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         }`,
   );
 
-  const directAppRoles = config.catalog.resources.filter(isDirectAppRole).map((resource) => resource.id);
-  if (directAppRoles.length > 0) {
-    logger.warn(
-      { resources: directAppRoles, permission: 'AppRoleAssignment.ReadWrite.All' },
-      `RESOURCE_CATALOG_FILE assigns app roles directly (${directAppRoles.join(', ')}), so the Graph identity needs AppRoleAssignment.ReadWrite.All, ` +
-        "with which it could grant any app role of any application to anyone, itself included, and Microsoft Graph's own permissions are app roles too. " +
-        'With Microsoft Entra ID P1, offer each app through a group that is assigned it (groupId) and take that permission away (docs/administration.md, "Describe what may be requested").',
-    );
-  }
-
-  if (config.timing.scale !== 1) {
-    logger.warn(
-      { timeScale: config.timing.scale },
-      `TIME_SCALE=${config.timing.scale}: every timer runs ${config.timing.scale} times faster (a day lasts ${Math.round(config.timing.dayMs / 1000)} s). For testing only; unset it in production.`,
-    );
-  }
+  for (const warning of settingWarnings(config)) logger.warn(warning.details, warning.message);
 
   return {
     url,
