@@ -81,7 +81,7 @@ export interface CatalogReading {
   problem?: string;
 }
 
-/** The setting as given (the sample catalog when it is empty); never throws, so every other problem is still named. */
+/** `setting` is RESOURCE_CATALOG_FILE as given (empty: the sample catalog). Never throws: the catalog's problem is listed with every other. */
 export function readCatalog(setting: string): CatalogReading {
   const file = resolve(setting || SAMPLE_CATALOG_FILE);
   try {
