@@ -6,7 +6,6 @@
 import './http/restifyDeprecation';
 // Then telemetry, when configured: it must see the HTTP modules before anything uses them.
 import { shutdownTelemetry } from './telemetry/startTelemetry';
-import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from 'pino';
@@ -14,15 +13,13 @@ import type { Server } from 'restify';
 import { MainDialog } from '../dialogs/mainDialog';
 import { RequestAccessDialog } from '../dialogs/requestAccessDialog';
 import { GuestAccessBot } from './bot';
-import { type Config, ConfigError, loadConfig } from './config';
-import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
-import { GraphDirectory } from './directory/graphDirectory';
-import { DirectorySimulator, loadSimulatorSeed } from './simulator';
+import { type Config, ConfigError, loadConfig, settingWarnings } from './config';
+import { type DirectorySetup, setUpDirectory } from './directorySetup';
+import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
 import { RedemptionWatcher } from './access/redemptionWatcher';
 import { Sweeper } from './jobs/sweeper';
 import { JobWorker } from './jobs/worker';
-import { isDirectAppRole } from './requests/catalog';
 import { loadDotEnv } from './dotEnv';
 import { createLogger } from './logging/logger';
 import { LAUNCHED_BY_PLAYGROUND } from './playground/playgroundLauncher';
@@ -67,56 +64,118 @@ interface StartOptions {
 }
 
 export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningApp> {
-  const database = await openDatabase(config.databaseUrl, { auth: config.databaseAuth });
   const clock = options.clock ?? (() => new Date());
   let worker: JobWorker | undefined;
-  // Work queued by this process starts at once; other instances find it at their next poll.
+  // Work queued by this process starts at once; other instances find it at their next poll. The
+  // worker is built last (its jobs write through Teams), so what queues work reaches it through this.
   const wakeWorker = () => worker?.wake();
-  const requests = new SqlRequestRepository(database.db, { followUp: config, clock, onJobsQueued: wakeWorker });
-  const queue = new JobQueue(database.db, clock, wakeWorker);
-  const references = new ConversationReferenceStore(database.db);
-  const conversationState = new ConversationState(new DialogStateStorage(database.db));
-
+  const storage = await openStorage(config, clock, wakeWorker);
   // The simulator lives on this server, so its URL needs the port before anything listens.
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const directorySetup = setUpDirectory(config, port, logger);
-  const { directory, simulator, tenantId } = directorySetup;
-  const guestPolicy = {
-    ...config.guestPolicy,
-    internalDomains: [...config.guestPolicy.internalDomains, ...(simulator?.verifiedDomains ?? [])],
+  const shared = sharedContext(config, storage.requests, directorySetup, clock);
+
+  const bot = createBot(config, shared, storage, directorySetup.tenantId, logger);
+  const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication);
+  worker = createWorker(config, shared, storage, channel.messenger, directorySetup.simulator !== undefined, logger);
+
+  const server = createServer({
+    adapter: channel.adapter,
+    bot,
+    db: storage.database.db,
+    logger,
+    simulator: directorySetup.simulator,
+    authenticated: config.bot.authenticated,
+  });
+  await listen(server, port, config.host);
+  worker.start();
+  observeDatabase(storage.database.db);
+  const sweeper = new Sweeper(storage.database.db, storage.database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
+  sweeper.start();
+  const redemptionWatcher = new RedemptionWatcher({ requests: storage.requests, directory: shared.directory, settings: config.redemption, logger, clock });
+  redemptionWatcher.start();
+
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const app = { url, port, database: storage.database, worker, sweeper, redemptionWatcher, simulator: directorySetup.simulator };
+  logListening(config, logger, app, directorySetup.description, options.launchedByPlayground);
+  for (const warning of settingWarnings(config)) logger.warn(warning.details, warning.message);
+  return { ...app, close: (graceMs?: number) => closeInOrder(app, server, logger, graceMs) };
+}
+
+/** What the database gives every part. */
+interface StorageContext {
+  database: OpenDatabase;
+  requests: SqlRequestRepository;
+  queue: JobQueue;
+  references: ConversationReferenceStore;
+  /** Dialog state, kept in the same database as everything else. */
+  conversationState: ConversationState;
+}
+
+/** `onJobsQueued` wakes this process's worker whenever a write queues work. */
+async function openStorage(config: Config, clock: () => Date, onJobsQueued: () => void): Promise<StorageContext> {
+  const database = await openDatabase(config.databaseUrl, { auth: config.databaseAuth });
+  return {
+    database,
+    requests: new SqlRequestRepository(database.db, { followUp: config, clock, onJobsQueued }),
+    queue: new JobQueue(database.db, clock, onJobsQueued),
+    references: new ConversationReferenceStore(database.db),
+    conversationState: new ConversationState(new DialogStateStorage(database.db)),
   };
-  // Only an unauthenticated run on the simulated directory lets an activity without an Entra id be its default user.
-  const localDefaultUserId = !config.bot.authenticated && simulator ? simulator.defaultUserId : undefined;
-  const localTestsAllowed = !config.bot.authenticated;
-  // What the conversation, the card clicks and the jobs all work with, built once.
-  const shared = {
+}
+
+/** What the conversation, the card clicks and the jobs all work with, built once; each part adds only what is its own. */
+function sharedContext(config: Config, requests: SqlRequestRepository, { directory, simulator }: DirectorySetup, clock: () => Date) {
+  return {
     requests,
     catalog: config.catalog,
     directory,
-    guestPolicy,
+    // The simulated tenant's own domains are internal: nobody from them is invited as a guest.
+    guestPolicy: {
+      ...config.guestPolicy,
+      internalDomains: [...config.guestPolicy.internalDomains, ...(simulator?.verifiedDomains ?? [])],
+    },
     timing: config.timing,
     clock,
-    localTestsAllowed,
-    localDefaultUserId,
+    localTestsAllowed: !config.bot.authenticated,
+    // Only an unauthenticated run on the simulated directory lets an activity without an Entra id be its default user.
+    localDefaultUserId: !config.bot.authenticated && simulator ? simulator.defaultUserId : undefined,
     maxOpenRequests: config.limits.openRequestsPerRequester,
   };
+}
 
+type SharedContext = ReturnType<typeof sharedContext>;
+
+/** The conversation: the dialogs, and the Teams activity handler that admits each turn and hands it to them or to the card actions. */
+function createBot(config: Config, shared: SharedContext, storage: StorageContext, tenantId: string, logger: Logger): GuestAccessBot {
   const mainDialog = new MainDialog(new RequestAccessDialog({ ...shared, tenantId }), { ...shared, adminGroupId: config.adminGroupId });
-  const bot = new GuestAccessBot({
+  return new GuestAccessBot({
     ...shared,
-    conversationState,
+    conversationState: storage.conversationState,
     mainDialog,
-    references,
-    queue,
+    references: storage.references,
+    queue: storage.queue,
     admission: { tenantId, authenticated: config.bot.authenticated },
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
-    language: new ConversationLanguage(conversationState, directory, localDefaultUserId),
+    language: new ConversationLanguage(storage.conversationState, shared.directory, shared.localDefaultUserId),
     dialogTimeoutMs: config.dialogTimeoutMs,
     logger,
   });
+}
+
+/**
+ * The Bot Framework channel: the adapter every turn comes through (its token checked, a failed turn
+ * logged and answered), and the messenger through which jobs write to people later.
+ */
+function createChannel(
+  config: Config,
+  storage: StorageContext,
+  logger: Logger,
+  authentication: BotFrameworkAuthentication | undefined,
+): { adapter: CloudAdapter; messenger: BotMessenger } {
   const adapter = new CloudAdapter(
     new ChannelTokenCheck(
-      options.botFrameworkAuthentication ??
+      authentication ??
         new ConfigurationBotFrameworkAuthentication({
           MicrosoftAppId: config.bot.appId,
           MicrosoftAppPassword: config.bot.appPassword,
@@ -125,127 +184,66 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
         }),
     ),
   );
-  adapter.onTurnError = turnErrorHandler(logger, conversationState);
+  adapter.onTurnError = turnErrorHandler(logger, storage.conversationState);
+  return { adapter, messenger: new BotMessenger(adapter, config.bot.appId, storage.references) };
+}
 
-  const messenger = new BotMessenger(adapter, config.bot.appId, references);
-  worker = new JobWorker(
-    queue,
-    createJobHandlers({
-      ...shared,
-      given: new SqlGivenAccess(database.db, clock),
-      queue,
-      messenger,
-      sendInvitationEmail: config.sendInvitationEmail,
-      redemption: config.redemption,
-      guestEndAction: config.guestEndAction,
-      directorySimulated: simulator !== undefined,
-    }),
-    logger,
-    { leaseMs: config.jobs.leaseMs, clock, concurrency: config.jobs.concurrency },
-  );
+/** The job worker, with every kind's handler and what the handlers work with (see JobContext). */
+function createWorker(
+  config: Config,
+  shared: SharedContext,
+  storage: StorageContext,
+  messenger: BotMessenger,
+  directorySimulated: boolean,
+  logger: Logger,
+): JobWorker {
+  const handlers = createJobHandlers({
+    ...shared,
+    given: new SqlGivenAccess(storage.database.db, shared.clock),
+    queue: storage.queue,
+    messenger,
+    sendInvitationEmail: config.sendInvitationEmail,
+    redemption: config.redemption,
+    guestEndAction: config.guestEndAction,
+    directorySimulated,
+  });
+  return new JobWorker(storage.queue, handlers, logger, { leaseMs: config.jobs.leaseMs, clock: shared.clock, concurrency: config.jobs.concurrency });
+}
 
-  const server = createServer({ adapter, bot, db: database.db, logger, simulator, authenticated: config.bot.authenticated });
-  await listen(server, port, config.host);
-  worker.start();
-  observeDatabase(database.db);
-  const sweeper = new Sweeper(database.db, database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
-  sweeper.start();
-  const redemptionWatcher = new RedemptionWatcher({ requests, directory, settings: config.redemption, logger, clock });
-  redemptionWatcher.start();
-
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+/** The start line: where the bot listens and on what, and, unauthenticated, how to reach it. */
+function logListening(
+  config: Config,
+  logger: Logger,
+  app: Pick<RunningApp, 'url' | 'port' | 'database'>,
+  directory: string,
+  launchedByPlayground?: boolean,
+): void {
+  const { url, port, database } = app;
   logger.info(
     {
       endpoint: `${url}/api/messages`,
       database: `${database.kind} ${database.description}`,
-      directory: directorySetup.description,
+      directory,
       catalog: `${config.catalogFile} (${config.catalog.resources.length} resources)`,
     },
     config.bot.authenticated
       ? `Guest Access Bot listening on ${config.host}:${port} for bot ${config.bot.appId}.`
       : `Guest Access Bot listening on ${url}/api/messages, UNAUTHENTICATED because MicrosoftAppId is empty: only this machine can reach it. ${
-          options.launchedByPlayground ? 'The Agents Playground connects to it next.' : 'Connect the Bot Framework Emulator, or run npm run playground.'
+          launchedByPlayground ? 'The Agents Playground connects to it next.' : 'Connect the Bot Framework Emulator, or run npm run playground.'
         }`,
   );
-
-  const directAppRoles = config.catalog.resources.filter(isDirectAppRole).map((resource) => resource.id);
-  if (directAppRoles.length > 0) {
-    logger.warn(
-      { resources: directAppRoles, permission: 'AppRoleAssignment.ReadWrite.All' },
-      `RESOURCE_CATALOG_FILE assigns app roles directly (${directAppRoles.join(', ')}), so the Graph identity needs AppRoleAssignment.ReadWrite.All, ` +
-        "with which it could grant any app role of any application to anyone, itself included, and Microsoft Graph's own permissions are app roles too. " +
-        'With Microsoft Entra ID P1, offer each app through a group that is assigned it (groupId) and take that permission away (docs/administration.md, "Describe what may be requested").',
-    );
-  }
-
-  if (config.timing.scale !== 1) {
-    logger.warn(
-      { timeScale: config.timing.scale },
-      `TIME_SCALE=${config.timing.scale}: every timer runs ${config.timing.scale} times faster (a day lasts ${Math.round(config.timing.dayMs / 1000)} s). For testing only; unset it in production.`,
-    );
-  }
-
-  return {
-    url,
-    port,
-    database,
-    worker,
-    sweeper,
-    redemptionWatcher,
-    simulator,
-    close: async (graceMs?: number) => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await sweeper.stop();
-      await redemptionWatcher.stop();
-      await worker?.stop(graceMs);
-      // What telemetry still holds (the last turns, jobs and a final reading of the metrics, which
-      // query the database) is sent before the database closes.
-      if (shutdownTelemetry) await shutdownTelemetry().catch((error: unknown) => logger.warn({ err: error }, 'telemetry could not be flushed'));
-      await database.close();
-    },
-  };
 }
 
-interface DirectorySetup {
-  directory: GraphDirectory;
-  simulator?: DirectorySimulator;
-  tenantId: string;
-  description: string;
-}
-
-function setUpDirectory(config: Config, port: number, logger: Logger): DirectorySetup {
-  const settings = config.directory;
-  if (settings.mode === 'simulator') {
-    const simulator = new DirectorySimulator(loadSimulatorSeed(settings.simulatorDirectoryFile), {
-      latencyMs: settings.simulatorLatencyMs,
-      stateFile: settings.simulatorStateFile,
-      logger: logger.child({ component: 'directory-simulator' }),
-    });
-    const graphBaseUrl = settings.graphBaseUrl ?? `http://127.0.0.1:${port}/simulator/graph`;
-    return {
-      directory: new GraphDirectory(createGraphClient({ graphBaseUrl }), { graphBaseUrl }),
-      simulator,
-      tenantId: settings.tenantId ?? simulator.tenantId,
-      description: `simulator (${settings.simulatorDirectoryFile}) at ${graphBaseUrl}`,
-    };
-  }
-  const graphBaseUrl = settings.graphBaseUrl as string;
-  const credential = isLoopbackHttp(graphBaseUrl) ? undefined : appCredential();
-  return {
-    directory: new GraphDirectory(createGraphClient({ graphBaseUrl, credential }), { graphBaseUrl }),
-    tenantId: settings.tenantId as string,
-    description: `Microsoft Graph at ${graphBaseUrl}`,
-  };
-}
-
-/**
- * App-only credentials from the environment (AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or
- * AZURE_CLIENT_CERTIFICATE_PATH), else the host's managed identity. Narrower than
- * DefaultAzureCredential on purpose: a server should not pick up a developer's CLI login.
- */
-function appCredential(): TokenCredential {
-  const clientId = process.env.AZURE_CLIENT_ID || undefined;
-  return new ChainedTokenCredential(new EnvironmentCredential(), new ManagedIdentityCredential(clientId ? { clientId } : {}));
+/** RunningApp.close: what takes in work stops first; what the others still use (telemetry, the database) closes last. */
+async function closeInOrder(app: Omit<RunningApp, 'close'>, server: Server, logger: Logger, graceMs: number | undefined): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await app.sweeper.stop();
+  await app.redemptionWatcher.stop();
+  await app.worker.stop(graceMs);
+  // What telemetry still holds (the last turns, jobs and a final reading of the metrics, which
+  // query the database) is sent before the database closes.
+  if (shutdownTelemetry) await shutdownTelemetry().catch((error: unknown) => logger.warn({ err: error }, 'telemetry could not be flushed'));
+  await app.database.close();
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, settingWarnings } from '../src/config';
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -49,6 +49,16 @@ describe('configuration', () => {
     assert.ok(Math.abs(fast.redemption.firstCheckMs - real.redemption.firstCheckMs / 1440) < 1e-6);
     assert.match(problemsOf({ APPROVAL_REMINDER_HOURS: '200' }).join('\n'), /APPROVAL_REMINDER_HOURS \(200\) must be shorter than APPROVAL_TIMEOUT_DAYS/);
     assert.match(problemsOf({ GUEST_END_ACTION: 'archive' }).join('\n'), /GUEST_END_ACTION must be none, disable or delete/);
+  });
+
+  it('warns, naming TIME_SCALE, when timers run faster than real time, and says nothing of real time', () => {
+    assert.deepEqual(settingWarnings(loadConfig({})), []);
+    assert.deepEqual(settingWarnings(loadConfig({ TIME_SCALE: '1440' })), [
+      {
+        details: { timeScale: 1440 },
+        message: 'TIME_SCALE=1440: every timer runs 1440 times faster (a day lasts 60 s). For testing only; unset it in production.',
+      },
+    ]);
   });
 
   it('reads maxDays and approvers from the catalog, and names a bad one', () => {
