@@ -24,7 +24,7 @@ import { readAccessPeriod } from '../src/requests/accessPeriod';
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import { answerParts, maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
 import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/timers';
-import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
+import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy } from '../src/requests/policy';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
@@ -32,7 +32,7 @@ import { directoryUserIdOf } from '../src/http/identity';
 import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
 import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
-import { personOf, sponsorProblemText } from './sponsorAnswer';
+import { personOf, sponsorNamedIn } from './sponsorAnswer';
 import { answerOf, yesNoQuestion } from './yesNo';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
@@ -467,28 +467,10 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const { context } = prompt;
-    const t = translatorFor(context.activity.locale);
-    const text = (prompt.recognized.value ?? '').trim();
-    if (isLongerThan(text, ANSWER_LIMITS.sponsor)) {
-      await context.sendActivity(t('dialog.sponsor.tooLong', { max: ANSWER_LIMITS.sponsor }));
-      return false;
-    }
-    // The requester stored when the dialog began, not whoever sends this answer.
     const { proposed, requesterId } = prompt.options.validations as SponsorValidations;
-    let candidate: DirectoryUser | undefined;
-    if (proposed && commandOf(text, ['keep'])) {
-      candidate = proposed;
-    } else {
-      await showTyping(context);
-      candidate = text ? await this.deps.directory.findUserByAddress(normalizeAddress(text)) : undefined;
-    }
-    const check = checkSponsor(candidate, requesterId);
-    if (!check.ok) {
-      await context.sendActivity(sponsorProblemText(t, check.problem, text, candidate));
-      return false;
-    }
-    context.turnState.set(VALIDATED, check.sponsor);
+    const sponsor = await sponsorNamedIn(prompt.context, (prompt.recognized.value ?? '').trim(), { requesterId, directory: this.deps.directory, proposed });
+    if (!sponsor) return false;
+    prompt.context.turnState.set(VALIDATED, sponsor);
     return true;
   }
 

@@ -25,14 +25,14 @@ import { commandOf, translatorFor, formatDate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import { maxDaysOf, type Resource, type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
 import type { RequestState } from '../src/requests/lifecycle';
-import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy, normalizeAddress } from '../src/requests/policy';
+import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import type { Timing, TimerSettings } from '../src/requests/timers';
 import { senderOf } from '../src/http/identity';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
 import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
-import { personOf, sponsorProblemText } from './sponsorAnswer';
+import { personOf, sponsorNamedIn } from './sponsorAnswer';
 
 export const REQUEST_AGAIN_DIALOG = 'requestAgainDialog';
 const STEPS = 'requestAgainSteps';
@@ -150,16 +150,10 @@ export class RequestAgainDialog extends ComponentDialog {
 
   /** The same checks as the request dialog's sponsor question: a member, enabled, not the requester. */
   private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const { context } = prompt;
-    const text = (prompt.recognized.value ?? '').trim();
     const { requesterId } = prompt.options.validations as { requesterId: string };
-    const candidate = text ? await this.deps.directory.findUserByAddress(normalizeAddress(text)) : undefined;
-    const check = checkSponsor(candidate, requesterId);
-    if (!check.ok) {
-      await context.sendActivity(sponsorProblemText(translatorFor(context.activity.locale), check.problem, text, candidate));
-      return false;
-    }
-    context.turnState.set(NAMED_SPONSOR, check.sponsor);
+    const sponsor = await sponsorNamedIn(prompt.context, (prompt.recognized.value ?? '').trim(), { requesterId, directory: this.deps.directory });
+    if (!sponsor) return false;
+    prompt.context.turnState.set(NAMED_SPONSOR, sponsor);
     return true;
   }
 

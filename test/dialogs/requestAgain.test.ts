@@ -1,7 +1,7 @@
 /**
  * `request again GA-…` checks the sponsor again, data-driven over the real bot: a sponsor who
  * can no longer sponsor (blocked, gone, or the only owner of a resource asked for) is replaced by
- * one the requester names, checked as the request dialog checks a sponsor, before anything is
+ * one the requester names, checked as the request dialog checks a sponsor (its length too), before anything is
  * filed; `cancel` files nothing.
  */
 import assert from 'node:assert/strict';
@@ -36,6 +36,8 @@ const cases: Case[] = [
         "Megan Bowen, who sponsored request **{id}**, can't sponsor it again: their account is blocked from signing in. Who should sponsor it now?",
       ],
       ['megan.bowen@contoso.com', "Megan Bowen's account is blocked from signing in"],
+      // The request dialog's limit on a sponsor answer holds here too: refused before the directory is asked.
+      [`${'x'.repeat(300)}@contoso.com`, "That's longer than an email address or user name can be (at most 254 characters)"],
       ['adele.vance@contoso.com', "You can't sponsor your own request"],
       ['jordan.lee@fabrikam.com', 'is a guest, not a member of the organization'],
       ['nobody@contoso.com', "I couldn't find “nobody@contoso.com” in the directory"],
