@@ -364,22 +364,18 @@ export class SqlRequestRepository implements RequestRepository {
       const { decided, settled } = await decideOneStage(trx, decision, null, at);
       let request = toAccessRequest(touched);
       if (settled !== 'waiting') {
-        const updated = await trx
-          .updateTable('access_requests')
-          .set({ state: settled, updated_at: at })
-          .where('id', '=', decision.requestId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await insertAudit(trx, {
-          requestId: decision.requestId,
+        request = await settleRequest(
+          trx,
+          decision,
           at,
-          actor: decision.actor,
-          action: settled,
-          fromState: 'pending_owner_approval',
-          toState: settled,
-          detail: { stage: decision.stage },
-        });
-        request = toAccessRequest(updated);
+          { state: settled },
+          {
+            action: settled,
+            fromState: 'pending_owner_approval',
+            toState: settled,
+            detail: { stage: decision.stage },
+          },
+        );
       }
       const work = settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled);
       return { request, stage: toApprovalStage(decided), work };
@@ -404,27 +400,17 @@ export class SqlRequestRepository implements RequestRepository {
       if (settled !== 'waiting') {
         const extendedTo = touched.extension_ends_at;
         if (!extendedTo) throw new Error(`Access request ${decision.requestId} waits for its owners to extend it, but records no end date to extend it to.`);
-        const updated = await trx
-          .updateTable('access_requests')
-          .set(
-            settled === 'approved'
-              ? { ends_at: extendedTo, extension_answer: 'extended', extensions: (touched.extensions ?? 0) + 1, updated_at: at }
-              : { extension_answer: 'rejected', updated_at: at },
-          )
-          .where('id', '=', decision.requestId)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await insertAudit(trx, {
-          requestId: decision.requestId,
+        request = await settleRequest(
+          trx,
+          decision,
           at,
-          actor: decision.actor,
-          action: settled === 'approved' ? 'extended' : 'extensionRejected',
-          detail:
-            settled === 'approved'
-              ? { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage }
-              : { endsAt: decision.extensionFor, stage: decision.stage },
-        });
-        request = toAccessRequest(updated);
+          settled === 'approved'
+            ? { ends_at: extendedTo, extension_answer: 'extended', extensions: (touched.extensions ?? 0) + 1 }
+            : { extension_answer: 'rejected' },
+          settled === 'approved'
+            ? { action: 'extended', detail: { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage } }
+            : { action: 'extensionRejected', detail: { endsAt: decision.extensionFor, stage: decision.stage } },
+        );
       }
       const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
       return { request, stage: toApprovalStage(decided), work };
@@ -511,6 +497,24 @@ export class SqlRequestRepository implements RequestRepository {
 
 /** Rolls back a decision on a stage someone else decided first. */
 class StageAlreadyDecided extends Error {}
+
+/** What the last decision on a stage makes of its request (or its extension), written with its audit event under the decider's name. */
+async function settleRequest(
+  trx: Transaction<Schema>,
+  decision: StageDecision,
+  at: string,
+  columns: Updateable<AccessRequestsTable>,
+  audit: Omit<AuditEvent, 'requestId' | 'at' | 'actor'>,
+): Promise<AccessRequest> {
+  const updated = await trx
+    .updateTable('access_requests')
+    .set({ ...columns, updated_at: at })
+    .where('id', '=', decision.requestId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await insertAudit(trx, { requestId: decision.requestId, at, actor: decision.actor, ...audit });
+  return toAccessRequest(updated);
+}
 
 /**
  * A decision on a stage touches its request first, in the same transaction: decisions on the
