@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -31,9 +31,15 @@ function exportAudit(databaseUrl: string, format: 'csv' | 'json') {
   });
 }
 
+/** The folders databaseWith() made, removed when the tests are done. */
+const made: string[] = [];
+after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A fresh SQLite database file, written through the repository as the bot writes it. */
 async function databaseWith(write: (requests: SqlRequestRepository) => Promise<void>): Promise<string> {
-  const databaseUrl = join(mkdtempSync(join(tmpdir(), 'audit-')), 'bot.db');
+  const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+  made.push(dir);
+  const databaseUrl = join(dir, 'bot.db');
   const database = await openDatabase(databaseUrl);
   try {
     await write(requestRepository(database.db));
