@@ -16,10 +16,11 @@ const LARGEST_TEXT = 1024 * 1024 - 4096;
 /**
  * How much more CPU a 1 MB message may cost than a 10-character one answered the same way, measured
  * in the same sitting (this machine's speed varies about 2× from day to day, so a bound in
- * milliseconds would pass one day and fail the next). Parsing the body and posting the reply are in
- * both; a turn that did work in proportion to the message would cost hundreds of times more.
+ * milliseconds would pass one day and fail the next). Reading a 1 MB body and echoing part of it
+ * costs a few times a short turn (2× to 11× here, the more the warmer the short path); the turn that once did work
+ * beyond the message's size held the event loop for minutes, tens of thousands of times more.
  */
-const CPU_RATIO_BOUND = 4;
+const CPU_RATIO_BOUND = 30;
 /** A short message the bot does not understand: the same answer path as a long one outside a request. */
 const SHORT_TEXT = 'xyzzy 1234';
 
@@ -41,7 +42,8 @@ describe('a message as large as the server takes', function () {
     writeFileSync(file, JSON.stringify({ resources }));
     bot = await startTestBot({ RESOURCE_CATALOG_FILE: file });
     await bot.teams.install(users.adele);
-    shortMs = (await leastCpuMs(SHORT_TEXT)).ms;
+    // The least of several: the first turns warm the code up, as a whole test run's earlier tests would.
+    shortMs = (await leastCpuMs(SHORT_TEXT, 10)).ms;
   });
   after(async () => bot?.close());
 
@@ -52,11 +54,11 @@ describe('a message as large as the server takes', function () {
 
   const said = () => bot.channel.messagesTo(bot.teams.conversationOf(users.adele)).map(visibleText);
 
-  /** The CPU time of posting `text` and the bot answering it, the least of three; and what it answered. */
-  async function leastCpuMs(text: string): Promise<{ ms: number; replies: string[] }> {
+  /** The CPU time of posting `text` and the bot answering it, the least of `tries`; and what it answered. */
+  async function leastCpuMs(text: string, tries = 3): Promise<{ ms: number; replies: string[] }> {
     let least = Number.POSITIVE_INFINITY;
     let replies: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < tries; i++) {
       const before = said().length;
       const started = process.cpuUsage();
       const response = await bot.teams.say(users.adele, text);
