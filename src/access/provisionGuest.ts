@@ -46,6 +46,8 @@ export function provisionGuest(ctx: JobContext): JobHandler {
       let request = await ctx.requests.get(job.requestId);
       if (!request || request.state !== 'approved') return;
       assertGuestStillAllowed(ctx, request);
+      // Not for a guest who had accepted when it was filed: they are not invited again, and Entra's lists do not apply to them.
+      if (!request.invitedUserId && request.existingGuest?.state !== 'Accepted') await assertTenantStillAllows(ctx, request);
       const resources = catalogEntriesOf(ctx, request);
       await holdGuestOf(ctx, request, job.lease);
 
@@ -91,6 +93,17 @@ function assertGuestStillAllowed(ctx: JobContext, request: AccessRequest): void 
   const check = checkGuestAddress(request.guestEmail, policy);
   if (!check.ok) {
     throw new PermanentJobError(`The guest policy no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}).`, check.problem);
+  }
+}
+
+/**
+ * The tenant's own external-collaboration settings, read anew: a block added since the request was
+ * filed stops it here, before Graph is asked, and the failure names the setting.
+ */
+async function assertTenantStillAllows(ctx: JobContext, request: AccessRequest): Promise<void> {
+  const check = await ctx.tenantPolicy.checkNow(request.guestEmail);
+  if (!check.ok) {
+    throw new PermanentJobError(`The tenant's own setting no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}): ${check.setting}.`, check.problem);
   }
 }
 

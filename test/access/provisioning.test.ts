@@ -292,6 +292,7 @@ describe('provisioning', function () {
             queue,
             catalog: loadCatalog(SAMPLE_CATALOG_FILE),
             directory: fixture.directory,
+            tenantPolicy: fixture.tenantPolicy,
             messenger,
             sendInvitationEmail: false,
             guestPolicy: { allowedDomains: [], blockedDomains: [], internalDomains: [] },
