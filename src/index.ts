@@ -127,7 +127,13 @@ async function openStorage(config: Config, clock: () => Date, onJobsQueued: () =
 }
 
 /** What the conversation, the card clicks and the jobs all work with, built once; each part adds only what is its own. */
-function sharedContext(config: Config, requests: SqlRequestRepository, { directory, simulator }: DirectorySetup, tenantPolicy: TenantPolicy, clock: () => Date) {
+function sharedContext(
+  config: Config,
+  requests: SqlRequestRepository,
+  { directory, simulator }: DirectorySetup,
+  tenantPolicy: TenantPolicy,
+  clock: () => Date,
+) {
   return {
     requests,
     catalog: config.catalog,

@@ -103,7 +103,10 @@ function assertGuestStillAllowed(ctx: JobContext, request: AccessRequest): void 
 async function assertTenantStillAllows(ctx: JobContext, request: AccessRequest): Promise<void> {
   const check = await ctx.tenantPolicy.checkNow(request.guestEmail);
   if (!check.ok) {
-    throw new PermanentJobError(`The tenant's own setting no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}): ${check.setting}.`, check.problem);
+    throw new PermanentJobError(
+      `The tenant's own setting no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}): ${check.setting}.`,
+      check.problem,
+    );
   }
 }
 

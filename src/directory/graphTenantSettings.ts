@@ -63,7 +63,9 @@ export class GraphTenantSettings implements TenantCollaborationSettings {
   async tenantIdOfDomain(domain: string): Promise<string | undefined> {
     const operation = `Finding the Microsoft Entra organization of ${domain}`;
     try {
-      const response: unknown = await this.client.api(`/tenantRelationships/findTenantInformationByDomainName(domainName='${domain.replace(/'/g, "''")}')`).get();
+      const response: unknown = await this.client
+        .api(`/tenantRelationships/findTenantInformationByDomainName(domainName='${domain.replace(/'/g, "''")}')`)
+        .get();
       return parseGraphResponse(tenantInformationSchema, response, operation).tenantId;
     } catch (error) {
       if (isNotFound(error)) return undefined;

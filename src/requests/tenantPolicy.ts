@@ -80,7 +80,9 @@ export class TenantPolicy {
     const tenantId = await this.read('tenantLookup', `tenant:${domain}`, () => this.settings.tenantIdOfDomain(domain), reading);
     if (tenantId === SKIPPED) return { ok: true };
     const partner =
-      tenantId === undefined ? undefined : await this.read('crossTenant', `partner:${tenantId}`, () => this.settings.partnerInboundCollaboration(tenantId), reading);
+      tenantId === undefined
+        ? undefined
+        : await this.read('crossTenant', `partner:${tenantId}`, () => this.settings.partnerInboundCollaboration(tenantId), reading);
     if (partner === SKIPPED) return { ok: true };
     const inbound: InboundCollaboration | typeof SKIPPED =
       partner ?? (await this.read('crossTenant', 'default', () => this.settings.defaultInboundCollaboration(), reading));

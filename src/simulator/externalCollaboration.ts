@@ -102,7 +102,12 @@ export class SimulatedExternalCollaboration {
   }
 
   private listB2bManagementPolicies(call: GraphCall): GraphResult {
-    const list = this.blockedDomains.length > 0 ? { BlockedDomains: this.blockedDomains } : this.allowedDomains.length > 0 ? { AllowedDomains: this.allowedDomains } : undefined;
+    const list =
+      this.blockedDomains.length > 0
+        ? { BlockedDomains: this.blockedDomains }
+        : this.allowedDomains.length > 0
+          ? { AllowedDomains: this.allowedDomains }
+          : undefined;
     const definition = { B2BManagementPolicy: { ...(list ? { InvitationsAllowedAndBlockedDomainsPolicy: list } : {}), Version: 1 } };
     return json({
       '@odata.context': `${call.serviceRoot}/beta/$metadata#policies/b2bManagementPolicies`,

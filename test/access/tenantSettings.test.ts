@@ -126,8 +126,7 @@ describe("the tenant's own external-collaboration settings", function () {
   describe('when the app may not read them (403)', () => {
     const lines: string[] = [];
     const bot = withTestBot({}, { logger: () => pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }) });
-    const denyReads = () =>
-      bot.app.simulator?.injectFault({ method: 'GET', path: /^\/(policies|tenantRelationships)\//i, status: 403, times: 10_000 });
+    const denyReads = () => bot.app.simulator?.injectFault({ method: 'GET', path: /^\/(policies|tenantRelationships)\//i, status: 403, times: 10_000 });
 
     it('skips the checks, says so once per setting, and the flow goes on to an invitation with the sponsor recorded in it', async () => {
       lines.length = 0;
@@ -136,7 +135,9 @@ describe("the tenant's own external-collaboration settings", function () {
         const { request, cardConversationId } = await fileRequest(bot, users.adele, 10_000, { guestEmail });
         await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
         const invited = await waitForState(bot, request.id, 'invited');
-        const invitation = bot.app.simulator?.requests.find((r) => r.method === 'POST' && r.path.endsWith('/invitations') && JSON.stringify(r.body).includes(guestEmail));
+        const invitation = bot.app.simulator?.requests.find(
+          (r) => r.method === 'POST' && r.path.endsWith('/invitations') && JSON.stringify(r.body).includes(guestEmail),
+        );
         assert.deepEqual((invitation?.body as { invitedUserSponsors?: unknown }).invitedUserSponsors, [{ id: users.megan.aadObjectId }]);
         assert.deepEqual(bot.app.simulator?.sponsorsOf(invited.invitedUserId as string), [users.megan.aadObjectId]);
       }

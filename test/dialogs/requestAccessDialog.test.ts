@@ -75,7 +75,17 @@ describe('request dialog', function () {
       clock: () => today,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
-    const routerDeps = { requests, catalog, localTestsAllowed: false, guestPolicy, maxOpenRequests, timing, clock: () => today, directory: fixture.directory, tenantPolicy: fixture.tenantPolicy };
+    const routerDeps = {
+      requests,
+      catalog,
+      localTestsAllowed: false,
+      guestPolicy,
+      maxOpenRequests,
+      timing,
+      clock: () => today,
+      directory: fixture.directory,
+      tenantPolicy: fixture.tenantPolicy,
+    };
     return new DialogTestClient('msteams', new MainDialog(dialog, routerDeps), undefined, [], state);
   }
 
