@@ -1,6 +1,6 @@
 /**
  * After approval: the guest policy once more (it may have changed since the request was filed),
- * a message to the requester that it is under way, the invitation, then every membership, app
+ * a message to the requester that it is under way, the tenant's own settings read anew, the invitation, then every membership, app
  * role and the sponsor in one Graph batch, then the request moves to `invited` with the notices
  * that follow. Any step can run again after a crash, or on another instance, without repeating
  * what people see:
@@ -46,12 +46,12 @@ export function provisionGuest(ctx: JobContext): JobHandler {
       let request = await ctx.requests.get(job.requestId);
       if (!request || request.state !== 'approved') return;
       assertGuestStillAllowed(ctx, request);
-      // Not for a guest who had accepted when it was filed: they are not invited again, and Entra's lists do not apply to them.
-      if (!request.invitedUserId && request.existingGuest?.state !== 'Accepted') await assertTenantStillAllows(ctx, request);
       const resources = catalogEntriesOf(ctx, request);
       await holdGuestOf(ctx, request, job.lease);
 
       if (!request.statusMessageId) request = await postStatusMessage(ctx, request, job.lease);
+      // Not for a guest who had accepted when it was filed: they are not invited again, and Entra's lists do not apply to them.
+      if (!request.invitedUserId && request.existingGuest?.state !== 'Accepted') await assertTenantStillAllows(ctx, request);
       if (!request.invitedUserId) request = await invite(ctx, request, resources, job.lease);
       const invitedUserId = request.invitedUserId as string;
       const alreadyGuest = hadAcceptedBefore(request);
