@@ -27,6 +27,7 @@ import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/t
 import { checkGuest, checkSponsor, domainOf, existingGuestOf, type GuestPolicy } from '../src/requests/policy';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
+import type { TenantPolicy } from '../src/requests/tenantPolicy';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
 import { directoryUserIdOf } from '../src/http/identity';
 import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
@@ -65,6 +66,8 @@ interface RequestAccessDependencies {
   catalog: ResourceCatalog;
   requests: RequestRepository;
   guestPolicy: GuestPolicy;
+  /** The tenant's own external-collaboration settings, from readings kept a few minutes so the turn seldom waits. */
+  tenantPolicy: Pick<TenantPolicy, 'check'>;
   /** The tenant guests are invited into. */
   tenantId: string;
   /** Requests one person may have waiting for a sponsor at once: each one asks a sponsor for time. */
@@ -112,12 +115,13 @@ export class RequestAccessDialog extends ComponentDialog {
       !deps.catalog ||
       !deps.requests ||
       !deps.guestPolicy ||
+      !deps.tenantPolicy ||
       !deps.tenantId ||
       !(deps.maxOpenRequests >= 1) ||
       !(deps.timing?.accessDays >= 1)
     ) {
       throw new Error(
-        'RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, a tenant id, a limit of open requests and the timing settings.',
+        "RequestAccessDialog needs a directory, a catalog, a request repository, a guest policy, the tenant's settings, a tenant id, a limit of open requests and the timing settings.",
       );
     }
     this.clock = deps.clock ?? (() => new Date());
@@ -358,7 +362,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const requesterDomains = (prompt.options.validations as { requesterDomains?: string[] } | undefined)?.requesterDomains ?? [];
     const policy: GuestPolicy = { ...this.deps.guestPolicy, internalDomains: [...this.deps.guestPolicy.internalDomains, ...requesterDomains] };
     await showTyping(context);
-    const check = await checkGuest(text, policy, this.deps.directory);
+    const check = await checkGuest(text, policy, this.deps.directory, this.deps.tenantPolicy);
     const email = plainText(check.email);
     if (!check.ok) {
       const domain = plainText(domainOf(check.email));

@@ -27,6 +27,7 @@ import { maxDaysOf, type Resource, type ResourceCatalog, resourcesByIds } from '
 import type { RequestState } from '../src/requests/lifecycle';
 import { checkGuestAgain, checkSponsor, domainOf, type GuestPolicy } from '../src/requests/policy';
 import type { RequestRepository } from '../src/requests/requestRepository';
+import type { TenantPolicy } from '../src/requests/tenantPolicy';
 import type { Timing, TimerSettings } from '../src/requests/timers';
 import { senderOf } from '../src/http/identity';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
@@ -45,6 +46,8 @@ export interface RequestAgainDependencies {
   directory: Directory;
   catalog: ResourceCatalog;
   guestPolicy: GuestPolicy;
+  /** The tenant's own external-collaboration settings, checked as at the address step. */
+  tenantPolicy: Pick<TenantPolicy, 'check'>;
   maxOpenRequests: number;
   timing: TimerSettings & Pick<Timing, 'accessDays'>;
   clock?: () => Date;
@@ -65,8 +68,18 @@ export class RequestAgainDialog extends ComponentDialog {
 
   constructor(private readonly deps: RequestAgainDependencies) {
     super(REQUEST_AGAIN_DIALOG);
-    if (!deps?.requests || !deps.directory || !deps.catalog || !deps.guestPolicy || !(deps.maxOpenRequests >= 1) || !(deps.timing?.accessDays >= 1)) {
-      throw new Error('RequestAgainDialog needs the requests, a directory, the catalog, the guest policy, a limit of open requests and the timing settings.');
+    if (
+      !deps?.requests ||
+      !deps.directory ||
+      !deps.catalog ||
+      !deps.guestPolicy ||
+      !deps.tenantPolicy ||
+      !(deps.maxOpenRequests >= 1) ||
+      !(deps.timing?.accessDays >= 1)
+    ) {
+      throw new Error(
+        "RequestAgainDialog needs the requests, a directory, the catalog, the guest policy, the tenant's settings, a limit of open requests and the timing settings.",
+      );
     }
     this.clock = deps.clock ?? (() => new Date());
     this.addDialog(new TextPrompt(SPONSOR_PROMPT, (prompt) => this.validateSponsor(prompt))).addDialog(
@@ -89,6 +102,11 @@ export class RequestAgainDialog extends ComponentDialog {
     return super.onContinueDialog(innerDc);
   }
 
+  /** A guest who had accepted is not invited again, and the tenant's invitation settings do not apply to them (as at the address step). */
+  private async tenantAllows(old: AccessRequest): Promise<boolean> {
+    return old.existingGuest?.state === 'Accepted' || (await this.deps.tenantPolicy.check(old.guestEmail)).ok;
+  }
+
   /** Every check, as things stand now (a new sponsor's answer comes back here); then files it, or asks who sponsors it. */
   private async checkAndFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
@@ -105,7 +123,7 @@ export class RequestAgainDialog extends ComponentDialog {
       await context.sendActivity(t('requestAgain.notExpired', { ...names, state: t(`requestState.${old.state}`) }));
       return step.endDialog();
     }
-    if (!checkGuestAgain(old, this.deps.guestPolicy).ok) {
+    if (!checkGuestAgain(old, this.deps.guestPolicy).ok || !(await this.tenantAllows(old))) {
       await context.sendActivity(t('requestAgain.policy', { ...names, domain: plainText(domainOf(old.guestEmail)) }));
       return step.endDialog();
     }

@@ -360,6 +360,9 @@ output GRAPH_APP_ROLES_TO_GRANT array = [
   'User.Read.All'
   'GroupMember.ReadWrite.All'
   'User.ReadWrite.All'
+  'Policy.Read.All'
+  'Policy.Read.B2BManagementPolicy'
+  'CrossTenantInformation.ReadBasic.All'
 ]
 
 @description('Object id of the bot identity\'s service principal: infra/database/botRole.sql ties the bot\'s PostgreSQL role to it.')

@@ -30,6 +30,7 @@ import { DialogStateStorage } from './storage/dialogStateStorage';
 import { JobQueue } from './storage/jobQueue';
 import { SqlGivenAccess } from './storage/sqlGivenAccess';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
+import { TenantPolicy } from './requests/tenantPolicy';
 import { BotMessenger } from './messaging/botMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { ConversationLanguage } from './teams/conversationLanguage';
@@ -73,7 +74,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // The simulator lives on this server, so its URL needs the port before anything listens.
   const port = config.port === 0 ? await freePort(config.host) : config.port;
   const directorySetup = setUpDirectory(config, port, logger);
-  const shared = sharedContext(config, storage.requests, directorySetup, clock);
+  const tenantPolicy = new TenantPolicy(directorySetup.directory, { cacheMs: config.tenantPolicyCacheMs, logger });
+  const shared = sharedContext(config, storage.requests, directorySetup, tenantPolicy, clock);
 
   const bot = createBot(config, shared, storage, directorySetup.tenantId, logger);
   const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication);
@@ -125,11 +127,18 @@ async function openStorage(config: Config, clock: () => Date, onJobsQueued: () =
 }
 
 /** What the conversation, the card clicks and the jobs all work with, built once; each part adds only what is its own. */
-function sharedContext(config: Config, requests: SqlRequestRepository, { directory, simulator }: DirectorySetup, clock: () => Date) {
+function sharedContext(
+  config: Config,
+  requests: SqlRequestRepository,
+  { directory, simulator }: DirectorySetup,
+  tenantPolicy: TenantPolicy,
+  clock: () => Date,
+) {
   return {
     requests,
     catalog: config.catalog,
     directory,
+    tenantPolicy,
     // The simulated tenant's own domains are internal: nobody from them is invited as a guest.
     guestPolicy: {
       ...config.guestPolicy,

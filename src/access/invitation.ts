@@ -9,6 +9,7 @@ import { invitationRedirectUrl } from '../requests/accessPlan';
 import type { Resource } from '../requests/catalog';
 import type { JobContext } from '../jobs/jobContext';
 import { PermanentJobError } from '../jobs/retryPolicy';
+import type { TenantPolicyProblem } from '../requests/tenantPolicy';
 
 interface InvitationOptions {
   sendInvitationMessage: boolean;
@@ -25,11 +26,27 @@ export async function inviteGuest(ctx: JobContext, request: AccessRequest, resou
       sendInvitationMessage: options.sendInvitationMessage,
       messageBody: translatorFor(request.requesterLocale)('notify.invitationMessage', { requester: request.requester.displayName }),
       resetRedemptionOf: options.resetRedemption ? request.invitedUserId : undefined,
+      sponsorIds: [request.sponsor.id],
     });
   } catch (error) {
     if (error instanceof DirectoryError && !error.transient) {
-      throw new PermanentJobError(`Microsoft Entra refused the invitation: ${error.message}`, 'rejectedByDirectory');
+      const reason = (await tenantRefusalIn(ctx, request, error)) ?? 'rejectedByDirectory';
+      throw new PermanentJobError(`Microsoft Entra refused the invitation: ${error.message}`, reason);
     }
     throw error;
+  }
+}
+
+/**
+ * Whether Entra refused for the tenant's own settings, which may have changed since they were
+ * read: by the documented wording of a cross-tenant access block, else by the settings read anew.
+ */
+async function tenantRefusalIn(ctx: JobContext, request: AccessRequest, error: DirectoryError): Promise<TenantPolicyProblem | undefined> {
+  if (/blocked by cross-tenant access settings/i.test(error.message)) return 'tenantBlocksOrganization';
+  try {
+    const check = await ctx.tenantPolicy.checkNow(request.guestEmail);
+    return check.ok ? undefined : check.problem;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * After approval: the guest policy once more (it may have changed since the request was filed),
- * a message to the requester that it is under way, the invitation, then every membership, app
+ * a message to the requester that it is under way, the tenant's own settings read anew, the invitation, then every membership, app
  * role and the sponsor in one Graph batch, then the request moves to `invited` with the notices
  * that follow. Any step can run again after a crash, or on another instance, without repeating
  * what people see:
@@ -50,6 +50,8 @@ export function provisionGuest(ctx: JobContext): JobHandler {
       await holdGuestOf(ctx, request, job.lease);
 
       if (!request.statusMessageId) request = await postStatusMessage(ctx, request, job.lease);
+      // Not for a guest who had accepted when it was filed: they are not invited again, and Entra's lists do not apply to them.
+      if (!request.invitedUserId && request.existingGuest?.state !== 'Accepted') await assertTenantStillAllows(ctx, request);
       if (!request.invitedUserId) request = await invite(ctx, request, resources, job.lease);
       const invitedUserId = request.invitedUserId as string;
       const alreadyGuest = hadAcceptedBefore(request);
@@ -91,6 +93,20 @@ function assertGuestStillAllowed(ctx: JobContext, request: AccessRequest): void 
   const check = checkGuestAddress(request.guestEmail, policy);
   if (!check.ok) {
     throw new PermanentJobError(`The guest policy no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}).`, check.problem);
+  }
+}
+
+/**
+ * The tenant's own external-collaboration settings, read anew: a block added since the request was
+ * filed stops it here, before Graph is asked, and the failure names the setting.
+ */
+async function assertTenantStillAllows(ctx: JobContext, request: AccessRequest): Promise<void> {
+  const check = await ctx.tenantPolicy.checkNow(request.guestEmail);
+  if (!check.ok) {
+    throw new PermanentJobError(
+      `The tenant's own setting no longer allows this guest (${check.problem}, domain ${domainOf(request.guestEmail)}): ${check.setting}.`,
+      check.problem,
+    );
   }
 }
 

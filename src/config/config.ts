@@ -44,6 +44,8 @@ export interface Config {
   catalog: ResourceCatalog;
   sendInvitationEmail: boolean;
   guestPolicy: GuestPolicy;
+  /** TENANT_POLICY_CACHE_MINUTES: how long the tenant's own external-collaboration settings are kept before they are read again (real minutes). */
+  tenantPolicyCacheMs: number;
   limits: {
     /** Messages and card clicks one person may send a minute. */
     turnsPerMinute: number;
@@ -115,6 +117,7 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       blockedDomains: e.BLOCKED_GUEST_DOMAINS,
       internalDomains: e.INTERNAL_DOMAINS,
     },
+    tenantPolicyCacheMs: e.TENANT_POLICY_CACHE_MINUTES * 60_000,
     limits: { turnsPerMinute: e.MAX_TURNS_PER_MINUTE, openRequestsPerRequester: e.MAX_OPEN_REQUESTS },
     dialogTimeoutMs: e.DIALOG_TIMEOUT_MINUTES * 60_000,
     adminGroupId: e.ADMIN_GROUP_ID || undefined,

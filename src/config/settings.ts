@@ -50,6 +50,8 @@ const envSchema = z.object({
   ALLOWED_GUEST_DOMAINS: domainList,
   BLOCKED_GUEST_DOMAINS: domainList,
   INTERNAL_DOMAINS: domainList,
+  /** How long the tenant's external-collaboration settings, read from Graph, are trusted before they are read again. */
+  TENANT_POLICY_CACHE_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).min(0).default(5),
   SIMULATOR_DIRECTORY_FILE: z.string().default(''),
   SIMULATOR_STATE_FILE: z.string().default(''),
   SIMULATOR_LATENCY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(0),

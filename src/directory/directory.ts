@@ -37,6 +37,8 @@ export interface InvitationInput {
    * or a lost one), every earlier link stops working, and their access stays as it is.
    */
   resetRedemptionOf?: string;
+  /** Recorded as the new guest's sponsors by the invitation itself (`invitedUserSponsors`), so Entra sees them from the first second. */
+  sponsorIds?: readonly string[];
 }
 
 export interface Invitation {
@@ -75,7 +77,7 @@ export interface RedemptionState {
   changedAt?: string;
 }
 
-export interface Directory {
+export interface Directory extends TenantCollaborationSettings {
   getUser(id: string): Promise<DirectoryUser | undefined>;
   /** A user whose mail or user principal name is the given address, members and guests alike. */
   findUserByAddress(address: string): Promise<DirectoryUser | undefined>;
@@ -102,6 +104,36 @@ export interface Directory {
   disableUser(userId: string): Promise<void>;
   /** Deletes the guest's account; a user already gone counts as done. */
   deleteUser(userId: string): Promise<void>;
+}
+
+/**
+ * The tenant's invitation allow or deny list (External collaboration settings → Collaboration
+ * restrictions). Entra keeps one or the other: both empty means any domain may be invited.
+ */
+export interface InvitationDomainList {
+  allowedDomains: readonly string[];
+  blockedDomains: readonly string[];
+}
+
+/**
+ * What the cross-tenant access settings say of B2B collaboration users coming in: `blocked` only
+ * when they are blocked for all users, the one case that refuses any invitation from there.
+ */
+export type InboundCollaboration = 'allowed' | 'blocked';
+
+/**
+ * The tenant's own external-collaboration settings, as the Directory reads them. Each read fails
+ * with a {@link DirectoryError}; a 403 means the permission to read it was not granted.
+ */
+export interface TenantCollaborationSettings {
+  /** The organization default B2B management policy's list (Graph beta); empty lists when there is none. */
+  invitationDomainList(): Promise<InvitationDomainList>;
+  /** The Microsoft Entra tenant that has this domain; undefined when no Entra organization has it. */
+  tenantIdOfDomain(domain: string): Promise<string | undefined>;
+  /** The partner configuration's B2B collaboration inbound; undefined when there is none or it inherits the default. */
+  partnerInboundCollaboration(tenantId: string): Promise<InboundCollaboration | undefined>;
+  /** The default configuration's B2B collaboration inbound, which every organization without its own gets. */
+  defaultInboundCollaboration(): Promise<InboundCollaboration>;
 }
 
 /**

@@ -7,12 +7,15 @@ import {
   DirectoryError,
   type DirectoryUser,
   type GrantOutcome,
+  type InboundCollaboration,
   type Invitation,
+  type InvitationDomainList,
   type InvitationInput,
   type RedemptionState,
   type RevocableGrant,
   type RevokeOutcome,
 } from './directory';
+import { GraphTenantSettings } from './graphTenantSettings';
 import { graphErrorOf, isTransientStatus, parseRetryAfterMs, toDirectoryError } from './graphErrorMapping';
 import {
   type GraphAppRoleAssignment,
@@ -91,6 +94,7 @@ interface PendingCall<T> {
 /** The Directory port over Microsoft Graph v1.0, or anything that speaks the same subset. */
 export class GraphDirectory implements Directory {
   private readonly graphBaseUrl: string;
+  private readonly tenantSettings: GraphTenantSettings;
 
   /** @param options.graphBaseUrl the client's base URL, used to build `@odata.id` references. */
   constructor(
@@ -101,6 +105,23 @@ export class GraphDirectory implements Directory {
       throw new Error('GraphDirectory needs the Graph base URL (GRAPH_BASE_URL)');
     }
     this.graphBaseUrl = options.graphBaseUrl.replace(/\/+$/, '');
+    this.tenantSettings = new GraphTenantSettings(client);
+  }
+
+  invitationDomainList(): Promise<InvitationDomainList> {
+    return this.tenantSettings.invitationDomainList();
+  }
+
+  tenantIdOfDomain(domain: string): Promise<string | undefined> {
+    return this.tenantSettings.tenantIdOfDomain(domain);
+  }
+
+  partnerInboundCollaboration(tenantId: string): Promise<InboundCollaboration | undefined> {
+    return this.tenantSettings.partnerInboundCollaboration(tenantId);
+  }
+
+  defaultInboundCollaboration(): Promise<InboundCollaboration> {
+    return this.tenantSettings.defaultInboundCollaboration();
   }
 
   async getUser(id: string): Promise<DirectoryUser | undefined> {
@@ -169,6 +190,8 @@ export class GraphDirectory implements Directory {
           sendInvitationMessage: input.sendInvitationMessage,
           invitedUserMessageInfo: { customizedMessageBody: input.messageBody },
           ...(input.resetRedemptionOf ? { resetRedemption: true, invitedUser: { id: input.resetRedemptionOf } } : {}),
+          // A new guest has their sponsor from the first second; an existing one gets it through sponsors/$ref.
+          ...(input.sponsorIds?.length && !input.resetRedemptionOf ? { invitedUserSponsors: input.sponsorIds.map((id) => ({ id })) } : {}),
         });
       const invitation = parseGraphResponse(graphInvitationSchema, response, operation);
       return {

@@ -5,6 +5,7 @@ import type { ResourceCatalog } from '../requests/catalog';
 import type { GivenAccess } from '../requests/givenAccess';
 import type { GuestPolicy } from '../requests/policy';
 import type { RequestRepository } from '../requests/requestRepository';
+import type { TenantPolicy } from '../requests/tenantPolicy';
 import type { TimerSettings } from '../requests/timers';
 import type { JobQueue } from '../storage/jobQueue';
 import type { Messenger } from '../messaging/messenger';
@@ -21,6 +22,8 @@ export interface JobContext {
   sendInvitationEmail: boolean;
   /** Checked again before inviting: the settings may have changed since the request was filed. */
   guestPolicy: GuestPolicy;
+  /** The tenant's own external-collaboration settings, read anew before inviting. */
+  tenantPolicy: Pick<TenantPolicy, 'checkNow'>;
   /** When the redemption watcher first checks on a new guest (see RedemptionWatcher). */
   redemption: Pick<Config['redemption'], 'firstCheckMs'>;
   /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Directory, DirectoryUser } from '../directory/directory';
 import type { AccessRequest, ExistingGuest } from './accessRequest';
+import type { TenantPolicy, TenantPolicyProblem } from './tenantPolicy';
 
 export interface GuestPolicy {
   /** When not empty, only these domains (and their subdomains) may be invited. */
@@ -15,8 +16,8 @@ export interface GuestPolicy {
   internalDomains: readonly string[];
 }
 
-/** Why an address may not be invited, whatever the directory holds. */
-export type GuestPolicyProblem = 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain';
+/** Why an address may not be invited: the bot's own rules, then the tenant's external-collaboration settings. */
+export type GuestPolicyProblem = 'invalidAddress' | 'domainNotAllowed' | 'domainBlocked' | 'internalDomain' | TenantPolicyProblem;
 
 /** What the address and the domain lists alone say. */
 type AddressCheck = { ok: true; email: string } | { ok: false; email: string; problem: GuestPolicyProblem };
@@ -69,14 +70,21 @@ export function checkGuestAgain(request: Pick<AccessRequest, 'guestEmail' | 'req
   return checkGuestAddress(request.guestEmail, { ...policy, internalDomains: [...policy.internalDomains, domainOf(request.requester.address)] });
 }
 
-/** All guest checks: the address, then whether the directory already knows it. */
-export async function checkGuest(text: string, policy: GuestPolicy, directory: Directory): Promise<GuestCheck> {
+/**
+ * All guest checks: the address and the bot's own lists, whether the directory already knows it,
+ * then the tenant's own settings (kept readings) for anyone who still needs an invitation: a guest
+ * who has accepted is not invited again, and Entra's lists do not apply to them.
+ */
+export async function checkGuest(text: string, policy: GuestPolicy, directory: Directory, tenantPolicy: Pick<TenantPolicy, 'check'>): Promise<GuestCheck> {
   const local = checkGuestAddress(text, policy);
   if (!local.ok) return local;
   const existing = await directory.findUserByAddress(local.email);
-  if (!existing) return local;
-  if (existing.userType === 'Member') return { ok: false, email: local.email, problem: 'alreadyMember', member: existing };
-  return { ok: true, email: local.email, existingGuest: existing };
+  if (existing?.userType === 'Member') return { ok: false, email: local.email, problem: 'alreadyMember', member: existing };
+  if (existing?.externalUserState !== 'Accepted') {
+    const tenant = await tenantPolicy.check(local.email);
+    if (!tenant.ok) return { ok: false, email: local.email, problem: tenant.problem };
+  }
+  return existing ? { ok: true, email: local.email, existingGuest: existing } : local;
 }
 
 /** A sponsor must be a member of the organization who may sign in, and someone other than the requester. */

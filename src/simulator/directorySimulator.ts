@@ -5,6 +5,7 @@ import { DirectoryState, type SimulatedAppRoleAssignment } from './directoryStat
 import { FaultInjector, type SimulatorFault } from './faultInjector';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { type GraphResult, GraphRouter } from './graphRouter';
+import type { SimulatedExternalCollaboration } from './externalCollaboration';
 import { executeBatch, type RecordedBatchItem } from './jsonBatch';
 import { mountRedeemPages } from './redeemPages';
 import { silentLogger, type SimulatorLogger } from './simulatorLogger';
@@ -136,6 +137,11 @@ export class DirectorySimulator {
     return [...this.state.groupMembersOf(groupId)];
   }
 
+  /** The tenant's own external-collaboration settings, for a test to change as an admin would. */
+  get externalCollaboration(): SimulatedExternalCollaboration {
+    return this.state.externalCollaboration;
+  }
+
   /** Sponsor ids of a user; throws when there is no such user. */
   sponsorsOf(userId: string): string[] {
     return [...this.state.sponsorsOf(userId)];
@@ -157,8 +163,9 @@ export class DirectorySimulator {
     const graphPath = versioned?.[2] ?? '/';
     let result: GraphResult;
     try {
-      if (versioned?.[1] !== 'v1.0') {
-        throw badRequest(`Invalid version: ${versioned?.[1] ?? ''}`);
+      const version = versioned?.[1];
+      if (version !== 'v1.0' && version !== 'beta') {
+        throw badRequest(`Invalid version: ${version ?? ''}`);
       }
       const fault = this.faults.take(method, graphPath, false);
       if (fault !== undefined) {
@@ -169,7 +176,7 @@ export class DirectorySimulator {
         entry.batchItems = batch.items;
         result = batch.result;
       } else {
-        const call = { ...context, method, path: graphPath, query: entry.query, body: entry.body };
+        const call = { ...context, method, path: graphPath, query: entry.query, body: entry.body, ...(version === 'beta' ? { version: 'beta' as const } : {}) };
         result = this.router.execute(call, requestId, clientRequestId);
       }
       const lostAnswer = this.faults.take(method, graphPath, false, true);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest, GraphFailure, insufficientPrivileges, referenceAlreadyExists, resourceNotFound } from './graphFailure';
+import { SimulatedExternalCollaboration } from './externalCollaboration';
 import { type SimulatedUser, type SimulatorSeed, simulatedUserSchema } from './simulatorSeed';
 
 /**
@@ -65,6 +66,8 @@ interface InvitationRequest {
   customizedMessageBody?: string;
   /** Set to reset this guest's redemption (`resetRedemption` with `invitedUser.id`). */
   resetRedemptionOf?: string;
+  /** `invitedUserSponsors`: recorded as the new guest's sponsors along with the account. */
+  sponsorIds?: readonly string[];
   /** The redeem link is built from how the caller reached us, so it opens on their machine. */
   redeemUrlFor(invitationId: string): string;
 }
@@ -79,6 +82,8 @@ export class DirectoryState {
   readonly tenantDisplayName: string;
   readonly verifiedDomains: readonly string[];
   readonly termsOfUse: SimulatorSeed['tenant']['termsOfUse'];
+  /** The tenant's own allow/deny list and cross-tenant access settings: tests change them as an admin would. */
+  readonly externalCollaboration: SimulatedExternalCollaboration;
   private readonly initialDomain: string;
   private readonly servicePrincipals: ReadonlyMap<string, SimulatorSeed['servicePrincipals'][number]>;
   private readonly users = new Map<string, SimulatedUser>();
@@ -107,6 +112,7 @@ export class DirectoryState {
     this.tenantDisplayName = seed.tenant.displayName;
     this.verifiedDomains = seed.tenant.verifiedDomains;
     this.termsOfUse = seed.tenant.termsOfUse;
+    this.externalCollaboration = new SimulatedExternalCollaboration(seed.externalCollaboration);
     this.initialDomain = seed.tenant.initialDomain ?? `${seed.tenant.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
     this.servicePrincipals = new Map(seed.servicePrincipals.map((sp) => [sp.id, sp]));
     this.groupDisplayNames = new Map(seed.groups.map((group) => [group.id, group.displayName]));
@@ -167,8 +173,13 @@ export class DirectoryState {
     if ([...this.verifiedDomains, this.initialDomain].some((verified) => verified.toLowerCase() === domain)) {
       throw badRequest(`The invited user's email address ${request.email} is in a verified domain of this directory.`);
     }
+    // Entra checks its external-collaboration settings at invitation; a guest who has redeemed is not invited again.
+    const refusal = existing?.externalUserState === 'Accepted' ? undefined : this.externalCollaboration.refusalOf(address);
+    if (refusal) throw refusal;
+    const sponsors = (request.sponsorIds ?? []).map((id) => this.requireUser(id).id);
     const now = new Date().toISOString();
     const user = existing ?? this.createGuest(request, now);
+    if (!existing && sponsors.length > 0) this.sponsors.set(user.id, sponsors);
     return { invitation: this.recordInvitation(request, user, now), user };
   }
 

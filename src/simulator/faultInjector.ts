@@ -5,7 +5,8 @@ export interface SimulatorFault {
   method?: string;
   /** Tested against the Graph path after the version, e.g. `/invitations` or `/groups/{id}/members/$ref`. */
   path: RegExp;
-  status: 429 | 503 | 500 | 504;
+  /** 403: the application was not granted the permission the call needs. */
+  status: 429 | 503 | 500 | 504 | 403;
   /** Sent as `Retry-After` on 429 and 503; 1 second when omitted. */
   retryAfterSeconds?: number;
   /** How many matching requests fail before the fault is used up. */
@@ -22,6 +23,7 @@ export interface SimulatorFault {
 }
 
 const faultResponses: Readonly<Record<SimulatorFault['status'], { code: string; message: string }>> = {
+  403: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' },
   429: { code: 'TooManyRequests', message: 'Too many requests. Please retry again later.' },
   503: { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Please retry later.' },
   500: { code: 'generalException', message: 'General exception while processing.' },

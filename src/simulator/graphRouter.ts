@@ -7,8 +7,10 @@ import { parseUserSelect, projectUser, usersContext } from './userResource';
 /** One Graph call, whether it came over HTTP or inside a `$batch`. */
 export interface GraphCall {
   method: string;
-  /** The path after `/v1.0`, still percent-encoded: `/users/{id}/manager`. */
+  /** The path after the version, still percent-encoded: `/users/{id}/manager`. */
   path: string;
+  /** Absent for v1.0, as every call inside a `$batch` is. */
+  version?: 'beta';
   query: Readonly<Record<string, string>>;
   body: unknown;
   /** Where this simulator's Graph lives for the caller, e.g. `http://127.0.0.1:3978/simulator/graph`. */
@@ -25,8 +27,10 @@ export interface GraphResult {
 
 type RouteHandler = (call: GraphCall, params: readonly string[]) => GraphResult;
 
-interface Route {
+export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Served only at `/beta`; the others only at `/v1.0`. */
+  version?: 'beta';
   /** Literal segments, with `{}` where an id goes. */
   pattern: readonly string[];
   handle: RouteHandler;
@@ -73,7 +77,9 @@ export class GraphRouter {
     },
   ];
 
-  constructor(private readonly state: DirectoryState) {}
+  constructor(private readonly state: DirectoryState) {
+    this.routes = [...this.routes, ...state.externalCollaboration.routes()];
+  }
 
   /** Runs a call and answers as Graph would, failures included. */
   execute(call: GraphCall, requestId: string, clientRequestId: string): GraphResult {
@@ -94,6 +100,7 @@ export class GraphRouter {
   private route(call: GraphCall): GraphResult {
     const segments = splitPath(call.path);
     const shapeMatches = this.routes
+      .filter((route) => route.version === call.version)
       .map((route) => ({ route, params: matchPattern(route.pattern, segments) }))
       .filter((candidate): candidate is { route: Route; params: string[] } => candidate.params !== undefined);
     const match = shapeMatches.find((candidate) => candidate.route.method === call.method.toUpperCase());
@@ -268,6 +275,7 @@ export class GraphRouter {
       sendInvitationMessage: optional(body, 'sendInvitationMessage', 'boolean') ?? false,
       customizedMessageBody: optional(messageInfo, 'customizedMessageBody', 'string'),
       resetRedemptionOf: resetRedemption ? invitedUserId : undefined,
+      sponsorIds: invitedUserSponsorIds(body.invitedUserSponsors),
       redeemUrlFor: (invitationId) => `${call.redeemRoot}/${encodeURIComponent(invitationId)}`,
     });
     return json(201, invitationResource(call.serviceRoot, invitation));
@@ -362,6 +370,17 @@ function optional<T extends 'string' | 'boolean'>(body: Record<string, unknown>,
     throw badRequest(`The ${name} property must be a ${type}.`);
   }
   return value as T extends 'string' ? string : boolean;
+}
+
+/** `invitedUserSponsors`: directory objects by id, `[{ "id": "…" }]`. */
+function invitedUserSponsorIds(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw badRequest('The invitedUserSponsors property must be a collection of directory objects.');
+  return value.map((sponsor) => {
+    const id = typeof sponsor === 'object' && sponsor !== null ? (sponsor as { id?: unknown }).id : undefined;
+    if (typeof id !== 'string' || id === '') throw badRequest('Each of invitedUserSponsors needs the id of a user or group.');
+    return id;
+  });
 }
 
 /** The object id at the end of an `@odata.id` such as `https://graph.microsoft.com/v1.0/directoryObjects/{id}`. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { externalCollaborationSchema } from './externalCollaboration';
 
 /**
  * The simulated directory's starting point: a tenant, its people and the things access can be
@@ -50,6 +51,8 @@ const seedSchema = z
         members: z.array(z.guid()),
       }),
     ),
+    /** The tenant's own external-collaboration settings; none means Entra's defaults (anyone may be invited). */
+    externalCollaboration: externalCollaborationSchema.optional(),
     servicePrincipals: z.array(
       z.object({
         id: z.guid(),

@@ -22,6 +22,7 @@ import { requestDraft } from '../support/requestDraft';
 import { memoryDatabase } from '../support/sqliteMemory';
 import { fileRequest, startTestBot, type TestBot, users, waitForState } from '../support/testBot';
 import { withTestBot } from '../support/testBotSession';
+import { isTenantSettingsRead } from '../support/tenantSettingsReads';
 
 describe('provisioning', function () {
   describe('when the directory refuses part of the access', () => {
@@ -154,7 +155,7 @@ describe('provisioning', function () {
       [1, 'one.group@fabrikam.com'],
       [19, 'nineteen.groups@fabrikam.com'],
     ] as const) {
-      it(`approves with ${count} resource${count === 1 ? '' : 's'} in three Graph round trips: the look-up, the invitation, then one $batch of every grant`, async () => {
+      it(`approves with ${count} resource${count === 1 ? '' : 's'} in three Graph round trips after the tenant's settings: the look-up, the invitation, then one $batch of every grant`, async () => {
         const simulator = bot.app.simulator as NonNullable<typeof bot.app.simulator>;
         const resourceIds = groupIds.slice(0, count).map((_, i) => `group-${i + 1}`);
         const { request, cardConversationId } = await fileRequest(bot, users.adele, 10_000, { guestEmail, resourceIds });
@@ -174,7 +175,13 @@ describe('provisioning', function () {
           'the card update',
         );
 
-        const graphCalls = simulator.requests.slice(before).filter((r) => r.path.includes('/graph/'));
+        const allCalls = simulator.requests.slice(before).filter((r) => r.path.includes('/graph/'));
+        assert.equal(
+          allCalls.filter(isTenantSettingsRead).length,
+          4,
+          "the tenant's allow/deny list, the partner's organization, its and the default cross-tenant settings",
+        );
+        const graphCalls = allCalls.filter((r) => !isTenantSettingsRead(r));
         assert.deepEqual(
           graphCalls.map((r) => `${r.method} ${r.path}`),
           // The look-up tells whether the invitation creates the account: only then may the bot remove it.
@@ -292,6 +299,7 @@ describe('provisioning', function () {
             queue,
             catalog: loadCatalog(SAMPLE_CATALOG_FILE),
             directory: fixture.directory,
+            tenantPolicy: fixture.tenantPolicy,
             messenger,
             sendInvitationEmail: false,
             guestPolicy: { allowedDomains: [], blockedDomains: [], internalDomains: [] },

@@ -155,7 +155,17 @@ describe('owner approvers checked before a request is confirmed', function () {
   afterEach(async () => database.close());
 
   function newClient(catalog: ResourceCatalog): DialogTestClient {
-    const deps = { directory: fixture.directory, catalog, requests, guestPolicy, tenantId: sample.tenantId, maxOpenRequests: 10, timing, clock: () => today };
+    const deps = {
+      directory: fixture.directory,
+      tenantPolicy: fixture.tenantPolicy,
+      catalog,
+      requests,
+      guestPolicy,
+      tenantId: sample.tenantId,
+      maxOpenRequests: 10,
+      timing,
+      clock: () => today,
+    };
     const state = new ConversationState(new DialogStateStorage(database.db));
     return new DialogTestClient('msteams', new MainDialog(new RequestAccessDialog(deps), { ...deps, localTestsAllowed: false }), undefined, [], state);
   }

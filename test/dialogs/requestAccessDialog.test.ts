@@ -65,6 +65,7 @@ describe('request dialog', function () {
   function newClient(catalog: ResourceCatalog = loadCatalog(SAMPLE_CATALOG_FILE), maxOpenRequests = 10): DialogTestClient {
     const dialog = new RequestAccessDialog({
       directory: fixture.directory,
+      tenantPolicy: fixture.tenantPolicy,
       catalog,
       requests,
       guestPolicy,
@@ -74,7 +75,17 @@ describe('request dialog', function () {
       clock: () => today,
     });
     const state = new ConversationState(new DialogStateStorage(database.db));
-    const routerDeps = { requests, catalog, localTestsAllowed: false, guestPolicy, maxOpenRequests, timing, clock: () => today, directory: fixture.directory };
+    const routerDeps = {
+      requests,
+      catalog,
+      localTestsAllowed: false,
+      guestPolicy,
+      maxOpenRequests,
+      timing,
+      clock: () => today,
+      directory: fixture.directory,
+      tenantPolicy: fixture.tenantPolicy,
+    };
     return new DialogTestClient('msteams', new MainDialog(dialog, routerDeps), undefined, [], state);
   }
 

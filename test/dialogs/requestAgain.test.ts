@@ -1,11 +1,12 @@
 /**
- * `request again GA-…` checks the sponsor again, data-driven over the real bot: a sponsor who
+ * `request again GA-…` checks the sponsor (and the tenant's own settings) again, data-driven over the real bot: a sponsor who
  * can no longer sponsor (blocked, gone, or the only owner of a resource asked for) is replaced by
  * one the requester names, checked as the request dialog checks a sponsor (its length too), before anything is
  * filed; `cancel` files nothing.
  */
 import assert from 'node:assert/strict';
 import type { Person } from '../../src/requests/accessRequest';
+import type { DirectorySimulator } from '../../src/simulator';
 import { directoryFileWith } from '../support/directoryFile';
 import { catalogWithOwners } from '../support/ownerCatalog';
 import { fileRequest, users, waitForState } from '../support/testBot';
@@ -24,6 +25,8 @@ interface Case {
   steps: Step[];
   /** The sponsor of the request filed again; nothing filed when unset. */
   filedFor?: string;
+  /** What an admin changes in the tenant's own settings after the old request was filed. */
+  adminChange?: (simulator: DirectorySimulator) => void;
 }
 
 const cases: Case[] = [
@@ -79,6 +82,12 @@ const cases: Case[] = [
     steps: [['request again {id}', "I can't file request **{id}** again: nobody could approve it."]],
   },
   {
+    name: "a domain the tenant's own external-collaboration settings have blocked since: nothing is filed",
+    env: {},
+    adminChange: (simulator) => simulator.externalCollaboration.blockDomain('fabrikam.com'),
+    steps: [['request again {id}', "I can't file request **{id}** again: guests from fabrikam"]],
+  },
+  {
     name: 'a sponsor who still can: filed in one step, as before',
     env: {},
     steps: [['request again {id}', "I've sent it to Megan Bowen for approval"]],
@@ -90,12 +99,13 @@ describe('request again checks the sponsor again', function () {
   this.timeout(30_000);
   const bot = withTestBot({}, { start: 'inTest' });
 
-  for (const { name, env, sponsor, steps, filedFor } of cases) {
+  for (const { name, env, sponsor, steps, filedFor, adminChange } of cases) {
     it(name, async () => {
       await bot.start(env);
       const { request } = await fileRequest(bot, users.adele, 10_000, sponsor ? { sponsor } : {});
       await bot.teams.say(users.adele, `cancel ${request.id}`);
       await waitForState(bot, request.id, 'cancelled');
+      if (bot.app.simulator) adminChange?.(bot.app.simulator);
       const adeleChat = bot.teams.conversationOf(users.adele);
       for (const [input, ...expected] of steps) {
         const before = bot.channel.messagesTo(adeleChat).length;

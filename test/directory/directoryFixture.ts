@@ -1,5 +1,7 @@
 import { createGraphClient } from '../../src/directory/graphClient';
+import pino from 'pino';
 import { GraphDirectory } from '../../src/directory/graphDirectory';
+import { TenantPolicy } from '../../src/requests/tenantPolicy';
 import { type DirectorySimulator, type RecordedRequest, startDirectorySimulator, type SimulatorSeed } from '../../src/simulator';
 
 /** Ids from src/samples/directory.json, the seed the simulator starts with by default. */
@@ -24,16 +26,20 @@ export interface DirectoryFixture {
   graphBaseUrl: string;
   /** The adapter under test, talking HTTP to the simulator through the real Graph client. */
   directory: GraphDirectory;
+  /** The tenant's own settings over that adapter, as the bot reads them. */
+  tenantPolicy: TenantPolicy;
   close(): Promise<void>;
 }
 
 export async function startDirectoryFixture(options: { seed?: SimulatorSeed; latencyMs?: number; stateFile?: string } = {}): Promise<DirectoryFixture> {
   const started = await startDirectorySimulator(options);
   const client = createGraphClient({ graphBaseUrl: started.graphBaseUrl });
+  const directory = new GraphDirectory(client, { graphBaseUrl: started.graphBaseUrl });
   return {
     simulator: started.simulator,
     graphBaseUrl: started.graphBaseUrl,
-    directory: new GraphDirectory(client, { graphBaseUrl: started.graphBaseUrl }),
+    directory,
+    tenantPolicy: new TenantPolicy(directory, { cacheMs: 0, logger: pino({ level: 'silent' }) }),
     close: started.close,
   };
 }

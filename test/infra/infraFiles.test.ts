@@ -297,7 +297,8 @@ describe('infra: the Bicep deployment', () => {
       const start = markdown.indexOf(heading);
       assert.ok(start >= 0, heading);
       const section = markdown.slice(start, markdown.indexOf('\n#', start + heading.length));
-      return section.split('\n').filter((line) => /^\| `[\w.]+\.(All|ReadWrite|Read)` \|/.test(line));
+      // A permission's name has dots: `User.Invite.All`, `Policy.Read.B2BManagementPolicy`.
+      return section.split('\n').filter((line) => /^\| `\w+(\.\w+)+` \|/.test(line));
     };
     const adminRows = permissionRows(read('docs/administration.md'), '### 2. Give it Microsoft Graph');
     const guideRows = permissionRows(deployGuide, '## 3. Grant the Graph identity its permissions');
@@ -308,7 +309,15 @@ describe('infra: the Bicep deployment', () => {
         .split('\n')
         .map((line) => literalOf(line.trim())) ?? [];
 
-    assert.deepEqual(granted, ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'User.ReadWrite.All']);
+    assert.deepEqual(granted, [
+      'User.Invite.All',
+      'User.Read.All',
+      'GroupMember.ReadWrite.All',
+      'User.ReadWrite.All',
+      'Policy.Read.All',
+      'Policy.Read.B2BManagementPolicy',
+      'CrossTenantInformation.ReadBasic.All',
+    ]);
     const [direct, ...others] = [...adminRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
     assert.equal(nameOf(direct), 'AppRoleAssignment.ReadWrite.All');
     assert.match(direct, /only if your catalog assigns an app directly/);
