@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DirectoryState, SimulatedInvitation } from './directoryState';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { parseUserFilter } from './odataFilter';
+import type { TeamsAppCatalog } from './teamsAppCatalog';
 import { parseUserSelect, projectUser, usersContext } from './userResource';
 
 /** One Graph call, whether it came over HTTP or inside a `$batch`. */
@@ -25,7 +26,7 @@ export interface GraphResult {
 
 type RouteHandler = (call: GraphCall, params: readonly string[]) => GraphResult;
 
-interface Route {
+export interface Route {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Literal segments, with `{}` where an id goes. */
   pattern: readonly string[];
@@ -73,7 +74,12 @@ export class GraphRouter {
     },
   ];
 
-  constructor(private readonly state: DirectoryState) {}
+  constructor(
+    private readonly state: DirectoryState,
+    teamsApps?: TeamsAppCatalog,
+  ) {
+    if (teamsApps) this.routes = [...this.routes, ...teamsApps.routes()];
+  }
 
   /** Runs a call and answers as Graph would, failures included. */
   execute(call: GraphCall, requestId: string, clientRequestId: string): GraphResult {
