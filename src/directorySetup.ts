@@ -38,7 +38,8 @@ export function setUpDirectory(config: Config, port: number, logger: Logger): Di
     const client = createGraphClient({ graphBaseUrl });
     return {
       directory: new GraphDirectory(client, { graphBaseUrl }),
-      appInstaller: new GraphAppInstaller(client, { manifestId, catalogId: config.teamsApp.catalogId, graphBaseUrl, logger }),
+      // TEAMS_APP_CATALOG_ID names a real tenant's catalog, never the simulated one.
+      appInstaller: new GraphAppInstaller(client, { manifestId, graphBaseUrl, logger }),
       simulator,
       tenantId: settings.tenantId ?? simulator.tenantId,
       description: `simulator (${settings.simulatorDirectoryFile}) at ${graphBaseUrl}`,

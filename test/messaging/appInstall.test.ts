@@ -95,14 +95,14 @@ describe('a sponsor who never opened the bot', function () {
     });
   });
 
-  describe('when the tenant refuses the install, for a real tenant', () => {
+  describe('for a real tenant (MicrosoftAppId set)', () => {
     let bot: AuthenticatedTestBot;
     beforeEach(async () => {
       bot = await startAuthenticatedTestBot();
     });
     afterEach(async () => bot.close());
 
-    it('tells the requester that the sponsor must open the app, and posts no card', async () => {
+    it('tells the requester, when the install is refused, that the sponsor must open the app, and posts no card', async () => {
       bot.graph.simulator.blockTeamsApp();
       await bot.teams.install(users.adele);
       const request = await bot.requests.create(requestDraft({ sponsor: nestorAsSponsor, requesterConversationId: bot.teams.conversationOf(users.adele) }), {
@@ -122,6 +122,22 @@ describe('a sponsor who never opened the bot', function () {
       assert.notEqual(cardConversationId, bot.teams.conversationOf(users.adele));
       const lookUp = bot.graph.simulator.requests.find((r) => r.path.endsWith('/appCatalogs/teamsApps'));
       assert.equal(lookUp?.query.$filter, `externalId eq '${bot.config.bot.appId}'`);
+    });
+
+    it('asks the catalog nothing when TEAMS_APP_CATALOG_ID gives the app’s catalog id', async () => {
+      const found = await fetch(
+        `${bot.graph.graphBaseUrl}/v1.0/appCatalogs/teamsApps?$filter=${encodeURIComponent(`externalId eq '${bot.config.bot.appId}'`)}`,
+      );
+      const catalogId = ((await found.json()) as { value: { id: string }[] }).value[0].id;
+      const configured = await startAuthenticatedTestBot({ TEAMS_APP_CATALOG_ID: catalogId });
+      try {
+        const { cardConversationId } = await fileRequest(configured, users.adele, 10_000, { sponsor: nestorAsSponsor });
+        assert.notEqual(cardConversationId, configured.teams.conversationOf(users.adele));
+        const calls = configured.graph.simulator.requests.filter((r) => /appCatalogs|installedApps/.test(r.path)).map((r) => [r.method, r.status]);
+        assert.deepEqual(calls, [['POST', 201]]);
+      } finally {
+        await configured.close();
+      }
     });
   });
 });
