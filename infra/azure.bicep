@@ -360,6 +360,8 @@ output GRAPH_APP_ROLES_TO_GRANT array = [
   'User.Read.All'
   'GroupMember.ReadWrite.All'
   'User.ReadWrite.All'
+  'TeamsAppInstallation.ReadWriteSelfForUser.All'
+  'AppCatalog.Read.All'
 ]
 
 @description('Object id of the bot identity\'s service principal: infra/database/botRole.sql ties the bot\'s PostgreSQL role to it.')

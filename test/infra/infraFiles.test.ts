@@ -308,7 +308,14 @@ describe('infra: the Bicep deployment', () => {
         .split('\n')
         .map((line) => literalOf(line.trim())) ?? [];
 
-    assert.deepEqual(granted, ['User.Invite.All', 'User.Read.All', 'GroupMember.ReadWrite.All', 'User.ReadWrite.All']);
+    assert.deepEqual(granted, [
+      'User.Invite.All',
+      'User.Read.All',
+      'GroupMember.ReadWrite.All',
+      'User.ReadWrite.All',
+      'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      'AppCatalog.Read.All',
+    ]);
     const [direct, ...others] = [...adminRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
     assert.equal(nameOf(direct), 'AppRoleAssignment.ReadWrite.All');
     assert.match(direct, /only if your catalog assigns an app directly/);
