@@ -363,6 +363,8 @@ output GRAPH_APP_ROLES_TO_GRANT array = [
   'Policy.Read.All'
   'Policy.Read.B2BManagementPolicy'
   'CrossTenantInformation.ReadBasic.All'
+  'TeamsAppInstallation.ReadWriteSelfForUser.All'
+  'AppCatalog.Read.All'
 ]
 
 @description('Object id of the bot identity\'s service principal: infra/database/botRole.sql ties the bot\'s PostgreSQL role to it.')

@@ -31,6 +31,7 @@ import { JobQueue } from './storage/jobQueue';
 import { SqlGivenAccess } from './storage/sqlGivenAccess';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { TenantPolicy } from './requests/tenantPolicy';
+import type { AppInstaller } from './messaging/appInstaller';
 import { BotMessenger } from './messaging/botMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { ConversationLanguage } from './teams/conversationLanguage';
@@ -78,7 +79,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const shared = sharedContext(config, storage.requests, directorySetup, tenantPolicy, clock);
 
   const bot = createBot(config, shared, storage, directorySetup.tenantId, logger);
-  const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication);
+  const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication, directorySetup.appInstaller);
   worker = createWorker(config, shared, storage, channel.messenger, directorySetup.simulator !== undefined, logger);
 
   const server = createServer({
@@ -181,6 +182,7 @@ function createChannel(
   storage: StorageContext,
   logger: Logger,
   authentication: BotFrameworkAuthentication | undefined,
+  appInstaller: AppInstaller | undefined,
 ): { adapter: CloudAdapter; messenger: BotMessenger } {
   const adapter = new CloudAdapter(
     new ChannelTokenCheck(
@@ -194,7 +196,7 @@ function createChannel(
     ),
   );
   adapter.onTurnError = turnErrorHandler(logger, storage.conversationState);
-  return { adapter, messenger: new BotMessenger(adapter, config.bot.appId, storage.references) };
+  return { adapter, messenger: new BotMessenger(adapter, config.bot.appId, storage.references, appInstaller) };
 }
 
 /** The job worker, with every kind's handler and what the handlers work with (see JobContext). */

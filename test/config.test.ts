@@ -100,6 +100,24 @@ describe('configuration', () => {
     assert.equal(config.bot.appType, 'SingleTenant');
   });
 
+  it('knows the Teams app by TEAMS_APP_ID, else by MicrosoftAppId as the package does, and takes its catalog id as given', () => {
+    const bot = {
+      MicrosoftAppId: '11111111-2222-4333-8444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      AZURE_TENANT_ID: '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f',
+    };
+    assert.deepEqual(loadConfig(bot).teamsApp, { manifestId: bot.MicrosoftAppId, catalogId: undefined });
+    assert.deepEqual(
+      loadConfig({ ...bot, TEAMS_APP_ID: '9d8c7b6a-5f4e-4d3c-8b2a-190817263544', TEAMS_APP_CATALOG_ID: 'b1c5353a-7aca-41b3-830f-27d5218fe0e5' }).teamsApp,
+      {
+        manifestId: '9d8c7b6a-5f4e-4d3c-8b2a-190817263544',
+        catalogId: 'b1c5353a-7aca-41b3-830f-27d5218fe0e5',
+      },
+    );
+    assert.equal(loadConfig({}).teamsApp.manifestId, undefined, 'a local session has none');
+    assert.ok(problemsOf({ TEAMS_APP_ID: 'guest-access' }).some((p) => p.startsWith('TEAMS_APP_ID')));
+  });
+
   it('names each bad setting, all at once', () => {
     const problems = problemsOf({
       PORT: 'eighty',

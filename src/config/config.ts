@@ -23,6 +23,13 @@ export interface Config {
     /** False when MicrosoftAppId is empty: the Emulator and the Agents Playground. */
     authenticated: boolean;
   };
+  /** The bot's Teams app, which the bot installs for people who never opened it. */
+  teamsApp: {
+    /** TEAMS_APP_ID, else MicrosoftAppId (as the app package has it); none in a local session. */
+    manifestId?: string;
+    /** TEAMS_APP_CATALOG_ID: its id in the organization's app catalog, which spares the look-up. */
+    catalogId?: string;
+  };
   databaseUrl: string;
   /** DATABASE_AUTH: the password in DATABASE_URL, or a managed identity's Microsoft Entra token (PostgreSQL only). */
   databaseAuth: DatabaseAuth;
@@ -99,6 +106,7 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       appType: e.MicrosoftAppType || (e.MicrosoftAppTenantId ? 'SingleTenant' : 'MultiTenant'),
       authenticated,
     },
+    teamsApp: { manifestId: e.TEAMS_APP_ID || e.MicrosoftAppId || undefined, catalogId: e.TEAMS_APP_CATALOG_ID || undefined },
     databaseUrl: e.DATABASE_URL,
     databaseAuth: e.DATABASE_AUTH === 'entra' ? { kind: 'entra', ...(e.DATABASE_CLIENT_ID ? { clientId: e.DATABASE_CLIENT_ID } : {}) } : { kind: 'password' },
     directory: {

@@ -38,6 +38,8 @@ const envSchema = z.object({
   MicrosoftAppPassword: z.string().default(''),
   MicrosoftAppTenantId: z.union([z.literal(''), guid]).default(''),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI', '']).default(''),
+  TEAMS_APP_ID: z.union([z.literal(''), guid]).default(''),
+  TEAMS_APP_CATALOG_ID: z.string().trim().default(''),
   DATABASE_URL: z.string().min(1).default('./data/guest-access.db'),
   DATABASE_AUTH: z.enum(['password', 'entra'], { message: 'must be password or entra' }).default('password'),
   DATABASE_CLIENT_ID: z.union([z.literal(''), guid]).default(''),

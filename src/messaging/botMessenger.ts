@@ -1,10 +1,13 @@
 /**
  * Proactive messaging through the real CloudAdapter: continueConversation for known
- * conversations, createConversation (Teams only) for people the bot has not talked to yet.
+ * conversations, createConversation (Teams only) for people the bot has not talked to yet. Teams
+ * refuses that (403) for someone who never opened the app; given an AppInstaller, the messenger
+ * then installs the app for them and opens the chat again, for every job alike.
  */
 import { type Activity, type ChannelAccount, type CloudAdapter, type ConversationParameters, type ConversationReference, TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore';
+import type { AppInstaller } from './appInstaller';
 import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
 
 /** Teams creates 1:1 conversations from an Entra object id; other channels (the Emulator) cannot. */
@@ -15,6 +18,8 @@ export class BotMessenger implements Messenger {
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly references: ConversationReferenceStore,
+    /** Absent where the bot cannot install its app (no manifest id, or no Graph to ask). */
+    private readonly installer?: AppInstaller,
   ) {}
 
   async post(conversationId: string, activity: Partial<Activity>): Promise<string> {
@@ -42,6 +47,37 @@ export class BotMessenger implements Messenger {
         unreachable: true,
       });
     }
+    const created = await this.createPersonalConversation(origin, user);
+    // Teams does not say the new member's channel id here; the Entra id is what we know them by.
+    created.user = { id: user.id, name: '', aadObjectId: user.id };
+    await this.references.save(created, user.id);
+    return { conversationId: created.conversation?.id as string };
+  }
+
+  /** createConversation; on Teams' 403 for someone without the app, installs it for them and tries once more. */
+  private async createPersonalConversation(
+    origin: Partial<ConversationReference>,
+    user: { id: string; tenantId: string },
+  ): Promise<Partial<ConversationReference>> {
+    try {
+      return await this.createConversation(origin, user);
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || error.status !== 403 || !this.installer) throw error;
+      const install = await this.installer.installFor(user.id);
+      if (!install.installed) throw error;
+    }
+    try {
+      return await this.createConversation(origin, user);
+    } catch (error) {
+      // Installed, yet Teams has not put the bot in their roster: that takes a moment, so try again later.
+      if (error instanceof DeliveryError && error.status === 403) {
+        throw new DeliveryError(`${error.message} (the app was installed for them just now)`, { transient: true, status: 403 });
+      }
+      throw error;
+    }
+  }
+
+  private async createConversation(origin: Partial<ConversationReference>, user: { id: string; tenantId: string }): Promise<Partial<ConversationReference>> {
     const parameters: ConversationParameters = {
       isGroup: false,
       bot: origin.bot as ChannelAccount,
@@ -63,10 +99,7 @@ export class BotMessenger implements Messenger {
       ),
     );
     if (!created?.conversation?.id) throw new DeliveryError('The channel created no conversation.', { transient: true });
-    // Teams does not say the new member's channel id here; the Entra id is what we know them by.
-    created.user = { id: user.id, name: '', aadObjectId: user.id };
-    await this.references.save(created, user.id);
-    return { conversationId: created.conversation.id };
+    return created;
   }
 
   /**

@@ -11,6 +11,7 @@ import { mountRedeemPages } from './redeemPages';
 import { silentLogger, type SimulatorLogger } from './simulatorLogger';
 import type { SimulatedUser, SimulatorSeed } from './simulatorSeed';
 import { readStateFile, writeStateFile } from './stateFile';
+import { type PublishedTeamsApp, SIMULATED_TEAMS_APP_ID, TeamsAppCatalog } from './teamsAppCatalog';
 
 export interface DirectorySimulatorOptions {
   /** Added before every Graph response, to make a demo feel like the real service. */
@@ -18,6 +19,8 @@ export interface DirectorySimulatorOptions {
   /** Where the directory's changes are kept across restarts; memory only when omitted. */
   stateFile?: string;
   logger?: SimulatorLogger;
+  /** The bot's Teams app, published in the simulated organization's catalog; a stand-in id when omitted. */
+  teamsApp?: PublishedTeamsApp;
 }
 
 /** An HTTP request the simulator received. */
@@ -51,6 +54,7 @@ export class DirectorySimulator {
   readonly verifiedDomains: readonly string[];
   private readonly state: DirectoryState;
   private readonly router: GraphRouter;
+  private readonly teamsApps: TeamsAppCatalog;
   private readonly faults = new FaultInjector();
   private readonly recorded: RecordedRequest[] = [];
   /** Requests other than GET and HEAD since start; unlike `recorded`, never trimmed. */
@@ -71,7 +75,8 @@ export class DirectorySimulator {
     if (snapshot !== undefined) {
       this.logger.info({ stateFile, users: snapshot.users.length }, 'directory simulator state restored');
     }
-    this.router = new GraphRouter(this.state);
+    this.teamsApps = new TeamsAppCatalog(this.state, options.teamsApp ?? { externalId: SIMULATED_TEAMS_APP_ID });
+    this.router = new GraphRouter(this.state, this.teamsApps);
     this.tenantId = seed.tenant.id;
     this.defaultUserId = seed.defaultUserId;
     this.verifiedDomains = seed.tenant.verifiedDomains;
@@ -125,6 +130,16 @@ export class DirectorySimulator {
    */
   acceptInvitationAs(userId: string): string {
     return this.state.acceptAs(userId);
+  }
+
+  /** Whether Teams would let the bot open a chat with the user: its app is installed for them. */
+  hasTeamsApp(userId: string): boolean {
+    return this.teamsApps.isInstalledFor(userId);
+  }
+
+  /** Makes installs of the bot's app refused with 403, as an app permission policy that blocks it does. */
+  blockTeamsApp(blocked = true): void {
+    this.teamsApps.blockedByPolicy = blocked;
   }
 
   getUser(id: string): SimulatedUser | undefined {

@@ -447,6 +447,15 @@ export class DirectoryState {
     this.changed();
   }
 
+  /** Installs the bot's Teams app for the user, as their seed flag had it missing; false when it was there already. */
+  installTeamsApp(id: string): boolean {
+    const user = this.requireUser(id);
+    if (user.teamsAppInstalled !== false) return false;
+    user.teamsAppInstalled = true;
+    this.changed();
+    return true;
+  }
+
   snapshot(): StateSnapshot {
     return {
       version: 1,

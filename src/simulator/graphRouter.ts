@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DirectoryState, SimulatedInvitation } from './directoryState';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { parseUserFilter } from './odataFilter';
+import type { TeamsAppCatalog } from './teamsAppCatalog';
 import { parseUserSelect, projectUser, usersContext } from './userResource';
 
 /** One Graph call, whether it came over HTTP or inside a `$batch`. */
@@ -77,8 +78,12 @@ export class GraphRouter {
     },
   ];
 
-  constructor(private readonly state: DirectoryState) {
+  constructor(
+    private readonly state: DirectoryState,
+    teamsApps?: TeamsAppCatalog,
+  ) {
     this.routes = [...this.routes, ...state.externalCollaboration.routes()];
+    if (teamsApps) this.routes = [...this.routes, ...teamsApps.routes()];
   }
 
   /** Runs a call and answers as Graph would, failures included. */

@@ -5,3 +5,4 @@ export type { RecordedBatchItem } from './jsonBatch';
 export type { SimulatorLogger } from './simulatorLogger';
 export { loadSimulatorSeed, parseSimulatorSeed, type SimulatedUser, type SimulatorSeed } from './simulatorSeed';
 export { startDirectorySimulator, type StartedDirectorySimulator } from './startDirectorySimulator';
+export { type PublishedTeamsApp, SIMULATED_TEAMS_APP_ID } from './teamsAppCatalog';

@@ -22,6 +22,11 @@ export const simulatedUserSchema = z.object({
   creationType: z.string().optional(),
   /** Absent means enabled: seeds and state files written before sign-in could be blocked have none. */
   accountEnabled: z.boolean().optional(),
+  /**
+   * False: they have never opened the bot's Teams app, so Teams refuses the bot a chat with them
+   * until the app is installed for them. Absent means installed, as for everyone who has used it.
+   */
+  teamsAppInstalled: z.boolean().optional(),
 });
 
 export type SimulatedUser = z.infer<typeof simulatedUserSchema>;

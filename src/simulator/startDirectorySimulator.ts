@@ -4,6 +4,7 @@ import sampleDirectory from '../samples/directory.json';
 import { DirectorySimulator } from './directorySimulator';
 import type { SimulatorLogger } from './simulatorLogger';
 import { parseSimulatorSeed, type SimulatorSeed } from './simulatorSeed';
+import type { PublishedTeamsApp } from './teamsAppCatalog';
 
 export interface StartedDirectorySimulator {
   simulator: DirectorySimulator;
@@ -18,13 +19,14 @@ export interface StartedDirectorySimulator {
  * bot's server does, so both host it alike.
  */
 export async function startDirectorySimulator(
-  options: { seed?: SimulatorSeed; port?: number; latencyMs?: number; stateFile?: string; logger?: SimulatorLogger } = {},
+  options: { seed?: SimulatorSeed; port?: number; latencyMs?: number; stateFile?: string; logger?: SimulatorLogger; teamsApp?: PublishedTeamsApp } = {},
 ): Promise<StartedDirectorySimulator> {
   const seed = options.seed ?? parseSimulatorSeed(sampleDirectory, 'src/samples/directory.json');
   const simulator = new DirectorySimulator(seed, {
     latencyMs: options.latencyMs,
     stateFile: options.stateFile,
     logger: options.logger,
+    teamsApp: options.teamsApp,
   });
   const server = restify.createServer({ name: 'directory-simulator' });
   server.use(restify.plugins.queryParser({ mapParams: false }));

@@ -317,6 +317,8 @@ describe('infra: the Bicep deployment', () => {
       'Policy.Read.All',
       'Policy.Read.B2BManagementPolicy',
       'CrossTenantInformation.ReadBasic.All',
+      'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      'AppCatalog.Read.All',
     ]);
     const [direct, ...others] = [...adminRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
     assert.equal(nameOf(direct), 'AppRoleAssignment.ReadWrite.All');

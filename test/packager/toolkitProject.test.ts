@@ -191,10 +191,12 @@ const GUID = {
   bot: '11111111-2222-4333-8444-555555555555',
   tenant: '66666666-7777-4888-9999-aaaaaaaaaaaa',
   graph: '0b3c5d7e-1a2b-4c3d-8e9f-a0b1c2d3e4f5',
+  teamsApp: '9d8c7b6a-5f4e-4d3c-8b2a-190817263544',
 };
 /** What provisioning and the developer would have put in env/.env.<name>(.user). */
 const PROVISIONED: Readonly<Record<string, string>> = {
   BOT_ID: GUID.bot,
+  TEAMS_APP_ID: GUID.teamsApp,
   SECRET_BOT_PASSWORD: 'bot-secret',
   TEAMS_APP_TENANT_ID: GUID.tenant,
   GRAPH_CLIENT_ID: GUID.graph,
@@ -334,5 +336,7 @@ describe('Microsoft 365 Agents Toolkit project', () => {
     assert.equal(config.bot.appType, 'SingleTenant');
     assert.equal(config.directory.mode, 'graph');
     assert.equal(config.directory.tenantId, GUID.tenant);
+    // The app the Toolkit created, which the bot installs for sponsors who never opened it.
+    assert.equal(config.teamsApp.manifestId, GUID.teamsApp);
   });
 });

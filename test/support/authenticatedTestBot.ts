@@ -21,7 +21,8 @@ export interface AuthenticatedTestBot extends TestBot {
 }
 
 export async function startAuthenticatedTestBot(env: Record<string, string> = {}): Promise<AuthenticatedTestBot> {
-  const graph = await startDirectorySimulator();
+  // The tenant has the bot's app in its catalog, under the id the package gives it.
+  const graph = await startDirectorySimulator({ teamsApp: { externalId: APP_ID } });
   const login = new FakeBotFrameworkLogin();
   await login.start();
   const config = loadConfig({
@@ -37,6 +38,7 @@ export async function startAuthenticatedTestBot(env: Record<string, string> = {}
   const app = await startApp(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { botFrameworkAuthentication: login.authenticationFor(APP_ID) });
   const channel = new FakeTeamsChannel();
   await channel.start();
+  channel.hasApp = (entraId) => graph.simulator.hasTeamsApp(entraId);
   // Teams signs every activity for the bot it is meant for, naming the serviceUrl it came from.
   const teams = new TeamsClient(app.url, channel, (activity) => `Bearer ${login.mint({ aud: APP_ID, serviceurl: activity.serviceUrl ?? '' })}`);
   return {

@@ -28,6 +28,9 @@ export interface TeamsUser {
 export const TENANT_ID = '5f2b8c1e-3d4a-4b6c-9e7f-0a1b2c3d4e5f';
 export const BOT: ChannelAccount = { id: '28:guest-access-bot', name: 'Guest Access' };
 
+/** What Teams answers createConversation with for a user who has not installed the bot's app. */
+const NOT_IN_ROSTER = { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } };
+
 export class FakeTeamsChannel {
   readonly sent: ReceivedActivity[] = [];
   readonly updates: ReceivedUpdate[] = [];
@@ -36,6 +39,11 @@ export class FakeTeamsChannel {
   readonly authorizations: (string | undefined)[] = [];
   /** Answer createConversation with this status instead (403: the app is not installed for them). */
   createConversationStatus = 200;
+  /**
+   * Whether the bot's app is installed for a user (by Entra id): Teams refuses the bot a chat
+   * with anyone else. The test bots ask their directory simulator, which installs it through Graph.
+   */
+  hasApp: (entraId: string) => boolean = () => true;
   /** Conversations whose posts fail with 500 `UserNotFound`, as the Agents Playground answers. */
   failPostsTo: (conversationId: string) => boolean = () => false;
   /** Called with every post and update as it arrives (the bench listens rather than searching). */
@@ -105,8 +113,10 @@ export class FakeTeamsChannel {
     };
     let match: RegExpExecArray | null;
     if (req.method === 'POST' && path === '/v3/conversations') {
+      const member = (body as ConversationParameters | undefined)?.members?.[0]?.id;
+      if (this.createConversationStatus === 403 || (member !== undefined && !this.hasApp(member))) return reply(403, NOT_IN_ROSTER);
       if (this.createConversationStatus !== 200)
-        return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
+        return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The channel refused the conversation.' } });
       const id = `a:personal-${randomUUID()}`;
       this.createdConversations.push({ id, parameters: body as ConversationParameters });
       return reply(200, { id });

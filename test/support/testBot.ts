@@ -45,6 +45,8 @@ export async function startTestBot(
   const app = await startApp(config, logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { clock });
   const channel = options.channel ?? new FakeTeamsChannel();
   if (!options.channel) await channel.start();
+  // Teams lets the bot chat only with people its app is installed for, as the simulated tenant knows them.
+  channel.hasApp = (entraId) => app.simulator?.hasTeamsApp(entraId) ?? true;
   return {
     app,
     config,
