@@ -26,7 +26,7 @@ const REFUSALS = {
   notInCatalog:
     'The bot’s Teams app (manifest id {manifestId}, TEAMS_APP_ID) is not in the organization’s app catalog: a Teams admin must upload it (Teams admin center, Manage apps, Upload new app) and allow it. Until then the bot cannot reach people who never opened the app.',
   installDenied:
-    'Microsoft Graph refused to install the bot’s Teams app for a user (403): grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent, check that no app permission policy blocks the app, and that the manifest’s webApplicationInfo names this Graph identity (docs/administration.md, “Install the Teams app”). Until then the bot cannot reach people who never opened the app.',
+    'Microsoft Graph refused to install the bot’s Teams app for a user (403): grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent, check that no app permission policy blocks the app, and that the app package was built with AZURE_CLIENT_ID set to this Graph identity, so its manifest’s webApplicationInfo names it (docs/administration.md, “Install the Teams app”). Until then the bot cannot reach people who never opened the app.',
 } as const;
 
 type Refusal = keyof typeof REFUSALS;

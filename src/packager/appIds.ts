@@ -7,6 +7,12 @@ interface AppIds {
   botId: string;
   /** Fills `${{TEAMS_APP_ID}}`: the Teams app's own id. */
   teamsAppId: string;
+  /**
+   * The client id of the Microsoft Entra app (or managed identity) that calls Graph, from
+   * AZURE_CLIENT_ID, when set: the manifest's `webApplicationInfo` names it, without which Graph
+   * refuses to let the app install itself for a user (TeamsAppInstallation.ReadWriteSelfForUser.All).
+   */
+  graphAppId?: string;
 }
 
 /**
@@ -29,5 +35,11 @@ export function resolveAppIds(env: NodeJS.ProcessEnv): AppIds {
       `TEAMS_APP_ID must be a GUID, but "${teamsAppId}" is not. Set it in .env or the environment, or leave it empty to reuse MicrosoftAppId.`,
     );
   }
-  return { botId, teamsAppId };
+  const graphAppId = (env.AZURE_CLIENT_ID ?? '').trim() || undefined;
+  if (graphAppId !== undefined && !GUID.test(graphAppId)) {
+    throw new OperatorError(
+      `AZURE_CLIENT_ID must be the client id (a GUID) of the app or managed identity that calls Microsoft Graph, but "${graphAppId}" is not. Fix it, or leave it empty to package without webApplicationInfo.`,
+    );
+  }
+  return { botId, teamsAppId, graphAppId };
 }

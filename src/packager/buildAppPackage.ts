@@ -15,7 +15,7 @@ interface BuildAppPackageOptions {
   sourceDir: string;
   /** Where the zip is written; its folder is created if missing. */
   outputFile: string;
-  /** Where MicrosoftAppId and TEAMS_APP_ID are read. */
+  /** Where MicrosoftAppId, TEAMS_APP_ID and AZURE_CLIENT_ID are read. */
   env: NodeJS.ProcessEnv;
 }
 
@@ -45,9 +45,16 @@ export async function buildAppPackage(options: BuildAppPackageOptions): Promise<
   if (!isRecord(manifest) || typeof manifest.manifestVersion !== 'string') {
     throw new OperatorError(`${MANIFEST} must be a JSON object with a manifestVersion.`);
   }
+  // Graph lets the app install itself for a user only when the manifest names the app that asks
+  // ("Send proactive installation messages" on Microsoft Learn): the Graph identity, from AZURE_CLIENT_ID.
+  let manifestText = manifestFile.text;
+  if (ids.graphAppId && manifest.webApplicationInfo === undefined) {
+    manifest.webApplicationInfo = { id: ids.graphAppId, resource: `api://${ids.graphAppId}` };
+    manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  }
   const schemas = loadBundledSchemas(manifest.manifestVersion);
   problems.push(...(await validateManifest(manifest, schemas)));
-  const files: PackageFile[] = [{ name: MANIFEST, content: Buffer.from(manifestFile.text, 'utf8') }];
+  const files: PackageFile[] = [{ name: MANIFEST, content: Buffer.from(manifestText, 'utf8') }];
 
   for (const name of languageFiles(manifest)) {
     const language = await readJsonFile(options.sourceDir, name, values, problems);

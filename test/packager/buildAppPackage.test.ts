@@ -39,6 +39,25 @@ describe('building the Teams app package', () => {
     assert.doesNotMatch(zip.readAsText('manifest.json'), /\$\{\{/);
   });
 
+  it('names the Graph identity (AZURE_CLIENT_ID) in webApplicationInfo, so Graph lets the app install itself for sponsors', async () => {
+    const graph = '7a1c2b3d-0000-4000-8000-00000000abcd';
+    const outputFile = join(tempDir, 'appPackage.zip');
+    await buildAppPackage({ sourceDir, outputFile, env: { MicrosoftAppId: BOT, TEAMS_APP_ID: APP, AZURE_CLIENT_ID: graph } });
+    const manifest = JSON.parse(new AdmZip(outputFile).readAsText('manifest.json')) as { id: string; webApplicationInfo?: unknown };
+    assert.deepEqual(manifest.webApplicationInfo, { id: graph, resource: `api://${graph}` });
+    assert.equal(manifest.id, APP);
+  });
+
+  it('leaves webApplicationInfo out without AZURE_CLIENT_ID, and refuses one that is not a GUID', async () => {
+    const outputFile = join(tempDir, 'appPackage.zip');
+    await buildAppPackage({ sourceDir, outputFile, env: { MicrosoftAppId: BOT } });
+    assert.equal((JSON.parse(new AdmZip(outputFile).readAsText('manifest.json')) as { webApplicationInfo?: unknown }).webApplicationInfo, undefined);
+    await assert.rejects(
+      buildAppPackage({ sourceDir, outputFile, env: { MicrosoftAppId: BOT, AZURE_CLIENT_ID: 'graph-app' } }),
+      /AZURE_CLIENT_ID must be the client id/,
+    );
+  });
+
   it('refuses an empty MicrosoftAppId, naming the setting, and writes nothing', async () => {
     const outputFile = join(tempDir, 'appPackage.zip');
     await assert.rejects(buildAppPackage({ sourceDir, outputFile, env: { MicrosoftAppId: '' } }), /MicrosoftAppId/);
