@@ -41,5 +41,5 @@ export function resolveAppIds(env: NodeJS.ProcessEnv): AppIds {
       `AZURE_CLIENT_ID must be the client id (a GUID) of the app or managed identity that calls Microsoft Graph, but "${graphAppId}" is not. Fix it, or leave it empty to package without webApplicationInfo.`,
     );
   }
-  return { botId, teamsAppId, graphAppId };
+  return { botId, teamsAppId, ...(graphAppId ? { graphAppId } : {}) };
 }
