@@ -5,7 +5,7 @@
 import type { Translate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { FailureReason } from '../src/requests/failureReason';
-import { domainOf } from '../src/requests/policy';
+import { domainOf } from '../src/requests/domains';
 
 /** A plain sentence ending in a full stop, in `t`'s language. */
 export function failureReasonText(t: Translate, request: Pick<AccessRequest, 'failureReason' | 'guestEmail'>, escape: (text: string) => string): string {

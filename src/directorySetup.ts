@@ -6,7 +6,7 @@
 import { ChainedTokenCredential, EnvironmentCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { GraphAppInstaller } from './directory/graphAppInstaller';
+import { GraphAppInstaller } from './messaging/graphAppInstaller';
 import { createGraphClient, isLoopbackHttp } from './directory/graphClient';
 import { GraphDirectory } from './directory/graphDirectory';
 import type { AppInstaller } from './messaging/appInstaller';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Directory, DirectoryUser } from '../directory/directory';
 import type { AccessRequest, ExistingGuest } from './accessRequest';
+import { domainMatches, domainOf } from './domains';
 import type { TenantPolicy, TenantPolicyProblem } from './tenantPolicy';
 
 export interface GuestPolicy {
@@ -36,16 +37,6 @@ export function normalizeAddress(text: string): string {
     .trim()
     .replace(/^mailto:/i, '')
     .toLowerCase();
-}
-
-export function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-}
-
-/** `fabrikam.com` covers `fabrikam.com` and `eu.fabrikam.com`, not `notfabrikam.com`. */
-export function domainMatches(domain: string, listed: string): boolean {
-  const wanted = listed.toLowerCase().replace(/^\*?\./, '');
-  return domain === wanted || domain.endsWith(`.${wanted}`);
 }
 
 /** The checks that need no directory: the address itself and the domain lists. */

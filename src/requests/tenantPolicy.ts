@@ -13,7 +13,7 @@
  */
 import type { Logger } from 'pino';
 import { DirectoryError, type InboundCollaboration, type InvitationDomainList, type TenantCollaborationSettings } from '../directory/directory';
-import { domainMatches, domainOf } from './policy';
+import { domainMatches, domainOf } from './domains';
 
 export type TenantPolicyProblem = 'tenantBlocksDomain' | 'tenantBlocksOrganization';
 

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { badRequest, GraphFailure, resourceNotFound } from './graphFailure';
-import type { GraphCall, GraphResult, Route } from './graphRouter';
+import type { GraphCall, GraphResult, Route } from './graphCall';
 
 const domainSchema = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'Expected a domain name such as fabrikam.com');
 const accessSchema = z.enum(['allowed', 'blocked']);

@@ -4,38 +4,9 @@ import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { parseUserFilter } from './odataFilter';
 import type { TeamsAppCatalog } from './teamsAppCatalog';
 import { parseUserSelect, projectUser, usersContext } from './userResource';
+import type { GraphCall, GraphResult, Route } from './graphCall';
 
-/** One Graph call, whether it came over HTTP or inside a `$batch`. */
-export interface GraphCall {
-  method: string;
-  /** The path after the version, still percent-encoded: `/users/{id}/manager`. */
-  path: string;
-  /** Absent for v1.0, as every call inside a `$batch` is. */
-  version?: 'beta';
-  query: Readonly<Record<string, string>>;
-  body: unknown;
-  /** Where this simulator's Graph lives for the caller, e.g. `http://127.0.0.1:3978/simulator/graph`. */
-  serviceRoot: string;
-  /** Where its redeem pages live for the caller, e.g. `http://127.0.0.1:3978/simulator/redeem`. */
-  redeemRoot: string;
-}
-
-export interface GraphResult {
-  status: number;
-  headers: Record<string, string>;
-  body?: unknown;
-}
-
-type RouteHandler = (call: GraphCall, params: readonly string[]) => GraphResult;
-
-export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Served only at `/beta`; the others only at `/v1.0`. */
-  version?: 'beta';
-  /** Literal segments, with `{}` where an id goes. */
-  pattern: readonly string[];
-  handle: RouteHandler;
-}
+export type { GraphCall, GraphResult } from './graphCall';
 
 const noContent: GraphResult = { status: 204, headers: {} };
 /** Graph's page size for directory object collections, and the most `$top` may ask for. */

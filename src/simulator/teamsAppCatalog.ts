@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DirectoryState } from './directoryState';
 import { badRequest, GraphFailure, resourceNotFound } from './graphFailure';
-import type { GraphCall, GraphResult, Route } from './graphRouter';
+import type { GraphCall, GraphResult, Route } from './graphCall';
 
 /**
  * The bot's own Teams app as the simulated tenant knows it: published to the organization's app

@@ -6,7 +6,8 @@ import { grantsFor, invitationRedirectUrl } from '../../src/requests/accessPlan'
 import type { AccessRequest } from '../../src/requests/accessRequest';
 import { selectResources } from '../../src/requests/catalog';
 import { canTransition, outcomeOfStages, REQUEST_STATES } from '../../src/requests/lifecycle';
-import { checkGuestAddress, checkSponsor, domainMatches } from '../../src/requests/policy';
+import { domainMatches } from '../../src/requests/domains';
+import { checkGuestAddress, checkSponsor } from '../../src/requests/policy';
 
 const catalog = loadCatalog(SAMPLE_CATALOG_FILE);
 

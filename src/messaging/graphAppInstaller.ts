@@ -6,8 +6,8 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from 'pino';
-import type { AppInstaller, AppInstallOutcome } from '../messaging/appInstaller';
-import { toDirectoryError } from './graphErrorMapping';
+import type { AppInstaller, AppInstallOutcome } from './appInstaller';
+import { toDirectoryError } from '../directory/graphErrorMapping';
 
 interface GraphAppInstallerOptions {
   /** The Teams app manifest's id (TEAMS_APP_ID), which the catalog calls `externalId`. */
