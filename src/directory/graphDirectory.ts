@@ -13,7 +13,8 @@ import {
   type RevocableGrant,
   type RevokeOutcome,
 } from './directory';
-import { graphErrorOf, isTransientStatus, parseRetryAfterMs, toDirectoryError } from './graphErrorMapping';
+import { graphErrorOf, isTransientStatus, toDirectoryError } from './graphErrorMapping';
+import { parseRetryAfterMs } from '../http/retryAfter';
 import {
   type GraphAppRoleAssignment,
   graphAppRoleAssignmentListSchema,

@@ -38,6 +38,14 @@ export class FakeTeamsChannel {
   createConversationStatus = 200;
   /** Conversations whose posts fail with 500 `UserNotFound`, as the Agents Playground answers. */
   failPostsTo: (conversationId: string) => boolean = () => false;
+  /**
+   * Posts Teams throttles: each answered 429 with `Retry-After`, as Teams does over its rate
+   * limits, while `count` lasts. The Bot Connector client retries a 429 three times itself, so
+   * a job sees one only from the fourth in a row.
+   */
+  throttle = { count: 0, retryAfterSeconds: 0, to: (_conversationId: string): boolean => true };
+  /** How many posts were answered 429. */
+  throttled = 0;
   /** Called with every post and update as it arrives (the bench listens rather than searching). */
   readonly listeners = new Set<(received: ReceivedActivity | ReceivedUpdate) => void>();
 
@@ -98,8 +106,8 @@ export class FakeTeamsChannel {
     const body = await readJson(req);
     this.authorizations.push(req.headers.authorization);
     const path = (req.url ?? '').split('?')[0];
-    const reply = (status: number, json: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(json));
       this.notify();
     };
@@ -113,6 +121,11 @@ export class FakeTeamsChannel {
     }
     if (req.method === 'POST' && (match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path))) {
       if (this.failPostsTo(decodeURIComponent(match[1]))) return reply(500, { error: { code: 'UserNotFound', message: 'User not found' } });
+      if (this.throttle.count > 0 && this.throttle.to(decodeURIComponent(match[1]))) {
+        this.throttle.count--;
+        this.throttled++;
+        return reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(this.throttle.retryAfterSeconds) });
+      }
       const id = `act-${randomUUID()}`;
       this.received(this.sent, { conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
       return reply(200, { id });
