@@ -31,6 +31,7 @@ import { JobQueue } from './storage/jobQueue';
 import { SqlGivenAccess } from './storage/sqlGivenAccess';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { BotMessenger } from './messaging/botMessenger';
+import { PacedMessenger } from './messaging/pacedMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { ConversationLanguage } from './teams/conversationLanguage';
 import { observeDatabase } from './telemetry/telemetryMetrics';
@@ -201,7 +202,8 @@ function createWorker(
     ...shared,
     given: new SqlGivenAccess(storage.database.db, shared.clock),
     queue: storage.queue,
-    messenger,
+    // Jobs write to people at Teams' pace; turns answer as they come (see PacedMessenger).
+    messenger: new PacedMessenger(messenger),
     sendInvitationEmail: config.sendInvitationEmail,
     redemption: config.redemption,
     guestEndAction: config.guestEndAction,

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity, ChannelAccount, ConversationParameters } from 'botbuilder';
+import { TEAMS_CONVERSATION_LIMITS } from '../../src/messaging/pacedMessenger';
+import { SlidingWindowLimiter } from '../../src/pacing/slidingWindowLimiter';
 
 export interface ReceivedActivity {
   conversationId: string;
@@ -44,6 +46,13 @@ export class FakeTeamsChannel {
    * a job sees one only from the fourth in a row.
    */
   throttle = { count: 0, retryAfterSeconds: 0, to: (_conversationId: string): boolean => true };
+  /**
+   * Answer as Teams does over its documented limits per bot per conversation (7 messages a
+   * second, 8 in 2 s, 60 in 30 s, 1,800 an hour): 429 with `Retry-After`. Off unless a test or
+   * the bench turns it on.
+   */
+  enforceTeamsLimits = false;
+  private readonly teamsLimits = new SlidingWindowLimiter(TEAMS_CONVERSATION_LIMITS);
   /** How many posts were answered 429. */
   throttled = 0;
   /** Called with every post and update as it arrives (the bench listens rather than searching). */
@@ -52,6 +61,7 @@ export class FakeTeamsChannel {
   /** `keepHistory: false` keeps nothing in `sent` and `updates`, so a long load run stays flat. */
   constructor(private readonly options: { keepHistory?: boolean } = {}) {}
   private server: Server | undefined;
+  private readonly chats = new Map<string, string>();
   private waiters: (() => void)[] = [];
   url = '';
 
@@ -115,7 +125,10 @@ export class FakeTeamsChannel {
     if (req.method === 'POST' && path === '/v3/conversations') {
       if (this.createConversationStatus !== 200)
         return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The bot is not installed for this user.' } });
-      const id = `a:personal-${randomUUID()}`;
+      // Teams has one 1:1 chat between the bot and a user: opening it again answers the same id.
+      const member = (body as ConversationParameters).members?.[0]?.id ?? '';
+      const id = this.chats.get(member) ?? `a:personal-${randomUUID()}`;
+      this.chats.set(member, id);
       this.createdConversations.push({ id, parameters: body as ConversationParameters });
       return reply(200, { id });
     }
@@ -123,9 +136,10 @@ export class FakeTeamsChannel {
       if (this.failPostsTo(decodeURIComponent(match[1]))) return reply(500, { error: { code: 'UserNotFound', message: 'User not found' } });
       if (this.throttle.count > 0 && this.throttle.to(decodeURIComponent(match[1]))) {
         this.throttle.count--;
-        this.throttled++;
-        return reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(this.throttle.retryAfterSeconds) });
+        return this.tooMany(reply, this.throttle.retryAfterSeconds);
       }
+      const overLimitMs = this.enforceTeamsLimits ? this.teamsLimits.tryTake(decodeURIComponent(match[1])) : 0;
+      if (overLimitMs > 0) return this.tooMany(reply, Math.ceil(overLimitMs / 1000));
       const id = `act-${randomUUID()}`;
       this.received(this.sent, { conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
       return reply(200, { id });
@@ -133,6 +147,8 @@ export class FakeTeamsChannel {
     if (req.method === 'PUT' && (match = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(path))) {
       const activityId = decodeURIComponent(match[2]);
       const update = body as Partial<Activity>;
+      const overLimitMs = this.enforceTeamsLimits ? this.teamsLimits.tryTake(decodeURIComponent(match[1])) : 0;
+      if (overLimitMs > 0) return this.tooMany(reply, Math.ceil(overLimitMs / 1000));
       // As Teams (and the Agents Playground) answer an update that would need two messages.
       if (update.text && update.attachments?.length)
         return reply(400, { error: { code: 'BadArgument', message: 'Activity resulted into multiple skype activities' } });
@@ -140,6 +156,11 @@ export class FakeTeamsChannel {
       return reply(200, { id: activityId });
     }
     reply(404, { error: { code: 'NotFound', message: `The fake channel has no ${req.method} ${path}` } });
+  }
+
+  private tooMany(reply: (status: number, json: unknown, headers: Record<string, string>) => void, retryAfterSeconds: number): void {
+    this.throttled++;
+    reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(retryAfterSeconds) });
   }
 
   private received<T extends ReceivedActivity>(history: T[], arrived: T): void {
