@@ -24,6 +24,7 @@ export function setUpDirectory(config: Config, port: number, logger: Logger): Di
   if (settings.mode === 'simulator') {
     const simulator = new DirectorySimulator(loadSimulatorSeed(settings.simulatorDirectoryFile), {
       latencyMs: settings.simulatorLatencyMs,
+      rateLimits: settings.simulatorRateLimits,
       stateFile: settings.simulatorStateFile,
       logger: logger.child({ component: 'directory-simulator' }),
     });

@@ -12,7 +12,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { JobMustWait } from '../requests/jobs';
-import { PaceTooSlow, type RateWindow, SlidingWindowLimiter, type LimiterOptions } from '../pacing/slidingWindowLimiter';
+import { belowLimits, PaceTooSlow, type RateWindow, SlidingWindowLimiter, type LimiterOptions } from '../pacing/slidingWindowLimiter';
 import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
 
 /** Teams' limits per bot per conversation, as documented. */
@@ -25,17 +25,6 @@ export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
 
 /** Teams' limit per app per tenant, as documented. */
 export const TEAMS_TENANT_LIMITS: readonly RateWindow[] = [{ perMs: 1_000, max: 50 }];
-
-/**
- * Time between our count and Teams' own: a call counted here reaches Teams a little later, and
- * not always equally later, so each window is kept this much longer than documented.
- */
-export const NETWORK_GUARD_MS = 250;
-
-/** Each documented limit less a tenth (rounded down), over a window a little longer: the pace we keep. */
-export function belowLimits(limits: readonly RateWindow[]): RateWindow[] {
-  return limits.map(({ perMs, max }) => ({ perMs: perMs + NETWORK_GUARD_MS, max: Math.max(1, Math.floor(max * 0.9)) }));
-}
 
 /**
  * A job waits in line this long at most; a longer wait gives its worker slot back and the job

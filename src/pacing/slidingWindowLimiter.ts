@@ -14,6 +14,17 @@ export interface RateWindow {
   max: number;
 }
 
+/**
+ * Time between our count and the service's own: a call counted here arrives a little later, and
+ * not always equally later, so each window is kept this much longer than documented.
+ */
+export const NETWORK_GUARD_MS = 250;
+
+/** Each documented limit less a tenth (rounded down), over a window a little longer: the pace we keep. */
+export function belowLimits(limits: readonly RateWindow[]): RateWindow[] {
+  return limits.map(({ perMs, max }) => ({ perMs: perMs + NETWORK_GUARD_MS, max: Math.max(1, Math.floor(max * 0.9)) }));
+}
+
 /** The wait a call would need is longer than its caller is willing to hold on for. */
 export class PaceTooSlow extends Error {
   constructor(readonly waitMs: number) {

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Request, Response, Server } from 'restify';
 import { DirectoryState, type SimulatedAppRoleAssignment } from './directoryState';
 import { FaultInjector, type SimulatorFault } from './faultInjector';
+import { GraphRateLimits } from './graphRateLimits';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { type GraphResult, GraphRouter } from './graphRouter';
 import { executeBatch, type RecordedBatchItem } from './jsonBatch';
@@ -17,6 +18,8 @@ export interface DirectorySimulatorOptions {
   /** Where the directory's changes are kept across restarts; memory only when omitted. */
   stateFile?: string;
   logger?: SimulatorLogger;
+  /** Throttle as Graph documents (`SIMULATOR_RATE_LIMITS`): see graphRateLimits. */
+  rateLimits?: boolean;
 }
 
 /** An HTTP request the simulator received. */
@@ -51,6 +54,7 @@ export class DirectorySimulator {
   private readonly state: DirectoryState;
   private readonly router: GraphRouter;
   private readonly faults = new FaultInjector();
+  private readonly rateLimits?: GraphRateLimits;
   private readonly recorded: RecordedRequest[] = [];
   /** Requests other than GET and HEAD since start; unlike `recorded`, never trimmed. */
   private writeRequests = 0;
@@ -63,6 +67,7 @@ export class DirectorySimulator {
       throw new Error(`The directory simulator's latencyMs must be a number >= 0, got ${latencyMs}`);
     }
     this.latencyMs = latencyMs;
+    if (options.rateLimits) this.rateLimits = new GraphRateLimits();
     this.logger = options.logger ?? silentLogger;
     const { stateFile } = options;
     const snapshot = stateFile === undefined ? undefined : readStateFile(stateFile);
@@ -160,12 +165,12 @@ export class DirectorySimulator {
       if (versioned?.[1] !== 'v1.0') {
         throw badRequest(`Invalid version: ${versioned?.[1] ?? ''}`);
       }
-      const fault = this.faults.take(method, graphPath, false);
+      const fault = this.faults.take(method, graphPath, false) ?? this.rateLimits?.take(method, graphPath);
       if (fault !== undefined) {
         throw fault;
       }
       if (method === 'POST' && graphPath.toLowerCase() === '/$batch') {
-        const batch = executeBatch(entry.body, context, this.router, this.faults);
+        const batch = executeBatch(entry.body, context, this.router, this.faults, this.rateLimits);
         entry.batchItems = batch.items;
         result = batch.result;
       } else {

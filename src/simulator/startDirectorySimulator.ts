@@ -18,13 +18,14 @@ export interface StartedDirectorySimulator {
  * bot's server does, so both host it alike.
  */
 export async function startDirectorySimulator(
-  options: { seed?: SimulatorSeed; port?: number; latencyMs?: number; stateFile?: string; logger?: SimulatorLogger } = {},
+  options: { seed?: SimulatorSeed; port?: number; latencyMs?: number; stateFile?: string; logger?: SimulatorLogger; rateLimits?: boolean } = {},
 ): Promise<StartedDirectorySimulator> {
   const seed = options.seed ?? parseSimulatorSeed(sampleDirectory, 'src/samples/directory.json');
   const simulator = new DirectorySimulator(seed, {
     latencyMs: options.latencyMs,
     stateFile: options.stateFile,
     logger: options.logger,
+    rateLimits: options.rateLimits,
   });
   const server = restify.createServer({ name: 'directory-simulator' });
   server.use(restify.plugins.queryParser({ mapParams: false }));

@@ -3,8 +3,8 @@
  * order they came, a 429's hold is kept, and a caller who will not wait long is told how long.
  */
 import assert from 'node:assert/strict';
-import { PaceTooSlow, SlidingWindowLimiter } from '../../src/pacing/slidingWindowLimiter';
-import { belowLimits, TEAMS_CONVERSATION_LIMITS } from '../../src/messaging/pacedMessenger';
+import { belowLimits, PaceTooSlow, SlidingWindowLimiter } from '../../src/pacing/slidingWindowLimiter';
+import { TEAMS_CONVERSATION_LIMITS } from '../../src/messaging/pacedMessenger';
 
 function fakeTime() {
   let now = 0;
