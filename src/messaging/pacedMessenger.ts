@@ -27,10 +27,11 @@ export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
 export const TEAMS_TENANT_LIMITS: readonly RateWindow[] = [{ perMs: 1_000, max: 50 }];
 
 /**
- * A job waits in line this long at most; a longer wait gives its worker slot back and the job
- * comes back when there is room (JobMustWait, which does not count as an attempt).
+ * A job waits in line this long at most (enough for Teams' 1 s and 2 s windows); a longer wait
+ * gives its worker slot back, for other work, and the job comes back when there is room
+ * (JobMustWait, which does not count as an attempt).
  */
-export const MAX_WAIT_IN_JOB_MS = 5_000;
+export const MAX_WAIT_IN_JOB_MS = 2_500;
 
 const TENANT = 'tenant';
 

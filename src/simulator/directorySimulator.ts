@@ -115,6 +115,11 @@ export class DirectorySimulator {
     return this.writeRequests;
   }
 
+  /** With rate limits on: Graph calls seen (`$batch` items one by one) and how many were answered 429. */
+  get rateLimitCounts(): { calls: number; throttled: number } | undefined {
+    return this.rateLimits && { ...this.rateLimits.counts };
+  }
+
   /**
    * Makes the next `times` matching requests fail with `status` (and `Retry-After` on 429 and
    * 503), before they are carried out, or after with `afterProcessing`.

@@ -17,11 +17,16 @@ export class GraphRateLimits {
     directoryWrites: new SlidingWindowLimiter(GRAPH_LIMITS.directoryWrites),
   };
 
+  /** Calls (requests and `$batch` items) seen, and how many of them were answered 429: the bench's measure. */
+  readonly counts = { calls: 0, throttled: 0 };
+
   /** The 429 a call must get, if it goes over a limit; otherwise it is counted against each. */
   take(method: string, path: string): GraphFailure | undefined {
+    this.counts.calls++;
     const limits = graphLimitsOf(method, path);
     const waitMs = Math.max(0, ...limits.map((limit) => this.limiters[limit].waitMs(TENANT)));
     if (waitMs > 0) {
+      this.counts.throttled++;
       return new GraphFailure(429, 'TooManyRequests', 'Too many requests. Please retry again later.', { 'Retry-After': String(Math.ceil(waitMs / 1000)) });
     }
     for (const limit of limits) this.limiters[limit].tryTake(TENANT);
