@@ -45,10 +45,15 @@ export class GraphPacing implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const calls = callsOf(context);
+    const taken: { limit: GraphLimit; at: number }[] = [];
     for (const call of calls) {
-      for (const limit of graphLimitsOf(call.method, call.path)) await this.limiters[limit].take(TENANT);
+      for (const limit of graphLimitsOf(call.method, call.path)) taken.push({ limit, at: await this.limiters[limit].take(TENANT) });
     }
-    await (this.next as Middleware).execute(context);
+    try {
+      await (this.next as Middleware).execute(context);
+    } finally {
+      for (const { limit, at } of taken) this.limiters[limit].answered(TENANT, at);
+    }
     await this.holdOnThrottling(context, calls);
   }
 

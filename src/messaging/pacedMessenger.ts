@@ -60,25 +60,32 @@ export class PacedMessenger implements Messenger {
 
   /** Opening a chat is a request to Teams like any other: it counts against the tenant's pace. */
   async personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation> {
-    await this.take(this.tenant, TENANT);
-    return this.inner.personalConversationWith(user, via);
+    const taken = await this.take(this.tenant, TENANT);
+    try {
+      return await this.inner.personalConversationWith(user, via);
+    } finally {
+      this.tenant.answered(TENANT, taken);
+    }
   }
 
   private async paced<T>(conversationId: string, send: () => Promise<T>): Promise<T> {
-    await this.take(this.conversations, conversationId);
-    await this.take(this.tenant, TENANT);
+    const inConversation = await this.take(this.conversations, conversationId);
+    const inTenant = await this.take(this.tenant, TENANT);
     try {
       return await send();
     } catch (error) {
       // Throttled anyway (another instance, or a reply in a turn, shared the conversation): hold it as asked.
       if (error instanceof DeliveryError && error.status === 429) this.conversations.holdFor(conversationId, error.retryAfterMs ?? 1_000);
       throw error;
+    } finally {
+      this.conversations.answered(conversationId, inConversation);
+      this.tenant.answered(TENANT, inTenant);
     }
   }
 
-  private async take(limiter: SlidingWindowLimiter, key: string): Promise<void> {
+  private async take(limiter: SlidingWindowLimiter, key: string): Promise<number> {
     try {
-      await limiter.take(key, this.maxWaitMs);
+      return await limiter.take(key, this.maxWaitMs);
     } catch (error) {
       if (error instanceof PaceTooSlow) throw new JobMustWait(`Teams' rate limit for this conversation leaves no room yet`, error.waitMs);
       throw error;

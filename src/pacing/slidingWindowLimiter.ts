@@ -71,7 +71,7 @@ export class SlidingWindowLimiter {
    * Waits for room under `key`, behind every earlier caller under it, and counts the call.
    * Throws PaceTooSlow, counting nothing, when the room is further off than `maxWaitMs`.
    */
-  async take(key: string, maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
+  async take(key: string, maxWaitMs = Number.POSITIVE_INFINITY): Promise<number> {
     const before = this.lines.get(key) ?? Promise.resolve();
     let done = () => {};
     const line = before.then(() => new Promise<void>((resolve) => (done = resolve)));
@@ -80,7 +80,7 @@ export class SlidingWindowLimiter {
       await before;
       for (;;) {
         const wait = this.tryTake(key);
-        if (wait <= 0) return;
+        if (wait <= 0) return this.now();
         if (wait > maxWaitMs) throw new PaceTooSlow(wait);
         await this.sleep(wait);
       }
@@ -88,6 +88,20 @@ export class SlidingWindowLimiter {
       done();
       if (this.lines.get(key) === line) this.lines.delete(key);
     }
+  }
+
+  /**
+   * The call counted at `takenAt` has been answered: it is counted from now on instead. The
+   * service counted it somewhere between the two, so counting it from the answer never counts
+   * it earlier than the service did, however long it took to get there (a busy machine, a slow
+   * network): the pace stays below the limit.
+   */
+  answered(key: string, takenAt: number): void {
+    const calls = this.calls.get(key);
+    const index = calls?.indexOf(takenAt) ?? -1;
+    if (!calls || index < 0) return;
+    calls.splice(index, 1);
+    calls.push(this.now());
   }
 
   /** The service answered 429: nothing goes under `key` for `retryAfterMs`, and a little more at random. */
