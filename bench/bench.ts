@@ -30,6 +30,7 @@ import { users } from '../test/support/testBot';
 import { type BenchResults, benchChart } from './benchChart';
 import { summarizeProfile } from './cpuProfile';
 import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, twoProcesses } from './load';
+import { approvalBurst, cardsToOneSponsor } from './pacing';
 import { cpuSeconds, round, rssMiB } from './readings';
 
 const quick = process.argv.includes('--quick');
@@ -40,6 +41,9 @@ const ALONE = quick ? 1 : 10;
 /** Load before each whole-request run counts (see load), and how long it counts. */
 const WARM_UP_MS = quick ? 2_000 : 10_000;
 const LOAD_TIMING = { warmUpMs: WARM_UP_MS, windowMs: quick ? 6_000 : 60_000 };
+/** Approvals decided at once, and cards sent to one sponsor, against Microsoft's documented limits. */
+const BURST = quick ? 300 : 1000;
+const CARDS_TO_ONE = quick ? 30 : 100;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -271,6 +275,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) }, null, 2));
     return;
   }
+  if (process.argv.includes('--pacing')) {
+    console.log(JSON.stringify(await pacingRuns(), null, 2));
+    return;
+  }
   if (process.argv.includes('--turns')) {
     const channel = new FakeTeamsChannel();
     await channel.start();
@@ -288,6 +296,8 @@ async function main(): Promise<void> {
   step('Graph round trips per approval and per watcher cycle');
   results.graphRoundTripsPerApproval = { 1: await roundTripsPerApproval(1), 5: await roundTripsPerApproval(5), 19: await roundTripsPerApproval(19) };
   results.graphCallsPerWatcherCycleFor40 = await watcherCycleGraphCalls();
+  step(`Microsoft's limits: a burst of ${BURST} approvals, and ${CARDS_TO_ONE} cards to one sponsor`);
+  results.pacing = await pacingRuns();
   step('whole requests, SQLite, 4 and 16 requesters');
   results.wholeRequests = { 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) };
   step(`whole requests, PostgreSQL, one process then two, then each capped at ${CAPPED_CORES} of a core`);
@@ -300,6 +310,11 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${base}.svg`, benchChart(results));
   console.log(`written to ${base}.json and ${base}.svg`);
+}
+
+/** Graph and Teams throttling as Microsoft documents it, on in the simulator and the fake Teams (bench/pacing). */
+async function pacingRuns() {
+  return { approvalBurst: await approvalBurst(BURST), cardsToOneSponsor: await cardsToOneSponsor(CARDS_TO_ONE) };
 }
 
 /** Idle RSS of the bot and the echo bot, then their message turns. BENCH_NODE_ARGS goes to the bot (e.g. `--cpu-prof`). */
@@ -365,6 +380,7 @@ function printTable(results: BenchResults): void {
     'the burst of approvals: last link after ms': String((results.cardClickMsAtGraph2s as { burstLastLinkMs: unknown }).burstLastLinkMs),
     'Graph round trips per approval (1/5/19 resources)': JSON.stringify(results.graphRoundTripsPerApproval),
     'Graph calls per watcher cycle, 40 waiting': String(results.graphCallsPerWatcherCycleFor40),
+    "Microsoft's limits: a burst of approvals; cards to one sponsor": JSON.stringify(results.pacing),
     'whole requests, SQLite, 4 requesters': line(whole[4]),
     'whole requests, SQLite, 16 requesters': line(whole[16]),
     'whole requests, PostgreSQL, 1 process': 'skipped' in postgres ? String(postgres.skipped) : line(postgres[1] as LoadResult),

@@ -30,6 +30,7 @@ export function setUpDirectory(config: Config, port: number, logger: Logger): Di
     const manifestId = config.teamsApp.manifestId ?? SIMULATED_TEAMS_APP_ID;
     const simulator = new DirectorySimulator(loadSimulatorSeed(settings.simulatorDirectoryFile), {
       latencyMs: settings.simulatorLatencyMs,
+      rateLimits: settings.simulatorRateLimits,
       stateFile: settings.simulatorStateFile,
       logger: logger.child({ component: 'directory-simulator' }),
       teamsApp: { externalId: manifestId },

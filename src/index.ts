@@ -33,6 +33,7 @@ import { SqlRequestRepository } from './storage/sqlRequestRepository';
 import { TenantPolicy } from './requests/tenantPolicy';
 import type { AppInstaller } from './messaging/appInstaller';
 import { BotMessenger } from './messaging/botMessenger';
+import { PacedMessenger } from './messaging/pacedMessenger';
 import { ChannelTokenCheck } from './teams/channelTokenCheck';
 import { ConversationLanguage } from './teams/conversationLanguage';
 import { observeDatabase } from './telemetry/telemetryMetrics';
@@ -212,7 +213,8 @@ function createWorker(
     ...shared,
     given: new SqlGivenAccess(storage.database.db, shared.clock),
     queue: storage.queue,
-    messenger,
+    // Jobs write to people at Teams' pace; turns answer as they come (see PacedMessenger).
+    messenger: new PacedMessenger(messenger),
     sendInvitationEmail: config.sendInvitationEmail,
     redemption: config.redemption,
     guestEndAction: config.guestEndAction,

@@ -1,8 +1,10 @@
 /**
  * Posts the approval card to the sponsor in a 1:1 chat, opening one if needed. In an
  * unauthenticated local run (the Emulator, the Agents Playground) there is no second person to
- * reach: when opening the sponsor's chat or posting to it fails, the card goes to the
- * requester's own chat, labelled as a local test. Authenticated runs retry, then tell the requester.
+ * reach: when the sponsor has no chat to be had, the card goes to the requester's own chat,
+ * labelled as a local test. Anything else (Teams throttling with a 429, an outage) is not
+ * "unreachable": the job waits as asked and the card goes to the sponsor, in every mode.
+ * Authenticated runs retry, then tell the requester.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { translatorFor } from '../i18n';
@@ -12,6 +14,7 @@ import { deliverStageCards, STAGE_GAP_REASONS } from './deliverStageCards';
 import type { JobContext } from '../jobs/jobContext';
 import { PermanentJobError } from '../jobs/retryPolicy';
 import type { JobHandler } from '../jobs/worker';
+import { isUnreachable } from '../messaging/messenger';
 
 type CardLocation = NonNullable<AccessRequest['approvalCard']>;
 
@@ -29,7 +32,7 @@ export function deliverApprovalCard(ctx: JobContext): JobHandler {
         const chat = await ctx.messenger.personalConversationWith({ id: request.sponsor.id, tenantId: request.tenantId }, request.requesterConversationId);
         location = await post(ctx, request, resources, { conversationId: chat.conversationId, activityId: '', localTest: false }, chat.userChannelId);
       } catch (error) {
-        if (!ctx.localTestsAllowed) throw error;
+        if (!ctx.localTestsAllowed || !isUnreachable(error)) throw error;
         location = await post(ctx, request, resources, { conversationId: request.requesterConversationId, activityId: '', localTest: true });
       }
       await ctx.requests.update(request.id, { approvalCard: location }, { kind: 'system' }, 'approvalCardPosted', job.lease);

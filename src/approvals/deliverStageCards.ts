@@ -5,7 +5,8 @@
  * decide it: never the requester or the sponsor, even when the catalog names them (separation of
  * duties, approvals/roles). A stage nobody may decide stops here and the requester is told why
  * (see deliverApprovalCard's giveUp). In an unauthenticated local run, where nobody else can be
- * reached, the card goes to the requester's own chat, labelled as a local test.
+ * reached, the card goes to the requester's own chat, labelled as a local test; an approver
+ * Teams throttles is not unreachable, and their card waits as Teams asks, then goes to them.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { eligibleApprovers, gapOf, resolveApprovers, type StageGap } from './stageApprovers';
@@ -16,6 +17,7 @@ import { resourcesByIds } from '../requests/catalog';
 import type { Job } from '../requests/jobs';
 import type { JobContext } from '../jobs/jobContext';
 import { PermanentJobError } from '../jobs/retryPolicy';
+import { isUnreachable } from '../messaging/messenger';
 
 /** Why a stage's job gives up, by why nobody may decide it: for the requester's notice and the log. */
 export const STAGE_GAP_REASONS: Record<StageGap, string> = {
@@ -28,8 +30,11 @@ export async function deliverStageCards(ctx: JobContext, job: Job & { stage: num
   const request = await ctx.requests.get(job.requestId);
   if (!request) return;
   let stage = (await ctx.requests.stagesOf(request.id)).find((s) => s.stage === job.stage);
-  // Decided, no longer waited for (the request or its extension moved on), or its cards already out: nothing left to do.
-  if (!stage || !isStageOpen(request, stage) || (stage.cards?.length ?? 0) > 0) return;
+  // Decided, or no longer waited for (the request or its extension moved on): nothing left to do.
+  if (!stage || !isStageOpen(request, stage)) return;
+  const posted = stage.cards ?? [];
+  // A local-test card stands for every approver.
+  if (posted.some((card) => card.localTest)) return;
   const resources = resourcesByIds(ctx.catalog, request.resourceIds);
   const resource = resources.find((r) => r.id === stage?.resourceId);
   if (!resource) return;
@@ -55,22 +60,28 @@ export async function deliverStageCards(ctx: JobContext, job: Job & { stage: num
   const approvers = eligibleApprovers(stage.approvers ?? [], request);
   if (approvers.length === 0) throw stageGapError('noApprover', resource.id, request.id);
   const cards: StageCard[] = [];
-  let lastError: unknown;
-  for (const approver of approvers) {
+  let unreachable: unknown;
+  let held: unknown;
+  for (const approver of approvers.filter((a) => !posted.some((card) => card.approverId === a.id))) {
     try {
       const chat = await ctx.messenger.personalConversationWith({ id: approver.id, tenantId: request.tenantId }, request.requesterConversationId);
       const location = { approverId: approver.id, conversationId: chat.conversationId, activityId: '', localTest: false };
       cards.push(await post(ctx, request, { ...stage, cards: [location] }, approver.locale, location, chat.userChannelId));
     } catch (error) {
-      lastError = error;
+      if (isUnreachable(error)) unreachable = error;
+      else held = error;
     }
   }
-  if (cards.length === 0 && ctx.localTestsAllowed) {
-    const location = { approverId: '', conversationId: request.requesterConversationId, activityId: '', localTest: true };
-    cards.push(await post(ctx, request, { ...stage, cards: [location] }, request.requesterLocale, location));
-  }
-  if (cards.length === 0) throw lastError;
-  await ctx.requests.updateStage(request.id, stage.stage, { cards }, { kind: 'system' }, 'stageCardsPosted', job.lease);
+  // Recorded before a held card's retry, so nobody gets their card twice.
+  if (cards.length > 0)
+    await ctx.requests.updateStage(request.id, stage.stage, { cards: [...posted, ...cards] }, { kind: 'system' }, 'stageCardsPosted', job.lease);
+  // Throttled (or Teams down) is not unreachable: the job waits as asked and that approver's card goes to them.
+  if (held !== undefined) throw held;
+  if (posted.length + cards.length > 0) return;
+  if (!ctx.localTestsAllowed) throw unreachable;
+  const location = { approverId: '', conversationId: request.requesterConversationId, activityId: '', localTest: true };
+  const card = await post(ctx, request, { ...stage, cards: [location] }, request.requesterLocale, location);
+  await ctx.requests.updateStage(request.id, stage.stage, { cards: [card] }, { kind: 'system' }, 'stageCardsPosted', job.lease);
 }
 
 function stageGapError(gap: StageGap, resourceId: string, requestId: string): PermanentJobError {

@@ -46,6 +46,8 @@ export interface Config {
      */
     simulatorStateFile?: string;
     simulatorLatencyMs: number;
+    /** The simulator throttles as Graph documents (invitations, directory writes). */
+    simulatorRateLimits: boolean;
   };
   catalogFile: string;
   catalog: ResourceCatalog;
@@ -116,6 +118,7 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       simulatorDirectoryFile: simulatorDirectoryFileOf(e),
       simulatorStateFile: e.SIMULATOR_STATE_FILE ? resolve(e.SIMULATOR_STATE_FILE) : stateFileBeside(e.DATABASE_URL),
       simulatorLatencyMs: e.SIMULATOR_LATENCY_MS,
+      simulatorRateLimits: e.SIMULATOR_RATE_LIMITS,
     },
     catalogFile,
     catalog,

@@ -57,6 +57,7 @@ const envSchema = z.object({
   SIMULATOR_DIRECTORY_FILE: z.string().default(''),
   SIMULATOR_STATE_FILE: z.string().default(''),
   SIMULATOR_LATENCY_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(0).default(0),
+  SIMULATOR_RATE_LIMITS: boolean(false),
   MAX_TURNS_PER_MINUTE: z.coerce.number({ message: 'must be a whole number of turns' }).int().min(1).default(30),
   MAX_OPEN_REQUESTS: z.coerce.number({ message: 'must be a whole number of requests' }).int().min(1).default(10),
   REDEMPTION_CHECK_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(1),

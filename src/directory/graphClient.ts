@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import { type AuthenticationProvider, Client, MiddlewareFactory } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { ConnectionLossRetry } from './connectionLossRetry';
+import { GraphPacing } from './graphPacing';
 
 interface GraphClientOptions {
   /** Service root without the version: `https://graph.microsoft.com`, or the simulator's. */
@@ -35,8 +36,9 @@ const noTokenProvider: AuthenticationProvider = {
 
 /**
  * A Graph client with the library's default middleware chain, kept whole on purpose: its
- * RetryHandler retries 429, 503 and 504 after the `Retry-After` the service asks for. One link
- * is added just before the request is sent: a read whose connection dropped is sent once more.
+ * RetryHandler retries 429, 503 and 504 after the `Retry-After` the service asks for. Two links
+ * are added just before the request is sent: every attempt is paced below Graph's documented
+ * limits (graphPacing), and a read whose connection dropped is sent once more.
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const baseUrl = options.graphBaseUrl.replace(/\/+$/, '');
@@ -61,7 +63,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   const authProvider =
     options.credential === undefined ? noTokenProvider : new TokenCredentialAuthenticationProvider(options.credential, { scopes: [`${baseUrl}/.default`] });
   const middleware = MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
-  middleware.splice(middleware.length - 1, 0, new ConnectionLossRetry());
+  middleware.splice(middleware.length - 1, 0, new GraphPacing(), new ConnectionLossRetry());
   return Client.initWithMiddleware({
     middleware,
     baseUrl,

@@ -16,7 +16,8 @@ import {
   type RevokeOutcome,
 } from './directory';
 import { GraphTenantSettings } from './graphTenantSettings';
-import { graphErrorOf, isTransientStatus, parseRetryAfterMs, toDirectoryError } from './graphErrorMapping';
+import { graphErrorOf, isTransientStatus, toDirectoryError } from './graphErrorMapping';
+import { parseRetryAfterMs } from '../http/retryAfter';
 import {
   type GraphAppRoleAssignment,
   graphAppRoleAssignmentListSchema,

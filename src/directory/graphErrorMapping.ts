@@ -1,5 +1,6 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { DirectoryError } from './directory';
+import { parseRetryAfterMs } from '../http/retryAfter';
 
 /**
  * Turns what Graph (or the road to it) says into a {@link DirectoryError}: status, Graph's error
@@ -11,19 +12,6 @@ const transientStatuses: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]
 
 export function isTransientStatus(status: number): boolean {
   return transientStatuses.has(status);
-}
-
-/** `Retry-After` as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function parseRetryAfterMs(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') {
-    return undefined;
-  }
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) {
-    return Math.max(0, seconds * 1000);
-  }
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The `{ error: { code, message } }` of a Graph error body, with safe stand-ins when it is missing. */

@@ -9,9 +9,14 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Up to this fraction more, at random, on every wait: jobs throttled together (thirty cards
+   * to one sponsor) come back spread out rather than all at once, as Microsoft advises for 429s.
+   */
+  jitterRatio?: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 2_000, maxDelayMs: 10 * 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 2_000, maxDelayMs: 10 * 60_000, jitterRatio: 0.2 };
 
 /** An error a job throws to say "this cannot work as things stand; do not retry". */
 export class PermanentJobError extends Error {
@@ -33,9 +38,10 @@ function isTransient(error: unknown): boolean {
 }
 
 /** The delay before attempt `attempts + 1`, or undefined when it is time to give up. */
-export function retryDelayMs(error: unknown, attempts: number, policy: RetryPolicy): number | undefined {
+export function retryDelayMs(error: unknown, attempts: number, policy: RetryPolicy, random: () => number = Math.random): number | undefined {
   if (!isTransient(error) || attempts >= policy.maxAttempts) return undefined;
-  const asked = error instanceof DirectoryError ? error.retryAfterMs : undefined;
+  const asked = error instanceof DirectoryError || error instanceof DeliveryError ? error.retryAfterMs : undefined;
   const backoff = Math.min(policy.baseDelayMs * 2 ** (attempts - 1), policy.maxDelayMs);
-  return Math.max(asked ?? 0, backoff);
+  const delay = Math.max(asked ?? 0, backoff);
+  return Math.round(delay * (1 + (policy.jitterRatio ?? 0) * random()));
 }

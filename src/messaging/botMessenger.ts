@@ -8,6 +8,7 @@ import { type Activity, type ChannelAccount, type CloudAdapter, type Conversatio
 import { AuthenticationConstants } from 'botframework-connector';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore';
 import type { AppInstaller } from './appInstaller';
+import { parseRetryAfterMs } from '../http/retryAfter';
 import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
 
 /** Teams creates 1:1 conversations from an Entra object id; other channels (the Emulator) cannot. */
@@ -133,18 +134,26 @@ export class BotMessenger implements Messenger {
       await call();
     } catch (error) {
       if (error instanceof DeliveryError) throw error;
-      const status = statusOf(error);
-      const message = `The channel refused the message${status ? ` (HTTP ${status})` : ''}: ${(error as Error).message}`;
+      const { status, code, retryAfter } = answerOf(error);
+      const message = `The channel refused the message${status ? ` (HTTP ${status}${code ? ` ${code}` : ''})` : ''}: ${(error as Error).message}`;
       // 403/404 from Teams: the bot is not installed for the user or the conversation is gone.
-      if (status === 403 || status === 404) throw new DeliveryError(message, { transient: false, unreachable: true, status });
+      // 500 UserNotFound: the Agents Playground's answer for anyone but its one user.
+      if (status === 403 || status === 404 || code === 'UserNotFound') throw new DeliveryError(message, { transient: false, unreachable: true, status });
+      // A 429 (after the connector's own retries) is throttling, never "unreachable": the message waits, then goes.
       const transient = status === undefined || status === 408 || status === 429 || status >= 500;
-      throw new DeliveryError(message, { transient, status });
+      throw new DeliveryError(message, { transient, status, retryAfterMs: parseRetryAfterMs(retryAfter) });
     }
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const candidate = error as { statusCode?: unknown; response?: { status?: unknown } };
+/** What the Bot Connector answered, as its client's RestError carries it. */
+function answerOf(error: unknown): { status?: number; code?: string; retryAfter?: string } {
+  type Answer = { status?: unknown; headers?: { get?: (name: string) => string | undefined } };
+  const candidate = error as { statusCode?: unknown; code?: unknown; response?: Answer };
   const status = candidate.statusCode ?? candidate.response?.status;
-  return typeof status === 'number' ? status : undefined;
+  return {
+    status: typeof status === 'number' ? status : undefined,
+    code: typeof candidate.code === 'string' ? candidate.code : undefined,
+    retryAfter: candidate.response?.headers?.get?.('retry-after') ?? undefined,
+  };
 }

@@ -30,6 +30,8 @@ interface DeliveryErrorDetails {
   unreachable?: boolean;
   /** The channel's HTTP status, when it answered. */
   status?: number;
+  /** How long the channel asked us to wait (`Retry-After` on a 429): a throttled message waits, then goes. */
+  retryAfterMs?: number;
 }
 
 /** A failure to deliver. `transient` ones are worth retrying; `unreachable` means no way to this person. */
@@ -37,6 +39,7 @@ export class DeliveryError extends Error {
   readonly transient: boolean;
   readonly unreachable: boolean;
   readonly status?: number;
+  readonly retryAfterMs?: number;
 
   constructor(message: string, details: DeliveryErrorDetails) {
     super(message);
@@ -44,5 +47,11 @@ export class DeliveryError extends Error {
     this.transient = details.transient;
     this.unreachable = details.unreachable ?? false;
     this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
   }
+}
+
+/** True when the person has no chat with the bot to be had; throttling and outages are not this. */
+export function isUnreachable(error: unknown): boolean {
+  return error instanceof DeliveryError && error.unreachable;
 }

@@ -192,5 +192,7 @@ function resourceList(
   const lines = resources.map((r) =>
     r.link ? t('notify.resourceWithLink', { name: plainText(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: plainText(r.name) }),
   );
-  return [t(header), ...lines].join('\n');
+  // Microsoft documents that a member added to a team's group can take up to 48 hours to appear in Teams.
+  const teamDelay = resources.some((r) => r.kind === 'team') ? ['', t('notify.teamDelay')] : [];
+  return [t(header), ...lines, ...teamDelay].join('\n');
 }

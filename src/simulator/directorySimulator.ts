@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Request, Response, Server } from 'restify';
 import { DirectoryState, type SimulatedAppRoleAssignment } from './directoryState';
 import { FaultInjector, type SimulatorFault } from './faultInjector';
+import { GraphRateLimits } from './graphRateLimits';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { type GraphResult, GraphRouter } from './graphRouter';
 import type { SimulatedExternalCollaboration } from './externalCollaboration';
@@ -21,6 +22,8 @@ export interface DirectorySimulatorOptions {
   logger?: SimulatorLogger;
   /** The bot's Teams app, published in the simulated organization's catalog; a stand-in id when omitted. */
   teamsApp?: PublishedTeamsApp;
+  /** Throttle as Graph documents (`SIMULATOR_RATE_LIMITS`): see graphRateLimits. */
+  rateLimits?: boolean;
 }
 
 /** An HTTP request the simulator received. */
@@ -56,6 +59,7 @@ export class DirectorySimulator {
   private readonly router: GraphRouter;
   private readonly teamsApps: TeamsAppCatalog;
   private readonly faults = new FaultInjector();
+  private readonly rateLimits?: GraphRateLimits;
   private readonly recorded: RecordedRequest[] = [];
   /** Requests other than GET and HEAD since start; unlike `recorded`, never trimmed. */
   private writeRequests = 0;
@@ -68,6 +72,7 @@ export class DirectorySimulator {
       throw new Error(`The directory simulator's latencyMs must be a number >= 0, got ${latencyMs}`);
     }
     this.latencyMs = latencyMs;
+    if (options.rateLimits) this.rateLimits = new GraphRateLimits();
     this.logger = options.logger ?? silentLogger;
     const { stateFile } = options;
     const snapshot = stateFile === undefined ? undefined : readStateFile(stateFile);
@@ -114,6 +119,11 @@ export class DirectorySimulator {
    */
   get writeRequestCount(): number {
     return this.writeRequests;
+  }
+
+  /** With rate limits on: Graph calls seen (`$batch` items one by one) and how many were answered 429. */
+  get rateLimitCounts(): { calls: number; throttled: number } | undefined {
+    return this.rateLimits && { ...this.rateLimits.counts };
   }
 
   /**
@@ -182,12 +192,12 @@ export class DirectorySimulator {
       if (version !== 'v1.0' && version !== 'beta') {
         throw badRequest(`Invalid version: ${version ?? ''}`);
       }
-      const fault = this.faults.take(method, graphPath, false);
+      const fault = this.faults.take(method, graphPath, false) ?? this.rateLimits?.take(method, graphPath);
       if (fault !== undefined) {
         throw fault;
       }
       if (method === 'POST' && graphPath.toLowerCase() === '/$batch') {
-        const batch = executeBatch(entry.body, context, this.router, this.faults);
+        const batch = executeBatch(entry.body, context, this.router, this.faults, this.rateLimits);
         entry.batchItems = batch.items;
         result = batch.result;
       } else {

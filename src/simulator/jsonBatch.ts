@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { FaultInjector } from './faultInjector';
+import type { GraphRateLimits } from './graphRateLimits';
 import { badRequest, graphErrorBody } from './graphFailure';
 import type { GraphCall, GraphResult, GraphRouter } from './graphRouter';
 
@@ -44,6 +45,7 @@ export function executeBatch(
   context: Pick<GraphCall, 'serviceRoot' | 'redeemRoot'>,
   router: GraphRouter,
   faults: FaultInjector,
+  rateLimits?: GraphRateLimits,
 ): { result: GraphResult; items: RecordedBatchItem[] } {
   const items = parseBatch(payload);
   const responses: BatchResponseItem[] = [];
@@ -59,7 +61,8 @@ export function executeBatch(
     };
     const requestId = randomUUID();
     const clientRequestId = headerValue(item.headers, 'client-request-id') ?? randomUUID();
-    const fault = faults.take(call.method, call.path, true);
+    // Graph throttles each item on its own: a batch answered 200 can hold 429s.
+    const fault = faults.take(call.method, call.path, true) ?? rateLimits?.take(call.method, call.path);
     const result = fault
       ? { status: fault.status, headers: { ...fault.headers }, body: graphErrorBody(fault, requestId, clientRequestId) }
       : router.execute(call, requestId, clientRequestId);

@@ -19,7 +19,15 @@ export interface StartedDirectorySimulator {
  * bot's server does, so both host it alike.
  */
 export async function startDirectorySimulator(
-  options: { seed?: SimulatorSeed; port?: number; latencyMs?: number; stateFile?: string; logger?: SimulatorLogger; teamsApp?: PublishedTeamsApp } = {},
+  options: {
+    seed?: SimulatorSeed;
+    port?: number;
+    latencyMs?: number;
+    stateFile?: string;
+    logger?: SimulatorLogger;
+    teamsApp?: PublishedTeamsApp;
+    rateLimits?: boolean;
+  } = {},
 ): Promise<StartedDirectorySimulator> {
   const seed = options.seed ?? parseSimulatorSeed(sampleDirectory, 'src/samples/directory.json');
   const simulator = new DirectorySimulator(seed, {
@@ -27,6 +35,7 @@ export async function startDirectorySimulator(
     stateFile: options.stateFile,
     logger: options.logger,
     teamsApp: options.teamsApp,
+    rateLimits: options.rateLimits,
   });
   const server = restify.createServer({ name: 'directory-simulator' });
   server.use(restify.plugins.queryParser({ mapParams: false }));

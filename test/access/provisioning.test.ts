@@ -249,6 +249,8 @@ describe('provisioning', function () {
       assert.equal(links().length, 1);
       assert.ok(links()[0].text?.includes(invited.inviteRedeemUrl as string), 'the link recorded is the one posted');
       assert.doesNotMatch(links()[0].text ?? '', /Microsoft has also emailed/);
+      // Project Falcon is a team: Teams may be slow to show it.
+      assert.match(links()[0].text ?? '', /Teams can take up to 48 hours to show them a team they've been added to\./);
       const redeemPage = await fetch(invited.inviteRedeemUrl as string);
       assert.equal(redeemPage.status, 200, 'the fresh link works');
     });
@@ -266,6 +268,7 @@ describe('provisioning', function () {
       );
       assert.match(notice.text ?? '', new RegExp(`^Megan Bowen aprobó la solicitud \\*\\*${request.id}\\*\\*: partner@fabrikam\\.com está invitado\\.`));
       assert.match(notice.text ?? '', /Cuando la acepte, podrá abrir:/);
+      assert.match(notice.text ?? '', /Teams puede tardar hasta 48 horas en mostrarles un equipo al que se les ha añadido\./);
     });
   });
 

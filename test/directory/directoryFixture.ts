@@ -31,7 +31,9 @@ export interface DirectoryFixture {
   close(): Promise<void>;
 }
 
-export async function startDirectoryFixture(options: { seed?: SimulatorSeed; latencyMs?: number; stateFile?: string } = {}): Promise<DirectoryFixture> {
+export async function startDirectoryFixture(
+  options: { seed?: SimulatorSeed; latencyMs?: number; stateFile?: string; rateLimits?: boolean } = {},
+): Promise<DirectoryFixture> {
   const started = await startDirectorySimulator(options);
   const client = createGraphClient({ graphBaseUrl: started.graphBaseUrl });
   const directory = new GraphDirectory(client, { graphBaseUrl: started.graphBaseUrl });

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { DirectoryError } from '../../src/directory/directory';
 import { type Job, JOB_KINDS } from '../../src/requests/jobs';
 import { PermanentJobError, retryDelayMs } from '../../src/jobs/retryPolicy';
+import { DeliveryError } from '../../src/messaging/messenger';
 import { type JobHandler, type JobHandlers, JobWorker, leaseRenewalIntervalMs } from '../../src/jobs/worker';
 import { loadConfig } from '../../src/config';
 import type { OpenDatabase } from '../../src/storage/database';
@@ -32,6 +33,16 @@ describe('retry policy', () => {
     assert.deepEqual(
       [1, 2].map((attempt) => retryDelayMs(outage, attempt, policy)),
       [1_000, 2_000],
+    );
+  });
+
+  it('waits what Teams asked when it throttles a message, and spreads throttled jobs out by the jitter', () => {
+    const throttled = new DeliveryError('slow down', { transient: true, status: 429, retryAfterMs: 30_000 });
+    assert.equal(retryDelayMs(throttled, 1, policy), 30_000);
+    const jittered = { ...policy, jitterRatio: 0.2 };
+    assert.deepEqual(
+      [0, 0.5, 0.999].map((draw) => retryDelayMs(throttled, 1, jittered, () => draw)),
+      [30_000, 33_000, 35_994],
     );
   });
 

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Activity, ChannelAccount, ConversationParameters } from 'botbuilder';
+import { TEAMS_CONVERSATION_LIMITS } from '../../src/messaging/pacedMessenger';
+import { SlidingWindowLimiter } from '../../src/pacing/slidingWindowLimiter';
 
 export interface ReceivedActivity {
   conversationId: string;
@@ -46,12 +48,28 @@ export class FakeTeamsChannel {
   hasApp: (entraId: string) => boolean = () => true;
   /** Conversations whose posts fail with 500 `UserNotFound`, as the Agents Playground answers. */
   failPostsTo: (conversationId: string) => boolean = () => false;
+  /**
+   * Posts Teams throttles: each answered 429 with `Retry-After`, as Teams does over its rate
+   * limits, while `count` lasts. The Bot Connector client retries a 429 three times itself, so
+   * a job sees one only from the fourth in a row.
+   */
+  throttle = { count: 0, retryAfterSeconds: 0, to: (_conversationId: string): boolean => true };
+  /**
+   * Answer as Teams does over its documented limits per bot per conversation (7 messages a
+   * second, 8 in 2 s, 60 in 30 s, 1,800 an hour): 429 with `Retry-After`. Off unless a test or
+   * the bench turns it on.
+   */
+  enforceTeamsLimits = false;
+  private readonly teamsLimits = new SlidingWindowLimiter(TEAMS_CONVERSATION_LIMITS);
+  /** How many posts were answered 429. */
+  throttled = 0;
   /** Called with every post and update as it arrives (the bench listens rather than searching). */
   readonly listeners = new Set<(received: ReceivedActivity | ReceivedUpdate) => void>();
 
   /** `keepHistory: false` keeps nothing in `sent` and `updates`, so a long load run stays flat. */
   constructor(private readonly options: { keepHistory?: boolean } = {}) {}
   private server: Server | undefined;
+  private readonly chats = new Map<string, string>();
   private waiters: (() => void)[] = [];
   url = '';
 
@@ -106,8 +124,8 @@ export class FakeTeamsChannel {
     const body = await readJson(req);
     this.authorizations.push(req.headers.authorization);
     const path = (req.url ?? '').split('?')[0];
-    const reply = (status: number, json: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const reply = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(json));
       this.notify();
     };
@@ -117,12 +135,20 @@ export class FakeTeamsChannel {
       if (this.createConversationStatus === 403 || (member !== undefined && !this.hasApp(member))) return reply(403, NOT_IN_ROSTER);
       if (this.createConversationStatus !== 200)
         return reply(this.createConversationStatus, { error: { code: 'Forbidden', message: 'The channel refused the conversation.' } });
-      const id = `a:personal-${randomUUID()}`;
+      // Teams has one 1:1 chat between the bot and a user: opening it again answers the same id.
+      const id = this.chats.get(member ?? '') ?? `a:personal-${randomUUID()}`;
+      this.chats.set(member ?? '', id);
       this.createdConversations.push({ id, parameters: body as ConversationParameters });
       return reply(200, { id });
     }
     if (req.method === 'POST' && (match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?$/.exec(path))) {
       if (this.failPostsTo(decodeURIComponent(match[1]))) return reply(500, { error: { code: 'UserNotFound', message: 'User not found' } });
+      if (this.throttle.count > 0 && this.throttle.to(decodeURIComponent(match[1]))) {
+        this.throttle.count--;
+        return this.tooMany(reply, this.throttle.retryAfterSeconds);
+      }
+      const overLimitMs = this.enforceTeamsLimits ? this.teamsLimits.tryTake(decodeURIComponent(match[1])) : 0;
+      if (overLimitMs > 0) return this.tooMany(reply, Math.ceil(overLimitMs / 1000));
       const id = `act-${randomUUID()}`;
       this.received(this.sent, { conversationId: decodeURIComponent(match[1]), activity: { ...(body as Partial<Activity>), id } });
       return reply(200, { id });
@@ -130,6 +156,8 @@ export class FakeTeamsChannel {
     if (req.method === 'PUT' && (match = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(path))) {
       const activityId = decodeURIComponent(match[2]);
       const update = body as Partial<Activity>;
+      const overLimitMs = this.enforceTeamsLimits ? this.teamsLimits.tryTake(decodeURIComponent(match[1])) : 0;
+      if (overLimitMs > 0) return this.tooMany(reply, Math.ceil(overLimitMs / 1000));
       // As Teams (and the Agents Playground) answer an update that would need two messages.
       if (update.text && update.attachments?.length)
         return reply(400, { error: { code: 'BadArgument', message: 'Activity resulted into multiple skype activities' } });
@@ -137,6 +165,11 @@ export class FakeTeamsChannel {
       return reply(200, { id: activityId });
     }
     reply(404, { error: { code: 'NotFound', message: `The fake channel has no ${req.method} ${path}` } });
+  }
+
+  private tooMany(reply: (status: number, json: unknown, headers: Record<string, string>) => void, retryAfterSeconds: number): void {
+    this.throttled++;
+    reply(429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'retry-after': String(retryAfterSeconds) });
   }
 
   private received<T extends ReceivedActivity>(history: T[], arrived: T): void {
