@@ -6,8 +6,8 @@
  */
 
 export type AppInstallOutcome =
-  /** Installed now, or already installed (Graph's 409): open the chat again. */
-  | { installed: true }
+  /** Installed now, or already installed (Graph's 409, `already`): open the chat again. */
+  | { installed: true; already: boolean }
   /** The tenant refused (a permission, the catalog, a policy): the operator has been told once in the log. */
   | { installed: false; cause: string };
 

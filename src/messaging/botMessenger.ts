@@ -60,18 +60,22 @@ export class BotMessenger implements Messenger {
     origin: Partial<ConversationReference>,
     user: { id: string; tenantId: string },
   ): Promise<Partial<ConversationReference>> {
+    let justInstalled = false;
     try {
       return await this.createConversation(origin, user);
     } catch (error) {
       if (!(error instanceof DeliveryError) || error.status !== 403 || !this.installer) throw error;
       const install = await this.installer.installFor(user.id);
       if (!install.installed) throw error;
+      justInstalled = !install.already;
     }
     try {
       return await this.createConversation(origin, user);
     } catch (error) {
-      // Installed, yet Teams has not put the bot in their roster: that takes a moment, so try again later.
-      if (error instanceof DeliveryError && error.status === 403) {
+      // Installed just now, yet Teams has not put the bot in their roster: that takes a moment, so
+      // try again later. Installed before (Graph's 409) and still refused: Teams will not let the
+      // bot reach them, and the refusal stands as it came (unreachable).
+      if (justInstalled && error instanceof DeliveryError && error.status === 403) {
         throw new DeliveryError(`${error.message} (the app was installed for them just now)`, { transient: true, status: 403 });
       }
       throw error;

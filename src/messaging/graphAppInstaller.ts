@@ -53,10 +53,10 @@ export class GraphAppInstaller implements AppInstaller {
         .api(`/users/${encodeURIComponent(userId)}/teamwork/installedApps`)
         .post({ 'teamsApp@odata.bind': `${this.graphRoot}/appCatalogs/teamsApps/${encodeURIComponent(catalogId)}` });
       this.options.logger.info({ userId }, 'installed the bot’s Teams app for a user it could not reach');
-      return { installed: true };
+      return { installed: true, already: false };
     } catch (caught) {
       const error = toDirectoryError(caught, 'Installing the bot’s Teams app for a user');
-      if (error.status === 409) return { installed: true };
+      if (error.status === 409) return { installed: true, already: true };
       if (error.status === 403) return this.refused('installDenied');
       if (error.status === 404) {
         // The app left the catalog, or TEAMS_APP_CATALOG_ID names another: look it up afresh next time.

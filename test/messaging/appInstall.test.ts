@@ -12,6 +12,7 @@ import { directoryFileWith } from '../support/directoryFile';
 import { nestor } from '../support/ownerCatalog';
 import { fileRequest, type TestBot, users, waitForState } from '../support/testBot';
 import { requestDraft } from '../support/requestDraft';
+import { eventually } from '../support/eventually';
 import { withTestBot } from '../support/testBotSession';
 
 const lidia = { id: 'a1b2c3d4-0006-4000-8000-000000000006', displayName: 'Lidia Holloway', address: 'lidia.holloway@contoso.com' };
@@ -56,6 +57,33 @@ describe('a sponsor who never opened the bot', function () {
       assert.deepEqual(
         installs(bot).map((r) => r.status),
         [409],
+      );
+    });
+  });
+
+  describe('when Teams still refuses the chat after the install', () => {
+    const bot = withTestBot();
+
+    it('waits and tries again when Teams still refuses right after a fresh install (that takes a moment); the local-test fallback is kept for an app installed before (test/approvals/approval.test.ts)', async () => {
+      // Teams refuses Nestor's chat whatever Graph says: a fresh install is given time, not taken for a refusal.
+      bot.channel.hasApp = (entraId) => entraId !== nestorAsSponsor.id;
+      await bot.teams.install(users.adele);
+      const draft = requestDraft({ sponsor: nestorAsSponsor, requesterConversationId: bot.teams.conversationOf(users.adele) });
+      const request = await bot.requests.create({ ...draft, endsAt: '2027-03-01T00:00:00.000Z' }, { kind: 'user', ...draft.requester });
+      const retried = await eventually(async () => {
+        const [job] = await bot.app.database.db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('request_id', '=', request.id)
+          .where('kind', '=', 'deliverApprovalCard')
+          .execute();
+        return job && job.attempts >= 1 && job.status === 'queued' && job.last_error ? job : undefined;
+      }, 'the card job waiting to try again');
+      assert.ok(retried, 'the job is retried, not failed');
+      assert.equal((await bot.requests.get(request.id))?.approvalCard, undefined, 'no local-test card after a fresh install');
+      assert.deepEqual(
+        installs(bot).map((r) => r.status),
+        [201],
       );
     });
   });
