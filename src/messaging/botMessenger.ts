@@ -60,7 +60,7 @@ export class BotMessenger implements Messenger {
     origin: Partial<ConversationReference>,
     user: { id: string; tenantId: string },
   ): Promise<Partial<ConversationReference>> {
-    let justInstalled = false;
+    let justInstalled: boolean;
     try {
       return await this.createConversation(origin, user);
     } catch (error) {
