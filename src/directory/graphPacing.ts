@@ -107,6 +107,7 @@ async function throttledItems(response: Response, calls: readonly Call[]): Promi
   try {
     answer = (await response.clone().json()) as typeof answer;
   } catch {
+    // Not the JSON a $batch answers with: nothing to hold; the caller reads the answer and fails on it.
     return [];
   }
   return (answer.responses ?? [])

@@ -38,6 +38,7 @@ const TENANT = 'tenant';
 export class PacedMessenger implements Messenger {
   private readonly conversations: SlidingWindowLimiter;
   private readonly tenant: SlidingWindowLimiter;
+  private readonly maxWaitMs: number;
 
   constructor(
     private readonly inner: Messenger,
@@ -47,8 +48,6 @@ export class PacedMessenger implements Messenger {
     this.tenant = new SlidingWindowLimiter(belowLimits(TEAMS_TENANT_LIMITS), options);
     this.maxWaitMs = options.maxWaitMs ?? MAX_WAIT_IN_JOB_MS;
   }
-
-  private readonly maxWaitMs: number;
 
   post(conversationId: string, activity: Partial<Activity>): Promise<string> {
     return this.paced(conversationId, () => this.inner.post(conversationId, activity));
@@ -87,7 +86,8 @@ export class PacedMessenger implements Messenger {
     try {
       return await limiter.take(key, this.maxWaitMs);
     } catch (error) {
-      if (error instanceof PaceTooSlow) throw new JobMustWait(`Teams' rate limit for this conversation leaves no room yet`, error.waitMs);
+      const which = limiter === this.tenant ? 'for this tenant' : 'for this conversation';
+      if (error instanceof PaceTooSlow) throw new JobMustWait(`Teams' rate limit ${which} leaves no room yet`, error.waitMs);
       throw error;
     }
   }
