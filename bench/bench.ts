@@ -10,7 +10,8 @@
  * core, with the CPU of each side (bench/load.ts); idle RSS of both, and the bot's RSS through a
  * soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
- * `--load` (SQLite), `--postgres` and `--soak` run only that part.
+ * `--load` (SQLite), `--postgres`, `--pacing` and `--soak` run only that part. Graph's documented
+ * limits are enforced by the simulator in every run (`--no-graph-limits` switches them off).
  * A script, not a test: its figures depend on the machine.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ import { requestDraft } from '../test/support/requestDraft';
 import { users } from '../test/support/testBot';
 import { type BenchResults, benchChart } from './benchChart';
 import { summarizeProfile } from './cpuProfile';
-import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, twoProcesses } from './load';
+import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED_GRAPH_LIMITS, twoProcesses } from './load';
 import { approvalBurst, cardsToOneSponsor } from './pacing';
 import { cpuSeconds, round, rssMiB } from './readings';
 
@@ -112,7 +113,10 @@ async function messageTurns(channel: FakeTeamsChannel, botUrl: string, echoUrl: 
 async function cardClicks(channel: FakeTeamsChannel) {
   const folder = mkdtempSync(join(tmpdir(), 'bench-clicks-'));
   const databaseUrl = join(folder, 'bot.db');
-  const bot = new BotProcess({ DATABASE_URL: databaseUrl, SIMULATOR_LATENCY_MS: '2000', LOG_LEVEL: 'info', ...LIFTED_LIMITS }, folder);
+  const bot = new BotProcess(
+    { DATABASE_URL: databaseUrl, SIMULATOR_LATENCY_MS: '2000', LOG_LEVEL: 'info', ...LIFTED_LIMITS, ...SIMULATED_GRAPH_LIMITS },
+    folder,
+  );
   await bot.start();
   const database = await openDatabase(databaseUrl);
   try {
@@ -185,6 +189,7 @@ async function roundTripsPerApproval(count: number): Promise<number> {
     LOG_LEVEL: 'silent',
     RESOURCE_CATALOG_FILE: join(folder, 'catalog.json'),
     SIMULATOR_DIRECTORY_FILE: join(folder, 'directory.json'),
+    ...SIMULATED_GRAPH_LIMITS,
   });
   const app = await startApp(config, pino({ level: 'silent' }));
   try {
@@ -227,7 +232,7 @@ async function profile(): Promise<void> {
 async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
   const channel = new FakeTeamsChannel();
   await channel.start();
-  const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', DATABASE_URL: ':memory:', LOG_LEVEL: 'silent', ...SIMULATED_GRAPH_LIMITS });
   const app = await startApp(config, pino({ level: 'silent' }));
   try {
     // The bench runs the cycle itself: the watcher's own timer must not take some first.
@@ -321,7 +326,7 @@ async function pacingRuns() {
 async function turnsBesideEcho(channel: FakeTeamsChannel): Promise<Pick<BenchResults, 'idleRssMiB' | 'messageTurnMs'>> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-'));
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info', ...LIFTED_LIMITS }, folder, nodeArgs);
+  const bot = new BotProcess({ DATABASE_URL: join(folder, 'bot.db'), LOG_LEVEL: 'info', ...LIFTED_LIMITS, ...SIMULATED_GRAPH_LIMITS }, folder, nodeArgs);
   await bot.start();
   const echo = await startEchoBot();
   try {

@@ -1,12 +1,13 @@
 /**
  * The directory simulator as a process of its own, for the throughput runs: in production Graph
  * is someone else's computer, so its work must not be counted as the bot's CPU. Prints
- * `graph at <url>` once listening. Usage: node graphServer.js [LATENCY_MS]
+ * `graph at <url>` once listening. Usage: node graphServer.js [LATENCY_MS] [RATE_LIMITS: true|false]
  */
 import { startDirectorySimulator } from '../src/simulator';
 
 const latencyMs = Number(process.argv[2] ?? 0);
-startDirectorySimulator({ latencyMs }).then(
+const rateLimits = process.argv[3] === 'true';
+startDirectorySimulator({ latencyMs, rateLimits }).then(
   (started) => console.log(`graph at ${started.graphBaseUrl}`),
   (error: unknown) => {
     console.error(error);

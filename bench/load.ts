@@ -25,6 +25,13 @@ export const ROOT = resolve(__dirname, '../..');
  * every bot the bench starts, and only there.
  */
 export const LIFTED_LIMITS = { MAX_TURNS_PER_MINUTE: '1000000', MAX_OPEN_REQUESTS: '1000000' };
+/**
+ * Graph's documented limits (invitations, directory writes) are Microsoft's, not ours: the
+ * simulator enforces them in every bench run, as a real tenant would, unless `--no-graph-limits`.
+ */
+export const GRAPH_LIMITS_ON = !process.argv.includes('--no-graph-limits');
+/** The setting that makes an in-process simulator enforce them. */
+export const SIMULATED_GRAPH_LIMITS = { SIMULATOR_RATE_LIMITS: String(GRAPH_LIMITS_ON) };
 /** Each bot's share of a core in the capped two-process runs: two of them, PostgreSQL, Graph and the driver fit in 2 cores. */
 export const CAPPED_CORES = 0.4;
 /** Graph's own time for each call in the throughput runs: a fast real tenant's. */
@@ -46,7 +53,7 @@ export interface LoadResult {
 
 /** The directory simulator in a process of its own (bench/graphServer), every call `latencyMs` late. */
 export async function startGraph(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/graphServer.js'), String(latencyMs)], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/graphServer.js'), String(latencyMs), String(GRAPH_LIMITS_ON)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((ready) => {

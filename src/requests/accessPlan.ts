@@ -21,9 +21,14 @@ export function myAppsUrl(tenantId: string): string {
   return `https://myapps.microsoft.com/?tenantid=${encodeURIComponent(tenantId)}`;
 }
 
-/** A membership or app role per resource, and the sponsor relation. */
+/**
+ * A membership or app role per resource, and the sponsor relation: unless this request's own
+ * invitation made the account, which recorded the sponsor with it (`invitedUserSponsors`), so a
+ * second write would only spend the tenant's write quota.
+ */
 export function grantsFor(request: AccessRequest, resources: readonly Resource[]): AccessGrant[] {
-  return [...resourceGrantsFor(resources), { kind: 'sponsor', sponsorId: request.sponsor.id }];
+  const resourceGrants = resourceGrantsFor(resources);
+  return request.createdGuestAccount === true ? resourceGrants : [...resourceGrants, { kind: 'sponsor', sponsorId: request.sponsor.id }];
 }
 
 /**

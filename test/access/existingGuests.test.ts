@@ -45,6 +45,12 @@ describe('requests for someone who is already a guest', function () {
     assert.equal(request.inviteRedeemUrl, undefined);
     const members = bot.app.simulator?.groupMembers('c0ffee00-0002-4000-8000-00000000c002') ?? [];
     assert.ok(members.includes(first.invited.invitedUserId as string), 'in the partner extranet group');
+    // An account another invitation made has its sponsor set with the grants.
+    const grantBatch = bot.app.simulator?.requests.filter((r) => r.path.endsWith('/$batch') && JSON.stringify(r.batchItems).includes('c0ffee00-0002')).at(-1);
+    assert.ok(
+      grantBatch?.batchItems?.some((item) => item.method === 'POST' && item.path === `/users/${first.invited.invitedUserId}/sponsors/$ref`),
+      'sponsors/$ref in the grant batch',
+    );
 
     const adeleChat = bot.teams.conversationOf(users.adele);
     const notice = await bot.channel.waitFor(() => bot.channel.messagesTo(adeleChat).find((m) => m.text?.includes('now has access')), 'the notice');

@@ -4,7 +4,7 @@
  * Graph client paces below them, so a burst of invitations all goes through without a 429.
  */
 import assert from 'node:assert/strict';
-import { GRAPH_LIMITS } from '../../src/pacing/graphLimits';
+import { GRAPH_LIMITS, graphLimitsOf } from '../../src/pacing/graphLimits';
 import { eventually } from '../support/eventually';
 import { type DirectoryFixture, sample, startDirectoryFixture } from './directoryFixture';
 
@@ -16,6 +16,20 @@ describe('Graph’s documented limits', function () {
   this.timeout(60_000);
   let fixture: DirectoryFixture;
   afterEach(async () => fixture?.close());
+
+  it('counts each call against the limits Microsoft lists for it', () => {
+    // The invitation manager counts any operation on /invitations, and is not an identity resource.
+    assert.deepEqual(graphLimitsOf('POST', '/invitations'), ['invitations']);
+    assert.deepEqual(graphLimitsOf('GET', '/invitations'), ['invitations']);
+    // Identity and access: writes on users, groups and service principals; reads and read-only actions are free of the write quota.
+    assert.deepEqual(graphLimitsOf('POST', '/groups/g/members/$ref'), ['directoryWrites']);
+    assert.deepEqual(graphLimitsOf('POST', '/servicePrincipals/s/appRoleAssignedTo'), ['directoryWrites']);
+    assert.deepEqual(graphLimitsOf('DELETE', '/users/u'), ['directoryWrites']);
+    assert.deepEqual(graphLimitsOf('GET', '/users?$filter=x'), []);
+    assert.deepEqual(graphLimitsOf('POST', '/users/u/checkMemberGroups'), []);
+    // Teams installs are Teams' own service.
+    assert.deepEqual(graphLimitsOf('POST', '/users/u/teamwork/installedApps'), []);
+  });
 
   describe('in the simulator, with SIMULATOR_RATE_LIMITS', () => {
     beforeEach(async () => {
