@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Directory } from '../directory/directory';
+import { DueCheckLoop } from '../jobs/dueCheckLoop';
 import type { RequestRepository } from '../requests/requestRepository';
 
 interface RedemptionWatcherDependencies {
@@ -33,30 +34,21 @@ const LONGEST_TICK_MS = 15_000;
 const GUESTS_PER_CYCLE = 300;
 
 export class RedemptionWatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly loop: DueCheckLoop;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: RedemptionWatcherDependencies) {
     this.clock = deps.clock ?? (() => new Date());
+    const tickMs = deps.tickMs ?? Math.min(LONGEST_TICK_MS, Math.max(SHORTEST_TICK_MS, deps.settings.firstCheckMs / 2));
+    this.loop = new DueCheckLoop('redemption check', () => this.checkDue(), tickMs, deps.logger);
   }
 
   start(): void {
-    this.timer = setInterval(
-      () => {
-        // One cycle at a time: a slow Graph must not pile cycles up.
-        this.running ??= this.checkDue()
-          .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'redemption check failed; will try again'))
-          .finally(() => (this.running = undefined));
-      },
-      this.deps.tickMs ?? Math.min(LONGEST_TICK_MS, Math.max(SHORTEST_TICK_MS, this.deps.settings.firstCheckMs / 2)),
-    );
-    this.timer.unref();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   /** The wait after `checks` checks: the first interval, doubled each time, up to the ceiling. */
