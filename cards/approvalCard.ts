@@ -82,6 +82,7 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
   cancelled: 'Default',
   expired: 'Default',
   ended: 'Default',
+  withdrawn: 'Default',
 };
 
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {

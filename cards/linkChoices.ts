@@ -14,8 +14,8 @@ import { type CommandButton, commandCardAttachment } from './commandCard';
 /**
  * The buttons that apply to the request now: while the guest has not accepted, a fresh link and
  * (unless Microsoft has emailed them already) Microsoft's email; for the sponsor, once invited, a
- * reset of redemption and ending the access now; for the requester of an expired request, filing
- * it again.
+ * reset of redemption and ending the access now; for the requester of an expired request, or one
+ * whose invitation was withdrawn, filing it again (only the requester may: the new request is theirs).
  */
 export function followUpButtons(
   t: Translate,
@@ -31,7 +31,9 @@ export function followUpButtons(
     ...(invited && !request.invitationEmailed ? [{ title: t('linkChoices.email'), command: t('linkChoices.emailCommand', { id }) }] : []),
     ...(forSponsor && granted ? [{ title: t('linkChoices.reset'), command: t('linkChoices.resetCommand', { id }) }] : []),
     ...(forSponsor && granted ? [{ title: t('endAccess.button'), command: t('endAccess.command', { id }) }] : []),
-    ...(!forSponsor && request.state === 'expired' ? [{ title: t('requestAgain.button'), command: t('requestAgain.command', { id }) }] : []),
+    ...(!forSponsor && (request.state === 'expired' || request.state === 'withdrawn')
+      ? [{ title: t('requestAgain.button'), command: t('requestAgain.command', { id }) }]
+      : []),
   ];
 }
 

@@ -43,6 +43,7 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
       ['accepted', request.acceptedAt],
       // Undecided until it expired; granted until it ends (or ended).
       ['expired', request.state === 'expired' ? request.updatedAt : undefined],
+      ['withdrawn', request.withdrawnAt],
       [
         request.state === 'ended' ? 'ended' : 'ends',
         request.state === 'ended' ? request.endedAt : ['invited', 'accepted'].includes(request.state) ? request.endsAt : undefined,

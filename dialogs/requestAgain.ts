@@ -1,6 +1,6 @@
 /**
- * `request again GA-…` (`solicitar de nuevo GA-…`, or the button under an expiry notice): the
- * requester files an expired or withdrawn request again, as it was: same guest, resources, period
+ * `request again GA-…` (`solicitar de nuevo GA-…`, or the button under an expiry or withdrawal
+ * notice): the requester files an expired, cancelled or withdrawn request again, as it was: same guest, resources, period
  * and reason, with a new id, a new end date counted from today, and its own reminder and expiry.
  * Everything the request dialog checks is checked again as things stand today: the guest policy,
  * the open-request limit, the catalog, the sponsor (still an enabled member of the organization)
@@ -61,8 +61,11 @@ export interface RequestAgainOptions {
   sponsor?: DirectoryUser;
 }
 
-/** Requests nobody decided on: filing them again asks the same question anew. */
-const FILEABLE_AGAIN: readonly RequestState[] = ['expired', 'cancelled'];
+/**
+ * Requests that came to nothing: nobody decided on them, or the guest never accepted the
+ * invitation (withdrawn). Filing them again asks the same question anew.
+ */
+const FILEABLE_AGAIN: readonly RequestState[] = ['expired', 'cancelled', 'withdrawn'];
 
 export class RequestAgainDialog extends ComponentDialog {
   private readonly clock: () => Date;

@@ -96,7 +96,14 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   observeDatabase(storage.database.db);
   const sweeper = new Sweeper(storage.database.db, storage.database.kind, logger, { retentionMs: config.jobs.retentionMs, onJobsQueued: wakeWorker });
   sweeper.start();
-  const redemptionWatcher = new RedemptionWatcher({ requests: storage.requests, directory: shared.directory, settings: config.redemption, logger, clock });
+  const redemptionWatcher = new RedemptionWatcher({
+    requests: storage.requests,
+    directory: shared.directory,
+    settings: config.redemption,
+    timing: config.timing,
+    logger,
+    clock,
+  });
   redemptionWatcher.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

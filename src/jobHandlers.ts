@@ -6,6 +6,7 @@
 import { endAccess } from './access/endAccess';
 import { provisionGuest } from './access/provisionGuest';
 import { reinviteGuest } from './access/reinviteGuest';
+import { withdrawInvitation } from './access/withdrawInvitation';
 import { deliverApprovalCard } from './approvals/deliverApprovalCard';
 import { expireRequest } from './approvals/expireRequest';
 import { offerExtension } from './approvals/offerExtension';
@@ -24,6 +25,7 @@ export function createJobHandlers(ctx: JobContext): JobHandlers {
     sendInvitationEmail: reinviteGuest(ctx, 'sendInvitationEmail'),
     resetRedemption: reinviteGuest(ctx, 'resetRedemption'),
     endAccess: endAccess(ctx),
+    withdrawInvitation: withdrawInvitation(ctx),
     // Approvals: the cards, their reminders and expiry, the offer to extend.
     deliverApprovalCard: deliverApprovalCard(ctx),
     updateApprovalCard: updateApprovalCard(ctx),

@@ -1,12 +1,16 @@
 /**
- * The access a request gave comes to an end: at its end date, when its sponsor ends it sooner, or
- * when its provisioning failed after giving part of it (a failed request keeps nothing). What the
+ * The access a request gave comes to an end: at its end date, when its sponsor ends it sooner,
+ * when its provisioning failed after giving part of it (a failed request keeps nothing), or when
+ * its invitation was withdrawn because nobody accepted it (access/withdrawInvitation). What the
  * bot gave for it is taken away, in a batch, and an ended request tells the requester and the
  * sponsor and updates the card. The bot takes away only what it gave (see requests/givenAccess):
  * - a membership or app role someone else gave, or another active request of the guest still
  *   gives, stays;
  * - GUEST_END_ACTION disables or deletes the account only when the bot's own invitation created it
  *   and no other request holds it;
+ * - a withdrawn invitation deletes that same account whatever GUEST_END_ACTION says (a guest who
+ *   never signed in has nothing to keep), once Graph, asked right before, says it is still not
+ *   accepted: a guest who accepted in the last moment keeps their account;
  * - the decision is made holding the guest (see oneGuestAtATime), so requests of one guest ending
  *   together see each other's outcome.
  * Exactly once in effect: an end date moved later (an extension) leaves this run with nothing to
@@ -49,10 +53,10 @@ export function endAccess(ctx: JobContext): JobHandler {
         guestAccount: taken?.guestAction ?? 'none',
       };
 
-      if (from === 'failed') {
+      if (from === 'failed' || from === 'withdrawn') {
         await ctx.requests.changeIf({
           id: request.id,
-          states: ['failed'],
+          states: [from],
           patch: { endedAt: ctx.clock().toISOString() },
           actor: { kind: 'system' },
           action: 'accessTakenBack',
@@ -80,17 +84,23 @@ export function endAccess(ctx: JobContext): JobHandler {
   };
 }
 
-/** Granted access past its end date, or a failed request whose access has not been taken back yet. */
+/** Granted access past its end date, or a failed or withdrawn request whose access has not been taken back yet. */
 function isDue(ctx: JobContext, request: AccessRequest): boolean {
-  if (request.state === 'failed') return request.endedAt === undefined;
+  if (request.state === 'failed' || request.state === 'withdrawn') return request.endedAt === undefined;
   if (request.state !== 'invited' && request.state !== 'accepted') return false;
   return request.endsAt !== undefined && ctx.clock().getTime() >= Date.parse(request.endsAt);
 }
 
+/**
+ * What became of the guest's account: GUEST_END_ACTION's; on a withdrawal, `keptAccepted` when
+ * Graph said they had accepted after all, `alreadyGone` when someone had deleted it.
+ */
+type AccountOutcome = GuestEndAction | 'keptAccepted' | 'alreadyGone';
+
 interface TakenBack {
   request: AccessRequest;
   plan: TakeBackPlan;
-  guestAction: GuestEndAction;
+  guestAction: AccountOutcome;
 }
 
 async function takeBack(ctx: JobContext, request: AccessRequest, guestId: string, lease: JobLease): Promise<TakenBack> {
@@ -106,10 +116,22 @@ async function takeBack(ctx: JobContext, request: AccessRequest, guestId: string
     if (done.length > 0) request = await ctx.given.recordRemoved(guestId, request.id, done, lease);
     throwIfAnyFailed(outcomes, 'revoke');
   }
-  const guestAction = plan.accountIsTheBots ? ctx.guestEndAction : 'none';
+  const guestAction = plan.accountIsTheBots ? await accountAction(ctx, request, guestId) : 'none';
   if (guestAction === 'disable') await ctx.directory.disableUser(guestId);
   if (guestAction === 'delete') await ctx.directory.deleteUser(guestId);
   return { request, plan, guestAction };
+}
+
+/**
+ * What to do with an account the bot made and nothing else holds: GUEST_END_ACTION's choice, but
+ * on a withdrawn invitation, delete it, unless the guest has accepted after all (read from Graph
+ * now, one GET: the watcher may not have asked for hours, and the link kept working until now).
+ */
+async function accountAction(ctx: JobContext, request: AccessRequest, guestId: string): Promise<AccountOutcome> {
+  if (request.state !== 'withdrawn') return ctx.guestEndAction;
+  const guest = await ctx.directory.getUser(guestId);
+  if (!guest) return 'alreadyGone';
+  return guest.externalUserState === 'Accepted' ? 'keptAccepted' : 'delete';
 }
 
 /** What was granted, as recorded; for grants recorded before that was kept, what the catalog says. */

@@ -5,18 +5,24 @@
  * whose check is due (instances share them) and asks Graph about all their guests at once: 300
  * guests a round trip. A guest who accepted moves the request to `accepted`, which tells the
  * requester and the sponsor and updates the card; a guest still pending after
- * REDEMPTION_NUDGE_DAYS gets the requester one reminder with the link.
+ * REDEMPTION_NUDGE_DAYS gets the requester one reminder with the link, unless the last reminder
+ * before the invitation is withdrawn (requests/timers, withdrawalTimers) is due by then: one
+ * reminder is enough, and the one that says when the invitation is withdrawn says more.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { Directory } from '../directory/directory';
+import type { Directory, RedemptionState } from '../directory/directory';
 import { DueCheckLoop } from '../jobs/dueCheckLoop';
-import type { RequestRepository } from '../requests/requestRepository';
+import type { AccessRequest } from '../requests/accessRequest';
+import type { RequestPatch, RequestRepository } from '../requests/requestRepository';
+import { type TimerSettings, withdrawalWarningLeadMs } from '../requests/timers';
 
 interface RedemptionWatcherDependencies {
   requests: RequestRepository;
   directory: Directory;
   settings: Config['redemption'];
+  /** When an invitation nobody accepts is withdrawn, and so when its last reminder comes. */
+  timing: Pick<TimerSettings, 'dayMs' | 'pendingGuestMs'>;
   logger: Logger;
   clock?: () => Date;
   /** How often to look for due checks. */
@@ -73,12 +79,16 @@ export class RedemptionWatcher {
           from: 'invited',
           to: 'accepted',
           actor: { kind: 'system' },
-          // The redeem link has done its work; it is a credential, so it is not kept.
-          patch: { acceptedAt: state.changedAt ?? now.toISOString(), inviteRedeemUrl: undefined, redemptionCheckAt: undefined },
+          patch: acceptance(state, now),
           detail: { externalUserStateChangeDateTime: state.changedAt },
         });
         if (moved) outcome.accepted += 1;
-      } else if (state && request.invitedAt && now.getTime() - Date.parse(request.invitedAt) >= this.deps.settings.nudgeAfterMs) {
+      } else if (
+        state &&
+        request.invitedAt &&
+        now.getTime() - Date.parse(request.invitedAt) >= this.deps.settings.nudgeAfterMs &&
+        !this.warnedOfWithdrawal(request, now)
+      ) {
         const nudged = await this.deps.requests.recordOnce({
           id: request.id,
           state: 'invited',
@@ -94,4 +104,18 @@ export class RedemptionWatcher {
     if (outcome.accepted + outcome.nudged > 0) this.deps.logger.info(outcome, 'redemption check');
     return outcome;
   }
+
+  /** The last reminder before the withdrawal is due (or gone): it takes the nudge's place. */
+  private warnedOfWithdrawal(request: AccessRequest, now: Date): boolean {
+    if (!request.withdrawalDueAt) return false;
+    return now.getTime() >= Date.parse(request.withdrawalDueAt) - withdrawalWarningLeadMs(this.deps.timing);
+  }
+}
+
+/**
+ * What a guest's acceptance sets on their request: when, as Graph says. The redeem link has done its
+ * work; it is a credential, so it is not kept. Nothing is withdrawn any more.
+ */
+export function acceptance(state: RedemptionState, now: Date): RequestPatch {
+  return { acceptedAt: state.changedAt ?? now.toISOString(), inviteRedeemUrl: undefined, redemptionCheckAt: undefined, withdrawalDueAt: undefined };
 }

@@ -12,6 +12,10 @@
  *   goes back to `invited` for the watcher to follow. Whoever redeems the new link takes the
  *   account, so it goes to the requester only when this request's own invitation created the
  *   account; for anyone else's account it goes to the sponsor, who answers for the guest.
+ * A guest invited again before accepting has the whole PENDING_GUEST_DAYS again from the new
+ * invitation: its due time moves, with timers of its own (requests/timers, withdrawalRestarted);
+ * the earlier ones find it moved and do nothing. A guest who had accepted (and was reset since) is
+ * never withdrawn: they keep their access until its end date.
  * Graph is called with what the request was when the job read it; every write after the call is
  * conditional on that state. A request that moved on meanwhile (accepted, ended) keeps no link,
  * and whoever asked is told plainly why none comes.
@@ -27,6 +31,7 @@ import type { RequestState } from '../requests/lifecycle';
 import { plainText } from '../../cards/plainText';
 import { inviteGuest } from './invitation';
 import { watchFrom } from '../requests/followUp';
+import { withdrawalRestarted } from '../requests/timers';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 
@@ -72,12 +77,14 @@ export function reinviteGuest(ctx: JobContext, kind: ReinvitationKind): JobHandl
         await tellAboutReset(ctx, reset, invitation.inviteRedeemUrl);
         return;
       }
+      const restarted = withdrawalRestarted(ctx.clock(), request, ctx.timing);
       const stored = await ctx.requests.changeIf({
         id: request.id,
         states: ['invited'],
-        patch: { inviteRedeemUrl: invitation.inviteRedeemUrl },
+        patch: { inviteRedeemUrl: invitation.inviteRedeemUrl, ...restarted.patch },
         actor: { kind: 'system' },
         action: emailed ? 'invitationEmailed' : 'freshLinkCreated',
+        jobs: restarted.jobs,
         lease: job.lease,
       });
       if (!stored) return discard(ctx, request, askedBy, emailed ? 'invitationEmailDiscarded' : 'freshLinkDiscarded', job);
@@ -127,12 +134,16 @@ async function recordReset(ctx: JobContext, request: AccessRequest, invitation: 
       lease: job.lease,
     });
   }
+  // Not accepted yet: a new invitation, with the whole wait before the withdrawal again.
+  const now = ctx.clock();
+  const restarted = withdrawalRestarted(now, request, ctx.timing);
   return ctx.requests.changeIf({
     id: request.id,
     states: ['invited'],
-    patch: { ...patch, ...watchFrom(ctx.clock(), ctx) },
+    patch: { ...patch, ...watchFrom(now, ctx), ...restarted.patch },
     actor: { kind: 'system' },
     action: 'redemptionReset',
+    jobs: restarted.jobs,
     lease: job.lease,
   });
 }

@@ -139,6 +139,7 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       approvalTimeoutMs: e.APPROVAL_TIMEOUT_DAYS * dayMs,
       accessDays: e.ACCESS_DAYS,
       extensionNoticeMs: e.ACCESS_EXTENSION_NOTICE_DAYS * dayMs,
+      pendingGuestMs: e.PENDING_GUEST_DAYS * dayMs,
     },
     guestEndAction: e.GUEST_END_ACTION,
     redemption: {

@@ -11,6 +11,7 @@ import { followUpButtons, linkChoicesAttachment } from '../../cards/linkChoices'
 import { translatorFor, type Translate, formatDate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { myAppsUrl } from '../requests/accessPlan';
+import { withdrawalWarningLeadMs } from '../requests/timers';
 import { type ApprovalStage, ownerStagesFor } from '../requests/approvalStage';
 import { type Resource, resourcesByIds } from '../requests/catalog';
 import { failureReasonText } from '../../cards/failureReasonText';
@@ -34,9 +35,9 @@ export function notifyRequester(ctx: JobContext): JobHandler {
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
       const choices: Attachment[] =
-        notice === 'invited' || notice === 'nudge'
+        notice === 'invited' || notice === 'nudge' || notice === 'withdrawalSoon'
           ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
-          : notice === 'expired'
+          : notice === 'expired' || notice === 'withdrawn'
             ? [
                 commandCardAttachment(
                   translatorFor(request.requesterLocale)('requestAgain.offer'),
@@ -66,7 +67,7 @@ interface StagesOfNotice {
 function noticeText(
   notice: RequesterNotice,
   request: AccessRequest,
-  ctx: Pick<JobContext, 'catalog' | 'clock' | 'directorySimulated'>,
+  ctx: Pick<JobContext, 'catalog' | 'clock' | 'directorySimulated' | 'timing'>,
   stages: StagesOfNotice,
 ): string {
   const t = translatorFor(request.requesterLocale);
@@ -146,6 +147,25 @@ function noticeText(
       return request.inviteRedeemUrl ? t('notify.nudge', { ...names, url: request.inviteRedeemUrl }) : '';
     case 'expired':
       return t('notify.expired', names);
+    case 'withdrawalSoon': {
+      // A timer: a guest who accepted, a request that moved on, or a fresh link that moved the withdrawal later leaves nothing to say.
+      const dueAt = request.withdrawalDueAt;
+      const now = ctx.clock().getTime();
+      if (request.state !== 'invited' || !request.inviteRedeemUrl || !dueAt || ctx.timing.pendingGuestMs <= 0) return '';
+      if (now < Date.parse(dueAt) - withdrawalWarningLeadMs(ctx.timing) || now >= Date.parse(dueAt)) return '';
+      return [
+        t('withdrawal.soon', { ...names, url: request.inviteRedeemUrl, date: formatDate(dueAt, request.requesterLocale, ctx.clock()) }),
+        t('withdrawal.freshLinkRestarts', { days: Math.round((ctx.timing.pendingGuestMs / ctx.timing.dayMs) * 10) / 10 }),
+      ].join('\n\n');
+    }
+    case 'withdrawn':
+      return [
+        t('withdrawal.withdrawn', { ...names, date: formatDate(request.withdrawnAt ?? request.updatedAt, request.requesterLocale, ctx.clock()) }),
+        request.createdGuestAccount ? t('withdrawal.accountToo') : '',
+        t('withdrawal.requestAgain', names),
+      ]
+        .filter(Boolean)
+        .join(' ');
     case 'extended':
       return t('notify.extended', names);
     case 'extensionAsked':

@@ -1,10 +1,10 @@
 /**
  * Tells the sponsor, in their chat with the bot and their language, what became of a request they
  * approved: that it could not be completed, that the guest accepted, that the access ended (or
- * could not be removed). Their card changes too,
+ * could not be removed), that the invitation was withdrawn because nobody accepted it. Their card changes too,
  * but a card edited in place is easy to miss, and they answer for the guest.
  */
-import { translatorFor } from '../i18n';
+import { formatDate, translatorFor } from '../i18n';
 import { failureReasonText } from '../../cards/failureReasonText';
 import { plainText } from '../../cards/plainText';
 import type { JobContext } from '../jobs/jobContext';
@@ -25,7 +25,17 @@ export function notifySponsor(ctx: JobContext): JobHandler {
             ? t('notifySponsor.ended', { ...names, why: request.endReason === 'sponsor' ? '' : t('notify.endedOnDate') })
             : job.notice === 'endFailed'
               ? t('notifySponsor.endFailed', names)
-              : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
+              : job.notice === 'withdrawn'
+                ? [
+                    t('withdrawal.sponsorWithdrawn', {
+                      ...names,
+                      date: formatDate(request.withdrawnAt ?? request.updatedAt, request.sponsorLocale, ctx.clock()),
+                    }),
+                    request.createdGuestAccount ? t('withdrawal.accountToo') : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' ')
+                : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
       await ctx.messenger.post(request.approvalCard.conversationId, { type: 'message', text, textFormat: 'markdown' });
     },
   };

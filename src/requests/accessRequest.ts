@@ -59,6 +59,15 @@ export interface AccessRequest {
   redemptionChecks?: number;
   /** When the requester was reminded that the guest had not accepted yet (once). */
   nudgedAt?: string;
+  /**
+   * When the invitation is withdrawn if the guest has not accepted by then (PENDING_GUEST_DAYS after
+   * the latest invitation: the first, a fresh link, Microsoft's email, a reset before they accepted).
+   * Fixed when the invitation goes out, so a later change of the setting leaves it as it was;
+   * cleared once the guest accepts. Unset: nothing will be withdrawn.
+   */
+  withdrawalDueAt?: string;
+  /** When the invitation was withdrawn (the request became `withdrawn`). */
+  withdrawnAt?: string;
   /** When the guest accepted, as Graph reports it. */
   acceptedAt?: string;
   /**

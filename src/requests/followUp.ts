@@ -8,7 +8,7 @@ import type { AccessRequest } from './accessRequest';
 import type { NewJob, RequesterNotice, SponsorNotice } from './jobs';
 import type { ExtensionAnswer, RequestState } from './lifecycle';
 import type { RequestPatch } from './requestRepository';
-import { accessTimers, approvalTimers, type TimerSettings } from './timers';
+import { accessTimers, approvalTimers, type TimerSettings, withdrawalDueFrom, withdrawalTimers } from './timers';
 
 /**
  * One piece of work. `job` rows are queued now; the sweeper makes sure of each (unless `swept` is
@@ -33,6 +33,11 @@ export type Work =
   | { timers: 'extensionStages' }
   /** The offer to extend some days before `endsAt`, then the end. */
   | { timers: 'access' }
+  /**
+   * An invitation nobody accepts: the due time is set on the request with the change (PENDING_GUEST_DAYS from
+   * now), and the requester's last reminder and the withdrawal are jobs due before and at it.
+   */
+  | { timers: 'withdrawal' }
   /** The redemption watcher follows the guest from now (a patch, not a job). */
   | { watch: 'redemption' };
 
@@ -58,7 +63,7 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequester('rejected')] },
   { from: 'pending_owner_approval', to: 'cancelled', work: [card] },
   { from: 'pending_owner_approval', to: 'expired', work: [card, toRequester('expired')] },
-  { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { timers: 'access' }] },
+  { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { timers: 'access' }, { timers: 'withdrawal' }] },
   // The address was a guest who had accepted already: nothing to redeem, only access to add.
   { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { timers: 'access' }] },
   // A failed request keeps nothing: what it gave before failing is taken back.
@@ -66,8 +71,11 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   { from: 'failed', to: 'approved', work: [card, provision] },
   { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted')] },
   // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
+  // No withdrawal: the guest accepted once, and keeps their access until its end date.
   { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }] },
   { from: 'invited', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
+  // The guest never accepted: what the request gave is taken back (access/endAccess), and both are told.
+  { from: 'invited', to: 'withdrawn', work: [card, toRequester('withdrawn'), toSponsor('withdrawn'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
   { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
 ];
 
@@ -146,6 +154,8 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
           ]);
         case 'access':
           return request.endsAt ? accessTimers(requestId, request.endsAt, now, timing) : [];
+        case 'withdrawal':
+          return request.withdrawalDueAt ? withdrawalTimers(requestId, request.withdrawalDueAt, timing) : [];
       }
     }
     if ('onlyIf' in item && item.onlyIf && !holds(item.onlyIf, request)) return [];
@@ -172,7 +182,7 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
  * and the jobs it queues in the same transaction.
  */
 export interface FollowUp {
-  /** Set with the change: the redemption watcher follows a guest invited (again) from it on. */
+  /** Set with the change: the redemption watcher follows a guest invited (again) from it on; an invitation's withdrawal is due. */
   patch: RequestPatch;
   /**
    * The jobs, counted from the request as the change leaves it (its end date, its card, its
@@ -183,8 +193,12 @@ export interface FollowUp {
 
 /** What comes with a change that calls for `work`, made at `facts.now`: asked once, before the change is written. */
 export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'request'>, settings: FollowUpSettings): FollowUp {
+  const withdrawalDueAt = work.some((item) => 'timers' in item && item.timers === 'withdrawal') ? withdrawalDueFrom(facts.now, settings.timing) : undefined;
   return {
-    patch: work.some((item) => 'watch' in item) ? watchFrom(facts.now, settings) : {},
+    patch: {
+      ...(work.some((item) => 'watch' in item) ? watchFrom(facts.now, settings) : {}),
+      ...(withdrawalDueAt ? { withdrawalDueAt } : {}),
+    },
     jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
   };
 }

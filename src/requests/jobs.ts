@@ -17,6 +17,7 @@ export const JOB_KINDS = [
   'expireRequest',
   'offerExtension',
   'endAccess',
+  'withdrawInvitation',
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
@@ -45,13 +46,17 @@ export type RequesterNotice =
   /** An owner rejected an extension (the job names the stage). */
   | 'extensionRejected'
   | 'notExtended'
-  | 'ended';
+  | 'ended'
+  /** The guest has not accepted and the invitation is withdrawn soon (a timer: it checks it still applies). */
+  | 'withdrawalSoon'
+  /** The guest never accepted: the invitation was withdrawn. */
+  | 'withdrawn';
 
 /** Who asked for a re-invitation, and so who hears how it went. */
 export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
-export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed';
+export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed' | 'withdrawn';
 
 /** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
 type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
@@ -63,7 +68,7 @@ type JobBody =
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
   | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
-  | { kind: 'offerExtension' | 'endAccess'; requestId: string };
+  | { kind: 'offerExtension' | 'endAccess' | 'withdrawInvitation'; requestId: string };
 
 /** A job to queue: due now, or at `runAt` (a timer), so a restart loses none. */
 export type NewJob = JobBody & { runAt?: Date };

@@ -14,6 +14,7 @@ export const REQUEST_STATES = [
   'failed',
   'accepted',
   'ended',
+  'withdrawn',
 ] as const;
 
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -26,13 +27,15 @@ const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
   // nothing to redeem, only access to add.
   approved: ['invited', 'accepted', 'failed'],
   failed: ['approved'],
-  invited: ['accepted', 'ended'],
+  // `withdrawn`: the guest did not accept within PENDING_GUEST_DAYS (see access/withdrawInvitation).
+  invited: ['accepted', 'ended', 'withdrawn'],
   // A sponsor's reset of redemption: the guest must accept again.
   accepted: ['invited', 'ended'],
   rejected: [],
   cancelled: [],
   expired: [],
   ended: [],
+  withdrawn: [],
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {

@@ -22,6 +22,8 @@ export type RequestPatch = Partial<
     | 'redemptionCheckAt'
     | 'redemptionChecks'
     | 'nudgedAt'
+    | 'withdrawalDueAt'
+    | 'withdrawnAt'
     | 'acceptedAt'
     | 'reinvitationJobId'
     | 'approvalCard'
@@ -49,6 +51,8 @@ export interface StateChange {
   lease?: JobLease;
   /** Owner stages that open with this change (the sponsor approved), written with it and given their cards and timers. */
   openStages?: ReadonlyArray<{ stage: number; resourceId: string }>;
+  /** The change is made only while these fields still hold these values (null: unset), as with `changeIf`. */
+  onlyWhile?: ReadonlyArray<{ field: 'withdrawalDueAt'; equals: string | null }>;
 }
 
 /** An owner's decision on a stage; its work follows from what it makes of the request (requests/followUp.ts). */
@@ -111,7 +115,7 @@ export interface RequestRepository {
     id: string;
     states: readonly RequestState[];
     onlyWhile?: ReadonlyArray<
-      | { field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer'; equals: string | null }
+      | { field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer' | 'withdrawalDueAt'; equals: string | null }
       | { field: 'invitationEmailed'; equals: boolean }
     >;
     patch: RequestPatch;

@@ -20,9 +20,11 @@ export interface Timing {
   accessDays: number;
   /** How long before the end of access the sponsor is asked whether to extend it. */
   extensionNoticeMs: number;
+  /** PENDING_GUEST_DAYS: how long an invited guest has to accept before the invitation is withdrawn; 0: never. */
+  pendingGuestMs: number;
 }
 
-export type TimerSettings = Pick<Timing, 'approvalReminderMs' | 'approvalTimeoutMs' | 'extensionNoticeMs' | 'dayMs'>;
+export type TimerSettings = Pick<Timing, 'approvalReminderMs' | 'approvalTimeoutMs' | 'extensionNoticeMs' | 'dayMs' | 'pendingGuestMs'>;
 
 /** A new request waits for its approver: a reminder, then its expiry. */
 export function approvalTimers(now: Date, timing: TimerSettings): JobTemplate[] {
@@ -53,4 +55,49 @@ export function accessTimers(requestId: string, endsAt: string, now: Date, timin
 /** The end date of access of `days` days from `now`, as the timers count days. */
 export function endDateAfter(days: number, now: Date, timing: Pick<TimerSettings, 'dayMs'>): string {
   return new Date(now.getTime() + days * timing.dayMs).toISOString();
+}
+
+/** The requester's last reminder comes this many days before the invitation is withdrawn. */
+export const WITHDRAWAL_WARNING_DAYS = 3;
+
+/**
+ * How long before the withdrawal the requester's last reminder comes: WITHDRAWAL_WARNING_DAYS, but
+ * never in the first half of the wait, so with a wait of less than 6 days it comes halfway (a
+ * reminder the moment the invitation goes out would say nothing the invitation did not).
+ */
+export function withdrawalWarningLeadMs(timing: Pick<TimerSettings, 'dayMs' | 'pendingGuestMs'>): number {
+  return Math.min(WITHDRAWAL_WARNING_DAYS * timing.dayMs, timing.pendingGuestMs / 2);
+}
+
+/** When an invitation sent at `now` is withdrawn if nobody accepts it; undefined when PENDING_GUEST_DAYS is 0. */
+export function withdrawalDueFrom(now: Date, timing: Pick<TimerSettings, 'pendingGuestMs'>): string | undefined {
+  return timing.pendingGuestMs > 0 ? new Date(now.getTime() + timing.pendingGuestMs).toISOString() : undefined;
+}
+
+/**
+ * An invitation nobody accepts: the requester's last reminder, then the withdrawal at `dueAt`. Both
+ * check when they run that the request is still invited and `dueAt` is still its due time (a
+ * fresh link, Microsoft's email or a reset moves it later, with timers of its own).
+ */
+export function withdrawalTimers(requestId: string, dueAt: string, timing: Pick<TimerSettings, 'dayMs' | 'pendingGuestMs'>): NewJob[] {
+  const due = Date.parse(dueAt);
+  return [
+    { kind: 'notifyRequester', requestId, notice: 'withdrawalSoon', runAt: new Date(due - withdrawalWarningLeadMs(timing)) },
+    { kind: 'withdrawInvitation', requestId, runAt: new Date(due) },
+  ];
+}
+
+/**
+ * A guest invited again before accepting (a fresh link, Microsoft's email, a reset): they have the
+ * full wait again from `now`. What the change sets on the request, and the timers it queues with it.
+ * Only while the withdrawal's clock runs for the request: a guest who accepted once (and was reset
+ * since), or an invitation sent before withdrawals existed, is never withdrawn.
+ */
+export function withdrawalRestarted(
+  now: Date,
+  request: { id: string; withdrawalDueAt?: string },
+  timing: TimerSettings,
+): { patch: { withdrawalDueAt?: string }; jobs: NewJob[] } {
+  const dueAt = request.withdrawalDueAt ? withdrawalDueFrom(now, timing) : undefined;
+  return dueAt ? { patch: { withdrawalDueAt: dueAt }, jobs: withdrawalTimers(request.id, dueAt, timing) } : { patch: {}, jobs: [] };
 }

@@ -38,6 +38,8 @@ export interface AccessRequestsTable {
   redemption_check_at: string | null;
   redemption_checks: number | null;
   nudged_at: string | null;
+  withdrawal_due_at: string | null;
+  withdrawn_at: string | null;
   accepted_at: string | null;
   reinvitation_job_id: number | null;
   access_days: number | null;

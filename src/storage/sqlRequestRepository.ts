@@ -180,7 +180,7 @@ export class SqlRequestRepository implements RequestRepository {
       const at = now.toISOString();
       const followUp = followUpOf(requestWorkOf(change.from, change.to), { now, openedStages: change.openStages }, this.followUp);
       await assertLeaseHeld(trx, change.lease, at);
-      const updated = await trx
+      let update = trx
         .updateTable('access_requests')
         .set({
           ...toColumns({ ...change.patch, ...followUp.patch }),
@@ -189,9 +189,12 @@ export class SqlRequestRepository implements RequestRepository {
           version: (eb) => eb('version', '+', 1),
         })
         .where('id', '=', change.id)
-        .where('state', '=', change.from)
-        .returningAll()
-        .executeTakeFirst();
+        .where('state', '=', change.from);
+      for (const condition of change.onlyWhile ?? []) {
+        const column = ONLY_WHILE_COLUMNS[condition.field];
+        update = condition.equals === null ? update.where(column, 'is', null) : update.where(column, '=', condition.equals);
+      }
+      const updated = await update.returningAll().executeTakeFirst();
       if (!updated) return undefined;
       await insertAudit(trx, {
         requestId: change.id,
@@ -608,6 +611,7 @@ export function auditDetailOf(patch: RequestPatch): Record<string, unknown> | un
 
 const ONLY_WHILE_COLUMNS = {
   endsAt: 'ends_at',
+  withdrawalDueAt: 'withdrawal_due_at',
   approverRemindedAt: 'approver_reminded_at',
   extensionOfferedFor: 'extension_offered_for',
   extensionAnswer: 'extension_answer',
@@ -652,6 +656,8 @@ const PATCH_COLUMNS: PatchColumns = {
   invitedAt: column('invited_at'),
   redemptionCheckAt: column('redemption_check_at'),
   nudgedAt: column('nudged_at'),
+  withdrawalDueAt: column('withdrawal_due_at'),
+  withdrawnAt: column('withdrawn_at'),
   acceptedAt: column('accepted_at'),
   redemptionChecks: column('redemption_checks'),
   reinvitationJobId: column('reinvitation_job_id'),
@@ -718,6 +724,8 @@ export function toAccessRequest(row: Row): AccessRequest {
     redemptionCheckAt: row.redemption_check_at ?? undefined,
     redemptionChecks: row.redemption_checks ?? undefined,
     nudgedAt: row.nudged_at ?? undefined,
+    withdrawalDueAt: row.withdrawal_due_at ?? undefined,
+    withdrawnAt: row.withdrawn_at ?? undefined,
     acceptedAt: row.accepted_at ?? undefined,
     reinvitationJobId: row.reinvitation_job_id ?? undefined,
     existingGuest: row.existing_guest ? (JSON.parse(row.existing_guest) as ExistingGuest) : undefined,

@@ -124,6 +124,16 @@ describe('directory simulator Graph endpoints', () => {
       assert.equal(started.simulator.getUser(sample.jordan), undefined);
       assert.ok(!started.simulator.groupMembers(sample.extranetGroup).includes(sample.jordan));
     });
+
+    it('forgets a deleted guest as Graph does: 404 on every later read or delete, and gone from every listing', async () => {
+      assert.equal((await graph('DELETE', `/users/${sample.jordan}`)).status, 204);
+      assert.equal((await graph('GET', `/users/${sample.jordan}`)).status, 404);
+      assert.equal((await graph('DELETE', `/users/${sample.jordan}`)).status, 404);
+      assert.equal((await graph('DELETE', '/users/a1b2c3d4-0999-4000-8000-000000000999')).status, 404);
+      const byId = await graph('GET', `/users?$filter=${encodeURIComponent(`id in ('${sample.jordan}')`)}&$select=id,externalUserState`);
+      assert.equal(byId.status, 200);
+      assert.deepEqual(byId.json.value, []);
+    });
   });
 
   describe('invitations', () => {
