@@ -51,6 +51,14 @@ describe('configuration', () => {
     assert.match(problemsOf({ GUEST_END_ACTION: 'archive' }).join('\n'), /GUEST_END_ACTION must be none, disable or delete/);
   });
 
+  it('withdraws unaccepted invitations after PENDING_GUEST_DAYS (30), shortened by TIME_SCALE; 0 turns it off; a negative is named', () => {
+    assert.equal(loadConfig({}).timing.pendingGuestMs, 30 * 86_400_000);
+    assert.equal(loadConfig({ PENDING_GUEST_DAYS: '30', TIME_SCALE: '1440' }).timing.pendingGuestMs, 30 * 60_000);
+    assert.equal(loadConfig({ PENDING_GUEST_DAYS: '0' }).timing.pendingGuestMs, 0);
+    assert.match(problemsOf({ PENDING_GUEST_DAYS: '-1' }).join('\n'), /PENDING_GUEST_DAYS/);
+    assert.match(problemsOf({ PENDING_GUEST_DAYS: 'soon' }).join('\n'), /PENDING_GUEST_DAYS must be a number of days/);
+  });
+
   it('warns, naming TIME_SCALE, when timers run faster than real time, and says nothing of real time', () => {
     assert.deepEqual(settingWarnings(loadConfig({})), []);
     assert.deepEqual(settingWarnings(loadConfig({ TIME_SCALE: '1440' })), [

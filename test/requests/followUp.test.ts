@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config';
 import type { AccessRequest } from '../../src/requests/accessRequest';
-import { EXTENSION_FOLLOW_UP, jobsFor, REQUEST_FOLLOW_UP, requestWorkOf, sweptWork } from '../../src/requests/followUp';
+import { EXTENSION_FOLLOW_UP, followUpOf, jobsFor, REQUEST_FOLLOW_UP, requestWorkOf, sweptWork } from '../../src/requests/followUp';
 import { canAnswerExtension, canTransition, REQUEST_STATES } from '../../src/requests/lifecycle';
 import { requestDraft } from '../support/requestDraft';
 
@@ -56,6 +56,42 @@ describe('the work that follows a change', () => {
     assert.equal(expiry?.runAt?.getTime(), now.getTime() + settings.timing.approvalTimeoutMs);
   });
 
+  it('sets when an invitation is withdrawn with the invitation, and queues its last reminder 3 days before and the withdrawal at it', () => {
+    const work = requestWorkOf('approved', 'invited');
+    const followUp = followUpOf(work, { now }, settings);
+    const dueAt = new Date(now.getTime() + 30 * settings.timing.dayMs).toISOString();
+    assert.equal(followUp.patch.withdrawalDueAt, dueAt);
+    const jobs = followUp.jobsFor(request({ withdrawalDueAt: dueAt }));
+    assert.deepEqual(
+      jobs
+        .filter((job) => job.kind === 'withdrawInvitation' || ('notice' in job && job.notice === 'withdrawalSoon'))
+        .map((job) => [job.kind, job.runAt?.toISOString()]),
+      [
+        ['notifyRequester', new Date(Date.parse(dueAt) - 3 * settings.timing.dayMs).toISOString()],
+        ['withdrawInvitation', dueAt],
+      ],
+    );
+    // A short wait: the reminder halfway, never at the invitation itself.
+    const short = loadConfig({ PENDING_GUEST_DAYS: '2' });
+    const shortDue = new Date(now.getTime() + 2 * short.timing.dayMs).toISOString();
+    const reminder = followUpOf(work, { now }, short)
+      .jobsFor(request({ withdrawalDueAt: shortDue }))
+      .find((job) => 'notice' in job && job.notice === 'withdrawalSoon');
+    assert.equal(reminder?.runAt?.getTime(), now.getTime() + short.timing.dayMs);
+    // Off: nothing set, nothing queued.
+    const off = loadConfig({ PENDING_GUEST_DAYS: '0' });
+    assert.deepEqual(followUpOf(work, { now }, off).patch.withdrawalDueAt, undefined);
+    assert.ok(!kinds(followUpOf(work, { now }, off).jobsFor(request())).includes('withdrawInvitation'));
+    // A guest who accepted once and was reset is followed again, but never withdrawn.
+    assert.equal(followUpOf(requestWorkOf('accepted', 'invited'), { now }, settings).patch.withdrawalDueAt, undefined);
+  });
+
+  it('takes back what a withdrawn invitation gave, and tells the requester and the sponsor', () => {
+    const jobs = kinds(jobsFor(requestWorkOf('invited', 'withdrawn'), { request: request({ state: 'withdrawn', invitedUserId: 'guest-id' }), now }, settings));
+    assert.deepEqual(jobs, ['updateApprovalCard', 'notifyRequester:withdrawn', 'notifySponsor:withdrawn', 'endAccess']);
+    assert.ok(sweptWork().some((work) => work.from === 'invited' && work.to === 'withdrawn' && work.job === 'endAccess' && work.onlyIf === 'accessGiven'));
+  });
+
   it('takes back at once what a failed request gave, and nothing when it gave nothing', () => {
     const work = requestWorkOf('approved', 'failed');
     assert.ok(kinds(jobsFor(work, { request: request({ invitedUserId: 'guest-id' }), now }, settings)).includes('endAccess'));
@@ -65,7 +101,7 @@ describe('the work that follows a change', () => {
   it('gives the sweeper each job a change calls for, but no card update and no timer', () => {
     const swept = sweptWork();
     assert.ok(swept.every((work) => work.job !== 'updateApprovalCard'));
-    assert.ok(swept.every((work) => !['remindApprover', 'expireRequest', 'offerExtension'].includes(work.job)));
+    assert.ok(swept.every((work) => !['remindApprover', 'expireRequest', 'offerExtension', 'withdrawInvitation'].includes(work.job)));
     const acceptedFrom = (from: string) => swept.filter((work) => work.to === 'accepted' && work.from === from).map((work) => work.notice);
     assert.deepEqual(acceptedFrom('invited'), ['accepted', 'accepted']);
     assert.deepEqual(acceptedFrom('approved'), ['alreadyGuest']);
