@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
+import type { RecordedRequest } from '../../src/simulator/directorySimulator';
 import { jobRows } from '../support/jobRows';
 import { botDatabases } from '../support/databases';
 import { invitedRequest, redemptionChecksDue, users, waitForState } from '../support/testBot';
@@ -30,6 +31,16 @@ describe('an invitation nobody accepts is withdrawn', function () {
   const texts = (conversationId: string) => bot.channel.messagesTo(conversationId).map((m) => m.text ?? '');
   const withText = (conversationId: string, pattern: RegExp) => bot.channel.messagesTo(conversationId).filter((m) => pattern.test(m.text ?? ''));
   const buttonsOf = (message: Partial<Activity>) => JSON.stringify(message.attachments ?? []);
+
+  /** Graph calls since `start`, a `$batch`'s items each on their own, leaving out the redemption watcher's own reads. */
+  function graphCallsSince(start: number): string[] {
+    return (simulator().requests.slice(start) as RecordedRequest[])
+      .filter((call) => call.path.includes('/graph/'))
+      .flatMap((call) =>
+        call.batchItems ? call.batchItems.map((item) => `batch ${item.method} ${item.path}`) : [`${call.method} ${call.path.replace(/^.*\/v1\.0/, '')}`],
+      )
+      .filter((call) => !call.startsWith('batch GET /users?'));
+  }
 
   /** Someone else made the guest a member of a group before the bot, over Graph. */
   async function addedByHand(groupId: string, userId: string): Promise<void> {
@@ -86,9 +97,18 @@ describe('an invitation nobody accepts is withdrawn', function () {
         await bot.passDays(2.8);
         assert.equal((await bot.requests.get(request.id))?.state, 'invited');
         assert.ok(simulator().getUser(guest));
+        const start = simulator().requests.length;
         await bot.passDays(0.2);
         const withdrawn = await waitForState(bot, request.id, 'withdrawn');
         await bot.settle();
+        // Graph round trips: the guest's state, one batch of removals, the state again right before the delete, the delete.
+        assert.deepEqual(graphCallsSince(start), [
+          `GET /users/${guest}`,
+          `batch DELETE /groups/${FALCON_GROUP}/members/${guest}/$ref`,
+          `batch DELETE /groups/${EXPENSES_GROUP}/members/${guest}/$ref`,
+          `GET /users/${guest}`,
+          `DELETE /users/${guest}`,
+        ]);
         assert.ok(withdrawn.withdrawnAt);
         assert.equal(withdrawn.inviteRedeemUrl, undefined, 'the redeem link is forgotten');
         assert.equal(withdrawn.redemptionCheckAt, undefined);

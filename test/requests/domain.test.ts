@@ -25,6 +25,8 @@ describe('request lifecycle', () => {
       'failed→approved',
       'invited→accepted',
       'invited→ended',
+      // the guest never accepted within PENDING_GUEST_DAYS
+      'invited→withdrawn',
       'pending_approval→approved',
       'pending_approval→cancelled',
       'pending_approval→expired',
