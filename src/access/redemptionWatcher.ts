@@ -107,7 +107,7 @@ export class RedemptionWatcher {
 
   /** The last reminder before the withdrawal is due (or gone): it takes the nudge's place. */
   private warnedOfWithdrawal(request: AccessRequest, now: Date): boolean {
-    if (!request.withdrawalDueAt) return false;
+    if (!request.withdrawalDueAt || this.deps.timing.pendingGuestMs <= 0) return false;
     return now.getTime() >= Date.parse(request.withdrawalDueAt) - withdrawalWarningLeadMs(this.deps.timing);
   }
 }

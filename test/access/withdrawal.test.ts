@@ -79,7 +79,7 @@ describe('an invitation nobody accepts is withdrawn', function () {
         await redemptionChecksDue(bot);
         assert.equal((await bot.app.redemptionWatcher.checkDue()).nudged, 1);
         await bot.settle();
-        assert.equal(withText(adeleChat, /hasn't accepted the invitation for request/).length, 1);
+        assert.equal(withText(adeleChat, /^partner@fabrikam\.com hasn't accepted the invitation for request/).length, 1);
 
         await bot.passDays(23.8);
         assert.equal(withText(adeleChat, /If they haven't accepted by/).length, 0, 'not yet: 3 days before');
@@ -296,6 +296,19 @@ describe('an invitation nobody accepts is withdrawn', function () {
     assert.equal(withText(adeleChat, /still hasn't accepted the invitation/).length, 1, 'the reminder of the new due time');
     await bot.passDays(3);
     await waitForState(bot, request.id, 'withdrawn');
+  });
+
+  it('sends no REDEMPTION_NUDGE_DAYS reminder after the last one: one reminder is enough', async () => {
+    await bot.start({ REDEMPTION_NUDGE_DAYS: '28' });
+    await invitedRequest(bot);
+    const adeleChat = bot.teams.conversationOf(users.adele);
+    await bot.passDays(27.1);
+    assert.equal(withText(adeleChat, /still hasn't accepted the invitation/).length, 1, 'the last reminder');
+    await bot.passDays(1);
+    await redemptionChecksDue(bot);
+    assert.equal((await bot.app.redemptionWatcher.checkDue()).nudged, 0);
+    await bot.settle();
+    assert.equal(withText(adeleChat, /^partner@fabrikam\.com hasn't accepted the invitation for request/).length, 0, 'no nudge after it');
   });
 
   it('PENDING_GUEST_DAYS=0 withdraws nothing, and leaves the REDEMPTION_NUDGE_DAYS reminder as it was', async () => {
