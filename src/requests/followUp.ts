@@ -34,7 +34,9 @@ export type Work =
   /** The offer to extend some days before `endsAt`, then the end. */
   | { timers: 'access' }
   /** The redemption watcher follows the guest from now (a patch, not a job). */
-  | { watch: 'redemption' };
+  | { watch: 'redemption' }
+  /** The sponsor check reads the request's sponsor and requester every SPONSOR_CHECK_HOURS from now (a patch, not a job). */
+  | { watch: 'sponsor' };
 
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
@@ -58,9 +60,9 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequester('rejected')] },
   { from: 'pending_owner_approval', to: 'cancelled', work: [card] },
   { from: 'pending_owner_approval', to: 'expired', work: [card, toRequester('expired')] },
-  { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { timers: 'access' }] },
+  { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { watch: 'sponsor' }, { timers: 'access' }] },
   // The address was a guest who had accepted already: nothing to redeem, only access to add.
-  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { timers: 'access' }] },
+  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }] },
   // A failed request keeps nothing: what it gave before failing is taken back.
   { from: 'approved', to: 'failed', work: [card, toRequester('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
   { from: 'failed', to: 'approved', work: [card, provision] },
@@ -87,6 +89,8 @@ export const EXTENSION_FOLLOW_UP: ReadonlyArray<{ from: 'open' | ExtensionAnswer
 export interface FollowUpSettings {
   timing: TimerSettings;
   redemption: { firstCheckMs: number };
+  /** How often the sponsor check reads the people of a request that gives access; 0: never. */
+  sponsorCheck: { intervalMs: number };
 }
 
 /** The facts a change's work depends on. */
@@ -172,7 +176,7 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
  * and the jobs it queues in the same transaction.
  */
 export interface FollowUp {
-  /** Set with the change: the redemption watcher follows a guest invited (again) from it on. */
+  /** Set with the change: the redemption watcher follows a guest invited (again) from it on; the sponsor check, a request whose access starts. */
   patch: RequestPatch;
   /**
    * The jobs, counted from the request as the change leaves it (its end date, its card, its
@@ -184,7 +188,10 @@ export interface FollowUp {
 /** What comes with a change that calls for `work`, made at `facts.now`: asked once, before the change is written. */
 export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'request'>, settings: FollowUpSettings): FollowUp {
   return {
-    patch: work.some((item) => 'watch' in item) ? watchFrom(facts.now, settings) : {},
+    patch: {
+      ...(work.some((item) => 'watch' in item && item.watch === 'redemption') ? watchFrom(facts.now, settings) : {}),
+      ...(work.some((item) => 'watch' in item && item.watch === 'sponsor') ? sponsorWatchFrom(facts.now, settings) : {}),
+    },
     jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
   };
 }
@@ -201,6 +208,12 @@ export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemptio
     nudgedAt: undefined,
     acceptedAt: undefined,
   } satisfies Partial<AccessRequest>;
+}
+
+/** The sponsor check first reads the people of a request whose access starts `now` one interval later. */
+export function sponsorWatchFrom(now: Date, settings: Pick<FollowUpSettings, 'sponsorCheck'>): RequestPatch {
+  const { intervalMs } = settings.sponsorCheck;
+  return intervalMs > 0 ? { sponsorCheckAt: new Date(now.getTime() + intervalMs).toISOString() } : {};
 }
 
 /** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */

@@ -17,6 +17,9 @@ export const JOB_KINDS = [
   'expireRequest',
   'offerExtension',
   'endAccess',
+  'offerSponsorship',
+  'handOverSponsorship',
+  'endOrphanedAccess',
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
@@ -45,13 +48,17 @@ export type RequesterNotice =
   /** An owner rejected an extension (the job names the stage). */
   | 'extensionRejected'
   | 'notExtended'
-  | 'ended';
+  | 'ended'
+  /** The sponsor left the organization: take over, or name another sponsor, before the access ends for want of one. */
+  | 'sponsorLeft'
+  /** Someone took over as sponsor of a request whose sponsor had left. */
+  | 'newSponsor';
 
 /** Who asked for a re-invitation, and so who hears how it went. */
 export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
-export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed';
+export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed' | /** The requester left: the sponsor hears about the request from now on. */ 'requesterLeft';
 
 /** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
 type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
@@ -63,7 +70,9 @@ type JobBody =
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
   | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
-  | { kind: 'offerExtension' | 'endAccess'; requestId: string };
+  | { kind: 'offerExtension' | 'endAccess'; requestId: string }
+  /** A sponsor who left: the offer to their manager, the change in Entra after a takeover, the end when nobody takes over. */
+  | { kind: 'offerSponsorship' | 'handOverSponsorship' | 'endOrphanedAccess'; requestId: string };
 
 /** A job to queue: due now, or at `runAt` (a timer), so a restart loses none. */
 export type NewJob = JobBody & { runAt?: Date };
