@@ -43,17 +43,16 @@ export function notifyRequester(ctx: JobContext): JobHandler {
       const choices: Attachment[] =
         notice === 'sponsorLeft'
           ? [commandCardAttachment(sponsorshipOfferText(t, request, ctx, request.requesterLocale), [takeOverButton(t, request.id)])]
-          :
-        notice === 'invited' || notice === 'nudge'
-          ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
-          : notice === 'expired'
-            ? [
-                commandCardAttachment(
-                  translatorFor(request.requesterLocale)('requestAgain.offer'),
-                  followUpButtons(translatorFor(request.requesterLocale), request, { forSponsor: false }),
-                ),
-              ]
-            : [];
+          : notice === 'invited' || notice === 'nudge'
+            ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
+            : notice === 'expired'
+              ? [
+                  commandCardAttachment(
+                    translatorFor(request.requesterLocale)('requestAgain.offer'),
+                    followUpButtons(translatorFor(request.requesterLocale), request, { forSponsor: false }),
+                  ),
+                ]
+              : [];
       const message = { type: 'message', text: lead + text, textFormat: 'markdown' };
       if (!forSponsor && request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
         // Teams cannot turn a text message into text and a card ("Activity resulted into multiple
@@ -177,7 +176,7 @@ function noticeText(
     case 'sponsorLeft':
       return t('sponsorship.requesterOffer', { ...names, former: plainText(request.formerSponsor?.displayName ?? request.sponsor.displayName) });
     case 'newSponsor':
-      return t('sponsorship.newSponsor', { ...names, until: request.endsAt ? ` (${names.end})` : '' });
+      return t('sponsorship.newSponsor', names);
     case 'ended': {
       // Only what the bot gave is taken away (see requests/givenAccess): say what stays, and why.
       const removed = new Set(request.removedResourceIds ?? []);

@@ -54,8 +54,8 @@ export async function takeOverSponsorship(
       sponsor,
       // Whoever takes over for themselves is written to in the language they asked in.
       sponsorLocale: candidate.preferredLanguage ?? (candidate.id === someone.userId ? someone.locale : request.sponsorLocale),
+      // The manager offered it stays recorded, so a click of theirs after this is told who took over.
       sponsorLeftAt: undefined,
-      sponsorshipOfferedToId: undefined,
     },
     actor: { kind: 'user', id: someone.userId, displayName: someone.displayName },
     action: 'sponsorTakenOver',
@@ -63,7 +63,9 @@ export async function takeOverSponsorship(
     jobs: [
       { kind: 'handOverSponsorship', requestId: request.id },
       // The requester asked in this turn when they took over themselves; otherwise they hear who did.
-      ...(requesterTakesOver && someone.userId === request.requester.id ? [] : [{ kind: 'notifyRequester' as const, requestId: request.id, notice: 'newSponsor' as const }]),
+      ...(requesterTakesOver && someone.userId === request.requester.id
+        ? []
+        : [{ kind: 'notifyRequester' as const, requestId: request.id, notice: 'newSponsor' as const }]),
     ],
   });
   if (!taken) return { outcome: 'hasSponsor', request: (await deps.requests.get(request.id)) ?? request };
@@ -72,7 +74,10 @@ export async function takeOverSponsorship(
 
 /** The dialog's checks of a sponsor, but the requester may be one; and never the guest. */
 function nomineeProblem(candidate: DirectoryUser | undefined, request: AccessRequest): NomineeProblem | undefined {
-  if (candidate && (candidate.id === request.invitedUserId || [candidate.mail, candidate.userPrincipalName].some((a) => a?.toLowerCase() === request.guestEmail))) {
+  if (
+    candidate &&
+    (candidate.id === request.invitedUserId || [candidate.mail, candidate.userPrincipalName].some((a) => a?.toLowerCase() === request.guestEmail))
+  ) {
     return 'isGuest';
   }
   const check = checkSponsor(candidate, request.requester.id);
