@@ -58,7 +58,8 @@ export type RequesterNotice =
 export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
-export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed' | /** The requester left: the sponsor hears about the request from now on. */ 'requesterLeft';
+export type SponsorNotice =
+  'failed' | 'accepted' | 'ended' | 'endFailed' | /** The requester left: the sponsor hears about the request from now on. */ 'requesterLeft';
 
 /** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
 type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
