@@ -151,6 +151,28 @@ describe('a sponsor who leaves', function () {
     assert.equal((await audited(request.id, 'noSponsorTookOver')).length, 1);
   });
 
+  it('gives the new sponsor the offer to extend that went to the old one unanswered', async () => {
+    await bot.app.sponsorWatcher.stop();
+    const { request, cardConversationId } = await invitedRequest(bot);
+    const hasOffer = (conversationId: string) =>
+      bot.channel.messagesTo(conversationId).some((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"'));
+    // A week before the end of 90 days, Megan is offered the extension; then she leaves.
+    await passDays(84);
+    await bot.channel.waitFor(() => hasOffer(cardConversationId) || undefined, 'the offer to Megan');
+    simulator().userLeaves(MEGAN, 'disabled');
+    await passDays(1);
+    assert.equal((await bot.app.sponsorWatcher.checkDue()).unsponsored, 1);
+    await bot.settle();
+    const adeleChat = bot.teams.conversationOf(users.adele);
+    assert.equal(hasOffer(adeleChat), false);
+    await bot.teams.say(users.adele, `sponsor ${request.id}`);
+    await bot.channel.waitFor(() => hasOffer(adeleChat) || undefined, 'the offer, now to Adele');
+    await bot.settle();
+    const offered = (await bot.requests.get(request.id)) as AccessRequest;
+    assert.equal(offered.approvalCard?.conversationId, adeleChat);
+    assert.ok(offered.extensionOffer?.cardId, "the offer posted in the new sponsor's chat is the one recorded");
+  });
+
   it('keeps the access when someone took over before the grace was over', async () => {
     const { request } = await sponsorLeaves('disabled');
     await bot.teams.say(users.adele, `sponsor ${request.id}`);
