@@ -9,6 +9,7 @@ import { translatorFor, formatDate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { ResourceCatalog } from '../src/requests/catalog';
 import { plainText } from './plainText';
+import { takeOverButton } from './sponsorshipOffer';
 import type { AdaptiveCardJson } from './approvalCard';
 import { followUpButtons } from './linkChoices';
 import template from './status.json';
@@ -56,6 +57,8 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
     const actions = [
       ...(request.state === 'pending_approval' ? [{ title: t('status.cancel'), command: t('status.cancelCommand', { id: request.id }) }] : []),
       ...followUpButtons(t, request, { forSponsor: false }),
+      // A request whose sponsor left waits for someone to take over: the requester may.
+      ...(request.sponsorLeftAt ? [takeOverButton(t, request.id)] : []),
     ];
     return {
       heading: `${request.id} · ${plainText(request.guestEmail)}`,
@@ -63,7 +66,14 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
       stateColor: STATE_COLORS[request.state] ?? 'Default',
       // A resource removed from the catalog since is shown by its id.
       resources: request.resourceIds.map((id) => plainText(view.catalog.resources.find((r) => r.id === id)?.name ?? id)).join(', '),
-      sponsor: plainText(request.sponsor.displayName),
+      // A request without a sponsor is shown as such: who left, since when, and how to take over.
+      sponsor: request.sponsorLeftAt
+        ? t('sponsorship.statusNoSponsor', {
+            date: when(request.sponsorLeftAt),
+            former: plainText(request.formerSponsor?.displayName ?? request.sponsor.displayName),
+            command: t('sponsorship.takeOverCommand', { id: request.id }),
+          })
+        : plainText(request.sponsor.displayName),
       timeline,
       actions,
     };

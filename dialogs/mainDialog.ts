@@ -13,6 +13,7 @@ import { type CancelRequestDependencies, cancelRequestCommand } from './cancelRe
 import { commandNamingRequest, requestIdIn } from './namedRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
+import { takeOverSponsorshipCommand, type TakeOverSponsorshipCommandDependencies } from './takeOverSponsorship';
 import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
 import { REQUEST_AGAIN_DIALOG, RequestAgainDialog, type RequestAgainDependencies, type RequestAgainOptions } from './requestAgain';
 import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOptions } from './sponsorActionDialog';
@@ -35,7 +36,12 @@ interface DialogToStart {
 export class MainDialog extends ComponentDialog {
   constructor(
     requestAccessDialog: RequestAccessDialog,
-    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies & AuditSummaryDependencies,
+    private readonly deps: CancelRequestDependencies &
+      ReinviteDependencies &
+      RequestListsDependencies &
+      RequestAgainDependencies &
+      AuditSummaryDependencies &
+      TakeOverSponsorshipCommandDependencies,
   ) {
     super(MAIN_DIALOG);
     if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
@@ -79,7 +85,7 @@ export class MainDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
+      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'request', 'sponsor'])) {
         case 'cancel':
           await cancelRequestCommand(context, namedRequest, this.deps);
           return undefined;
@@ -93,6 +99,9 @@ export class MainDialog extends ComponentDialog {
           return { dialogId: RESET_REDEMPTION.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
         case 'end':
           return { dialogId: END_ACCESS.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
+        case 'sponsor':
+          await takeOverSponsorshipCommand(context, namedRequest, textAfter(text, namedRequest), this.deps);
+          return undefined;
         case 'request':
           return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: namedRequest } satisfies RequestAgainOptions };
       }
@@ -122,4 +131,10 @@ export class MainDialog extends ComponentDialog {
         return undefined;
     }
   }
+}
+
+/** What follows the request id in a message (`sponsor GA-… someone@contoso.com`: the address). */
+function textAfter(text: string, requestId: string): string {
+  const at = text.toUpperCase().indexOf(requestId);
+  return at < 0 ? '' : text.slice(at + requestId.length).trim();
 }

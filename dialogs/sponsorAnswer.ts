@@ -42,7 +42,7 @@ export async function sponsorNamedIn(
 }
 
 /** Why `text` (as typed) names nobody who may sponsor, and what to type instead. */
-function sponsorProblemText(
+export function sponsorProblemText(
   t: Translate,
   problem: Extract<SponsorCheck, { ok: false }>['problem'],
   text: string,

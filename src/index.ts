@@ -18,6 +18,7 @@ import { type DirectorySetup, setUpDirectory } from './directorySetup';
 import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
 import { RedemptionWatcher } from './access/redemptionWatcher';
+import { SponsorWatcher } from './approvals/sponsorWatcher';
 import { Sweeper } from './jobs/sweeper';
 import { JobWorker } from './jobs/worker';
 import { loadDotEnv } from './dotEnv';
@@ -48,6 +49,7 @@ export interface RunningApp {
   worker: JobWorker;
   sweeper: Sweeper;
   redemptionWatcher: RedemptionWatcher;
+  sponsorWatcher: SponsorWatcher;
   simulator?: DirectorySimulator;
   /** Stops serving, waits up to `graceMs` for the job in hand (see JobWorker.stop), closes the database. */
   close(graceMs?: number): Promise<void>;
@@ -105,9 +107,11 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     clock,
   });
   redemptionWatcher.start();
+  const sponsorWatcher = new SponsorWatcher({ requests: storage.requests, directory: shared.directory, settings: config.sponsorCheck, logger, clock });
+  sponsorWatcher.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const app = { url, port, database: storage.database, worker, sweeper, redemptionWatcher, simulator: directorySetup.simulator };
+  const app = { url, port, database: storage.database, worker, sweeper, redemptionWatcher, sponsorWatcher, simulator: directorySetup.simulator };
   logListening(config, logger, app, directorySetup.description, options.launchedByPlayground);
   for (const warning of settingWarnings(config)) logger.warn(warning.details, warning.message);
   return { ...app, close: (graceMs?: number) => closeInOrder(app, server, logger, graceMs) };
@@ -225,6 +229,7 @@ function createWorker(
     sendInvitationEmail: config.sendInvitationEmail,
     redemption: config.redemption,
     guestEndAction: config.guestEndAction,
+    sponsorCheck: config.sponsorCheck,
     directorySimulated,
   });
   return new JobWorker(storage.queue, handlers, logger, { leaseMs: config.jobs.leaseMs, clock: shared.clock, concurrency: config.jobs.concurrency });
@@ -259,6 +264,7 @@ async function closeInOrder(app: Omit<RunningApp, 'close'>, server: Server, logg
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.sweeper.stop();
   await app.redemptionWatcher.stop();
+  await app.sponsorWatcher.stop();
   await app.worker.stop(graceMs);
   // What telemetry still holds (the last turns, jobs and a final reading of the metrics, which
   // query the database) is sent before the database closes.

@@ -4,12 +4,15 @@
  * job's kind up here. A new kind of job is added to requests/jobs.ts, then here.
  */
 import { endAccess } from './access/endAccess';
+import { endOrphanedAccess } from './access/endOrphanedAccess';
 import { provisionGuest } from './access/provisionGuest';
 import { reinviteGuest } from './access/reinviteGuest';
 import { withdrawInvitation } from './access/withdrawInvitation';
 import { deliverApprovalCard } from './approvals/deliverApprovalCard';
 import { expireRequest } from './approvals/expireRequest';
+import { handOverSponsorship } from './approvals/handOverSponsorship';
 import { offerExtension } from './approvals/offerExtension';
+import { offerSponsorship } from './approvals/offerSponsorship';
 import { remindApprover } from './approvals/remindApprover';
 import { updateApprovalCard } from './approvals/updateApprovalCard';
 import type { JobContext } from './jobs/jobContext';
@@ -26,12 +29,16 @@ export function createJobHandlers(ctx: JobContext): JobHandlers {
     resetRedemption: reinviteGuest(ctx, 'resetRedemption'),
     endAccess: endAccess(ctx),
     withdrawInvitation: withdrawInvitation(ctx),
+    endOrphanedAccess: endOrphanedAccess(ctx),
     // Approvals: the cards, their reminders and expiry, the offer to extend.
     deliverApprovalCard: deliverApprovalCard(ctx),
     updateApprovalCard: updateApprovalCard(ctx),
     remindApprover: remindApprover(ctx),
     expireRequest: expireRequest(ctx),
     offerExtension: offerExtension(ctx),
+    // A sponsor who left: the offer to their manager, and the change once someone takes over.
+    offerSponsorship: offerSponsorship(ctx),
+    handOverSponsorship: handOverSponsorship(ctx),
     // What people are told.
     notifyRequester: notifyRequester(ctx),
     notifySponsor: notifySponsor(ctx),

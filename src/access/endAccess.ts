@@ -70,7 +70,14 @@ export function endAccess(ctx: JobContext): JobHandler {
         from,
         to: 'ended',
         actor: { kind: 'system' },
-        patch: { endedAt: ctx.clock().toISOString(), endReason: request.endReason ?? 'endDate', inviteRedeemUrl: undefined, redemptionCheckAt: undefined },
+        patch: {
+          endedAt: ctx.clock().toISOString(),
+          endReason: request.endReason ?? 'endDate',
+          inviteRedeemUrl: undefined,
+          redemptionCheckAt: undefined,
+          // An ended request's people are read no more: its check costs nothing from now on.
+          sponsorCheckAt: undefined,
+        },
         detail,
         lease: job.lease,
       });

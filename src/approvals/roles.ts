@@ -92,3 +92,13 @@ export function askerOf(someone: Someone, displayName: string, request: AccessRe
   if (!isRequester && !asSponsor) return undefined;
   return { actsAsSponsor: asSponsor, role: isRequester ? 'requester' : 'sponsor', actor: { kind: 'user', id: userId, displayName } };
 }
+
+/**
+ * Who may take over, or name the next sponsor of, a request whose sponsor left: its requester,
+ * and the old sponsor's manager the bot offered it to. Nobody else learns of the request.
+ */
+export function mayChooseNextSponsor(someone: Someone, request: AccessRequest): boolean {
+  const { userId } = someone;
+  if (userId === undefined) return false;
+  return isRequesterOf(someone, request) || (request.sponsorshipOfferedToId !== undefined && userId === request.sponsorshipOfferedToId);
+}

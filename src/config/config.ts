@@ -77,6 +77,12 @@ export interface Config {
     /** When to remind the requester that the guest has not accepted. */
     nudgeAfterMs: number;
   };
+  sponsorCheck: {
+    /** SPONSOR_CHECK_HOURS: how often the sponsor and requester of a request that gives access are read; 0: never. */
+    intervalMs: number;
+    /** ORPHAN_GRACE_DAYS: how long a request whose sponsor left waits for someone to take over before its access ends. */
+    orphanGraceMs: number;
+  };
   jobs: {
     /** How long a job's claim lasts unrenewed: how soon another worker takes over a crashed one's job. */
     leaseMs: number;
@@ -146,6 +152,10 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       firstCheckMs: (e.REDEMPTION_CHECK_MINUTES / 1440) * dayMs,
       maxCheckIntervalMs: (e.REDEMPTION_CHECK_MAX_HOURS / 24) * dayMs,
       nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * dayMs,
+    },
+    sponsorCheck: {
+      intervalMs: (e.SPONSOR_CHECK_HOURS / 24) * dayMs,
+      orphanGraceMs: e.ORPHAN_GRACE_DAYS * dayMs,
     },
     jobs: {
       leaseMs: e.JOB_LEASE_SECONDS * 1000,

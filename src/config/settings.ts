@@ -63,6 +63,10 @@ const envSchema = z.object({
   REDEMPTION_CHECK_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(1),
   REDEMPTION_CHECK_MAX_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().default(6),
   REDEMPTION_NUDGE_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().default(3),
+  /** How often the people of requests that give access are read from the directory (a sponsor or requester who left); 0 turns the check off. */
+  SPONSOR_CHECK_HOURS: z.coerce.number({ message: 'must be a number of hours (0 turns the check off)' }).min(0).default(24),
+  /** How long a request whose sponsor left waits for someone to take over before its access ends. */
+  ORPHAN_GRACE_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().default(14),
   APPROVAL_REMINDER_HOURS: z.coerce.number({ message: 'must be a number of hours' }).positive().default(48),
   APPROVAL_TIMEOUT_DAYS: z.coerce.number({ message: 'must be a number of days' }).positive().default(7),
   ACCESS_DAYS: z.coerce.number({ message: 'must be a whole number of days' }).int().min(1).max(3650).default(90),

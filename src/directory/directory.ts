@@ -77,6 +77,9 @@ export interface RedemptionState {
   changedAt?: string;
 }
 
+/** Whether someone can still sign in: `gone` when the directory no longer has them (deleted). */
+export type AccountState = 'enabled' | 'disabled' | 'gone';
+
 export interface Directory extends TenantCollaborationSettings {
   getUser(id: string): Promise<DirectoryUser | undefined>;
   /** A user whose mail or user principal name is the given address, members and guests alike. */
@@ -95,6 +98,13 @@ export interface Directory extends TenantCollaborationSettings {
    * allows. Guests Graph could not answer for just now are left out; ask again later.
    */
   redemptionStates(userIds: readonly string[]): Promise<Map<string, RedemptionState>>;
+  /**
+   * Whether each of these people can still sign in, in as few round trips as Graph allows (the
+   * same read as redemptionStates). People Graph could not answer for just now are left out.
+   */
+  accountStates(userIds: readonly string[]): Promise<Map<string, AccountState>>;
+  /** The guest's sponsor in Entra becomes `newSponsorId` in place of `oldSponsorId`; either already so counts as done. */
+  replaceSponsor(guestId: string, newSponsorId: string, oldSponsorId: string): Promise<void>;
   /**
    * Removes these memberships and app role assignments from the user, in as few round trips as
    * Graph allows; each gets its own outcome so a caller retries only what failed.

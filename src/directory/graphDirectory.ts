@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import {
   type AccessGrant,
+  type AccountState,
   type Directory,
   DirectoryError,
   type DirectoryUser,
@@ -56,9 +57,9 @@ const maxBatchSize = 20;
 const maxFilterValues = 15;
 const memberGroupsSchema = z.object({ value: z.array(z.string()) });
 const redemptionSelect = 'id,externalUserState,externalUserStateChangeDateTime';
-const redemptionListSchema = z.object({
-  value: z.array(z.object({ id: z.string(), externalUserState: z.string().nullish(), externalUserStateChangeDateTime: z.string().nullish() })),
-});
+const redemptionUserSchema = z.object({ id: z.string(), externalUserState: z.string().nullish(), externalUserStateChangeDateTime: z.string().nullish() });
+const accountSelect = 'id,accountEnabled';
+const accountUserSchema = z.object({ id: z.string(), accountEnabled: z.boolean().nullish() });
 /**
  * Resends of throttled batch items after the first attempt, each after the longest `Retry-After`
  * the items were given; an item asked to wait longer than `maxItemRetryMs` goes back to the job.
@@ -281,22 +282,82 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * One `$filter=id in (…)` for every 15 guests, sent 20 at a time in a `$batch`: 300 guests a
-   * round trip. Items Graph throttles or fails are left out, to be asked for at the next check.
+   * Where each guest stands with their invitation: one read of {@link usersById}, 300 guests a
+   * round trip. Guests Graph could not answer for are left out, to be asked for at the next check.
    */
   async redemptionStates(userIds: readonly string[]): Promise<Map<string, RedemptionState>> {
+    const { found } = await this.usersById(userIds, redemptionSelect, redemptionUserSchema, `Reading the redemption state of ${userIds.length} guests`);
     const states = new Map<string, RedemptionState>();
+    for (const user of found.values()) {
+      const state = user.externalUserState === 'Accepted' || user.externalUserState === 'PendingAcceptance' ? user.externalUserState : undefined;
+      states.set(user.id, {
+        ...(state ? { state } : {}),
+        ...(user.externalUserStateChangeDateTime ? { changedAt: user.externalUserStateChangeDateTime } : {}),
+      });
+    }
+    return states;
+  }
+
+  /**
+   * Whether each person can still sign in: the same read as {@link redemptionStates}, 300 people
+   * a round trip. Someone the answer leaves out, where Graph did answer, is gone (deleted);
+   * someone Graph could not answer for just now is left out of the map, to be asked again.
+   */
+  async accountStates(userIds: readonly string[]): Promise<Map<string, AccountState>> {
+    const { found, answered } = await this.usersById(userIds, accountSelect, accountUserSchema, `Reading the accounts of ${userIds.length} people`);
+    const states = new Map<string, AccountState>();
+    for (const id of answered) {
+      const user = found.get(id);
+      states.set(id, user === undefined ? 'gone' : user.accountEnabled === false ? 'disabled' : 'enabled');
+    }
+    return states;
+  }
+
+  /**
+   * The guest's sponsor changes: the new one is added and the old one removed, in one `$batch`.
+   * A sponsor already there, or one already gone (Graph's 404: removed by hand, or deleted with
+   * their account), counts as done.
+   */
+  async replaceSponsor(guestId: string, newSponsorId: string, oldSponsorId: string): Promise<void> {
+    const guest = encodeURIComponent(guestId);
+    const calls: Array<BatchCall<'add' | 'remove'>> = [
+      { subject: 'add', ...this.grantCall(guestId, { kind: 'sponsor', sponsorId: newSponsorId }) },
+      ...(oldSponsorId === newSponsorId
+        ? []
+        : [{ subject: 'remove' as const, method: 'DELETE' as const, url: `/users/${guest}/sponsors/${encodeURIComponent(oldSponsorId)}/$ref` }]),
+    ];
+    for (const { subject, answer } of await this.sendWithRetries(calls, `Changing the sponsor of ${guestId}`)) {
+      if (answer instanceof DirectoryError) throw answer;
+      if (isSuccess(answer) || (subject === 'add' && isAlreadyPresent(answer)) || (subject === 'remove' && answer.status === 404)) continue;
+      throw itemError(guestId, subject === 'add' ? `Adding sponsor ${newSponsorId}` : `Removing sponsor ${oldSponsorId}`, answer);
+    }
+  }
+
+  /**
+   * The one batched read of users by id: a `$filter=id in (…)` for every 15 ids, sent 20 at a
+   * time in a `$batch`, so 300 users a round trip. `answered` holds the ids whose filter Graph
+   * answered (an id among them that is not in `found` does not exist); items Graph throttled or
+   * failed answer for nobody.
+   */
+  private async usersById<T extends { id: string }>(
+    userIds: readonly string[],
+    select: string,
+    rowSchema: z.ZodType<T>,
+    operation: string,
+  ): Promise<{ found: Map<string, T>; answered: Set<string> }> {
+    const found = new Map<string, T>();
+    const answered = new Set<string>();
+    const listSchema = z.object({ value: z.array(rowSchema) });
     const groups: string[][] = [];
     for (let start = 0; start < userIds.length; start += maxFilterValues) groups.push(userIds.slice(start, start + maxFilterValues));
     for (let start = 0; start < groups.length; start += maxBatchSize) {
       const chunk = groups.slice(start, start + maxBatchSize);
-      const operation = `Reading the redemption state of ${userIds.length} guests`;
       let response: unknown;
       try {
         response = await this.client.api('/$batch').post({
           requests: chunk.map((ids, index) => {
             const filter = `id in (${ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(',')})`;
-            return { id: String(index + 1), method: 'GET', url: `/users?$filter=${encodeURIComponent(filter)}&$select=${redemptionSelect}` };
+            return { id: String(index + 1), method: 'GET', url: `/users?$filter=${encodeURIComponent(filter)}&$select=${select}` };
           }),
         });
       } catch (error) {
@@ -304,18 +365,13 @@ export class GraphDirectory implements Directory {
       }
       for (const answer of parseGraphResponse(graphBatchResponseSchema, response, operation).responses) {
         if (answer.status !== 200) continue;
-        const users = redemptionListSchema.safeParse(answer.body);
+        const users = listSchema.safeParse(answer.body);
         if (!users.success) continue;
-        for (const user of users.data.value) {
-          const state = user.externalUserState === 'Accepted' || user.externalUserState === 'PendingAcceptance' ? user.externalUserState : undefined;
-          states.set(user.id, {
-            ...(state ? { state } : {}),
-            ...(user.externalUserStateChangeDateTime ? { changedAt: user.externalUserStateChangeDateTime } : {}),
-          });
-        }
+        for (const id of chunk[Number(answer.id) - 1] ?? []) answered.add(id);
+        for (const user of users.data.value) found.set(user.id, user);
       }
     }
-    return states;
+    return { found, answered };
   }
 
   /**

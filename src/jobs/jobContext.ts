@@ -34,6 +34,8 @@ export interface JobContext {
   guestEndAction: GuestEndAction;
   /** The directory is the local simulator: nothing is really emailed, and messages must not say it was. */
   directorySimulated: boolean;
+  /** SPONSOR_CHECK_HOURS and ORPHAN_GRACE_DAYS, as the timers count them. */
+  sponsorCheck: Config['sponsorCheck'];
   /** Now, as every timer counts it; tests move it forward. */
   clock: () => Date;
 }

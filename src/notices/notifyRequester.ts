@@ -18,15 +18,20 @@ import { failureReasonText } from '../../cards/failureReasonText';
 import { isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
 import { plainText } from '../../cards/plainText';
+import { sponsorshipOfferText, takeOverButton } from '../../cards/sponsorshipOffer';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 
 export function notifyRequester(ctx: JobContext): JobHandler {
   return {
     async run(job) {
-      const request = await ctx.requests.get(job.requestId);
-      if (!request || !job.notice) return;
+      const stored = await ctx.requests.get(job.requestId);
+      if (!stored || !job.notice) return;
       const notice = job.notice as RequesterNotice;
+      // A requester who left: the sponsor hears it instead, in their chat and language (the sponsor check found them gone).
+      const forSponsor = stored.requesterLeftAt !== undefined && stored.approvalCard !== undefined && !stored.approvalCard.localTest;
+      const request = forSponsor ? { ...stored, requesterLocale: stored.sponsorLocale } : stored;
+      const conversationId = forSponsor ? (stored.approvalCard?.conversationId as string) : stored.requesterConversationId;
       const stages = notice === 'rejected' || job.stage !== undefined ? await ctx.requests.stagesOf(request.id) : [];
       const text = noticeText(notice, request, ctx, {
         rejected: stages.find((s) => s.state === 'rejected' && s.extensionFor === undefined),
@@ -34,25 +39,24 @@ export function notifyRequester(ctx: JobContext): JobHandler {
       });
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
+      const t = translatorFor(request.requesterLocale);
+      const lead = forSponsor ? `${t('sponsorship.forwarded', { requester: plainText(request.requester.displayName), id: request.id })}\n\n` : '';
       const choices: Attachment[] =
-        notice === 'invited' || notice === 'nudge' || notice === 'withdrawalSoon'
-          ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
-          : notice === 'expired' || notice === 'withdrawn'
-            ? [
-                commandCardAttachment(
-                  translatorFor(request.requesterLocale)('requestAgain.offer'),
-                  followUpButtons(translatorFor(request.requesterLocale), request, { forSponsor: false }),
-                ),
-              ]
-            : [];
-      const message = { type: 'message', text, textFormat: 'markdown' };
-      if (request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
+        notice === 'sponsorLeft'
+          ? [commandCardAttachment(sponsorshipOfferText(t, request, ctx, request.requesterLocale), [takeOverButton(t, request.id)])]
+          : notice === 'invited' || notice === 'nudge' || notice === 'withdrawalSoon'
+            ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
+            : notice === 'expired' || notice === 'withdrawn'
+              ? [commandCardAttachment(t('requestAgain.offer'), followUpButtons(t, request, { forSponsor: false }))]
+              : [];
+      const message = { type: 'message', text: lead + text, textFormat: 'markdown' };
+      if (!forSponsor && request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {
         // Teams cannot turn a text message into text and a card ("Activity resulted into multiple
         // skype activities"), so the choices follow the updated message as a card of their own.
-        await ctx.messenger.update(request.requesterConversationId, request.statusMessageId, message);
-        if (choices.length > 0) await ctx.messenger.post(request.requesterConversationId, { type: 'message', attachments: choices });
+        await ctx.messenger.update(conversationId, request.statusMessageId, message);
+        if (choices.length > 0) await ctx.messenger.post(conversationId, { type: 'message', attachments: choices });
       } else {
-        await ctx.messenger.post(request.requesterConversationId, { ...message, ...(choices.length > 0 ? { attachments: choices } : {}) });
+        await ctx.messenger.post(conversationId, { ...message, ...(choices.length > 0 ? { attachments: choices } : {}) });
       }
     },
   };
@@ -67,7 +71,7 @@ interface StagesOfNotice {
 function noticeText(
   notice: RequesterNotice,
   request: AccessRequest,
-  ctx: Pick<JobContext, 'catalog' | 'clock' | 'directorySimulated' | 'timing'>,
+  ctx: Pick<JobContext, 'catalog' | 'clock' | 'directorySimulated' | 'timing' | 'sponsorCheck'>,
   stages: StagesOfNotice,
 ): string {
   const t = translatorFor(request.requesterLocale);
@@ -184,6 +188,10 @@ function noticeText(
       });
     case 'notExtended':
       return t('notify.notExtended', names);
+    case 'sponsorLeft':
+      return t('sponsorship.requesterOffer', { ...names, former: plainText(request.formerSponsor?.displayName ?? request.sponsor.displayName) });
+    case 'newSponsor':
+      return t('sponsorship.newSponsor', names);
     case 'ended': {
       // Only what the bot gave is taken away (see requests/givenAccess): say what stays, and why.
       const removed = new Set(request.removedResourceIds ?? []);
@@ -192,7 +200,12 @@ function noticeText(
       const kept = request.resourceIds.filter((id) => !removed.has(id));
       return t('notify.ended', {
         ...names,
-        why: request.endReason === 'sponsor' ? t('notify.endedBySponsor', names) : t('notify.endedOnDate'),
+        why:
+          request.endReason === 'sponsor'
+            ? t('notify.endedBySponsor', names)
+            : request.endReason === 'noSponsor'
+              ? t('sponsorship.endedNoSponsor')
+              : t('notify.endedOnDate'),
         removed: gone.length > 0 ? t('notify.endedRemoved', { resources: listed(gone) }) : '',
         kept: kept.length > 0 ? t('notify.endedKept', { resources: listed(kept) }) : '',
       });

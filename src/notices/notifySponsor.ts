@@ -22,7 +22,10 @@ export function notifySponsor(ctx: JobContext): JobHandler {
         job.notice === 'accepted'
           ? t('notifySponsor.accepted', names)
           : job.notice === 'ended'
-            ? t('notifySponsor.ended', { ...names, why: request.endReason === 'sponsor' ? '' : t('notify.endedOnDate') })
+            ? t('notifySponsor.ended', {
+                ...names,
+                why: request.endReason === 'sponsor' ? '' : request.endReason === 'noSponsor' ? t('sponsorship.endedNoSponsor') : t('notify.endedOnDate'),
+              })
             : job.notice === 'endFailed'
               ? t('notifySponsor.endFailed', names)
               : job.notice === 'withdrawn'
@@ -35,7 +38,9 @@ export function notifySponsor(ctx: JobContext): JobHandler {
                   ]
                     .filter(Boolean)
                     .join(' ')
-                : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
+                : job.notice === 'requesterLeft'
+                  ? t('sponsorship.requesterLeft', names)
+                  : t('notifySponsor.failed', { ...names, reason: failureReasonText(t, request, plainText) });
       await ctx.messenger.post(request.approvalCard.conversationId, { type: 'message', text, textFormat: 'markdown' });
     },
   };

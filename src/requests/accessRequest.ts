@@ -112,6 +112,19 @@ export interface AccessRequest {
   decidedAt?: string;
   /** Why provisioning stopped, for the requester and the audit trail. */
   failureReason?: string;
+  /** When the sponsor check next reads this request's sponsor and requester; unset when the access is not active. */
+  sponsorCheckAt?: string;
+  /**
+   * Since when the request has had no sponsor: theirs left the organization (disabled or deleted).
+   * Until someone takes over, `sponsor` is still the one who left; `formerSponsor` stays after a
+   * takeover as the one to remove from the guest's sponsors in Entra.
+   */
+  sponsorLeftAt?: string;
+  formerSponsor?: { id: string; displayName: string };
+  /** The old sponsor's manager, offered to take over: they may, as the requester may. */
+  sponsorshipOfferedToId?: string;
+  /** Since when the requester is gone: what the bot would tell them, it tells the sponsor. */
+  requesterLeftAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -122,7 +135,8 @@ export interface ExistingGuest {
   since?: string;
 }
 
-export type EndReason = 'endDate' | 'sponsor';
+/** `noSponsor`: the sponsor left and nobody took over within ORPHAN_GRACE_DAYS. */
+export type EndReason = 'endDate' | 'sponsor' | 'noSponsor';
 
 /** What the dialog has collected when the requester confirms. */
 export type NewAccessRequest = Pick<

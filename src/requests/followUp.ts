@@ -39,7 +39,9 @@ export type Work =
    */
   | { timers: 'withdrawal' }
   /** The redemption watcher follows the guest from now (a patch, not a job). */
-  | { watch: 'redemption' };
+  | { watch: 'redemption' }
+  /** The sponsor check reads the request's sponsor and requester every SPONSOR_CHECK_HOURS from now (a patch, not a job). */
+  | { watch: 'sponsor' };
 
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
@@ -63,9 +65,13 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequester('rejected')] },
   { from: 'pending_owner_approval', to: 'cancelled', work: [card] },
   { from: 'pending_owner_approval', to: 'expired', work: [card, toRequester('expired')] },
-  { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { timers: 'access' }, { timers: 'withdrawal' }] },
+  {
+    from: 'approved',
+    to: 'invited',
+    work: [card, toRequester('invited'), { watch: 'redemption' }, { watch: 'sponsor' }, { timers: 'access' }, { timers: 'withdrawal' }],
+  },
   // The address was a guest who had accepted already: nothing to redeem, only access to add.
-  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { timers: 'access' }] },
+  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }] },
   // A failed request keeps nothing: what it gave before failing is taken back.
   { from: 'approved', to: 'failed', work: [card, toRequester('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
   { from: 'failed', to: 'approved', work: [card, provision] },
@@ -95,6 +101,8 @@ export const EXTENSION_FOLLOW_UP: ReadonlyArray<{ from: 'open' | ExtensionAnswer
 export interface FollowUpSettings {
   timing: TimerSettings;
   redemption: { firstCheckMs: number };
+  /** How often the sponsor check reads the people of a request that gives access; 0: never. */
+  sponsorCheck: { intervalMs: number };
 }
 
 /** The facts a change's work depends on. */
@@ -182,7 +190,7 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
  * and the jobs it queues in the same transaction.
  */
 export interface FollowUp {
-  /** Set with the change: the redemption watcher follows a guest invited (again) from it on; an invitation's withdrawal is due. */
+  /** Set with the change: the redemption watcher follows a guest invited (again) from it on; an invitation's withdrawal is due; the sponsor check, a request whose access starts. */
   patch: RequestPatch;
   /**
    * The jobs, counted from the request as the change leaves it (its end date, its card, its
@@ -196,7 +204,8 @@ export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'requ
   const withdrawalDueAt = work.some((item) => 'timers' in item && item.timers === 'withdrawal') ? withdrawalDueFrom(facts.now, settings.timing) : undefined;
   return {
     patch: {
-      ...(work.some((item) => 'watch' in item) ? watchFrom(facts.now, settings) : {}),
+      ...(work.some((item) => 'watch' in item && item.watch === 'redemption') ? watchFrom(facts.now, settings) : {}),
+      ...(work.some((item) => 'watch' in item && item.watch === 'sponsor') ? sponsorWatchFrom(facts.now, settings) : {}),
       ...(withdrawalDueAt ? { withdrawalDueAt } : {}),
     },
     jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
@@ -215,6 +224,12 @@ export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemptio
     nudgedAt: undefined,
     acceptedAt: undefined,
   } satisfies Partial<AccessRequest>;
+}
+
+/** The sponsor check first reads the people of a request whose access starts `now` one interval later. */
+export function sponsorWatchFrom(now: Date, settings: Pick<FollowUpSettings, 'sponsorCheck'>): RequestPatch {
+  const { intervalMs } = settings.sponsorCheck;
+  return intervalMs > 0 ? { sponsorCheckAt: new Date(now.getTime() + intervalMs).toISOString() } : {};
 }
 
 /** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */

@@ -18,6 +18,9 @@ export const JOB_KINDS = [
   'offerExtension',
   'endAccess',
   'withdrawInvitation',
+  'offerSponsorship',
+  'handOverSponsorship',
+  'endOrphanedAccess',
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
@@ -50,13 +53,24 @@ export type RequesterNotice =
   /** The guest has not accepted and the invitation is withdrawn soon (a timer: it checks it still applies). */
   | 'withdrawalSoon'
   /** The guest never accepted: the invitation was withdrawn. */
-  | 'withdrawn';
+  | 'withdrawn'
+  /** The sponsor left the organization: take over, or name another sponsor, before the access ends for want of one. */
+  | 'sponsorLeft'
+  /** Someone took over as sponsor of a request whose sponsor had left. */
+  | 'newSponsor';
 
 /** Who asked for a re-invitation, and so who hears how it went. */
 export type LinkAskedBy = 'requester' | 'sponsor';
 
 /** What the sponsor is told by a `notifySponsor` job, besides their card changing. */
-export type SponsorNotice = 'failed' | 'accepted' | 'ended' | 'endFailed' | 'withdrawn';
+export type SponsorNotice =
+  | 'failed'
+  | 'accepted'
+  | 'ended'
+  | 'endFailed'
+  | 'withdrawn'
+  /** The requester left: the sponsor hears about the request from now on. */
+  | 'requesterLeft';
 
 /** Jobs about one approval: the sponsor's when `stage` is unset, else that owner stage's (see approvalStage). */
 type ApprovalJobKind = 'deliverApprovalCard' | 'remindApprover' | 'expireRequest';
@@ -68,7 +82,9 @@ type JobBody =
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
   | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
-  | { kind: 'offerExtension' | 'endAccess' | 'withdrawInvitation'; requestId: string };
+  | { kind: 'offerExtension' | 'endAccess' | 'withdrawInvitation'; requestId: string }
+  /** A sponsor who left: the offer to their manager, the change in Entra after a takeover, the end when nobody takes over. */
+  | { kind: 'offerSponsorship' | 'handOverSponsorship' | 'endOrphanedAccess'; requestId: string };
 
 /** A job to queue: due now, or at `runAt` (a timer), so a restart loses none. */
 export type NewJob = JobBody & { runAt?: Date };

@@ -37,6 +37,13 @@ export type RequestPatch = Partial<
     | 'endedAt'
     | 'endReason'
     | 'removedResourceIds'
+    | 'sponsor'
+    | 'sponsorLocale'
+    | 'sponsorCheckAt'
+    | 'sponsorLeftAt'
+    | 'formerSponsor'
+    | 'sponsorshipOfferedToId'
+    | 'requesterLeftAt'
   >
 >;
 
@@ -115,7 +122,11 @@ export interface RequestRepository {
     id: string;
     states: readonly RequestState[];
     onlyWhile?: ReadonlyArray<
-      | { field: 'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer' | 'withdrawalDueAt'; equals: string | null }
+      | {
+          field:
+            'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer' | 'withdrawalDueAt' | 'sponsorId' | 'sponsorLeftAt' | 'requesterLeftAt';
+          equals: string | null;
+        }
       | { field: 'invitationEmailed'; equals: boolean }
     >;
     patch: RequestPatch;
@@ -174,6 +185,12 @@ export interface RequestRepository {
    * share them rather than both asking Graph.
    */
   claimRedemptionChecks(now: Date, limit: number, nextCheckAt: (checksSoFar: number) => Date): Promise<AccessRequest[]>;
+  /**
+   * Up to `limit` requests that give access (invited, accepted) whose sponsor check is due at
+   * `now`, claimed in one conditional update that moves their next check to `nextCheckAt`, so
+   * instances share them. Rows of requests no longer active that still carry a due time lose it.
+   */
+  claimSponsorChecks(now: Date, limit: number, nextCheckAt: Date): Promise<AccessRequest[]>;
   /** The requester's requests still waiting for a decision (the sponsor's or the owners'), oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
   /** The requester's requests, newest first: `limit` of them, and how many there are in all. */

@@ -167,6 +167,14 @@ export class DirectorySimulator {
     return this.state.externalCollaboration;
   }
 
+  /**
+   * Someone of the tenant leaves, as an administrator records it: blocked from signing in, or
+   * deleted. Graph's answers say so from then on (`accountEnabled` false; absent from `id in (…)`).
+   */
+  userLeaves(userId: string, how: 'disabled' | 'deleted'): void {
+    this.state.leave(userId, how);
+  }
+
   /** Sponsor ids of a user; throws when there is no such user. */
   sponsorsOf(userId: string): string[] {
     return [...this.state.sponsorsOf(userId)];

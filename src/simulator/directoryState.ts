@@ -318,6 +318,20 @@ export class DirectoryState {
     return this.sponsors.get(this.requireUser(userId).id) ?? [];
   }
 
+  /** Graph's 404 when the user has no such sponsor (never had, or removed already). */
+  removeSponsor(userId: string, sponsorId: string): void {
+    const user = this.requireUser(userId);
+    const sponsors = this.sponsors.get(user.id) ?? [];
+    if (!sponsors.includes(sponsorId)) {
+      throw resourceNotFound(sponsorId);
+    }
+    this.sponsors.set(
+      user.id,
+      sponsors.filter((id) => id !== sponsorId),
+    );
+    this.changed();
+  }
+
   addSponsor(userId: string, sponsorId: string): void {
     const user = this.requireUser(userId);
     const sponsor = this.requireUser(sponsorId);
@@ -424,6 +438,24 @@ export class DirectoryState {
     if (user.userType !== 'Guest') {
       throw insufficientPrivileges();
     }
+    this.remove(user);
+  }
+
+  /**
+   * Someone of the tenant leaves, as an administrator (not the bot) records it: their account is
+   * blocked from signing in, or deleted (gone from every answer, their sponsorships with it).
+   */
+  leave(userId: string, how: 'disabled' | 'deleted'): void {
+    const user = this.requireUser(userId);
+    if (how === 'deleted') {
+      this.remove(user);
+      return;
+    }
+    user.accountEnabled = false;
+    this.changed();
+  }
+
+  private remove(user: SimulatedUser): void {
     this.users.delete(user.id);
     for (const members of this.groupMembers.values()) {
       const index = members.indexOf(user.id);

@@ -23,6 +23,11 @@ export class GraphRouter {
     { method: 'GET', pattern: ['users', '{}', 'manager'], handle: (call, [id]) => this.getManager(call, id) },
     { method: 'GET', pattern: ['users', '{}', 'sponsors'], handle: (call, [id]) => this.listSponsors(call, id) },
     { method: 'POST', pattern: ['users', '{}', 'sponsors', '$ref'], handle: (call, [id]) => this.addSponsor(call, id) },
+    {
+      method: 'DELETE',
+      pattern: ['users', '{}', 'sponsors', '{}', '$ref'],
+      handle: (_call, [id, sponsorId]) => this.removeSponsor(id, sponsorId),
+    },
     { method: 'POST', pattern: ['users', '{}', 'checkMemberGroups'], handle: (call, [id]) => this.checkMemberGroups(call, id) },
     {
       method: 'GET',
@@ -156,6 +161,11 @@ export class GraphRouter {
 
   private addSponsor(call: GraphCall, id: string): GraphResult {
     this.state.addSponsor(id, referencedId(call.body));
+    return noContent;
+  }
+
+  private removeSponsor(id: string, sponsorId: string): GraphResult {
+    this.state.removeSponsor(id, sponsorId);
     return noContent;
   }
 

@@ -60,6 +60,17 @@ export interface AccessRequestsTable {
   existing_guest: string | null;
   /** 1 when this request's invitation created the guest's account, 0 when it was there before. */
   created_guest_account: number | null;
+  /** When the sponsor check next reads the sponsor and the requester; null once access ended (migration 013). */
+  sponsor_check_at: string | null;
+  /** Since when the request has had no sponsor (theirs left); null once someone took over. */
+  sponsor_left_at: string | null;
+  /** The sponsor who left: removed from the guest's sponsors in Entra when someone takes over. */
+  former_sponsor_id: string | null;
+  former_sponsor_name: string | null;
+  /** The old sponsor's manager, offered to take over: they may, as the requester may. */
+  sponsorship_offered_to_id: string | null;
+  /** Since when the requester is gone: what the bot would tell them goes to the sponsor. */
+  requester_left_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -488,6 +488,40 @@ export class SqlRequestRepository implements RequestRepository {
     return claimed;
   }
 
+  async claimSponsorChecks(now: Date, limit: number, nextCheckAt: Date): Promise<AccessRequest[]> {
+    const at = now.toISOString();
+    // A request that stopped giving access by a path that did not clear its due time costs one update, once.
+    await this.db
+      .updateTable('access_requests')
+      .set({ sponsor_check_at: null })
+      .where('sponsor_check_at', '<=', at)
+      .where('state', 'not in', ['invited', 'accepted'])
+      .execute();
+    const due = await this.db
+      .selectFrom('access_requests')
+      .select('id')
+      .where('sponsor_check_at', '<=', at)
+      .where('state', 'in', ['invited', 'accepted'])
+      .orderBy('sponsor_check_at')
+      .limit(limit)
+      .execute();
+    if (due.length === 0) return [];
+    // One conditional update claims them all: a row another instance claimed first is no longer due, and is not returned.
+    const claimed = await this.db
+      .updateTable('access_requests')
+      .set({ sponsor_check_at: nextCheckAt.toISOString() })
+      .where(
+        'id',
+        'in',
+        due.map((row) => row.id),
+      )
+      .where('sponsor_check_at', '<=', at)
+      .where('state', 'in', ['invited', 'accepted'])
+      .returningAll()
+      .execute();
+    return claimed.map(toAccessRequest);
+  }
+
   async auditTrail(id: string): Promise<AuditEvent[]> {
     const rows = await this.db.selectFrom('audit_events').selectAll().where('request_id', '=', id).orderBy('id').execute();
     return rows.map(toAuditEvent);
@@ -615,6 +649,9 @@ const ONLY_WHILE_COLUMNS = {
   approverRemindedAt: 'approver_reminded_at',
   extensionOfferedFor: 'extension_offered_for',
   extensionAnswer: 'extension_answer',
+  sponsorId: 'sponsor_id',
+  sponsorLeftAt: 'sponsor_left_at',
+  requesterLeftAt: 'requester_left_at',
 } as const;
 
 /** The columns `recordOnce` may test for "not yet". */
@@ -679,6 +716,13 @@ const PATCH_COLUMNS: PatchColumns = {
   endedAt: column('ended_at'),
   endReason: column('end_reason'),
   removedResourceIds: (ids) => ({ removed_resource_ids: ids ? JSON.stringify(ids) : null }),
+  sponsor: (sponsor) => (sponsor ? { sponsor_id: sponsor.id, sponsor_name: sponsor.displayName, sponsor_address: sponsor.address } : {}),
+  sponsorLocale: (locale) => (locale ? { sponsor_locale: locale } : {}),
+  sponsorCheckAt: column('sponsor_check_at'),
+  sponsorLeftAt: column('sponsor_left_at'),
+  formerSponsor: (former) => ({ former_sponsor_id: former?.id ?? null, former_sponsor_name: former?.displayName ?? null }),
+  sponsorshipOfferedToId: column('sponsorship_offered_to_id'),
+  requesterLeftAt: column('requester_left_at'),
   approvalCard: (card) => ({
     approval_conversation_id: card?.conversationId ?? null,
     approval_activity_id: card?.activityId ?? null,
@@ -758,6 +802,11 @@ export function toAccessRequest(row: Row): AccessRequest {
     decisionComment: row.decision_comment ?? undefined,
     decidedAt: row.decided_at ?? undefined,
     failureReason: row.failure_reason ?? undefined,
+    sponsorCheckAt: row.sponsor_check_at ?? undefined,
+    sponsorLeftAt: row.sponsor_left_at ?? undefined,
+    formerSponsor: row.former_sponsor_id ? { id: row.former_sponsor_id, displayName: row.former_sponsor_name ?? '' } : undefined,
+    sponsorshipOfferedToId: row.sponsorship_offered_to_id ?? undefined,
+    requesterLeftAt: row.requester_left_at ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -311,6 +311,7 @@ describe('provisioning', function () {
             localTestsAllowed: false,
             redemption: { firstCheckMs: 60_000 },
             timing: loadConfig({}).timing,
+            sponsorCheck: loadConfig({}).sponsorCheck,
             guestEndAction: 'none',
             directorySimulated: true,
             clock: () => new Date(),

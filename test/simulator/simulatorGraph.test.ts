@@ -214,6 +214,24 @@ describe('directory simulator Graph endpoints', () => {
       );
     });
 
+    it('removes a sponsor with DELETE sponsors/{id}/$ref, and answers 404 for one the user does not have', async () => {
+      const body = { '@odata.id': `https://graph.microsoft.com/v1.0/users/${sample.megan}` };
+      assert.equal((await graph('POST', `/users/${sample.sam}/sponsors/$ref`, body)).status, 204);
+      assert.equal((await graph('DELETE', `/users/${sample.sam}/sponsors/${sample.megan}/$ref`)).status, 204);
+      const again = await graph('DELETE', `/users/${sample.sam}/sponsors/${sample.megan}/$ref`);
+      assert.equal(again.status, 404);
+      assert.equal(again.json.error.code, 'Request_ResourceNotFound');
+      assert.deepEqual(started.simulator.sponsorsOf(sample.sam), []);
+    });
+
+    it('shows a member who left as Graph would: accountEnabled false, or absent from an `id in (…)` filter', async () => {
+      started.simulator.userLeaves(sample.megan, 'disabled');
+      started.simulator.userLeaves(sample.adele, 'deleted');
+      const filter = encodeURIComponent(`id in ('${sample.megan}','${sample.adele}')`);
+      const found = await graph('GET', `/users?$filter=${filter}&$select=id,accountEnabled`);
+      assert.deepEqual(found.json.value, [{ id: sample.megan, accountEnabled: false }]);
+    });
+
     it('assigns an app role once', async () => {
       const body = { principalId: sample.sam, resourceId: sample.expensesSp, appRoleId: sample.expensesRole };
       const created = await graph('POST', `/servicePrincipals/${sample.expensesSp}/appRoleAssignedTo`, body);

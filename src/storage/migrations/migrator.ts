@@ -12,6 +12,7 @@ import * as requestsByPersonAndGuest from './009_requests_by_person_and_guest';
 import * as whatTheBotGave from './010_what_the_bot_gave';
 import * as extensionStages from './011_extension_stages';
 import * as withdrawnInvitations from './012_withdrawn_invitations';
+import * as sponsorsWhoLeave from './013_sponsors_who_leave';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '010_what_the_bot_gave': whatTheBotGave,
   '011_extension_stages': extensionStages,
   '012_withdrawn_invitations': withdrawnInvitations,
+  '013_sponsors_who_leave': sponsorsWhoLeave,
 };
 
 /** Every migration, in order; exported so a test can stop at an older schema and bring data across. */
