@@ -17,6 +17,7 @@ import { type Config, ConfigError, loadConfig, settingWarnings } from './config'
 import { type DirectorySetup, setUpDirectory } from './directorySetup';
 import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
+import { InactivityWatcher } from './access/inactivityWatcher';
 import { RedemptionWatcher } from './access/redemptionWatcher';
 import { Sweeper } from './jobs/sweeper';
 import { JobWorker } from './jobs/worker';
@@ -48,6 +49,8 @@ export interface RunningApp {
   worker: JobWorker;
   sweeper: Sweeper;
   redemptionWatcher: RedemptionWatcher;
+  /** Guests nobody uses (INACTIVE_GUEST_DAYS); idle when it is 0. */
+  inactivityWatcher: InactivityWatcher;
   simulator?: DirectorySimulator;
   /** Stops serving, waits up to `graceMs` for the job in hand (see JobWorker.stop), closes the database. */
   close(graceMs?: number): Promise<void>;
@@ -82,6 +85,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const bot = createBot(config, shared, storage, directorySetup.tenantId, logger);
   const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication, directorySetup.appInstaller);
   worker = createWorker(config, shared, storage, channel.messenger, directorySetup.simulator !== undefined, logger);
+  const inactivityWatcher = new InactivityWatcher({ requests: storage.requests, directory: shared.directory, settings: config.inactivity, logger, clock });
 
   const server = createServer({
     adapter: channel.adapter,
@@ -90,6 +94,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     simulator: directorySetup.simulator,
     authenticated: config.bot.authenticated,
+    healthDetails: () => inactivityWatcher.healthDetails(),
   });
   await listen(server, port, config.host);
   worker.start();
@@ -98,9 +103,10 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   sweeper.start();
   const redemptionWatcher = new RedemptionWatcher({ requests: storage.requests, directory: shared.directory, settings: config.redemption, logger, clock });
   redemptionWatcher.start();
+  inactivityWatcher.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const app = { url, port, database: storage.database, worker, sweeper, redemptionWatcher, simulator: directorySetup.simulator };
+  const app = { url, port, database: storage.database, worker, sweeper, redemptionWatcher, inactivityWatcher, simulator: directorySetup.simulator };
   logListening(config, logger, app, directorySetup.description, options.launchedByPlayground);
   for (const warning of settingWarnings(config)) logger.warn(warning.details, warning.message);
   return { ...app, close: (graceMs?: number) => closeInOrder(app, server, logger, graceMs) };
@@ -170,6 +176,7 @@ function createBot(config: Config, shared: SharedContext, storage: StorageContex
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
     language: new ConversationLanguage(storage.conversationState, shared.directory, shared.localDefaultUserId),
     dialogTimeoutMs: config.dialogTimeoutMs,
+    inactiveGuestDays: config.inactivity.days,
     logger,
   });
 }
@@ -218,6 +225,7 @@ function createWorker(
     sendInvitationEmail: config.sendInvitationEmail,
     redemption: config.redemption,
     guestEndAction: config.guestEndAction,
+    inactiveGuestDays: config.inactivity.days,
     directorySimulated,
   });
   return new JobWorker(storage.queue, handlers, logger, { leaseMs: config.jobs.leaseMs, clock: shared.clock, concurrency: config.jobs.concurrency });
@@ -252,6 +260,7 @@ async function closeInOrder(app: Omit<RunningApp, 'close'>, server: Server, logg
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await app.sweeper.stop();
   await app.redemptionWatcher.stop();
+  await app.inactivityWatcher.stop();
   await app.worker.stop(graceMs);
   // What telemetry still holds (the last turns, jobs and a final reading of the metrics, which
   // query the database) is sent before the database closes.

@@ -6,6 +6,7 @@
 import { endAccess } from './access/endAccess';
 import { provisionGuest } from './access/provisionGuest';
 import { reinviteGuest } from './access/reinviteGuest';
+import { askAboutInactiveGuest } from './approvals/askAboutInactiveGuest';
 import { deliverApprovalCard } from './approvals/deliverApprovalCard';
 import { expireRequest } from './approvals/expireRequest';
 import { offerExtension } from './approvals/offerExtension';
@@ -24,12 +25,13 @@ export function createJobHandlers(ctx: JobContext): JobHandlers {
     sendInvitationEmail: reinviteGuest(ctx, 'sendInvitationEmail'),
     resetRedemption: reinviteGuest(ctx, 'resetRedemption'),
     endAccess: endAccess(ctx),
-    // Approvals: the cards, their reminders and expiry, the offer to extend.
+    // Approvals: the cards, their reminders and expiry, the offer to extend, the question about an idle guest.
     deliverApprovalCard: deliverApprovalCard(ctx),
     updateApprovalCard: updateApprovalCard(ctx),
     remindApprover: remindApprover(ctx),
     expireRequest: expireRequest(ctx),
     offerExtension: offerExtension(ctx),
+    askAboutInactiveGuest: askAboutInactiveGuest(ctx),
     // What people are told.
     notifyRequester: notifyRequester(ctx),
     notifySponsor: notifySponsor(ctx),

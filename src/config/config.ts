@@ -77,6 +77,15 @@ export interface Config {
     /** When to remind the requester that the guest has not accepted. */
     nudgeAfterMs: number;
   };
+  inactivity: {
+    /**
+     * INACTIVE_GUEST_DAYS: a guest with no successful sign-in for this long (or none since they
+     * accepted, counted from then) has their sponsor asked whether to keep them; 0 when off.
+     */
+    afterMs: number;
+    /** INACTIVE_GUEST_DAYS as set, for what people are told. */
+    days: number;
+  };
   jobs: {
     /** How long a job's claim lasts unrenewed: how soon another worker takes over a crashed one's job. */
     leaseMs: number;
@@ -146,6 +155,7 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       maxCheckIntervalMs: (e.REDEMPTION_CHECK_MAX_HOURS / 24) * dayMs,
       nudgeAfterMs: e.REDEMPTION_NUDGE_DAYS * dayMs,
     },
+    inactivity: { afterMs: e.INACTIVE_GUEST_DAYS * dayMs, days: e.INACTIVE_GUEST_DAYS },
     jobs: {
       leaseMs: e.JOB_LEASE_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,

@@ -77,6 +77,11 @@ export interface RedemptionState {
   changedAt?: string;
 }
 
+/** What Graph's `signInActivity` says of a guest: their last successful sign-in, none when they never signed in (or not since Graph began recording it). */
+export interface SignInReading {
+  lastSuccessfulSignInAt?: string;
+}
+
 export interface Directory extends TenantCollaborationSettings {
   getUser(id: string): Promise<DirectoryUser | undefined>;
   /** A user whose mail or user principal name is the given address, members and guests alike. */
@@ -95,6 +100,13 @@ export interface Directory extends TenantCollaborationSettings {
    * allows. Guests Graph could not answer for just now are left out; ask again later.
    */
   redemptionStates(userIds: readonly string[]): Promise<Map<string, RedemptionState>>;
+  /**
+   * The last successful sign-in of each of these guests (`signInActivity`), in as few round trips
+   * as Graph allows. Guests Graph could not answer for just now are left out; ask again later.
+   * Fails with a 403 {@link DirectoryError} when the tenant has no Microsoft Entra ID P1 licence
+   * or the application lacks AuditLog.Read.All: then no guest can be read.
+   */
+  lastSignIns(userIds: readonly string[]): Promise<Map<string, SignInReading>>;
   /**
    * Removes these memberships and app role assignments from the user, in as few round trips as
    * Graph allows; each gets its own outcome so a caller retries only what failed.

@@ -34,7 +34,11 @@ export type Work =
   /** The offer to extend some days before `endsAt`, then the end. */
   | { timers: 'access' }
   /** The redemption watcher follows the guest from now (a patch, not a job). */
-  | { watch: 'redemption' };
+  | { watch: 'redemption' }
+  /** The inactivity check reads the guest's sign-ins from now, when INACTIVE_GUEST_DAYS is set (a patch, not a job). */
+  | { watch: 'activity' }
+  /** The inactivity check stops reading the guest's sign-ins: the request no longer gives access that was accepted. */
+  | { unwatch: 'activity' };
 
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
@@ -45,6 +49,8 @@ const card = { job: 'updateApprovalCard', swept: false } as const;
 const toRequester = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice }) as const;
 const toSponsor = (notice: SponsorNotice) => ({ job: 'notifySponsor', notice }) as const;
 const provision = { job: 'provisionGuest', sweptWhile: 'queued' } as const;
+const watchActivity = { watch: 'activity' } as const;
+const unwatchActivity = { unwatch: 'activity' } as const;
 
 /** from → to ⇒ the work that follows. A pair that lifecycle allows but is missing here is work nobody does. */
 export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestState; work: readonly Work[] }> = [
@@ -60,15 +66,15 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   { from: 'pending_owner_approval', to: 'expired', work: [card, toRequester('expired')] },
   { from: 'approved', to: 'invited', work: [card, toRequester('invited'), { watch: 'redemption' }, { timers: 'access' }] },
   // The address was a guest who had accepted already: nothing to redeem, only access to add.
-  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { timers: 'access' }] },
+  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { timers: 'access' }, watchActivity] },
   // A failed request keeps nothing: what it gave before failing is taken back.
   { from: 'approved', to: 'failed', work: [card, toRequester('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
   { from: 'failed', to: 'approved', work: [card, provision] },
-  { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted')] },
+  { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted'), watchActivity] },
   // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
-  { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }] },
+  { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }, unwatchActivity] },
   { from: 'invited', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
-  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
+  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended'), unwatchActivity] },
 ];
 
 /** An owner decided a stage and the request (or its extension) still waits for other stages. */
@@ -87,6 +93,8 @@ export const EXTENSION_FOLLOW_UP: ReadonlyArray<{ from: 'open' | ExtensionAnswer
 export interface FollowUpSettings {
   timing: TimerSettings;
   redemption: { firstCheckMs: number };
+  /** INACTIVE_GUEST_DAYS as a duration; 0 when the check is off, and then no request is given a check. */
+  inactivity: { afterMs: number };
 }
 
 /** The facts a change's work depends on. */
@@ -128,7 +136,7 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
   const requestId = request.id;
   const { timing } = settings;
   return work.flatMap((item): NewJob[] => {
-    if ('watch' in item) return [];
+    if ('watch' in item || 'unwatch' in item) return [];
     if ('timers' in item) {
       switch (item.timers) {
         case 'approval':
@@ -184,7 +192,12 @@ export interface FollowUp {
 /** What comes with a change that calls for `work`, made at `facts.now`: asked once, before the change is written. */
 export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'request'>, settings: FollowUpSettings): FollowUp {
   return {
-    patch: work.some((item) => 'watch' in item) ? watchFrom(facts.now, settings) : {},
+    patch: {
+      ...(work.some((item) => 'watch' in item && item.watch === 'redemption') ? watchFrom(facts.now, settings) : {}),
+      ...(work.some((item) => 'watch' in item && item.watch === 'activity') ? watchActivityFrom(facts.now, settings) : {}),
+      // Cleared, so a request no longer accepted costs the check nothing.
+      ...(work.some((item) => 'unwatch' in item) ? { activityCheckAt: undefined } : {}),
+    },
     jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
   };
 }
@@ -201,6 +214,15 @@ export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemptio
     nudgedAt: undefined,
     acceptedAt: undefined,
   } satisfies Partial<AccessRequest>;
+}
+
+/**
+ * The inactivity check first reads an accepted guest's sign-ins one INACTIVE_GUEST_DAYS after the
+ * acceptance (none since accepting counts from it); nothing when the check is off.
+ */
+export function watchActivityFrom(now: Date, settings: Pick<FollowUpSettings, 'inactivity'>): Partial<AccessRequest> {
+  if (settings.inactivity.afterMs <= 0) return {};
+  return { activityCheckAt: new Date(now.getTime() + settings.inactivity.afterMs).toISOString(), lastSignInAt: undefined, inactivityQuestion: undefined };
 }
 
 /** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */

@@ -17,6 +17,7 @@ export const JOB_KINDS = [
   'expireRequest',
   'offerExtension',
   'endAccess',
+  'askAboutInactiveGuest',
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
@@ -63,7 +64,7 @@ type JobBody =
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
   | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
-  | { kind: 'offerExtension' | 'endAccess'; requestId: string };
+  | { kind: 'offerExtension' | 'endAccess' | 'askAboutInactiveGuest'; requestId: string };
 
 /** A job to queue: due now, or at `runAt` (a timer), so a restart loses none. */
 export type NewJob = JobBody & { runAt?: Date };

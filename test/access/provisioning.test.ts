@@ -312,6 +312,7 @@ describe('provisioning', function () {
             redemption: { firstCheckMs: 60_000 },
             timing: loadConfig({}).timing,
             guestEndAction: 'none',
+            inactiveGuestDays: 0,
             directorySimulated: true,
             clock: () => new Date(),
           }),

@@ -11,6 +11,7 @@ import * as jobsByRequest from './008_jobs_by_request';
 import * as requestsByPersonAndGuest from './009_requests_by_person_and_guest';
 import * as whatTheBotGave from './010_what_the_bot_gave';
 import * as extensionStages from './011_extension_stages';
+import * as inactiveGuests from './014_inactive_guests';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_requests_by_person_and_guest': requestsByPersonAndGuest,
   '010_what_the_bot_gave': whatTheBotGave,
   '011_extension_stages': extensionStages,
+  '014_inactive_guests': inactiveGuests,
 };
 
 /** Every migration, in order; exported so a test can stop at an older schema and bring data across. */
