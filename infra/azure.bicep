@@ -102,6 +102,11 @@ param ACCESS_EXTENSION_NOTICE_DAYS int = 7
 @description('What happens to the guest\'s account when their last access ends.')
 param GUEST_END_ACTION string = 'none'
 
+@minValue(0)
+@maxValue(3650)
+@description('Ask the sponsor about a guest with no successful sign-in for this many days (0: off). Needs Microsoft Entra ID P1, and adds AuditLog.Read.All to GRAPH_APP_ROLES_TO_GRANT.')
+param INACTIVE_GUEST_DAYS int = 0
+
 @allowed([
   'fatal'
   'error'
@@ -260,6 +265,7 @@ var appSettings = {
   ACCESS_DAYS: string(ACCESS_DAYS)
   ACCESS_EXTENSION_NOTICE_DAYS: string(ACCESS_EXTENSION_NOTICE_DAYS)
   GUEST_END_ACTION: GUEST_END_ACTION
+  INACTIVE_GUEST_DAYS: string(INACTIVE_GUEST_DAYS)
   LOG_LEVEL: LOG_LEVEL
   JOB_LEASE_SECONDS: string(JOB_LEASE_SECONDS)
   SHUTDOWN_GRACE_SECONDS: string(SHUTDOWN_GRACE_SECONDS)
@@ -354,8 +360,7 @@ output GRAPH_IDENTITY_PRINCIPAL_ID string = graphIdentity.properties.principalId
 // The catalog offers apps through groups, so AppRoleAssignment.ReadWrite.All, which could grant any
 // app role to anyone, the Graph identity included, is not among them: grant it by hand only for a
 // catalog that assigns app roles directly (docs/administration.md, "Give it Microsoft Graph", says why not).
-@description('Microsoft Graph application permissions to grant the Graph identity after deployment: docs/administration.md, "Give it Microsoft Graph", gives the reason for each.')
-output GRAPH_APP_ROLES_TO_GRANT array = [
+var graphAppRolesAlways = [
   'User.Invite.All'
   'User.Read.All'
   'GroupMember.ReadWrite.All'
@@ -366,6 +371,11 @@ output GRAPH_APP_ROLES_TO_GRANT array = [
   'TeamsAppInstallation.ReadWriteSelfForUser.All'
   'AppCatalog.Read.All'
 ]
+// Reading guests' sign-ins (INACTIVE_GUEST_DAYS) is the only use of AuditLog.Read.All: granted only when it is on.
+var graphAppRolesForInactiveGuests = INACTIVE_GUEST_DAYS > 0 ? ['AuditLog.Read.All'] : []
+
+@description('Microsoft Graph application permissions to grant the Graph identity after deployment: docs/administration.md, "Give it Microsoft Graph", gives the reason for each.')
+output GRAPH_APP_ROLES_TO_GRANT array = concat(graphAppRolesAlways, graphAppRolesForInactiveGuests)
 
 @description('Object id of the bot identity\'s service principal: infra/database/botRole.sql ties the bot\'s PostgreSQL role to it.')
 output BOT_IDENTITY_PRINCIPAL_ID string = botIdentity.properties.principalId

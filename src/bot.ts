@@ -49,6 +49,8 @@ interface BotDependencies {
   /** For the offer to extend access: the default period, today's guest policy, and now. */
   timing: ExtensionSettings['timing'];
   guestPolicy: ExtensionSettings['guestPolicy'];
+  /** INACTIVE_GUEST_DAYS, as set: the card about an idle guest says it. */
+  inactiveGuestDays: number;
   clock: () => Date;
   logger: Logger;
 }
@@ -80,6 +82,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
     this.dialogTurn = new DialogTurn(deps.conversationState, deps.mainDialog, deps.dialogTimeoutMs, clock);
     this.cardActions = new CardActions({
       approvals: { requests, catalog, timing, guestPolicy, localTestsAllowed, clock },
+      inactiveGuestDays: deps.inactiveGuestDays,
       localDefaultUserId,
       runDialog: (context) => this.dialogTurn.run(context),
       logger,

@@ -17,6 +17,7 @@ import { type Config, ConfigError, loadConfig, settingWarnings } from './config'
 import { type DirectorySetup, setUpDirectory } from './directorySetup';
 import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
+import { InactivityWatcher } from './access/inactivityWatcher';
 import { RedemptionWatcher } from './access/redemptionWatcher';
 import { SponsorWatcher } from './approvals/sponsorWatcher';
 import { Sweeper } from './jobs/sweeper';
@@ -50,6 +51,8 @@ export interface RunningApp {
   sweeper: Sweeper;
   redemptionWatcher: RedemptionWatcher;
   sponsorWatcher: SponsorWatcher;
+  /** Guests nobody uses (INACTIVE_GUEST_DAYS); idle when it is 0. */
+  inactivityWatcher: InactivityWatcher;
   simulator?: DirectorySimulator;
   /** Stops serving, waits up to `graceMs` for the job in hand (see JobWorker.stop), closes the database. */
   close(graceMs?: number): Promise<void>;
@@ -84,6 +87,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const bot = createBot(config, shared, storage, directorySetup.tenantId, logger);
   const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication, directorySetup.appInstaller);
   worker = createWorker(config, shared, storage, channel.messenger, directorySetup.simulator !== undefined, logger);
+  const inactivityWatcher = new InactivityWatcher({ requests: storage.requests, directory: shared.directory, settings: config.inactivity, logger, clock });
 
   const server = createServer({
     adapter: channel.adapter,
@@ -92,6 +96,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
     logger,
     simulator: directorySetup.simulator,
     authenticated: config.bot.authenticated,
+    healthDetails: () => inactivityWatcher.healthDetails(),
   });
   await listen(server, port, config.host);
   worker.start();
@@ -109,9 +114,20 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   redemptionWatcher.start();
   const sponsorWatcher = new SponsorWatcher({ requests: storage.requests, directory: shared.directory, settings: config.sponsorCheck, logger, clock });
   sponsorWatcher.start();
+  inactivityWatcher.start();
 
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  const app = { url, port, database: storage.database, worker, sweeper, redemptionWatcher, sponsorWatcher, simulator: directorySetup.simulator };
+  const app = {
+    url,
+    port,
+    database: storage.database,
+    worker,
+    sweeper,
+    redemptionWatcher,
+    sponsorWatcher,
+    inactivityWatcher,
+    simulator: directorySetup.simulator,
+  };
   logListening(config, logger, app, directorySetup.description, options.launchedByPlayground);
   for (const warning of settingWarnings(config)) logger.warn(warning.details, warning.message);
   return { ...app, close: (graceMs?: number) => closeInOrder(app, server, logger, graceMs) };
@@ -181,6 +197,7 @@ function createBot(config: Config, shared: SharedContext, storage: StorageContex
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
     language: new ConversationLanguage(storage.conversationState, shared.directory, shared.localDefaultUserId),
     dialogTimeoutMs: config.dialogTimeoutMs,
+    inactiveGuestDays: config.inactivity.days,
     logger,
   });
 }
@@ -230,6 +247,7 @@ function createWorker(
     redemption: config.redemption,
     guestEndAction: config.guestEndAction,
     sponsorCheck: config.sponsorCheck,
+    inactiveGuestDays: config.inactivity.days,
     directorySimulated,
   });
   return new JobWorker(storage.queue, handlers, logger, { leaseMs: config.jobs.leaseMs, clock: shared.clock, concurrency: config.jobs.concurrency });
@@ -265,6 +283,7 @@ async function closeInOrder(app: Omit<RunningApp, 'close'>, server: Server, logg
   await app.sweeper.stop();
   await app.redemptionWatcher.stop();
   await app.sponsorWatcher.stop();
+  await app.inactivityWatcher.stop();
   await app.worker.stop(graceMs);
   // What telemetry still holds (the last turns, jobs and a final reading of the metrics, which
   // query the database) is sent before the database closes.

@@ -8,6 +8,7 @@ import { endOrphanedAccess } from './access/endOrphanedAccess';
 import { provisionGuest } from './access/provisionGuest';
 import { reinviteGuest } from './access/reinviteGuest';
 import { withdrawInvitation } from './access/withdrawInvitation';
+import { askAboutInactiveGuest } from './approvals/askAboutInactiveGuest';
 import { deliverApprovalCard } from './approvals/deliverApprovalCard';
 import { expireRequest } from './approvals/expireRequest';
 import { handOverSponsorship } from './approvals/handOverSponsorship';
@@ -30,7 +31,7 @@ export function createJobHandlers(ctx: JobContext): JobHandlers {
     endAccess: endAccess(ctx),
     withdrawInvitation: withdrawInvitation(ctx),
     endOrphanedAccess: endOrphanedAccess(ctx),
-    // Approvals: the cards, their reminders and expiry, the offer to extend.
+    // Approvals: the cards, their reminders and expiry, the offer to extend, the question about an idle guest.
     deliverApprovalCard: deliverApprovalCard(ctx),
     updateApprovalCard: updateApprovalCard(ctx),
     remindApprover: remindApprover(ctx),
@@ -39,6 +40,7 @@ export function createJobHandlers(ctx: JobContext): JobHandlers {
     // A sponsor who left: the offer to their manager, and the change once someone takes over.
     offerSponsorship: offerSponsorship(ctx),
     handOverSponsorship: handOverSponsorship(ctx),
+    askAboutInactiveGuest: askAboutInactiveGuest(ctx),
     // What people are told.
     notifyRequester: notifyRequester(ctx),
     notifySponsor: notifySponsor(ctx),

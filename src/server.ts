@@ -26,6 +26,11 @@ interface ServerDependencies {
   simulator?: DirectorySimulator;
   /** False when MicrosoftAppId is empty: then only requests addressed to a loopback name are answered. */
   authenticated: boolean;
+  /**
+   * What an operator should know although the bot is up (a check Graph turned off, say): each a
+   * line under `details` in /healthz, which stays 200, since the bot still serves.
+   */
+  healthDetails?: () => Record<string, string>;
 }
 
 /** Activities are small; anything bigger is not a Bot Framework activity. */
@@ -54,7 +59,8 @@ export function createServer(deps: ServerDependencies): restify.Server {
   server.get('/healthz', async (_req, res) => {
     try {
       await sql`select 1`.execute(deps.db);
-      res.send(200, { status: 'ok' });
+      const details = deps.healthDetails?.() ?? {};
+      res.send(200, Object.keys(details).length > 0 ? { status: 'ok', details } : { status: 'ok' });
     } catch (error) {
       deps.logger.error({ err: error }, 'health check: database unavailable');
       res.send(503, { status: 'unavailable', reason: 'database' });

@@ -83,6 +83,15 @@ export interface Config {
     /** ORPHAN_GRACE_DAYS: how long a request whose sponsor left waits for someone to take over before its access ends. */
     orphanGraceMs: number;
   };
+  inactivity: {
+    /**
+     * INACTIVE_GUEST_DAYS: a guest with no successful sign-in for this long (or none since they
+     * accepted, counted from then) has their sponsor asked whether to keep them; 0 when off.
+     */
+    afterMs: number;
+    /** INACTIVE_GUEST_DAYS as set, for what people are told. */
+    days: number;
+  };
   jobs: {
     /** How long a job's claim lasts unrenewed: how soon another worker takes over a crashed one's job. */
     leaseMs: number;
@@ -157,6 +166,7 @@ export function configOf(e: Settings, { file: catalogFile, catalog }: CatalogRea
       intervalMs: (e.SPONSOR_CHECK_HOURS / 24) * dayMs,
       orphanGraceMs: e.ORPHAN_GRACE_DAYS * dayMs,
     },
+    inactivity: { afterMs: e.INACTIVE_GUEST_DAYS * dayMs, days: e.INACTIVE_GUEST_DAYS },
     jobs: {
       leaseMs: e.JOB_LEASE_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,

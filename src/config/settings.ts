@@ -73,6 +73,8 @@ const envSchema = z.object({
   ACCESS_EXTENSION_NOTICE_DAYS: z.coerce.number({ message: 'must be a number of days' }).min(0).default(7),
   /** An invited guest who has not accepted after this many days is withdrawn; 0 turns it off. */
   PENDING_GUEST_DAYS: z.coerce.number({ message: 'must be a number of days (0 turns the withdrawal off)' }).min(0).default(30),
+  /** 0 turns the check of guests' sign-ins off; it needs AuditLog.Read.All and Microsoft Entra ID P1. */
+  INACTIVE_GUEST_DAYS: z.coerce.number({ message: 'must be a number of days (0 turns the check off)' }).min(0).max(3650).default(0),
   GUEST_END_ACTION: z.enum(['none', 'disable', 'delete'], { message: 'must be none, disable or delete' }).default('none'),
   ADMIN_GROUP_ID: z.union([z.literal(''), guid]).default(''),
   DIALOG_TIMEOUT_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).positive().default(60),

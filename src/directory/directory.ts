@@ -79,6 +79,10 @@ export interface RedemptionState {
 
 /** Whether someone can still sign in: `gone` when the directory no longer has them (deleted). */
 export type AccountState = 'enabled' | 'disabled' | 'gone';
+/** What Graph's `signInActivity` says of a guest: their last successful sign-in, none when they never signed in (or not since Graph began recording it). */
+export interface SignInReading {
+  lastSuccessfulSignInAt?: string;
+}
 
 export interface Directory extends TenantCollaborationSettings {
   getUser(id: string): Promise<DirectoryUser | undefined>;
@@ -105,6 +109,13 @@ export interface Directory extends TenantCollaborationSettings {
   accountStates(userIds: readonly string[]): Promise<Map<string, AccountState>>;
   /** The guest's sponsor in Entra becomes `newSponsorId` in place of `oldSponsorId`; either already so counts as done. */
   replaceSponsor(guestId: string, newSponsorId: string, oldSponsorId: string): Promise<void>;
+  /**
+   * The last successful sign-in of each of these guests (`signInActivity`), in as few round trips
+   * as Graph allows. Guests Graph could not answer for just now are left out; ask again later.
+   * Fails with a 403 {@link DirectoryError} when the tenant has no Microsoft Entra ID P1 licence
+   * or the application lacks AuditLog.Read.All: then no guest can be read.
+   */
+  lastSignIns(userIds: readonly string[]): Promise<Map<string, SignInReading>>;
   /**
    * Removes these memberships and app role assignments from the user, in as few round trips as
    * Graph allows; each gets its own outcome so a caller retries only what failed.

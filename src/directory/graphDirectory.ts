@@ -15,6 +15,7 @@ import {
   type RedemptionState,
   type RevocableGrant,
   type RevokeOutcome,
+  type SignInReading,
 } from './directory';
 import { GraphTenantSettings } from './graphTenantSettings';
 import { graphErrorOf, isTransientStatus, toDirectoryError } from './graphErrorMapping';
@@ -60,6 +61,16 @@ const redemptionSelect = 'id,externalUserState,externalUserStateChangeDateTime';
 const redemptionUserSchema = z.object({ id: z.string(), externalUserState: z.string().nullish(), externalUserStateChangeDateTime: z.string().nullish() });
 const accountSelect = 'id,accountEnabled';
 const accountUserSchema = z.object({ id: z.string(), accountEnabled: z.boolean().nullish() });
+/**
+ * `signInActivity` comes only when asked for with `$select`, needs AuditLog.Read.All and Microsoft
+ * Entra ID P1, and is absent (or null) for a guest who never signed in. Listing users with it,
+ * Graph's pages hold at most 120: far more than the 15 ids of one `id in (…)`.
+ */
+const signInSelect = 'id,signInActivity';
+const signInUserSchema = z.object({
+  id: z.string(),
+  signInActivity: z.object({ lastSuccessfulSignInDateTime: z.string().nullish() }).nullish(),
+});
 /**
  * Resends of throttled batch items after the first attempt, each after the longest `Retry-After`
  * the items were given; an item asked to wait longer than `maxItemRetryMs` goes back to the job.
@@ -314,6 +325,23 @@ export class GraphDirectory implements Directory {
   }
 
   /**
+   * The last successful sign-in of each guest: the same batched `id in (…)` read, with
+   * `$select=id,signInActivity`. A 403 is the tenant's or the application's, not a guest's (no
+   * Entra ID P1, or no AuditLog.Read.All), so it fails the read.
+   */
+  async lastSignIns(userIds: readonly string[]): Promise<Map<string, SignInReading>> {
+    const operation = `Reading the sign-in activity of ${userIds.length} guests`;
+    const { found, refused } = await this.usersById(userIds, signInSelect, signInUserSchema, operation);
+    if (refused) throw refused;
+    const readings = new Map<string, SignInReading>();
+    for (const user of found.values()) {
+      const at = user.signInActivity?.lastSuccessfulSignInDateTime;
+      readings.set(user.id, at ? { lastSuccessfulSignInAt: at } : {});
+    }
+    return readings;
+  }
+
+  /**
    * The guest's sponsor changes: the new one is added and the old one removed, in one `$batch`.
    * A sponsor already there, or one already gone (Graph's 404: removed by hand, or deleted with
    * their account), counts as done.
@@ -344,9 +372,10 @@ export class GraphDirectory implements Directory {
     select: string,
     rowSchema: z.ZodType<T>,
     operation: string,
-  ): Promise<{ found: Map<string, T>; answered: Set<string> }> {
+  ): Promise<{ found: Map<string, T>; answered: Set<string>; refused?: DirectoryError }> {
     const found = new Map<string, T>();
     const answered = new Set<string>();
+    let refused: DirectoryError | undefined;
     const listSchema = z.object({ value: z.array(rowSchema) });
     const groups: string[][] = [];
     for (let start = 0; start < userIds.length; start += maxFilterValues) groups.push(userIds.slice(start, start + maxFilterValues));
@@ -364,6 +393,7 @@ export class GraphDirectory implements Directory {
         throw toDirectoryError(error, operation);
       }
       for (const answer of parseGraphResponse(graphBatchResponseSchema, response, operation).responses) {
+        if (answer.status === 403) refused ??= batchItemError(answer, operation);
         if (answer.status !== 200) continue;
         const users = listSchema.safeParse(answer.body);
         if (!users.success) continue;
@@ -371,7 +401,7 @@ export class GraphDirectory implements Directory {
         for (const user of users.data.value) found.set(user.id, user);
       }
     }
-    return { found, answered };
+    return { found, answered, ...(refused ? { refused } : {}) };
   }
 
   /**
@@ -535,6 +565,16 @@ function itemRetryAfterMs(answer: GraphBatchItemResponse): number {
 
 function headerOf(answer: GraphBatchItemResponse, name: string): string | undefined {
   return Object.entries(answer.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+}
+
+/** A refused item of a read about many users: the refusal is the application's or the tenant's, not one user's. */
+function batchItemError(answer: GraphBatchItemResponse, operation: string): DirectoryError {
+  const { code, message } = graphErrorOf(answer.body);
+  return new DirectoryError(`${operation} failed: Microsoft Graph answered ${answer.status} ${code}: ${message}`, {
+    status: answer.status,
+    code,
+    transient: false,
+  });
 }
 
 /** @param action what the item was doing, as in "Adding to group …". */

@@ -32,6 +32,8 @@ export interface JobContext {
   timing: TimerSettings & Pick<Timing, 'accessDays'>;
   /** What happens to a guest's account when the last access they were given ends. */
   guestEndAction: GuestEndAction;
+  /** INACTIVE_GUEST_DAYS, as set: the sponsor's card about an idle guest says it. */
+  inactiveGuestDays: number;
   /** The directory is the local simulator: nothing is really emailed, and messages must not say it was. */
   directorySimulated: boolean;
   /** SPONSOR_CHECK_HOURS and ORPHAN_GRACE_DAYS, as the timers count them. */

@@ -71,6 +71,18 @@ export interface AccessRequest {
   /** When the guest accepted, as Graph reports it. */
   acceptedAt?: string;
   /**
+   * When the guest's sign-ins are next read (INACTIVE_GUEST_DAYS): set while the request is
+   * `accepted`, cleared when it stops being so, so that requests no longer active cost nothing.
+   */
+  activityCheckAt?: string;
+  /** The guest's last successful sign-in (`signInActivity.lastSuccessfulSignInDateTime`), as last read. */
+  lastSignInAt?: string;
+  /**
+   * The sponsor was asked about a guest with no successful sign-in for INACTIVE_GUEST_DAYS: when,
+   * on which card in their chat, and `kept` once they chose to keep the access until its end date.
+   */
+  inactivityQuestion?: InactivityQuestion;
+  /**
    * The job re-inviting the guest (Microsoft's email, a reset), recorded before it calls Graph: a
    * retry of that job cannot know whether Graph already emailed the guest, so it does not again.
    */
@@ -137,6 +149,12 @@ export interface ExistingGuest {
 
 /** `noSponsor`: the sponsor left and nobody took over within ORPHAN_GRACE_DAYS. */
 export type EndReason = 'endDate' | 'sponsor' | 'noSponsor';
+
+export interface InactivityQuestion {
+  askedAt: string;
+  cardId?: string;
+  answer?: 'kept';
+}
 
 /** What the dialog has collected when the requester confirms. */
 export type NewAccessRequest = Pick<

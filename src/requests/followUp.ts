@@ -41,7 +41,11 @@ export type Work =
   /** The redemption watcher follows the guest from now (a patch, not a job). */
   | { watch: 'redemption' }
   /** The sponsor check reads the request's sponsor and requester every SPONSOR_CHECK_HOURS from now (a patch, not a job). */
-  | { watch: 'sponsor' };
+  | { watch: 'sponsor' }
+  /** The inactivity check reads the guest's sign-ins from now, when INACTIVE_GUEST_DAYS is set (a patch, not a job). */
+  | { watch: 'activity' }
+  /** The inactivity check stops reading the guest's sign-ins: the request no longer gives access that was accepted. */
+  | { unwatch: 'activity' };
 
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
@@ -52,6 +56,8 @@ const card = { job: 'updateApprovalCard', swept: false } as const;
 const toRequester = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice }) as const;
 const toSponsor = (notice: SponsorNotice) => ({ job: 'notifySponsor', notice }) as const;
 const provision = { job: 'provisionGuest', sweptWhile: 'queued' } as const;
+const watchActivity = { watch: 'activity' } as const;
+const unwatchActivity = { unwatch: 'activity' } as const;
 
 /** from → to ⇒ the work that follows. A pair that lifecycle allows but is missing here is work nobody does. */
 export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestState; work: readonly Work[] }> = [
@@ -71,18 +77,18 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
     work: [card, toRequester('invited'), { watch: 'redemption' }, { watch: 'sponsor' }, { timers: 'access' }, { timers: 'withdrawal' }],
   },
   // The address was a guest who had accepted already: nothing to redeem, only access to add.
-  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }] },
+  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }, watchActivity] },
   // A failed request keeps nothing: what it gave before failing is taken back.
   { from: 'approved', to: 'failed', work: [card, toRequester('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
   { from: 'failed', to: 'approved', work: [card, provision] },
-  { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted')] },
+  { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted'), watchActivity] },
   // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
   // No withdrawal: the guest accepted once, and keeps their access until its end date.
-  { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }] },
+  { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }, unwatchActivity] },
   { from: 'invited', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
   // The guest never accepted: what the request gave is taken back (access/endAccess), and both are told.
   { from: 'invited', to: 'withdrawn', work: [card, toRequester('withdrawn'), toSponsor('withdrawn'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
-  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
+  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended'), unwatchActivity] },
 ];
 
 /** An owner decided a stage and the request (or its extension) still waits for other stages. */
@@ -103,6 +109,8 @@ export interface FollowUpSettings {
   redemption: { firstCheckMs: number };
   /** How often the sponsor check reads the people of a request that gives access; 0: never. */
   sponsorCheck: { intervalMs: number };
+  /** INACTIVE_GUEST_DAYS as a duration; 0 when the check is off, and then no request is given a check. */
+  inactivity: { afterMs: number };
 }
 
 /** The facts a change's work depends on. */
@@ -144,7 +152,7 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
   const requestId = request.id;
   const { timing } = settings;
   return work.flatMap((item): NewJob[] => {
-    if ('watch' in item) return [];
+    if ('watch' in item || 'unwatch' in item) return [];
     if ('timers' in item) {
       switch (item.timers) {
         case 'approval':
@@ -207,6 +215,9 @@ export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'requ
       ...(work.some((item) => 'watch' in item && item.watch === 'redemption') ? watchFrom(facts.now, settings) : {}),
       ...(work.some((item) => 'watch' in item && item.watch === 'sponsor') ? sponsorWatchFrom(facts.now, settings) : {}),
       ...(withdrawalDueAt ? { withdrawalDueAt } : {}),
+      ...(work.some((item) => 'watch' in item && item.watch === 'activity') ? watchActivityFrom(facts.now, settings) : {}),
+      // Cleared, so a request no longer accepted costs the check nothing.
+      ...(work.some((item) => 'unwatch' in item) ? { activityCheckAt: undefined } : {}),
     },
     jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
   };
@@ -230,6 +241,15 @@ export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemptio
 export function sponsorWatchFrom(now: Date, settings: Pick<FollowUpSettings, 'sponsorCheck'>): RequestPatch {
   const { intervalMs } = settings.sponsorCheck;
   return intervalMs > 0 ? { sponsorCheckAt: new Date(now.getTime() + intervalMs).toISOString() } : {};
+}
+
+/**
+ * The inactivity check first reads an accepted guest's sign-ins one INACTIVE_GUEST_DAYS after the
+ * acceptance (none since accepting counts from it); nothing when the check is off.
+ */
+export function watchActivityFrom(now: Date, settings: Pick<FollowUpSettings, 'inactivity'>): Partial<AccessRequest> {
+  if (settings.inactivity.afterMs <= 0) return {};
+  return { activityCheckAt: new Date(now.getTime() + settings.inactivity.afterMs).toISOString(), lastSignInAt: undefined, inactivityQuestion: undefined };
 }
 
 /** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */

@@ -21,6 +21,7 @@ export const JOB_KINDS = [
   'offerSponsorship',
   'handOverSponsorship',
   'endOrphanedAccess',
+  'askAboutInactiveGuest',
 ] as const;
 
 /** Inviting a guest again after the first time, each for its own reason (see access/reinviteGuest). */
@@ -82,7 +83,7 @@ type JobBody =
   | { kind: 'notifySponsor'; requestId: string; notice: SponsorNotice }
   | { kind: 'updateApprovalCard'; requestId: string }
   | { kind: ReinvitationKind; requestId: string; notice: LinkAskedBy }
-  | { kind: 'offerExtension' | 'endAccess' | 'withdrawInvitation'; requestId: string }
+  | { kind: 'offerExtension' | 'endAccess' | 'withdrawInvitation' | 'askAboutInactiveGuest'; requestId: string }
   /** A sponsor who left: the offer to their manager, the change in Entra after a takeover, the end when nobody takes over. */
   | { kind: 'offerSponsorship' | 'handOverSponsorship' | 'endOrphanedAccess'; requestId: string };
 

@@ -25,6 +25,9 @@ export type RequestPatch = Partial<
     | 'withdrawalDueAt'
     | 'withdrawnAt'
     | 'acceptedAt'
+    | 'activityCheckAt'
+    | 'lastSignInAt'
+    | 'inactivityQuestion'
     | 'reinvitationJobId'
     | 'approvalCard'
     | 'decisionComment'
@@ -124,7 +127,16 @@ export interface RequestRepository {
     onlyWhile?: ReadonlyArray<
       | {
           field:
-            'endsAt' | 'approverRemindedAt' | 'extensionOfferedFor' | 'extensionAnswer' | 'withdrawalDueAt' | 'sponsorId' | 'sponsorLeftAt' | 'requesterLeftAt';
+            | 'endsAt'
+            | 'approverRemindedAt'
+            | 'extensionOfferedFor'
+            | 'extensionAnswer'
+            | 'withdrawalDueAt'
+            | 'sponsorId'
+            | 'sponsorLeftAt'
+            | 'requesterLeftAt'
+            | 'inactivityAskedAt'
+            | 'inactivityAnswer';
           equals: string | null;
         }
       | { field: 'invitationEmailed'; equals: boolean }
@@ -191,6 +203,22 @@ export interface RequestRepository {
    * instances share them. Rows of requests no longer active that still carry a due time lose it.
    */
   claimSponsorChecks(now: Date, limit: number, nextCheckAt: Date): Promise<AccessRequest[]>;
+  /**
+   * Up to `limit` accepted requests whose sign-in check is due at `now`, each claimed by moving its
+   * next check to `retryAt` (where it stays if Graph cannot answer for the guest this time), so
+   * that instances checking at the same time share them rather than both asking Graph.
+   */
+  claimActivityChecks(now: Date, limit: number, retryAt: Date): Promise<AccessRequest[]>;
+  /**
+   * Records the last sign-in read for a guest who is still active, and when to read it again,
+   * while the request is still accepted: a reading, not a change anybody made, so not audited.
+   */
+  recordSignInReading(id: string, reading: { lastSignInAt?: string; activityCheckAt: string }): Promise<void>;
+  /**
+   * Gives every accepted request without a sign-in check one due at `at`: the check was turned on
+   * (INACTIVE_GUEST_DAYS) after their guests accepted. How many were given one.
+   */
+  watchActivityOfUnwatched(at: Date): Promise<number>;
   /** The requester's requests still waiting for a decision (the sponsor's or the owners'), oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
   /** The requester's requests, newest first: `limit` of them, and how many there are in all. */

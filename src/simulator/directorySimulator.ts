@@ -142,6 +142,19 @@ export class DirectorySimulator {
     return this.state.acceptAs(userId);
   }
 
+  /**
+   * The user's last successful sign-in, as `signInActivity` reports it: a test ages a guest by
+   * setting it in the past, or, with undefined, makes them one who never signed in.
+   */
+  setLastSignIn(userId: string, at: Date | string | undefined): void {
+    this.state.setLastSignIn(userId, at instanceof Date ? at.toISOString() : at);
+  }
+
+  /** Whether the tenant has Microsoft Entra ID P1: without it Graph answers `signInActivity` with a 403 (the seed's `tenant.entraIdP1`). */
+  setEntraIdP1(licensed: boolean): void {
+    this.state.entraIdP1 = licensed;
+  }
+
   /** Whether Teams would let the bot open a chat with the user: its app is installed for them. */
   hasTeamsApp(userId: string): boolean {
     return this.teamsApps.isInstalledFor(userId);

@@ -82,6 +82,8 @@ export class DirectoryState {
   readonly tenantDisplayName: string;
   readonly verifiedDomains: readonly string[];
   readonly termsOfUse: SimulatorSeed['tenant']['termsOfUse'];
+  /** Microsoft Entra ID P1: without it Graph refuses `signInActivity` (a test may take it away, as a lapsed licence would). */
+  entraIdP1: boolean;
   /** The tenant's own allow/deny list and cross-tenant access settings: tests change them as an admin would. */
   readonly externalCollaboration: SimulatedExternalCollaboration;
   private readonly initialDomain: string;
@@ -112,6 +114,7 @@ export class DirectoryState {
     this.tenantDisplayName = seed.tenant.displayName;
     this.verifiedDomains = seed.tenant.verifiedDomains;
     this.termsOfUse = seed.tenant.termsOfUse;
+    this.entraIdP1 = seed.tenant.entraIdP1 ?? true;
     this.externalCollaboration = new SimulatedExternalCollaboration(seed.externalCollaboration);
     this.initialDomain = seed.tenant.initialDomain ?? `${seed.tenant.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`;
     this.servicePrincipals = new Map(seed.servicePrincipals.map((sp) => [sp.id, sp]));
@@ -254,8 +257,11 @@ export class DirectoryState {
     if (user.externalUserState === 'Accepted') {
       return { outcome: 'alreadyAccepted', invitation };
     }
+    const now = new Date().toISOString();
     user.externalUserState = 'Accepted';
-    user.externalUserStateChangeDateTime = new Date().toISOString();
+    user.externalUserStateChangeDateTime = now;
+    // Completing the consent page is the guest's first successful sign-in to the tenant.
+    user.signInActivity = { lastSuccessfulSignInDateTime: now };
     this.changed();
     return { outcome: 'accepted', invitation };
   }
@@ -265,11 +271,20 @@ export class DirectoryState {
     const user = this.requireUser(userId);
     if (user.userType !== 'Guest') throw badRequest(`${userId} is not a guest.`);
     if (user.externalUserState !== 'Accepted') {
+      const now = new Date().toISOString();
       user.externalUserState = 'Accepted';
-      user.externalUserStateChangeDateTime = new Date().toISOString();
+      user.externalUserStateChangeDateTime = now;
+      user.signInActivity = { lastSuccessfulSignInDateTime: now };
       this.changed();
     }
     return user.externalUserStateChangeDateTime as string;
+  }
+
+  /** The user signed in successfully at `at`, or, undefined, never did: what `signInActivity` reports. For tests that age a guest. */
+  setLastSignIn(userId: string, at: string | undefined): void {
+    const user = this.requireUser(userId);
+    user.signInActivity = at === undefined ? undefined : { lastSuccessfulSignInDateTime: at };
+    this.changed();
   }
 
   /** Which of `groupIds` the user is a direct member of (the simulator has no nested groups). */

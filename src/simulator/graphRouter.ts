@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DirectoryState, SimulatedInvitation } from './directoryState';
 import { badRequest, GraphFailure, graphErrorBody } from './graphFailure';
 import { parseUserFilter } from './odataFilter';
+import type { SimulatedUser } from './simulatorSeed';
 import type { TeamsAppCatalog } from './teamsAppCatalog';
 import { parseUserSelect, projectUser, usersContext } from './userResource';
 import type { GraphCall, GraphResult, Route } from './graphCall';
@@ -12,6 +13,8 @@ const noContent: GraphResult = { status: 204, headers: {} };
 /** Graph's page size for directory object collections, and the most `$top` may ask for. */
 const defaultPageSize = 100;
 const maxPageSize = 999;
+/** Listing users with `signInActivity`, Graph's pages hold at most 120 (Microsoft Learn, user resource). */
+const signInActivityPageSize = 120;
 
 /** The Graph v1.0 subset the bot uses, over the simulated directory. */
 export class GraphRouter {
@@ -105,16 +108,44 @@ export class GraphRouter {
 
   private listUsers(call: GraphCall): GraphResult {
     const select = parseUserSelect(call.query.$select);
+    this.requireSignInActivityLicence(select);
     const filter = call.query.$filter === undefined ? undefined : parseUserFilter(call.query.$filter);
     const users = this.state.listUsers().filter((user) => filter === undefined || filter(user));
+    if (select?.includes('signInActivity')) return this.signInActivityPage(call, select, users);
     return json(200, {
       '@odata.context': usersContext(call.serviceRoot, select, false),
       value: users.map((user) => projectUser(user, select)),
     });
   }
 
+  /** With `signInActivity`, Graph answers in pages of at most 120 users, whatever `$top` asks, with a link to the next. */
+  private signInActivityPage(call: GraphCall, select: NonNullable<ReturnType<typeof parseUserSelect>>, users: readonly SimulatedUser[]): GraphResult {
+    const asked = call.query.$top === undefined ? signInActivityPageSize : Number(call.query.$top);
+    if (!Number.isInteger(asked) || asked < 1 || asked > maxPageSize) {
+      throw badRequest(`Invalid page size specified: '${call.query.$top ?? ''}'. Must be between 1 and ${maxPageSize} inclusive.`);
+    }
+    const top = Math.min(asked, signInActivityPageSize);
+    const offset = call.query.$skiptoken === undefined ? 0 : Number(call.query.$skiptoken);
+    const page = users.slice(offset, offset + top);
+    const next = offset + top < users.length ? offset + top : undefined;
+    const query = new URLSearchParams({ ...call.query, $top: String(top), ...(next === undefined ? {} : { $skiptoken: String(next) }) });
+    return json(200, {
+      '@odata.context': usersContext(call.serviceRoot, select, false),
+      value: page.map((user) => projectUser(user, select)),
+      ...(next === undefined ? {} : { '@odata.nextLink': `${call.serviceRoot}/v1.0/users?${query.toString()}` }),
+    });
+  }
+
+  /** A tenant without Microsoft Entra ID P1 gets no `signInActivity`: Graph refuses the whole read. */
+  private requireSignInActivityLicence(select: ReturnType<typeof parseUserSelect>): void {
+    if (select?.includes('signInActivity') && !this.state.entraIdP1) {
+      throw new GraphFailure(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+    }
+  }
+
   private getUser(call: GraphCall, id: string): GraphResult {
     const select = parseUserSelect(call.query.$select);
+    this.requireSignInActivityLicence(select);
     const user = this.state.requireUser(id);
     return json(200, { '@odata.context': usersContext(call.serviceRoot, select, true), ...projectUser(user, select) });
   }

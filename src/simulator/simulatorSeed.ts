@@ -27,6 +27,11 @@ export const simulatedUserSchema = z.object({
    * until the app is installed for them. Absent means installed, as for everyone who has used it.
    */
   teamsAppInstalled: z.boolean().optional(),
+  /**
+   * Graph's `signInActivity`, of which the simulator keeps the last successful sign-in: recorded
+   * when a guest completes the consent page, absent for someone who never signed in.
+   */
+  signInActivity: z.object({ lastSuccessfulSignInDateTime: z.iso.datetime().optional() }).optional(),
 });
 
 export type SimulatedUser = z.infer<typeof simulatedUserSchema>;
@@ -46,6 +51,11 @@ const seedSchema = z
        * permissions, and only then are they `Accepted`.
        */
       termsOfUse: z.object({ title: z.string().min(1), text: z.string().min(1) }).optional(),
+      /**
+       * Whether the tenant has Microsoft Entra ID P1 (or P2). Without it Graph refuses
+       * `signInActivity` with a 403, as it does a tenant on Entra ID Free. Absent means it has.
+       */
+      entraIdP1: z.boolean().optional(),
     }),
     defaultUserId: z.guid(),
     users: z.array(simulatedUserSchema).min(1),

@@ -25,9 +25,10 @@ const userProperties = [
   'createdDateTime',
   'creationType',
   'accountEnabled',
+  'signInActivity',
 ] as const;
 
-type UserProperty = (typeof userProperties)[number];
+export type UserProperty = (typeof userProperties)[number];
 
 const defaultUserProperties: readonly UserProperty[] = [
   'businessPhones',
@@ -62,12 +63,17 @@ export function parseUserSelect(select: string | undefined): readonly UserProper
 export function projectUser(user: SimulatedUser, select: readonly UserProperty[] | undefined): Record<string, unknown> {
   const projected: Record<string, unknown> = {};
   for (const property of select ?? defaultUserProperties) {
+    if (property === 'signInActivity') {
+      // Graph leaves it out for someone who never signed in.
+      if (user.signInActivity?.lastSuccessfulSignInDateTime) projected.signInActivity = { ...user.signInActivity };
+      continue;
+    }
     projected[property] = property === 'businessPhones' ? [] : (valueOf(user, property) ?? null);
   }
   return projected;
 }
 
-function valueOf(user: SimulatedUser, property: UserProperty): string | boolean | undefined {
+function valueOf(user: SimulatedUser, property: Exclude<UserProperty, 'signInActivity'>): string | boolean | undefined {
   switch (property) {
     case 'accountEnabled':
       return user.accountEnabled ?? true;

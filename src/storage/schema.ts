@@ -71,6 +71,14 @@ export interface AccessRequestsTable {
   sponsorship_offered_to_id: string | null;
   /** Since when the requester is gone: what the bot would tell them goes to the sponsor. */
   requester_left_at: string | null;
+  /** When the guest's sign-ins are next read (INACTIVE_GUEST_DAYS); only while the request is `accepted`. */
+  activity_check_at: string | null;
+  /** The guest's last successful sign-in, as last read from Graph. */
+  last_sign_in_at: string | null;
+  /** When the sponsor was last asked about a guest who has not signed in, on which card, and `kept` once they chose to keep them. */
+  inactivity_asked_at: string | null;
+  inactivity_card_id: string | null;
+  inactivity_answer: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -522,6 +522,49 @@ export class SqlRequestRepository implements RequestRepository {
     return claimed.map(toAccessRequest);
   }
 
+  async claimActivityChecks(now: Date, limit: number, retryAt: Date): Promise<AccessRequest[]> {
+    const due = await this.db
+      .selectFrom('access_requests')
+      .select(['id', 'activity_check_at'])
+      .where('state', '=', 'accepted')
+      .where('activity_check_at', '<=', now.toISOString())
+      .orderBy('activity_check_at')
+      .limit(limit)
+      .execute();
+    const claimed: AccessRequest[] = [];
+    for (const row of due) {
+      const updated = await this.db
+        .updateTable('access_requests')
+        .set({ activity_check_at: retryAt.toISOString() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'accepted')
+        .where('activity_check_at', '=', row.activity_check_at)
+        .returningAll()
+        .executeTakeFirst();
+      if (updated) claimed.push(toAccessRequest(updated));
+    }
+    return claimed;
+  }
+
+  async recordSignInReading(id: string, reading: { lastSignInAt?: string; activityCheckAt: string }): Promise<void> {
+    await this.db
+      .updateTable('access_requests')
+      .set({ last_sign_in_at: reading.lastSignInAt ?? null, activity_check_at: reading.activityCheckAt })
+      .where('id', '=', id)
+      .where('state', '=', 'accepted')
+      .execute();
+  }
+
+  async watchActivityOfUnwatched(at: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('access_requests')
+      .set({ activity_check_at: at.toISOString() })
+      .where('state', '=', 'accepted')
+      .where('activity_check_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async auditTrail(id: string): Promise<AuditEvent[]> {
     const rows = await this.db.selectFrom('audit_events').selectAll().where('request_id', '=', id).orderBy('id').execute();
     return rows.map(toAuditEvent);
@@ -652,6 +695,8 @@ const ONLY_WHILE_COLUMNS = {
   sponsorId: 'sponsor_id',
   sponsorLeftAt: 'sponsor_left_at',
   requesterLeftAt: 'requester_left_at',
+  inactivityAskedAt: 'inactivity_asked_at',
+  inactivityAnswer: 'inactivity_answer',
 } as const;
 
 /** The columns `recordOnce` may test for "not yet". */
@@ -696,6 +741,13 @@ const PATCH_COLUMNS: PatchColumns = {
   withdrawalDueAt: column('withdrawal_due_at'),
   withdrawnAt: column('withdrawn_at'),
   acceptedAt: column('accepted_at'),
+  activityCheckAt: column('activity_check_at'),
+  lastSignInAt: column('last_sign_in_at'),
+  inactivityQuestion: (question) => ({
+    inactivity_asked_at: question?.askedAt ?? null,
+    inactivity_card_id: question?.cardId ?? null,
+    inactivity_answer: question?.answer ?? null,
+  }),
   redemptionChecks: column('redemption_checks'),
   reinvitationJobId: column('reinvitation_job_id'),
   invitedUserId: column('invited_user_id'),
@@ -771,6 +823,11 @@ export function toAccessRequest(row: Row): AccessRequest {
     withdrawalDueAt: row.withdrawal_due_at ?? undefined,
     withdrawnAt: row.withdrawn_at ?? undefined,
     acceptedAt: row.accepted_at ?? undefined,
+    activityCheckAt: row.activity_check_at ?? undefined,
+    lastSignInAt: row.last_sign_in_at ?? undefined,
+    inactivityQuestion: row.inactivity_asked_at
+      ? { askedAt: row.inactivity_asked_at, cardId: row.inactivity_card_id ?? undefined, answer: (row.inactivity_answer ?? undefined) as 'kept' | undefined }
+      : undefined,
     reinvitationJobId: row.reinvitation_job_id ?? undefined,
     existingGuest: row.existing_guest ? (JSON.parse(row.existing_guest) as ExistingGuest) : undefined,
     accessDays: row.access_days ?? undefined,

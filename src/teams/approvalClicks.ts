@@ -10,6 +10,7 @@ import type { Activity, AdaptiveCardInvokeAction, AdaptiveCardInvokeResponse, Tu
 import type { Logger } from 'pino';
 import { type AdaptiveCardJson, approvalCard } from '../../cards/approvalCard';
 import { extensionCardFor } from '../../cards/extensionCard';
+import { inactiveGuestCardFor } from '../../cards/inactiveGuestCard';
 import { refusalCard } from '../../cards/refusalCard';
 import { plainText } from '../../cards/plainText';
 import { senderOf } from '../http/identity';
@@ -18,6 +19,7 @@ import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { resourcesByIds } from '../requests/catalog';
 import { isRequestId } from '../requests/requestId';
 import { answerExtension, type ExtensionAnswerContext, type ExtensionAnswerResult, EXTENSION_VERBS } from '../useCases/answerExtension';
+import { answerInactiveGuest, type InactiveGuestAnswer, INACTIVE_GUEST_VERBS } from '../useCases/answerInactiveGuest';
 import type { Clicker } from '../useCases/clicker';
 import { type Decision, decide } from '../useCases/decide';
 import { buttonData, type CardAction } from './cardClick';
@@ -31,6 +33,8 @@ export const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
 export interface ApprovalClickDependencies {
   /** What the decisions and the answers to an offer read and change. */
   approvals: ExtensionAnswerContext;
+  /** INACTIVE_GUEST_DAYS, as set: the card about an idle guest says it. */
+  inactiveGuestDays: number;
   /** Unauthenticated runs only; see directoryUserIdOf(). */
   localDefaultUserId?: string;
   logger: Logger;
@@ -72,6 +76,30 @@ export class ExtensionClick implements CardAction {
     logClick(context, click, answer.outcome, this.deps.logger, 'extension card action');
     return cardAnswer(extensionAnswerCard(answer, click, this.deps.approvals));
   }
+}
+
+/** End access now, Keep until the end date and Refresh on the card about a guest who has not signed in. */
+export class InactiveGuestClick implements CardAction {
+  readonly verbs = INACTIVE_GUEST_VERBS;
+
+  constructor(private readonly deps: ApprovalClickDependencies) {}
+
+  async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
+    const click = readClick<(typeof INACTIVE_GUEST_VERBS)[number]>(context, action, this.deps);
+    const { requestId, askedAt } = click.data;
+    const answer = await answerInactiveGuest({ verb: click.verb, requestId, askedAt, clicker: click.clicker }, this.deps.approvals);
+    logClick(context, click, answer.outcome, this.deps.logger, 'inactive guest card action');
+    return cardAnswer(inactiveGuestAnswerCard(answer, click, this.deps));
+  }
+}
+
+/** The card about an idle guest as the clicker may see it now. */
+function inactiveGuestAnswerCard(answer: InactiveGuestAnswer, { locale, clicker }: Click<string>, deps: ApprovalClickDependencies): AdaptiveCardJson {
+  if (answer.outcome === 'notFound' || answer.outcome === 'refused') return refusalCard(locale);
+  const settings = { catalog: deps.approvals.catalog, inactiveGuestDays: deps.inactiveGuestDays, clock: deps.approvals.clock };
+  if (answer.outcome === 'readOnly')
+    return inactiveGuestCardFor(answer.request, settings, { locale, isSponsor: false, notice: translatorFor(locale)('inactivity.notSponsor') });
+  return inactiveGuestCardFor(answer.request, settings, { locale, isSponsor: true, sponsorMri: answer.isTheirs ? clicker.channelUserId : undefined });
 }
 
 /** The registry (teams/cardActions) hands a family only the verbs it lists. */

@@ -313,6 +313,7 @@ describe('provisioning', function () {
             timing: loadConfig({}).timing,
             sponsorCheck: loadConfig({}).sponsorCheck,
             guestEndAction: 'none',
+            inactiveGuestDays: 0,
             directorySimulated: true,
             clock: () => new Date(),
           }),

@@ -37,6 +37,7 @@ const codeIn = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((match) =>
 /** A piece of work as the tables write it: `job(notice)` then its condition, `timers: …`, `watch: …`. */
 function written(item: Work): string[] {
   if ('watch' in item) return [`watch: ${item.watch}`];
+  if ('unwatch' in item) return [`unwatch: ${item.unwatch}`];
   if ('timers' in item) return [`timers: ${item.timers}`];
   const job = 'notice' in item ? `${item.job}(${item.notice})` : item.job;
   return 'onlyIf' in item && item.onlyIf ? [job, item.onlyIf] : [job];

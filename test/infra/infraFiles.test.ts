@@ -304,10 +304,12 @@ describe('infra: the Bicep deployment', () => {
     const guideRows = permissionRows(deployGuide, '## 3. Grant the Graph identity its permissions');
     const nameOf = (row: string) => /^\| `([\w.]+)`/.exec(row)?.[1] as string;
     const granted =
-      /output GRAPH_APP_ROLES_TO_GRANT array = \[\n([\s\S]*?)\n\]/
+      /var graphAppRolesAlways = \[\n([\s\S]*?)\n\]/
         .exec(mainBicep)?.[1]
         .split('\n')
         .map((line) => literalOf(line.trim())) ?? [];
+    assert.match(mainBicep, /output GRAPH_APP_ROLES_TO_GRANT array = concat\(graphAppRolesAlways, graphAppRolesForInactiveGuests\)/);
+    assert.match(mainBicep, /var graphAppRolesForInactiveGuests = INACTIVE_GUEST_DAYS > 0 \? \['AuditLog\.Read\.All'\] : \[\]/);
 
     assert.deepEqual(granted, [
       'User.Invite.All',
@@ -320,12 +322,19 @@ describe('infra: the Bicep deployment', () => {
       'TeamsAppInstallation.ReadWriteSelfForUser.All',
       'AppCatalog.Read.All',
     ]);
-    const [direct, ...others] = [...adminRows].sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
+    // AuditLog.Read.All only when INACTIVE_GUEST_DAYS > 0, the Bicep adding it then, and both guides say so.
+    const auditLog = (rows: string[]) => rows.filter((row) => nameOf(row) === 'AuditLog.Read.All');
+    assert.equal(auditLog(adminRows).length, 1);
+    assert.match(auditLog(adminRows)[0], /only when `INACTIVE_GUEST_DAYS` > 0/);
+    assert.equal(auditLog(guideRows).length, 1);
+    assert.match(auditLog(guideRows)[0], /Only when `INACTIVE_GUEST_DAYS` > 0/);
+    const always = (rows: string[]) => rows.filter((row) => nameOf(row) !== 'AuditLog.Read.All');
+    const [direct, ...others] = always(adminRows).sort((a, b) => Number(b.includes('AppRoleAssignment')) - Number(a.includes('AppRoleAssignment')));
     assert.equal(nameOf(direct), 'AppRoleAssignment.ReadWrite.All');
     assert.match(direct, /only if your catalog assigns an app directly/);
     assert.match(direct, /\*\*Risk:\*\* whoever holds it can assign any app role of any application to anyone, the Graph identity itself included/);
     assert.deepEqual(others.map(nameOf), granted, 'docs/administration.md lists what the Bicep grants, in the same order');
-    assert.deepEqual(guideRows.map(nameOf), granted, 'and so does the deployment guide');
+    assert.deepEqual(always(guideRows).map(nameOf), granted, 'and so does the deployment guide');
     assert.match(deployGuide, /\*\*Do not grant `AppRoleAssignment\.ReadWrite\.All`\*\* unless your catalog\nassigns an app role directly/);
   });
 

@@ -63,9 +63,21 @@ describe('directory simulator redeem pages', () => {
       assert.match(html, /Contoso guest terms of use/);
       assert.match(html, /<button type="submit" name="action" value="agreeToTerms">Accept<\/button>/);
       assert.equal(fixture.simulator.getUser(guestId)?.externalUserState, 'PendingAcceptance');
+      assert.equal(fixture.simulator.getUser(guestId)?.signInActivity, undefined, 'not signed in until the last step');
 
       assert.match(await (await answer('cancel')).text(), /Nothing has changed/);
       assert.equal(fixture.simulator.getUser(guestId)?.externalUserState, 'PendingAcceptance');
+    });
+
+    it('completing the consent steps is a successful sign-in, as signInActivity then reports', async () => {
+      await answer('accept');
+      await answer('agreeToTerms');
+      const guest = fixture.simulator.getUser(guestId);
+      assert.equal(guest?.signInActivity?.lastSuccessfulSignInDateTime, guest?.externalUserStateChangeDateTime);
+      assert.deepEqual(
+        await fixture.directory.lastSignIns([guestId]),
+        new Map([[guestId, { lastSuccessfulSignInAt: guest?.externalUserStateChangeDateTime }]]),
+      );
     });
 
     it('accepting flips the guest to Accepted, as Graph then reports, and links on to the redirect URL', async () => {

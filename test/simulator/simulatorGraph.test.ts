@@ -136,6 +136,52 @@ describe('directory simulator Graph endpoints', () => {
     });
   });
 
+  describe('sign-in activity', () => {
+    const invite = async (n: number): Promise<string> =>
+      (
+        await graph('POST', '/invitations', {
+          invitedUserEmailAddress: `guest${n}@partner.example`,
+          inviteRedirectUrl: 'https://myapps.microsoft.com/',
+          sendInvitationMessage: false,
+        })
+      ).json.invitedUser.id as string;
+
+    it('serves signInActivity only when $select asks for it, and leaves it out for someone who never signed in', async () => {
+      const guest = await invite(1);
+      started.simulator.setLastSignIn(guest, '2026-03-04T05:06:07Z');
+      assert.equal('signInActivity' in (await graph('GET', `/users/${guest}`)).json, false);
+      const selected = await graph('GET', `/users?$filter=${encodeURIComponent(`id in ('${guest}','${sample.adele}')`)}&$select=id,signInActivity`);
+      assert.equal(selected.status, 200);
+      const byId = new Map((selected.json.value as Array<{ id: string }>).map((user) => [user.id, user]));
+      assert.deepEqual(byId.get(guest), { id: guest, signInActivity: { lastSuccessfulSignInDateTime: '2026-03-04T05:06:07Z' } });
+      assert.deepEqual(byId.get(sample.adele), { id: sample.adele });
+    });
+
+    it("refuses signInActivity with Graph's 403 in a tenant without Microsoft Entra ID P1, and nothing else", async () => {
+      started.simulator.setEntraIdP1(false);
+      for (const path of [`/users?$select=id,signInActivity`, `/users/${sample.adele}?$select=signInActivity`]) {
+        const refused = await graph('GET', path);
+        assert.equal(refused.status, 403);
+        assert.equal(refused.json.error.code, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant');
+        assert.match(refused.json.error.message, /premium license/);
+      }
+      assert.equal((await graph('GET', `/users?$select=id,displayName`)).status, 200);
+    });
+
+    it('answers a list with signInActivity in pages of at most 120 users, whatever $top asks', async () => {
+      for (let n = 0; n < 121; n++) await invite(n);
+      const first = await graph('GET', '/users?$select=id,signInActivity&$top=999');
+      assert.equal(first.json.value.length, 120);
+      const next = new URL(first.json['@odata.nextLink'] as string);
+      const rest = await graph('GET', `/users${next.search}`);
+      assert.equal(rest.status, 200);
+      assert.ok(rest.json.value.length >= 1);
+      assert.equal(rest.json['@odata.nextLink'], undefined);
+      const ids = new Set([...first.json.value, ...rest.json.value].map((user: { id: string }) => user.id));
+      assert.equal(ids.size, first.json.value.length + rest.json.value.length, 'no user twice');
+    });
+  });
+
   describe('invitations', () => {
     const valid = {
       invitedUserEmailAddress: 'alex.kim@partner.example',

@@ -13,6 +13,7 @@ import * as whatTheBotGave from './010_what_the_bot_gave';
 import * as extensionStages from './011_extension_stages';
 import * as withdrawnInvitations from './012_withdrawn_invitations';
 import * as sponsorsWhoLeave from './013_sponsors_who_leave';
+import * as inactiveGuests from './014_inactive_guests';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_extension_stages': extensionStages,
   '012_withdrawn_invitations': withdrawnInvitations,
   '013_sponsors_who_leave': sponsorsWhoLeave,
+  '014_inactive_guests': inactiveGuests,
 };
 
 /** Every migration, in order; exported so a test can stop at an older schema and bring data across. */
