@@ -1,8 +1,8 @@
 /**
  * The router: what a message means when no question is pending. `request` starts the request
  * dialog and `reset GA-…` the reset of a guest's redemption; `help`, `cancel`, `cancel GA-…`,
- * `link GA-…`, `email GA-…`, `status` and `pending` answer here; anything else gets a pointer to
- * what works.
+ * `link GA-…`, `email GA-…`, `extend GA-…`, `status`, `pending` and `guests` answer here;
+ * anything else gets a pointer to what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
@@ -10,6 +10,8 @@ import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../cards/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
 import { type CancelRequestDependencies, cancelRequestCommand } from './cancelRequest';
+import { extendAccessCommand, type ExtendAccessDependencies } from './extendAccess';
+import { type GuestListDependencies, guestListPageIn, showGuests } from './guestList';
 import { commandNamingRequest, requestIdIn } from './namedRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
@@ -35,7 +37,13 @@ interface DialogToStart {
 export class MainDialog extends ComponentDialog {
   constructor(
     requestAccessDialog: RequestAccessDialog,
-    private readonly deps: CancelRequestDependencies & ReinviteDependencies & RequestListsDependencies & RequestAgainDependencies & AuditSummaryDependencies,
+    private readonly deps: CancelRequestDependencies &
+      ReinviteDependencies &
+      RequestListsDependencies &
+      GuestListDependencies &
+      ExtendAccessDependencies &
+      RequestAgainDependencies &
+      AuditSummaryDependencies,
   ) {
     super(MAIN_DIALOG);
     if (!requestAccessDialog || !deps?.requests) throw new Error('MainDialog needs the request dialog and the requests.');
@@ -79,7 +87,7 @@ export class MainDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'request'])) {
+      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'extend', 'request'])) {
         case 'cancel':
           await cancelRequestCommand(context, namedRequest, this.deps);
           return undefined;
@@ -93,9 +101,18 @@ export class MainDialog extends ComponentDialog {
           return { dialogId: RESET_REDEMPTION.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
         case 'end':
           return { dialogId: END_ACCESS.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
+        case 'extend':
+          await extendAccessCommand(context, namedRequest, this.deps);
+          return undefined;
         case 'request':
           return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: namedRequest } satisfies RequestAgainOptions };
       }
+    }
+    // `guests`, or a page of it (`guests 2`): the page travels in the command.
+    const guestsPage = guestListPageIn(text);
+    if (guestsPage !== undefined) {
+      await showGuests(context, guestsPage, this.deps);
+      return undefined;
     }
     switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending', 'audit'])) {
       case 'request':

@@ -61,6 +61,8 @@ export interface AccessRequest {
   nudgedAt?: string;
   /** When the guest accepted, as Graph reports it. */
   acceptedAt?: string;
+  /** The guest's last successful sign-in, as Graph's `signInActivity` reports it (Entra ID P1), when known. */
+  lastSignInAt?: string;
   /**
    * The job re-inviting the guest (Microsoft's email, a reset), recorded before it calls Graph: a
    * retry of that job cannot know whether Graph already emailed the guest, so it does not again.
