@@ -1,8 +1,8 @@
 /**
  * The router: what a message means when no question is pending. `request` starts the request
  * dialog and `reset GA-…` the reset of a guest's redemption; `help`, `cancel`, `cancel GA-…`,
- * `link GA-…`, `email GA-…`, `status` and `pending` answer here; anything else gets a pointer to
- * what works.
+ * `link GA-…`, `email GA-…`, `extend GA-…`, `status`, `pending` and `guests` answer here;
+ * anything else gets a pointer to what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
@@ -10,6 +10,8 @@ import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../cards/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
 import { type CancelRequestDependencies, cancelRequestCommand } from './cancelRequest';
+import { extendAccessCommand, type ExtendAccessDependencies } from './extendAccess';
+import { type GuestListDependencies, guestListPageIn, showGuests } from './guestList';
 import { commandNamingRequest, requestIdIn } from './namedRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
@@ -39,6 +41,8 @@ export class MainDialog extends ComponentDialog {
     private readonly deps: CancelRequestDependencies &
       ReinviteDependencies &
       RequestListsDependencies &
+      GuestListDependencies &
+      ExtendAccessDependencies &
       RequestAgainDependencies &
       AuditSummaryDependencies &
       TakeOverSponsorshipCommandDependencies,
@@ -85,7 +89,7 @@ export class MainDialog extends ComponentDialog {
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'request', 'sponsor'])) {
+      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'extend', 'request', 'sponsor'])) {
         case 'cancel':
           await cancelRequestCommand(context, namedRequest, this.deps);
           return undefined;
@@ -102,9 +106,18 @@ export class MainDialog extends ComponentDialog {
         case 'sponsor':
           await takeOverSponsorshipCommand(context, namedRequest, textAfter(text, namedRequest), this.deps);
           return undefined;
+        case 'extend':
+          await extendAccessCommand(context, namedRequest, this.deps);
+          return undefined;
         case 'request':
           return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: namedRequest } satisfies RequestAgainOptions };
       }
+    }
+    // `guests`, or a page of it (`guests 2`): the page travels in the command.
+    const guestsPage = guestListPageIn(text);
+    if (guestsPage !== undefined) {
+      await showGuests(context, guestsPage, this.deps);
+      return undefined;
     }
     switch (commandOf(text, ['request', 'help', 'cancel', 'status', 'pending', 'audit'])) {
       case 'request':

@@ -102,7 +102,20 @@ export function commandOf(text: string | undefined, names: readonly CommandName[
 }
 
 /** Commands that start a conversation's business: typing one in a language is choosing it. */
-const LANGUAGE_CHOOSING_COMMANDS: readonly CommandName[] = ['request', 'help', 'cancel', 'status', 'pending', 'link', 'email', 'reset', 'end', 'audit'];
+const LANGUAGE_CHOOSING_COMMANDS: readonly CommandName[] = [
+  'request',
+  'help',
+  'cancel',
+  'status',
+  'pending',
+  'guests',
+  'link',
+  'email',
+  'reset',
+  'end',
+  'extend',
+  'audit',
+];
 
 /**
  * The language of a command typed (`solicitar`, `ayuda`, `cancelar GA-…`), when its words belong

@@ -198,7 +198,10 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
  * and the jobs it queues in the same transaction.
  */
 export interface FollowUp {
-  /** Set with the change: the redemption watcher follows a guest invited (again) from it on; an invitation's withdrawal is due; the sponsor check, a request whose access starts. */
+  /**
+   * Set with the change: the due times of the checks that follow the request from it on (the
+   * redemption watcher, the sponsor check, the inactivity check) and of an invitation's withdrawal.
+   */
   patch: RequestPatch;
   /**
    * The jobs, counted from the request as the change leaves it (its end date, its card, its

@@ -227,6 +227,12 @@ export interface RequestRepository {
   awaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
   /** Owner stages waiting for this approver's decision, oldest first: `limit` of them, with their requests. */
   stagesAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>>;
+  /**
+   * The guests a person answers for: requests they sponsor or filed, in one of `states`, soonest
+   * end first (then by id, so pages do not overlap): `limit` from `offset`, and how many in all.
+   * Read through the person-and-state indexes, so requests no longer in `states` cost nothing.
+   */
+  guestsOf(personId: string, states: readonly RequestState[], page: { offset: number; limit: number }): Promise<{ requests: AccessRequest[]; total: number }>;
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
   awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
 }

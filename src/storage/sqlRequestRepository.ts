@@ -2,7 +2,7 @@
  * The RequestRepository port over Kysely, for SQLite and PostgreSQL alike. Each write is one
  * transaction holding the row change, its audit event and the jobs that follow it.
  */
-import type { Insertable, Kysely, Selectable, Transaction, Updateable, UpdateType } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable, type UpdateType } from 'kysely';
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
@@ -123,6 +123,32 @@ export class SqlRequestRepository implements RequestRepository {
     const waiting = this.db.selectFrom('access_requests').where('sponsor_id', '=', sponsorId).where('state', '=', 'pending_approval');
     const rows = await waiting.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute();
     const { total } = await waiting.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
+    return { requests: rows.map(toAccessRequest), total: Number(total) };
+  }
+
+  async guestsOf(
+    personId: string,
+    states: readonly RequestState[],
+    page: { offset: number; limit: number },
+  ): Promise<{ requests: AccessRequest[]; total: number }> {
+    if (states.length === 0) return { requests: [], total: 0 };
+    // Two equalities joined by OR: each side is answered from its own person-and-state index
+    // (access_requests_sponsor, access_requests_requester_state), so only the requests still in
+    // `states` are read and sorted, never the ended ones. A request from before end dates has none:
+    // last, on both databases (SQLite puts NULL first, PostgreSQL last).
+    const theirs = this.db
+      .selectFrom('access_requests')
+      .where((eb) => eb.or([eb('sponsor_id', '=', personId), eb('requester_id', '=', personId)]))
+      .where('state', 'in', [...states]);
+    const rows = await theirs
+      .selectAll()
+      .orderBy(sql`ends_at is null`)
+      .orderBy('ends_at')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    const { total } = await theirs.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
     return { requests: rows.map(toAccessRequest), total: Number(total) };
   }
 

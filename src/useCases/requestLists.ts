@@ -1,11 +1,13 @@
 /**
- * The two lists a person asks for: the requests they filed (`status`), and what waits on their
- * decision (`pending`): approvals as a sponsor, then owner stages as a resource's approver. Each
- * is one page, because a card is limited in size; the rest is counted, not shown. Only the
- * person's own lists: who they are comes from the activity.
+ * The lists a person asks for: the requests they filed (`status`), what waits on their decision
+ * (`pending`): approvals as a sponsor, then owner stages as a resource's approver; and the guests
+ * they answer for (`guests`), as sponsor or requester. Each is one page, because a card is limited
+ * in size: `status` and `pending` count the rest, `guests` is read page by page. Only the person's
+ * own lists: who they are comes from the activity.
  */
-import type { Someone } from '../approvals/roles';
+import { actsAsSponsor, type Someone } from '../approvals/roles';
 import type { AccessRequest } from '../requests/accessRequest';
+import type { RequestState } from '../requests/lifecycle';
 import type { ApprovalStage } from '../requests/approvalStage';
 import type { RequestRepository } from '../requests/requestRepository';
 
@@ -37,4 +39,39 @@ export async function listAwaitingDecision(requests: RequestRepository, someone:
   const stages = userId && approvals.requests.length < PAGE ? await requests.stagesAwaitingDecisionBy(userId, PAGE - approvals.requests.length) : [];
   if (approvals.requests.length + stages.length === 0) return { outcome: 'none' };
   return { outcome: 'listed', approvals: approvals.requests, stages, more: approvals.total - approvals.requests.length };
+}
+
+/**
+ * A guest's access that is active or on its way: approved (the invitation is being made, seconds
+ * as a rule, longer when Graph is retried: the sponsor answers for it already, and it would
+ * otherwise vanish from the list and come back), invited (waiting to accept) or accepted. Not the
+ * undecided (that is `pending`), nor what ended, failed or was never given.
+ */
+export const GUEST_LIST_STATES: readonly RequestState[] = ['approved', 'invited', 'accepted'];
+
+/** A guest on the list, and whether the one looking answers for them as sponsor (roles.actsAsSponsor): the buttons that may apply. */
+export interface ListedGuest {
+  request: AccessRequest;
+  viewerActsAsSponsor: boolean;
+}
+
+type GuestList =
+  | { outcome: 'none' }
+  /** Asked for a page after the last: how many guests there are, on how many pages. */
+  | { outcome: 'noSuchPage'; total: number; pages: number }
+  | { outcome: 'listed'; guests: ListedGuest[]; page: number; pages: number; total: number; /** The 1-based position of the page's first. */ from: number };
+
+/**
+ * Page `page` (from 1) of the guests someone sponsors or asked for, soonest end first. What each
+ * button may do is decided again when it is clicked: the list only leaves out what cannot apply.
+ */
+export async function listGuests(deps: { requests: RequestRepository; localTestsAllowed: boolean }, someone: Someone, page = 1): Promise<GuestList> {
+  const offset = (page - 1) * PAGE;
+  const { userId } = someone;
+  const found = userId ? await deps.requests.guestsOf(userId, GUEST_LIST_STATES, { offset, limit: PAGE }) : { requests: [], total: 0 };
+  const pages = Math.ceil(found.total / PAGE);
+  if (found.total === 0) return { outcome: 'none' };
+  if (found.requests.length === 0) return { outcome: 'noSuchPage', total: found.total, pages };
+  const guests = found.requests.map((request) => ({ request, viewerActsAsSponsor: actsAsSponsor(someone, request, deps.localTestsAllowed) }));
+  return { outcome: 'listed', guests, page, pages, total: found.total, from: offset + 1 };
 }
