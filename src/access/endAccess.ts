@@ -75,8 +75,6 @@ export function endAccess(ctx: JobContext): JobHandler {
           endReason: request.endReason ?? 'endDate',
           inviteRedeemUrl: undefined,
           redemptionCheckAt: undefined,
-          // An ended request's people are read no more: its check costs nothing from now on.
-          sponsorCheckAt: undefined,
         },
         detail,
         lease: job.lease,

@@ -44,8 +44,11 @@ export type Work =
   | { watch: 'sponsor' }
   /** The inactivity check reads the guest's sign-ins from now, when INACTIVE_GUEST_DAYS is set (a patch, not a job). */
   | { watch: 'activity' }
-  /** The inactivity check stops reading the guest's sign-ins: the request no longer gives access that was accepted. */
-  | { unwatch: 'activity' };
+  /**
+   * A check stops following the request (its due time is cleared, so the request costs it nothing):
+   * the inactivity check once the access is no longer accepted, the sponsor check once it ends.
+   */
+  | { unwatch: 'activity' | 'sponsor' };
 
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
@@ -58,6 +61,7 @@ const toSponsor = (notice: SponsorNotice) => ({ job: 'notifySponsor', notice }) 
 const provision = { job: 'provisionGuest', sweptWhile: 'queued' } as const;
 const watchActivity = { watch: 'activity' } as const;
 const unwatchActivity = { unwatch: 'activity' } as const;
+const unwatchSponsor = { unwatch: 'sponsor' } as const;
 
 /** from → to ⇒ the work that follows. A pair that lifecycle allows but is missing here is work nobody does. */
 export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestState; work: readonly Work[] }> = [
@@ -85,10 +89,14 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
   // No withdrawal: the guest accepted once, and keeps their access until its end date.
   { from: 'accepted', to: 'invited', work: [card, { watch: 'redemption' }, unwatchActivity] },
-  { from: 'invited', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended')] },
+  { from: 'invited', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended'), unwatchSponsor] },
   // The guest never accepted: what the request gave is taken back (access/endAccess), and both are told.
-  { from: 'invited', to: 'withdrawn', work: [card, toRequester('withdrawn'), toSponsor('withdrawn'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
-  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended'), unwatchActivity] },
+  {
+    from: 'invited',
+    to: 'withdrawn',
+    work: [card, toRequester('withdrawn'), toSponsor('withdrawn'), { job: 'endAccess', onlyIf: 'accessGiven' }, unwatchSponsor],
+  },
+  { from: 'accepted', to: 'ended', work: [card, toRequester('ended'), toSponsor('ended'), unwatchActivity, unwatchSponsor] },
 ];
 
 /** An owner decided a stage and the request (or its extension) still waits for other stages. */
@@ -219,8 +227,9 @@ export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'requ
       ...(work.some((item) => 'watch' in item && item.watch === 'sponsor') ? sponsorWatchFrom(facts.now, settings) : {}),
       ...(withdrawalDueAt ? { withdrawalDueAt } : {}),
       ...(work.some((item) => 'watch' in item && item.watch === 'activity') ? watchActivityFrom(facts.now, settings) : {}),
-      // Cleared, so a request no longer accepted costs the check nothing.
-      ...(work.some((item) => 'unwatch' in item) ? { activityCheckAt: undefined } : {}),
+      // Cleared, so a request the check no longer follows costs it nothing.
+      ...(work.some((item) => 'unwatch' in item && item.unwatch === 'activity') ? { activityCheckAt: undefined } : {}),
+      ...(work.some((item) => 'unwatch' in item && item.unwatch === 'sponsor') ? { sponsorCheckAt: undefined } : {}),
     },
     jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
   };
