@@ -22,7 +22,7 @@ export function requestLinksText(t: Translate, guests: readonly AccessRequest[],
       t,
       ctx.catalog.resources.filter((r) => first.resourceIds.includes(r.id)),
     ),
-    first.endsAt ? t('notify.accessUntil', { end: formatDate(first.endsAt, locale, ctx.clock()) }) : '',
+    first.endsAt ? t('notify.accessUntil', { end: formatDate(first.endsAt, locale, ctx.clock()), sponsor: names.sponsor }) : '',
     t('notify.links.next', { id: first.requestId }),
   ]
     .filter(Boolean)

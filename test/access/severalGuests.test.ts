@@ -139,6 +139,8 @@ describe('several guests in one request', function () {
     assert.match(links.text ?? '', /\*\*jo@fabrikam\.com\*\*: left out by Megan Bowen/);
     assert.match(links.text ?? '', /\*\*jordan\.lee@fabrikam\.com\*\*: already a guest here who had accepted/);
     assert.equal(bot.channel.messagesTo(adeleChat).filter((m) => m.text?.includes('redeem')).length, 1, 'one message with the links');
+    assert.match(links.text ?? '', /The access lasts until .*; Megan Bowen will be asked before then whether to extend it\./);
+    assert.doesNotMatch(links.text ?? '', /\{\{/, 'every name filled in');
 
     // The sponsor's card lists where each guest stands.
     await bot.channel.waitFor(

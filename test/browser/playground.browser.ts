@@ -5,7 +5,7 @@
  * the request stands; the summary is a card whose facts are on screen; no bot message shows raw
  * markdown; the whole flow in English and in Spanish, to the partner accepting on the consent
  * pages and found `Accepted` in the directory; and a partner who is already a guest is told the
- * truth at each step. Saves the screenshots README.md and docs/conversation.md show (and
+ * truth at each step; a partner's team filed as one request, one guest left out on the card. Saves the screenshots README.md and docs/conversation.md show (and
  * docs/development.md, the log panel's). Run with `npm run test:browser`.
  */
 import assert from 'node:assert/strict';
@@ -117,5 +117,37 @@ describe('the conversation as the Agents Playground shows it', function () {
     assert.doesNotMatch(notice, /simulator\/redeem|emailed/, 'no redeem link, no email claim');
     await session.screenshot('existing-guest-en.png');
     assert.doesNotMatch(await session.transcript(), /\*\*/);
+  });
+
+  it('takes a partner’s team in one request: one card listing the guests, one left out, every link in one message', async () => {
+    await session.say('request');
+    await session.waitForText(/What is the partner's email address\?/);
+    await session.say('"Ana Ruiz" <ana.ruiz@fabrikam.com>; ben.ito@fabrikam.com, megan.bowen@contoso.com');
+    await session.waitForText(/I'll ask for these 2 guests together:[\s\S]*Not these:\s+megan\.bowen@contoso\.com: an address of your own organization/);
+    await session.waitForText(/Which resources do these 2 guests need\?/);
+    await session.say('falcon');
+    await session.say('ok');
+    await session.sayAndWaitFor('Both review the Falcon launch plan with us', /I'd ask your manager/);
+    await session.click('OK');
+    await session.waitForText(/Here is your request\s+Guests\s+ana\.ruiz@fabrikam\.com\s+ben\.ito@fabrikam\.com/, 'the summary listing both');
+    await session.click('Yes');
+    await session.waitForText(
+      /The 2 guests\s+ana\.ruiz@fabrikam\.com\s+ben\.ito@fabrikam\.com[\s\S]*Guests to approve/,
+      'one card listing both, with the choice',
+    );
+    await session.screenshot('several-guests-card-en.png');
+    // Megan (Adele, in this local test) unticks Ben and approves Ana alone.
+    await session.page
+      .getByRole('checkbox', { name: /ben\.ito@fabrikam\.com/ })
+      .last()
+      .uncheck();
+    await session.click('Approve');
+    const links = await session.waitForText(
+      /approved request \S+ for 2 guests[\s\S]*ana\.ruiz@fabrikam\.com: http[\s\S]*ben\.ito@fabrikam\.com: left out by Megan Bowen/,
+      'the one message with the links',
+    );
+    await session.screenshot('several-guests-links-en.png');
+    assert.match(links, /If a link doesn't get someone in, type link/);
+    assert.equal(await session.externalUserStateOf('ben.ito@fabrikam.com'), undefined, 'Ben was not invited');
   });
 });
