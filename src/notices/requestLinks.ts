@@ -23,7 +23,8 @@ export function requestLinksText(t: Translate, guests: readonly AccessRequest[],
       ctx.catalog.resources.filter((r) => first.resourceIds.includes(r.id)),
     ),
     first.endsAt ? t('notify.accessUntil', { end: formatDate(first.endsAt, locale, ctx.clock()), sponsor: names.sponsor }) : '',
-    t('notify.links.next', { id: first.requestId }),
+    // The example names one of this request's own guests, as the command needs it.
+    t('notify.links.next', { id: first.requestId, example: plainText((guests.find((guest) => guest.state === 'invited') ?? first).guestEmail) }),
   ]
     .filter(Boolean)
     .join('\n\n');

@@ -42,6 +42,8 @@ export class PlaygroundSession {
         SIMULATOR_STATE_FILE: join(data, 'directory.json'),
         LOG_LEVEL: 'warn',
         TEAMSAPPTESTER_BROWSER: 'none',
+        // One person walks every flow here, faster than anyone types: the turn limit is tested elsewhere.
+        MAX_TURNS_PER_MINUTE: '600',
       },
       port,
       botEntry: join(PROJECT_ROOT, 'dist', 'src', 'index.js'),
