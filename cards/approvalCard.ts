@@ -83,6 +83,7 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
   expired: 'Default',
   ended: 'Default',
   withdrawn: 'Default',
+  left_out: 'Default',
 };
 
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {

@@ -11,7 +11,10 @@ import template from './summary.json';
 import { expandCard } from './expandCard';
 
 interface SummaryView {
+  /** The guest, or every guest, one a line. */
   guest: string;
+  /** More than one guest: the label says so. */
+  several?: boolean;
   resources: string;
   until: string;
   why: string;
@@ -33,7 +36,7 @@ export function summaryCardAttachment(t: Translate, view: SummaryView): Attachme
       ...view,
       title: t('dialog.summaryTitle'),
       strings: {
-        guest: t('dialog.summaryGuest'),
+        guest: view.several ? t('dialog.summaryGuests') : t('dialog.summaryGuest'),
         resources: t('approvalCard.resources'),
         until: t('approvalCard.endsAt'),
         why: t('dialog.summaryWhy'),

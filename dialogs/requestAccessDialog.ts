@@ -1,6 +1,7 @@
 /**
- * The request conversation: guest email → resources → how long → justification → sponsor →
- * confirmation.
+ * The request conversation: guest email (or up to MAX_GUESTS_PER_REQUEST of them) → resources →
+ * how long → justification → sponsor → confirmation. Begun with a draft (the message extension's
+ * form, already answered), it checks the sponsor and goes straight to the confirmation.
  * Every step takes typed text; every check runs here, before any sponsor is asked. Validators
  * write their own retry message (a typing indicator counts as a reply, so prompts would not).
  */
@@ -18,14 +19,16 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
-import { commandOf, translatorFor, formatDate } from '../src/i18n';
-import type { ExistingGuest, Person } from '../src/requests/accessRequest';
+import { commandOf, translatorFor, formatDate, type Translate } from '../src/i18n';
+import type { Person } from '../src/requests/accessRequest';
 import { readAccessPeriod } from '../src/requests/accessPeriod';
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import { answerParts, maxDaysOf, type ResourceCatalog, resourcesByIds, resourcesMatching, selectResources } from '../src/requests/catalog';
 import { endDateAfter, type Timing, type TimerSettings } from '../src/requests/timers';
 import { domainOf } from '../src/requests/domains';
-import { checkGuest, checkSponsor, existingGuestOf, type GuestPolicy } from '../src/requests/policy';
+import { checkSponsor, type GuestPolicy } from '../src/requests/policy';
+import { checkGuests, type TakenGuest } from '../src/useCases/checkGuests';
+import { guestAddressAnswer } from './guestAddressAnswer';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { RequestRepository } from '../src/requests/requestRepository';
 import type { TenantPolicy } from '../src/requests/tenantPolicy';
@@ -39,6 +42,7 @@ import { answerOf, yesNoQuestion } from './yesNo';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
 const STEPS = 'requestAccessSteps';
+const DRAFT_STEPS = 'requestDraftSteps';
 const GUEST_EMAIL_PROMPT = 'guestEmailPrompt';
 const RESOURCES_PROMPT = 'resourcesPrompt';
 const ACCESS_PERIOD_PROMPT = 'accessPeriodPrompt';
@@ -93,12 +97,25 @@ interface SponsorCheckOptions {
   resourceIds: string[];
 }
 
+/**
+ * A request already answered elsewhere (the message extension's form, checked there as here): the
+ * dialog begun with it identifies the requester, checks the sponsor and asks only for the Yes.
+ */
+export interface RequestDraft {
+  guests: TakenGuest[];
+  resourceIds: string[];
+  accessDays: number;
+  justification: string;
+  /** The sponsor's Entra object id. */
+  sponsorId: string;
+}
+
 /** What the dialog collects, kept in its waterfall state between turns. */
 interface Collected {
   requester: Person;
   requesterDomains: string[];
-  guestEmail: string;
-  existingGuest?: ExistingGuest;
+  /** Every guest asked for, in the order given (at least one). */
+  guests: TakenGuest[];
   resourceIds: string[];
   accessDays: number;
   justification: string;
@@ -144,8 +161,22 @@ export class RequestAccessDialog extends ComponentDialog {
           (step) => this.submit(step),
         ]),
       )
-      .addDialog(new WaterfallDialog(SPONSOR_CHECK, [(step) => this.checkApprovers(step), (step) => this.checkAnotherSponsor(step)]));
+      .addDialog(new WaterfallDialog(SPONSOR_CHECK, [(step) => this.checkApprovers(step), (step) => this.checkAnotherSponsor(step)]))
+      .addDialog(
+        new WaterfallDialog(DRAFT_STEPS, [
+          (step) => this.takeDraft(step),
+          (step) => this.checkSponsor(step),
+          (step) => this.confirm(step),
+          (step) => this.submit(step),
+        ]),
+      );
     this.initialDialogId = STEPS;
+  }
+
+  /** Begun with `{ draft }`: the draft's own steps; otherwise every question. */
+  protected async onBeginDialog(innerDc: DialogContext, options?: { draft?: RequestDraft }): Promise<DialogTurnResult> {
+    if (options?.draft) return innerDc.beginDialog(DRAFT_STEPS, options);
+    return super.onBeginDialog(innerDc, options);
   }
 
   /** `cancel` and `help` work at every step; `request` says a request is already under way. */
@@ -155,9 +186,15 @@ export class RequestAccessDialog extends ComponentDialog {
     const command = commandOf(context.activity.text, ['cancel', 'help', 'request']);
     if (command === 'request') {
       // After a reload the question may be out of sight: say where this request stands, and how to start over.
-      const values = innerDc.stack.find((instance) => instance.id === STEPS)?.state?.values as Partial<Collected> | undefined;
+      const values = innerDc.stack.find((instance) => instance.id === STEPS || instance.id === DRAFT_STEPS)?.state?.values as Partial<Collected> | undefined;
+      const guests = values?.guests ?? [];
+      const email = plainText(guests[0]?.email ?? '');
       await context.sendActivity(
-        values?.guestEmail ? t('dialog.alreadyRequestingFor', { email: plainText(values.guestEmail) }) : t('dialog.alreadyRequesting'),
+        guests.length > 1
+          ? t('dialog.alreadyRequestingForMany', { count: guests.length, email })
+          : guests.length === 1
+            ? t('dialog.alreadyRequestingFor', { email })
+            : t('dialog.alreadyRequesting'),
       );
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
@@ -177,6 +214,13 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   private async identifyRequester(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (!(await this.identify(step))) return step.endDialog();
+    const t = translatorFor(step.context.activity.locale);
+    return step.prompt(GUEST_EMAIL_PROMPT, { prompt: t('dialog.askGuestEmail'), validations: { requesterDomains: collected(step).requesterDomains } });
+  }
+
+  /** Who is asking (a member of the organization, under their open-request limit), kept in the waterfall's values; false when they may not. */
+  private async identify(step: WaterfallStepContext): Promise<boolean> {
     const { context } = step;
     const t = translatorFor(context.activity.locale);
     const userId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId);
@@ -184,22 +228,41 @@ export class RequestAccessDialog extends ComponentDialog {
     const user = userId ? await this.deps.directory.getUser(userId) : undefined;
     if (!user || user.userType !== 'Member') {
       await context.sendActivity(t('dialog.unknownRequester'));
-      return step.endDialog();
+      return false;
     }
-    if (await this.hasTooManyOpen(context, user.id)) return step.endDialog();
+    if (await this.hasTooManyOpen(context, user.id)) return false;
     const values = collected(step);
     values.requester = personOf(user);
     values.requesterDomains = [...new Set([user.mail, user.userPrincipalName].filter((a): a is string => Boolean(a)).map(domainOf))];
-    return step.prompt(GUEST_EMAIL_PROMPT, { prompt: t('dialog.askGuestEmail'), validations: { requesterDomains: values.requesterDomains } });
+    return true;
+  }
+
+  /**
+   * The draft's answers, as the questions would have collected them; its sponsor goes to the
+   * sponsor check as the sponsor question hands one on, or the requester hears why not.
+   */
+  private async takeDraft(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (!(await this.identify(step))) return step.endDialog();
+    const { draft } = step.options as { draft: RequestDraft };
+    const values = collected(step);
+    Object.assign(values, { guests: draft.guests, resourceIds: draft.resourceIds, accessDays: draft.accessDays, justification: draft.justification });
+    const sponsor = await this.deps.directory.getUser(draft.sponsorId);
+    const check = checkSponsor(sponsor, values.requester.id);
+    if (!check.ok) {
+      const t = translatorFor(step.context.activity.locale);
+      await step.context.sendActivity(t('dialog.draftSponsorGone', { name: plainText(sponsor?.displayName ?? draft.sponsorId) }));
+      return step.endDialog();
+    }
+    step.context.turnState.set(VALIDATED, check.sponsor);
+    return step.next();
   }
 
   private async askResources(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = collected(step);
-    values.guestEmail = step.result as string;
-    values.existingGuest = validated<ExistingGuest | undefined>(step.context);
+    values.guests = validated<TakenGuest[]>(step.context);
     const t = translatorFor(step.context.activity.locale);
-    const prompt = `${t('dialog.askResources', { email: plainText(values.guestEmail) })}\n\n${catalogPage(t, this.deps.catalog, 0)}`;
-    return step.prompt(RESOURCES_PROMPT, { prompt });
+    const question = guestsQuestion(t, 'askResources', values.guests);
+    return step.prompt(RESOURCES_PROMPT, { prompt: `${question}\n\n${catalogPage(t, this.deps.catalog, 0)}` });
   }
 
   private async askAccessPeriod(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -210,12 +273,13 @@ export class RequestAccessDialog extends ComponentDialog {
     const maxDays = maxDaysOf(resourcesByIds(this.deps.catalog, values.resourceIds));
     const defaultDays = Math.min(this.deps.timing.accessDays, maxDays ?? Number.POSITIVE_INFINITY);
     const names = {
-      email: plainText(values.guestEmail),
       days: defaultDays,
       date: formatDate(endDateAfter(defaultDays, this.clock(), this.deps.timing), context.activity.locale, this.clock()),
       max: maxDays,
     };
-    const prompt = [t('dialog.askAccessPeriod', names), maxDays !== undefined ? t('dialog.accessPeriodLimit', names) : ''].filter(Boolean).join('\n\n');
+    const prompt = [guestsQuestion(t, 'askAccessPeriod', values.guests, names), maxDays !== undefined ? t('dialog.accessPeriodLimit', names) : '']
+      .filter(Boolean)
+      .join('\n\n');
     return step.prompt(ACCESS_PERIOD_PROMPT, { prompt, validations: { defaultDays, maxDays } });
   }
 
@@ -223,7 +287,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const values = collected(step);
     values.accessDays = validated<number>(step.context);
     const t = translatorFor(step.context.activity.locale);
-    return step.prompt(JUSTIFICATION_PROMPT, { prompt: t('dialog.askJustification', { email: plainText(values.guestEmail) }) });
+    return step.prompt(JUSTIFICATION_PROMPT, { prompt: guestsQuestion(t, 'askJustification', values.guests) });
   }
 
   private async askSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -299,7 +363,8 @@ export class RequestAccessDialog extends ComponentDialog {
     const t = translatorFor(step.context.activity.locale);
     const endDate = formatDate(endDateAfter(values.accessDays, this.clock(), this.deps.timing), step.context.activity.locale, this.clock());
     const summary = summaryCardAttachment(t, {
-      guest: plainText(values.guestEmail),
+      guest: values.guests.map((guest) => guestLine(t, guest)).join('\n\n'),
+      several: values.guests.length > 1,
       resources: resourcesByIds(this.deps.catalog, values.resourceIds)
         .map((r) => plainText(r.name))
         .join(', '),
@@ -326,8 +391,9 @@ export class RequestAccessDialog extends ComponentDialog {
         requester: values.requester,
         requesterLocale: context.activity.locale ?? 'en',
         requesterConversationId: context.activity.conversation.id,
-        guestEmail: values.guestEmail,
-        existingGuest: values.existingGuest,
+        guestEmail: values.guests[0].email,
+        existingGuest: values.guests[0].existingGuest,
+        moreGuests: values.guests.slice(1).map((guest) => ({ guestEmail: guest.email, existingGuest: guest.existingGuest })),
         resourceIds: values.resourceIds,
         justification: values.justification,
         sponsor: values.sponsor,
@@ -356,33 +422,18 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = prompt;
     const t = translatorFor(context.activity.locale);
     const text = prompt.recognized.value ?? '';
-    if (isLongerThan(text, ANSWER_LIMITS.guestEmail)) {
-      await context.sendActivity(t('dialog.guest.tooLong', { max: ANSWER_LIMITS.guestEmail }));
+    const several = /[,;\n]|@.*@/.test(text);
+    const max = several ? ANSWER_LIMITS.guestAddresses : ANSWER_LIMITS.guestEmail;
+    if (isLongerThan(text, max)) {
+      await context.sendActivity(t('dialog.guest.tooLong', { max }));
       return false;
     }
     const requesterDomains = (prompt.options.validations as { requesterDomains?: string[] } | undefined)?.requesterDomains ?? [];
-    const policy: GuestPolicy = { ...this.deps.guestPolicy, internalDomains: [...this.deps.guestPolicy.internalDomains, ...requesterDomains] };
     await showTyping(context);
-    const check = await checkGuest(text, policy, this.deps.directory, this.deps.tenantPolicy);
-    const email = plainText(check.email);
-    if (!check.ok) {
-      const domain = plainText(domainOf(check.email));
-      const message =
-        check.problem === 'alreadyMember'
-          ? t('dialog.guest.alreadyMember', { email, name: plainText(check.member.displayName) })
-          : check.problem === 'invalidAddress'
-            ? t('dialog.guest.invalidAddress', { text: plainText(text.trim()) })
-            : t(`dialog.guest.${check.problem}`, { email, domain });
-      await context.sendActivity(message);
-      return false;
-    }
-    const existing = check.existingGuest ? existingGuestOf(check.existingGuest, check.email) : undefined;
-    if (existing) {
-      const key = existing.state === 'Accepted' ? 'dialog.guest.existingAccepted' : 'dialog.guest.existingPending';
-      await context.sendActivity(t(key, { email, known: existing.displayName ? ` (${plainText(existing.displayName)})` : '' }));
-    }
-    prompt.recognized.value = check.email;
-    context.turnState.set(VALIDATED, existing);
+    const answer = guestAddressAnswer(t, await checkGuests(this.deps, text, requesterDomains));
+    if (answer.text) await context.sendActivity(answer.text);
+    if (answer.taken.length === 0) return false;
+    context.turnState.set(VALIDATED, answer.taken);
     return true;
   }
 
@@ -507,4 +558,24 @@ function addressOf(user: DirectoryUser): string {
 /** The user sees the bot is working while it asks the directory. */
 async function showTyping(context: TurnContext): Promise<void> {
   await context.sendActivity({ type: ActivityTypes.Typing });
+}
+
+/** A question about the guests: the one guest's address, or how many there are. */
+function guestsQuestion(
+  t: Translate,
+  question: 'askResources' | 'askAccessPeriod' | 'askJustification',
+  guests: readonly TakenGuest[],
+  names: Record<string, string | number | undefined> = {},
+): string {
+  return guests.length === 1
+    ? t(`dialog.${question}`, { ...names, email: plainText(guests[0].email) })
+    : t(`dialog.${question}Many`, { ...names, count: guests.length });
+}
+
+/** A guest on the summary: the address, and what the directory knows of it when it is a guest already. */
+function guestLine(t: Translate, guest: TakenGuest): string {
+  const existing = guest.existingGuest;
+  if (!existing) return plainText(guest.email);
+  const key = existing.state === 'Accepted' ? 'dialog.guests.existingAccepted' : 'dialog.guests.existingPending';
+  return `${plainText(guest.email)} (${t(key, { known: existing.displayName ? ` (${plainText(existing.displayName)})` : '' })})`;
 }

@@ -13,9 +13,20 @@ export interface Person {
   address: string;
 }
 
+/**
+ * One guest of a request. A request may ask for several guests at once (up to
+ * MAX_GUESTS_PER_REQUEST): they share its id (`requestId`), its people, its resources and its
+ * approval card, and are decided together; from the approval on each is invited, followed and
+ * ended on their own, on a row of their own. The first guest's row has the request's id as its
+ * own, so a request for one guest is one row, as it always was.
+ */
 export interface AccessRequest {
-  /** Short and readable, e.g. `GA-7K3QZP`: users quote it. */
+  /** This guest's row: the request's id for the first guest (`GA-7K3QZP`), `GA-7K3QZP-2` and so on for the others. */
   id: string;
+  /** The request as people quote it, shared by every guest asked for together: `GA-7K3QZP`. */
+  requestId: string;
+  /** 1 for the first guest of the request, 2 for the second, in the order the requester gave them. */
+  guestNumber: number;
   state: RequestState;
   /** Bumped by every change; conditional updates use it with the state. */
   version: number;
@@ -171,7 +182,16 @@ export type NewAccessRequest = Pick<
   | 'accessDays'
   | 'endsAt'
   | 'existingGuest'
->;
+> & {
+  /** The other guests asked for in the same request, after the first (`guestEmail`), in order. */
+  moreGuests?: ReadonlyArray<NewGuest>;
+};
+
+/** One guest of a request being filed: their address, and what the directory said of it. */
+export interface NewGuest {
+  guestEmail: string;
+  existingGuest?: ExistingGuest;
+}
 
 /** Who did something, for the audit trail. `system` is the bot itself. */
 export type Actor = { kind: 'user'; id: string; displayName: string } | { kind: 'system' };

@@ -6,6 +6,11 @@
 export const ANSWER_LIMITS = {
   /** RFC 5321: a path holds at most 256 characters, two of them the angle brackets. */
   guestEmail: 254,
+  /**
+   * The address question takes several guests (up to MAX_GUESTS_PER_REQUEST), pasted with their
+   * names as mail clients write them: room for each address with a long name beside it.
+   */
+  guestAddresses: 8000,
   /** Numbers, ids or names, comma-separated: room for the most parts with long names. */
   resources: 1000,
   /** Resources one request may ask for; more is a second request. */

@@ -17,17 +17,25 @@ import { accessTimers, approvalTimers, type TimerSettings, withdrawalDueFrom, wi
  * timers, due later, which check when they run whether they still apply, and so are never swept.
  */
 export type Work =
-  | { job: 'deliverApprovalCard'; onlyIf?: 'cardNotPosted' }
-  | { job: 'provisionGuest'; sweptWhile: 'queued' }
+  | { job: 'deliverApprovalCard'; onlyIf?: 'cardNotPosted'; perRequest: true }
+  /** One job provisions every guest the request's approval gave (see access/provisionGuest). */
+  | { job: 'provisionGuest'; sweptWhile: 'queued'; perRequest: true }
   /** The sponsor's card follows every change, in place; the next change or a refresh redraws a lost one, so it is not swept. */
-  | { job: 'updateApprovalCard'; swept: false }
-  | { job: 'notifyRequester'; notice: RequesterNotice; /** The notice names the stage decided (see StageFacts). */ ofStage?: true }
+  | { job: 'updateApprovalCard'; swept: false; perRequest: true }
+  | {
+      job: 'notifyRequester';
+      notice: RequesterNotice;
+      /** The notice names the stage decided (see StageFacts). */
+      ofStage?: true;
+      /** Said once for the whole request, however many of its guests the change moved. */
+      perRequest?: true;
+    }
   | { job: 'notifySponsor'; notice: SponsorNotice }
   /** Take back now what the request gave, when it gave anything. */
   | { job: 'endAccess'; onlyIf: 'accessGiven' }
-  /** The sponsor's reminder and expiry, from now. */
+  /** The sponsor's reminder and expiry, from now (for the whole request). */
   | { timers: 'approval' }
-  /** Each owner stage the change opens: its card, a reminder and an expiry, from now. */
+  /** Each owner stage the change opens: its card, a reminder and an expiry, from now (for the whole request). */
   | { timers: 'ownerStages' }
   /** Each owner stage an extension opens: its card and a reminder; the end date is its deadline. */
   | { timers: 'extensionStages' }
@@ -50,40 +58,57 @@ export type Work =
    */
   | { unwatch: 'activity' | 'sponsor' };
 
+/**
+ * Work marked `perRequest` is queued once for the request (the job's request id is the request's,
+ * not the guest's row), however many of its guests one change moves: the card, its delivery and
+ * timers, the provisioning of every guest, and what the requester is told once for all. Other work
+ * is each guest's own.
+ */
+export function isPerRequest(item: Work): boolean {
+  if ('timers' in item) return item.timers === 'approval' || item.timers === 'ownerStages';
+  return 'perRequest' in item && item.perRequest === true;
+}
+
 export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf']>;
 
 /** A request filed, before it has a state: `new`. */
 type FromState = RequestState | 'new';
 
-const card = { job: 'updateApprovalCard', swept: false } as const;
+const card = { job: 'updateApprovalCard', swept: false, perRequest: true } as const;
 const toRequester = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice }) as const;
+/** Told once for the request: its decision, or the one message where every guest's invitation stands. */
+const toRequesterOnce = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice, perRequest: true }) as const;
 const toSponsor = (notice: SponsorNotice) => ({ job: 'notifySponsor', notice }) as const;
-const provision = { job: 'provisionGuest', sweptWhile: 'queued' } as const;
+const provision = { job: 'provisionGuest', sweptWhile: 'queued', perRequest: true } as const;
 const watchActivity = { watch: 'activity' } as const;
 const unwatchActivity = { unwatch: 'activity' } as const;
 const unwatchSponsor = { unwatch: 'sponsor' } as const;
 
 /** from → to ⇒ the work that follows. A pair that lifecycle allows but is missing here is work nobody does. */
 export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestState; work: readonly Work[] }> = [
-  { from: 'new', to: 'pending_approval', work: [{ job: 'deliverApprovalCard', onlyIf: 'cardNotPosted' }, { timers: 'approval' }] },
+  { from: 'new', to: 'pending_approval', work: [{ job: 'deliverApprovalCard', onlyIf: 'cardNotPosted', perRequest: true }, { timers: 'approval' }] },
   { from: 'pending_approval', to: 'approved', work: [card, provision] },
-  { from: 'pending_approval', to: 'pending_owner_approval', work: [card, toRequester('ownersNext'), { timers: 'ownerStages' }] },
-  { from: 'pending_approval', to: 'rejected', work: [card, toRequester('rejected')] },
+  { from: 'pending_approval', to: 'pending_owner_approval', work: [card, toRequesterOnce('ownersNext'), { timers: 'ownerStages' }] },
+  { from: 'pending_approval', to: 'rejected', work: [card, toRequesterOnce('rejected')] },
   { from: 'pending_approval', to: 'cancelled', work: [card] },
-  { from: 'pending_approval', to: 'expired', work: [card, toRequester('expired')] },
+  { from: 'pending_approval', to: 'expired', work: [card, toRequesterOnce('expired')] },
   { from: 'pending_owner_approval', to: 'approved', work: [card, provision] },
-  { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequester('rejected')] },
+  { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequesterOnce('rejected')] },
   { from: 'pending_owner_approval', to: 'cancelled', work: [card] },
-  { from: 'pending_owner_approval', to: 'expired', work: [card, toRequester('expired')] },
+  // A guest the sponsor (or an owner) left out of a request approved for the others: the card and
+  // the requester's message about the invitations say so.
+  { from: 'pending_approval', to: 'left_out', work: [card] },
+  { from: 'pending_owner_approval', to: 'left_out', work: [card] },
+  { from: 'pending_owner_approval', to: 'expired', work: [card, toRequesterOnce('expired')] },
   {
     from: 'approved',
     to: 'invited',
-    work: [card, toRequester('invited'), { watch: 'redemption' }, { watch: 'sponsor' }, { timers: 'access' }, { timers: 'withdrawal' }],
+    work: [card, toRequesterOnce('invited'), { watch: 'redemption' }, { watch: 'sponsor' }, { timers: 'access' }, { timers: 'withdrawal' }],
   },
   // The address was a guest who had accepted already: nothing to redeem, only access to add.
-  { from: 'approved', to: 'accepted', work: [card, toRequester('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }, watchActivity] },
+  { from: 'approved', to: 'accepted', work: [card, toRequesterOnce('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }, watchActivity] },
   // A failed request keeps nothing: what it gave before failing is taken back.
-  { from: 'approved', to: 'failed', work: [card, toRequester('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
+  { from: 'approved', to: 'failed', work: [card, toRequesterOnce('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
   { from: 'failed', to: 'approved', work: [card, provision] },
   { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted'), watchActivity] },
   // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
@@ -157,9 +182,9 @@ export function holds(condition: Condition, request: AccessRequest): boolean {
 /** The jobs to queue for `work`, counted from the facts of the change. */
 export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: FollowUpSettings): NewJob[] {
   const { request, now } = facts;
-  const requestId = request.id;
   const { timing } = settings;
   return work.flatMap((item): NewJob[] => {
+    const requestId = isPerRequest(item) ? request.requestId : request.id;
     if ('watch' in item || 'unwatch' in item) return [];
     if ('timers' in item) {
       switch (item.timers) {
@@ -273,6 +298,8 @@ interface SweptWork {
   onlyIf?: Condition;
   /** Only a queued job counts: the state may be entered again, and a job done before does not do it again. */
   queuedOnly?: boolean;
+  /** The job is the request's, not the guest row's: looked for, and queued, under the request's id. */
+  perRequest?: boolean;
 }
 
 /** Every job the table calls for that the sweeper makes sure of, derived from REQUEST_FOLLOW_UP. */
@@ -288,6 +315,7 @@ export function sweptWork(): SweptWork[] {
           ...('notice' in item ? { notice: item.notice } : {}),
           ...('onlyIf' in item && item.onlyIf ? { onlyIf: item.onlyIf } : {}),
           ...('sweptWhile' in item ? { queuedOnly: true } : {}),
+          ...(isPerRequest(item) ? { perRequest: true } : {}),
         },
       ];
     }),

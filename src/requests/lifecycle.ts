@@ -15,14 +15,16 @@ export const REQUEST_STATES = [
   'accepted',
   'ended',
   'withdrawn',
+  'left_out',
 ] as const;
 
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
   // The sponsor approved a request for resources whose owners must approve too (see requests/approvalStage.ts).
-  pending_approval: ['approved', 'pending_owner_approval', 'rejected', 'cancelled', 'expired'],
-  pending_owner_approval: ['approved', 'rejected', 'cancelled', 'expired'],
+  // `left_out`: one guest of a request the sponsor (or an owner) approved for the others.
+  pending_approval: ['approved', 'pending_owner_approval', 'rejected', 'cancelled', 'expired', 'left_out'],
+  pending_owner_approval: ['approved', 'rejected', 'cancelled', 'expired', 'left_out'],
   // `accepted` straight away: the address was a guest who had already accepted, so there was
   // nothing to redeem, only access to add.
   approved: ['invited', 'accepted', 'failed'],
@@ -36,6 +38,7 @@ const NEXT: Readonly<Record<RequestState, readonly RequestState[]>> = {
   expired: [],
   ended: [],
   withdrawn: [],
+  left_out: [],
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
@@ -46,6 +49,15 @@ export function assertTransition(from: RequestState, to: RequestState): void {
   if (!canTransition(from, to)) {
     throw new Error(`An access request cannot go from ${from} to ${to}.`);
   }
+}
+
+/**
+ * Until it is approved a request is decided as a whole: a decision, a cancellation or an expiry
+ * moves every guest of it still waiting, together (see RequestRepository.transition). From the
+ * approval on, each guest goes their own way.
+ */
+export function isDecidedTogether(state: RequestState): boolean {
+  return isAwaitingDecision(state);
 }
 
 /** Someone can still decide: the sponsor, or a resource's owners after them. */

@@ -23,7 +23,7 @@ export type GuestPolicyProblem = 'invalidAddress' | 'domainNotAllowed' | 'domain
 /** What the address and the domain lists alone say. */
 type AddressCheck = { ok: true; email: string } | { ok: false; email: string; problem: GuestPolicyProblem };
 
-type GuestCheck =
+export type GuestCheck =
   | { ok: true; email: string; existingGuest?: DirectoryUser }
   | { ok: false; email: string; problem: GuestPolicyProblem }
   | { ok: false; email: string; problem: 'alreadyMember'; member: DirectoryUser };

@@ -61,6 +61,11 @@ export interface StateChange {
   lease?: JobLease;
   /** Owner stages that open with this change (the sponsor approved), written with it and given their cards and timers. */
   openStages?: ReadonlyArray<{ stage: number; resourceId: string }>;
+  /**
+   * Guests (their rows' ids) the decision leaves out of a request approved for the others: they
+   * go to `left_out`. Only while the request waits for a decision, when every guest moves together.
+   */
+  leaveOut?: readonly string[];
   /** The change is made only while these fields still hold these values (null: unset), as with `changeIf`. */
   onlyWhile?: ReadonlyArray<{ field: 'withdrawalDueAt'; equals: string | null }>;
 }
@@ -78,10 +83,13 @@ export interface RequestRepository {
   /** Stores a new request in `pending_approval` with its `submitted` audit event and the work that follows (its card, its timers). */
   create(request: NewAccessRequest, actor: Actor): Promise<AccessRequest>;
   get(id: string): Promise<AccessRequest | undefined>;
+  /** Every guest of a request (by the request's id), in the order they were asked for; none when there is no such request. */
+  guestsOfRequest(requestId: string): Promise<AccessRequest[]>;
   /**
    * Moves a request from `from` to `to` if, and only if, it is still in `from`, and queues the
    * work that follows (requests/followUp.ts). Returns the updated request, or `undefined` when
-   * someone else changed it first.
+   * someone else changed it first. While the request waits for a decision (lifecycle.isDecidedTogether)
+   * every guest of it in `from` moves together, and the request's first guest is returned.
    */
   transition(change: StateChange): Promise<AccessRequest | undefined>;
   /**

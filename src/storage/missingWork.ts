@@ -32,14 +32,16 @@ export async function queueMissingWork(db: Kysely<Schema>, kind: DatabaseKind, s
       const payload = expected.notice ? JSON.stringify({ notice: expected.notice }) : null;
       // The change that brought the request into its state, made since `since`.
       const from = expected.from === 'new' ? sql`a.from_state is null` : sql`a.from_state = ${expected.from}`;
+      // The request's own work (the card, the provisioning, what the requester is told once) is looked for, and queued, under its id.
+      const owner = expected.perRequest ? sql`r.request_id` : sql`r.id`;
       const rows = await sql<{ id: string }>`
-        select r.id from access_requests r
+        select distinct ${owner} as id from access_requests r
         where r.state = ${expected.to}
           and ${expected.onlyIf ? CONDITIONS[expected.onlyIf] : sql`1 = 1`}
           and exists (select 1 from audit_events a where a.request_id = r.id and a.to_state = r.state and ${from} and a.at >= ${since.toISOString()})
           and not exists (
             select 1 from jobs j
-            where j.request_id = r.id and j.kind = ${expected.job}
+            where j.request_id = ${owner} and j.kind = ${expected.job}
               and ${payload === null ? sql`j.payload is null` : sql`j.payload = ${payload}`}
               and ${expected.queuedOnly ? sql`j.status = 'queued'` : sql`1 = 1`}
           )`.execute(trx);

@@ -5,7 +5,11 @@
 import type { Generated } from 'kysely';
 
 export interface AccessRequestsTable {
+  /** One guest of a request: the request's id for its first guest, `<request id>-<n>` for the n-th (migration 015). */
   id: string;
+  /** The request as people quote it, shared by its guests. */
+  request_id: string;
+  guest_number: number;
   state: string;
   version: number;
   tenant_id: string;

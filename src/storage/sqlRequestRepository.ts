@@ -4,10 +4,10 @@
  */
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable, type UpdateType } from 'kysely';
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
-import type { JobLease } from '../requests/jobs';
+import type { JobLease, NewJob } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
 import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf, STAGE_DECIDED_WORK, type Work } from '../requests/followUp';
-import { assertTransition, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
+import { assertTransition, isDecidedTogether, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
 import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
 import { recentFailures, requestCountsByState, toAuditEvent } from './auditQueries';
@@ -50,8 +50,9 @@ export class SqlRequestRepository implements RequestRepository {
         const created = await this.db.transaction().execute(async (trx) => {
           const now = this.clock();
           const at = now.toISOString();
-          const row: Insertable<AccessRequestsTable> = {
-            id,
+          const guests = [{ guestEmail: request.guestEmail, existingGuest: request.existingGuest }, ...(request.moreGuests ?? [])];
+          const common = {
+            request_id: id,
             state: 'pending_approval',
             version: 1,
             tenant_id: request.tenantId,
@@ -60,7 +61,6 @@ export class SqlRequestRepository implements RequestRepository {
             requester_address: request.requester.address,
             requester_locale: request.requesterLocale,
             requester_conversation_id: request.requesterConversationId,
-            guest_email: request.guestEmail,
             resource_ids: JSON.stringify(request.resourceIds),
             justification: request.justification,
             sponsor_id: request.sponsor.id,
@@ -69,17 +69,24 @@ export class SqlRequestRepository implements RequestRepository {
             sponsor_locale: request.sponsorLocale,
             access_days: request.accessDays ?? null,
             ends_at: request.endsAt ?? null,
-            existing_guest: request.existingGuest ? JSON.stringify(request.existingGuest) : null,
             approval_local_test: 0,
             created_at: at,
             updated_at: at,
-          };
-          const inserted = await trx.insertInto('access_requests').values(row).returningAll().executeTakeFirstOrThrow();
-          await insertAudit(trx, { requestId: id, at, actor, action: 'submitted', toState: 'pending_approval' });
-          const created = toAccessRequest(inserted);
-          // A request just filed has no guest to watch: what follows it is jobs alone.
-          await insertJobs(trx, jobsFor(requestWorkOf('new', 'pending_approval'), { request: created, now }, this.followUp), now);
-          return created;
+          } satisfies Partial<Insertable<AccessRequestsTable>>;
+          const rows: Array<Insertable<AccessRequestsTable>> = guests.map((guest, index) => ({
+            ...common,
+            id: guestRowId(id, index + 1),
+            guest_number: index + 1,
+            guest_email: guest.guestEmail,
+            existing_guest: guest.existingGuest ? JSON.stringify(guest.existingGuest) : null,
+          }));
+          const inserted = await trx.insertInto('access_requests').values(rows).returningAll().execute();
+          const byNumber = inserted.map(toAccessRequest).sort((a, b) => a.guestNumber - b.guestNumber);
+          for (const row of byNumber) await insertAudit(trx, { requestId: row.id, at, actor, action: 'submitted', toState: 'pending_approval' });
+          // A request just filed has no guest to watch: what follows it is jobs alone, once for the request.
+          const work = requestWorkOf('new', 'pending_approval');
+          await insertJobs(trx, distinctJobs(byNumber.flatMap((row) => jobsFor(work, { request: row, now }, this.followUp))), now);
+          return byNumber[0];
         });
         this.onJobsQueued();
         return created;
@@ -88,6 +95,11 @@ export class SqlRequestRepository implements RequestRepository {
         throw error;
       }
     }
+  }
+
+  async guestsOfRequest(requestId: string): Promise<AccessRequest[]> {
+    const rows = await this.db.selectFrom('access_requests').selectAll().where('request_id', '=', requestId).orderBy('guest_number').execute();
+    return rows.map(toAccessRequest);
   }
 
   async awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]> {
@@ -201,6 +213,8 @@ export class SqlRequestRepository implements RequestRepository {
 
   async transition(change: StateChange): Promise<AccessRequest | undefined> {
     assertTransition(change.from, change.to);
+    if (isDecidedTogether(change.from)) return this.transitionTogether(change);
+    if (change.leaveOut?.length) throw new Error('Only a decision on a request still waiting for one can leave a guest out.');
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
       const at = now.toISOString();
@@ -242,6 +256,67 @@ export class SqlRequestRepository implements RequestRepository {
       const request = toAccessRequest(updated);
       await insertJobs(trx, followUp.jobsFor(request), now);
       return request;
+    });
+    if (changed) this.onJobsQueued();
+    return changed;
+  }
+
+  /**
+   * A change of a request still waiting for a decision moves every guest of it still in `from`,
+   * in one transaction (those in `leaveOut` to `left_out`), with each guest's audit event and the
+   * work of them all, the request's own once. The request's first guest as the change leaves it;
+   * undefined when no guest of it was in `from` any more.
+   */
+  private async transitionTogether(change: StateChange): Promise<AccessRequest | undefined> {
+    const leaveOut = new Set(change.leaveOut ?? []);
+    if (leaveOut.size > 0) assertTransition(change.from, 'left_out');
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock();
+      const at = now.toISOString();
+      await assertLeaseHeld(trx, change.lease, at);
+      const lead = await trx.selectFrom('access_requests').select('request_id').where('id', '=', change.id).executeTakeFirst();
+      if (!lead) return undefined;
+      const waiting = await trx
+        .selectFrom('access_requests')
+        .select('id')
+        .where('request_id', '=', lead.request_id)
+        .where('state', '=', change.from)
+        .orderBy('guest_number')
+        .execute();
+      // Leaving out every guest still waiting would be a rejection: the caller asks for that by name.
+      if (waiting.length === 0 || waiting.every((row) => leaveOut.has(row.id))) return undefined;
+      const jobs: NewJob[] = [];
+      for (const { id } of waiting) {
+        const to = leaveOut.has(id) ? 'left_out' : change.to;
+        const followUp = followUpOf(requestWorkOf(change.from, to), { now, openedStages: change.openStages }, this.followUp);
+        const updated = await trx
+          .updateTable('access_requests')
+          .set({ ...toColumns({ ...change.patch, ...followUp.patch }), state: to, updated_at: at, version: (eb) => eb('version', '+', 1) })
+          .where('id', '=', id)
+          .where('state', '=', change.from)
+          .returningAll()
+          .executeTakeFirst();
+        if (!updated) continue;
+        await insertAudit(trx, { requestId: id, at, actor: change.actor, action: to, fromState: change.from, toState: to, detail: change.detail });
+        jobs.push(...followUp.jobsFor(toAccessRequest(updated)));
+      }
+      if (change.openStages?.length) {
+        await trx
+          .insertInto('approval_stages')
+          .values(
+            change.openStages.map(({ stage, resourceId }) => ({
+              request_id: lead.request_id,
+              stage,
+              resource_id: resourceId,
+              state: 'pending',
+              opened_at: at,
+            })),
+          )
+          .execute();
+      }
+      await insertJobs(trx, distinctJobs(jobs), now);
+      const first = await trx.selectFrom('access_requests').selectAll().where('id', '=', lead.request_id).executeTakeFirstOrThrow();
+      return toAccessRequest(first);
     });
     if (changed) this.onJobsQueued();
     return changed;
@@ -388,26 +463,37 @@ export class SqlRequestRepository implements RequestRepository {
   async decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
     return this.stageDecision(async (trx, now) => {
       const at = now.toISOString();
-      const touched = await touchRequest(trx, decision.requestId, at).where('state', '=', 'pending_owner_approval').returningAll().executeTakeFirst();
+      // The request's first guest is touched whatever its state (it may have been left out), so
+      // that decisions on other stages wait for this one; the request waits while any guest does.
+      const touched = await touchRequest(trx, decision.requestId, at).returningAll().executeTakeFirst();
       if (!touched) return undefined;
+      const waiting = await trx
+        .selectFrom('access_requests')
+        .selectAll()
+        .where('request_id', '=', touched.request_id)
+        .where('state', '=', 'pending_owner_approval')
+        .orderBy('guest_number')
+        .execute();
+      if (waiting.length === 0) return undefined;
       const { decided, settled } = await decideOneStage(trx, decision, null, at);
-      let request = toAccessRequest(touched);
+      let guests = waiting.map(toAccessRequest);
       if (settled !== 'waiting') {
-        request = await settleRequest(
-          trx,
-          decision,
-          at,
-          { state: settled },
-          {
-            action: settled,
-            fromState: 'pending_owner_approval',
-            toState: settled,
-            detail: { stage: decision.stage },
-          },
-        );
+        guests = [];
+        for (const row of waiting) {
+          guests.push(
+            await settleRequest(
+              trx,
+              { ...decision, requestId: row.id },
+              at,
+              { state: settled },
+              { action: settled, fromState: 'pending_owner_approval', toState: settled, detail: { stage: decision.stage } },
+            ),
+          );
+        }
       }
       const work = settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled);
-      return { request, stage: toApprovalStage(decided), work };
+      const request = guests.find((guest) => guest.id === touched.id) ?? toAccessRequest(touched);
+      return { request, guests, stage: toApprovalStage(decided), work };
     });
   }
 
@@ -452,7 +538,7 @@ export class SqlRequestRepository implements RequestRepository {
    * moved on.
    */
   private async stageDecision(
-    decide: (trx: Transaction<Schema>, now: Date) => Promise<{ request: AccessRequest; stage: ApprovalStage; work: readonly Work[] } | undefined>,
+    decide: (trx: Transaction<Schema>, now: Date) => Promise<StageDecisionMade | undefined>,
   ): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
     const outcome = await this.db
       .transaction()
@@ -461,8 +547,9 @@ export class SqlRequestRepository implements RequestRepository {
         const made = await decide(trx, now);
         if (!made) return undefined;
         const { request, stage, work } = made;
-        // A decision invites nobody, so it gives no guest to watch: what follows it is jobs alone.
-        await insertJobs(trx, jobsFor(work, { request, now, decidedStage: stage.stage }, this.followUp), now);
+        // A decision invites nobody, so it gives no guest to watch: what follows it is jobs alone, the request's own once.
+        const jobs = (made.guests ?? [request]).flatMap((guest) => jobsFor(work, { request: guest, now, decidedStage: stage.stage }, this.followUp));
+        await insertJobs(trx, distinctJobs(jobs), now);
         return { request, stage };
       })
       .catch((error: unknown) => {
@@ -599,6 +686,14 @@ export class SqlRequestRepository implements RequestRepository {
   private async exists(id: string): Promise<boolean> {
     return (await this.db.selectFrom('access_requests').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
+}
+
+/** What an owner's decision made: the request, every guest it concerns when not only that one, the stage, and the work that follows. */
+interface StageDecisionMade {
+  request: AccessRequest;
+  guests?: AccessRequest[];
+  stage: ApprovalStage;
+  work: readonly Work[];
 }
 
 /** Rolls back a decision on a stage someone else decided first. */
@@ -828,6 +923,8 @@ function columnsOf<F extends PatchField>(field: F, value: RequestPatch[F]): Requ
 export function toAccessRequest(row: Row): AccessRequest {
   return {
     id: row.id,
+    requestId: row.request_id,
+    guestNumber: row.guest_number,
     state: row.state as RequestState,
     version: row.version,
     tenantId: row.tenant_id,
@@ -893,4 +990,20 @@ export function toAccessRequest(row: Row): AccessRequest {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The row of a request's `number`-th guest: the request's own id for the first. */
+export function guestRowId(requestId: string, number: number): string {
+  return number === 1 ? requestId : `${requestId}-${number}`;
+}
+
+/** The jobs of a change that moved several guests, each job once: the request's own work is the same for each. */
+function distinctJobs(jobs: readonly NewJob[]): NewJob[] {
+  const seen = new Set<string>();
+  return jobs.filter((job) => {
+    const key = JSON.stringify(job);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -15,6 +15,8 @@ const now = new Date('2030-01-01T12:00:00Z');
 const base: AccessRequest = {
   ...requestDraft({ guestEmail: 'jordan@fabrikam.com' }),
   id: 'GA-AAAAAA',
+  requestId: 'GA-AAAAAA',
+  guestNumber: 1,
   state: 'accepted',
   version: 1,
   endsAt: '2030-03-01T00:00:00Z',

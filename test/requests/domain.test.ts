@@ -30,12 +30,15 @@ describe('request lifecycle', () => {
       'pending_approval→approved',
       'pending_approval→cancelled',
       'pending_approval→expired',
+      // a guest the sponsor left out of a request approved for the others
+      'pending_approval→left_out',
       // the sponsor approved; resource owners decide next
       'pending_approval→pending_owner_approval',
       'pending_approval→rejected',
       'pending_owner_approval→approved',
       'pending_owner_approval→cancelled',
       'pending_owner_approval→expired',
+      'pending_owner_approval→left_out',
       'pending_owner_approval→rejected',
     ]);
   });

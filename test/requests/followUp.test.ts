@@ -11,6 +11,8 @@ const now = new Date('2026-12-01T09:00:00.000Z');
 const request = (changes: Partial<AccessRequest> = {}): AccessRequest => ({
   ...requestDraft(),
   id: 'GA-7K3QZP',
+  requestId: 'GA-7K3QZP',
+  guestNumber: 1,
   state: 'invited',
   version: 2,
   createdAt: now.toISOString(),

@@ -75,8 +75,18 @@ describe('what ending a request takes back', () => {
     grant: group(resourceId),
   });
   const request = requestDraft({ resourceIds: ['a', 'b', 'c', 'd'] });
-  const mine = { ...request, id: 'GA-MINE01', state: 'invited' as const, version: 1, createdAt: '', updatedAt: '', removedResourceIds: ['d'] };
-  const other = { ...mine, id: 'GA-OTHER1', resourceIds: ['b'], removedResourceIds: undefined };
+  const mine = {
+    ...request,
+    id: 'GA-MINE01',
+    requestId: 'GA-MINE01',
+    guestNumber: 1,
+    state: 'invited' as const,
+    version: 1,
+    createdAt: '',
+    updatedAt: '',
+    removedResourceIds: ['d'],
+  };
+  const other = { ...mine, id: 'GA-OTHER1', requestId: 'GA-OTHER1', resourceIds: ['b'], removedResourceIds: undefined };
 
   it('removes what the bot gave and nobody else needs; keeps what another request needs; leaves what the bot did not give', () => {
     const plan = planTakeBack(mine, [row('a'), row('b'), row('d')], [other], true);

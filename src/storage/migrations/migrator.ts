@@ -14,6 +14,7 @@ import * as extensionStages from './011_extension_stages';
 import * as withdrawnInvitations from './012_withdrawn_invitations';
 import * as sponsorsWhoLeave from './013_sponsors_who_leave';
 import * as inactiveGuests from './014_inactive_guests';
+import * as severalGuests from './015_several_guests';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '012_withdrawn_invitations': withdrawnInvitations,
   '013_sponsors_who_leave': sponsorsWhoLeave,
   '014_inactive_guests': inactiveGuests,
+  '015_several_guests': severalGuests,
 };
 
 /** Every migration, in order; exported so a test can stop at an older schema and bring data across. */
