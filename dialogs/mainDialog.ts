@@ -24,8 +24,7 @@ import { commandNamingRequest, requestIdIn } from './namedRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { takeOverSponsorshipCommand, type TakeOverSponsorshipCommandDependencies } from './takeOverSponsorship';
-import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
-import type { RequestDraft } from '../src/teams/requestFromMessage/part1Placeholders';
+import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog, type RequestDraft } from './requestAccessDialog';
 import { REQUEST_AGAIN_DIALOG, RequestAgainDialog, type RequestAgainDependencies, type RequestAgainOptions } from './requestAgain';
 import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOptions } from './sponsorActionDialog';
 

@@ -9,7 +9,7 @@
 import { type ConversationReference, TurnContext } from 'botbuilder';
 import { REQUEST_DRAFT } from '../../../dialogs/mainDialog';
 import type { PersonalConversation } from '../../messaging/messenger';
-import type { RequestDraft } from './part1Placeholders';
+import type { RequestDraft } from '../../../dialogs/requestAccessDialog';
 
 /** What taking a draft to the chat needs of the channel (BotMessenger offers both). */
 export interface PersonalChats {

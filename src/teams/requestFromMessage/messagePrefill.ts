@@ -4,12 +4,14 @@
  * and a name, no address: a guest of the tenant is found in the directory (their `mail` is their
  * own address); anyone the directory does not know (someone of another organization chatting
  * through external access) is named under the addresses, for the person to add if they need access.
- * Addresses of the organization's own domains are left out: colleagues need no guest access.
+ * Addresses of the organization's own domains are left out (colleagues need no guest access), and
+ * so is whatever only looks like one: the form is a suggestion, which the person corrects, and
+ * each address is checked when the form is sent.
  */
 import type { MessageActionsPayload } from 'botbuilder';
 import type { Directory } from '../../directory/directory';
-import { domainMatches, domainOf } from '../../requests/domains';
-import { addressesIn } from './part1Placeholders';
+import { addressesIn } from '../../requests/guestAddresses';
+import { checkGuestAddress } from '../../requests/policy';
 import { textOfMessage } from './messageText';
 
 export interface MessagePrefill {
@@ -19,14 +21,18 @@ export interface MessagePrefill {
   unknownSender?: string;
 }
 
+/** Prose marks around an address (`kim@fabrikam.com?`) that addressesIn, made for a list, keeps as part of it. */
+const PROSE_MARKS = /[?!¿¡…]/g;
+
 const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function prefillFromMessage(
   payload: MessageActionsPayload | undefined,
   deps: { directory: Pick<Directory, 'getUser'>; internalDomains: readonly string[] },
 ): Promise<MessagePrefill> {
-  const external = (address: string) => !deps.internalDomains.some((domain) => domainMatches(domainOf(address), domain));
-  const addresses = addressesIn(textOfMessage(payload?.body)).filter(external);
+  const lists = { allowedDomains: [], blockedDomains: [], internalDomains: deps.internalDomains };
+  const external = (address: string) => checkGuestAddress(address, lists).ok;
+  const addresses = addressesIn(textOfMessage(payload?.body).replace(PROSE_MARKS, ' ')).filter(external);
   const sender = payload?.from?.user;
   // No person (an app or a bot wrote it), or nobody named: nothing to add or say.
   if (!sender) return { addresses };

@@ -16,12 +16,14 @@ import type { RequestRepository } from '../../requests/requestRepository';
 import type { TenantPolicy } from '../../requests/tenantPolicy';
 import type { Timing } from '../../requests/timers';
 import { stagesNobodyCouldDecide } from '../../approvals/stageApprovers';
+import { checkGuests } from '../../useCases/checkGuests';
 import { openRequestsAtLimit } from '../../useCases/fileRequest';
+import { refusedLine } from '../../../dialogs/guestAddressAnswer';
+import type { RequestDraft } from '../../../dialogs/requestAccessDialog';
 import { openRequestsText } from '../../../dialogs/openRequests';
 import { personOf } from '../../../dialogs/sponsorAnswer';
 import { plainText } from '../../../cards/plainText';
 import type { RequestFormFields, RequestFormProblems } from '../../../cards/requestForm';
-import { addressesIn, checkGuests, MAX_GUESTS_PER_REQUEST, type RequestDraft } from './part1Placeholders';
 
 export interface RequestFormCheckDependencies {
   directory: Directory;
@@ -40,8 +42,8 @@ export type RequestFormCheck =
 /** The shortest justification the dialog takes: a sponsor needs a sentence. */
 const JUSTIFICATION_MIN_LENGTH = 10;
 
-/** Every address at its longest, with a separator each: a longer text is no list of addresses. */
-export const GUESTS_TEXT_LIMIT = MAX_GUESTS_PER_REQUEST * (ANSWER_LIMITS.guestEmail + 2);
+/** The addresses' input takes what the address question takes. */
+export const GUESTS_TEXT_LIMIT = ANSWER_LIMITS.guestAddresses;
 
 /** The days an empty period gives: the default, or less when a resource allows less. */
 export function defaultDaysFor(resources: readonly Resource[], accessDays: number): number {
@@ -114,14 +116,14 @@ async function checkAddresses(
   t: Translate,
 ): Promise<FieldCheck<{ taken: RequestDraft['guests'] }>> {
   if (text.length > GUESTS_TEXT_LIMIT) return { ok: false, problem: t('messageExtension.problem.guestsTooLong', { max: GUESTS_TEXT_LIMIT }) };
-  const count = addressesIn(text).length;
-  if (count === 0) return { ok: false, problem: t('messageExtension.problem.noGuests') };
-  if (count > MAX_GUESTS_PER_REQUEST) return { ok: false, problem: t('messageExtension.problem.tooManyGuests', { count, max: MAX_GUESTS_PER_REQUEST }) };
-  const checked = await checkGuests(deps, text, requesterDomains);
-  if (checked.refused.length > 0) {
-    return { ok: false, problem: checked.refused.map(({ email, problem }) => `${plainText(email)}: ${problem}`).join('\n\n') };
+  const check = await checkGuests(deps, text, requesterDomains);
+  if (check.outcome === 'none') return { ok: false, problem: t('messageExtension.problem.noGuests') };
+  if (check.outcome === 'tooMany') return { ok: false, problem: t('messageExtension.problem.tooManyGuests', { count: check.count, max: check.max }) };
+  // The dialog goes on with the addresses it took; a form is sent again, so it waits until every address it holds may be asked for.
+  if (check.refused.length > 0) {
+    return { ok: false, problem: [t('messageExtension.problem.guestsRefused'), ...check.refused.map((refused) => `- ${refusedLine(t, refused)}`)].join('\n') };
   }
-  return { ok: true, taken: checked.taken };
+  return { ok: true, taken: check.taken };
 }
 
 function checkResources(catalog: ResourceCatalog, ids: readonly string[], t: Translate): FieldCheck<{ resources: Resource[] }> {

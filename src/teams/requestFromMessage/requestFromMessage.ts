@@ -32,6 +32,7 @@ import { directoryUserIdOf } from '../../http/identity';
 import { type Translate, translatorFor } from '../../i18n';
 import { ANSWER_LIMITS } from '../../requests/answerLimits';
 import { resourcesByIds } from '../../requests/catalog';
+import { MAX_GUESTS_PER_REQUEST } from '../../requests/guestAddresses';
 import { checkSponsor } from '../../requests/policy';
 import { isUnreachable } from '../../messaging/messenger';
 import { openRequestsAtLimit } from '../../useCases/fileRequest';
@@ -41,7 +42,6 @@ import { type RequestFormFields, type RequestFormProblems, requestFormCard } fro
 import { badInvoke } from '../invokeAnswers';
 import { type DraftInChatDependencies, takeDraftToChat } from './draftInChat';
 import { prefillFromMessage } from './messagePrefill';
-import { MAX_GUESTS_PER_REQUEST } from './part1Placeholders';
 import { checkRequestForm, defaultDaysFor, GUESTS_TEXT_LIMIT, requesterDomainsOf, type RequestFormCheckDependencies } from './requestFormCheck';
 import { CATALOG_DATASET, resourceChoicesFor, searchedChoices } from './resourceChoices';
 
