@@ -154,7 +154,9 @@ export class GuestAccessBot extends TeamsActivityHandler {
     useClientLocale(context);
     const refusal = refusalOf(context.activity, this.deps.admission);
     if (refusal) return refuseTurn(context, refusal, this.deps.logger);
-    if (context.activity.type === 'message' || context.activity.type === 'invoke') {
+    // The form's catalog search is not counted: Teams asks it as the person types, and each answer
+    // is a read of the catalog's index in memory, which typing would otherwise spend the turns on.
+    if (context.activity.type === 'message' || (context.activity.type === 'invoke' && context.activity.name !== 'application/search')) {
       const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
       if (verdict !== 'allowed') return slowDown(context, verdict, this.deps.logger);
       // The extension's invokes may come from a channel or someone else's chat, where the bot keeps
