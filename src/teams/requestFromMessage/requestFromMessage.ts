@@ -210,10 +210,14 @@ function formFieldsOf(data: Record<string, unknown> | undefined): RequestFormFie
   };
   return {
     guests: text('guests', GUESTS_TEXT_LIMIT),
-    resourceIds: text('resources')
-      .split(',')
-      .map((id) => id.trim())
-      .filter((id) => id !== ''),
+    resourceIds: [
+      ...new Set(
+        text('resources')
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      ),
+    ],
     period: text('period', ANSWER_LIMITS.accessPeriod),
     justification: text('justification', ANSWER_LIMITS.justification),
     sponsor: text('sponsor', ANSWER_LIMITS.sponsor),
