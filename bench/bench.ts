@@ -167,8 +167,8 @@ async function cardClicks(channel: FakeTeamsChannel) {
   }
 }
 
-/** Graph round trips an approval costs, for `count` resources (groups). */
-async function roundTripsPerApproval(count: number): Promise<number> {
+/** Graph round trips an approval costs, for `count` resources (groups) and `guests` guests in the one request. */
+async function roundTripsPerApproval(count: number, guests = 1): Promise<number> {
   const folder = mkdtempSync(join(tmpdir(), 'bench-graph-'));
   const seed = JSON.parse(readFileSync(SAMPLE_DIRECTORY_FILE, 'utf8')) as { groups: Array<{ id: string; displayName: string; members: string[] }> };
   const groups = Array.from({ length: count }, (_, i) => ({
@@ -196,19 +196,29 @@ async function roundTripsPerApproval(count: number): Promise<number> {
     const teams = new TeamsClient(app.url, channel);
     await teams.install(users.adele);
     const requests = new SqlRequestRepository(app.database.db, { followUp: config });
-    const draft = requestDraft({ resourceIds: catalog.resources.map((r) => r.id), requesterConversationId: teams.conversationOf(users.adele) });
+    const draft = requestDraft({
+      resourceIds: catalog.resources.map((r) => r.id),
+      requesterConversationId: teams.conversationOf(users.adele),
+      // A partner's team: every guest new to the directory, so each is looked up, invited and granted.
+      moreGuests: Array.from({ length: guests - 1 }, (_, n) => ({ guestEmail: `teammate${n + 2}@fabrikam.com` })),
+    });
     const { id } = await requests.create(draft, { kind: 'user', id: draft.requester.id, displayName: 'Adele Vance' });
     app.worker.wake();
     while (!(await requests.get(id))?.approvalCard) await new Promise((wait) => setTimeout(wait, 20));
     const before = app.simulator?.requests.length ?? 0;
     const card = (await requests.get(id))?.approvalCard;
     await teams.click(users.megan, card?.conversationId as string, 'approve', { requestId: id });
-    while ((await requests.get(id))?.state !== 'invited') await new Promise((wait) => setTimeout(wait, 20));
+    while (!(await requests.guestsOfRequest(id)).every((guest) => guest.state === 'invited')) await new Promise((wait) => setTimeout(wait, 20));
     return (app.simulator?.requests ?? []).slice(before).filter((r) => r.path.includes('/graph/')).length;
   } finally {
     await app.close();
     await channel.stop();
   }
+}
+
+/** `--guests`: the round trips of one approval for a request of 1, 5 and 20 guests, each given 2 resources. */
+async function roundTripsForGuests(): Promise<Record<number, number>> {
+  return { 1: await roundTripsPerApproval(2, 1), 5: await roundTripsPerApproval(2, 5), 20: await roundTripsPerApproval(2, 20) };
 }
 
 /** `--profile`: 16 requesters for 20 s with the bot under `--cpu-prof`; prints where its time went. */
@@ -280,6 +290,10 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) }, null, 2));
     return;
   }
+  if (process.argv.includes('--guests')) {
+    console.log(JSON.stringify(await roundTripsForGuests(), null, 2));
+    return;
+  }
   if (process.argv.includes('--pacing')) {
     console.log(JSON.stringify(await pacingRuns(), null, 2));
     return;
@@ -300,6 +314,7 @@ async function main(): Promise<void> {
   await channel.stop();
   step('Graph round trips per approval and per watcher cycle');
   results.graphRoundTripsPerApproval = { 1: await roundTripsPerApproval(1), 5: await roundTripsPerApproval(5), 19: await roundTripsPerApproval(19) };
+  results.graphRoundTripsPerApprovalOfGuests = await roundTripsForGuests();
   results.graphCallsPerWatcherCycleFor40 = await watcherCycleGraphCalls();
   step(`Microsoft's limits: a burst of ${BURST} approvals, and ${CARDS_TO_ONE} cards to one sponsor`);
   results.pacing = await pacingRuns();
@@ -384,6 +399,7 @@ function printTable(results: BenchResults): void {
     'Approve → redeem link ms, Graph 2 s late': JSON.stringify((results.cardClickMsAtGraph2s as { approveToLinkMs: unknown }).approveToLinkMs),
     'the burst of approvals: last link after ms': String((results.cardClickMsAtGraph2s as { burstLastLinkMs: unknown }).burstLastLinkMs),
     'Graph round trips per approval (1/5/19 resources)': JSON.stringify(results.graphRoundTripsPerApproval),
+    'Graph round trips per approval (1/5/20 guests, 2 resources)': JSON.stringify(results.graphRoundTripsPerApprovalOfGuests),
     'Graph calls per watcher cycle, 40 waiting': String(results.graphCallsPerWatcherCycleFor40),
     "Microsoft's limits: a burst of approvals; cards to one sponsor": JSON.stringify(results.pacing),
     'whole requests, SQLite, 4 requesters': line(whole[4]),

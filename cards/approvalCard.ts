@@ -9,7 +9,7 @@ import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../src/requests
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from './failureReasonText';
-import { isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
+import { isAwaitingDecision, isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
 import { translatorFor, formatDate } from '../src/i18n';
 import { plainText } from './plainText';
 import template from './approval.json';
@@ -21,7 +21,10 @@ import { expandCard } from './expandCard';
 export type AdaptiveCardJson = Record<string, unknown>;
 
 interface ApprovalCardView {
+  /** The request's first guest, which stands for the request: its state until the approval, its card, its people. */
   request: AccessRequest;
+  /** Every guest of the request, when it asks for several: the card lists them, and the sponsor may leave some out. */
+  guests?: readonly AccessRequest[];
   /** The requested resources, for their names. */
   resources: readonly Resource[];
   /** The language of whoever sees this card. */
@@ -54,6 +57,12 @@ interface ApprovalCardData {
   guest: string;
   /** What the directory said of the address when the request was filed, if it was a guest already. */
   existingGuest: string;
+  /** A request for several guests: they are listed one a line, each with where it stands. */
+  several: boolean;
+  guestRows: Array<{ text: string }>;
+  /** The multi-select that keeps (all, at first) or leaves out guests when approving. */
+  guestChoices: Array<{ title: string; value: string }>;
+  guestChoiceValue: string;
   resources: string;
   /** The end date of access, with the days asked for; empty for requests filed before there were end dates. */
   endsAt: string;
@@ -139,6 +148,8 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
       commentPlaceholder: t('approvalCard.commentPlaceholder'),
       approve: t('approvalCard.approve'),
       reject: t('approvalCard.reject'),
+      guests: t('approvalCard.guests', { count: view.guests?.length ?? 1 }),
+      chooseGuests: t('approvalCard.chooseGuests'),
     },
     requestId: request.id,
     stage: stage?.stage ?? 0,
@@ -154,6 +165,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     localTest,
     guest: plainText(request.guestEmail),
     existingGuest: existingGuestLine(t, request, dates.guestSince),
+    ...guestList(t, view),
     resources: shownResources.map((r) => plainText(r.name)).join(', '),
     endsAt: request.endsAt
       ? t((request.extensions ?? 0) > 0 ? 'approvalCard.endsAtExtended' : 'approvalCard.endsAtValue', {
@@ -164,7 +176,12 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     justification: plainText(request.justification),
     requester: `${requester} (${plainText(request.requester.address)})`,
     sponsor: `${sponsor} (${plainText(request.sponsor.address)})`,
-    status: stageStatus ?? t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, plainText) }),
+    status:
+      stageStatus ??
+      // Several guests, each on their own way since the approval: the list above says where each stands.
+      (severalOnTheirOwn(view)
+        ? t('approvalCard.status.severalApproved', { sponsor })
+        : t(`approvalCard.status.${request.state}`, { sponsor, requester, id: request.id, reason: failureReasonText(t, request, plainText) })),
     statusColor: stage?.state === 'rejected' ? 'Attention' : stage?.state === 'approved' ? 'Good' : stageOpen ? 'Accent' : STATUS_COLORS[request.state],
     decisionComment: stageComment ? t('approvalCard.decisionComment', { comment: plainText(stageComment) }) : '',
     notice: view.notice ?? '',
@@ -187,6 +204,40 @@ function extensionStageStatus(
   if (stage.state === 'rejected') return t('approvalCard.stage.extensionRejected', names);
   if (open) return t('approvalCard.stage.extensionPending', names);
   return request.state === 'ended' ? t('approvalCard.status.ended') : t('approvalCard.stage.extensionClosed', names);
+}
+
+function severalOnTheirOwn(view: ApprovalCardView): boolean {
+  return (
+    (view.guests?.length ?? 0) > 1 &&
+    view.stage?.extensionFor === undefined &&
+    !['pending_approval', 'pending_owner_approval', 'rejected', 'cancelled', 'expired'].includes(view.request.state)
+  );
+}
+
+/** The guests of a request for several, one a line: the address, what the directory knew of it, and (once decided) where each stands. */
+function guestList(
+  t: ReturnType<typeof translatorFor>,
+  view: ApprovalCardView,
+): Pick<ApprovalCardData, 'several' | 'guestRows' | 'guestChoices' | 'guestChoiceValue'> {
+  // An extension's stage is about one guest's end date: that guest is the card's.
+  const guests = view.stage?.extensionFor === undefined ? (view.guests ?? []) : [];
+  if (guests.length < 2) return { several: false, guestRows: [], guestChoices: [], guestChoiceValue: '' };
+  const decided = !isAwaitingDecision(view.request.state);
+  const label = (guest: AccessRequest) => {
+    const existing = guest.existingGuest;
+    const known = existing?.displayName ? `${plainText(existing.displayName)}, ` : '';
+    const marker = existing
+      ? ` (${t(existing.state === 'Accepted' ? 'approvalCard.guestExistingAccepted' : 'approvalCard.guestExistingPending', { known })})`
+      : '';
+    return `${plainText(guest.guestEmail)}${marker}`;
+  };
+  const waiting = guests.filter((guest) => isAwaitingDecision(guest.state));
+  return {
+    several: true,
+    guestRows: guests.map((guest) => ({ text: decided ? `${label(guest)}: ${t(`requestState.${guest.state}`)}` : label(guest) })),
+    guestChoices: waiting.map((guest) => ({ title: label(guest), value: guest.id })),
+    guestChoiceValue: waiting.map((guest) => guest.id).join(','),
+  };
 }
 
 /** What the directory said of the address when the request was filed; `since`, the date it was a guest from, formatted. */

@@ -61,7 +61,8 @@ async function post(
 ): Promise<CardLocation> {
   // A local-test card is read by the requester, so it speaks their language.
   const locale = location.localTest ? request.requesterLocale : request.sponsorLocale;
-  const card = approvalCardAttachment({ request: { ...request, approvalCard: location }, resources, locale, viewerIsSponsor: true, sponsorMri });
+  const guests = await ctx.requests.guestsOfRequest(request.requestId);
+  const card = approvalCardAttachment({ request: { ...request, approvalCard: location }, guests, resources, locale, viewerIsSponsor: true, sponsorMri });
   const activityId = await ctx.messenger.post(location.conversationId, {
     type: 'message',
     attachments: [card],

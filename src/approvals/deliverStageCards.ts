@@ -103,6 +103,7 @@ async function post(
 ): Promise<StageCard> {
   const card = approvalCardAttachment({
     request,
+    guests: await ctx.requests.guestsOfRequest(request.requestId),
     resources: resourcesByIds(ctx.catalog, request.resourceIds),
     stage,
     locale,

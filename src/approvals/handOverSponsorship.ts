@@ -39,6 +39,7 @@ export function handOverSponsorship(ctx: JobContext): JobHandler {
       const location = { conversationId: chat.conversationId, activityId: '', localTest: false };
       const card = approvalCardAttachment({
         request: { ...request, approvalCard: location },
+        guests: await ctx.requests.guestsOfRequest(request.requestId),
         resources: resourcesByIds(ctx.catalog, request.resourceIds),
         locale,
         viewerIsSponsor: true,

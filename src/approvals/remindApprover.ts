@@ -16,7 +16,15 @@ import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
 
 /** The reminder, in `locale`, with the card again (the sponsor's, or `stage`'s). */
-function reminder(ctx: JobContext, request: AccessRequest, locale: string, openedAt: string, now: Date, stage?: ApprovalStage): Partial<Activity> {
+function reminder(
+  ctx: JobContext,
+  request: AccessRequest,
+  guests: readonly AccessRequest[],
+  locale: string,
+  openedAt: string,
+  now: Date,
+  stage?: ApprovalStage,
+): Partial<Activity> {
   const t = translatorFor(locale);
   const names = {
     requester: plainText(request.requester.displayName),
@@ -37,7 +45,7 @@ function reminder(ctx: JobContext, request: AccessRequest, locale: string, opene
           filed: formatDate(request.createdAt, locale, now),
           expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now),
         });
-  const card = approvalCardAttachment({ request, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
+  const card = approvalCardAttachment({ request, guests, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
   return { type: 'message', text, textFormat: 'markdown', attachments: [card] };
 }
 
@@ -47,9 +55,10 @@ async function remindOwners(ctx: JobContext, requestId: string, stageNumber: num
   const stage = (await ctx.requests.stagesOf(requestId)).find((s) => s.stage === stageNumber);
   if (!request || !stage || !isStageOpen(request, stage) || stage.remindedAt) return;
   const now = ctx.clock();
+  const guests = await ctx.requests.guestsOfRequest(request.requestId);
   for (const location of stage.cards ?? []) {
     const locale = location.localTest ? request.requesterLocale : (stage.approvers?.find((a) => a.id === location.approverId)?.locale ?? request.sponsorLocale);
-    await ctx.messenger.post(location.conversationId, reminder(ctx, request, locale, stage.openedAt, now, stage));
+    await ctx.messenger.post(location.conversationId, reminder(ctx, request, guests, locale, stage.openedAt, now, stage));
   }
   await ctx.requests.updateStage(requestId, stageNumber, { remindedAt: now.toISOString() }, { kind: 'system' }, 'ownersReminded', lease);
 }
@@ -65,7 +74,7 @@ export function remindApprover(ctx: JobContext): JobHandler {
       const now = ctx.clock();
       const { conversationId, localTest } = request.approvalCard;
       const locale = localTest ? request.requesterLocale : request.sponsorLocale;
-      await ctx.messenger.post(conversationId, reminder(ctx, request, locale, request.createdAt, now));
+      await ctx.messenger.post(conversationId, reminder(ctx, request, await ctx.requests.guestsOfRequest(request.requestId), locale, request.createdAt, now));
       await ctx.requests.changeIf({
         id: request.id,
         states: ['pending_approval'],

@@ -12,29 +12,36 @@ import type { JobHandler } from '../jobs/worker';
 export function updateApprovalCard(ctx: JobContext): JobHandler {
   return {
     async run(job) {
-      const request = await ctx.requests.get(job.requestId);
+      // The cards are the request's: drawn from its first guest, which stands for it, and every guest when there are several.
+      const guests = await ctx.requests.guestsOfRequest(job.requestId);
+      const request = guests.find((guest) => guest.id === job.requestId) ?? (await ctx.requests.get(job.requestId));
       if (!request) return;
       const resources = resourcesByIds(ctx.catalog, request.resourceIds);
+      const sponsorLocale = request.approvalCard?.localTest ? request.requesterLocale : request.sponsorLocale;
       if (request.approvalCard) {
-        const { conversationId, activityId, localTest } = request.approvalCard;
-        const locale = localTest ? request.requesterLocale : request.sponsorLocale;
-        const card = approvalCardAttachment({ request, resources, locale, viewerIsSponsor: true });
+        const { conversationId, activityId } = request.approvalCard;
+        const card = approvalCardAttachment({ request, guests, resources, locale: sponsorLocale, viewerIsSponsor: true });
         await ctx.messenger.update(conversationId, activityId, { type: 'message', attachments: [card] });
-        // The latest offer to extend, in the same chat: answered, or the access over.
-        const offer = request.extensionOffer;
-        if (offer?.cardId) {
-          await ctx.messenger.update(conversationId, offer.cardId, {
-            type: 'message',
-            attachments: [extensionCardAttachment(request, offer.for, ctx, locale)],
-          });
-        }
       }
-      for (const stage of await ctx.requests.stagesOf(request.id)) {
-        for (const location of stage.cards ?? []) {
-          const approver = stage.approvers?.find((a) => a.id === location.approverId);
-          const locale = location.localTest ? request.requesterLocale : (approver?.locale ?? request.sponsorLocale);
-          const card = approvalCardAttachment({ request, resources, stage, locale, viewerIsSponsor: true });
-          await ctx.messenger.update(location.conversationId, location.activityId, { type: 'message', attachments: [card] });
+      // Each guest's own cards: their latest offer to extend, in the sponsor's chat (answered, or the access over).
+      for (const guest of guests.length > 0 ? guests : [request]) {
+        const offer = guest.extensionOffer;
+        if (!offer?.cardId || !request.approvalCard) continue;
+        await ctx.messenger.update(request.approvalCard.conversationId, offer.cardId, {
+          type: 'message',
+          attachments: [extensionCardAttachment(guest, offer.for, ctx, sponsorLocale)],
+        });
+      }
+      // The owners' cards: the request's stages, and those of each guest's extension (kept under that guest's row).
+      const extended = guests.filter((guest) => guest.id !== request.id && guest.extensionOffer !== undefined);
+      for (const subject of [request, ...extended]) {
+        for (const stage of await ctx.requests.stagesOf(subject.id)) {
+          for (const location of stage.cards ?? []) {
+            const approver = stage.approvers?.find((a) => a.id === location.approverId);
+            const locale = location.localTest ? request.requesterLocale : (approver?.locale ?? request.sponsorLocale);
+            const card = approvalCardAttachment({ request: subject, guests, resources, stage, locale, viewerIsSponsor: true });
+            await ctx.messenger.update(location.conversationId, location.activityId, { type: 'message', attachments: [card] });
+          }
         }
       }
     },

@@ -164,6 +164,25 @@ export class GraphDirectory implements Directory {
     }
   }
 
+  async findUsersByAddresses(addresses: readonly string[]): Promise<Map<string, DirectoryUser | undefined>> {
+    if (addresses.length === 1) return new Map([[addresses[0], await this.findUserByAddress(addresses[0])]]);
+    const operation = `Looking up ${addresses.length} addresses`;
+    // One look-up an address, up to 20 to a $batch: Graph limits `in` to 15 values, and an address may be a mail or a UPN.
+    const calls = addresses.map((address) => {
+      const literal = `'${address.replace(/'/g, "''")}'`;
+      const filter = encodeURIComponent(`mail eq ${literal} or userPrincipalName eq ${literal}`);
+      return { subject: address, method: 'GET' as const, url: `/users?$filter=${filter}&$select=${userSelect.join(',')}` };
+    });
+    const found = new Map<string, DirectoryUser | undefined>();
+    for (const { subject, answer } of await this.sendWithRetries(calls, operation)) {
+      if (answer instanceof DirectoryError) throw answer;
+      if (!isSuccess(answer)) throw batchItemError(answer, operation);
+      const [first] = parseGraphResponse(graphUserListSchema, answer.body, operation).value;
+      found.set(subject, first === undefined ? undefined : toDirectoryUser(first));
+    }
+    return found;
+  }
+
   /** The user's manager when it is a member of the tenant; guests and contacts cannot sponsor. */
   async getManager(userId: string): Promise<DirectoryUser | undefined> {
     const operation = `Reading the manager of ${userId}`;
@@ -219,14 +238,28 @@ export class GraphDirectory implements Directory {
 
   /** Sends every grant in one `$batch` (20 a batch); see {@link sendWithRetries} for what happens to throttled items. */
   async grant(userId: string, grants: readonly AccessGrant[]): Promise<GrantOutcome[]> {
-    const calls = grants.map((grant) => ({ subject: grant, ...this.grantCall(userId, grant) }));
-    const answers = await this.sendWithRetries(calls, `Granting access to ${userId}`);
-    return answers.map(({ subject: grant, answer }): GrantOutcome => {
-      if (answer instanceof DirectoryError) return { grant, result: 'failed', error: answer };
-      if (isSuccess(answer)) return { grant, result: 'granted' };
-      if (isAlreadyPresent(answer)) return { grant, result: 'alreadyPresent' };
-      return { grant, result: 'failed', error: itemError(userId, describeGrant(grant), answer) };
-    });
+    const [outcomes] = await this.grantEach([{ userId, grants }]);
+    return outcomes;
+  }
+
+  async grantEach(each: ReadonlyArray<{ userId: string; grants: readonly AccessGrant[] }>): Promise<GrantOutcome[][]> {
+    const calls = each.flatMap(({ userId, grants }, user) => grants.map((grant) => ({ subject: { user, grant }, ...this.grantCall(userId, grant) })));
+    const operation = each.length === 1 ? `Granting access to ${each[0].userId}` : `Granting access to ${each.length} guests`;
+    const outcomes: GrantOutcome[][] = each.map(() => []);
+    for (const { subject, answer } of await this.sendWithRetries(calls, operation)) {
+      const { user, grant } = subject;
+      const userId = each[user].userId;
+      outcomes[user].push(
+        answer instanceof DirectoryError
+          ? { grant, result: 'failed', error: answer }
+          : isSuccess(answer)
+            ? { grant, result: 'granted' }
+            : isAlreadyPresent(answer)
+              ? { grant, result: 'alreadyPresent' }
+              : { grant, result: 'failed', error: itemError(userId, describeGrant(grant), answer) },
+      );
+    }
+    return outcomes;
   }
 
   /**

@@ -23,7 +23,7 @@ export interface JobContext {
   /** Checked again before inviting: the settings may have changed since the request was filed. */
   guestPolicy: GuestPolicy;
   /** The tenant's own external-collaboration settings, read anew before inviting. */
-  tenantPolicy: Pick<TenantPolicy, 'checkNow'>;
+  tenantPolicy: Pick<TenantPolicy, 'checkNow' | 'checkNowEach'>;
   /** When the redemption watcher first checks on a new guest (see RedemptionWatcher). */
   redemption: Pick<Config['redemption'], 'firstCheckMs'>;
   /** Unauthenticated runs only: an unreachable sponsor's card goes to the requester as a local test. */

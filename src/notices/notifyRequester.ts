@@ -8,12 +8,14 @@
 import type { Attachment } from 'botbuilder';
 import { commandCardAttachment } from '../../cards/commandCard';
 import { followUpButtons, linkChoicesAttachment } from '../../cards/linkChoices';
-import { translatorFor, type Translate, formatDate } from '../i18n';
+import { translatorFor, formatDate } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { myAppsUrl } from '../requests/accessPlan';
 import { withdrawalWarningLeadMs } from '../requests/timers';
 import { type ApprovalStage, ownerStagesFor } from '../requests/approvalStage';
-import { type Resource, resourcesByIds } from '../requests/catalog';
+import { resourcesByIds } from '../requests/catalog';
+import { resourceList } from './resourceList';
+import { requestLinksText } from './requestLinks';
 import { failureReasonText } from '../../cards/failureReasonText';
 import { isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
@@ -28,6 +30,10 @@ export function notifyRequester(ctx: JobContext): JobHandler {
       const stored = await ctx.requests.get(job.requestId);
       if (!stored || !job.notice) return;
       const notice = job.notice as RequesterNotice;
+      if (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed') {
+        const guests = await ctx.requests.guestsOfRequest(stored.requestId);
+        if (guests.length > 1) return showRequestLinks(ctx, stored, guests);
+      }
       // A requester who left: the sponsor hears it instead, in their chat and language (the sponsor check found them gone).
       const forSponsor = stored.requesterLeftAt !== undefined && stored.approvalCard !== undefined && !stored.approvalCard.localTest;
       const request = forSponsor ? { ...stored, requesterLocale: stored.sponsorLocale } : stored;
@@ -62,6 +68,21 @@ export function notifyRequester(ctx: JobContext): JobHandler {
   };
 }
 
+/**
+ * A request for several guests: its one message, where every guest's invitation stands, replaces
+ * the status message posted when provisioning started (or is posted, when that one could not be).
+ */
+async function showRequestLinks(ctx: JobContext, first: AccessRequest, guests: readonly AccessRequest[]): Promise<void> {
+  // A requester who left: the sponsor hears it instead, in their chat and language.
+  const forSponsor = first.requesterLeftAt !== undefined && first.approvalCard !== undefined && !first.approvalCard.localTest;
+  const locale = forSponsor ? first.sponsorLocale : first.requesterLocale;
+  const shown = guests.map((guest) => ({ ...guest, requesterLocale: locale }));
+  const message = { type: 'message', text: requestLinksText(translatorFor(locale), shown, ctx), textFormat: 'markdown' };
+  const conversationId = forSponsor ? (first.approvalCard?.conversationId as string) : first.requesterConversationId;
+  if (!forSponsor && first.statusMessageId) await ctx.messenger.update(conversationId, first.statusMessageId, message);
+  else await ctx.messenger.post(conversationId, message);
+}
+
 /** The owner stages a notice is about: the request's own that rejected it; the one the job names. */
 interface StagesOfNotice {
   rejected?: ApprovalStage;
@@ -76,7 +97,8 @@ function noticeText(
 ): string {
   const t = translatorFor(request.requesterLocale);
   const names = {
-    id: request.id,
+    // The id people quote: the request's, whichever of its guests the notice is about.
+    id: request.requestId,
     sponsor: plainText(request.sponsor.displayName),
     guest: plainText(request.guestEmail),
     end: request.endsAt ? formatDate(request.endsAt, request.requesterLocale, ctx.clock()) : '',
@@ -215,17 +237,4 @@ function noticeText(
 
 function resourceName(ctx: Pick<JobContext, 'catalog'>, id: string): string {
   return plainText(ctx.catalog.resources.find((r) => r.id === id)?.name ?? id);
-}
-
-function resourceList(
-  t: Translate,
-  resources: readonly Resource[],
-  header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' = 'notify.resourcesHeader',
-): string {
-  const lines = resources.map((r) =>
-    r.link ? t('notify.resourceWithLink', { name: plainText(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: plainText(r.name) }),
-  );
-  // Microsoft documents that a member added to a team's group can take up to 48 hours to appear in Teams.
-  const teamDelay = resources.some((r) => r.kind === 'team') ? ['', t('notify.teamDelay')] : [];
-  return [t(header), ...lines, ...teamDelay].join('\n');
 }

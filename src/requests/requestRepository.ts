@@ -77,6 +77,8 @@ export interface StageDecision {
   decision: 'approved' | 'rejected';
   actor: Extract<Actor, { kind: 'user' }>;
   comment?: string;
+  /** An approval that leaves these guests (their rows' ids) out of a request for several: they go to `left_out`, the others wait on. */
+  leaveOut?: readonly string[];
 }
 
 export interface RequestRepository {
@@ -92,6 +94,12 @@ export interface RequestRepository {
    * every guest of it in `from` moves together, and the request's first guest is returned.
    */
   transition(change: StateChange): Promise<AccessRequest | undefined>;
+  /**
+   * Several guests' own changes (after the approval) in one transaction, under `lease` when a job
+   * makes them: each only if its guest is still in its `from`, and the request's own work (its
+   * card, the requester's message) queued once for them all. The guests that changed.
+   */
+  transitionEach(changes: readonly StateChange[], lease?: JobLease): Promise<AccessRequest[]>;
   /**
    * Records facts learnt along the way (the invitation, the card's location) without a state
    * change; under `lease`, only while it is held, else LeaseLostError.

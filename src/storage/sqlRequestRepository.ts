@@ -217,48 +217,76 @@ export class SqlRequestRepository implements RequestRepository {
     if (change.leaveOut?.length) throw new Error('Only a decision on a request still waiting for one can leave a guest out.');
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
-      const at = now.toISOString();
-      const followUp = followUpOf(requestWorkOf(change.from, change.to), { now, openedStages: change.openStages }, this.followUp);
-      await assertLeaseHeld(trx, change.lease, at);
-      let update = trx
-        .updateTable('access_requests')
-        .set({
-          ...toColumns({ ...change.patch, ...followUp.patch }),
-          state: change.to,
-          updated_at: at,
-          version: (eb) => eb('version', '+', 1),
-        })
-        .where('id', '=', change.id)
-        .where('state', '=', change.from);
-      for (const condition of change.onlyWhile ?? []) {
-        const column = ONLY_WHILE_COLUMNS[condition.field];
-        update = condition.equals === null ? update.where(column, 'is', null) : update.where(column, '=', condition.equals);
-      }
-      const updated = await update.returningAll().executeTakeFirst();
-      if (!updated) return undefined;
-      await insertAudit(trx, {
-        requestId: change.id,
-        at,
-        actor: change.actor,
-        action: change.to,
-        fromState: change.from,
-        toState: change.to,
-        detail: change.detail,
-      });
-      if (change.openStages?.length) {
-        await trx
-          .insertInto('approval_stages')
-          .values(
-            change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })),
-          )
-          .execute();
-      }
-      const request = toAccessRequest(updated);
-      await insertJobs(trx, followUp.jobsFor(request), now);
-      return request;
+      await assertLeaseHeld(trx, change.lease, now.toISOString());
+      const made = await this.changeState(trx, change, now);
+      if (made) await insertJobs(trx, made.jobs, now);
+      return made?.request;
     });
     if (changed) this.onJobsQueued();
     return changed;
+  }
+
+  async transitionEach(changes: readonly StateChange[], lease?: JobLease): Promise<AccessRequest[]> {
+    for (const change of changes) {
+      assertTransition(change.from, change.to);
+      if (isDecidedTogether(change.from)) throw new Error('A request waiting for a decision moves as a whole: use transition().');
+    }
+    if (changes.length === 0) return [];
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock();
+      await assertLeaseHeld(trx, lease, now.toISOString());
+      const made: AccessRequest[] = [];
+      const jobs: NewJob[] = [];
+      for (const change of changes) {
+        const one = await this.changeState(trx, change, now);
+        if (!one) continue;
+        made.push(one.request);
+        jobs.push(...one.jobs);
+      }
+      await insertJobs(trx, distinctJobs(jobs), now);
+      return made;
+    });
+    if (changed.length > 0) this.onJobsQueued();
+    return changed;
+  }
+
+  /** One guest's change inside a transaction: the row if still in `from`, its audit event, its stages; the jobs that follow, for the caller to queue. */
+  private async changeState(trx: Transaction<Schema>, change: StateChange, now: Date): Promise<{ request: AccessRequest; jobs: NewJob[] } | undefined> {
+    const at = now.toISOString();
+    const followUp = followUpOf(requestWorkOf(change.from, change.to), { now, openedStages: change.openStages }, this.followUp);
+    let update = trx
+      .updateTable('access_requests')
+      .set({
+        ...toColumns({ ...change.patch, ...followUp.patch }),
+        state: change.to,
+        updated_at: at,
+        version: (eb) => eb('version', '+', 1),
+      })
+      .where('id', '=', change.id)
+      .where('state', '=', change.from);
+    for (const condition of change.onlyWhile ?? []) {
+      const column = ONLY_WHILE_COLUMNS[condition.field];
+      update = condition.equals === null ? update.where(column, 'is', null) : update.where(column, '=', condition.equals);
+    }
+    const updated = await update.returningAll().executeTakeFirst();
+    if (!updated) return undefined;
+    await insertAudit(trx, {
+      requestId: change.id,
+      at,
+      actor: change.actor,
+      action: change.to,
+      fromState: change.from,
+      toState: change.to,
+      detail: change.detail,
+    });
+    if (change.openStages?.length) {
+      await trx
+        .insertInto('approval_stages')
+        .values(change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })))
+        .execute();
+    }
+    const request = toAccessRequest(updated);
+    return { request, jobs: followUp.jobsFor(request) };
   }
 
   /**
@@ -285,6 +313,12 @@ export class SqlRequestRepository implements RequestRepository {
         .execute();
       // Leaving out every guest still waiting would be a rejection: the caller asks for that by name.
       if (waiting.length === 0 || waiting.every((row) => leaveOut.has(row.id))) return undefined;
+      if (leaveOut.has(lead.request_id)) {
+        const kept = waiting.find((row) => !leaveOut.has(row.id)) as { id: string };
+        await swapGuests(trx, lead.request_id, kept.id);
+        leaveOut.delete(lead.request_id);
+        leaveOut.add(kept.id);
+      }
       const jobs: NewJob[] = [];
       for (const { id } of waiting) {
         const to = leaveOut.has(id) ? 'left_out' : change.to;
@@ -467,14 +501,37 @@ export class SqlRequestRepository implements RequestRepository {
       // that decisions on other stages wait for this one; the request waits while any guest does.
       const touched = await touchRequest(trx, decision.requestId, at).returningAll().executeTakeFirst();
       if (!touched) return undefined;
-      const waiting = await trx
-        .selectFrom('access_requests')
-        .selectAll()
-        .where('request_id', '=', touched.request_id)
-        .where('state', '=', 'pending_owner_approval')
-        .orderBy('guest_number')
-        .execute();
+      const stillWaiting = () =>
+        trx
+          .selectFrom('access_requests')
+          .selectAll()
+          .where('request_id', '=', touched.request_id)
+          .where('state', '=', 'pending_owner_approval')
+          .orderBy('guest_number')
+          .execute();
+      let waiting = await stillWaiting();
       if (waiting.length === 0) return undefined;
+      // An owner approving leaves out guests as the sponsor may: they leave now, the others wait on.
+      const leaveOut = new Set(decision.decision === 'approved' ? (decision.leaveOut ?? []).filter((id) => waiting.some((row) => row.id === id)) : []);
+      if (leaveOut.size === waiting.length) return undefined;
+      if (leaveOut.size > 0) {
+        if (leaveOut.has(touched.request_id)) {
+          const kept = waiting.find((row) => !leaveOut.has(row.id)) as Row;
+          await swapGuests(trx, touched.request_id, kept.id);
+          leaveOut.delete(touched.request_id);
+          leaveOut.add(kept.id);
+        }
+        for (const id of leaveOut) {
+          await trx
+            .updateTable('access_requests')
+            .set({ state: 'left_out', updated_at: at, version: (eb) => eb('version', '+', 1) })
+            .where('id', '=', id)
+            .execute();
+          const audit = { action: 'left_out', fromState: 'pending_owner_approval' as const, toState: 'left_out' as const, detail: { stage: decision.stage } };
+          await insertAudit(trx, { requestId: id, at, actor: decision.actor, ...audit });
+        }
+        waiting = await stillWaiting();
+      }
       const { decided, settled } = await decideOneStage(trx, decision, null, at);
       let guests = waiting.map(toAccessRequest);
       if (settled !== 'waiting') {
@@ -990,6 +1047,20 @@ export function toAccessRequest(row: Row): AccessRequest {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * The request's first row stands for the request (its card, its owner stages, its timers and the
+ * requester's message are kept on it), so it must hold a guest who goes on: when the first guest is
+ * left out, their guest and the first kept one trade rows (the first row stays first). Nothing of a
+ * guest is on a row before the approval but who they are, so the trade loses nothing.
+ */
+async function swapGuests(trx: Transaction<Schema>, a: string, b: string): Promise<void> {
+  const columns = ['guest_email', 'existing_guest'] as const;
+  const first = await trx.selectFrom('access_requests').select(columns).where('id', '=', a).executeTakeFirstOrThrow();
+  const second = await trx.selectFrom('access_requests').select(columns).where('id', '=', b).executeTakeFirstOrThrow();
+  await trx.updateTable('access_requests').set(second).where('id', '=', a).execute();
+  await trx.updateTable('access_requests').set(first).where('id', '=', b).execute();
 }
 
 /** The row of a request's `number`-th guest: the request's own id for the first. */

@@ -56,8 +56,8 @@ export class DecisionClick implements CardAction {
 
   async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
     const click = readClick<(typeof DECISION_VERBS)[number]>(context, action, this.deps);
-    const { requestId, stage, comment } = click.data;
-    const decision = await decide({ verb: click.verb, requestId, stage, comment, clicker: click.clicker }, this.deps.approvals);
+    const { requestId, stage, comment, guests } = click.data;
+    const decision = await decide({ verb: click.verb, requestId, stage, comment, guests, clicker: click.clicker }, this.deps.approvals);
     logClick(context, click, decision.outcome, this.deps.logger, 'approval card action');
     return cardAnswer(decisionCard(decision, click, this.deps.approvals));
   }
@@ -135,9 +135,20 @@ function decisionCard(decision: Decision, { locale, clicker }: Click<string>, ct
       : t('approvalCard.notSponsor')
     : decision.outcome === 'commentTooLong'
       ? t('approvalCard.commentTooLong', { max: ANSWER_LIMITS.decisionComment })
-      : undefined;
+      : decision.outcome === 'noGuestChosen'
+        ? t('approvalCard.noGuestChosen')
+        : undefined;
   const theirs = !readOnly && decision.isTheirs ? clicker.channelUserId : undefined;
-  return approvalCard({ request, resources, stage, locale, viewerIsSponsor: !readOnly, notice, ...(stage ? { viewerMri: theirs } : { sponsorMri: theirs }) });
+  return approvalCard({
+    request,
+    guests: decision.guests,
+    resources,
+    stage,
+    locale,
+    viewerIsSponsor: !readOnly,
+    notice,
+    ...(stage ? { viewerMri: theirs } : { sponsorMri: theirs }),
+  });
 }
 
 /** The offer to extend as the clicker may see it now. */

@@ -17,7 +17,7 @@ import type { AccessRequest } from '../requests/accessRequest';
 import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../requests/approvalStage';
 import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
-import { isAwaitingSponsor } from '../requests/lifecycle';
+import { isAwaitingDecision, isAwaitingSponsor } from '../requests/lifecycle';
 import { isRequestId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
 import { actorOf, type Clicker } from './clicker';
@@ -30,6 +30,11 @@ export interface DecisionInput {
   stage?: unknown;
   /** From the card's data: checked here against the comment box's limit. */
   comment: unknown;
+  /**
+   * From the card's data, on a request for several guests: the guests the sponsor kept ticked (their
+   * rows' ids, comma-separated, as a multi-select sends them); the others are left out. Unset: all.
+   */
+  guests?: unknown;
   clicker: Clicker;
 }
 
@@ -39,11 +44,16 @@ export type Decision =
   | { outcome: 'notFound' }
   | { outcome: 'refused' }
   /** Someone who may see the card but not decide it: the requester, and on a stage the sponsor. */
-  | { outcome: 'readOnly'; request: AccessRequest; stage?: ApprovalStage }
+  | { outcome: 'readOnly'; request: AccessRequest; guests: AccessRequest[]; stage?: ApprovalStage }
   | {
-      /** `unchanged`: a refresh, a card no longer waiting, or another click that came first. */
-      outcome: 'approved' | 'rejected' | 'unchanged' | 'commentTooLong';
+      /**
+       * `unchanged`: a refresh, a card no longer waiting, or another click that came first;
+       * `noGuestChosen`: Approve with every guest unticked (that would be a rejection, asked for by its own button).
+       */
+      outcome: 'approved' | 'rejected' | 'unchanged' | 'commentTooLong' | 'noGuestChosen';
       request: AccessRequest;
+      /** Every guest of the request, as the decision leaves them (the card lists them when there are several). */
+      guests: AccessRequest[];
       stage?: ApprovalStage;
       /** The clicker is the one the card is for (not a local test's stand-in): Teams refreshes it for them. */
       isTheirs: boolean;
@@ -73,27 +83,52 @@ export async function decide(input: DecisionInput, context: DecisionContext): Pr
 
   const standing = standingOn(clicker, request, stage, context.localTestsAllowed);
   if (standing === 'nobody') return { outcome: 'refused' };
-  if (standing === 'looksOn') return { outcome: 'readOnly', request, stage };
+  const guests = await context.requests.guestsOfRequest(request.requestId);
+  if (standing === 'looksOn') return { outcome: 'readOnly', request, guests, stage };
   // On a stage the decider is always its approver (or a local test's holder of its card); on the sponsor's card, maybe a stand-in.
   const isTheirs = stage !== undefined || isSponsorOf(clicker, request);
   const stillOpen = stage ? isStageOpen(request, stage) : isAwaitingSponsor(request.state);
-  if (input.verb === 'refresh' || !stillOpen) return { outcome: 'unchanged', request, stage, isTheirs };
-  if (comment === undefined) return { outcome: 'commentTooLong', request, stage, isTheirs };
+  if (input.verb === 'refresh' || !stillOpen) return { outcome: 'unchanged', request, guests, stage, isTheirs };
+  if (comment === undefined) return { outcome: 'commentTooLong', request, guests, stage, isTheirs };
   const approved = input.verb === 'approve';
+  // An extension's stage is about one guest's end date: nobody to leave out there.
+  const leaveOut = approved && stage?.extensionFor === undefined ? leftOut(guests, input.guests) : [];
+  if (leaveOut.length > 0 && leaveOut.length === guests.filter((guest) => isAwaitingDecision(guest.state)).length) {
+    return { outcome: 'noGuestChosen', request, guests, stage, isTheirs };
+  }
   const decided = stage
-    ? await decideStage(request, stage, { approved, comment, clicker }, context)
-    : await decideAsSponsor(request, { approved, comment, clicker, isTheirs }, context);
-  return decided ? { ...decided, isTheirs } : { outcome: 'unchanged', request, stage, isTheirs };
+    ? await decideStage(request, stage, { approved, comment, clicker, leaveOut }, context)
+    : await decideAsSponsor(request, { approved, comment, clicker, isTheirs, leaveOut }, context);
+  // One guest: the decided row is the whole request; several: each as the decision left them.
+  const after = guests.length === 1 ? [decided.request] : await context.requests.guestsOfRequest(request.requestId);
+  return { ...decided, guests: after, isTheirs };
+}
+
+/**
+ * The guests a sponsor's approval leaves out: those of a request for several that the card's
+ * multi-select did not keep. A click without the field (a request for one guest, another client)
+ * keeps them all; ids that are not the request's guests count for nothing.
+ */
+function leftOut(guests: readonly AccessRequest[], chosen: unknown): string[] {
+  if (guests.length < 2 || typeof chosen !== 'string') return [];
+  const kept = new Set(chosen.split(',').map((id) => id.trim()));
+  return guests.filter((guest) => isAwaitingDecision(guest.state) && !kept.has(guest.id)).map((guest) => guest.id);
 }
 
 interface Choice {
   approved: boolean;
   comment: string;
   clicker: Clicker;
+  /** The guests an approval leaves out (see leftOut). */
+  leaveOut: string[];
 }
 
 /** The sponsor's approval opens the stages of resources whose owners approve too, else the guest is provisioned. */
-async function decideAsSponsor(request: AccessRequest, choice: Choice & { isTheirs: boolean }, context: DecisionContext): Promise<Omit<Decided, 'isTheirs'>> {
+async function decideAsSponsor(
+  request: AccessRequest,
+  choice: Choice & { isTheirs: boolean },
+  context: DecisionContext,
+): Promise<Omit<Decided, 'isTheirs' | 'guests'>> {
   const { approved } = choice;
   const stages = approved ? ownerStagesFor(resourcesByIds(context.catalog, request.resourceIds)) : [];
   const decided = await context.requests.transition({
@@ -102,8 +137,15 @@ async function decideAsSponsor(request: AccessRequest, choice: Choice & { isThei
     to: !approved ? 'rejected' : stages.length > 0 ? 'pending_owner_approval' : 'approved',
     actor: actorOf(choice.clicker),
     patch: { decisionComment: choice.comment || undefined, decidedAt: context.clock().toISOString() },
-    detail: choice.isTheirs ? undefined : { localTest: true, actingFor: request.sponsor.id },
+    detail:
+      choice.isTheirs && choice.leaveOut.length === 0
+        ? undefined
+        : {
+            ...(choice.isTheirs ? {} : { localTest: true, actingFor: request.sponsor.id }),
+            ...(choice.leaveOut.length > 0 ? { leftOut: choice.leaveOut } : {}),
+          },
     openStages: stages,
+    leaveOut: choice.leaveOut,
   });
   if (decided) return { outcome: approved ? 'approved' : 'rejected', request: decided };
   // Someone decided first (a second click, another device): show what stands now.
@@ -111,7 +153,12 @@ async function decideAsSponsor(request: AccessRequest, choice: Choice & { isThei
 }
 
 /** An owner's decision settles the request (or the extension) when it is the last, or a rejection. */
-async function decideStage(request: AccessRequest, stage: ApprovalStage, choice: Choice, context: DecisionContext): Promise<Omit<Decided, 'isTheirs'>> {
+async function decideStage(
+  request: AccessRequest,
+  stage: ApprovalStage,
+  choice: Choice,
+  context: DecisionContext,
+): Promise<Omit<Decided, 'isTheirs' | 'guests'>> {
   const { requests } = context;
   const decision = {
     requestId: request.id,
@@ -119,6 +166,7 @@ async function decideStage(request: AccessRequest, stage: ApprovalStage, choice:
     decision: choice.approved ? ('approved' as const) : ('rejected' as const),
     actor: actorOf(choice.clicker),
     comment: choice.comment || undefined,
+    ...(choice.leaveOut.length > 0 ? { leaveOut: choice.leaveOut } : {}),
   };
   // An extension's stage is open only while its extension records the end asked for (isStageOpen).
   const decided =
