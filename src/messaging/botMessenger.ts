@@ -109,11 +109,23 @@ export class BotMessenger implements Messenger {
 
   /**
    * A turn of the bot's own in a conversation it has a reference for, as if the person had written
-   * (the message extension runs the request dialog in the employee's chat this way); it fails as
-   * `post` does.
+   * (the message extension runs the request dialog in the employee's chat this way). What the turn
+   * itself throws comes out as it was thrown, so a fault of the bot's is not taken for the channel's;
+   * the channel refusing the turn is a DeliveryError, as for `post`.
    */
   async turnIn(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    await this.continueConversation(conversationId, logic);
+    const reference = await this.referenceOf(conversationId);
+    let failure: unknown;
+    await this.deliver(() =>
+      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        try {
+          await logic(context);
+        } catch (error) {
+          failure = error;
+        }
+      }),
+    );
+    if (failure !== undefined) throw failure;
   }
 
   /**

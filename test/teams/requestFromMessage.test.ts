@@ -271,6 +271,26 @@ describe('request guest access from a message', function () {
       assert.equal(form.general, "I couldn't open our chat to ask you to confirm. Open Guest Access under Apps in Teams once, then click Continue again.");
     });
 
+    it('keeps the form when Teams does not answer just now, to be sent again', async () => {
+      bot.channel.createConversationStatus = 503;
+      const lidia: TeamsUser = { id: '29:lidia', aadObjectId: 'a1b2c3d4-0006-4000-8000-000000000006', name: 'Lidia Holloway', locale: 'es-MX' };
+      const inputs = {
+        guests: 'kim@fabrikam.com',
+        resources: 'falcon-team',
+        period: '',
+        justification: 'Diseña el lanzamiento con nosotros',
+        sponsor: 'diego.siciliani@contoso.com',
+      };
+      const form = formOf((await submitAction(bot.teams, lidia, inputs)).body);
+      assert.deepEqual(valuesOf(form), inputs);
+      assert.equal(
+        form.general,
+        'No he podido contactar con Teams ahora mismo para abrir nuestro chat. Vuelve a pulsar Continuar dentro de un minuto: todo lo que escribiste sigue aquí.',
+      );
+      bot.channel.createConversationStatus = 200;
+      assert.match(noticeOf((await submitAction(bot.teams, lidia, valuesOf(form))).body), /^Ahora revisa la solicitud/);
+    });
+
     it('answers in a group chat too, and only the extension: a message there is still refused', async () => {
       const form = formOf((await fetchTask(bot.teams, users.adele, { conversation: GROUP_CHAT, messagePayload: TWO_PARTNERS })).body);
       assert.equal(form.inputs.guests.value, 'kim.lee@fabrikam.com\nana.ruiz@fabrikam.com');

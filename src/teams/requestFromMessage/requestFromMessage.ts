@@ -34,7 +34,7 @@ import { ANSWER_LIMITS } from '../../requests/answerLimits';
 import { resourcesByIds } from '../../requests/catalog';
 import { MAX_GUESTS_PER_REQUEST } from '../../requests/guestAddresses';
 import { checkSponsor } from '../../requests/policy';
-import { isUnreachable } from '../../messaging/messenger';
+import { DeliveryError, isUnreachable } from '../../messaging/messenger';
 import { openRequestsAtLimit } from '../../useCases/fileRequest';
 import { openRequestsText } from '../../../dialogs/openRequests';
 import { plainText } from '../../../cards/plainText';
@@ -141,6 +141,10 @@ export class RequestFromMessage {
       if (isUnreachable(error)) {
         this.deps.logger.warn({ err: error, from: requester.id }, 'request form: the requester’s chat with the bot could not be opened');
         return this.form(t, form, { general: t('messageExtension.problem.chatUnreachable') });
+      }
+      if (error instanceof DeliveryError && error.transient) {
+        this.deps.logger.warn({ err: error, from: requester.id }, 'request form: Teams did not answer for the requester’s chat just now');
+        return this.form(t, form, { general: t('messageExtension.problem.chatBusy') });
       }
       const reference = randomBytes(4).toString('hex');
       this.deps.logger.error({ err: error, from: requester.id, reference }, 'request form: the draft could not be taken to the requester’s chat');
