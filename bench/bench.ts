@@ -291,7 +291,8 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--guests')) {
-    console.log(JSON.stringify(await roundTripsForGuests(), null, 2));
+    const resources = { 1: await roundTripsPerApproval(1), 5: await roundTripsPerApproval(5), 19: await roundTripsPerApproval(19) };
+    console.log(JSON.stringify({ guests: await roundTripsForGuests(), resources }, null, 2));
     return;
   }
   if (process.argv.includes('--pacing')) {

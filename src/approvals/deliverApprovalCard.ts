@@ -23,8 +23,8 @@ export function deliverApprovalCard(ctx: JobContext): JobHandler {
     async run(job) {
       if (job.stage) return deliverStageCards(ctx, { ...job, stage: job.stage });
       const request = await ctx.requests.get(job.requestId);
-      // Decided, withdrawn or already delivered: nothing left to do.
-      if (!request || request.state !== 'pending_approval' || request.approvalCard) return;
+      // Decided, withdrawn or already delivered, or not the request's first guest (whose row keeps its one card): nothing to do.
+      if (!request || request.state !== 'pending_approval' || request.approvalCard || request.id !== request.requestId) return;
       const resources = resourcesByIds(ctx.catalog, request.resourceIds);
 
       let location: CardLocation;

@@ -201,6 +201,8 @@ export class SqlRequestRepository implements RequestRepository {
       .where('sponsor_id', '=', sponsorId)
       .where('state', '=', 'pending_approval')
       .where('approval_activity_id', 'is', null)
+      // The card is the request's, kept on its first guest's row: the others never have one.
+      .whereRef('id', '=', 'request_id')
       .orderBy('created_at')
       .execute();
     return rows.map(toAccessRequest);

@@ -203,6 +203,43 @@ for (const target of testDatabases) {
         );
         assert.deepEqual(await requests.awaitingCardFor('someone-else'), []);
       });
+
+      it('keeps a request for several guests as rows sharing its id, decided together, the request’s own work queued once', async () => {
+        const filed = await requests.create({ ...draft, moreGuests: [{ guestEmail: 'jo@fabrikam.com' }, { guestEmail: 'lee@fabrikam.com' }] }, adele);
+        const guests = await requests.guestsOfRequest(filed.id);
+        assert.deepEqual(
+          guests.map((g) => [g.id, g.requestId, g.guestNumber, g.guestEmail]),
+          [
+            [filed.id, filed.id, 1, draft.guestEmail],
+            [`${filed.id}-2`, filed.id, 2, 'jo@fabrikam.com'],
+            [`${filed.id}-3`, filed.id, 3, 'lee@fabrikam.com'],
+          ],
+        );
+        // Its one card is waiting, listed once.
+        assert.deepEqual(
+          (await requests.awaitingCardFor('megan-id')).map((r) => r.id),
+          [filed.id],
+        );
+        const cardJobs = async () =>
+          (await database.db.selectFrom('jobs').select(['kind', 'request_id']).where('request_id', 'like', `${filed.id}%`).execute()).filter(
+            (job) => job.kind === 'deliverApprovalCard' || job.kind === 'updateApprovalCard' || job.kind === 'provisionGuest',
+          );
+        assert.deepEqual(await cardJobs(), [{ kind: 'deliverApprovalCard', request_id: filed.id }]);
+        // The sponsor leaves the third guest out: the others are approved together, with one card update and one provisioning.
+        const approved = await requests.transition({ id: filed.id, from: 'pending_approval', to: 'approved', actor: adele, leaveOut: [`${filed.id}-3`] });
+        assert.equal(approved?.state, 'approved');
+        assert.deepEqual(
+          (await requests.guestsOfRequest(filed.id)).map((g) => g.state),
+          ['approved', 'approved', 'left_out'],
+        );
+        assert.deepEqual((await cardJobs()).map((job) => `${job.kind} ${job.request_id}`).sort(), [
+          `deliverApprovalCard ${filed.id}`,
+          `provisionGuest ${filed.id}`,
+          `updateApprovalCard ${filed.id}`,
+        ]);
+        // A second decision finds nobody waiting.
+        assert.equal(await requests.transition({ id: filed.id, from: 'pending_approval', to: 'rejected', actor: adele }), undefined);
+      });
     });
 
     describe('job queue', () => {
