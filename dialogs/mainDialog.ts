@@ -5,7 +5,15 @@
  * anything else gets a pointer to what works.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { ComponentDialog, type DialogState, DialogSet, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  ComponentDialog,
+  type DialogContext,
+  type DialogState,
+  DialogSet,
+  type DialogTurnResult,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../cards/plainText';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
@@ -16,7 +24,7 @@ import { commandNamingRequest, requestIdIn } from './namedRequest';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { takeOverSponsorshipCommand, type TakeOverSponsorshipCommandDependencies } from './takeOverSponsorship';
-import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog } from './requestAccessDialog';
+import { REQUEST_ACCESS_DIALOG, type RequestAccessDialog, type RequestDraft } from './requestAccessDialog';
 import { REQUEST_AGAIN_DIALOG, RequestAgainDialog, type RequestAgainDependencies, type RequestAgainOptions } from './requestAgain';
 import { END_ACCESS, RESET_REDEMPTION, SponsorActionDialog, type SponsorActionOptions } from './sponsorActionDialog';
 
@@ -28,6 +36,13 @@ const QUOTED_LENGTH = 100;
 
 /** Set on the turn state when the bot has just greeted, so the same turn says nothing more. */
 export const GREETED_THIS_TURN = Symbol('greetedThisTurn');
+
+/**
+ * Set on the turn state of a turn the bot makes itself in the employee's chat (the message
+ * extension's, src/teams/requestFromMessage): a checked request to confirm. Never read from the
+ * activity, which anyone who can post to the bot could write.
+ */
+export const REQUEST_DRAFT = Symbol('requestDraft');
 
 /** A dialog a message starts, with its options. */
 interface DialogToStart {
@@ -65,12 +80,30 @@ export class MainDialog extends ComponentDialog {
   async run(context: TurnContext, accessor: StatePropertyAccessor<DialogState>): Promise<void> {
     const state = await accessor.get(context, { dialogStack: [] });
     const dialogs = () => new DialogSet(accessor).add(this).createContext(context);
+    const draft = context.turnState.get(REQUEST_DRAFT) as RequestDraft | undefined;
+    if (draft) {
+      await this.confirmDraft(await dialogs(), draft);
+      return;
+    }
     if (state.dialogStack.length > 0) {
       await (await dialogs()).continueDialog();
       return;
     }
     const next = await this.route(context);
     if (next) await (await dialogs()).beginDialog(this.id, next);
+  }
+
+  /**
+   * A request filled in elsewhere (the message extension's form) goes to its summary and Yes/No
+   * question; whatever this chat was in the middle of is put aside, with a word, since the person
+   * has just asked for this one.
+   */
+  private async confirmDraft(dc: DialogContext, draft: RequestDraft): Promise<void> {
+    if (dc.stack.length > 0) {
+      await dc.cancelAllDialogs();
+      await dc.context.sendActivity(translatorFor(dc.context.activity.locale)('messageExtension.setAside'));
+    }
+    await dc.beginDialog(this.id, { dialogId: REQUEST_ACCESS_DIALOG, options: { draft } } satisfies DialogToStart);
   }
 
   /**

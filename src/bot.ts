@@ -1,7 +1,7 @@
 /**
- * The Teams activity handler: messages go to the dialogs, card clicks to the card actions, and a
- * new conversation is greeted. Each turn is first admitted (tenant, channel, personal chat) and
- * counted against the turn limit.
+ * The Teams activity handler: messages go to the dialogs, card clicks to the card actions, the
+ * message extension's invokes to teams/requestFromMessage, and a new conversation is greeted. Each
+ * turn is first admitted (tenant, channel, personal chat) and counted against the turn limit.
  */
 import {
   type AdaptiveCardInvokeResponse,
@@ -14,9 +14,11 @@ import {
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
+import type { Directory } from './directory/directory';
 import type { ResourceCatalog } from './requests/catalog';
 import type { ExtensionSettings } from './requests/extensionPlan';
 import type { RequestRepository } from './requests/requestRepository';
+import type { TenantPolicy } from './requests/tenantPolicy';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
 import { type AdmissionPolicy, refusalOf } from './teams/admission';
@@ -25,6 +27,9 @@ import { readSubmittedCommand } from './teams/cardCommand';
 import { type ConversationLanguage, useClientLocale } from './teams/conversationLanguage';
 import { DialogTurn } from './teams/dialogTurn';
 import { directoryUserIdOf } from './http/identity';
+import type { PersonalChats } from './teams/requestFromMessage/draftInChat';
+import { isMessageExtensionInvoke } from './teams/requestFromMessage/messageExtensionInvokes';
+import { RequestFromMessage } from './teams/requestFromMessage/requestFromMessage';
 import type { TurnRateLimit } from './teams/turnRateLimit';
 import { refuseTurn, slowDown } from './teams/unservedTurns';
 import { welcome } from './teams/welcome';
@@ -36,6 +41,12 @@ interface BotDependencies {
   requests: RequestRepository;
   queue: JobQueue;
   catalog: ResourceCatalog;
+  /** The message extension's form checks what the request dialog checks, with what it checks with. */
+  directory: Directory;
+  tenantPolicy: Pick<TenantPolicy, 'check'>;
+  maxOpenRequests: number;
+  /** The employees' chats with the bot, where a request from the message extension is confirmed. */
+  chats: PersonalChats;
   /** Whom the bot serves: its tenant, in personal chats, through Teams once authenticated. */
   admission: AdmissionPolicy;
   turnLimit: TurnRateLimit;
@@ -60,6 +71,7 @@ const tracer = trace.getTracer('guest-access-bot');
 export class GuestAccessBot extends TeamsActivityHandler {
   private readonly dialogTurn: DialogTurn;
   private readonly cardActions: CardActions;
+  private readonly requestFromMessage: RequestFromMessage;
 
   constructor(private readonly deps: BotDependencies) {
     super();
@@ -86,6 +98,16 @@ export class GuestAccessBot extends TeamsActivityHandler {
       localDefaultUserId,
       runDialog: (context) => this.dialogTurn.run(context),
       logger,
+    });
+    this.requestFromMessage = new RequestFromMessage({
+      ...deps,
+      tenantId: deps.admission.tenantId,
+      // The bot's own turn in the employee's chat: the form's language becomes the chat's, then the dialogs run as on a message.
+      runDraftTurn: async (context) => {
+        await deps.language.choose(context);
+        await this.dialogTurn.run(context);
+        await deps.conversationState.saveChanges(context, false);
+      },
     });
 
     this.onMessage(async (context, next) => {
@@ -132,10 +154,14 @@ export class GuestAccessBot extends TeamsActivityHandler {
     useClientLocale(context);
     const refusal = refusalOf(context.activity, this.deps.admission);
     if (refusal) return refuseTurn(context, refusal, this.deps.logger);
-    if (context.activity.type === 'message' || context.activity.type === 'invoke') {
+    // The form's catalog search is not counted: Teams asks it as the person types, and each answer
+    // is a read of the catalog's index in memory, which typing would otherwise spend the turns on.
+    if (context.activity.type === 'message' || (context.activity.type === 'invoke' && context.activity.name !== 'application/search')) {
       const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
       if (verdict !== 'allowed') return slowDown(context, verdict, this.deps.logger);
-      await this.deps.language.apply(context);
+      // The extension's invokes may come from a channel or someone else's chat, where the bot keeps
+      // no state: they are answered in the language of the person's Teams.
+      if (!isMessageExtensionInvoke(context.activity)) await this.deps.language.apply(context);
     }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
@@ -151,6 +177,7 @@ export class GuestAccessBot extends TeamsActivityHandler {
   protected async onMessageDeleteActivity(): Promise<void> {}
 
   protected async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (isMessageExtensionInvoke(context.activity)) return this.requestFromMessage.answer(context);
     return invokeNotOffered(context.activity) ?? super.onInvokeActivity(context);
   }
 

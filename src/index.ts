@@ -84,8 +84,8 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   const tenantPolicy = new TenantPolicy(directorySetup.directory, { cacheMs: config.tenantPolicyCacheMs, logger });
   const shared = sharedContext(config, storage.requests, directorySetup, tenantPolicy, clock);
 
-  const bot = createBot(config, shared, storage, directorySetup.tenantId, logger);
   const channel = createChannel(config, storage, logger, options.botFrameworkAuthentication, directorySetup.appInstaller);
+  const bot = createBot(config, shared, storage, directorySetup.tenantId, channel.messenger, logger);
   worker = createWorker(config, shared, storage, channel.messenger, directorySetup.simulator !== undefined, logger);
   const inactivityWatcher = new InactivityWatcher({ requests: storage.requests, directory: shared.directory, settings: config.inactivity, logger, clock });
 
@@ -184,8 +184,12 @@ function sharedContext(
 
 type SharedContext = ReturnType<typeof sharedContext>;
 
-/** The conversation: the dialogs, and the Teams activity handler that admits each turn and hands it to them or to the card actions. */
-function createBot(config: Config, shared: SharedContext, storage: StorageContext, tenantId: string, logger: Logger): GuestAccessBot {
+/**
+ * The conversation: the dialogs, and the Teams activity handler that admits each turn and hands it
+ * to them, to the card actions or to the message extension (which takes a request to the
+ * employee's chat through the channel's messenger, unpaced: a person waits on it).
+ */
+function createBot(config: Config, shared: SharedContext, storage: StorageContext, tenantId: string, messenger: BotMessenger, logger: Logger): GuestAccessBot {
   const mainDialog = new MainDialog(new RequestAccessDialog({ ...shared, tenantId }), { ...shared, adminGroupId: config.adminGroupId });
   return new GuestAccessBot({
     ...shared,
@@ -193,6 +197,7 @@ function createBot(config: Config, shared: SharedContext, storage: StorageContex
     mainDialog,
     references: storage.references,
     queue: storage.queue,
+    chats: messenger,
     admission: { tenantId, authenticated: config.bot.authenticated },
     turnLimit: new TurnRateLimit(config.limits.turnsPerMinute),
     language: new ConversationLanguage(storage.conversationState, shared.directory, shared.localDefaultUserId),

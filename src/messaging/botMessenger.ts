@@ -37,11 +37,11 @@ export class BotMessenger implements Messenger {
     });
   }
 
-  async personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation> {
+  async personalConversationWith(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation> {
     const known = await this.references.personalConversationOf(user.id);
     if (known?.conversation?.id) return { conversationId: known.conversation.id, userChannelId: known.user?.id };
 
-    const origin = await this.referenceOf(via);
+    const origin = typeof via === 'string' ? await this.referenceOf(via) : via;
     if (!origin.channelId || !CHANNELS_THAT_CREATE_CONVERSATIONS.includes(origin.channelId) || !origin.serviceUrl) {
       throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, {
         transient: false,
@@ -105,6 +105,27 @@ export class BotMessenger implements Messenger {
     );
     if (!created?.conversation?.id) throw new DeliveryError('The channel created no conversation.', { transient: true });
     return created;
+  }
+
+  /**
+   * A turn of the bot's own in a conversation it has a reference for, as if the person had written
+   * (the message extension runs the request dialog in the employee's chat this way). What the turn
+   * itself throws comes out as it was thrown, so a fault of the bot's is not taken for the channel's;
+   * the channel refusing the turn is a DeliveryError, as for `post`.
+   */
+  async turnIn(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const reference = await this.referenceOf(conversationId);
+    let failure: unknown;
+    await this.deliver(() =>
+      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+        try {
+          await logic(context);
+        } catch (error) {
+          failure = error;
+        }
+      }),
+    );
+    if (failure !== undefined) throw failure;
   }
 
   /**

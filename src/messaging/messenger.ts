@@ -2,7 +2,7 @@
  * The Messenger port: how jobs write to people in Teams after the turn that started the work
  * has ended. The bot's implementation is BotMessenger; tests may use the same over a fake channel.
  */
-import type { Activity } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 
 export interface PersonalConversation {
   conversationId: string;
@@ -17,10 +17,11 @@ export interface Messenger {
   update(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<void>;
   /**
    * The user's 1:1 conversation with the bot: one they already have, or a new one created in
-   * Teams next to `via` (a conversation in the same tenant). Throws DeliveryError with
-   * `unreachable` when there is none to be had (no app for them, or a channel that cannot).
+   * Teams next to `via` (a conversation in the same tenant: its id, when the bot keeps its
+   * reference, or the reference of the turn in hand). Throws DeliveryError with `unreachable` when
+   * there is none to be had (no app for them, or a channel that cannot).
    */
-  personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation>;
+  personalConversationWith(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation>;
 }
 
 interface DeliveryErrorDetails {

@@ -10,7 +10,7 @@
  * tenant's 50 a second; the 429s that brings are honoured as Teams asks (`Retry-After`, with
  * jitter) by holding that conversation here and by the job's retry (jobs/retryPolicy).
  */
-import type { Activity } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import { JobMustWait } from '../requests/jobs';
 import { belowLimits, PaceTooSlow, type RateWindow, SlidingWindowLimiter, type LimiterOptions } from '../pacing/slidingWindowLimiter';
 import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
@@ -58,7 +58,7 @@ export class PacedMessenger implements Messenger {
   }
 
   /** Opening a chat is a request to Teams like any other: it counts against the tenant's pace. */
-  async personalConversationWith(user: { id: string; tenantId: string }, via: string): Promise<PersonalConversation> {
+  async personalConversationWith(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation> {
     const taken = await this.take(this.tenant, TENANT);
     try {
       return await this.inner.personalConversationWith(user, via);

@@ -2,9 +2,14 @@
  * Who the bot serves, decided before a turn touches any state: people of its own tenant, in a
  * personal chat, and, once it checks tokens, only through Teams. Web Chat and Direct Line let a
  * caller set `from.id` to anything, and a group chat mixes people, so a request, its sponsor check
- * and its redeem link could reach someone they were not meant for.
+ * and its redeem link could reach someone they were not meant for. The one exception is the
+ * message extension's invokes (its form and the form's catalog search), which Teams sends from
+ * wherever the person started it, a channel or someone else's chat included: their answers go to
+ * that person alone (a task module), and what they lead to happens in the person's own chat with
+ * the bot.
  */
 import type { Activity } from 'botbuilder';
+import { isMessageExtensionInvoke } from './requestFromMessage/messageExtensionInvokes';
 
 export type Refusal = 'otherTenant' | 'otherChannel' | 'groupConversation';
 
@@ -26,7 +31,7 @@ export function refusalOf(activity: Partial<Activity>, policy: AdmissionPolicy):
     if (activity.channelId !== TEAMS_CHANNEL) return 'otherChannel';
     if (tenants.length === 0) return 'otherTenant';
   }
-  if (isGroupConversation(activity)) return 'groupConversation';
+  if (isGroupConversation(activity) && !isMessageExtensionInvoke(activity)) return 'groupConversation';
   return undefined;
 }
 

@@ -49,6 +49,16 @@ export class ConversationLanguage {
     if (language && languageOf(activity.locale) !== languageOf(language)) activity.locale = languageOf(language) === 'es' ? 'es-ES' : 'en-US';
   }
 
+  /**
+   * The turn's language (`activity.locale`) becomes the conversation's, as if a command had been
+   * typed in it: a request started in a language (the message extension's form) goes on in it.
+   */
+  async choose(context: TurnContext): Promise<void> {
+    const choice = await this.choice.get(context, {});
+    choice.typed = languageOf(context.activity.locale);
+    await this.choice.set(context, choice);
+  }
+
   /** '' when the directory has none; undefined when it could not be asked just now (asked again next time). */
   private async preferredLanguage(context: TurnContext): Promise<string | undefined> {
     const userId = directoryUserIdOf(context.activity, this.localDefaultUserId);

@@ -1,9 +1,11 @@
 /**
  * How the bot answers an invoke (a card click): with the card, updated in place; or, when it has
  * no card to show, with a message-type answer, which Teams shows as a short notice; or with an
- * error-type answer, for callers that sent something the bot does not handle.
+ * error-type answer, for callers that sent something the bot does not handle. The message
+ * extension's own answers (a task module) are built in teams/requestFromMessage.
  */
 import type { AdaptiveCardInvokeResponse, InvokeResponse, TurnContext } from 'botbuilder';
+import { isMessageExtensionInvoke, messageExtensionNotice } from './requestFromMessage/messageExtensionInvokes';
 
 /** The card that takes the clicked one's place. */
 export function cardAnswer(card: Record<string, unknown>): AdaptiveCardInvokeResponse {
@@ -26,7 +28,8 @@ export function badInvoke(code: string, message: string): InvokeResponse {
   return { status: 400, body: badCardAction(code, message) };
 }
 
-/** Answers the invoke in flight with `text` as a notice, from wherever the turn stopped. */
+/** Answers the invoke in flight with `text` as a notice, from wherever the turn stopped, in the shape its kind of invoke shows. */
 export async function answerInvokeWith(context: TurnContext, text: string): Promise<void> {
-  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: noticeAnswer(text) } });
+  const body = isMessageExtensionInvoke(context.activity) ? messageExtensionNotice(context.activity, text) : noticeAnswer(text);
+  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body } });
 }

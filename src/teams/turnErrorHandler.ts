@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { DirectoryError } from '../directory/directory';
 import { translatorFor } from '../i18n';
 import { answerInvokeWith } from './invokeAnswers';
+import { isMessageExtensionInvoke } from './requestFromMessage/messageExtensionInvokes';
 
 export function turnErrorHandler(logger: Logger, conversationState: ConversationState): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
@@ -33,7 +34,8 @@ export function turnErrorHandler(logger: Logger, conversationState: Conversation
     );
     const directoryDown = cause instanceof DirectoryError && cause.transient;
     try {
-      if (!directoryDown) await conversationState.delete(context);
+      // The message extension keeps no conversation state (its invokes may come from someone else's chat): nothing of theirs to reset.
+      if (!directoryDown && !isMessageExtensionInvoke(activity)) await conversationState.delete(context);
       if (activity.type !== 'message' && activity.type !== 'invoke') return;
       const t = translatorFor(activity.locale);
       const text = directoryDown ? t('errors.directoryUnavailable') : t('errors.turnFailed', { ref: reference });

@@ -5,6 +5,7 @@ import { loadBundledSchemas } from '../../src/packager/bundledSchemas';
 import { fillPlaceholders } from '../../src/packager/placeholders';
 import { PROJECT_ROOT as projectRoot } from '../../src/projectRoot';
 import { validateLanguageFile, validateManifest } from '../../src/packager/validateManifest';
+import { REQUEST_COMMAND_ID } from '../../src/teams/requestFromMessage/requestFromMessage';
 
 const TEST_GUID = '0b3c5d7e-1a2b-4c3d-8e9f-a0b1c2d3e4f5';
 
@@ -46,6 +47,25 @@ describe('Teams app manifest', () => {
     );
   });
 
+  it('offers one message extension on the same bot: Request guest access, on a message, in the compose box and the command box', () => {
+    assert.deepEqual(manifest.composeExtensions, [
+      {
+        botId: TEST_GUID,
+        commands: [
+          {
+            // The id the bot answers (a command it does not know is answered with a notice).
+            id: REQUEST_COMMAND_ID,
+            type: 'action',
+            title: 'Request guest access',
+            description: 'Ask for guest access for the partners a message names, checked before anyone is asked',
+            context: ['compose', 'commandBox', 'message'],
+            fetchTask: true,
+          },
+        ],
+      },
+    ]);
+  });
+
   it('ships a Spanish translation that validates against the bundled Localization schema', async () => {
     assert.deepEqual(manifest.localizationInfo, { defaultLanguageTag: 'en-us', additionalLanguages: [{ languageTag: 'es', file: 'es.json' }] });
     const spanish = shipped('es.json');
@@ -54,6 +74,7 @@ describe('Teams app manifest', () => {
       [0, 1, 2, 3, 4].map((i) => spanish[`bots[0].commandLists[0].commands[${i}].title`]),
       ['solicitar', 'ayuda', 'cancelar', 'estado', 'pendientes'],
     );
+    assert.equal(spanish['composeExtensions[0].commands[0].title'], 'Pedir acceso de invitado');
   });
 
   it('reports a missing required field and a bot id that is not a GUID', async () => {

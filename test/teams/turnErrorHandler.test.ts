@@ -49,6 +49,24 @@ describe('turn error handler', () => {
     assert.match(answer?.value.body.value ?? '', /[0-9a-f]{8}/);
   });
 
+  it('answers a failed message-extension invoke in a task module, and leaves the chat’s dialog as it was', async () => {
+    const state = new ConversationState(new MemoryStorage());
+    const dialogState = state.createProperty<{ dialogStack: unknown[] }>('dialogState');
+    const inChat = contextFor({ type: 'message', text: 'request' }).context;
+    await dialogState.set(inChat, { dialogStack: [{ id: 'requestAccessDialog' }] });
+    await state.saveChanges(inChat);
+
+    const { context, sent } = contextFor({ type: 'invoke', name: 'composeExtension/submitAction', locale: 'es-ES' });
+    await turnErrorHandler(pino({ level: 'silent' }), state)(context, new Error('boom'));
+    const answer = sent[0] as { value: { status: number; body: { task: { type: string; value: string } } } } | undefined;
+    assert.equal(answer?.value.body.task.type, 'message');
+    assert.match(answer?.value.body.task.value ?? '', /^Perdona, algo ha fallado.*referencia [0-9a-f]{8}/s);
+
+    const later = contextFor({ type: 'message', text: 'kim@fabrikam.com' }).context;
+    await state.load(later);
+    assert.deepEqual((await dialogState.get(later))?.dialogStack, [{ id: 'requestAccessDialog' }]);
+  });
+
   it('says the directory is unavailable when it is, so the person sends their answer again', async () => {
     const { context, sent } = contextFor({ type: 'message', text: 'kim@fabrikam.com', locale: 'en-US' });
     await handler(context, new DirectoryError('Graph is down', { status: 503, code: 'serviceUnavailable', transient: true }));
