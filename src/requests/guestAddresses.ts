@@ -12,7 +12,7 @@ export const MAX_GUESTS_PER_REQUEST = 20;
 
 /** Where one part ends: list separators and white space (a name's quotes and angle brackets are stripped from each part). */
 const SEPARATORS = /[\s,;]+/;
-const WRAPPING = /^[<("'[]+|[>)"'\].:]+$/g;
+const WRAPPING = /^[<("'[¿¡]+|[>)"'\].:?!…]+$/g;
 
 /**
  * Every address in `text`, lowercased, each once, in the order given. Text with no `@` at all is
