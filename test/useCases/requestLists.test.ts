@@ -41,7 +41,7 @@ describe('the lists of requests', () => {
     assert.equal(own.outcome, 'listed');
     if (own.outcome !== 'listed') return;
     assert.deepEqual(
-      own.requests.map((r) => r.id),
+      own.requests.map(([r]) => r.id),
       filed
         .slice(2)
         .reverse()
