@@ -106,7 +106,8 @@ export function statusCard(view: StatusCardView): AdaptiveCardJson {
             who: plainText(guest.guestEmail),
             ...stateOf(guest),
             timeline: timelineOf(guest, ['guest']),
-            actions: followUpButtons(t, guest, { forSponsor: false, severalGuests: true }),
+            // Until the decision (and when it expired undecided), what may be done is the request's, above.
+            actions: decidedTogether ? [] : followUpButtons(t, guest, { forSponsor: false, severalGuests: true }),
           }))
         : [],
     };
