@@ -191,9 +191,15 @@ const CASES: Case[] = [
     who: 'sponsor',
     typed: ({ id }) => ({ en: `extend ${id} ${JO}`, es: `prolongar ${id} ${JO}` }),
     reply: () => ({ en: new RegExp(JO.replace('.', '\\.')), es: new RegExp(JO.replace('.', '\\.')) }),
-    after: async (bot, _rows, ids) => {
+    after: async (bot, rows, ids) => {
       assert.deepEqual(await asked(bot, ids.jo), ['extensionOffered']);
       assert.deepEqual([await asked(bot, ids.kim), await asked(bot, ids.lee)], [[], []]);
+      // The offer's card carries the guest's row id, and its answer extends that guest alone.
+      const { body } = await bot.teams.click(users.megan, bot.teams.conversationOf(users.megan), 'extend', { requestId: ids.jo, offeredFor: rows[1].endsAt });
+      assert.equal(body.statusCode, 200);
+      const after = await bot.requests.guestsOfRequest(ids.id);
+      assert.ok(Date.parse(after[1].endsAt ?? '') > Date.parse(rows[1].endsAt ?? ''), 'jo’s access extended');
+      assert.deepEqual([after[0].endsAt, after[2].endsAt], [rows[0].endsAt, rows[2].endsAt]);
     },
   },
   {
