@@ -12,13 +12,15 @@ import type { ResourceCatalog } from '../src/requests/catalog';
 import type { AdaptiveCardJson } from './approvalCard';
 import type { CommandButton } from './commandCard';
 import { expandCard } from './expandCard';
+import { guestTarget } from './guestTarget';
 import { plainText } from './plainText';
 import template from './guestList.json';
 
-/** A guest on the list, and whether the one looking acts as its sponsor (approvals/roles). */
+/** A guest on the list, whether the one looking acts as its sponsor (approvals/roles), and whether their request asks for other guests too. */
 interface ListedGuest {
   request: AccessRequest;
   viewerActsAsSponsor: boolean;
+  severalGuests: boolean;
 }
 
 interface GuestListCardView {
@@ -38,10 +40,10 @@ const STATE_COLORS: Record<string, string> = { approved: 'Accent', invited: 'War
 /**
  * What the one looking may ask for this guest: the sponsor extends or ends a given access; the
  * requester and the sponsor ask for a new link while the guest has not accepted. The checks of
- * the commands decide again on the click.
+ * the commands decide again on the click. A guest of a request for several is named by address.
  */
-export function guestButtons(t: Translate, { request, viewerActsAsSponsor }: ListedGuest): CommandButton[] {
-  const { id } = request;
+export function guestButtons(t: Translate, { request, viewerActsAsSponsor, severalGuests }: ListedGuest): CommandButton[] {
+  const id = guestTarget(request, severalGuests);
   const granted = request.state === 'invited' || request.state === 'accepted';
   return [
     ...(viewerActsAsSponsor && granted ? [{ title: t('guestList.extend'), command: t('guestList.extendCommand', { id }) }] : []),
@@ -59,7 +61,7 @@ export function guestListCard(view: GuestListCardView): AdaptiveCardJson {
     const name = request.existingGuest?.displayName;
     const address = plainText(request.guestEmail);
     const facts = [
-      { title: t('approvalCard.requestId'), value: request.id },
+      { title: t('approvalCard.requestId'), value: request.requestId },
       // A resource removed from the catalog since is shown by its id.
       {
         title: t('approvalCard.resources'),

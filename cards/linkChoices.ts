@@ -10,6 +10,7 @@ import { translatorFor, type Translate } from '../src/i18n';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import { plainText } from './plainText';
 import { type CommandButton, commandCardAttachment } from './commandCard';
+import { guestTarget } from './guestTarget';
 
 /**
  * The buttons that apply to the request now: while the guest has not accepted, a fresh link and
@@ -19,11 +20,15 @@ import { type CommandButton, commandCardAttachment } from './commandCard';
  */
 export function followUpButtons(
   t: Translate,
-  request: Pick<AccessRequest, 'id' | 'state' | 'invitationEmailed'>,
-  viewer: { forSponsor: boolean },
+  request: Pick<AccessRequest, 'id' | 'requestId' | 'guestNumber' | 'guestEmail' | 'state' | 'invitationEmailed'>,
+  viewer: {
+    forSponsor: boolean;
+    /** The request asks for other guests too, so each button names this one (known without asking for any guest after the first). */
+    severalGuests?: boolean;
+  },
 ): CommandButton[] {
   const { forSponsor } = viewer;
-  const { id } = request;
+  const id = guestTarget(request, viewer.severalGuests ?? request.guestNumber > 1);
   const invited = request.state === 'invited';
   const granted = invited || request.state === 'accepted';
   return [
@@ -39,7 +44,7 @@ export function followUpButtons(
 
 interface LinkChoicesView {
   /** Invited, with the link just handed on. */
-  request: Pick<AccessRequest, 'id' | 'state' | 'guestEmail' | 'invitationEmailed'>;
+  request: Pick<AccessRequest, 'id' | 'requestId' | 'guestNumber' | 'state' | 'guestEmail' | 'invitationEmailed'>;
   /** The language of whoever reads the message. */
   locale: string;
   forSponsor: boolean;

@@ -32,7 +32,7 @@ export async function extendAccessCommand(context: TurnContext, requestId: strin
     return;
   }
   const { request } = ask;
-  const names = { id: request.id, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName) };
+  const names = { id: request.requestId, guest: plainText(request.guestEmail), sponsor: plainText(request.sponsor.displayName) };
   if (ask.outcome === 'sponsorOnly') {
     await context.sendActivity(t('guestList.extendSponsorOnly', names));
     return;

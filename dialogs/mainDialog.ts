@@ -2,7 +2,8 @@
  * The router: what a message means when no question is pending. `request` starts the request
  * dialog and `reset GA-…` the reset of a guest's redemption; `help`, `cancel`, `cancel GA-…`,
  * `link GA-…`, `email GA-…`, `extend GA-…`, `status`, `pending` and `guests` answer here;
- * anything else gets a pointer to what works.
+ * anything else gets a pointer to what works. A command for one guest finds that guest first
+ * (useCases/findGuest): a request for several needs the guest named, by address or row id.
  */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import {
@@ -16,11 +17,15 @@ import {
 } from 'botbuilder-dialogs';
 import { commandOf, translatorFor } from '../src/i18n';
 import { plainText } from '../cards/plainText';
+import { senderOf } from '../src/http/identity';
+import { findGuest, type NamedGuest } from '../src/useCases/findGuest';
 import { type AuditSummaryDependencies, showAuditSummary } from './auditSummary';
 import { type CancelRequestDependencies, cancelRequestCommand } from './cancelRequest';
 import { extendAccessCommand, type ExtendAccessDependencies } from './extendAccess';
 import { type GuestListDependencies, guestListPageIn, showGuests } from './guestList';
-import { commandNamingRequest, requestIdIn } from './namedRequest';
+import { commandNamingRequest, guestAddressIn, requestIdIn } from './namedRequest';
+import { type PerGuestCommand, sayWhichGuest } from './guestChoice';
+import { END_EVERY_GUEST_DIALOG, EndEveryGuestDialog, type EndEveryGuestOptions } from './endEveryGuestDialog';
 import { askToReinvite, type ReinviteDependencies } from './reinviteCommands';
 import { type RequestListsDependencies, showPendingApprovals, showStatus } from './requestLists';
 import { takeOverSponsorshipCommand, type TakeOverSponsorshipCommandDependencies } from './takeOverSponsorship';
@@ -67,6 +72,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(requestAccessDialog)
       .addDialog(new SponsorActionDialog(RESET_REDEMPTION, deps))
       .addDialog(new SponsorActionDialog(END_ACCESS, deps))
+      .addDialog(new EndEveryGuestDialog(deps))
       .addDialog(new RequestAgainDialog(deps))
       .addDialog(new WaterfallDialog(ROUTE, [(step) => this.routeStep(step)]));
     this.initialDialogId = ROUTE;
@@ -116,34 +122,70 @@ export class MainDialog extends ComponentDialog {
     return next ? step.replaceDialog(next.dialogId, next.options) : step.endDialog();
   }
 
+  /**
+   * A command for one guest: on the guest named (the request's only one, or one named by address
+   * or row id); for a request with several and none named, `end` and `request again` act on every
+   * guest they apply to, and the others say which guests there are, to name one.
+   */
+  private async actOnGuest(context: TurnContext, command: PerGuestCommand, named: NamedGuest): Promise<DialogToStart | undefined> {
+    const t = translatorFor(context.activity.locale);
+    const found = await findGuest(this.deps, named, senderOf(context.activity, this.deps.localDefaultUserId), context.activity.from.name ?? '');
+    if (found.outcome === 'notFound') {
+      await context.sendActivity(t(command === 'request' ? 'cancelRequest.notFound' : 'reinvite.notFound', { id: named.id }));
+      return undefined;
+    }
+    if (found.outcome === 'whichGuest' && command === 'end') {
+      return { dialogId: END_EVERY_GUEST_DIALOG, options: { requestId: found.guests[0].requestId } satisfies EndEveryGuestOptions };
+    }
+    if (found.outcome === 'whichGuest' && command === 'request') {
+      return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: found.guests[0].requestId } satisfies RequestAgainOptions };
+    }
+    if (found.outcome !== 'guest') {
+      await sayWhichGuest(context, found, command);
+      return undefined;
+    }
+    const { id } = found.guest;
+    switch (command) {
+      case 'link':
+        await askToReinvite(context, id, 'sendFreshLink', this.deps);
+        return undefined;
+      case 'email':
+        await askToReinvite(context, id, 'sendInvitationEmail', this.deps);
+        return undefined;
+      case 'extend':
+        await extendAccessCommand(context, id, this.deps);
+        return undefined;
+      case 'reset':
+        return { dialogId: RESET_REDEMPTION.dialogId, options: { requestId: id } satisfies SponsorActionOptions };
+      case 'end':
+        return { dialogId: END_ACCESS.dialogId, options: { requestId: id } satisfies SponsorActionOptions };
+      case 'request':
+        return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: found.guest.requestId, guestId: id } satisfies RequestAgainOptions };
+    }
+  }
+
   /** Answers the message, or says which dialog it starts. */
   private async route(context: TurnContext): Promise<DialogToStart | undefined> {
     const t = translatorFor(context.activity.locale);
     const text = (context.activity.text ?? '').trim();
     const namedRequest = requestIdIn(text);
     if (namedRequest) {
-      switch (commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'extend', 'request', 'sponsor'])) {
+      const named = { id: namedRequest, address: guestAddressIn(text, namedRequest) };
+      const command = commandNamingRequest(text, namedRequest, ['cancel', 'link', 'email', 'reset', 'end', 'extend', 'request', 'sponsor']);
+      switch (command) {
         case 'cancel':
-          await cancelRequestCommand(context, namedRequest, this.deps);
+          await cancelRequestCommand(context, named, this.deps);
           return undefined;
-        case 'link':
-          await askToReinvite(context, namedRequest, 'sendFreshLink', this.deps);
-          return undefined;
-        case 'email':
-          await askToReinvite(context, namedRequest, 'sendInvitationEmail', this.deps);
-          return undefined;
-        case 'reset':
-          return { dialogId: RESET_REDEMPTION.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
-        case 'end':
-          return { dialogId: END_ACCESS.dialogId, options: { requestId: namedRequest } satisfies SponsorActionOptions };
         case 'sponsor':
           await takeOverSponsorshipCommand(context, namedRequest, textAfter(text, namedRequest), this.deps);
           return undefined;
+        case 'link':
+        case 'email':
+        case 'reset':
+        case 'end':
         case 'extend':
-          await extendAccessCommand(context, namedRequest, this.deps);
-          return undefined;
         case 'request':
-          return { dialogId: REQUEST_AGAIN_DIALOG, options: { requestId: namedRequest } satisfies RequestAgainOptions };
+          return this.actOnGuest(context, command, named);
       }
     }
     // `guests`, or a page of it (`guests 2`): the page travels in the command.

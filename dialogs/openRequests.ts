@@ -3,5 +3,5 @@ import type { AccessRequest } from '../src/requests/accessRequest';
 
 /** MAX_OPEN_REQUESTS reached: how many wait for a decision, with their ids, so the person can cancel one. */
 export function openRequestsText(t: Translate, open: readonly AccessRequest[]): string {
-  return t('limits.openRequests', { count: open.length, ids: open.map((r) => r.id).join(', ') });
+  return t('limits.openRequests', { count: open.length, ids: open.map((r) => r.requestId).join(', ') });
 }

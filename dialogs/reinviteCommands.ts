@@ -2,7 +2,8 @@
  * `link GA-…` (`enlace GA-…`) and `email GA-…` (`correo GA-…`): the requester or the sponsor
  * asks for a fresh invitation link, or for Microsoft's invitation email, for a guest who has not
  * accepted yet (useCases/askForInvitation). This turn says what happened; the outcome follows in
- * a moment from the job (access/reinviteGuest).
+ * a moment from the job (access/reinviteGuest). `requestId` is the guest's row: the request's id
+ * for its first (or only) guest, `GA-…-2` and so on for the others (see useCases/findGuest).
  */
 import type { TurnContext } from 'botbuilder';
 import { translatorFor } from '../src/i18n';
@@ -33,7 +34,7 @@ export async function askToReinvite(context: TurnContext, requestId: string, kin
   const { request } = ask;
   // Said before the ask is recorded: its job may answer within milliseconds, and must come second.
   await context.sendActivity(
-    t(kind === 'sendFreshLink' ? 'freshLink.queued' : 'invitationEmail.queued', { id: request.id, guest: plainText(request.guestEmail) }),
+    t(kind === 'sendFreshLink' ? 'freshLink.queued' : 'invitationEmail.queued', { id: request.requestId, guest: plainText(request.guestEmail) }),
   );
   const recorded = await ask.record();
   // The guest accepted (or the access ended) in the moment between: say so rather than nothing.

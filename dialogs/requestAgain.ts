@@ -7,6 +7,11 @@
  * and the owner stages (someone other than the requester and the sponsor can decide each). In one
  * step when all holds; when the sponsor no longer can, or is the only one who could approve a
  * resource as its owner, the requester is asked for another sponsor first.
+ *
+ * A request for several guests is filed again with every guest of it that came to nothing
+ * (expired, cancelled, withdrawn), or with the one guest named (`request again GA-… kim@…`, the
+ * button under one guest's withdrawal); each is checked against the guest policy again, and one
+ * no longer allowed is left out of the new request, which says so.
  */
 import type { TurnContext } from 'botbuilder';
 import {
@@ -33,6 +38,8 @@ import type { Timing, TimerSettings } from '../src/requests/timers';
 import { senderOf } from '../src/http/identity';
 import { fileRequest, openRequestsAtLimit } from '../src/useCases/fileRequest';
 import { plainText } from '../cards/plainText';
+import { requestIdOfRow } from '../src/requests/requestId';
+import { guestAddresses, guestsWithStates } from './guestNames';
 import { openRequestsText } from './openRequests';
 import { personOf, sponsorNamedIn } from './sponsorAnswer';
 
@@ -57,6 +64,8 @@ export interface RequestAgainDependencies {
 
 export interface RequestAgainOptions {
   requestId: string;
+  /** One guest's row of the request, to file that guest alone again (see useCases/findGuest). */
+  guestId?: string;
   /** Another sponsor the requester named, once the first could not sponsor it again. */
   sponsor?: DirectoryUser;
 }
@@ -111,24 +120,41 @@ export class RequestAgainDialog extends ComponentDialog {
     return old.existingGuest?.state === 'Accepted' || (await this.deps.tenantPolicy.check(old.guestEmail)).ok;
   }
 
+  /** Whether the guest may still be asked for: the guest policy and the tenant's settings, as today. */
+  private async mayAskFor(guest: AccessRequest): Promise<boolean> {
+    return checkGuestAgain(guest, this.deps.guestPolicy).ok && (await this.tenantAllows(guest));
+  }
+
   /** Every check, as things stand now (a new sponsor's answer comes back here); then files it, or asks who sponsors it. */
   private async checkAndFile(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
     const t = translatorFor(context.activity.locale);
     const options = step.options as RequestAgainOptions;
-    const old = await this.deps.requests.get(options.requestId);
+    // The request's first guest holds what every guest of it shares: its people, resources, period and reason.
+    const guests = await this.deps.requests.guestsOfRequest(requestIdOfRow(options.requestId));
+    const [old] = guests;
     // Someone else's request is answered like one that does not exist: ids are quoted in chats.
     if (!old || !isRequesterOf(senderOf(context.activity, this.deps.localDefaultUserId), old)) {
       await context.sendActivity(t('cancelRequest.notFound', { id: options.requestId }));
       return step.endDialog();
     }
-    const names = { id: old.id, guest: plainText(old.guestEmail), sponsor: plainText(old.sponsor.displayName) };
-    if (!FILEABLE_AGAIN.includes(old.state)) {
-      await context.sendActivity(t('requestAgain.notExpired', { ...names, state: t(`requestState.${old.state}`) }));
+    const names = { id: old.requestId, guest: plainText(old.guestEmail), sponsor: plainText(old.sponsor.displayName) };
+    const named = options.guestId ? guests.filter((guest) => guest.id === options.guestId) : guests;
+    const fileable = named.filter((guest) => FILEABLE_AGAIN.includes(guest.state));
+    if (fileable.length === 0) {
+      await context.sendActivity(
+        named.length === 1
+          ? t('requestAgain.notExpired', { ...names, state: t(`requestState.${named[0].state}`) })
+          : t('severalGuests.requestAgain.nothing', { id: old.requestId, guests: guestsWithStates(t, named) }),
+      );
       return step.endDialog();
     }
-    if (!checkGuestAgain(old, this.deps.guestPolicy).ok || !(await this.tenantAllows(old))) {
-      await context.sendActivity(t('requestAgain.policy', { ...names, domain: plainText(domainOf(old.guestEmail)) }));
+    const allowed: AccessRequest[] = [];
+    const refused: AccessRequest[] = [];
+    for (const guest of fileable) ((await this.mayAskFor(guest)) ? allowed : refused).push(guest);
+    const refusedDomains = () => plainText([...new Set(refused.map((guest) => domainOf(guest.guestEmail)))].join(', '));
+    if (allowed.length === 0) {
+      await context.sendActivity(t('requestAgain.policy', { ...names, domain: refusedDomains() }));
       return step.endDialog();
     }
     const open = await openRequestsAtLimit(this.deps, old.requester.id);
@@ -166,7 +192,12 @@ export class RequestAgainDialog extends ComponentDialog {
         old.requester.id,
       );
     }
-    await this.file(context, old, resources, sponsorCheck.sponsor);
+    await this.file(context, old, allowed, resources, sponsorCheck.sponsor);
+    if (refused.length > 0) {
+      await context.sendActivity(
+        t('severalGuests.requestAgain.leftOut', { guests: guestAddresses(context.activity.locale, refused), domain: refusedDomains() }),
+      );
+    }
     return step.endDialog();
   }
 
@@ -179,7 +210,14 @@ export class RequestAgainDialog extends ComponentDialog {
     return true;
   }
 
-  private async file(context: TurnContext, old: AccessRequest, resources: readonly Resource[], sponsor: DirectoryUser): Promise<void> {
+  /** Files `guests` of the old request again (its first guest, `old`, holds what they share), and records it on each. */
+  private async file(
+    context: TurnContext,
+    old: AccessRequest,
+    guests: readonly AccessRequest[],
+    resources: readonly Resource[],
+    sponsor: DirectoryUser,
+  ): Promise<void> {
     const t = translatorFor(context.activity.locale);
     const days = Math.min(old.accessDays ?? this.deps.timing.accessDays, maxDaysOf(resources) ?? Number.POSITIVE_INFINITY);
     const actor = { kind: 'user' as const, id: old.requester.id, displayName: old.requester.displayName };
@@ -191,7 +229,8 @@ export class RequestAgainDialog extends ComponentDialog {
         requester: old.requester,
         requesterLocale: context.activity.locale ?? old.requesterLocale,
         requesterConversationId: context.activity.conversation.id,
-        guestEmail: old.guestEmail,
+        guestEmail: guests[0].guestEmail,
+        ...(guests.length > 1 ? { moreGuests: guests.slice(1).map((guest) => ({ guestEmail: guest.guestEmail })) } : {}),
         resourceIds: old.resourceIds,
         justification: old.justification,
         sponsor: personOf(sponsor),
@@ -205,17 +244,19 @@ export class RequestAgainDialog extends ComponentDialog {
       return;
     }
     const filed = filing.request;
-    await this.deps.requests.recordAsk({
-      id: old.id,
-      states: FILEABLE_AGAIN,
-      actor,
-      action: 'filedAgain',
-      detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) },
-      jobs: [],
-    });
+    for (const guest of guests) {
+      await this.deps.requests.recordAsk({
+        id: guest.id,
+        states: FILEABLE_AGAIN,
+        actor,
+        action: 'filedAgain',
+        detail: { as: filed.id, ...(sameSponsor ? {} : { sponsor: sponsor.id }) },
+        jobs: [],
+      });
+    }
     await context.sendActivity(
       t('requestAgain.filed', {
-        id: old.id,
+        id: old.requestId,
         newId: filed.id,
         sponsor: plainText(sponsor.displayName),
         endDate: formatDate(filed.endsAt ?? '', context.activity.locale, this.clock()),

@@ -19,6 +19,7 @@ const RESET_REDEMPTION_DIALOG = 'resetRedemptionDialog';
 const END_ACCESS_DIALOG = 'endAccessDialog';
 
 export interface SponsorActionOptions {
+  /** The guest's row: the request's id for its first (or only) guest (see useCases/findGuest). */
   requestId: string;
 }
 
@@ -121,9 +122,10 @@ export class SponsorActionDialog extends ComponentDialog {
   }
 }
 
+/** The request as people quote it: a guest of several is named by address beside it. */
 function namesOf(request: AccessRequest) {
   return {
-    id: request.id,
+    id: request.requestId,
     guest: plainText(request.guestEmail),
     sponsor: plainText(request.sponsor.displayName),
     requester: plainText(request.requester.displayName),

@@ -17,3 +17,20 @@ const REQUEST_ID_PATTERN = new RegExp(`^GA-[${ALPHABET}]{${LENGTH}}$`);
 export function isRequestId(value: unknown): value is string {
   return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
 }
+
+/**
+ * A guest's row of a request for several (`GA-7K3QZP-2`: its second guest), or a request's own id
+ * (its first guest's row). Checked before any lookup of something that is one guest's (a typed
+ * per-guest command, the offer to extend, the card about a guest who has not signed in); a
+ * decision on the request as a whole (the approval card) takes the request's id alone (isRequestId).
+ */
+const GUEST_ROW_ID_PATTERN = new RegExp(`^GA-[${ALPHABET}]{${LENGTH}}(-[2-9]|-[1-9][0-9])?$`);
+
+export function isGuestRowId(value: unknown): value is string {
+  return typeof value === 'string' && GUEST_ROW_ID_PATTERN.test(value);
+}
+
+/** The request a guest's row belongs to: `GA-7K3QZP-2` → `GA-7K3QZP`; a request's id is its own. */
+export function requestIdOfRow(rowId: string): string {
+  return rowId.slice(0, 'GA-'.length + LENGTH);
+}

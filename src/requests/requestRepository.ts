@@ -251,4 +251,19 @@ export interface RequestRepository {
   guestsOf(personId: string, states: readonly RequestState[], page: { offset: number; limit: number }): Promise<{ requests: AccessRequest[]; total: number }>;
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
   awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
+
+  // Requests, not guests' rows: a request for several guests is listed and counted once (issue 24).
+
+  /** The requester's requests, newest first, each as its guests in order: `limit` requests, and how many there are in all. */
+  requestsFiledBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[][]; total: number }>;
+  /** Requests waiting for this sponsor's decision, oldest first, each as its first guest: `limit` of them, and how many in all. */
+  requestsAwaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
+  /**
+   * Owner stages waiting for this approver's decision, oldest first, with their requests' first
+   * guests: `limit` of them. A request waits while any of its guests does (its first may have
+   * been left out).
+   */
+  stagesOfRequestsAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>>;
+  /** How many guests each of these requests (by the request's id) asks for; a request not found is not in the map. */
+  guestCounts(requestIds: readonly string[]): Promise<Map<string, number>>;
 }

@@ -745,6 +745,92 @@ export class SqlRequestRepository implements RequestRepository {
   private async exists(id: string): Promise<boolean> {
     return (await this.db.selectFrom('access_requests').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
+
+  // ── Requests, not guests' rows (issue 24): a request for several guests is listed and counted once. ──
+  // Every request has a first guest (guest_number 1), whatever became of it, with the people, the
+  // dates and the card every guest of it shares: that row stands for the request.
+
+  async requestsFiledBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[][]; total: number }> {
+    const firsts = this.db.selectFrom('access_requests').where('requester_id', '=', requesterId).where('guest_number', '=', 1);
+    const page = await firsts.select('request_id').orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const { total } = await firsts.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
+    if (page.length === 0) return { requests: [], total: Number(total) };
+    const guests = new Map<string, AccessRequest[]>(page.map((row) => [row.request_id, []]));
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where(
+        'request_id',
+        'in',
+        page.map((row) => row.request_id),
+      )
+      .orderBy('guest_number')
+      .execute();
+    for (const row of rows) guests.get(row.request_id)?.push(toAccessRequest(row));
+    return { requests: [...guests.values()], total: Number(total) };
+  }
+
+  async requestsAwaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }> {
+    // Until the sponsor decides, every guest of a request waits with the first.
+    const waiting = this.db
+      .selectFrom('access_requests')
+      .where('sponsor_id', '=', sponsorId)
+      .where('state', '=', 'pending_approval')
+      .where('guest_number', '=', 1);
+    const rows = await waiting.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute();
+    const { total } = await waiting.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
+    return { requests: rows.map(toAccessRequest), total: Number(total) };
+  }
+
+  async stagesOfRequestsAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>> {
+    // Approvers are a small JSON array on the stage; an Entra id is a GUID, so a LIKE on it is exact.
+    if (!/^[0-9a-f-]+$/i.test(approverId)) return [];
+    // A stage is the request's (its request_id is the request's id); the request waits while any
+    // of its guests does, and its first guest may have been left out by the sponsor.
+    const stages = await this.db
+      .selectFrom('approval_stages')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('extension_for', 'is', null)
+      .where('approvers', 'like', `%"id":"${approverId}"%`)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('access_requests')
+            .select('access_requests.id')
+            .whereRef('access_requests.request_id', '=', 'approval_stages.request_id')
+            .where('access_requests.state', '=', 'pending_owner_approval'),
+        ),
+      )
+      .orderBy('opened_at')
+      .limit(limit)
+      .execute();
+    if (stages.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        stages.map((row) => row.request_id),
+      )
+      .execute();
+    const firsts = new Map(rows.map((row) => [row.id, toAccessRequest(row)]));
+    return stages.flatMap((row) => {
+      const request = firsts.get(row.request_id);
+      return request ? [{ request, stage: toApprovalStage(row) }] : [];
+    });
+  }
+
+  async guestCounts(requestIds: readonly string[]): Promise<Map<string, number>> {
+    if (requestIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('access_requests')
+      .select((eb) => ['request_id', eb.fn.countAll<string | number>().as('guests')])
+      .where('request_id', 'in', [...requestIds])
+      .groupBy('request_id')
+      .execute();
+    return new Map(rows.map((row) => [row.request_id, Number(row.guests)]));
+  }
 }
 
 /** What an owner's decision made: the request, every guest it concerns when not only that one, the stage, and the work that follows. */

@@ -17,7 +17,7 @@ import { senderOf } from '../http/identity';
 import { translatorFor } from '../i18n';
 import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { resourcesByIds } from '../requests/catalog';
-import { isRequestId } from '../requests/requestId';
+import { isGuestRowId } from '../requests/requestId';
 import { answerExtension, type ExtensionAnswerContext, type ExtensionAnswerResult, EXTENSION_VERBS } from '../useCases/answerExtension';
 import { answerInactiveGuest, type InactiveGuestAnswer, INACTIVE_GUEST_VERBS } from '../useCases/answerInactiveGuest';
 import type { Clicker } from '../useCases/clicker';
@@ -116,7 +116,7 @@ function readClick<Verb extends string>(context: TurnContext, action: AdaptiveCa
 /** In the log and on the turn's span: the verb and what came of it, never the comment. */
 function logClick(context: TurnContext, click: Click<string>, outcome: string, logger: Logger, message: string): void {
   const { from } = context.activity;
-  const requestId = isRequestId(click.data.requestId) ? click.data.requestId : undefined;
+  const requestId = isGuestRowId(click.data.requestId) ? click.data.requestId : undefined;
   logger.info({ requestId, verb: click.verb, outcome, from: from.aadObjectId ?? from.id }, message);
   trace.getActiveSpan()?.setAttributes({ 'card.verb': click.verb, 'card.outcome': outcome });
 }

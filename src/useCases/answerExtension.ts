@@ -15,7 +15,7 @@ import type { AccessRequest } from '../requests/accessRequest';
 import { extensionStagesFor } from '../requests/approvalStage';
 import { type ExtensionSettings, extensionPlanNow, extensionStage } from '../requests/extensionPlan';
 import { canAnswerExtension, type ExtensionAnswer } from '../requests/lifecycle';
-import { isRequestId } from '../requests/requestId';
+import { isGuestRowId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
 import { actorOf, type Clicker } from './clicker';
 
@@ -54,7 +54,7 @@ export interface ExtensionAnswerContext extends ExtensionSettings {
 
 export async function answerExtension(input: ExtensionAnswerInput, ctx: ExtensionAnswerContext): Promise<ExtensionAnswerResult> {
   const { clicker, offeredFor } = input;
-  const request = isRequestId(input.requestId) ? await ctx.requests.get(input.requestId) : undefined;
+  const request = isGuestRowId(input.requestId) ? await ctx.requests.get(input.requestId) : undefined;
   if (!request || typeof offeredFor !== 'string') return { outcome: 'notFound' };
   // The offer is the sponsor's to answer, as the approval card was: the same standing.
   const standing = standingOn(clicker, request, undefined, ctx.localTestsAllowed);

@@ -9,7 +9,7 @@
  */
 import { isSponsorOf, standingOn } from '../approvals/roles';
 import type { AccessRequest } from '../requests/accessRequest';
-import { isRequestId } from '../requests/requestId';
+import { isGuestRowId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
 import { askAsSponsor } from './askAsSponsor';
 import { actorOf, type Clicker } from './clicker';
@@ -46,7 +46,7 @@ export interface InactiveGuestAnswerContext {
 
 export async function answerInactiveGuest(input: InactiveGuestAnswerInput, ctx: InactiveGuestAnswerContext): Promise<InactiveGuestAnswer> {
   const { clicker, askedAt } = input;
-  const request = isRequestId(input.requestId) ? await ctx.requests.get(input.requestId) : undefined;
+  const request = isGuestRowId(input.requestId) ? await ctx.requests.get(input.requestId) : undefined;
   if (!request || typeof askedAt !== 'string' || !request.inactivityQuestion) return { outcome: 'notFound' };
   const standing = standingOn(clicker, request, undefined, ctx.localTestsAllowed);
   if (standing === 'nobody') return { outcome: 'refused' };

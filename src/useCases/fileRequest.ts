@@ -20,12 +20,16 @@ interface FilingDependencies {
 
 export type Filing = { outcome: 'filed'; request: AccessRequest } | { outcome: 'tooManyOpen'; open: AccessRequest[] };
 
-/** The requester's requests waiting for a decision, when they are as many as allowed; else undefined. */
+/**
+ * The requester's requests waiting for a decision, one guest's row each, when they are as many as
+ * allowed; else undefined. A request for several guests is one request: its guests wait together.
+ */
 export async function openRequestsAtLimit(
   deps: Pick<FilingDependencies, 'requests' | 'maxOpenRequests'>,
   requesterId: string,
 ): Promise<AccessRequest[] | undefined> {
-  const open = await deps.requests.awaitingDecisionFiledBy(requesterId);
+  const seen = new Set<string>();
+  const open = (await deps.requests.awaitingDecisionFiledBy(requesterId)).filter((row) => !seen.has(row.requestId) && seen.add(row.requestId));
   return open.length >= deps.maxOpenRequests ? open : undefined;
 }
 

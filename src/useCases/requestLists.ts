@@ -14,7 +14,15 @@ import type { RequestRepository } from '../requests/requestRepository';
 /** A card is limited in size: this many requests on one, the rest counted. */
 const PAGE = 10;
 
-type OwnRequests = { outcome: 'none' } | { outcome: 'listed'; requests: AccessRequest[]; /** Filed before the page's, not shown. */ older: number };
+type OwnRequests =
+  | { outcome: 'none' }
+  | {
+      outcome: 'listed';
+      /** Each request as its guests, in order: one for most. */
+      requests: AccessRequest[][];
+      /** Filed before the page's, not shown. */
+      older: number;
+    };
 
 type AwaitingDecision =
   | { outcome: 'none' }
@@ -27,16 +35,17 @@ type AwaitingDecision =
     };
 
 export async function listOwnRequests(requests: RequestRepository, someone: Pick<Someone, 'userId'>): Promise<OwnRequests> {
-  const filed = someone.userId ? await requests.filedBy(someone.userId, PAGE) : { requests: [], total: 0 };
+  const filed = someone.userId ? await requests.requestsFiledBy(someone.userId, PAGE) : { requests: [], total: 0 };
   if (filed.requests.length === 0) return { outcome: 'none' };
   return { outcome: 'listed', requests: filed.requests, older: filed.total - filed.requests.length };
 }
 
 export async function listAwaitingDecision(requests: RequestRepository, someone: Pick<Someone, 'userId'>): Promise<AwaitingDecision> {
   const { userId } = someone;
-  const approvals = userId ? await requests.awaitingDecisionBy(userId, PAGE) : { requests: [], total: 0 };
+  // A request for several guests is one approval, decided on one card.
+  const approvals = userId ? await requests.requestsAwaitingDecisionBy(userId, PAGE) : { requests: [], total: 0 };
   // As a resource owner too: the stages waiting for them fill what the sponsor's approvals leave of the page.
-  const stages = userId && approvals.requests.length < PAGE ? await requests.stagesAwaitingDecisionBy(userId, PAGE - approvals.requests.length) : [];
+  const stages = userId && approvals.requests.length < PAGE ? await requests.stagesOfRequestsAwaitingDecisionBy(userId, PAGE - approvals.requests.length) : [];
   if (approvals.requests.length + stages.length === 0) return { outcome: 'none' };
   return { outcome: 'listed', approvals: approvals.requests, stages, more: approvals.total - approvals.requests.length };
 }
@@ -49,10 +58,15 @@ export async function listAwaitingDecision(requests: RequestRepository, someone:
  */
 export const GUEST_LIST_STATES: readonly RequestState[] = ['approved', 'invited', 'accepted'];
 
-/** A guest on the list, and whether the one looking answers for them as sponsor (roles.actsAsSponsor): the buttons that may apply. */
+/**
+ * A guest on the list, whether the one looking answers for them as sponsor (roles.actsAsSponsor):
+ * the buttons that may apply; and whether their request asks for other guests too, so that a
+ * button names this one.
+ */
 export interface ListedGuest {
   request: AccessRequest;
   viewerActsAsSponsor: boolean;
+  severalGuests: boolean;
 }
 
 type GuestList =
@@ -72,6 +86,11 @@ export async function listGuests(deps: { requests: RequestRepository; localTests
   const pages = Math.ceil(found.total / PAGE);
   if (found.total === 0) return { outcome: 'none' };
   if (found.requests.length === 0) return { outcome: 'noSuchPage', total: found.total, pages };
-  const guests = found.requests.map((request) => ({ request, viewerActsAsSponsor: actsAsSponsor(someone, request, deps.localTestsAllowed) }));
+  const counts = await deps.requests.guestCounts([...new Set(found.requests.map((request) => request.requestId))]);
+  const guests = found.requests.map((request) => ({
+    request,
+    viewerActsAsSponsor: actsAsSponsor(someone, request, deps.localTestsAllowed),
+    severalGuests: (counts.get(request.requestId) ?? 1) > 1,
+  }));
   return { outcome: 'listed', guests, page, pages, total: found.total, from: offset + 1 };
 }

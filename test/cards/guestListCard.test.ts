@@ -26,7 +26,11 @@ const base: AccessRequest = {
 
 function shown(request: AccessRequest, viewerActsAsSponsor: boolean, locale = 'en-US'): Partial<Activity> {
   const { catalog } = loadConfig({});
-  return { attachments: [guestListCardAttachment({ guests: [{ request, viewerActsAsSponsor }], page: 1, pages: 1, from: 1, total: 1, catalog, locale, now })] };
+  return {
+    attachments: [
+      guestListCardAttachment({ guests: [{ request, viewerActsAsSponsor, severalGuests: false }], page: 1, pages: 1, from: 1, total: 1, catalog, locale, now }),
+    ],
+  };
 }
 
 describe('the guests card', () => {

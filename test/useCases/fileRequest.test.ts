@@ -39,4 +39,20 @@ describe('filing a request', () => {
     assert.deepEqual(second.outcome === 'tooManyOpen' && second.open.map((r) => r.id), [first.outcome === 'filed' && first.request.id]);
     assert.equal((await requests.filedBy(adele.id, 10)).total, 1);
   });
+
+  it('counts a request for several guests as one open request, and names it once by its id', async () => {
+    const requests = requestRepository(database.db, { clock: () => now });
+    const deps = { requests, maxOpenRequests: 2, timing: { dayMs: DAY }, clock: () => now };
+    const several = { ...requestDraft({ moreGuests: [{ guestEmail: 'jo@fabrikam.com' }, { guestEmail: 'lee@fabrikam.com' }] }), accessDays: 30 };
+    const first = await fileRequest(deps, several, adele);
+    assert.equal(first.outcome, 'filed', 'three guests are one request of the two allowed');
+    const second = await fileRequest(deps, { ...requestDraft({ guestEmail: 'other@fabrikam.com' }), accessDays: 30 }, adele);
+    assert.equal(second.outcome, 'filed');
+    const third = await fileRequest(deps, { ...requestDraft({ guestEmail: 'third@fabrikam.com' }), accessDays: 30 }, adele);
+    assert.deepEqual(third.outcome === 'tooManyOpen' && third.open.map((r) => r.requestId), [
+      first.outcome === 'filed' && first.request.id,
+      second.outcome === 'filed' && second.request.id,
+    ]);
+    assert.equal((await requests.requestsFiledBy(adele.id, 10)).total, 2);
+  });
 });

@@ -41,7 +41,7 @@ describe('the lists of requests', () => {
     assert.equal(own.outcome, 'listed');
     if (own.outcome !== 'listed') return;
     assert.deepEqual(
-      own.requests.map((r) => r.id),
+      own.requests.map(([r]) => r.id),
       filed
         .slice(2)
         .reverse()
@@ -90,5 +90,37 @@ describe('the lists of requests', () => {
     await file(1);
     assert.deepEqual(await listAwaitingDecision(store.requests, { userId: ADELE.id }), { outcome: 'none' });
     assert.deepEqual(await listAwaitingDecision(store.requests, { userId: undefined }), { outcome: 'none' });
+  });
+
+  describe('a request for several guests', () => {
+    const moreGuests = [{ guestEmail: 'jo@fabrikam.com' }, { guestEmail: 'lee@fabrikam.com' }];
+
+    it('is one of the requester’s requests, with its guests in order, and one approval for the sponsor', async () => {
+      const [several] = await file(1, { moreGuests });
+      const [single] = await file(1);
+      const own = await listOwnRequests(store.requests, { userId: ADELE.id });
+      assert.deepEqual(own.outcome === 'listed' && own.requests.map((guests) => guests.map((guest) => guest.id)), [
+        [single.id],
+        [several.id, `${several.id}-2`, `${several.id}-3`],
+      ]);
+      assert.equal(own.outcome === 'listed' && own.older, 0);
+      const waiting = await listAwaitingDecision(store.requests, { userId: MEGAN.id });
+      assert.deepEqual(waiting.outcome === 'listed' && [waiting.approvals.length, waiting.more], [2, 0]);
+    });
+
+    it('waits on its owners while any guest does, though the sponsor left its first guest out', async () => {
+      const [{ id }] = await file(1, { moreGuests });
+      await store.requests.transition({
+        id,
+        from: 'pending_approval',
+        to: 'pending_owner_approval',
+        actor: MEGAN,
+        openStages: [{ stage: 1, resourceId: 'falcon-team' }],
+        leaveOut: [id],
+      });
+      await store.requests.updateStage(id, 1, { approvers: [owner] }, { kind: 'system' }, 'stageApproversResolved');
+      const waiting = await listAwaitingDecision(store.requests, { userId: owner.id });
+      assert.deepEqual(waiting.outcome === 'listed' && waiting.stages.map(({ request, stage }) => [request.requestId, stage.stage]), [[id, 1]]);
+    });
   });
 });
