@@ -237,12 +237,6 @@ export interface RequestRepository {
   watchActivityOfUnwatched(at: Date): Promise<number>;
   /** The requester's requests still waiting for a decision (the sponsor's or the owners'), oldest first. */
   awaitingDecisionFiledBy(requesterId: string): Promise<AccessRequest[]>;
-  /** The requester's requests, newest first: `limit` of them, and how many there are in all. */
-  filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
-  /** Requests waiting for this sponsor's decision, oldest first: `limit` of them, and how many in all. */
-  awaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }>;
-  /** Owner stages waiting for this approver's decision, oldest first: `limit` of them, with their requests. */
-  stagesAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>>;
   /**
    * The guests a person answers for: requests they sponsor or filed, in one of `states`, soonest
    * end first (then by id, so pages do not overlap): `limit` from `offset`, and how many in all.
@@ -252,7 +246,7 @@ export interface RequestRepository {
   /** Requests waiting on this sponsor whose card never reached them (they had no app yet). */
   awaitingCardFor(sponsorId: string): Promise<AccessRequest[]>;
 
-  // Requests, not guests' rows: a request for several guests is listed and counted once (issue 24).
+  // Requests, not guests' rows: a request for several guests is listed and counted once.
 
   /** The requester's requests, newest first, each as its guests in order: `limit` requests, and how many there are in all. */
   requestsFiledBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[][]; total: number }>;

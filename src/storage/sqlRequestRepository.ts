@@ -114,30 +114,6 @@ export class SqlRequestRepository implements RequestRepository {
     return rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0)).map(toAccessRequest);
   }
 
-  async filedBy(requesterId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }> {
-    const rows = await this.db
-      .selectFrom('access_requests')
-      .selectAll()
-      .where('requester_id', '=', requesterId)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    const { total } = await this.db
-      .selectFrom('access_requests')
-      .select((eb) => eb.fn.countAll<string | number>().as('total'))
-      .where('requester_id', '=', requesterId)
-      .executeTakeFirstOrThrow();
-    return { requests: rows.map(toAccessRequest), total: Number(total) };
-  }
-
-  async awaitingDecisionBy(sponsorId: string, limit: number): Promise<{ requests: AccessRequest[]; total: number }> {
-    const waiting = this.db.selectFrom('access_requests').where('sponsor_id', '=', sponsorId).where('state', '=', 'pending_approval');
-    const rows = await waiting.selectAll().orderBy('created_at').orderBy('id').limit(limit).execute();
-    const { total } = await waiting.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
-    return { requests: rows.map(toAccessRequest), total: Number(total) };
-  }
-
   async guestsOf(
     personId: string,
     states: readonly RequestState[],
@@ -162,36 +138,6 @@ export class SqlRequestRepository implements RequestRepository {
       .execute();
     const { total } = await theirs.select((eb) => eb.fn.countAll<string | number>().as('total')).executeTakeFirstOrThrow();
     return { requests: rows.map(toAccessRequest), total: Number(total) };
-  }
-
-  async stagesAwaitingDecisionBy(approverId: string, limit: number): Promise<Array<{ request: AccessRequest; stage: ApprovalStage }>> {
-    // Approvers are a small JSON array on the stage; an Entra id is a GUID, so a LIKE on it is exact.
-    if (!/^[0-9a-f-]+$/i.test(approverId)) return [];
-    const stages = await this.db
-      .selectFrom('approval_stages')
-      .innerJoin('access_requests', 'access_requests.id', 'approval_stages.request_id')
-      .selectAll('approval_stages')
-      .where('approval_stages.state', '=', 'pending')
-      .where('access_requests.state', '=', 'pending_owner_approval')
-      .where('approval_stages.approvers', 'like', `%"id":"${approverId}"%`)
-      .orderBy('approval_stages.opened_at')
-      .limit(limit)
-      .execute();
-    if (stages.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('access_requests')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        stages.map((row) => row.request_id),
-      )
-      .execute();
-    const byId = new Map(rows.map((row) => [row.id, toAccessRequest(row)]));
-    return stages.flatMap((row) => {
-      const request = byId.get(row.request_id);
-      return request ? [{ request, stage: toApprovalStage(row) }] : [];
-    });
   }
 
   async awaitingCardFor(sponsorId: string): Promise<AccessRequest[]> {
@@ -746,7 +692,7 @@ export class SqlRequestRepository implements RequestRepository {
     return (await this.db.selectFrom('access_requests').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
 
-  // ── Requests, not guests' rows (issue 24): a request for several guests is listed and counted once. ──
+  // ── Requests, not guests' rows: a request for several guests is listed and counted once. ──
   // Every request has a first guest (guest_number 1), whatever became of it, with the people, the
   // dates and the card every guest of it shares: that row stands for the request.
 

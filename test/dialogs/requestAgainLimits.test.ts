@@ -19,13 +19,13 @@ describe('request again, against the open-request limit', function () {
 
     const open = [];
     for (const guestEmail of ['first@fabrikam.com', 'second@fabrikam.com']) open.push(await fileRequest(bot, users.adele, 10_000, { guestEmail }));
-    const filedBefore = (await bot.requests.filedBy(users.adele.aadObjectId, 10)).total;
+    const filedBefore = (await bot.requests.requestsFiledBy(users.adele.aadObjectId, 10)).total;
 
     await bot.teams.say(users.adele, `request again ${expired.id}`);
     const refusal = bot.channel.messagesTo(adeleChat).at(-1)?.text ?? '';
     assert.match(refusal, /^You already have 2 requests waiting for a sponsor's decision/);
     for (const { request } of open) assert.ok(refusal.includes(request.id), `${request.id} is named in: ${refusal}`);
-    assert.equal((await bot.requests.filedBy(users.adele.aadObjectId, 10)).total, filedBefore, 'nothing filed');
+    assert.equal((await bot.requests.requestsFiledBy(users.adele.aadObjectId, 10)).total, filedBefore, 'nothing filed');
     assert.ok(!(await bot.requests.auditTrail(expired.id)).some((e) => e.action === 'filedAgain'), 'the old request is not marked filed again');
 
     // Megan decides one: there is room again, and the same command files it.
@@ -35,6 +35,6 @@ describe('request again, against the open-request limit', function () {
     await waitForState(bot, first.request.id, 'rejected');
     await bot.teams.say(users.adele, `request again ${expired.id}`);
     assert.match(bot.channel.messagesTo(adeleChat).at(-1)?.text ?? '', /^Filed again as \*\*GA-\w{6}\*\*/);
-    assert.equal((await bot.requests.filedBy(users.adele.aadObjectId, 10)).total, filedBefore + 1);
+    assert.equal((await bot.requests.requestsFiledBy(users.adele.aadObjectId, 10)).total, filedBefore + 1);
   });
 });

@@ -37,7 +37,7 @@ describe('filing a request', () => {
     const second = await fileRequest(deps, { ...requestDraft({ guestEmail: 'other@fabrikam.com' }), accessDays: 30 }, adele);
     assert.equal(second.outcome, 'tooManyOpen');
     assert.deepEqual(second.outcome === 'tooManyOpen' && second.open.map((r) => r.id), [first.outcome === 'filed' && first.request.id]);
-    assert.equal((await requests.filedBy(adele.id, 10)).total, 1);
+    assert.equal((await requests.requestsFiledBy(adele.id, 10)).total, 1);
   });
 
   it('counts a request for several guests as one open request, and names it once by its id', async () => {
