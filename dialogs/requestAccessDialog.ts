@@ -577,5 +577,5 @@ function guestLine(t: Translate, guest: TakenGuest): string {
   const existing = guest.existingGuest;
   if (!existing) return plainText(guest.email);
   const key = existing.state === 'Accepted' ? 'dialog.guests.existingAccepted' : 'dialog.guests.existingPending';
-  return `${plainText(guest.email)} (${t(key, { known: existing.displayName ? ` (${plainText(existing.displayName)})` : '' })})`;
+  return `${plainText(guest.email)}: ${t(key, { known: existing.displayName ? ` (${plainText(existing.displayName)})` : '' })}`;
 }

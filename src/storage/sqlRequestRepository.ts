@@ -316,6 +316,7 @@ export class SqlRequestRepository implements RequestRepository {
         .executeTakeFirst();
       if (!updated) throw new Error(`Access request ${id} does not exist.`);
       await insertAudit(trx, { requestId: id, at, actor, action, detail: auditDetailOf(patch) });
+      await shareTheCard(trx, updated, patch);
       return toAccessRequest(updated);
     });
   }
@@ -387,6 +388,7 @@ export class SqlRequestRepository implements RequestRepository {
       const updated = await update.returningAll().executeTakeFirst();
       if (!updated) return undefined;
       await insertAudit(trx, { requestId: change.id, at, actor: change.actor, action: change.action, detail: change.detail ?? auditDetailOf(change.patch) });
+      await shareTheCard(trx, updated, change.patch);
       if (change.openStages?.length) {
         await trx
           .insertInto('approval_stages')
@@ -1081,6 +1083,22 @@ export function toAccessRequest(row: Row): AccessRequest {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * Where the request's approval card is (the sponsor's chat) is every guest's to know: each one's
+ * own messages to the sponsor (their offer to extend, the question about a guest who has not signed
+ * in, the notices, a reset's link) go to that chat. So the card's place is written on every row of
+ * the request, in the transaction that records it.
+ */
+async function shareTheCard(trx: Transaction<Schema>, row: Row, patch: RequestPatch): Promise<void> {
+  if (!('approvalCard' in patch)) return;
+  await trx
+    .updateTable('access_requests')
+    .set(toColumns({ approvalCard: patch.approvalCard }))
+    .where('request_id', '=', row.request_id)
+    .where('id', '!=', row.id)
+    .execute();
 }
 
 /**

@@ -63,7 +63,7 @@ describe('several guests in one request', function () {
     assert.match(answer, /Not these:\n- megan\.bowen@contoso\.com: an address of your own organization/);
     assert.match(answer, /Which resources do these 3 guests need\?/);
     const summary = await converse(users.adele, ['1', 'ok', 'Falcon launch with the Fabrikam design team', 'ok']);
-    assert.match(summary, /Guests: kim@fabrikam\.com\n+jo@fabrikam\.com\n+jordan\.lee@fabrikam\.com \(already a guest/);
+    assert.match(summary, /Guests: kim@fabrikam\.com\n+jo@fabrikam\.com\n+jordan\.lee@fabrikam\.com: already a guest/);
     const filed = await converse(users.adele, ['yes']);
     const id = /\*\*(GA-[0-9A-Z]{6})\*\*/.exec(filed)?.[1];
     assert.ok(id, `a request id in: ${filed}`);
@@ -157,6 +157,38 @@ describe('several guests in one request', function () {
       'the acceptance',
     );
     assert.match(accepted.text ?? '', new RegExp(id));
+  });
+
+  it('follows each guest on their own in the sponsor’s chat: each one’s offer to extend, and the news that each accepted', async () => {
+    // One day of access: the offer to extend comes as soon as the guests are invited.
+    const filed = await fileRequest(bot, users.adele, 10_000, {
+      requesterConversationId: bot.teams.conversationOf(users.adele),
+      guestEmail: 'kim@fabrikam.com',
+      moreGuests: [{ guestEmail: 'jo@fabrikam.com' }],
+      accessDays: 1,
+    });
+    const id = filed.request.id;
+    await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: id, guests: `${id},${id}-2` });
+    const guests = await waitForGuests(id, (all) => all.every((g) => g.state === 'invited'), 'both invited');
+    assert.deepEqual(
+      guests.map((g) => g.approvalCard?.conversationId),
+      [filed.cardConversationId, filed.cardConversationId],
+      'every guest knows where the sponsor’s card is',
+    );
+    const offers = () => bot.channel.messagesTo(filed.cardConversationId).filter((m) => JSON.stringify(m.attachments ?? []).includes('"verb":"extend"'));
+    await bot.channel.waitFor(() => (offers().length === 2 ? true : undefined), 'an offer to extend for each guest');
+    assert.ok(
+      offers().some((m) => JSON.stringify(m.attachments).includes(`"requestId":"${id}-2"`)),
+      'Jo’s offer, on Jo’s row',
+    );
+    // Jo accepts: Megan hears it of Jo.
+    await redeemInBrowser(guests[1].inviteRedeemUrl as string);
+    await redemptionChecksDue(bot);
+    await bot.app.redemptionWatcher.checkDue();
+    await bot.channel.waitFor(
+      () => bot.channel.messagesTo(filed.cardConversationId).find((m) => m.text?.startsWith('jo@fabrikam.com, whom you approved for Adele Vance')),
+      'the sponsor told Jo accepted',
+    );
   });
 
   it('refuses Approve with every guest unticked, and says to tick one or reject', async () => {
