@@ -188,6 +188,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
     canDecide: view.viewerIsSponsor && (stage ? stageOpen : isAwaitingSponsor(request.state)),
     commentMaxLength: ANSWER_LIMITS.decisionComment,
     // Follow-ups on the guest's access are the sponsor's: they answer for the guest.
+    // On a request for several guests the buttons name the request: the bot then asks which guest, or confirms ending them all.
     followUps: view.viewerIsSponsor && !stage ? followUpButtons(t, request, { forSponsor: true }) : [],
   };
 }

@@ -48,6 +48,8 @@ interface LinkChoicesView {
   /** The language of whoever reads the message. */
   locale: string;
   forSponsor: boolean;
+  /** The request asks for other guests too: each button names this one (requests/requestRepository.isOneOfSeveral). */
+  severalGuests?: boolean;
 }
 
 export function linkChoicesAttachment(view: LinkChoicesView): Attachment {

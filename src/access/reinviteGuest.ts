@@ -33,6 +33,7 @@ import { inviteGuest } from './invitation';
 import { watchFrom } from '../requests/followUp';
 import { withdrawalRestarted } from '../requests/timers';
 import type { JobContext } from '../jobs/jobContext';
+import { isOneOfSeveral } from '../requests/requestRepository';
 import type { JobHandler } from '../jobs/worker';
 
 /** The states each kind still applies in when its job runs (the request may have moved on). */
@@ -90,7 +91,7 @@ export function reinviteGuest(ctx: JobContext, kind: ReinvitationKind): JobHandl
       if (!stored) return discard(ctx, request, askedBy, emailed ? 'invitationEmailDiscarded' : 'freshLinkDiscarded', job);
       const locale = askedBy === 'sponsor' ? stored.sponsorLocale : stored.requesterLocale;
       const t = translatorFor(locale);
-      const names = { id: stored.id, guest: plainText(stored.guestEmail) };
+      const names = { id: stored.requestId, guest: plainText(stored.guestEmail) };
       const conversationId = chatOf(stored, askedBy);
       if (!conversationId) return;
       if (emailed) {
@@ -109,7 +110,9 @@ export function reinviteGuest(ctx: JobContext, kind: ReinvitationKind): JobHandl
         type: 'message',
         text,
         textFormat: 'markdown',
-        attachments: [linkChoicesAttachment({ request: stored, locale, forSponsor: askedBy === 'sponsor' })],
+        attachments: [
+          linkChoicesAttachment({ request: stored, locale, forSponsor: askedBy === 'sponsor', severalGuests: await isOneOfSeveral(ctx.requests, stored) }),
+        ],
       });
     },
   };
@@ -154,7 +157,7 @@ async function recordReset(ctx: JobContext, request: AccessRequest, invitation: 
  */
 async function tellAboutReset(ctx: JobContext, request: AccessRequest, url: string): Promise<void> {
   const names = {
-    id: request.id,
+    id: request.requestId,
     guest: plainText(request.guestEmail),
     sponsor: plainText(request.sponsor.displayName),
     requester: plainText(request.requester.displayName),
@@ -167,7 +170,9 @@ async function tellAboutReset(ctx: JobContext, request: AccessRequest, url: stri
       type: 'message',
       text: forRequester('resetRedemption.requesterLink', { ...names, url }),
       textFormat: 'markdown',
-      attachments: [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })],
+      attachments: [
+        linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false, severalGuests: await isOneOfSeveral(ctx.requests, request) }),
+      ],
     });
     if (sponsorChat && sponsorChat !== request.requesterConversationId) {
       await ctx.messenger.post(sponsorChat, {
@@ -182,7 +187,9 @@ async function tellAboutReset(ctx: JobContext, request: AccessRequest, url: stri
     type: 'message',
     text: translatorFor(request.sponsorLocale)('resetRedemption.sponsorLink', { ...names, url }),
     textFormat: 'markdown',
-    attachments: [linkChoicesAttachment({ request, locale: request.sponsorLocale, forSponsor: true })],
+    attachments: [
+      linkChoicesAttachment({ request, locale: request.sponsorLocale, forSponsor: true, severalGuests: await isOneOfSeveral(ctx.requests, request) }),
+    ],
   });
   await ctx.messenger.post(request.requesterConversationId, {
     type: 'message',
@@ -212,7 +219,7 @@ async function tellNoLink(ctx: JobContext, request: AccessRequest, askedBy: Link
   const t = translatorFor(askedBy === 'sponsor' ? request.sponsorLocale : request.requesterLocale);
   const text =
     why === 'nothingToReset'
-      ? t('resetRedemption.notInvited', { id: request.id, guest: plainText(request.guestEmail), state: t(`requestState.${request.state}`) })
+      ? t('resetRedemption.notInvited', { id: request.requestId, guest: plainText(request.guestEmail), state: t(`requestState.${request.state}`) })
       : whyNoLink(t, request, why);
   await ctx.messenger.post(conversationId, { type: 'message', text, textFormat: 'markdown' });
 }
@@ -221,7 +228,7 @@ type WhyNoLink = 'alreadyEmailed' | 'alreadyAccepted' | 'notInvited';
 
 /** Why no link (or no email) comes for a request: said the same way by the command and by the job. */
 export function whyNoLink(t: Translate, request: AccessRequest, why: WhyNoLink = request.state === 'accepted' ? 'alreadyAccepted' : 'notInvited'): string {
-  const names = { id: request.id, guest: plainText(request.guestEmail) };
+  const names = { id: request.requestId, guest: plainText(request.guestEmail) };
   if (why === 'alreadyEmailed') return t('invitationEmail.alreadySent', names);
   if (why === 'alreadyAccepted') return t('reinvite.alreadyAccepted', { ...names, url: myAppsUrl(request.tenantId) });
   return t('reinvite.notInvited', { ...names, state: t(`requestState.${request.state}`) });

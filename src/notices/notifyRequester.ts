@@ -19,6 +19,7 @@ import { requestLinksText } from './requestLinks';
 import { failureReasonText } from '../../cards/failureReasonText';
 import { isGuestPolicyFailure } from '../requests/failureReason';
 import type { RequesterNotice } from '../requests/jobs';
+import { isOneOfSeveral } from '../requests/requestRepository';
 import { plainText } from '../../cards/plainText';
 import { sponsorshipOfferText, takeOverButton } from '../../cards/sponsorshipOffer';
 import type { JobContext } from '../jobs/jobContext';
@@ -46,14 +47,26 @@ export function notifyRequester(ctx: JobContext): JobHandler {
       // A reminder whose link is gone (the guest accepted in the meantime) has nothing to say.
       if (!text) return;
       const t = translatorFor(request.requesterLocale);
-      const lead = forSponsor ? `${t('sponsorship.forwarded', { requester: plainText(request.requester.displayName), id: request.id })}\n\n` : '';
+      const lead = forSponsor ? `${t('sponsorship.forwarded', { requester: plainText(request.requester.displayName), id: request.requestId })}\n\n` : '';
       const choices: Attachment[] =
         notice === 'sponsorLeft'
           ? [commandCardAttachment(sponsorshipOfferText(t, request, ctx, request.requesterLocale), [takeOverButton(t, request.id)])]
           : notice === 'invited' || notice === 'nudge' || notice === 'withdrawalSoon'
-            ? [linkChoicesAttachment({ request, locale: request.requesterLocale, forSponsor: false })]
+            ? [
+                linkChoicesAttachment({
+                  request,
+                  locale: request.requesterLocale,
+                  forSponsor: false,
+                  severalGuests: await isOneOfSeveral(ctx.requests, request),
+                }),
+              ]
             : notice === 'expired' || notice === 'withdrawn'
-              ? [commandCardAttachment(t('requestAgain.offer'), followUpButtons(t, request, { forSponsor: false }))]
+              ? [
+                  commandCardAttachment(
+                    t('requestAgain.offer'),
+                    followUpButtons(t, request, { forSponsor: false, severalGuests: await isOneOfSeveral(ctx.requests, request) }),
+                  ),
+                ]
               : [];
       const message = { type: 'message', text: lead + text, textFormat: 'markdown' };
       if (!forSponsor && request.statusMessageId && (notice === 'invited' || notice === 'alreadyGuest' || notice === 'failed')) {

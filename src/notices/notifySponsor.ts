@@ -17,7 +17,7 @@ export function notifySponsor(ctx: JobContext): JobHandler {
       // A local-test card sat in the requester's own chat: they have their own notice already.
       if (!request?.approvalCard || request.approvalCard.localTest) return;
       const t = translatorFor(request.sponsorLocale);
-      const names = { id: request.id, requester: plainText(request.requester.displayName), guest: plainText(request.guestEmail) };
+      const names = { id: request.requestId, requester: plainText(request.requester.displayName), guest: plainText(request.guestEmail) };
       const text =
         job.notice === 'accepted'
           ? t('notifySponsor.accepted', names)

@@ -261,3 +261,11 @@ export interface RequestRepository {
   /** How many guests each of these requests (by the request's id) asks for; a request not found is not in the map. */
   guestCounts(requestIds: readonly string[]): Promise<Map<string, number>>;
 }
+
+/**
+ * Whether a guest's request asks for others too (so a command about this guest must name them):
+ * known from the row for every guest but the first, asked of the repository for the first.
+ */
+export async function isOneOfSeveral(requests: Pick<RequestRepository, 'guestsOfRequest'>, guest: AccessRequest): Promise<boolean> {
+  return guest.guestNumber > 1 || (await requests.guestsOfRequest(guest.requestId)).length > 1;
+}

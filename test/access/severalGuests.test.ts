@@ -189,6 +189,15 @@ describe('several guests in one request', function () {
       () => bot.channel.messagesTo(filed.cardConversationId).find((m) => m.text?.startsWith('jo@fabrikam.com, whom you approved for Adele Vance')),
       'the sponsor told Jo accepted',
     );
+    // A fresh link for the first guest: the message quotes the request, and its button names Kim.
+    await bot.teams.say(users.adele, `link ${id} kim@fabrikam.com`);
+    const adeleChat = bot.teams.conversationOf(users.adele);
+    const fresh = await bot.channel.waitFor(
+      () => bot.channel.messagesTo(adeleChat).find((m) => m.text?.startsWith('Here is a fresh invitation link for kim@fabrikam.com')),
+      'the fresh link',
+    );
+    assert.match(fresh.text ?? '', new RegExp(`\\(request \\*\\*${id}\\*\\*\\)`));
+    assert.ok(JSON.stringify(fresh.attachments).includes(`"command":"link ${id} kim@fabrikam.com"`), JSON.stringify(fresh.attachments));
   });
 
   it('refuses Approve with every guest unticked, and says to tick one or reject', async () => {
