@@ -21,6 +21,7 @@ export function requestLinksText(t: Translate, guests: readonly AccessRequest[],
     resourceList(
       t,
       ctx.catalog.resources.filter((r) => first.resourceIds.includes(r.id)),
+      'notify.links.resourcesHeader',
     ),
     first.endsAt ? t('notify.accessUntil', { end: formatDate(first.endsAt, locale, ctx.clock()), sponsor: names.sponsor }) : '',
     // The example names one of this request's own guests, as the command needs it.

@@ -6,7 +6,7 @@ import type { Resource } from '../requests/catalog';
 export function resourceList(
   t: Translate,
   resources: readonly Resource[],
-  header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' = 'notify.resourcesHeader',
+  header: 'notify.resourcesHeader' | 'notify.acceptedResourcesHeader' | 'notify.links.resourcesHeader' = 'notify.resourcesHeader',
 ): string {
   const lines = resources.map((r) =>
     r.link ? t('notify.resourceWithLink', { name: plainText(r.name), link: r.link }) : t('notify.resourceWithoutLink', { name: plainText(r.name) }),
