@@ -7,21 +7,21 @@
  * call is 2 s late; Graph round trips per approval for 1, 5 and 19 resources and per watcher cycle
  * for 40 waiting guests; whole requests a minute at 4 and 16 requesters on SQLite, and at 16 on
  * PostgreSQL with one and with two bot processes, as they come and each capped to a share of a
- * core, with the CPU of each side (bench/load.ts); idle RSS of both, and the bot's RSS through a
- * soak at steady load.
+ * core, with the CPU of each side (bench/load.ts) and, for the SQLite runs, the bot's CPU per
+ * whole request in echo turns of the same sitting (bench/echoTurns.ts); idle RSS of both, and the
+ * bot's RSS through a soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
- * `--load` (SQLite), `--postgres`, `--pacing` and `--soak` run only that part. Graph's documented
+ * `--load` (SQLite), `--postgres`, `--pacing`, `--soak` and `--guests` run only that part, and
+ * `--echo-turns` three runs of 16 requesters interleaved with their yardstick. Graph's documented
  * limits are enforced by the simulator in every run (`--no-graph-limits` switches them off).
  * A script, not a test: its figures depend on the machine.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadCatalog, loadConfig, SAMPLE_DIRECTORY_FILE } from '../src/config';
 import { startApp } from '../src/index';
-import { freePort } from '../src/server';
 import { openDatabase } from '../src/storage/database';
 import { SqlRequestRepository } from '../src/storage/sqlRequestRepository';
 import { BotProcess } from '../test/support/botProcess';
@@ -29,6 +29,8 @@ import { FakeTeamsChannel, TeamsClient, type TeamsUser } from '../test/support/f
 import { requestDraft } from '../test/support/requestDraft';
 import { users } from '../test/support/testBot';
 import { type BenchResults, benchChart } from './benchChart';
+import { startEchoBot } from './echoLoad';
+import { type InEchoTurns, inEchoTurns, interleavedEchoTurns } from './echoTurns';
 import { summarizeProfile } from './cpuProfile';
 import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED_GRAPH_LIMITS, twoProcesses } from './load';
 import { approvalBurst, cardsToOneSponsor } from './pacing';
@@ -71,15 +73,6 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
   await action();
   return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-async function startEchoBot(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/bench/echoBot/echoBot.js'), String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((ready) => child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && ready()));
-  return { url: `http://127.0.0.1:${port}`, child };
 }
 
 /** Turns of the bot and the echo bot, interleaved, each pair in alternating order. */
@@ -287,7 +280,14 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--load')) {
-    console.log(JSON.stringify({ 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) }, null, 2));
+    console.log(
+      JSON.stringify({ 4: await inEchoTurns({ requesters: 4, ...LOAD_TIMING }), 16: await inEchoTurns({ requesters: 16, ...LOAD_TIMING }) }, null, 2),
+    );
+    return;
+  }
+  if (process.argv.includes('--echo-turns')) {
+    // Three runs of 16 requesters interleaved with their yardstick, Graph 50 ms late: the request in echo turns.
+    console.log(JSON.stringify(await interleavedEchoTurns({ requesters: 16, ...LOAD_TIMING }), null, 2));
     return;
   }
   if (process.argv.includes('--guests')) {
@@ -320,7 +320,7 @@ async function main(): Promise<void> {
   step(`Microsoft's limits: a burst of ${BURST} approvals, and ${CARDS_TO_ONE} cards to one sponsor`);
   results.pacing = await pacingRuns();
   step('whole requests, SQLite, 4 and 16 requesters');
-  results.wholeRequests = { 4: await load({ requesters: 4, ...LOAD_TIMING }), 16: await load({ requesters: 16, ...LOAD_TIMING }) };
+  results.wholeRequests = { 4: await inEchoTurns({ requesters: 4, ...LOAD_TIMING }), 16: await inEchoTurns({ requesters: 16, ...LOAD_TIMING }) };
   step(`whole requests, PostgreSQL, one process then two, then each capped at ${CAPPED_CORES} of a core`);
   results.postgres = await twoProcesses(LOAD_TIMING);
   step(`soak: ${quick ? '20 s' : '10 minutes'} at 16 requesters, RSS every ${quick ? 4 : 10} s`);
@@ -390,7 +390,9 @@ function printTable(results: BenchResults): void {
   const postgres = results.postgres as Record<string, unknown>;
   const soak = results.soak as LoadResult & { lastHalfGrowthPercent: number };
   const whole = results.wholeRequests as Record<string, LoadResult>;
-  const line = (run: LoadResult) => `${run.requestsPerMinute}/min; cores: bot ${run.botCores}, driver ${run.driverCores}, machine ${run.machineCores}`;
+  const line = (run: LoadResult | InEchoTurns) =>
+    `${'echoTurnsPerRequest' in run ? `${run.echoTurnsPerRequest} echo turns a request (echo ${JSON.stringify(run.echo)}); ` : ''}` +
+    `${run.requestsPerMinute}/min, ${run.botCpuMsPerRequest} ms of CPU each; cores: bot ${run.botCores}, driver ${run.driverCores}, machine ${run.machineCores}`;
   console.table({
     'idle RSS (MiB): bot / echo': JSON.stringify(results.idleRssMiB),
     'message turn ms: bot': JSON.stringify(turns.bot),

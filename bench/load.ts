@@ -14,6 +14,7 @@ import { BotProcess } from '../test/support/botProcess';
 import { FakeTeamsChannel, TENANT_ID, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
 import { users } from '../test/support/testBot';
 import { Arrivals } from './arrivals';
+import { benchSponsor } from './benchSponsors';
 import { capCpu } from './cpuCap';
 import { cpuSeconds, machineBusySeconds, round, rssMiB } from './readings';
 
@@ -39,6 +40,8 @@ export const GRAPH_LATENCY_MS = 50;
 
 export interface LoadResult {
   requestsPerMinute: number;
+  /** The bot's CPU for one whole request, in milliseconds (see echoTurns for it in units of the day). */
+  botCpuMsPerRequest: number;
   /** CPU the bot processes used, in cores (all of them together). */
   botCores: number;
   /** CPU the driver (the fake Teams channel and the requesters) used. */
@@ -126,14 +129,16 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const loop = async (n: number) => {
     const teams = clients[n % clients.length];
     const requester: TeamsUser = { ...users.adele, id: `29:adele-${n}` };
+    const sponsor = benchSponsor(n);
     const chat = teams.conversationOf(requester);
     await teams.install(requester);
     while (running) {
       const guest = `bench-${n}-${next++}@fabrikam.com`;
-      for (const text of ['request', guest, '1', 'ok', 'Benchmarks the whole request', 'ok', 'yes']) await teams.say(requester, text);
+      // Each requester names a sponsor of their own (see benchSponsors).
+      for (const text of ['request', guest, '1', 'ok', 'Benchmarks the whole request', sponsor.mail, 'yes']) await teams.say(requester, text);
       const id = /GA-\w{6}/.exec((await arrivals.next(`waiting:${chat}`)).activity.text ?? '')?.[0] as string;
       const card = await arrivals.next(`card:${id}`);
-      await teams.click(users.megan, card.conversationId, 'approve', { requestId: id });
+      await teams.click(sponsor, card.conversationId, 'approve', { requestId: id });
       await arrivals.next(`link:${id}`);
       if (running) completed += 1;
     }
@@ -182,6 +187,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   await channel.stop();
   return {
     requestsPerMinute: Math.round((completed * 60_000) / elapsed),
+    botCpuMsPerRequest: completed > 0 ? round((botCores * elapsed) / completed) : 0,
     ...(failures.length > 0 ? { requestersStopped: failures.length } : {}),
     botCores: round(botCores),
     driverCores: round(driverCores),
