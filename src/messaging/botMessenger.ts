@@ -114,17 +114,7 @@ export class BotMessenger implements Messenger {
    * the channel refusing the turn is a DeliveryError, as for `post`.
    */
   async turnIn(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const reference = await this.referenceOf(conversationId);
-    let failure: unknown;
-    await this.deliver(() =>
-      this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        try {
-          await logic(context);
-        } catch (error) {
-          failure = error;
-        }
-      }),
-    );
+    const failure = await this.proactiveTurn(conversationId, logic);
     if (failure !== undefined) throw failure;
   }
 
@@ -133,6 +123,12 @@ export class BotMessenger implements Messenger {
    * went well; catching them here lets the job see the failure and retry or fall back.
    */
   private async continueConversation(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    const failure = await this.proactiveTurn(conversationId, logic);
+    if (failure !== undefined) await this.deliver(() => Promise.reject(failure));
+  }
+
+  /** A proactive turn, the channel's refusal thrown as a DeliveryError; what the turn itself threw, returned. */
+  private async proactiveTurn(conversationId: string, logic: (context: TurnContext) => Promise<void>): Promise<unknown> {
     const reference = await this.referenceOf(conversationId);
     let failure: unknown;
     await this.deliver(() =>
@@ -144,7 +140,7 @@ export class BotMessenger implements Messenger {
         }
       }),
     );
-    if (failure !== undefined) await this.deliver(() => Promise.reject(failure));
+    return failure;
   }
 
   private async referenceOf(conversationId: string): Promise<Partial<ConversationReference>> {
