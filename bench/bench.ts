@@ -32,7 +32,8 @@ import { type BenchResults, benchChart } from './benchChart';
 import { startEchoBot } from './echoLoad';
 import { type InEchoTurns, inEchoTurns, interleavedEchoTurns } from './echoTurns';
 import { summarizeProfile } from './cpuProfile';
-import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED_GRAPH_LIMITS, twoProcesses } from './load';
+import { GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED_GRAPH_LIMITS } from './load';
+import { type CappedScaling, cappedScaling, type PostgresBesideSqlite, postgresBesideSqlite, uncappedPair } from './processes';
 import { approvalBurst, cardsToOneSponsor } from './pacing';
 import { cpuSeconds, round, rssMiB } from './readings';
 
@@ -272,7 +273,7 @@ async function watcherCycleGraphCalls(waiting = 40): Promise<number> {
 async function main(): Promise<void> {
   if (process.argv.includes('--profile')) return profile();
   if (process.argv.includes('--postgres')) {
-    console.log(JSON.stringify(await twoProcesses(LOAD_TIMING), null, 2));
+    console.log(JSON.stringify(await postgresRuns(), null, 2));
     return;
   }
   if (process.argv.includes('--soak')) {
@@ -321,8 +322,8 @@ async function main(): Promise<void> {
   results.pacing = await pacingRuns();
   step('whole requests, SQLite, 4 and 16 requesters');
   results.wholeRequests = { 4: await inEchoTurns({ requesters: 4, ...LOAD_TIMING }), 16: await inEchoTurns({ requesters: 16, ...LOAD_TIMING }) };
-  step(`whole requests, PostgreSQL, one process then two, then each capped at ${CAPPED_CORES} of a core`);
-  results.postgres = await twoProcesses(LOAD_TIMING);
+  step('whole requests, PostgreSQL beside SQLite; one process then two; capped processes');
+  results.postgres = await postgresRuns();
   step(`soak: ${quick ? '20 s' : '10 minutes'} at 16 requesters, RSS every ${quick ? 4 : 10} s`);
   results.soak = await soakRun();
   printTable(results);
@@ -331,6 +332,16 @@ async function main(): Promise<void> {
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${base}.svg`, benchChart(results));
   console.log(`written to ${base}.json and ${base}.svg`);
+}
+
+/**
+ * PostgreSQL beside SQLite in the same sitting, one process then two as they come, and the capped
+ * runs (bench/processes): about 13 minutes.
+ */
+async function postgresRuns() {
+  const besideSqlite = await postgresBesideSqlite(LOAD_TIMING);
+  if ('skipped' in besideSqlite) return besideSqlite;
+  return { besideSqlite, pair: await uncappedPair(LOAD_TIMING), capped: await cappedScaling(LOAD_TIMING) };
 }
 
 /** Graph and Teams throttling as Microsoft documents it, on in the simulator and the fake Teams (bench/pacing). */
@@ -407,9 +418,7 @@ function printTable(results: BenchResults): void {
     "Microsoft's limits: a burst of approvals; cards to one sponsor": JSON.stringify(results.pacing),
     'whole requests, SQLite, 4 requesters': line(whole[4]),
     'whole requests, SQLite, 16 requesters': line(whole[16]),
-    'whole requests, PostgreSQL, 1 process': 'skipped' in postgres ? String(postgres.skipped) : line(postgres[1] as LoadResult),
-    'whole requests, PostgreSQL, 2 processes': 'skipped' in postgres ? '' : `${line(postgres[2] as LoadResult)} (×${String(postgres.scaling)})`,
-    ...cappedLines(postgres.capped as Record<string, unknown> | undefined, line),
+    ...postgresLines(postgres, line),
     'soak RSS MiB: start / end / after load': `${soak.rssMiB?.[0]?.MiB} / ${soak.rssMiB?.at(-1)?.MiB} / ${soak.idleAfterMiB}`,
     'soak RSS growth over its last half': `${soak.lastHalfGrowthPercent} %`,
   });
@@ -420,9 +429,22 @@ main().catch((error: unknown) => {
   process.exitCode = 1;
 });
 
-function cappedLines(capped: Record<string, unknown> | undefined, line: (run: LoadResult) => string): Record<string, string> {
-  if (!capped) return {};
-  const title = `whole requests, PostgreSQL, ${String(capped.coresEach)} core each`;
-  if ('skipped' in capped) return { [title]: `skipped: ${String(capped.skipped)}` };
-  return { [`${title}, 1 process`]: line(capped[1] as LoadResult), [`${title}, 2 processes`]: `${line(capped[2] as LoadResult)} (×${String(capped.scaling)})` };
+/** The PostgreSQL rows of the table: beside SQLite, the uncapped pair, and each capped run against its target. */
+function postgresLines(postgres: Record<string, unknown>, line: (run: LoadResult) => string): Record<string, string> {
+  if ('skipped' in postgres) return { 'whole requests, PostgreSQL': `skipped: ${String(postgres.skipped)}` };
+  const beside = postgres.besideSqlite as PostgresBesideSqlite;
+  const pair = postgres.pair as Record<string, unknown>;
+  const capped = postgres.capped as CappedScaling[] | { skipped: string };
+  const rows: Record<string, string> = {
+    'whole requests, PostgreSQL beside SQLite (16 requesters, interleaved)': `rate ×${beside.rateRatio}, CPU per request ×${beside.cpuRatio} (target ≥ 0.9)`,
+    'whole requests, PostgreSQL, 1 process': line(pair[1] as LoadResult),
+    'whole requests, PostgreSQL, 2 processes': `${line(pair[2] as LoadResult)} (×${String(pair.scaling)})`,
+  };
+  if ('skipped' in capped) return { ...rows, 'whole requests, PostgreSQL, capped': `skipped: ${capped.skipped}` };
+  for (const run of capped) {
+    rows[`whole requests, PostgreSQL, ${run.coresEach} core each, 1 process`] = line(run.one);
+    rows[`whole requests, PostgreSQL, ${run.coresEach} core each, ${run.processes} processes`] =
+      `${line(run.several)} (×${run.scaling}, target ≥ ×${run.target})`;
+  }
+  return rows;
 }

@@ -1,9 +1,12 @@
 /**
  * The bench's figures as one SVG (bench/results/<date>.svg), to see at a glance what the JSON
- * beside it says: the message turn against the echo bot, whole requests a minute against the
- * target, and the bot's memory through the soak.
+ * beside it says: the message turn against the echo bot, the CPU of a whole request in echo turns
+ * against its target, PostgreSQL's rate and the capped processes' beside one, and the bot's memory
+ * through the soak.
  */
+import type { InEchoTurns } from './echoTurns';
 import type { LoadResult } from './load';
+import type { CappedScaling, PostgresBesideSqlite } from './processes';
 
 /** What a run writes to bench/results/<date>.json: each part's figures under its name. */
 export type BenchResults = Record<string, unknown>;
@@ -85,31 +88,21 @@ function memory(offsetX: number, samples: ReadonlyArray<{ atS: number; MiB: numb
 
 export function benchChart(results: BenchResults): string {
   const turns = results.messageTurnMs as { bot: { p50: number }; echo: { p50: number } };
-  const whole = results.wholeRequests as Record<string, LoadResult>;
-  const postgres = results.postgres as Record<string, LoadResult> & {
-    skipped?: string;
-    capped?: Record<string, LoadResult> & { skipped?: string; coresEach?: number };
-  };
-  const capped = postgres.capped;
+  const whole = results.wholeRequests as Record<string, InEchoTurns>;
+  const postgres = results.postgres as { skipped?: string; besideSqlite?: PostgresBesideSqlite; capped?: CappedScaling[] | { skipped: string } };
   const soak = results.soak as LoadResult;
   const idle = results.idleRssMiB as { bot: number; echo: number };
-  const throughput = [
-    { label: 'SQLite\n×4', value: whole[4].requestsPerMinute, color: '#90cdf4' },
-    { label: 'SQLite\n×16', value: whole[16].requestsPerMinute, color: '#2b6cb0' },
-    ...(postgres.skipped
-      ? []
-      : [
-          { label: 'PG\n1 proc', value: postgres[1].requestsPerMinute, color: '#9ae6b4' },
-          { label: 'PG\n2 procs', value: postgres[2].requestsPerMinute, color: '#2f855a' },
-        ]),
-    ...(!capped || capped.skipped
-      ? []
-      : [
-          { label: `PG 1 ×\n${String(capped.coresEach)} core`, value: capped[1].requestsPerMinute, color: '#fbd38d' },
-          { label: `PG 2 ×\n${String(capped.coresEach)} core`, value: capped[2].requestsPerMinute, color: '#c05621' },
-        ]),
+  // Issue 25's units: the bot's CPU per whole request in the echo bot's CPU per turn of the same sitting.
+  const cost = [
+    { label: 'SQLite\n×4', value: whole[4].echoTurnsPerRequest, color: '#90cdf4' },
+    { label: 'SQLite\n×16', value: whole[16].echoTurnsPerRequest, color: '#2b6cb0' },
   ];
-  const width = PANEL.width * 3;
+  const capped = postgres.capped && !('skipped' in postgres.capped) ? postgres.capped : [];
+  const scaling = [
+    ...(postgres.besideSqlite ? [{ label: 'PG ÷\nSQLite', value: postgres.besideSqlite.rateRatio, color: '#9ae6b4' }] : []),
+    ...capped.map((run) => ({ label: `${run.processes} × ${run.coresEach}\ncore`, value: run.scaling, color: '#c05621' })),
+  ];
+  const width = PANEL.width * 4;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL.height + 20}" viewBox="0 0 ${width} ${PANEL.height + 20}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
@@ -123,8 +116,9 @@ export function benchChart(results: BenchResults): string {
       ],
       { value: Math.round(turns.echo.p50 * 1.25 * 100) / 100, label: 'target: 1.25 × echo' },
     ),
-    bars(PANEL.width, 'Whole requests a minute', 'per minute', throughput, { value: 2000, label: 'target 2,000 (SQLite ×16)' }),
-    memory(PANEL.width * 2, soak.rssMiB ?? [], idle.bot, soak.idleAfterMiB),
+    bars(PANEL.width, 'CPU per whole request', 'echo turns', cost, { value: 25, label: 'target: 25 echo turns' }),
+    bars(PANEL.width * 2, 'Rate beside one process', '×', scaling),
+    memory(PANEL.width * 3, soak.rssMiB ?? [], idle.bot, soak.idleAfterMiB),
     text(
       8,
       PANEL.height + 14,

@@ -9,7 +9,7 @@ import { parseSimulatorSeed, type SimulatorSeed } from '../src/simulator/simulat
 import type { TeamsUser } from '../test/support/fakeTeamsChannel';
 
 /** As many as the most requesters a run has. */
-export const BENCH_SPONSORS = 64;
+export const BENCH_SPONSORS = 96;
 
 /** The sponsor of requester `n`: a member of the simulated Contoso, with an object id of their own. */
 export function benchSponsor(n: number): TeamsUser & { mail: string } {

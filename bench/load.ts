@@ -1,15 +1,13 @@
 /**
  * The whole-request load runs: requesters each in a chat of their own going through the dialog,
  * the card, Approve and the link against one or more bot processes, with Graph (the simulator) in
- * a process of its own; what they complete a minute and the CPU each side used. Also the
- * PostgreSQL pair, as they come and capped (see cpuCap).
+ * a process of its own; what they complete a minute and the CPU each side used (several
+ * processes and PostgreSQL: bench/processes).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Pool } from 'pg';
 import { BotProcess } from '../test/support/botProcess';
 import { FakeTeamsChannel, TENANT_ID, TeamsClient, type TeamsUser } from '../test/support/fakeTeamsChannel';
 import { users } from '../test/support/testBot';
@@ -33,8 +31,6 @@ export const LIFTED_LIMITS = { MAX_TURNS_PER_MINUTE: '1000000', MAX_OPEN_REQUEST
 export const GRAPH_LIMITS_ON = !process.argv.includes('--no-graph-limits');
 /** The setting that makes an in-process simulator enforce them. */
 export const SIMULATED_GRAPH_LIMITS = { SIMULATOR_RATE_LIMITS: String(GRAPH_LIMITS_ON) };
-/** Each bot's share of a core in the capped two-process runs: two of them, PostgreSQL, Graph and the driver fit in 2 cores. */
-export const CAPPED_CORES = 0.4;
 /** Graph's own time for each call in the throughput runs: a fast real tenant's. */
 export const GRAPH_LATENCY_MS = 50;
 
@@ -202,57 +198,5 @@ function firstBotRssMiB(bots: readonly BotProcess[]): number {
   return rssMiB(bots[0].pid);
 }
 
-/**
- * A schema of its own on the PostgreSQL server (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
- * the local server), dropped afterwards; undefined, with the reason, when there is none.
- */
-async function postgresSchema(): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000 });
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } catch (error) {
-    await admin.end();
-    return { skipped: `no PostgreSQL at ${new URL(url).host} (${(error as Error).message}); set BENCH_DATABASE_URL` };
-  }
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    drop: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
-
 /** This machine cannot cap a process's CPU (see cpuCap). */
-class CannotCap extends Error {}
-
-/**
- * 16 requesters on PostgreSQL with one bot process, then two: first as they come, then with each
- * process capped at CAPPED_CORES of a core. On a machine with few cores the first pair shows the
- * machine filling up; the capped pair shows whether two processes do twice the work of one.
- */
-export async function twoProcesses(timing: Pick<LoadOptions, 'windowMs' | 'warmUpMs'>): Promise<Record<string, unknown>> {
-  const pair = async (coresEach?: number): Promise<Record<string, unknown>> => {
-    const runs: Record<string, LoadResult> = {};
-    for (const processes of [1, 2]) {
-      const database = await postgresSchema();
-      if ('skipped' in database) return { skipped: database.skipped };
-      try {
-        runs[processes] = await load({ requesters: 16, ...timing, processes, databaseUrl: database.url, coresEach });
-      } catch (error) {
-        if (error instanceof CannotCap) return { skipped: error.message };
-        throw error;
-      } finally {
-        await database.drop();
-      }
-    }
-    return { ...runs, scaling: round(runs[2].requestsPerMinute / runs[1].requestsPerMinute) };
-  };
-  const free = await pair();
-  if ('skipped' in free) return free;
-  return { ...free, capped: { coresEach: CAPPED_CORES, ...(await pair(CAPPED_CORES)) } };
-}
+export class CannotCap extends Error {}
