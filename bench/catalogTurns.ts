@@ -58,7 +58,7 @@ export async function catalogTurns(rounds = 200) {
   const folder = mkdtempSync(join(tmpdir(), 'bench-catalog-'));
   const start = async (name: string, catalogFile: string): Promise<Side> => {
     const bot = new BotProcess(
-      { DATABASE_URL: join(folder, `${name}.db`), RESOURCE_CATALOG_FILE: catalogFile, LOG_LEVEL: 'warn', ...LIFTED_LIMITS },
+      { DATABASE_URL: join(folder, `${name}.db`), RESOURCE_CATALOG_FILE: catalogFile, LOG_LEVEL: 'info', ...LIFTED_LIMITS },
       mkdtempSync(join(folder, name)),
     );
     await bot.start();
