@@ -12,7 +12,9 @@
  * bot's RSS through a soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
  * `--load` (SQLite), `--postgres`, `--pacing`, `--soak` and `--guests` run only that part, and
- * `--echo-turns` three runs of 16 requesters interleaved with their yardstick. Graph's documented
+ * `--echo-turns` three runs of 16 requesters interleaved with their yardstick; `--history` the same
+ * load on an empty database and on one with 100,000 past requests (bench/history); `--catalog` the
+ * resources question with 1,000 resources beside 4 (bench/catalogTurns). Graph's documented
  * limits are enforced by the simulator in every run (`--no-graph-limits` switches them off).
  * A script, not a test: its figures depend on the machine.
  */
@@ -34,6 +36,8 @@ import { type InEchoTurns, inEchoTurns, interleavedEchoTurns } from './echoTurns
 import { summarizeProfile } from './cpuProfile';
 import { GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED_GRAPH_LIMITS } from './load';
 import { type CappedScaling, cappedScaling, type PostgresBesideSqlite, postgresBesideSqlite, uncappedPair } from './processes';
+import { catalogTurns } from './catalogTurns';
+import { historyRuns } from './history';
 import { approvalBurst, cardsToOneSponsor } from './pacing';
 import { cpuSeconds, round, rssMiB } from './readings';
 
@@ -289,6 +293,16 @@ async function main(): Promise<void> {
   if (process.argv.includes('--echo-turns')) {
     // Three runs of 16 requesters interleaved with their yardstick, Graph 50 ms late: the request in echo turns.
     console.log(JSON.stringify(await interleavedEchoTurns({ requesters: 16, ...LOAD_TIMING }), null, 2));
+    return;
+  }
+  if (process.argv.includes('--history')) {
+    // The 16-requester load on an empty database and on 100,000 past requests, interleaved; each check's cycle on both.
+    console.log(JSON.stringify(await historyRuns(LOAD_TIMING), null, 2));
+    return;
+  }
+  if (process.argv.includes('--catalog')) {
+    // The resources question and its answer with 1,000 resources beside the sample's 4, interleaved.
+    console.log(JSON.stringify(await catalogTurns(quick ? 50 : 200), null, 2));
     return;
   }
   if (process.argv.includes('--guests')) {

@@ -34,11 +34,14 @@ export async function queueMissingWork(db: Kysely<Schema>, kind: DatabaseKind, s
       const from = expected.from === 'new' ? sql`a.from_state is null` : sql`a.from_state = ${expected.from}`;
       // The request's own work (the card, the provisioning, what the requester is told once) is looked for, and queued, under its id.
       const owner = expected.perRequest ? sql`r.request_id` : sql`r.id`;
+      // From the changes since `since` (audit_events_state_at, migration 016), not from every
+      // request in the state: a sweep reads what changed lately, not the whole history. A CROSS
+      // JOIN is an inner join that SQLite never reorders, so it cannot start from the requests.
       const rows = await sql<{ id: string }>`
-        select distinct ${owner} as id from access_requests r
-        where r.state = ${expected.to}
+        select distinct ${owner} as id from audit_events a cross join access_requests r
+        where a.to_state = ${expected.to} and a.at >= ${since.toISOString()} and ${from}
+          and r.id = a.request_id and r.state = ${expected.to}
           and ${expected.onlyIf ? CONDITIONS[expected.onlyIf] : sql`1 = 1`}
-          and exists (select 1 from audit_events a where a.request_id = r.id and a.to_state = r.state and ${from} and a.at >= ${since.toISOString()})
           and not exists (
             select 1 from jobs j
             where j.request_id = ${owner} and j.kind = ${expected.job}

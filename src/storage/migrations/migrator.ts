@@ -15,6 +15,7 @@ import * as withdrawnInvitations from './012_withdrawn_invitations';
 import * as sponsorsWhoLeave from './013_sponsors_who_leave';
 import * as inactiveGuests from './014_inactive_guests';
 import * as severalGuests from './015_several_guests';
+import * as changesByStateAndTime from './016_changes_by_state_and_time';
 
 /** Migrations are compiled in, not read from a folder, so they travel with the build. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '013_sponsors_who_leave': sponsorsWhoLeave,
   '014_inactive_guests': inactiveGuests,
   '015_several_guests': severalGuests,
+  '016_changes_by_state_and_time': changesByStateAndTime,
 };
 
 /** Every migration, in order; exported so a test can stop at an older schema and bring data across. */
