@@ -12,7 +12,8 @@
  * bot's RSS through a soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
  * `--load` (SQLite), `--postgres`, `--pacing`, `--soak` and `--guests` run only that part, and
- * `--echo-turns` three runs of 16 requesters interleaved with their yardstick. Graph's documented
+ * `--echo-turns` three runs of 16 requesters interleaved with their yardstick, `--side-by-side
+ * <baseline>` this checkout against another at the same time (bench/sideBySide). Graph's documented
  * limits are enforced by the simulator in every run (`--no-graph-limits` switches them off).
  * A script, not a test: its figures depend on the machine.
  */
@@ -32,6 +33,7 @@ import { type BenchResults, benchChart } from './benchChart';
 import { startEchoBot } from './echoLoad';
 import { type InEchoTurns, inEchoTurns, interleavedEchoTurns } from './echoTurns';
 import { summarizeProfile } from './cpuProfile';
+import { sideBySide } from './sideBySide';
 import { CAPPED_CORES, GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED_GRAPH_LIMITS, twoProcesses } from './load';
 import { approvalBurst, cardsToOneSponsor } from './pacing';
 import { cpuSeconds, round, rssMiB } from './readings';
@@ -288,6 +290,13 @@ async function main(): Promise<void> {
   if (process.argv.includes('--echo-turns')) {
     // Three runs of 16 requesters interleaved with their yardstick, Graph 50 ms late: the request in echo turns.
     console.log(JSON.stringify(await interleavedEchoTurns({ requesters: 16, ...LOAD_TIMING }), null, 2));
+    return;
+  }
+  const sideBySideAt = process.argv.indexOf('--side-by-side');
+  if (sideBySideAt >= 0) {
+    const [baseline, ...others] = process.argv.slice(sideBySideAt + 1).filter((arg) => !arg.startsWith('--'));
+    if (!baseline) throw new Error('--side-by-side needs the path of a built baseline checkout');
+    console.log(JSON.stringify(await sideBySide(baseline, others), null, 2));
     return;
   }
   if (process.argv.includes('--guests')) {
