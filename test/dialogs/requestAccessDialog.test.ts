@@ -392,7 +392,7 @@ describe('request dialog', function () {
     assert.equal((await exchange(slow, adele, 'ok')).typed, false, 'no typing when nothing is looked up');
     const sponsorQuestion = await exchange(slow, adele, 'Falcon launch, three months');
     assert.equal(sponsorQuestion.typed, true, 'typing while it looks the manager up');
-    assert.ok(visibleText(sponsorQuestion.messages[0]).includes('Megan Bowen'), 'the answer follows the indicator');
+    assert.ok(visibleText(sponsorQuestion.messages[0]).includes('Megan Bowen'), 'the question is asked once the manager is found');
   });
 
   it('offers the proposed sponsor and yes/no as card buttons that send what typing would, while typed text keeps working', async () => {
