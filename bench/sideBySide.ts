@@ -3,7 +3,7 @@
  * each other checkout's (built with `npx tsc -b`) and the echo bot, run AT THE SAME TIME, each in
  * processes of its own with 16 requesters (the echo bot 16 clients), six rounds; per round, each
  * bot's CPU per whole request divided by the baseline's. On a machine that other work keeps busy
- * (the echo bot's CPU per turn moved 2.5× within one sitting on 2026-12-06), runs one after the
+ * (the echo bot's CPU per turn moved 2.4× within one sitting on 2026-12-06), runs one after the
  * other differ by more than a change's effect; side by side, every bot sees the same machine at
  * every moment, so the ratio of one round is the change's effect. Each bot gets a smaller share
  * of the machine than alone, so its absolute figures are not those of `--load`.
