@@ -12,7 +12,8 @@
  * bot's RSS through a soak at steady load.
  * `--profile` runs the load under `--cpu-prof` and prints where the bot's time goes; `--turns`,
  * `--load` (SQLite), `--postgres`, `--pacing`, `--soak` and `--guests` run only that part, and
- * `--echo-turns` three runs of 16 requesters interleaved with their yardstick; `--history` the same
+ * `--echo-turns` three runs of 16 requesters interleaved with their yardstick; `--side-by-side
+ * <baseline>` this checkout against another at the same time (bench/sideBySide); `--history` the same
  * load on an empty database and on one with 100,000 past requests (bench/history); `--catalog` the
  * resources question with 1,000 resources beside 4 (bench/catalogTurns). Graph's documented
  * limits are enforced by the simulator in every run (`--no-graph-limits` switches them off).
@@ -38,6 +39,7 @@ import { GRAPH_LATENCY_MS, LIFTED_LIMITS, load, type LoadResult, ROOT, SIMULATED
 import { type CappedScaling, cappedScaling, type PostgresBesideSqlite, postgresBesideSqlite, uncappedPair } from './processes';
 import { catalogTurns } from './catalogTurns';
 import { historyRuns } from './history';
+import { sideBySide } from './sideBySide';
 import { approvalBurst, cardsToOneSponsor } from './pacing';
 import { cpuSeconds, round, rssMiB } from './readings';
 
@@ -303,6 +305,13 @@ async function main(): Promise<void> {
   if (process.argv.includes('--catalog')) {
     // The resources question and its answer with 1,000 resources beside the sample's 4, interleaved.
     console.log(JSON.stringify(await catalogTurns(quick ? 50 : 200), null, 2));
+    return;
+  }
+  const sideBySideAt = process.argv.indexOf('--side-by-side');
+  if (sideBySideAt >= 0) {
+    const [baseline, ...others] = process.argv.slice(sideBySideAt + 1).filter((arg) => !arg.startsWith('--'));
+    if (!baseline) throw new Error('--side-by-side needs the path of a built baseline checkout');
+    console.log(JSON.stringify(await sideBySide(baseline, others), null, 2));
     return;
   }
   if (process.argv.includes('--guests')) {

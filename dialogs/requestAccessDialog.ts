@@ -5,7 +5,7 @@
  * Every step takes typed text; every check runs here, before any sponsor is asked. Validators
  * write their own retry message (a typing indicator counts as a reply, so prompts would not).
  */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { commandCardAttachment } from '../cards/commandCard';
 import { summaryCardAttachment } from '../cards/summaryCard';
 import {
@@ -39,6 +39,7 @@ import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
 import { personOf, sponsorNamedIn } from './sponsorAnswer';
 import { answerOf, yesNoQuestion } from './yesNo';
+import { typingWhileSlow } from './typingWhileSlow';
 
 export const REQUEST_ACCESS_DIALOG = 'requestAccessDialog';
 const STEPS = 'requestAccessSteps';
@@ -224,8 +225,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const { context } = step;
     const t = translatorFor(context.activity.locale);
     const userId = directoryUserIdOf(context.activity, this.deps.localDefaultUserId);
-    await showTyping(context);
-    const user = userId ? await this.deps.directory.getUser(userId) : undefined;
+    const user = userId ? await typingWhileSlow(context, () => this.deps.directory.getUser(userId)) : undefined;
     if (!user || user.userType !== 'Member') {
       await context.sendActivity(t('dialog.unknownRequester'));
       return false;
@@ -295,9 +295,8 @@ export class RequestAccessDialog extends ComponentDialog {
     values.justification = (step.result as string).trim();
     const { context } = step;
     const t = translatorFor(context.activity.locale);
-    await showTyping(context);
     const requesterId = values.requester.id;
-    const manager = await this.deps.directory.getManager(requesterId);
+    const manager = await typingWhileSlow(context, () => this.deps.directory.getManager(requesterId));
     const proposed = manager && checkSponsor(manager, requesterId).ok ? manager : undefined;
     if (!proposed) return step.prompt(SPONSOR_PROMPT, { prompt: t('dialog.askSponsorNoManager'), validations: { requesterId } satisfies SponsorValidations });
     const prompt = {
@@ -333,8 +332,7 @@ export class RequestAccessDialog extends ComponentDialog {
     const { sponsor, requester, resourceIds } = step.options as SponsorCheckOptions;
     const owned = resourcesByIds(this.deps.catalog, resourceIds).filter((r) => (r.approvers?.length ?? 0) > 0);
     if (owned.length === 0) return step.endDialog(sponsor);
-    await showTyping(context);
-    const gaps = await stagesNobodyCouldDecide(this.deps.directory, owned, { requester, sponsor: personOf(sponsor) });
+    const gaps = await typingWhileSlow(context, () => stagesNobodyCouldDecide(this.deps.directory, owned, { requester, sponsor: personOf(sponsor) }));
     if (gaps.length === 0) return step.endDialog(sponsor);
     const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
     if (unfixable.length > 0) {
@@ -429,8 +427,7 @@ export class RequestAccessDialog extends ComponentDialog {
       return false;
     }
     const requesterDomains = (prompt.options.validations as { requesterDomains?: string[] } | undefined)?.requesterDomains ?? [];
-    await showTyping(context);
-    const answer = guestAddressAnswer(t, await checkGuests(this.deps, text, requesterDomains));
+    const answer = guestAddressAnswer(t, await typingWhileSlow(context, () => checkGuests(this.deps, text, requesterDomains)));
     if (answer.text) await context.sendActivity(answer.text);
     if (answer.taken.length === 0) return false;
     context.turnState.set(VALIDATED, answer.taken);
@@ -553,11 +550,6 @@ function validated<T>(context: TurnContext): T {
 
 function addressOf(user: DirectoryUser): string {
   return user.mail ?? user.userPrincipalName;
-}
-
-/** The user sees the bot is working while it asks the directory. */
-async function showTyping(context: TurnContext): Promise<void> {
-  await context.sendActivity({ type: ActivityTypes.Typing });
 }
 
 /** A question about the guests: the one guest's address, or how many there are. */

@@ -3,13 +3,14 @@
  * (the answer's length, then requests/policy checkSponsor: a member, enabled, not the requester),
  * one wording of what is wrong, and how a sponsor is kept on a request.
  */
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
 import { commandOf, type Translate, translatorFor } from '../src/i18n';
 import type { Person } from '../src/requests/accessRequest';
 import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import { checkSponsor, normalizeAddress, type SponsorCheck } from '../src/requests/policy';
 import { plainText } from '../cards/plainText';
+import { typingWhileSlow } from './typingWhileSlow';
 
 /**
  * The sponsor `text` names, checked; undefined once the person has been told what is wrong and what
@@ -31,9 +32,7 @@ export async function sponsorNamedIn(
   if (checks.proposed && commandOf(text, ['keep'])) {
     candidate = checks.proposed;
   } else {
-    // The person sees the bot is working while it asks the directory.
-    await context.sendActivity({ type: ActivityTypes.Typing });
-    candidate = text ? await checks.directory.findUserByAddress(normalizeAddress(text)) : undefined;
+    candidate = text ? await typingWhileSlow(context, () => checks.directory.findUserByAddress(normalizeAddress(text))) : undefined;
   }
   const check = checkSponsor(candidate, checks.requesterId);
   if (check.ok) return check.sponsor;

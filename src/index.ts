@@ -15,6 +15,7 @@ import { RequestAccessDialog } from '../dialogs/requestAccessDialog';
 import { GuestAccessBot } from './bot';
 import { type Config, ConfigError, loadConfig, settingWarnings } from './config';
 import { type DirectorySetup, setUpDirectory } from './directorySetup';
+import { withCachedPeople } from './directory/cachedPeople';
 import type { DirectorySimulator } from './simulator';
 import { createJobHandlers } from './jobHandlers';
 import { InactivityWatcher } from './access/inactivityWatcher';
@@ -190,7 +191,9 @@ type SharedContext = ReturnType<typeof sharedContext>;
  * employee's chat through the channel's messenger, unpaced: a person waits on it).
  */
 function createBot(config: Config, shared: SharedContext, storage: StorageContext, tenantId: string, messenger: BotMessenger, logger: Logger): GuestAccessBot {
-  const mainDialog = new MainDialog(new RequestAccessDialog({ ...shared, tenantId }), { ...shared, adminGroupId: config.adminGroupId });
+  // The dialog asks for the requester and their manager on every request: kept a few minutes (see cachedPeople).
+  const requestDialog = new RequestAccessDialog({ ...shared, tenantId, directory: withCachedPeople(shared.directory) });
+  const mainDialog = new MainDialog(requestDialog, { ...shared, adminGroupId: config.adminGroupId });
   return new GuestAccessBot({
     ...shared,
     conversationState: storage.conversationState,

@@ -9,6 +9,8 @@ import { ConversationState } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { RequestAccessDialog } from '../../dialogs/requestAccessDialog';
+import { TYPING_AFTER_MS } from '../../dialogs/typingWhileSlow';
+import type { Directory } from '../../src/directory/directory';
 import { loadCatalog, loadConfig, SAMPLE_CATALOG_FILE } from '../../src/config';
 import type { Resource, ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
@@ -62,9 +64,13 @@ describe('request dialog', function () {
   });
   afterEach(async () => database.close());
 
-  function newClient(catalog: ResourceCatalog = loadCatalog(SAMPLE_CATALOG_FILE), maxOpenRequests = 10): DialogTestClient {
+  function newClient(
+    catalog: ResourceCatalog = loadCatalog(SAMPLE_CATALOG_FILE),
+    maxOpenRequests = 10,
+    directory: Directory = fixture.directory,
+  ): DialogTestClient {
     const dialog = new RequestAccessDialog({
-      directory: fixture.directory,
+      directory,
       tenantPolicy: fixture.tenantPolicy,
       catalog,
       requests,
@@ -365,11 +371,28 @@ describe('request dialog', function () {
     assert.equal((await database.db.selectFrom('access_requests').selectAll().execute()).length, 0);
   });
 
-  it('shows typing while it consults the directory', async () => {
-    const client = newClient();
-    assert.equal((await exchange(client, adele, 'request')).typed, true, 'typing while it looks the requester up');
-    assert.equal((await exchange(client, adele, 'partner@fabrikam.com')).typed, true, 'typing while it checks the guest');
-    assert.equal((await exchange(client, adele, '1')).typed, false, 'no typing when nothing is looked up');
+  it('shows no typing when the directory answers at once', async () => {
+    const fast = newClient();
+    assert.equal((await exchange(fast, adele, 'request')).typed, false, 'no typing when the requester is found at once');
+    assert.equal((await exchange(fast, adele, 'partner@fabrikam.com')).typed, false, 'no typing when the guest is checked at once');
+  });
+
+  it('shows typing while the directory is slow to answer, before the answer', async () => {
+    // Every look-up answers a little after the indicator is due.
+    const late = <T>(answer: Promise<T>) => new Promise<T>((done) => setTimeout(() => done(answer), TYPING_AFTER_MS + 100));
+    const slowDirectory: Directory = Object.create(fixture.directory, {
+      getUser: { value: (id: string) => late(fixture.directory.getUser(id)) },
+      findUserByAddress: { value: (address: string) => late(fixture.directory.findUserByAddress(address)) },
+      getManager: { value: (id: string) => late(fixture.directory.getManager(id)) },
+    }) as Directory;
+    const slow = newClient(undefined, undefined, slowDirectory);
+    assert.equal((await exchange(slow, adele, 'request')).typed, true, 'typing while it looks the requester up');
+    assert.equal((await exchange(slow, adele, 'partner@fabrikam.com')).typed, true, 'typing while it checks the guest');
+    assert.equal((await exchange(slow, adele, '1')).typed, false, 'no typing when nothing is looked up');
+    assert.equal((await exchange(slow, adele, 'ok')).typed, false, 'no typing when nothing is looked up');
+    const sponsorQuestion = await exchange(slow, adele, 'Falcon launch, three months');
+    assert.equal(sponsorQuestion.typed, true, 'typing while it looks the manager up');
+    assert.ok(visibleText(sponsorQuestion.messages[0]).includes('Megan Bowen'), 'the question is asked once the manager is found');
   });
 
   it('offers the proposed sponsor and yes/no as card buttons that send what typing would, while typed text keeps working', async () => {
