@@ -293,8 +293,9 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--echo-turns')) {
-    // Three runs of 16 requesters interleaved with their yardstick, Graph 50 ms late: the request in echo turns.
-    console.log(JSON.stringify(await interleavedEchoTurns({ requesters: 16, ...LOAD_TIMING }), null, 2));
+    // Three runs of 16 requesters (or `--requesters N`) interleaved with their yardstick, Graph 50 ms late: the request in echo turns.
+    const requesters = Number(process.argv[process.argv.indexOf('--requesters') + 1]) || 16;
+    console.log(JSON.stringify(await interleavedEchoTurns({ requesters, ...LOAD_TIMING }), null, 2));
     return;
   }
   if (process.argv.includes('--history')) {

@@ -9,12 +9,12 @@ import { AuthenticationConstants } from 'botframework-connector';
 import type { ConversationReferenceStore } from '../storage/conversationReferenceStore';
 import type { AppInstaller } from './appInstaller';
 import { parseRetryAfterMs } from '../http/retryAfter';
-import { DeliveryError, type Messenger, type PersonalConversation } from './messenger';
+import { DeliveryError, type OpensPersonalConversations, type PersonalConversation } from './messenger';
 
 /** Teams creates 1:1 conversations from an Entra object id; other channels (the Emulator) cannot. */
 const CHANNELS_THAT_CREATE_CONVERSATIONS = ['msteams'];
 
-export class BotMessenger implements Messenger {
+export class BotMessenger implements OpensPersonalConversations {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
@@ -37,10 +37,16 @@ export class BotMessenger implements Messenger {
     });
   }
 
-  async personalConversationWith(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation> {
-    const known = await this.references.personalConversationOf(user.id);
-    if (known?.conversation?.id) return { conversationId: known.conversation.id, userChannelId: known.user?.id };
+  async knownPersonalConversation(userId: string): Promise<PersonalConversation | undefined> {
+    const known = await this.references.personalConversationOf(userId);
+    return known?.conversation?.id ? { conversationId: known.conversation.id, userChannelId: known.user?.id } : undefined;
+  }
 
+  async personalConversationWith(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation> {
+    return (await this.knownPersonalConversation(user.id)) ?? this.openPersonalConversation(user, via);
+  }
+
+  async openPersonalConversation(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation> {
     const origin = typeof via === 'string' ? await this.referenceOf(via) : via;
     if (!origin.channelId || !CHANNELS_THAT_CREATE_CONVERSATIONS.includes(origin.channelId) || !origin.serviceUrl) {
       throw new DeliveryError(`The ${origin.channelId} channel cannot open a conversation with a user the bot has not met.`, {

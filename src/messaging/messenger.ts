@@ -24,6 +24,17 @@ export interface Messenger {
   personalConversationWith(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation>;
 }
 
+/**
+ * personalConversationWith in its two halves: a chat the bot keeps asks Teams nothing, opening a
+ * new one is a request to Teams (PacedMessenger paces just that).
+ */
+export interface OpensPersonalConversations extends Messenger {
+  /** The user's 1:1 conversation as the bot keeps it; undefined when it has none yet. */
+  knownPersonalConversation(userId: string): Promise<PersonalConversation | undefined>;
+  /** A new 1:1 conversation, created in Teams next to `via` (see personalConversationWith). */
+  openPersonalConversation(user: { id: string; tenantId: string }, via: string | Partial<ConversationReference>): Promise<PersonalConversation>;
+}
+
 interface DeliveryErrorDetails {
   /** Worth trying again later (throttling, an outage). */
   transient: boolean;
