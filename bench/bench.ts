@@ -468,7 +468,9 @@ function postgresLines(postgres: Record<string, unknown>, line: (run: LoadResult
   for (const run of capped) {
     rows[`whole requests, PostgreSQL, ${run.coresEach} core each, 1 process`] = line(run.one);
     rows[`whole requests, PostgreSQL, ${run.coresEach} core each, ${run.processes} processes`] =
-      `${line(run.several)} (×${run.scaling}, target ≥ ×${run.target})`;
+      run.one.requestsPerMinute > 0
+        ? `${line(run.several)} (×${run.scaling}, target ≥ ×${run.target})`
+        : `${line(run.several)} (no scaling: one capped process finished nothing within the window, too short under --quick)`;
   }
   return rows;
 }
