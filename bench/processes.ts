@@ -5,8 +5,7 @@
  * process enough requesters that its core share, not Graph's latency, is the limit: with too few,
  * every run would make what the requesters' waiting allows and the scaling would read 1.
  */
-import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
+import { postgresSchemaUrl } from '../test/support/databases';
 import { CannotCap, load, type LoadOptions, type LoadResult } from './load';
 import { round } from './readings';
 
@@ -119,21 +118,9 @@ async function onPostgres<T>(run: (databaseUrl: string) => Promise<T>): Promise<
  */
 async function postgresSchema(): Promise<{ url: string; drop(): Promise<void> } | { skipped: string }> {
   const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000 });
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
   try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
+    return await postgresSchemaUrl(url, 'bench');
   } catch (error) {
-    await admin.end();
     return { skipped: `no PostgreSQL at ${new URL(url).host} (${(error as Error).message}); set BENCH_DATABASE_URL` };
   }
-  const scoped = new URL(url);
-  scoped.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: scoped.toString(),
-    drop: async () => {
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
 }

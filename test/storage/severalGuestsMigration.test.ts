@@ -4,24 +4,16 @@
  * the repository reads, lists and decides it as before, on SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import Database from 'libsql';
-import { Pool } from 'pg';
+import { Migrator, sql } from 'kysely';
 import { migrateToLatest, migrationProvider } from '../../src/storage/migrations/migrator';
-import type { Schema } from '../../src/storage/schema';
-import { botDatabases } from '../support/databases';
+import { botDatabases, unmigratedKysely } from '../support/databases';
 import { requestRepository } from '../support/requestRepository';
 
 for (const database of botDatabases) {
   describe(`migration 015 on a database of one-guest requests (${database.name})`, () => {
     it('keeps every request as a request for one guest, read and decided as before', async () => {
       const { url, drop } = await database.create();
-      const db = new Kysely<Schema>({
-        dialect:
-          url === ':memory:'
-            ? new SqliteDialect({ database: new Database(':memory:') })
-            : new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
-      });
+      const db = unmigratedKysely(url);
       try {
         const migrated = await new Migrator({ db, provider: migrationProvider }).migrateTo('014_inactive_guests');
         assert.equal(migrated.error, undefined);

@@ -5,15 +5,12 @@
  * one wins.
  */
 import assert from 'node:assert/strict';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import Database from 'libsql';
-import { Pool } from 'pg';
+import { Migrator, sql } from 'kysely';
 import { loadConfig } from '../../src/config';
 import { migrateToLatest, migrationProvider } from '../../src/storage/migrations/migrator';
-import type { Schema } from '../../src/storage/schema';
 import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { openDatabase } from '../../src/storage/database';
-import { botDatabases } from '../support/databases';
+import { botDatabases, unmigratedKysely } from '../support/databases';
 import { grantedRequest } from '../support/requestStates';
 
 const HOUR = 3_600_000;
@@ -22,12 +19,7 @@ for (const database of botDatabases) {
   describe(`the sponsor check's storage (${database.name})`, () => {
     it('migration 013 makes every request that gives access due, and no other', async () => {
       const { url, drop } = await database.create();
-      const db = new Kysely<Schema>({
-        dialect:
-          url === ':memory:'
-            ? new SqliteDialect({ database: new Database(':memory:') })
-            : new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
-      });
+      const db = unmigratedKysely(url);
       try {
         assert.equal((await new Migrator({ db, provider: migrationProvider }).migrateTo('011_extension_stages')).error, undefined);
         const row = (id: string, state: string) => sql`

@@ -4,12 +4,9 @@
  * added, and only that, on SQLite and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { Kysely, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
-import Database from 'libsql';
-import { Pool } from 'pg';
+import { Migrator, sql } from 'kysely';
 import { migrateToLatest, migrationProvider } from '../../src/storage/migrations/migrator';
-import type { Schema } from '../../src/storage/schema';
-import { botDatabases } from '../support/databases';
+import { botDatabases, unmigratedKysely } from '../support/databases';
 
 const GUEST = 'b7c8d9e0-0000-4000-8000-0000000000aa';
 
@@ -17,12 +14,7 @@ for (const database of botDatabases) {
   describe(`migration 010 on a database granted before it (${database.name})`, () => {
     it('records as the bot’s what its grants added, and whose account its invitation created', async () => {
       const { url, drop } = await database.create();
-      const db = new Kysely<Schema>({
-        dialect:
-          url === ':memory:'
-            ? new SqliteDialect({ database: new Database(':memory:') })
-            : new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
-      });
+      const db = unmigratedKysely(url);
       try {
         const migrated = await new Migrator({ db, provider: migrationProvider }).migrateTo('009_requests_by_person_and_guest');
         assert.equal(migrated.error, undefined);

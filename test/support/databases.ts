@@ -4,8 +4,11 @@
  * database is never touched outside it.
  */
 import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import Database from 'libsql';
 import { Pool } from 'pg';
 import { type OpenDatabase, openDatabase } from '../../src/storage/database';
+import type { Schema } from '../../src/storage/schema';
 
 export interface TestDatabase {
   name: 'SQLite' | 'PostgreSQL';
@@ -49,10 +52,19 @@ export const botDatabases: BotDatabase[] = [
   ...(postgresUrl ? [{ name: 'PostgreSQL' as const, create: () => postgresSchemaUrl(postgresUrl) }] : []),
 ];
 
-async function postgresSchemaUrl(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `bot_${randomBytes(6).toString('hex')}`;
-  const admin = new Pool({ connectionString: url, max: 1 });
-  await admin.query(`CREATE SCHEMA ${schema}`);
+/**
+ * A schema of its own on the PostgreSQL server at `url` (`prefix` and random hex), and the URL that
+ * puts a connection in it; `drop` removes it. Throws when the server cannot be reached.
+ */
+export async function postgresSchemaUrl(url: string, prefix = 'bot'): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 3_000 });
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
   const scoped = new URL(url);
   scoped.searchParams.set('options', `-c search_path=${schema}`);
   return {
@@ -62,6 +74,16 @@ async function postgresSchemaUrl(url: string): Promise<{ url: string; drop(): Pr
       await admin.end();
     },
   };
+}
+
+/** A bare Kysely on a bot database's URL, not migrated: for the tests that migrate step by step. */
+export function unmigratedKysely(url: string): Kysely<Schema> {
+  return new Kysely<Schema>({
+    dialect:
+      url === ':memory:'
+        ? new SqliteDialect({ database: new Database(':memory:') })
+        : new PostgresDialect({ pool: new Pool({ connectionString: url, max: 1 }) }),
+  });
 }
 
 const postgres = botDatabases.find((database) => database.name === 'PostgreSQL');
