@@ -2,6 +2,8 @@
  * Brings the posted approval cards up to date in place, the sponsor's (and their latest offer to
  * extend) and every owner's, so each
  * chat shows the request as it stands (decided, invited, failed) on every client of whoever sees it.
+ * One redraw stands for every other queued for the request, so a change that follows fast costs
+ * one update of the card, not two.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { extensionCardAttachment } from '../../cards/extensionCard';
@@ -12,6 +14,9 @@ import type { JobHandler } from '../jobs/worker';
 export function updateApprovalCard(ctx: JobContext): JobHandler {
   return {
     async run(job) {
+      // This redraw shows the request as it stands, so it does the work of any other still waiting (an approval's,
+      // held back until the invitation: see followUp's CARD_SETTLE_MS); settled before the read, so none is lost.
+      await ctx.queue.settleTwinsOf(job);
       // The cards are the request's: drawn from its first guest, which stands for it, and every guest when there are several.
       const guests = await ctx.requests.guestsOfRequest(job.requestId);
       const request = guests.find((guest) => guest.id === job.requestId) ?? (await ctx.requests.get(job.requestId));

@@ -20,8 +20,12 @@ export type Work =
   | { job: 'deliverApprovalCard'; onlyIf?: 'cardNotPosted'; perRequest: true }
   /** One job provisions every guest the request's approval gave (see access/provisionGuest). */
   | { job: 'provisionGuest'; sweptWhile: 'queued'; perRequest: true }
-  /** The sponsor's card follows every change, in place; the next change or a refresh redraws a lost one, so it is not swept. */
-  | { job: 'updateApprovalCard'; swept: false; perRequest: true }
+  /**
+   * The sponsor's card follows every change, in place; the next change or a refresh redraws a lost one, so it is not swept.
+   * `untilSettled`: the state passes within seconds (approved, while the invitation is made), so the redraw waits
+   * CARD_SETTLE_MS, and when the next change comes first, its own redraw stands for both (see updateApprovalCard).
+   */
+  | { job: 'updateApprovalCard'; swept: false; perRequest: true; untilSettled?: true }
   | {
       job: 'notifyRequester';
       notice: RequesterNotice;
@@ -75,6 +79,8 @@ export type Condition = NonNullable<Extract<Work, { onlyIf?: unknown }>['onlyIf'
 type FromState = RequestState | 'new';
 
 const card = { job: 'updateApprovalCard', swept: false, perRequest: true } as const;
+/** Approved: the clicker's card already says so (the click's answer), and the invitation follows within seconds. */
+const cardOnceSettled = { ...card, untilSettled: true } as const;
 const toRequester = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice }) as const;
 /** Told once for the request: its decision, or the one message where every guest's invitation stands. */
 const toRequesterOnce = (notice: RequesterNotice) => ({ job: 'notifyRequester', notice, perRequest: true }) as const;
@@ -84,15 +90,22 @@ const watchActivity = { watch: 'activity' } as const;
 const unwatchActivity = { unwatch: 'activity' } as const;
 const unwatchSponsor = { unwatch: 'sponsor' } as const;
 
+/**
+ * How long the redraw of a card in a passing state waits for the next change. The invitation and
+ * the grants take a second or two; a redraw saved is a message fewer in the sponsor's chat and a
+ * turn fewer of Teams' pace (see messaging/pacedMessenger).
+ */
+export const CARD_SETTLE_MS = 5_000;
+
 /** from → to ⇒ the work that follows. A pair that lifecycle allows but is missing here is work nobody does. */
 export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestState; work: readonly Work[] }> = [
   { from: 'new', to: 'pending_approval', work: [{ job: 'deliverApprovalCard', onlyIf: 'cardNotPosted', perRequest: true }, { timers: 'approval' }] },
-  { from: 'pending_approval', to: 'approved', work: [card, provision] },
+  { from: 'pending_approval', to: 'approved', work: [cardOnceSettled, provision] },
   { from: 'pending_approval', to: 'pending_owner_approval', work: [card, toRequesterOnce('ownersNext'), { timers: 'ownerStages' }] },
   { from: 'pending_approval', to: 'rejected', work: [card, toRequesterOnce('rejected')] },
   { from: 'pending_approval', to: 'cancelled', work: [card] },
   { from: 'pending_approval', to: 'expired', work: [card, toRequesterOnce('expired')] },
-  { from: 'pending_owner_approval', to: 'approved', work: [card, provision] },
+  { from: 'pending_owner_approval', to: 'approved', work: [cardOnceSettled, provision] },
   { from: 'pending_owner_approval', to: 'rejected', work: [card, toRequesterOnce('rejected')] },
   { from: 'pending_owner_approval', to: 'cancelled', work: [card] },
   // A guest the sponsor (or an owner) left out of a request approved for the others: the card and
@@ -109,7 +122,7 @@ export const REQUEST_FOLLOW_UP: ReadonlyArray<{ from: FromState; to: RequestStat
   { from: 'approved', to: 'accepted', work: [card, toRequesterOnce('alreadyGuest'), { watch: 'sponsor' }, { timers: 'access' }, watchActivity] },
   // A failed request keeps nothing: what it gave before failing is taken back.
   { from: 'approved', to: 'failed', work: [card, toRequesterOnce('failed'), toSponsor('failed'), { job: 'endAccess', onlyIf: 'accessGiven' }] },
-  { from: 'failed', to: 'approved', work: [card, provision] },
+  { from: 'failed', to: 'approved', work: [cardOnceSettled, provision] },
   { from: 'invited', to: 'accepted', work: [card, toRequester('accepted'), toSponsor('accepted'), watchActivity] },
   // The sponsor reset redemption: the guest must accept again; the new link goes out by the reset's own job.
   // No withdrawal: the guest accepted once, and keeps their access until its end date.
@@ -220,6 +233,8 @@ export function jobsFor(work: readonly Work[], facts: ChangeFacts, settings: Fol
         ];
       case 'notifySponsor':
         return [{ kind: 'notifySponsor', requestId, notice: item.notice }];
+      case 'updateApprovalCard':
+        return [{ kind: item.job, requestId, ...(item.untilSettled ? { runAt: new Date(now.getTime() + CARD_SETTLE_MS) } : {}) }];
       default:
         return [{ kind: item.job, requestId }];
     }

@@ -212,6 +212,26 @@ export class JobQueue {
     return result.numUpdatedRows > 0n;
   }
 
+  /**
+   * Marks done the other queued jobs of `job`'s kind for its request that nobody holds: for a job
+   * that does the same whole thing whenever it runs (redraw a card as the request stands now), the
+   * one about to run does theirs too. Called before it reads anything, so a job queued after that
+   * read is left to run. Returns how many it settled.
+   */
+  async settleTwinsOf(job: Pick<Job, 'id' | 'kind' | 'requestId'>): Promise<number> {
+    const at = this.clock().toISOString();
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ status: 'done', updated_at: at })
+      .where('request_id', '=', job.requestId)
+      .where('kind', '=', job.kind)
+      .where('status', '=', 'queued')
+      .where('id', '!=', job.id)
+      .where(leaseFreeAt(at))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   /** Marks the job done; false (and nothing changed) when the lease was lost. */
   async complete(lease: JobLease): Promise<boolean> {
     const result = await this.db

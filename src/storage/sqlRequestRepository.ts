@@ -1118,13 +1118,18 @@ export function guestRowId(requestId: string, number: number): string {
   return number === 1 ? requestId : `${requestId}-${number}`;
 }
 
-/** The jobs of a change that moved several guests, each job once: the request's own work is the same for each. */
+/**
+ * The jobs of a change that moved several guests, each job once: the request's own work is the
+ * same for each, due at the soonest any guest's change calls for it (one guest approved holds the
+ * card's redraw back, another left out wants it now: see followUp's CARD_SETTLE_MS).
+ */
 function distinctJobs(jobs: readonly NewJob[]): NewJob[] {
-  const seen = new Set<string>();
-  return jobs.filter((job) => {
-    const key = JSON.stringify(job);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const soonest = new Map<string, NewJob>();
+  for (const job of jobs) {
+    const { runAt, ...rest } = job;
+    const key = JSON.stringify(rest);
+    const kept = soonest.get(key);
+    if (!kept || (kept.runAt && (!runAt || runAt < kept.runAt))) soonest.set(key, job);
+  }
+  return [...soonest.values()];
 }

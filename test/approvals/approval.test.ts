@@ -3,6 +3,7 @@
  * what the invoke answers, and that nothing happens twice.
  */
 import assert from 'node:assert/strict';
+import { CARD_SETTLE_MS } from '../../src/requests/followUp';
 import { emulatorUser } from '../support/emulatorUser';
 import { fileRequest, users, waitForState } from '../support/testBot';
 import { withTestBot } from '../support/testBotSession';
@@ -201,6 +202,43 @@ describe('approval card', function () {
     );
     assert.equal(final.conversationId, cardConversationId);
     assert.equal(final.activityId, cardActivityId);
+  });
+
+  it('redraws the card once when the invitation follows the approval within seconds: the click’s answer said “approved”', async () => {
+    const { request, cardConversationId, cardActivityId } = await fileRequest(bot);
+    await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+    await waitForState(bot, request.id, 'invited');
+    await bot.settle();
+    const redraws = bot.channel.updates.filter((u) => u.activityId === cardActivityId);
+    assert.equal(redraws.length, 1, redraws.map((u) => JSON.stringify(u.activity).slice(0, 200)).join('\n'));
+    assert.match(JSON.stringify(redraws[0].activity), /The invitation is ready/);
+    const cardJobs = await bot.app.database.db.selectFrom('jobs').select('status').where('kind', '=', 'updateApprovalCard').execute();
+    assert.deepEqual(
+      cardJobs.map((job) => job.status),
+      ['done', 'done'],
+      'the approval’s redraw was settled by the invitation’s, not dropped',
+    );
+  });
+});
+
+describe('approval card while Graph is slow', function () {
+  // Every Graph call takes 400 ms: the invitation comes well after the click.
+  const bot = withTestBot({ SIMULATOR_LATENCY_MS: '400' });
+
+  it('shows “approved” once the invitation has taken longer than CARD_SETTLE_MS, then the invitation', async function () {
+    this.timeout(20_000);
+    const { request, cardConversationId, cardActivityId } = await fileRequest(bot);
+    await bot.teams.click(users.megan, cardConversationId, 'approve', { requestId: request.id });
+    // The invitation is still on its way when the approval's redraw falls due.
+    bot.clock.advance(CARD_SETTLE_MS);
+    const approved = await bot.channel.waitFor(() => bot.channel.updates.find((u) => u.activityId === cardActivityId), 'the approval’s redraw');
+    assert.match(JSON.stringify(approved.activity), /Approved by Megan Bowen/);
+    assert.doesNotMatch(JSON.stringify(approved.activity), /The invitation is ready/);
+    await waitForState(bot, request.id, 'invited');
+    await bot.settle();
+    const redraws = bot.channel.updates.filter((u) => u.activityId === cardActivityId);
+    assert.equal(redraws.length, 2);
+    assert.match(JSON.stringify(redraws[1].activity), /The invitation is ready/);
   });
 });
 

@@ -258,3 +258,48 @@ describe('job worker', () => {
     assert.equal(ran, true);
   });
 });
+
+describe('a job that stands for its queued twins (a card redrawn as the request stands)', () => {
+  let database: OpenDatabase;
+  let queue: JobQueue;
+  let requestId: string;
+  let otherId: string;
+
+  beforeEach(async () => {
+    database = await memoryDatabase();
+    queue = new JobQueue(database.db);
+    const requests = requestRepository(database.db);
+    ({ id: requestId } = await requests.create(requestDraft(), { kind: 'system' }));
+    ({ id: otherId } = await requests.create(requestDraft(), { kind: 'system' }));
+    await database.db.deleteFrom('jobs').execute();
+  });
+  afterEach(async () => database.close());
+
+  it('settles the twins nobody holds, due or not, and leaves a held twin, other kinds and other requests alone', async () => {
+    const later = new Date(Date.now() + 60_000);
+    await queue.enqueue([
+      { kind: 'updateApprovalCard', requestId },
+      { kind: 'updateApprovalCard', requestId, runAt: later },
+      { kind: 'updateApprovalCard', requestId: otherId },
+      { kind: 'provisionGuest', requestId },
+    ]);
+    const held = await queue.claim('another worker', 60_000);
+    assert.equal(held?.kind, 'updateApprovalCard');
+    // The job that runs now (claimed in the worker; here only its row matters).
+    await queue.enqueue([{ kind: 'updateApprovalCard', requestId }]);
+    const mine = await database.db.selectFrom('jobs').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+
+    assert.equal(await queue.settleTwinsOf({ id: mine.id, kind: 'updateApprovalCard', requestId }), 1);
+    const rows = await database.db.selectFrom('jobs').select(['id', 'kind', 'request_id', 'status', 'locked_by']).orderBy('id').execute();
+    assert.deepEqual(
+      rows.map((row) => [row.kind, row.request_id === requestId ? 'this request' : 'other', row.status, row.locked_by]),
+      [
+        ['updateApprovalCard', 'this request', 'queued', 'another worker'],
+        ['updateApprovalCard', 'this request', 'done', null],
+        ['updateApprovalCard', 'other', 'queued', null],
+        ['provisionGuest', 'this request', 'queued', null],
+        ['updateApprovalCard', 'this request', 'queued', null],
+      ],
+    );
+  });
+});

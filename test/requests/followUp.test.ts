@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config';
 import type { AccessRequest } from '../../src/requests/accessRequest';
-import { EXTENSION_FOLLOW_UP, followUpOf, jobsFor, REQUEST_FOLLOW_UP, requestWorkOf, sweptWork } from '../../src/requests/followUp';
+import { CARD_SETTLE_MS, EXTENSION_FOLLOW_UP, followUpOf, jobsFor, REQUEST_FOLLOW_UP, requestWorkOf, sweptWork } from '../../src/requests/followUp';
 import { canAnswerExtension, canTransition, REQUEST_STATES } from '../../src/requests/lifecycle';
 import { requestDraft } from '../support/requestDraft';
 
@@ -39,6 +39,14 @@ describe('the work that follows a change', () => {
         row.work.some((item) => 'job' in item && item.job === 'updateApprovalCard'),
         `${row.from}→${row.to}`,
       );
+    }
+  });
+
+  it('holds back the redraw of an approved card by CARD_SETTLE_MS, for the invitation that follows; every other redraw is due at once', () => {
+    for (const row of REQUEST_FOLLOW_UP.filter((r) => r.from !== 'new')) {
+      const redraw = jobsFor(row.work, { request: request(), now }, settings).find((job) => job.kind === 'updateApprovalCard');
+      const expected = row.to === 'approved' ? now.getTime() + CARD_SETTLE_MS : undefined;
+      assert.equal(redraw?.runAt?.getTime(), expected, `${row.from}→${row.to}`);
     }
   });
 
