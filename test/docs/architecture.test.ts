@@ -34,12 +34,13 @@ function firstTableAfter(markdown: string, heading: string): string[][] {
 /** The code spans of a cell, in order. */
 const codeIn = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
 
-/** A piece of work as the tables write it: `job(notice)` then its condition, `timers: …`, `watch: …`. */
+/** A piece of work as the tables write it: `job(notice)` then its condition (or `untilSettled`), `timers: …`, `watch: …`. */
 function written(item: Work): string[] {
   if ('watch' in item) return [`watch: ${item.watch}`];
   if ('unwatch' in item) return [`unwatch: ${item.unwatch}`];
   if ('timers' in item) return [`timers: ${item.timers}`];
   const job = 'notice' in item ? `${item.job}(${item.notice})` : item.job;
+  if ('untilSettled' in item && item.untilSettled) return [job, 'untilSettled'];
   return 'onlyIf' in item && item.onlyIf ? [job, item.onlyIf] : [job];
 }
 
