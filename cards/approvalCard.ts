@@ -10,7 +10,7 @@ import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from './failureReasonText';
 import { isAwaitingDecision, isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
-import { translatorFor, formatDate } from '../src/i18n';
+import { dateFormatFor, translatorFor } from '../src/i18n';
 import { plainText } from './plainText';
 import template from './approval.json';
 import type { CommandButton } from './commandCard';
@@ -98,11 +98,12 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   const { request, stage } = view;
   const t = translatorFor(view.locale);
+  const date = dateFormatFor(view.locale);
   // The card's dates, each formatted once, in the viewer's language.
   const dates = {
-    end: request.endsAt ? formatDate(request.endsAt, view.locale) : '',
-    newEnd: request.extensionOffer?.endsAt ? formatDate(request.extensionOffer.endsAt, view.locale) : '',
-    guestSince: request.existingGuest?.since ? formatDate(request.existingGuest.since, view.locale) : '',
+    end: request.endsAt ? date(request.endsAt) : '',
+    newEnd: request.extensionOffer?.endsAt ? date(request.extensionOffer.endsAt) : '',
+    guestSince: request.existingGuest?.since ? date(request.existingGuest.since) : '',
   };
   const requester = plainText(request.requester.displayName);
   const sponsor = plainText(request.sponsor.displayName);

@@ -68,7 +68,13 @@ const DATE_LOCALES: Record<Language, string> = { en: 'en-GB', es: 'es-ES' };
 
 /** A date as someone with `locale` reads it: as the language their texts are in writes it (i18n/dates). */
 export function formatDate(iso: string, locale: string | undefined, now: Date = new Date()): string {
-  return formatDateIn(DATE_LOCALES[languageOf(locale)], iso, now);
+  return dateFormatFor(locale)(iso, now);
+}
+
+/** How someone with `locale` reads dates, resolved once for a card or a message that shows several. */
+export function dateFormatFor(locale: string | undefined): (iso: string, now?: Date) => string {
+  const dateLocale = DATE_LOCALES[languageOf(locale)];
+  return (iso, now = new Date()) => formatDateIn(dateLocale, iso, now);
 }
 
 export type CommandName = keyof typeof en.commands;

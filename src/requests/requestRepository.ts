@@ -81,12 +81,46 @@ export interface StageDecision {
   leaveOut?: readonly string[];
 }
 
+/** A request whole, as an approval card shows it: its first guest (which stands for it), every guest in order, its owner stages in order. */
+export interface WholeRequest {
+  request: AccessRequest;
+  guests: AccessRequest[];
+  stages: ApprovalStage[];
+}
+
+/**
+ * A decision on an approval card, to be written: the sponsor's (a state change of every guest still
+ * waiting), or an owner's on a stage of the request or of an extension.
+ */
+export type CardDecision = { sponsor: StateChange } | { stage: StageDecision } | { extensionStage: StageDecision & { extensionFor: string } };
+
+/** What stands after a decision on an approval card, whoever made it: `decided` false when someone else decided first. */
+export interface AfterDecision {
+  decided: boolean;
+  /** The request's first guest, every guest, and the stage decided on (an owner's decision), as they now stand. */
+  request: AccessRequest;
+  guests: AccessRequest[];
+  stage?: ApprovalStage;
+}
+
 export interface RequestRepository {
   /** Stores a new request in `pending_approval` with its `submitted` audit event and the work that follows (its card, its timers). */
   create(request: NewAccessRequest, actor: Actor): Promise<AccessRequest>;
   get(id: string): Promise<AccessRequest | undefined>;
   /** Every guest of a request (by the request's id), in the order they were asked for; none when there is no such request. */
   guestsOfRequest(requestId: string): Promise<AccessRequest[]>;
+  /** A request whole (by the request's id): what a decision on its approval card is made from, read at once. */
+  wholeRequest(requestId: string): Promise<WholeRequest | undefined>;
+  /**
+   * Writes a decision on an approval card, in one transaction with its audit events and its work:
+   * the sponsor's as `transition` would; an owner's on a stage still pending, while the request (or
+   * the extension the stage is for) waits for its owners, and the request with it when this
+   * decision settles it (lifecycle.outcomeOfStages): approved moves an extension's end to the one
+   * the sponsor asked for, rejected leaves it. Decisions on other stages wait for this transaction.
+   * Answers with what stands after it, whoever decided (`decided` false: someone decided first),
+   * for the card to be drawn from; `undefined` only when the request is gone.
+   */
+  decideOnCard(decision: CardDecision): Promise<AfterDecision | undefined>;
   /**
    * Moves a request from `from` to `to` if, and only if, it is still in `from`, and queues the
    * work that follows (requests/followUp.ts). Returns the updated request, or `undefined` when
@@ -180,21 +214,6 @@ export interface RequestRepository {
     lease?: JobLease,
     detail?: Record<string, unknown>,
   ): Promise<void>;
-  /**
-   * An owner's decision on a stage still pending, while the request waits for its owners: the
-   * stage changes, and the request with it when this decision settles it (see
-   * lifecycle.outcomeOfStages), in one transaction that decisions on other stages wait for. The
-   * request and the stage as they stand, or `undefined` when the stage or the request had moved on.
-   */
-  decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
-  /**
-   * An owner's decision on a stage of an extension, while that extension waits for its owners and
-   * the end it would move has not come: the stage changes, and when this decision settles the
-   * extension (lifecycle.outcomeOfStages over its stages), the extension with it: approved moves
-   * the end to the one the sponsor asked for; rejected leaves it. One transaction, as decideStage.
-   * The request and the stage as they stand, or `undefined` when either had moved on.
-   */
-  decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined>;
   /** For admins: how many requests filed since `since` stand in each state, and the latest failures. */
   summarySince(
     since: Date,

@@ -6,10 +6,11 @@ import { type Insertable, type Kysely, type Selectable, sql, type Transaction, t
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease, NewJob } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
-import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf, STAGE_DECIDED_WORK, type Work } from '../requests/followUp';
-import { assertTransition, isDecidedTogether, outcomeOfStages, type RequestState, type StageState } from '../requests/lifecycle';
+import { type ChangePlan, type Move, planChange, settleStages } from '../requests/changePlan';
+import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf } from '../requests/followUp';
+import type { RequestState, StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
-import type { RequestPatch, RequestRepository, StageDecision, StateChange } from '../requests/requestRepository';
+import type { AfterDecision, CardDecision, RequestPatch, RequestRepository, StageDecision, StateChange, WholeRequest } from '../requests/requestRepository';
 import { recentFailures, requestCountsByState, toAuditEvent } from './auditQueries';
 import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
 import { PreparedQuery } from './preparedQuery';
@@ -159,36 +160,39 @@ export class SqlRequestRepository implements RequestRepository {
     return row ? toAccessRequest(row) : undefined;
   }
 
+  async wholeRequest(requestId: string): Promise<WholeRequest | undefined> {
+    const guests = await guestsIn(this.db, requestId);
+    const request = guests.find((guest) => guest.id === requestId);
+    return request && { request, guests, stages: await this.stagesOf(request.id) };
+  }
+
   async transition(change: StateChange): Promise<AccessRequest | undefined> {
-    assertTransition(change.from, change.to);
-    if (isDecidedTogether(change.from)) return this.transitionTogether(change);
-    if (change.leaveOut?.length) throw new Error('Only a decision on a request still waiting for one can leave a guest out.');
     const changed = await this.db.transaction().execute(async (trx) => {
-      const now = this.clock();
-      await assertLeaseHeld(trx, change.lease, now.toISOString());
-      const made = await this.changeState(trx, change, now);
-      if (made) await insertJobs(trx, made.jobs, now);
-      return made?.request;
+      const moved = await this.change(trx, change);
+      if (!moved) return undefined;
+      // Guests decided together: the request's first guest stands for them.
+      return moved.guest ?? toAccessRequest(await trx.selectFrom('access_requests').selectAll().where('id', '=', moved.requestId).executeTakeFirstOrThrow());
     });
     if (changed) this.onJobsQueued();
     return changed;
   }
 
   async transitionEach(changes: readonly StateChange[], lease?: JobLease): Promise<AccessRequest[]> {
-    for (const change of changes) {
-      assertTransition(change.from, change.to);
-      if (isDecidedTogether(change.from)) throw new Error('A request waiting for a decision moves as a whole: use transition().');
-    }
     if (changes.length === 0) return [];
     const changed = await this.db.transaction().execute(async (trx) => {
       const now = this.clock();
+      const plans = changes.map((change) => {
+        const plan = planChange(change, now, this.followUp);
+        if (plan.together) throw new Error('A request waiting for a decision moves as a whole: use transition().');
+        return plan;
+      });
       await assertLeaseHeld(trx, lease, now.toISOString());
       const made: AccessRequest[] = [];
       const jobs: NewJob[] = [];
-      for (const change of changes) {
-        const one = await this.changeState(trx, change, now);
+      for (const [index, change] of changes.entries()) {
+        const one = await moveOne(trx, change, plans[index].moved, now);
         if (!one) continue;
-        made.push(one.request);
+        made.push(one.guest);
         jobs.push(...one.jobs);
       }
       await insertJobs(trx, distinctJobs(jobs), now);
@@ -198,110 +202,18 @@ export class SqlRequestRepository implements RequestRepository {
     return changed;
   }
 
-  /** One guest's change inside a transaction: the row if still in `from`, its audit event, its stages; the jobs that follow, for the caller to queue. */
-  private async changeState(trx: Transaction<Schema>, change: StateChange, now: Date): Promise<{ request: AccessRequest; jobs: NewJob[] } | undefined> {
-    const at = now.toISOString();
-    const followUp = followUpOf(requestWorkOf(change.from, change.to), { now, openedStages: change.openStages }, this.followUp);
-    let update = trx
-      .updateTable('access_requests')
-      .set({
-        ...toColumns({ ...change.patch, ...followUp.patch }),
-        state: change.to,
-        updated_at: at,
-        version: (eb) => eb('version', '+', 1),
-      })
-      .where('id', '=', change.id)
-      .where('state', '=', change.from);
-    for (const condition of change.onlyWhile ?? []) {
-      const column = ONLY_WHILE_COLUMNS[condition.field];
-      update = condition.equals === null ? update.where(column, 'is', null) : update.where(column, '=', condition.equals);
-    }
-    const updated = await update.returningAll().executeTakeFirst();
-    if (!updated) return undefined;
-    await insertAudit(trx, {
-      requestId: change.id,
-      at,
-      actor: change.actor,
-      action: change.to,
-      fromState: change.from,
-      toState: change.to,
-      detail: change.detail,
-    });
-    if (change.openStages?.length) {
-      await trx
-        .insertInto('approval_stages')
-        .values(change.openStages.map(({ stage, resourceId }) => ({ request_id: change.id, stage, resource_id: resourceId, state: 'pending', opened_at: at })))
-        .execute();
-    }
-    const request = toAccessRequest(updated);
-    return { request, jobs: followUp.jobsFor(request) };
-  }
-
   /**
-   * A change of a request still waiting for a decision moves every guest of it still in `from`,
-   * in one transaction (those in `leaveOut` to `left_out`), with each guest's audit event and the
-   * work of them all, the request's own once. The request's first guest as the change leaves it;
-   * undefined when no guest of it was in `from` any more.
+   * A change of state inside a transaction: planned (requests/changePlan: the lifecycle allows it,
+   * what comes with it), under the job's lease, written with its audit events and its jobs. What it
+   * moved (see Moved); undefined when nothing was still in `from`.
    */
-  private async transitionTogether(change: StateChange): Promise<AccessRequest | undefined> {
-    const leaveOut = new Set(change.leaveOut ?? []);
-    if (leaveOut.size > 0) assertTransition(change.from, 'left_out');
-    const changed = await this.db.transaction().execute(async (trx) => {
-      const now = this.clock();
-      const at = now.toISOString();
-      await assertLeaseHeld(trx, change.lease, at);
-      const lead = await trx.selectFrom('access_requests').select('request_id').where('id', '=', change.id).executeTakeFirst();
-      if (!lead) return undefined;
-      const waiting = await trx
-        .selectFrom('access_requests')
-        .select('id')
-        .where('request_id', '=', lead.request_id)
-        .where('state', '=', change.from)
-        .orderBy('guest_number')
-        .execute();
-      // Leaving out every guest still waiting would be a rejection: the caller asks for that by name.
-      if (waiting.length === 0 || waiting.every((row) => leaveOut.has(row.id))) return undefined;
-      if (leaveOut.has(lead.request_id)) {
-        const kept = waiting.find((row) => !leaveOut.has(row.id)) as { id: string };
-        await swapGuests(trx, lead.request_id, kept.id);
-        leaveOut.delete(lead.request_id);
-        leaveOut.add(kept.id);
-      }
-      const jobs: NewJob[] = [];
-      for (const { id } of waiting) {
-        const to = leaveOut.has(id) ? 'left_out' : change.to;
-        const followUp = followUpOf(requestWorkOf(change.from, to), { now, openedStages: change.openStages }, this.followUp);
-        const updated = await trx
-          .updateTable('access_requests')
-          .set({ ...toColumns({ ...change.patch, ...followUp.patch }), state: to, updated_at: at, version: (eb) => eb('version', '+', 1) })
-          .where('id', '=', id)
-          .where('state', '=', change.from)
-          .returningAll()
-          .executeTakeFirst();
-        if (!updated) continue;
-        await insertAudit(trx, { requestId: id, at, actor: change.actor, action: to, fromState: change.from, toState: to, detail: change.detail });
-        jobs.push(...followUp.jobsFor(toAccessRequest(updated)));
-      }
-      if (change.openStages?.length) {
-        await trx
-          .insertInto('approval_stages')
-          .values(
-            change.openStages.map(({ stage, resourceId }) => ({
-              request_id: lead.request_id,
-              stage,
-              resource_id: resourceId,
-              state: 'pending',
-              opened_at: at,
-            })),
-          )
-          .execute();
-      }
-      await insertJobs(trx, distinctJobs(jobs), now);
-      const first = await trx.selectFrom('access_requests').selectAll().where('id', '=', lead.request_id).executeTakeFirstOrThrow();
-      return toAccessRequest(first);
-    });
-    if (changed) this.onJobsQueued();
-    return changed;
+  private async change(trx: Transaction<Schema>, change: StateChange): Promise<Moved | undefined> {
+    const now = this.clock();
+    const plan = planChange(change, now, this.followUp);
+    await assertLeaseHeld(trx, change.lease, now.toISOString());
+    const moved = plan.together ? await moveTogether(trx, change, plan, now) : await moveOne(trx, change, plan.moved, now);
+    if (moved) await insertJobs(trx, distinctJobs(moved.jobs), now);
+    return moved;
   }
 
   async update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest> {
@@ -444,127 +356,52 @@ export class SqlRequestRepository implements RequestRepository {
     });
   }
 
-  async decideStage(decision: StageDecision): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
-    return this.stageDecision(async (trx, now) => {
-      const at = now.toISOString();
-      // The request's first guest is touched whatever its state (it may have been left out), so
-      // that decisions on other stages wait for this one; the request waits while any guest does.
-      const touched = await touchRequest(trx, decision.requestId, at).returningAll().executeTakeFirst();
-      if (!touched) return undefined;
-      const stillWaiting = () =>
-        trx
-          .selectFrom('access_requests')
-          .selectAll()
-          .where('request_id', '=', touched.request_id)
-          .where('state', '=', 'pending_owner_approval')
-          .orderBy('guest_number')
-          .execute();
-      let waiting = await stillWaiting();
-      if (waiting.length === 0) return undefined;
-      // An owner approving leaves out guests as the sponsor may: they leave now, the others wait on.
-      const leaveOut = new Set(decision.decision === 'approved' ? (decision.leaveOut ?? []).filter((id) => waiting.some((row) => row.id === id)) : []);
-      if (leaveOut.size === waiting.length) return undefined;
-      if (leaveOut.size > 0) {
-        if (leaveOut.has(touched.request_id)) {
-          const kept = waiting.find((row) => !leaveOut.has(row.id)) as Row;
-          await swapGuests(trx, touched.request_id, kept.id);
-          leaveOut.delete(touched.request_id);
-          leaveOut.add(kept.id);
-        }
-        for (const id of leaveOut) {
-          await trx
-            .updateTable('access_requests')
-            .set({ state: 'left_out', updated_at: at, version: (eb) => eb('version', '+', 1) })
-            .where('id', '=', id)
-            .execute();
-          const audit = { action: 'left_out', fromState: 'pending_owner_approval' as const, toState: 'left_out' as const, detail: { stage: decision.stage } };
-          await insertAudit(trx, { requestId: id, at, actor: decision.actor, ...audit });
-        }
-        waiting = await stillWaiting();
-      }
-      const { decided, settled } = await decideOneStage(trx, decision, null, at);
-      let guests = waiting.map(toAccessRequest);
-      if (settled !== 'waiting') {
-        guests = [];
-        for (const row of waiting) {
-          guests.push(
-            await settleRequest(
-              trx,
-              { ...decision, requestId: row.id },
-              at,
-              { state: settled },
-              { action: settled, fromState: 'pending_owner_approval', toState: settled, detail: { stage: decision.stage } },
-            ),
-          );
-        }
-      }
-      const work = settled === 'waiting' ? STAGE_DECIDED_WORK : requestWorkOf('pending_owner_approval', settled);
-      const request = guests.find((guest) => guest.id === touched.id) ?? toAccessRequest(touched);
-      return { request, guests, stage: toApprovalStage(decided), work };
-    });
-  }
-
-  async decideExtensionStage(decision: StageDecision & { extensionFor: string }): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
-    return this.stageDecision(async (trx, now) => {
-      const at = now.toISOString();
-      const touched = await touchRequest(trx, decision.requestId, at)
-        .where('state', 'in', ['invited', 'accepted'])
-        .where('extension_offered_for', '=', decision.extensionFor)
-        .where('extension_answer', '=', 'awaitingOwners')
-        .where('ends_at', '=', decision.extensionFor)
-        // An approval after the end came would bring back access that has ended, or is ending.
-        .where('ends_at', '>', at)
-        .returningAll()
-        .executeTakeFirst();
-      if (!touched) return undefined;
-      const { decided, settled } = await decideOneStage(trx, decision, decision.extensionFor, at);
-      let request = toAccessRequest(touched);
-      if (settled !== 'waiting') {
-        const extendedTo = touched.extension_ends_at;
-        if (!extendedTo) throw new Error(`Access request ${decision.requestId} waits for its owners to extend it, but records no end date to extend it to.`);
-        request = await settleRequest(
-          trx,
-          decision,
-          at,
-          settled === 'approved'
-            ? { ends_at: extendedTo, extension_answer: 'extended', extensions: (touched.extensions ?? 0) + 1 }
-            : { extension_answer: 'rejected' },
-          settled === 'approved'
-            ? { action: 'extended', detail: { from: decision.extensionFor, to: extendedTo, byOwners: true, stage: decision.stage } }
-            : { action: 'extensionRejected', detail: { endsAt: decision.extensionFor, stage: decision.stage } },
-        );
-      }
-      const work = settled === 'waiting' ? STAGE_DECIDED_WORK : extensionWorkOf('awaitingOwners', settled === 'approved' ? 'extended' : 'rejected');
-      return { request, stage: toApprovalStage(decided), work };
-    });
-  }
-
-  /**
-   * An owner's decision, in a transaction of its own with the work that follows from what it made
-   * of the request: undefined when the stage was decided already or the request (or its extension)
-   * moved on.
-   */
-  private async stageDecision(
-    decide: (trx: Transaction<Schema>, now: Date) => Promise<StageDecisionMade | undefined>,
-  ): Promise<{ request: AccessRequest; stage: ApprovalStage } | undefined> {
-    const outcome = await this.db
+  async decideOnCard(decision: CardDecision): Promise<AfterDecision | undefined> {
+    const { requestId, stage } =
+      'sponsor' in decision ? { requestId: decision.sponsor.id, stage: undefined } : 'stage' in decision ? decision.stage : decision.extensionStage;
+    const made = await this.db
       .transaction()
       .execute(async (trx) => {
-        const now = this.clock();
-        const made = await decide(trx, now);
-        if (!made) return undefined;
-        const { request, stage, work } = made;
-        // A decision invites nobody, so it gives no guest to watch: what follows it is jobs alone, the request's own once.
-        const jobs = (made.guests ?? [request]).flatMap((guest) => jobsFor(work, { request: guest, now, decidedStage: stage.stage }, this.followUp));
-        await insertJobs(trx, distinctJobs(jobs), now);
-        return { request, stage };
+        const decided = 'sponsor' in decision ? await this.change(trx, decision.sponsor) : await this.decideStage(trx, decision);
+        if (!decided) return undefined;
+        // The card shows every guest as the decision leaves them, read in its transaction; ordered by guest, the first stands for the request.
+        const [request, ...others] = await guestsIn(trx, requestId);
+        return { request, guests: [request, ...others], stage: 'sponsor' in decision ? undefined : (decided as ApprovalStage) };
       })
       .catch((error: unknown) => {
         if (error instanceof StageAlreadyDecided) return undefined;
         throw error;
       });
-    if (outcome) this.onJobsQueued();
-    return outcome;
+    if (made) {
+      this.onJobsQueued();
+      return { decided: true, ...made };
+    }
+    // Someone decided first (a second click, another device, another approver of the stage): what stands now.
+    const whole = await this.wholeRequest(requestId);
+    return whole && { decided: false, request: whole.request, guests: whole.guests, stage: whole.stages.find((s) => s.stage === stage) };
+  }
+
+  /**
+   * An owner's decision on a stage, of the request while it waits for its owners or of an
+   * extension while it waits for them and the end it would move has not come: the stage changes,
+   * and when this decision settles the request (or the extension), the request with it
+   * (requests/changePlan.settleStages), with the work that follows. The stage as decided;
+   * undefined when the request or its extension moved on; StageAlreadyDecided when someone decided
+   * the stage first, which rolls the transaction back.
+   */
+  private async decideStage(trx: Transaction<Schema>, decision: Exclude<CardDecision, { sponsor: StateChange }>): Promise<ApprovalStage | undefined> {
+    const now = this.clock();
+    const at = now.toISOString();
+    const stageDecision: StageDecision & { extensionFor?: string } = 'stage' in decision ? decision.stage : decision.extensionStage;
+    const { extensionFor } = stageDecision;
+    const waiting =
+      extensionFor === undefined ? await awaitingOwners(trx, stageDecision, at) : await extensionAwaitingOwners(trx, stageDecision, extensionFor, at);
+    if (!waiting) return undefined;
+    const { decided, states } = await decideOneStage(trx, stageDecision, extensionFor ?? null, at);
+    const settlement = settleStages(states, stageDecision.stage, extensionFor !== undefined, now, this.followUp);
+    const guests = settlement.settled === 'waiting' ? waiting.map(toAccessRequest) : await settle(trx, waiting, stageDecision, settlement.settled, at);
+    await insertJobs(trx, distinctJobs(guests.flatMap((guest) => settlement.jobsFor(guest))), now);
+    return toApprovalStage(decided);
   }
 
   async summarySince(since: Date, failures: number) {
@@ -779,33 +616,109 @@ export class SqlRequestRepository implements RequestRepository {
   }
 }
 
-/** What an owner's decision made: the request, every guest it concerns when not only that one, the stage, and the work that follows. */
-interface StageDecisionMade {
-  request: AccessRequest;
-  guests?: AccessRequest[];
-  stage: ApprovalStage;
-  work: readonly Work[];
-}
-
 /** Rolls back a decision on a stage someone else decided first. */
 class StageAlreadyDecided extends Error {}
 
-/** What the last decision on a stage makes of its request (or its extension), written with its audit event under the decider's name. */
-async function settleRequest(
-  trx: Transaction<Schema>,
-  decision: StageDecision,
-  at: string,
-  columns: Updateable<AccessRequestsTable>,
-  audit: Omit<AuditEvent, 'requestId' | 'at' | 'actor'>,
-): Promise<AccessRequest> {
-  const updated = await trx
-    .updateTable('access_requests')
-    .set({ ...columns, updated_at: at })
-    .where('id', '=', decision.requestId)
+/**
+ * The guests waiting for the owners of a request, while its stage is decided; the guests the
+ * decision leaves out leave now (see swapGuests). Undefined when none waits, or the decision would
+ * leave out every one (that would be a rejection, asked for by its own button).
+ */
+async function awaitingOwners(trx: Transaction<Schema>, decision: StageDecision, at: string): Promise<Row[] | undefined> {
+  // The request's first guest is touched whatever its state (it may have been left out), so
+  // that decisions on other stages wait for this one; the request waits while any guest does.
+  const touched = await touchRequest(trx, decision.requestId, at).returningAll().executeTakeFirst();
+  if (!touched) return undefined;
+  const stillWaiting = () =>
+    trx
+      .selectFrom('access_requests')
+      .selectAll()
+      .where('request_id', '=', touched.request_id)
+      .where('state', '=', 'pending_owner_approval')
+      .orderBy('guest_number')
+      .execute();
+  const waiting = await stillWaiting();
+  if (waiting.length === 0) return undefined;
+  // An owner approving leaves out guests as the sponsor may: they leave now, the others wait on.
+  const leaveOut = new Set(decision.decision === 'approved' ? (decision.leaveOut ?? []).filter((id) => waiting.some((row) => row.id === id)) : []);
+  if (leaveOut.size === waiting.length) return undefined;
+  if (leaveOut.size === 0) return waiting;
+  if (leaveOut.has(touched.request_id)) {
+    const kept = waiting.find((row) => !leaveOut.has(row.id)) as Row;
+    await swapGuests(trx, touched.request_id, kept.id);
+    leaveOut.delete(touched.request_id);
+    leaveOut.add(kept.id);
+  }
+  for (const id of leaveOut) {
+    await trx
+      .updateTable('access_requests')
+      .set({ state: 'left_out', updated_at: at, version: (eb) => eb('version', '+', 1) })
+      .where('id', '=', id)
+      .execute();
+    const audit = { action: 'left_out', fromState: 'pending_owner_approval' as const, toState: 'left_out' as const, detail: { stage: decision.stage } };
+    await insertAudit(trx, { requestId: id, at, actor: decision.actor, ...audit });
+  }
+  return stillWaiting();
+}
+
+/** The guest whose extension waits for its owners, while the end it would move has not come. */
+async function extensionAwaitingOwners(trx: Transaction<Schema>, decision: StageDecision, extensionFor: string, at: string): Promise<Row[] | undefined> {
+  const touched = await touchRequest(trx, decision.requestId, at)
+    .where('state', 'in', ['invited', 'accepted'])
+    .where('extension_offered_for', '=', extensionFor)
+    .where('extension_answer', '=', 'awaitingOwners')
+    .where('ends_at', '=', extensionFor)
+    // An approval after the end came would bring back access that has ended, or is ending.
+    .where('ends_at', '>', at)
     .returningAll()
-    .executeTakeFirstOrThrow();
-  await insertAudit(trx, { requestId: decision.requestId, at, actor: decision.actor, ...audit });
-  return toAccessRequest(updated);
+    .executeTakeFirst();
+  return touched && [touched];
+}
+
+/**
+ * What the last decision on a stage makes of the guests waiting for it, each written with its
+ * audit event under the decider's name: the request's guests approved or rejected; or the
+ * extension's guest extended to the end the sponsor asked for, or not.
+ */
+async function settle(
+  trx: Transaction<Schema>,
+  waiting: readonly Row[],
+  decision: StageDecision & { extensionFor?: string },
+  settled: 'approved' | 'rejected',
+  at: string,
+): Promise<AccessRequest[]> {
+  const guests: AccessRequest[] = [];
+  for (const row of waiting) {
+    const { columns, audit } = settledColumns(row, decision, settled);
+    const updated = await trx
+      .updateTable('access_requests')
+      .set({ ...columns, updated_at: at })
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await insertAudit(trx, { requestId: row.id, at, actor: decision.actor, ...audit });
+    guests.push(toAccessRequest(updated));
+  }
+  return guests;
+}
+
+/** The columns and the audit event of one guest settled by the last decision on a stage. */
+function settledColumns(
+  row: Row,
+  decision: StageDecision & { extensionFor?: string },
+  settled: 'approved' | 'rejected',
+): { columns: Updateable<AccessRequestsTable>; audit: Omit<AuditEvent, 'requestId' | 'at' | 'actor'> } {
+  const { extensionFor, stage } = decision;
+  if (extensionFor === undefined)
+    return { columns: { state: settled }, audit: { action: settled, fromState: 'pending_owner_approval', toState: settled, detail: { stage } } };
+  if (settled === 'rejected')
+    return { columns: { extension_answer: 'rejected' }, audit: { action: 'extensionRejected', detail: { endsAt: extensionFor, stage } } };
+  const extendedTo = row.extension_ends_at;
+  if (!extendedTo) throw new Error(`Access request ${row.id} waits for its owners to extend it, but records no end date to extend it to.`);
+  return {
+    columns: { ends_at: extendedTo, extension_answer: 'extended', extensions: (row.extensions ?? 0) + 1 },
+    audit: { action: 'extended', detail: { from: extensionFor, to: extendedTo, byOwners: true, stage } },
+  };
 }
 
 /**
@@ -822,7 +735,7 @@ function touchRequest(trx: Transaction<Schema>, requestId: string, at: string) {
 
 /**
  * Records one approver's decision on a stage, of the access (`extensionFor` null) or of the
- * extension offered for that end date, audits it, and says where that set of stages now stands.
+ * extension offered for that end date, audits it, and reads where that set of stages now stands.
  * Throws StageAlreadyDecided when someone decided the stage first, which rolls the caller back.
  */
 async function decideOneStage(trx: Transaction<Schema>, decision: StageDecision, extensionFor: string | null, at: string) {
@@ -855,7 +768,7 @@ async function decideOneStage(trx: Transaction<Schema>, decision: StageDecision,
     .where('request_id', '=', decision.requestId)
     .where((eb) => (extensionFor === null ? eb('extension_for', 'is', null) : eb('extension_for', '=', extensionFor)))
     .execute();
-  return { decided, settled: outcomeOfStages(states.map((r) => r.state as StageState)) };
+  return { decided, states: states.map((r) => r.state as StageState) };
 }
 
 function toApprovalStage(row: Selectable<ApprovalStagesTable>): ApprovalStage {
@@ -1097,6 +1010,95 @@ async function shareTheCard(trx: Transaction<Schema>, row: Row, patch: RequestPa
     .where('request_id', '=', row.request_id)
     .where('id', '!=', row.id)
     .execute();
+}
+
+/**
+ * What a change of state moved, its jobs to queue: the guest, or, for guests decided together, the
+ * request (its id), whose first guest stands for them.
+ */
+type Moved = MovedGuest | { guest?: undefined; requestId: string; jobs: NewJob[] };
+type MovedGuest = { guest: AccessRequest; requestId: string; jobs: NewJob[] };
+
+/** One guest's change: the row if still in `from` (and as `onlyWhile` says), its audit event, the stages it opens. */
+async function moveOne(trx: Transaction<Schema>, change: StateChange, move: Move, now: Date): Promise<MovedGuest | undefined> {
+  const at = now.toISOString();
+  let update = trx
+    .updateTable('access_requests')
+    .set({ ...toColumns(move.patch), state: move.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
+    .where('id', '=', change.id)
+    .where('state', '=', change.from);
+  for (const condition of change.onlyWhile ?? []) {
+    const column = ONLY_WHILE_COLUMNS[condition.field];
+    update = condition.equals === null ? update.where(column, 'is', null) : update.where(column, '=', condition.equals);
+  }
+  const updated = await update.returningAll().executeTakeFirst();
+  if (!updated) return undefined;
+  await insertAudit(trx, { requestId: change.id, at, ...move.audit });
+  if (change.openStages?.length) await openStages(trx, updated.id, change.openStages, at);
+  const guest = toAccessRequest(updated);
+  return { guest, requestId: guest.requestId, jobs: move.jobsFor(guest) };
+}
+
+/**
+ * A change of a request still waiting for a decision moves every guest of it still in `from`
+ * (those the plan leaves out to `left_out`), each with its audit event, and the work of them all,
+ * the request's own once. Undefined when no guest of it was in `from` any more.
+ */
+async function moveTogether(trx: Transaction<Schema>, change: StateChange, plan: ChangePlan, now: Date): Promise<Moved | undefined> {
+  const at = now.toISOString();
+  const leaveOut = new Set(change.leaveOut ?? []);
+  const lead = await trx.selectFrom('access_requests').select('request_id').where('id', '=', change.id).executeTakeFirst();
+  if (!lead) return undefined;
+  const waiting = await trx
+    .selectFrom('access_requests')
+    .select('id')
+    .where('request_id', '=', lead.request_id)
+    .where('state', '=', change.from)
+    .orderBy('guest_number')
+    .execute();
+  // Leaving out every guest still waiting would be a rejection: the caller asks for that by name.
+  if (waiting.length === 0 || waiting.every((row) => leaveOut.has(row.id))) return undefined;
+  if (leaveOut.has(lead.request_id)) {
+    const kept = waiting.find((row) => !leaveOut.has(row.id)) as { id: string };
+    await swapGuests(trx, lead.request_id, kept.id);
+    leaveOut.delete(lead.request_id);
+    leaveOut.add(kept.id);
+  }
+  const jobs: NewJob[] = [];
+  for (const { id } of waiting) {
+    const move = leaveOut.has(id) && plan.leftOut ? plan.leftOut : plan.moved;
+    const updated = await trx
+      .updateTable('access_requests')
+      .set({ ...toColumns(move.patch), state: move.to, updated_at: at, version: (eb) => eb('version', '+', 1) })
+      .where('id', '=', id)
+      .where('state', '=', change.from)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) continue;
+    await insertAudit(trx, { requestId: id, at, ...move.audit });
+    jobs.push(...move.jobsFor(toAccessRequest(updated)));
+  }
+  if (change.openStages?.length) await openStages(trx, lead.request_id, change.openStages, at);
+  return { requestId: lead.request_id, jobs };
+}
+
+/** The owner stages a change opens, pending from `at`. */
+async function openStages(trx: Transaction<Schema>, requestId: string, stages: NonNullable<StateChange['openStages']>, at: string): Promise<void> {
+  await trx
+    .insertInto('approval_stages')
+    .values(stages.map(({ stage, resourceId }) => ({ request_id: requestId, stage, resource_id: resourceId, state: 'pending', opened_at: at })))
+    .execute();
+}
+
+/** Every guest of a request (by the request's id), in order: its first stands for it. */
+async function guestsIn(db: Kysely<Schema> | Transaction<Schema>, requestId: string): Promise<AccessRequest[]> {
+  const rows = await db
+    .selectFrom('access_requests')
+    .selectAll()
+    .where('request_id', '=', (eb) => eb.selectFrom('access_requests as lead').select('lead.request_id').where('lead.id', '=', requestId))
+    .orderBy('guest_number')
+    .execute();
+  return rows.map(toAccessRequest);
 }
 
 /**

@@ -4,6 +4,7 @@
  * owners' decisions, and an approval counts only while the extension waits and its end has not come.
  */
 import assert from 'node:assert/strict';
+import type { StageDecision } from '../../src/requests/requestRepository';
 import type { OpenDatabase } from '../../src/storage/database';
 import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { requestRepository } from '../support/requestRepository';
@@ -33,6 +34,8 @@ for (const target of testDatabases) {
     afterEach(async () => database.close());
 
     /** An invited request whose sponsor asked to extend it; Falcon's and Expenses' owners must approve (stages 3 and 4, after the request's own 1 and 2). */
+    /** Whether an owner's decision on a stage of an extension counted. */
+    const decided = async (decision: StageDecision & { extensionFor: string }) => (await requests.decideOnCard({ extensionStage: decision }))?.decided;
     async function extensionAsked(): Promise<string> {
       const { id } = await requests.create(
         {
@@ -78,8 +81,8 @@ for (const target of testDatabases) {
           ],
         );
         const [first, second] = await Promise.all([
-          requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: END }),
-          requests.decideExtensionStage({ requestId: id, stage: 4, decision: 'approved', actor: nestor, extensionFor: END }),
+          decided({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: END }),
+          decided({ requestId: id, stage: 4, decision: 'approved', actor: nestor, extensionFor: END }),
         ]);
         assert.ok(first && second, 'both decisions count');
         const extended = await requests.get(id);
@@ -97,8 +100,8 @@ for (const target of testDatabases) {
 
     it('lets a rejection settle it, the end unmoved, and no decision count after', async () => {
       const id = await extensionAsked();
-      assert.ok(await requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'rejected', actor: lidia, extensionFor: END, comment: 'not again' }));
-      assert.equal(await requests.decideExtensionStage({ requestId: id, stage: 4, decision: 'approved', actor: nestor, extensionFor: END }), undefined);
+      assert.equal(await decided({ requestId: id, stage: 3, decision: 'rejected', actor: lidia, extensionFor: END, comment: 'not again' }), true);
+      assert.equal(await decided({ requestId: id, stage: 4, decision: 'approved', actor: nestor, extensionFor: END }), false);
       const rejected = await requests.get(id);
       assert.equal(rejected?.endsAt, END);
       assert.equal(rejected?.extensionOffer?.answer, 'rejected');
@@ -110,12 +113,9 @@ for (const target of testDatabases) {
 
     it('counts no approval once the end has come, nor one for a stage of another extension', async () => {
       const id = await extensionAsked();
-      assert.equal(
-        await requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: '2026-12-01T00:00:00.000Z' }),
-        undefined,
-      );
+      assert.equal(await decided({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: '2026-12-01T00:00:00.000Z' }), false);
       now = new Date(END);
-      assert.equal(await requests.decideExtensionStage({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: END }), undefined);
+      assert.equal(await decided({ requestId: id, stage: 3, decision: 'approved', actor: lidia, extensionFor: END }), false);
       assert.deepEqual(
         (await requests.stagesOf(id)).map((s) => s.state),
         ['pending', 'pending'],

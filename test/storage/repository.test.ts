@@ -5,6 +5,7 @@
 import sinon from 'sinon';
 import assert from 'node:assert/strict';
 import type { AccessRequest } from '../../src/requests/accessRequest';
+import type { StageDecision } from '../../src/requests/requestRepository';
 import type { OpenDatabase } from '../../src/storage/database';
 import { ConversationReferenceStore } from '../../src/storage/conversationReferenceStore';
 import { DialogStateStorage } from '../../src/storage/dialogStateStorage';
@@ -42,6 +43,8 @@ for (const target of testDatabases) {
     describe('owner stages and conditional changes', () => {
       const lidia = { kind: 'user' as const, id: 'lidia-id', displayName: 'Lidia Holloway' };
       const nestor = { kind: 'user' as const, id: 'nestor-id', displayName: 'Nestor Wilke' };
+      /** Whether an owner's decision on a stage counted. */
+      const decided = async (decision: StageDecision) => (await requests.decideOnCard({ stage: decision }))?.decided;
       async function awaitingOwners(): Promise<string> {
         const { id } = await requests.create(draft, adele);
         await requests.transition({
@@ -61,8 +64,8 @@ for (const target of testDatabases) {
         for (let round = 0; round < 5; round++) {
           const id = await awaitingOwners();
           const [first, second] = await Promise.all([
-            requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia }),
-            requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor }),
+            decided({ requestId: id, stage: 1, decision: 'approved', actor: lidia }),
+            decided({ requestId: id, stage: 2, decision: 'approved', actor: nestor }),
           ]);
           assert.ok(first && second, 'both decisions count');
           assert.equal((await requests.get(id))?.state, 'approved');
@@ -73,9 +76,9 @@ for (const target of testDatabases) {
 
       it('lets one decision per stage count, and none once a stage has rejected the request', async () => {
         const id = await awaitingOwners();
-        assert.ok(await requests.decideStage({ requestId: id, stage: 1, decision: 'rejected', actor: lidia, comment: 'not yet' }));
-        assert.equal(await requests.decideStage({ requestId: id, stage: 1, decision: 'approved', actor: lidia }), undefined);
-        assert.equal(await requests.decideStage({ requestId: id, stage: 2, decision: 'approved', actor: nestor }), undefined);
+        assert.equal(await decided({ requestId: id, stage: 1, decision: 'rejected', actor: lidia, comment: 'not yet' }), true);
+        assert.equal(await decided({ requestId: id, stage: 1, decision: 'approved', actor: lidia }), false);
+        assert.equal(await decided({ requestId: id, stage: 2, decision: 'approved', actor: nestor }), false);
         const stages = await requests.stagesOf(id);
         assert.deepEqual(
           stages.map((s) => [s.stage, s.state, s.decisionComment]),
