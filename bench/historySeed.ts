@@ -24,7 +24,7 @@ import { BENCH_SPONSORS, benchSponsor } from './benchSponsors';
 export const PAST_REQUESTS = 100_000;
 export const WAITING_GUESTS = 20_000;
 /** Bump when what is seeded changes, so an old template is not reused. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 const DAY_MS = 86_400_000;
 const SYSTEM: Actor = { kind: 'system' };
@@ -148,11 +148,29 @@ export async function workerRan(db: Kysely<Schema>, end: Date): Promise<void> {
     .execute();
 }
 
+/**
+ * Who filed the requests still awaiting a decision: enough people that none has more than
+ * MAX_OPEN_REQUESTS (10) waiting, as the bot holds every requester to at filing. Seeded from the
+ * hundred requesters instead, each had about 170 waiting, which no deployment can hold, and each of
+ * the load's filings read all of Adele's to count them: a third more CPU per request, from the seed.
+ */
+const AWAITING_REQUESTERS = 2_000;
+const AWAITING_DECISION: readonly RequestState[] = ['pending_approval', 'pending_owner_approval'];
+
+/** Request `n`'s requester: one of a hundred (Adele, every bench requester's Entra id, among them), or, awaiting a decision, of AWAITING_REQUESTERS. */
+function requesterOf(n: number, state: RequestState): NewAccessRequest['requester'] {
+  // The states go round REQUEST_STATES, so request n is the (n ÷ their count)th of its state: ten each at most, Adele's too.
+  const awaiting = AWAITING_DECISION.includes(state);
+  const prefix = awaiting ? 'd' : 'c';
+  const i = awaiting ? Math.floor(n / REQUEST_STATES.length) % AWAITING_REQUESTERS : n % 100;
+  return i === 0 ? requestDraft().requester : { id: person(prefix, i), displayName: `Requester ${prefix}${i}`, address: `r${prefix}${i}@contoso.com` };
+}
+
 /** Request `n`, filed and taken to `state` through the repository, a minute between steps. */
 async function fileOne(requests: SqlRequestRepository, n: number, state: RequestState, later: () => Date): Promise<void> {
   const draft: NewAccessRequest = requestDraft({
-    // A hundred requesters, Adele (every bench requester's Entra id) among them; the bench's sponsors and Megan.
-    requester: n % 100 === 0 ? requestDraft().requester : { id: person('c', n % 100), displayName: `Requester ${n % 100}`, address: `r${n % 100}@contoso.com` },
+    // The bench's sponsors and Megan.
+    requester: requesterOf(n, state),
     sponsor: n % (BENCH_SPONSORS + 1) === BENCH_SPONSORS ? requestDraft().sponsor : sponsorOf(n),
     guestEmail: `history-${n}@fabrikam.com`,
     // A left-out guest is one of a request for two, the other approved.
