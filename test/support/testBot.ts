@@ -10,6 +10,7 @@ import { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { fileRequest as fileAsEveryoneDoes } from '../../src/useCases/fileRequest';
 import { FakeTeamsChannel, TeamsClient, type TeamsUser } from './fakeTeamsChannel';
 import { requestDraft } from './requestDraft';
+import { settleJobs } from './settle';
 
 export const users = {
   adele: { id: '29:adele', aadObjectId: 'a1b2c3d4-0001-4000-8000-000000000001', name: 'Adele Vance', locale: 'en-US' },
@@ -117,7 +118,10 @@ export async function invitedRequest(bot: TestBot, requester: TeamsUser = users.
     ...changes,
   });
   await bot.teams.click(users.megan, filed.cardConversationId, 'approve', { requestId: filed.request.id });
-  return { ...filed, invited: await waitForState(bot, filed.request.id, 'invited') };
+  const invited = await waitForState(bot, filed.request.id, 'invited');
+  // What the invitation queued has run (the requester's link and its choices, the card): a test that types next reads its own answer last.
+  await settleJobs(bot);
+  return { ...filed, invited };
 }
 
 /** Makes every invited request's redemption check due now, for the watcher's next `checkDue`. */
