@@ -2,6 +2,7 @@
  * The repository, job queue, conversation references and dialog state storage, run the same
  * on SQLite and on PostgreSQL: one schema, one code path.
  */
+import { sql } from 'kysely';
 import sinon from 'sinon';
 import assert from 'node:assert/strict';
 import type { AccessRequest } from '../../src/requests/accessRequest';
@@ -13,6 +14,7 @@ import { JobQueue } from '../../src/storage/jobQueue';
 import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import { requestRepository } from '../support/requestRepository';
 import { testDatabases } from '../support/databases';
+import { eventually } from '../support/eventually';
 import { jobRows } from '../support/jobRows';
 import { requestDraft } from '../support/requestDraft';
 
@@ -169,6 +171,42 @@ for (const target of testDatabases) {
           ['submitted', final.state],
         );
       });
+
+      // Only PostgreSQL runs two transactions at once (SQLite writes one after the other): there both
+      // decisions read the request as waiting, and the second's update waits for the first's commit.
+      if (target.name === 'PostgreSQL') {
+        it('on PostgreSQL, a decision that read the request as waiting but found it moved on when its turn came changes nothing', async () => {
+          const { id } = await requests.create(draft, adele);
+          const change = { id, from: 'pending_approval' as const, actor: megan };
+          const [first, second] = await database.db.connection().execute(async (holder) => {
+            // Another writer holds the row, so both decisions read it as waiting and then queue for its lock.
+            await sql`begin`.execute(holder);
+            await sql`update access_requests set updated_at = updated_at where id = ${id}`.execute(holder);
+            const decisions = Promise.all([
+              requests.transition({ ...change, to: 'approved' }),
+              requests.transition({ ...change, to: 'pending_owner_approval', openStages: [{ stage: 1, resourceId: 'falcon-team' }] }),
+            ]);
+            await eventually(async () => {
+              const { rows } = await sql<{ waiting: number }>`
+                select count(*)::int as waiting from pg_stat_activity
+                where wait_event_type = 'Lock' and query like 'update "access_requests"%'`.execute(database.db);
+              return rows[0].waiting === 2;
+            }, 'both decisions waiting for the row');
+            await sql`commit`.execute(holder);
+            return decisions;
+          });
+          const winners = [first, second].filter(Boolean);
+          assert.equal(winners.length, 1, 'one decision counts; the other is told it lost');
+          const final = (await requests.get(id)) as AccessRequest;
+          assert.equal(final.state, winners[0]?.state);
+          assert.deepEqual(
+            (await requests.auditTrail(id)).map((e) => e.action),
+            ['submitted', final.state],
+          );
+          const stages = await database.db.selectFrom('approval_stages').select('stage').where('request_id', '=', id).execute();
+          assert.equal(stages.length, final.state === 'pending_owner_approval' ? 1 : 0, 'the loser opened no stage');
+        });
+      }
 
       it('refuses a transition the lifecycle does not allow', async () => {
         const { id } = await requests.create(draft, adele);
