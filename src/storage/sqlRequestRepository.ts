@@ -1049,13 +1049,17 @@ async function moveTogether(trx: Transaction<Schema>, change: StateChange, plan:
   const leaveOut = new Set(change.leaveOut ?? []);
   const lead = await trx.selectFrom('access_requests').select('request_id').where('id', '=', change.id).executeTakeFirst();
   if (!lead) return undefined;
-  const waiting = await trx
-    .selectFrom('access_requests')
-    .select('id')
+  // The guests still waiting, read and locked in one statement (an update that changes nothing):
+  // on PostgreSQL a decision that comes second waits here for the first to commit, then finds none
+  // still waiting, before it has changed anything (a guest swapped below, a stage opened).
+  const locked = await trx
+    .updateTable('access_requests')
+    .set((eb) => ({ version: eb.ref('version') }))
     .where('request_id', '=', lead.request_id)
     .where('state', '=', change.from)
-    .orderBy('guest_number')
+    .returning(['id', 'guest_number'])
     .execute();
+  const waiting = locked.sort((a, b) => a.guest_number - b.guest_number);
   // Leaving out every guest still waiting would be a rejection: the caller asks for that by name.
   if (waiting.length === 0 || waiting.every((row) => leaveOut.has(row.id))) return undefined;
   if (leaveOut.has(lead.request_id)) {
