@@ -1069,7 +1069,6 @@ async function moveTogether(trx: Transaction<Schema>, change: StateChange, plan:
     leaveOut.add(kept.id);
   }
   const jobs: NewJob[] = [];
-  let movedAny = false;
   for (const { id } of waiting) {
     const move = leaveOut.has(id) && plan.leftOut ? plan.leftOut : plan.moved;
     const updated = await trx
@@ -1080,13 +1079,9 @@ async function moveTogether(trx: Transaction<Schema>, change: StateChange, plan:
       .returningAll()
       .executeTakeFirst();
     if (!updated) continue;
-    movedAny = true;
     await insertAudit(trx, { requestId: id, at, ...move.audit });
     jobs.push(...move.jobsFor(toAccessRequest(updated)));
   }
-  // Another decision read the same guests as waiting and moved them first (on PostgreSQL this one's
-  // updates waited for its commit and then found them moved on): this one lost, and changes nothing.
-  if (!movedAny) return undefined;
   if (change.openStages?.length) await openStages(trx, lead.request_id, change.openStages, at);
   return { requestId: lead.request_id, jobs };
 }
