@@ -34,19 +34,18 @@ export function actsAsSponsor(someone: Someone, request: AccessRequest, localTes
 }
 
 /**
- * What someone is to one approval card of a request, the sponsor's (no `stage`) or an owner
- * stage's: the one who `decides` it; someone who `looksOn`, read-only (the requester, and on a
- * stage the sponsor, who answer for the request but do not decide the owners' part); or `nobody`,
- * who learns nothing of it.
+ * What someone is to one card of a request, the sponsor's (no `stage`) or an owner stage's: the
+ * one who `decides` it; someone who `standsIn` for its sponsor in a local test (the Emulator's and
+ * the Playground's one user), who decides it too but is not the one Teams refreshes the card for;
+ * someone who `looksOn`, read-only (the requester, and on a stage the sponsor, who answer for the
+ * request but do not decide the owners' part); or `nobody`, who learns nothing of it.
  */
-export function standingOn(
-  someone: Someone,
-  request: AccessRequest,
-  stage: ApprovalStage | undefined,
-  localTestsAllowed: boolean,
-): 'decides' | 'looksOn' | 'nobody' {
-  const decides = stage ? mayDecideStage(someone, request, stage, localTestsAllowed) : actsAsSponsor(someone, request, localTestsAllowed);
-  if (decides) return 'decides';
+export type Standing = 'decides' | 'standsIn' | 'looksOn' | 'nobody';
+
+export function standingOn(someone: Someone, request: AccessRequest, stage: ApprovalStage | undefined, localTestsAllowed: boolean): Standing {
+  // On a stage the decider is always its approver, or in a local test the holder of its card, which was shown to them alone.
+  if (stage ? mayDecideStage(someone, request, stage, localTestsAllowed) : isSponsorOf(someone, request)) return 'decides';
+  if (!stage && actsAsSponsor(someone, request, localTestsAllowed)) return 'standsIn';
   if (isRequesterOf(someone, request) || (stage !== undefined && isSponsorOf(someone, request))) return 'looksOn';
   return 'nobody';
 }

@@ -10,57 +10,34 @@
  * meanwhile; when every one approves, the end moves (useCases/decide); a rejection, or no
  * answer before the end, lets the access end on its date.
  */
-import { isSponsorOf, standingOn } from '../approvals/roles';
 import type { AccessRequest } from '../requests/accessRequest';
 import { extensionStagesFor } from '../requests/approvalStage';
 import { type ExtensionSettings, extensionPlanNow, extensionStage } from '../requests/extensionPlan';
 import { canAnswerExtension, type ExtensionAnswer } from '../requests/lifecycle';
-import { isGuestRowId } from '../requests/requestId';
 import type { RequestRepository } from '../requests/requestRepository';
-import { actorOf, type Clicker } from './clicker';
+import { actorOf } from './clicker';
+import { type SponsorCardAnswer, type SponsorCardClick, type SponsorCardContext, sponsorOnCard } from './sponsorCard';
 
 /** A change made only while the offer is still open: what changeIf takes. */
 type OfferChange = Parameters<RequestRepository['changeIf']>[0];
 
 export const EXTENSION_VERBS = ['extend', 'letEnd', 'refreshExtension'] as const;
 
-export interface ExtensionAnswerInput {
-  verb: (typeof EXTENSION_VERBS)[number];
-  /** From the card's data: lookup keys only, never proof of anything. */
-  requestId: unknown;
-  offeredFor: unknown;
-  clicker: Clicker;
-}
+export type ExtensionAnswerInput = SponsorCardClick<(typeof EXTENSION_VERBS)[number], 'offeredFor'>;
 
-export type ExtensionAnswerResult =
-  /** No such request or offer, or the clicker is nobody to it: both get the same answer. */
-  | { outcome: 'notFound' }
-  | { outcome: 'refused' }
-  /** The requester sees where their guest's access stands, and may not answer. */
-  | { outcome: 'readOnly'; request: AccessRequest; offeredFor: string }
-  | {
-      /** `notAllowed`: today's settings allow no extension; `unchanged`: a refresh, an offer answered or over. */
-      outcome: 'extended' | 'ownersAsked' | 'declined' | 'unchanged' | 'notAllowed';
-      request: AccessRequest;
-      offeredFor: string;
-      /** The clicker is the sponsor themselves (not a local test's stand-in): Teams refreshes the card for them. */
-      isTheirs: boolean;
-    };
+/** `notAllowed`: today's settings allow no extension; `unchanged`: a refresh, an offer answered or over. */
+export type ExtensionAnswerResult = SponsorCardAnswer<'extended' | 'ownersAsked' | 'declined' | 'unchanged' | 'notAllowed', { offeredFor: string }>;
 
-export interface ExtensionAnswerContext extends ExtensionSettings {
-  requests: RequestRepository;
-  localTestsAllowed: boolean;
-}
+export interface ExtensionAnswerContext extends ExtensionSettings, SponsorCardContext {}
 
 export async function answerExtension(input: ExtensionAnswerInput, ctx: ExtensionAnswerContext): Promise<ExtensionAnswerResult> {
   const { clicker, offeredFor } = input;
-  const request = isGuestRowId(input.requestId) ? await ctx.requests.get(input.requestId) : undefined;
-  if (!request || typeof offeredFor !== 'string') return { outcome: 'notFound' };
+  if (typeof offeredFor !== 'string') return { outcome: 'notFound' };
   // The offer is the sponsor's to answer, as the approval card was: the same standing.
-  const standing = standingOn(clicker, request, undefined, ctx.localTestsAllowed);
-  if (standing === 'nobody') return { outcome: 'refused' };
-  if (standing === 'looksOn') return { outcome: 'readOnly', request, offeredFor };
-  const isTheirs = isSponsorOf(clicker, request);
+  const standing = await sponsorOnCard(input, ctx);
+  if (standing.outcome === 'readOnly') return { ...standing, offeredFor };
+  if (standing.outcome !== 'answers') return standing;
+  const { request, isTheirs } = standing;
   const shown = (outcome: 'extended' | 'ownersAsked' | 'declined' | 'unchanged' | 'notAllowed', latest: AccessRequest): ExtensionAnswerResult => ({
     outcome,
     request: latest,

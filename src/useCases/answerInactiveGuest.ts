@@ -7,57 +7,34 @@
  * Authorized like the other cards: by who clicked, as the channel vouches for them, against the
  * stored sponsor (approvals/roles). Of two clicks, one counts; the other finds it decided.
  */
-import { isSponsorOf, standingOn } from '../approvals/roles';
 import type { AccessRequest } from '../requests/accessRequest';
-import { isGuestRowId } from '../requests/requestId';
-import type { RequestRepository } from '../requests/requestRepository';
 import { askAsSponsor } from './askAsSponsor';
-import { actorOf, type Clicker } from './clicker';
+import { actorOf } from './clicker';
+import { type SponsorCardAnswer, type SponsorCardClick, type SponsorCardContext, sponsorOnCard } from './sponsorCard';
 
 export const INACTIVE_GUEST_VERBS = ['endInactiveGuest', 'keepInactiveGuest', 'refreshInactiveGuest'] as const;
 
-export interface InactiveGuestAnswerInput {
-  verb: (typeof INACTIVE_GUEST_VERBS)[number];
-  /** From the card's data: lookup keys only, never proof of anything. */
-  requestId: unknown;
-  askedAt: unknown;
-  clicker: Clicker;
-}
+export type InactiveGuestAnswerInput = SponsorCardClick<(typeof INACTIVE_GUEST_VERBS)[number], 'askedAt'>;
 
-export type InactiveGuestAnswer =
-  /** No such request or question, or the clicker is nobody to it: both get the same answer. */
-  | { outcome: 'notFound' }
-  | { outcome: 'refused' }
-  /** The requester sees where it stands, and may not answer. */
-  | { outcome: 'readOnly'; request: AccessRequest }
-  | {
-      /** `unchanged`: a refresh, a question already answered or no longer open. */
-      outcome: 'ending' | 'kept' | 'unchanged';
-      request: AccessRequest;
-      /** The clicker is the sponsor themselves (not a local test's stand-in): Teams refreshes the card for them. */
-      isTheirs: boolean;
-    };
+/** `unchanged`: a refresh, a question already answered or no longer open. */
+export type InactiveGuestAnswer = SponsorCardAnswer<'ending' | 'kept' | 'unchanged'>;
 
-export interface InactiveGuestAnswerContext {
-  requests: RequestRepository;
-  localTestsAllowed: boolean;
+export interface InactiveGuestAnswerContext extends SponsorCardContext {
   clock: () => Date;
 }
 
 export async function answerInactiveGuest(input: InactiveGuestAnswerInput, ctx: InactiveGuestAnswerContext): Promise<InactiveGuestAnswer> {
   const { clicker, askedAt } = input;
-  const request = isGuestRowId(input.requestId) ? await ctx.requests.get(input.requestId) : undefined;
-  if (!request || typeof askedAt !== 'string' || !request.inactivityQuestion) return { outcome: 'notFound' };
-  const standing = standingOn(clicker, request, undefined, ctx.localTestsAllowed);
-  if (standing === 'nobody') return { outcome: 'refused' };
-  if (standing === 'looksOn') return { outcome: 'readOnly', request };
-  const isTheirs = isSponsorOf(clicker, request);
+  if (typeof askedAt !== 'string') return { outcome: 'notFound' };
+  const standing = await sponsorOnCard(input, ctx, (request) => request.inactivityQuestion !== undefined);
+  if (standing.outcome !== 'answers') return standing;
+  const { request, isTheirs } = standing;
   const shown = async (outcome: 'ending' | 'kept' | 'unchanged', latest?: AccessRequest) => ({
     outcome,
     request: latest ?? (await ctx.requests.get(request.id)) ?? request,
     isTheirs,
   });
-  const question = request.inactivityQuestion;
+  const question = request.inactivityQuestion as NonNullable<AccessRequest['inactivityQuestion']>;
   const open = request.state === 'accepted' && question.askedAt === askedAt && !question.answer;
   if (input.verb === 'refreshInactiveGuest' || !open) return shown('unchanged', request);
 
