@@ -30,7 +30,7 @@ import type { Job, LinkAskedBy, ReinvitationKind } from '../requests/jobs';
 import type { RequestState } from '../requests/lifecycle';
 import { plainText } from '../../cards/plainText';
 import { inviteGuest } from './invitation';
-import { watchFrom } from '../requests/followUp';
+import { watchFrom } from '../requests/timers';
 import { withdrawalRestarted } from '../requests/timers';
 import type { JobContext } from '../jobs/jobContext';
 import { isOneOfSeveral } from '../requests/requestRepository';

@@ -8,7 +8,7 @@ import type { AccessRequest } from './accessRequest';
 import type { NewJob, RequesterNotice, SponsorNotice } from './jobs';
 import type { ExtensionAnswer, RequestState } from './lifecycle';
 import type { RequestPatch } from './requestRepository';
-import { accessTimers, approvalTimers, type TimerSettings, withdrawalDueFrom, withdrawalTimers } from './timers';
+import { accessTimers, approvalTimers, dueTimesFrom, type TimerSettings, type WatchSettings, withdrawalTimers } from './timers';
 
 /**
  * One piece of work. `job` rows are queued now; the sweeper makes sure of each (unless `swept` is
@@ -150,13 +150,8 @@ export const EXTENSION_FOLLOW_UP: ReadonlyArray<{ from: 'open' | ExtensionAnswer
 ];
 
 /** What the table's work is counted with; the settings satisfy it. */
-export interface FollowUpSettings {
+export interface FollowUpSettings extends WatchSettings {
   timing: TimerSettings;
-  redemption: { firstCheckMs: number };
-  /** How often the sponsor check reads the people of a request that gives access; 0: never. */
-  sponsorCheck: { intervalMs: number };
-  /** INACTIVE_GUEST_DAYS as a duration; 0 when the check is off, and then no request is given a check. */
-  inactivity: { afterMs: number };
 }
 
 /** The facts a change's work depends on. */
@@ -260,48 +255,23 @@ export interface FollowUp {
 
 /** What comes with a change that calls for `work`, made at `facts.now`: asked once, before the change is written. */
 export function followUpOf(work: readonly Work[], facts: Omit<ChangeFacts, 'request'>, settings: FollowUpSettings): FollowUp {
-  const withdrawalDueAt = work.some((item) => 'timers' in item && item.timers === 'withdrawal') ? withdrawalDueFrom(facts.now, settings.timing) : undefined;
-  return {
-    patch: {
-      ...(work.some((item) => 'watch' in item && item.watch === 'redemption') ? watchFrom(facts.now, settings) : {}),
-      ...(work.some((item) => 'watch' in item && item.watch === 'sponsor') ? sponsorWatchFrom(facts.now, settings) : {}),
-      ...(withdrawalDueAt ? { withdrawalDueAt } : {}),
-      ...(work.some((item) => 'watch' in item && item.watch === 'activity') ? watchActivityFrom(facts.now, settings) : {}),
-      // Cleared, so a request the check no longer follows costs it nothing.
-      ...(work.some((item) => 'unwatch' in item && item.unwatch === 'activity') ? { activityCheckAt: undefined } : {}),
-      ...(work.some((item) => 'unwatch' in item && item.unwatch === 'sponsor') ? { sponsorCheckAt: undefined } : {}),
-    },
-    jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
+  const watches = (check: 'redemption' | 'sponsor' | 'activity') => work.some((item) => 'watch' in item && item.watch === check);
+  const unwatches = (check: 'activity' | 'sponsor') => work.some((item) => 'unwatch' in item && item.unwatch === check);
+  const starts = {
+    redemption: watches('redemption'),
+    sponsor: watches('sponsor'),
+    activity: watches('activity'),
+    withdrawal: work.some((item) => 'timers' in item && item.timers === 'withdrawal'),
   };
-}
-
-/**
- * The redemption watcher follows a guest invited (again) as of `now`, first after `firstCheckMs`,
- * with nothing of an earlier acceptance or reminder left.
- */
-export function watchFrom(now: Date, settings: Pick<FollowUpSettings, 'redemption'>) {
   return {
-    invitedAt: now.toISOString(),
-    redemptionCheckAt: new Date(now.getTime() + settings.redemption.firstCheckMs).toISOString(),
-    redemptionChecks: 0,
-    nudgedAt: undefined,
-    acceptedAt: undefined,
-  } satisfies Partial<AccessRequest>;
-}
-
-/** The sponsor check first reads the people of a request whose access starts `now` one interval later. */
-export function sponsorWatchFrom(now: Date, settings: Pick<FollowUpSettings, 'sponsorCheck'>): RequestPatch {
-  const { intervalMs } = settings.sponsorCheck;
-  return intervalMs > 0 ? { sponsorCheckAt: new Date(now.getTime() + intervalMs).toISOString() } : {};
-}
-
-/**
- * The inactivity check first reads an accepted guest's sign-ins one INACTIVE_GUEST_DAYS after the
- * acceptance (none since accepting counts from it); nothing when the check is off.
- */
-export function watchActivityFrom(now: Date, settings: Pick<FollowUpSettings, 'inactivity'>): Partial<AccessRequest> {
-  if (settings.inactivity.afterMs <= 0) return {};
-  return { activityCheckAt: new Date(now.getTime() + settings.inactivity.afterMs).toISOString(), lastSignInAt: undefined, inactivityQuestion: undefined };
+    jobsFor: (request) => jobsFor(work, { ...facts, request }, settings),
+    patch: {
+      ...dueTimesFrom(facts.now, starts, settings),
+      // Cleared, so a request the check no longer follows costs it nothing.
+      ...(unwatches('activity') ? { activityCheckAt: undefined } : {}),
+      ...(unwatches('sponsor') ? { sponsorCheckAt: undefined } : {}),
+    },
+  };
 }
 
 /** A job the sweeper makes sure exists for a request that made this change (see storage/missingWork.ts). */

@@ -1,9 +1,12 @@
 /**
- * The timers of a request's life, as jobs due later (see docs/architecture.md, "The job flow"): written in the same
- * transaction as the change that starts them, so a restart loses none. Each timer checks when it
- * runs whether it still applies (the request was decided, the access extended), so none is ever
- * cancelled.
+ * When each thing in a request's life is due. Timers are jobs due later (see docs/architecture.md,
+ * "The job flow"): written in the same transaction as the change that starts them, so a restart
+ * loses none. Each timer checks when it runs whether it still applies (the request was decided,
+ * the access extended), so none is ever cancelled. The checks that follow a request (the
+ * redemption watcher, the sponsor check, the inactivity check) and an invitation's withdrawal are
+ * due times set on the request with the change instead.
  */
+import type { AccessRequest } from './accessRequest';
 import type { JobTemplate, NewJob } from './jobs';
 
 /** How the timers count time: read from the settings once, at start. */
@@ -100,4 +103,57 @@ export function withdrawalRestarted(
 ): { patch: { withdrawalDueAt?: string }; jobs: NewJob[] } {
   const dueAt = request.withdrawalDueAt ? withdrawalDueFrom(now, timing) : undefined;
   return dueAt ? { patch: { withdrawalDueAt: dueAt }, jobs: withdrawalTimers(request.id, dueAt, timing) } : { patch: {}, jobs: [] };
+}
+
+/** How often the checks that follow a request look, from the settings. */
+export interface WatchSettings {
+  redemption: { firstCheckMs: number };
+  /** How often the sponsor check reads the people of a request that gives access; 0: never. */
+  sponsorCheck: { intervalMs: number };
+  /** INACTIVE_GUEST_DAYS as a duration; 0 when the check is off, and then no request is given a check. */
+  inactivity: { afterMs: number };
+}
+
+/** The due times a change made at `now` sets on the request, for the checks it `starts` and an invitation's withdrawal. */
+export function dueTimesFrom(
+  now: Date,
+  starts: { redemption: boolean; sponsor: boolean; activity: boolean; withdrawal: boolean },
+  settings: WatchSettings & { timing: Pick<TimerSettings, 'pendingGuestMs'> },
+): Partial<AccessRequest> {
+  const withdrawalDueAt = starts.withdrawal ? withdrawalDueFrom(now, settings.timing) : undefined;
+  return {
+    ...(starts.redemption ? watchFrom(now, settings) : {}),
+    ...(starts.sponsor ? sponsorWatchFrom(now, settings) : {}),
+    ...(withdrawalDueAt ? { withdrawalDueAt } : {}),
+    ...(starts.activity ? watchActivityFrom(now, settings) : {}),
+  };
+}
+
+/**
+ * The redemption watcher follows a guest invited (again) as of `now`, first after `firstCheckMs`,
+ * with nothing of an earlier acceptance or reminder left.
+ */
+export function watchFrom(now: Date, settings: Pick<WatchSettings, 'redemption'>) {
+  return {
+    invitedAt: now.toISOString(),
+    redemptionCheckAt: new Date(now.getTime() + settings.redemption.firstCheckMs).toISOString(),
+    redemptionChecks: 0,
+    nudgedAt: undefined,
+    acceptedAt: undefined,
+  } satisfies Partial<AccessRequest>;
+}
+
+/** The sponsor check first reads the people of a request whose access starts `now` one interval later. */
+export function sponsorWatchFrom(now: Date, settings: Pick<WatchSettings, 'sponsorCheck'>): Partial<AccessRequest> {
+  const { intervalMs } = settings.sponsorCheck;
+  return intervalMs > 0 ? { sponsorCheckAt: new Date(now.getTime() + intervalMs).toISOString() } : {};
+}
+
+/**
+ * The inactivity check first reads an accepted guest's sign-ins one INACTIVE_GUEST_DAYS after the
+ * acceptance (none since accepting counts from it); nothing when the check is off.
+ */
+export function watchActivityFrom(now: Date, settings: Pick<WatchSettings, 'inactivity'>): Partial<AccessRequest> {
+  if (settings.inactivity.afterMs <= 0) return {};
+  return { activityCheckAt: new Date(now.getTime() + settings.inactivity.afterMs).toISOString(), lastSignInAt: undefined, inactivityQuestion: undefined };
 }
