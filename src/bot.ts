@@ -17,6 +17,7 @@ import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
 import type { Directory } from './directory/directory';
 import type { ResourceCatalog } from './requests/catalog';
 import type { ExtensionSettings } from './requests/extensionPlan';
+import type { FollowUpSettings } from './requests/followUp';
 import type { RequestRepository } from './requests/requestRepository';
 import type { TenantPolicy } from './requests/tenantPolicy';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
@@ -57,6 +58,8 @@ interface BotDependencies {
   /** Unauthenticated runs only; see approvals/roles and directoryUserIdOf(). */
   localTestsAllowed: boolean;
   localDefaultUserId?: string;
+  /** What a decision on an approval card is planned with: the work that follows it (requests/followUp). */
+  followUp: FollowUpSettings;
   /** For the offer to extend access: the default period, today's guest policy, and now. */
   timing: ExtensionSettings['timing'];
   guestPolicy: ExtensionSettings['guestPolicy'];
@@ -90,10 +93,10 @@ export class GuestAccessBot extends TeamsActivityHandler {
         'GuestAccessBot needs conversation state, the main dialog, stores, the job queue, an admission policy with a tenant, a turn limit, the conversation language and a logger.',
       );
     }
-    const { requests, catalog, timing, guestPolicy, localTestsAllowed, clock, localDefaultUserId, logger } = deps;
+    const { requests, catalog, timing, guestPolicy, localTestsAllowed, clock, followUp, localDefaultUserId, logger } = deps;
     this.dialogTurn = new DialogTurn(deps.conversationState, deps.mainDialog, deps.dialogTimeoutMs, clock);
     this.cardActions = new CardActions({
-      approvals: { requests, catalog, timing, guestPolicy, localTestsAllowed, clock },
+      approvals: { requests, catalog, timing, guestPolicy, localTestsAllowed, clock, followUp },
       inactiveGuestDays: deps.inactiveGuestDays,
       localDefaultUserId,
       runDialog: (context) => this.dialogTurn.run(context),

@@ -33,6 +33,7 @@ import { DialogStateStorage } from './storage/dialogStateStorage';
 import { JobQueue } from './storage/jobQueue';
 import { SqlGivenAccess } from './storage/sqlGivenAccess';
 import { SqlRequestRepository } from './storage/sqlRequestRepository';
+import type { FollowUpSettings } from './requests/followUp';
 import { TenantPolicy } from './requests/tenantPolicy';
 import type { AppInstaller } from './messaging/appInstaller';
 import { BotMessenger } from './messaging/botMessenger';
@@ -175,6 +176,8 @@ function sharedContext(
       internalDomains: [...config.guestPolicy.internalDomains, ...(simulator?.verifiedDomains ?? [])],
     },
     timing: config.timing,
+    // The sponsor's decision on a card is planned with the work that follows it, as the repository plans a job's change.
+    followUp: config satisfies FollowUpSettings as FollowUpSettings,
     clock,
     localTestsAllowed: !config.bot.authenticated,
     // Only an unauthenticated run on the simulated directory lets an activity without an Entra id be its default user.

@@ -4,11 +4,9 @@
  * reads. Nothing here reads or writes: useCases/decide reads the request whole, asks here, and
  * writes the change this returns, so the rules of a click can be read (and tested) on their own.
  *
- * Who may decide is the roles' to say (roles.ts): on the sponsor's card the sponsor; on a stage's
- * card its approvers, never the requester or the sponsor (separation of duties). Identity is who
- * clicked, as the channel vouches; nothing on the card, which a client can forge, decides who may
- * act. The requester (and on a stage the sponsor) sees the card read-only; anyone else gets the
- * answer an unknown id gets.
+ * Who may decide is the roles' to say (roles.ts), asked by the use case before it asks here: on
+ * the sponsor's card the sponsor; on a stage's card its approvers, never the requester or the
+ * sponsor (separation of duties).
  *
  * The sponsor's approval opens the owner stages, or provisions the guest (requests/followUp.ts);
  * an extension's stage moves the end of access when approved, and a rejection lets the access end
@@ -18,15 +16,14 @@ import type { AccessRequest, Actor } from '../requests/accessRequest';
 import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { type ApprovalStage, isStageOpen, ownerStagesFor } from '../requests/approvalStage';
 import { type ResourceCatalog, resourcesByIds } from '../requests/catalog';
+import { planChange } from '../requests/changePlan';
+import type { FollowUpSettings } from '../requests/followUp';
 import { isAwaitingDecision, isAwaitingSponsor } from '../requests/lifecycle';
-import type { CardDecision, WholeRequest } from '../requests/requestRepository';
-import { isSponsorOf, type Someone, standingOn } from './roles';
+import type { CardDecision, StateChange } from '../requests/requestRepository';
 
-/** A click on an approval card: the button's data, unchecked, and who clicked, as the channel vouches. */
+/** A click on an approval card by someone who may decide it: the button's data, unchecked, and who clicked. */
 export interface CardClick {
   verb: 'approve' | 'reject' | 'refresh';
-  /** From the card's data: which approval the card is for (0 or unset: the sponsor's; n: owner stage n). */
-  stage?: unknown;
   /** From the card's data: checked here against the comment box's limit. */
   comment: unknown;
   /**
@@ -34,7 +31,6 @@ export interface CardClick {
    * rows' ids, comma-separated, as a multi-select sends them); the others are left out. Unset: all.
    */
   guests?: unknown;
-  clicker: Someone;
   /** Whom the audit trail names as having decided. */
   actor: Extract<Actor, { kind: 'user' }>;
 }
@@ -47,6 +43,8 @@ export interface CardRules {
    * chat as a local test may be decided from that chat.
    */
   localTestsAllowed: boolean;
+  /** What the sponsor's decision is planned with: the work that follows it, counted from the settings. */
+  followUp: FollowUpSettings;
 }
 
 /** What a click on an approval card came to. */
@@ -70,25 +68,17 @@ export type Decision =
       isTheirs: boolean;
     };
 
+/** The card a decider clicked, as it was read: its request, every guest of it, and the stage it is for (unset: the sponsor's). */
+export type DecidersCard = Omit<Extract<Decision, { isTheirs: boolean }>, 'outcome'>;
+
 /** A decision that is made by writing `change`; until it is written, the request as it was read. */
-export type DecisionToWrite = Omit<Extract<Decision, { isTheirs: boolean }>, 'outcome'> & { outcome: 'approved' | 'rejected'; change: CardDecision };
+export type DecisionToWrite = DecidersCard & { outcome: 'approved' | 'rejected'; change: CardDecision };
 
-/** What the click decides on `found` (undefined: no such request), at `now`. */
-export function cardDecision(click: CardClick, found: WholeRequest | undefined, rules: CardRules, now: Date): Decision | DecisionToWrite {
+/** What the click decides on `seen`, the card of someone who may decide it, at `now`. */
+export function cardDecision(click: CardClick, seen: DecidersCard, rules: CardRules, now: Date): Extract<Decision, { isTheirs: boolean }> | DecisionToWrite {
+  const { request, guests, stage } = seen;
   const comment = commentOf(click.comment);
-  const stageNumber = Number(click.stage ?? 0);
-  const onStage = Number.isInteger(stageNumber) && stageNumber > 0;
-  const stage = found && onStage ? found.stages.find((s) => s.stage === stageNumber) : undefined;
-  if (!found || (onStage && !stage)) return { outcome: 'notFound' };
-  const { request, guests } = found;
-
-  const standing = standingOn(click.clicker, request, stage, rules.localTestsAllowed);
-  if (standing === 'nobody') return { outcome: 'refused' };
-  if (standing === 'looksOn') return { outcome: 'readOnly', request, guests, stage };
-  // On a stage the decider is always its approver (or a local test's holder of its card); on the sponsor's card, maybe a stand-in.
-  const isTheirs = stage !== undefined || isSponsorOf(click.clicker, request);
   const stillOpen = stage ? isStageOpen(request, stage) : isAwaitingSponsor(request.state);
-  const seen = { request, guests, stage, isTheirs };
   if (click.verb === 'refresh' || !stillOpen) return { outcome: 'unchanged', ...seen };
   if (comment === undefined) return { outcome: 'commentTooLong', ...seen };
   const approved = click.verb === 'approve';
@@ -98,7 +88,7 @@ export function cardDecision(click: CardClick, found: WholeRequest | undefined, 
     return { outcome: 'noGuestChosen', ...seen };
   }
   const choice = { approved, comment, actor: click.actor, leaveOut };
-  const change = stage ? stageChange(request, stage, choice) : sponsorChange(request, { ...choice, isTheirs }, rules.catalog, now);
+  const change = stage ? stageChange(request, stage, choice) : sponsorChange(request, { ...choice, isTheirs: seen.isTheirs }, rules, now);
   return { outcome: approved ? 'approved' : 'rejected', ...seen, change };
 }
 
@@ -121,28 +111,30 @@ interface Choice {
   leaveOut: string[];
 }
 
-/** The sponsor's approval opens the stages of resources whose owners approve too, else the guest is provisioned. */
-function sponsorChange(request: AccessRequest, choice: Choice & { isTheirs: boolean }, catalog: ResourceCatalog, now: Date): CardDecision {
+/**
+ * The sponsor's approval opens the stages of resources whose owners approve too, else the guest is
+ * provisioned; planned here (requests/changePlan), so that the repository only writes it.
+ */
+function sponsorChange(request: AccessRequest, choice: Choice & { isTheirs: boolean }, rules: CardRules, now: Date): CardDecision {
   const { approved } = choice;
-  const stages = approved ? ownerStagesFor(resourcesByIds(catalog, request.resourceIds)) : [];
-  return {
-    sponsor: {
-      id: request.id,
-      from: 'pending_approval',
-      to: !approved ? 'rejected' : stages.length > 0 ? 'pending_owner_approval' : 'approved',
-      actor: choice.actor,
-      patch: { decisionComment: choice.comment || undefined, decidedAt: now.toISOString() },
-      detail:
-        choice.isTheirs && choice.leaveOut.length === 0
-          ? undefined
-          : {
-              ...(choice.isTheirs ? {} : { localTest: true, actingFor: request.sponsor.id }),
-              ...(choice.leaveOut.length > 0 ? { leftOut: choice.leaveOut } : {}),
-            },
-      openStages: stages,
-      leaveOut: choice.leaveOut,
-    },
+  const stages = approved ? ownerStagesFor(resourcesByIds(rules.catalog, request.resourceIds)) : [];
+  const change: StateChange = {
+    id: request.id,
+    from: 'pending_approval',
+    to: !approved ? 'rejected' : stages.length > 0 ? 'pending_owner_approval' : 'approved',
+    actor: choice.actor,
+    patch: { decisionComment: choice.comment || undefined, decidedAt: now.toISOString() },
+    detail:
+      choice.isTheirs && choice.leaveOut.length === 0
+        ? undefined
+        : {
+            ...(choice.isTheirs ? {} : { localTest: true, actingFor: request.sponsor.id }),
+            ...(choice.leaveOut.length > 0 ? { leftOut: choice.leaveOut } : {}),
+          },
+    openStages: stages,
+    leaveOut: choice.leaveOut,
   };
+  return { sponsor: change, plan: planChange(change, now, rules.followUp) };
 }
 
 /** An owner's decision settles the request (or the extension) when it is the last, or a rejection. */

@@ -69,3 +69,15 @@ export function isStageOpen(request: AccessRequest, stage: ApprovalStage): boole
   const offer = request.extensionOffer;
   return isGranted(request.state) && offer?.for === stage.extensionFor && offer.answer === 'awaitingOwners' && offer.endsAt !== undefined;
 }
+
+/**
+ * The approval a card is for, from its `stage` field (a card's data, unchecked): n, the request's
+ * owner stage n, or undefined when the request has no such stage; anything else (0, unset), the
+ * sponsor's (`{}`).
+ */
+export function approvalOnCard(stages: readonly ApprovalStage[], field: unknown): { stage?: ApprovalStage } | undefined {
+  const number = Number(field ?? 0);
+  if (!Number.isInteger(number) || number <= 0) return {};
+  const stage = stages.find((s) => s.stage === number);
+  return stage && { stage };
+}

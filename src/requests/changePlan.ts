@@ -6,30 +6,11 @@
  * those are counted from each guest as the change leaves them, which only the write knows.
  * Nothing here reads or writes.
  */
-import type { AccessRequest, AuditEvent } from './accessRequest';
+import type { AccessRequest } from './accessRequest';
 import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf, STAGE_DECIDED_WORK } from './followUp';
 import type { NewJob } from './jobs';
 import { assertTransition, isDecidedTogether, outcomeOfStages, type RequestState, type StageState } from './lifecycle';
-import type { RequestPatch, StateChange } from './requestRepository';
-
-/** One state a change sends guests to. */
-export interface Move {
-  to: RequestState;
-  /** Set with the state: the change's own fields, and the follow-up's (the checks' due times, an invitation's withdrawal). */
-  patch: RequestPatch;
-  /** Written for each guest it moves. */
-  audit: Omit<AuditEvent, 'requestId' | 'at'>;
-  /** The jobs that follow, from a guest as the change leaves them. */
-  jobsFor(guest: AccessRequest): NewJob[];
-}
-
-export interface ChangePlan {
-  /** Every guest of the request still in `from` moves (lifecycle.isDecidedTogether), not only the one named. */
-  together: boolean;
-  moved: Move;
-  /** Where the guests a decision leaves out go, when it leaves any out. */
-  leftOut?: Move;
-}
+import type { ChangePlan, Move, StateChange } from './requestRepository';
 
 /** Throws when the lifecycle does not allow the change. */
 export function planChange(change: StateChange, now: Date, settings: FollowUpSettings): ChangePlan {

@@ -89,10 +89,36 @@ export interface WholeRequest {
 }
 
 /**
- * A decision on an approval card, to be written: the sponsor's (a state change of every guest still
- * waiting), or an owner's on a stage of the request or of an extension.
+ * A change of state as the domain planned it (requests/changePlan): the repository writes it as
+ * it is, in one transaction, and asks the domain nothing more but the jobs of the guests it moved.
  */
-export type CardDecision = { sponsor: StateChange } | { stage: StageDecision } | { extensionStage: StageDecision & { extensionFor: string } };
+/** One state a change sends guests to. */
+export interface Move {
+  to: RequestState;
+  /** Set with the state: the change's own fields, and the follow-up's (the checks' due times, an invitation's withdrawal). */
+  patch: RequestPatch;
+  /** Written for each guest it moves. */
+  audit: Omit<AuditEvent, 'requestId' | 'at'>;
+  /** The jobs that follow, from a guest as the change leaves them. */
+  jobsFor(guest: AccessRequest): NewJob[];
+}
+
+export interface ChangePlan {
+  /** Every guest of the request still in `from` moves (lifecycle.isDecidedTogether), not only the one named. */
+  together: boolean;
+  moved: Move;
+  /** Where the guests a decision leaves out go, when it leaves any out. */
+  leftOut?: Move;
+}
+
+/**
+ * A decision on an approval card, to be written: the sponsor's (a state change of every guest still
+ * waiting, planned), or an owner's on a stage of the request or of an extension.
+ */
+export type CardDecision =
+  | { sponsor: StateChange; plan: ChangePlan }
+  | { stage: StageDecision }
+  | { extensionStage: StageDecision & { extensionFor: string } };
 
 /** What stands after a decision on an approval card, whoever made it: `decided` false when someone else decided first. */
 export interface AfterDecision {

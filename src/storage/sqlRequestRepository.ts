@@ -6,11 +6,21 @@ import { type Insertable, type Kysely, type Selectable, sql, type Transaction, t
 import type { AccessRequest, Actor, AuditEvent, EndReason, ExistingGuest, ExtensionAnswer, NewAccessRequest } from '../requests/accessRequest';
 import type { JobLease, NewJob } from '../requests/jobs';
 import type { ApprovalStage, StageApprover, StageCard } from '../requests/approvalStage';
-import { type ChangePlan, type Move, planChange, settleStages } from '../requests/changePlan';
+import { planChange, settleStages } from '../requests/changePlan';
 import { extensionWorkOf, followUpOf, type FollowUpSettings, jobsFor, requestWorkOf } from '../requests/followUp';
 import type { RequestState, StageState } from '../requests/lifecycle';
 import { newRequestId } from '../requests/requestId';
-import type { AfterDecision, CardDecision, RequestPatch, RequestRepository, StageDecision, StateChange, WholeRequest } from '../requests/requestRepository';
+import type {
+  AfterDecision,
+  CardDecision,
+  ChangePlan,
+  Move,
+  RequestPatch,
+  RequestRepository,
+  StageDecision,
+  StateChange,
+  WholeRequest,
+} from '../requests/requestRepository';
 import { recentFailures, requestCountsByState, toAuditEvent } from './auditQueries';
 import { assertLeaseHeld, type Clock, insertJobs } from './jobQueue';
 import { PreparedQuery } from './preparedQuery';
@@ -211,9 +221,7 @@ export class SqlRequestRepository implements RequestRepository {
     const now = this.clock();
     const plan = planChange(change, now, this.followUp);
     await assertLeaseHeld(trx, change.lease, now.toISOString());
-    const moved = plan.together ? await moveTogether(trx, change, plan, now) : await moveOne(trx, change, plan.moved, now);
-    if (moved) await insertJobs(trx, distinctJobs(moved.jobs), now);
-    return moved;
+    return writePlan(trx, change, plan, now);
   }
 
   async update(id: string, patch: RequestPatch, actor: Actor, action: string, lease?: JobLease): Promise<AccessRequest> {
@@ -362,7 +370,8 @@ export class SqlRequestRepository implements RequestRepository {
     const made = await this.db
       .transaction()
       .execute(async (trx) => {
-        const decided = 'sponsor' in decision ? await this.change(trx, decision.sponsor) : await this.decideStage(trx, decision);
+        // The sponsor's decision comes planned (approvals/cardDecision), and a click holds no job's lease.
+        const decided = 'sponsor' in decision ? await writePlan(trx, decision.sponsor, decision.plan, this.clock()) : await this.decideStage(trx, decision);
         if (!decided) return undefined;
         // The card shows every guest as the decision leaves them, read in its transaction; ordered by guest, the first stands for the request.
         const [request, ...others] = await guestsIn(trx, requestId);
@@ -1037,6 +1046,13 @@ async function moveOne(trx: Transaction<Schema>, change: StateChange, move: Move
   if (change.openStages?.length) await openStages(trx, updated.id, change.openStages, at);
   const guest = toAccessRequest(updated);
   return { guest, requestId: guest.requestId, jobs: move.jobsFor(guest) };
+}
+
+/** A planned change written: what it moved (see Moved), with the jobs that follow queued; undefined when nothing was still in `from`. */
+async function writePlan(trx: Transaction<Schema>, change: StateChange, plan: ChangePlan, now: Date): Promise<Moved | undefined> {
+  const moved = plan.together ? await moveTogether(trx, change, plan, now) : await moveOne(trx, change, plan.moved, now);
+  if (moved) await insertJobs(trx, distinctJobs(moved.jobs), now);
+  return moved;
 }
 
 /**

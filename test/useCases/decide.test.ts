@@ -9,6 +9,7 @@ import type { ResourceCatalog } from '../../src/requests/catalog';
 import type { OpenDatabase } from '../../src/storage/database';
 import type { SqlRequestRepository } from '../../src/storage/sqlRequestRepository';
 import type { Clicker } from '../../src/useCases/clicker';
+import { loadConfig } from '../../src/config';
 import { type Decision, type DecisionContext, decide } from '../../src/useCases/decide';
 import { jobRows } from '../support/jobRows';
 import { requestDraft } from '../support/requestDraft';
@@ -44,7 +45,7 @@ describe('deciding on an approval card', () => {
   beforeEach(async () => {
     database = await memoryDatabase();
     requests = requestRepository(database.db, { clock: () => now });
-    context = { requests, catalog: catalog(false), localTestsAllowed: false, clock: () => now };
+    context = { requests, catalog: catalog(false), localTestsAllowed: false, clock: () => now, followUp: loadConfig({}) };
     requestId = (await requests.create({ ...draft, endsAt: '2027-03-01T09:00:00.000Z' }, { kind: 'user', ...draft.requester })).id;
   });
   afterEach(async () => database.close());
