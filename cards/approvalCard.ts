@@ -10,7 +10,7 @@ import { ANSWER_LIMITS } from '../src/requests/answerLimits';
 import type { Resource } from '../src/requests/catalog';
 import { failureReasonText } from './failureReasonText';
 import { isAwaitingDecision, isAwaitingSponsor, type RequestState } from '../src/requests/lifecycle';
-import { dateFormatFor, translatorFor } from '../src/i18n';
+import type { Translate, Wording } from '../src/i18n';
 import { plainText } from './plainText';
 import template from './approval.json';
 import type { CommandButton } from './commandCard';
@@ -27,8 +27,8 @@ interface ApprovalCardView {
   guests?: readonly AccessRequest[];
   /** The requested resources, for their names. */
   resources: readonly Resource[];
-  /** The language of whoever sees this card. */
-  locale: string;
+  /** The words and dates of whoever sees this card (i18n wordingFor their locale). */
+  wording: Wording;
   /** Whether the viewer may decide now: the sponsor, while the request waits. */
   viewerIsSponsor: boolean;
   /** The sponsor's Teams user id (MRI, `29:…`) when known: Teams refreshes the card for them. */
@@ -97,8 +97,7 @@ const STATUS_COLORS: Record<RequestState, ApprovalCardData['statusColor']> = {
 
 function approvalCardData(view: ApprovalCardView): ApprovalCardData {
   const { request, stage } = view;
-  const t = translatorFor(view.locale);
-  const date = dateFormatFor(view.locale);
+  const { t, date } = view.wording;
   // The card's dates, each formatted once, in the viewer's language.
   const dates = {
     end: request.endsAt ? date(request.endsAt) : '',
@@ -195,13 +194,7 @@ function approvalCardData(view: ApprovalCardView): ApprovalCardData {
 }
 
 /** Where an extension's stage stands: its own decision, still waiting, or settled (or ended) without it. */
-function extensionStageStatus(
-  t: ReturnType<typeof translatorFor>,
-  request: AccessRequest,
-  stage: ApprovalStage,
-  open: boolean,
-  names: Record<string, string | number>,
-): string {
+function extensionStageStatus(t: Translate, request: AccessRequest, stage: ApprovalStage, open: boolean, names: Record<string, string | number>): string {
   if (stage.state === 'approved') return t('approvalCard.stage.extensionApproved', names);
   if (stage.state === 'rejected') return t('approvalCard.stage.extensionRejected', names);
   if (open) return t('approvalCard.stage.extensionPending', names);
@@ -217,10 +210,7 @@ function severalOnTheirOwn(view: ApprovalCardView): boolean {
 }
 
 /** The guests of a request for several, one a line: the address, what the directory knew of it, and (once decided) where each stands. */
-function guestList(
-  t: ReturnType<typeof translatorFor>,
-  view: ApprovalCardView,
-): Pick<ApprovalCardData, 'several' | 'guestRows' | 'guestChoices' | 'guestChoiceValue'> {
+function guestList(t: Translate, view: ApprovalCardView): Pick<ApprovalCardData, 'several' | 'guestRows' | 'guestChoices' | 'guestChoiceValue'> {
   // An extension's stage is about one guest's end date: that guest is the card's.
   const guests = view.stage?.extensionFor === undefined ? (view.guests ?? []) : [];
   if (guests.length < 2) return { several: false, guestRows: [], guestChoices: [], guestChoiceValue: '' };
@@ -243,7 +233,7 @@ function guestList(
 }
 
 /** What the directory said of the address when the request was filed; `since`, the date it was a guest from, formatted. */
-function existingGuestLine(t: ReturnType<typeof translatorFor>, request: AccessRequest, since: string): string {
+function existingGuestLine(t: Translate, request: AccessRequest, since: string): string {
   const existing = request.existingGuest;
   if (!existing) return '';
   const known = existing.displayName ? `${plainText(existing.displayName)}, ` : '';

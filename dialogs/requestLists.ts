@@ -6,7 +6,7 @@
 import type { TurnContext } from 'botbuilder';
 import { approvalCardAttachment } from '../cards/approvalCard';
 import { statusCardAttachment } from '../cards/statusCard';
-import { translatorFor } from '../src/i18n';
+import { translatorFor, wordingFor } from '../src/i18n';
 import { type ResourceCatalog, resourcesByIds } from '../src/requests/catalog';
 import type { AccessRequest } from '../src/requests/accessRequest';
 import type { ApprovalStage } from '../src/requests/approvalStage';
@@ -40,7 +40,13 @@ export async function showPendingApprovals(context: TurnContext, deps: RequestLi
   }
   const { approvals, stages, more } = waiting;
   const card = (request: AccessRequest, stage?: ApprovalStage) =>
-    approvalCardAttachment({ request, resources: resourcesByIds(deps.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
+    approvalCardAttachment({
+      request,
+      resources: resourcesByIds(deps.catalog, request.resourceIds),
+      stage,
+      wording: wordingFor(locale),
+      viewerIsSponsor: true,
+    });
   const cards = [...approvals.map((request) => card(request)), ...stages.map(({ request, stage }) => card(request, stage))];
   await context.sendActivity({ text: t('pending.intro', { count: approvals.length + more + stages.length }), attachments: cards, attachmentLayout: 'list' });
   if (more > 0) await context.sendActivity(t('pending.more', { count: more }));

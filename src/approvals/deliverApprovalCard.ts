@@ -7,7 +7,7 @@
  * Authenticated runs retry, then tell the requester.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
-import { translatorFor } from '../i18n';
+import { translatorFor, wordingFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type Resource, resourcesByIds } from '../requests/catalog';
 import { deliverStageCards, STAGE_GAP_REASONS } from './deliverStageCards';
@@ -62,7 +62,14 @@ async function post(
   // A local-test card is read by the requester, so it speaks their language.
   const locale = location.localTest ? request.requesterLocale : request.sponsorLocale;
   const guests = await ctx.requests.guestsOfRequest(request.requestId);
-  const card = approvalCardAttachment({ request: { ...request, approvalCard: location }, guests, resources, locale, viewerIsSponsor: true, sponsorMri });
+  const card = approvalCardAttachment({
+    request: { ...request, approvalCard: location },
+    guests,
+    resources,
+    wording: wordingFor(locale),
+    viewerIsSponsor: true,
+    sponsorMri,
+  });
   const activityId = await ctx.messenger.post(location.conversationId, {
     type: 'message',
     attachments: [card],

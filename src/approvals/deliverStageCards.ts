@@ -10,7 +10,7 @@
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { eligibleApprovers, gapOf, resolveApprovers, type StageGap } from './stageApprovers';
-import { translatorFor } from '../i18n';
+import { translatorFor, wordingFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type ApprovalStage, isStageOpen, type StageCard } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';
@@ -106,7 +106,7 @@ async function post(
     guests: await ctx.requests.guestsOfRequest(request.requestId),
     resources: resourcesByIds(ctx.catalog, request.resourceIds),
     stage,
-    locale,
+    wording: wordingFor(locale),
     viewerIsSponsor: true,
     viewerMri,
   });

@@ -7,7 +7,7 @@
  * before: a sponsor already set or already removed, a card already in the new sponsor's chat.
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
-import { translatorFor } from '../i18n';
+import { translatorFor, wordingFor } from '../i18n';
 import { plainText } from '../../cards/plainText';
 import { resourcesByIds } from '../requests/catalog';
 import type { JobContext } from '../jobs/jobContext';
@@ -41,7 +41,7 @@ export function handOverSponsorship(ctx: JobContext): JobHandler {
         request: { ...request, approvalCard: location },
         guests: await ctx.requests.guestsOfRequest(request.requestId),
         resources: resourcesByIds(ctx.catalog, request.resourceIds),
-        locale,
+        wording: wordingFor(locale),
         viewerIsSponsor: true,
         sponsorMri: chat.userChannelId,
       });

@@ -5,7 +5,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { approvalCardAttachment } from '../../cards/approvalCard';
-import { translatorFor, formatDate } from '../i18n';
+import { translatorFor, formatDate, wordingFor } from '../i18n';
 import type { AccessRequest } from '../requests/accessRequest';
 import { type ApprovalStage, isStageOpen } from '../requests/approvalStage';
 import { resourcesByIds } from '../requests/catalog';
@@ -45,7 +45,14 @@ function reminder(
           filed: formatDate(request.createdAt, locale, now),
           expires: formatDate(approvalExpiry(openedAt, ctx.timing).toISOString(), locale, now),
         });
-  const card = approvalCardAttachment({ request, guests, resources: resourcesByIds(ctx.catalog, request.resourceIds), stage, locale, viewerIsSponsor: true });
+  const card = approvalCardAttachment({
+    request,
+    guests,
+    resources: resourcesByIds(ctx.catalog, request.resourceIds),
+    stage,
+    wording: wordingFor(locale),
+    viewerIsSponsor: true,
+  });
   return { type: 'message', text, textFormat: 'markdown', attachments: [card] };
 }
 

@@ -7,6 +7,7 @@
  */
 import { approvalCardAttachment } from '../../cards/approvalCard';
 import { extensionCardAttachment } from '../../cards/extensionCard';
+import { wordingFor } from '../i18n';
 import { resourcesByIds } from '../requests/catalog';
 import type { JobContext } from '../jobs/jobContext';
 import type { JobHandler } from '../jobs/worker';
@@ -25,7 +26,7 @@ export function updateApprovalCard(ctx: JobContext): JobHandler {
       const sponsorLocale = request.approvalCard?.localTest ? request.requesterLocale : request.sponsorLocale;
       if (request.approvalCard) {
         const { conversationId, activityId } = request.approvalCard;
-        const card = approvalCardAttachment({ request, guests, resources, locale: sponsorLocale, viewerIsSponsor: true });
+        const card = approvalCardAttachment({ request, guests, resources, wording: wordingFor(sponsorLocale), viewerIsSponsor: true });
         await ctx.messenger.update(conversationId, activityId, { type: 'message', attachments: [card] });
       }
       // Each guest's own cards: their latest offer to extend, in the sponsor's chat (answered, or the access over).
@@ -44,7 +45,7 @@ export function updateApprovalCard(ctx: JobContext): JobHandler {
           for (const location of stage.cards ?? []) {
             const approver = stage.approvers?.find((a) => a.id === location.approverId);
             const locale = location.localTest ? request.requesterLocale : (approver?.locale ?? request.sponsorLocale);
-            const card = approvalCardAttachment({ request: subject, guests, resources, stage, locale, viewerIsSponsor: true });
+            const card = approvalCardAttachment({ request: subject, guests, resources, stage, wording: wordingFor(locale), viewerIsSponsor: true });
             await ctx.messenger.update(location.conversationId, location.activityId, { type: 'message', attachments: [card] });
           }
         }

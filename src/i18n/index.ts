@@ -77,6 +77,16 @@ export function dateFormatFor(locale: string | undefined): (iso: string, now?: D
   return (iso, now = new Date()) => formatDateIn(dateLocale, iso, now);
 }
 
+/** How someone reads a card or a message that shows several texts and dates: resolved once for them. */
+export interface Wording {
+  t: Translate;
+  date: (iso: string, now?: Date) => string;
+}
+
+export function wordingFor(locale: string | undefined): Wording {
+  return { t: translatorFor(locale), date: dateFormatFor(locale) };
+}
+
 export type CommandName = keyof typeof en.commands;
 
 /** Each way of typing a command, normalized, with the commands and languages it is a word of: built once. */

@@ -14,14 +14,14 @@ import { inactiveGuestCardFor } from '../../cards/inactiveGuestCard';
 import { refusalCard } from '../../cards/refusalCard';
 import { plainText } from '../../cards/plainText';
 import { senderOf } from '../http/identity';
-import { translatorFor } from '../i18n';
+import { translatorFor, wordingFor } from '../i18n';
 import { ANSWER_LIMITS } from '../requests/answerLimits';
 import { resourcesByIds } from '../requests/catalog';
 import { isGuestRowId } from '../requests/requestId';
 import { answerExtension, type ExtensionAnswerContext, type ExtensionAnswerResult, EXTENSION_VERBS } from '../useCases/answerExtension';
 import { answerInactiveGuest, type InactiveGuestAnswer, INACTIVE_GUEST_VERBS } from '../useCases/answerInactiveGuest';
 import type { Clicker } from '../useCases/clicker';
-import { type Decision, decide } from '../useCases/decide';
+import { type Decision, type DecisionContext, decide } from '../useCases/decide';
 import { buttonData, type CardAction } from './cardClick';
 import { cardAnswer } from './invokeAnswers';
 
@@ -32,7 +32,7 @@ export const DECISION_VERBS = ['approve', 'reject', 'refresh'] as const;
 
 export interface ApprovalClickDependencies {
   /** What the decisions and the answers to an offer read and change. */
-  approvals: ExtensionAnswerContext;
+  approvals: ExtensionAnswerContext & DecisionContext;
   /** INACTIVE_GUEST_DAYS, as set: the card about an idle guest says it. */
   inactiveGuestDays: number;
   /** Unauthenticated runs only; see directoryUserIdOf(). */
@@ -48,49 +48,51 @@ interface Click<Verb extends string> {
   locale: string;
 }
 
-/** Approve, Reject and Refresh on the sponsor's approval card and on each owner stage's. */
-export class DecisionClick implements CardAction {
-  readonly verbs = DECISION_VERBS;
-
-  constructor(private readonly deps: ApprovalClickDependencies) {}
+/**
+ * A family of buttons a use case answers: the click is read, the use case applies it (`apply`),
+ * what came of it is logged, and the card `view` draws from that answers the click.
+ */
+class UseCaseClick<Verb extends string, Result extends { outcome: string }> implements CardAction {
+  constructor(
+    readonly verbs: readonly Verb[],
+    /** Names the family's clicks in the log. */
+    private readonly logMessage: string,
+    private readonly apply: (click: Click<Verb>, deps: ApprovalClickDependencies) => Promise<Result>,
+    private readonly view: (result: Result, click: Click<Verb>, deps: ApprovalClickDependencies) => AdaptiveCardJson,
+    private readonly deps: ApprovalClickDependencies,
+  ) {}
 
   async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
-    const click = readClick<(typeof DECISION_VERBS)[number]>(context, action, this.deps);
-    const { requestId, stage, comment, guests } = click.data;
-    const decision = await decide({ verb: click.verb, requestId, stage, comment, guests, clicker: click.clicker }, this.deps.approvals);
-    logClick(context, click, decision.outcome, this.deps.logger, 'approval card action');
-    return cardAnswer(decisionCard(decision, click, this.deps.approvals));
+    const click = readClick<Verb>(context, action, this.deps);
+    const result = await this.apply(click, this.deps);
+    logClick(context, click, result.outcome, this.deps.logger, this.logMessage);
+    return cardAnswer(this.view(result, click, this.deps));
   }
 }
 
-/** Extend, Let it end and Refresh on the offer to extend a guest's access. */
-export class ExtensionClick implements CardAction {
-  readonly verbs = EXTENSION_VERBS;
-
-  constructor(private readonly deps: ApprovalClickDependencies) {}
-
-  async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
-    const click = readClick<(typeof EXTENSION_VERBS)[number]>(context, action, this.deps);
-    const { requestId, offeredFor } = click.data;
-    const answer = await answerExtension({ verb: click.verb, requestId, offeredFor, clicker: click.clicker }, this.deps.approvals);
-    logClick(context, click, answer.outcome, this.deps.logger, 'extension card action');
-    return cardAnswer(extensionAnswerCard(answer, click, this.deps.approvals));
-  }
+/** The families of buttons on the approval card, the offer to extend and the card about an idle guest. */
+export function approvalClicks(deps: ApprovalClickDependencies): CardAction[] {
+  return [
+    // Approve, Reject and Refresh on the sponsor's approval card and on each owner stage's.
+    new UseCaseClick(DECISION_VERBS, 'approval card action', applyDecision, decisionCard, deps),
+    // Extend, Let it end and Refresh on the offer to extend a guest's access.
+    new UseCaseClick(EXTENSION_VERBS, 'extension card action', applyExtensionAnswer, extensionAnswerCard, deps),
+    // End access now, Keep until the end date and Refresh on the card about a guest who has not signed in.
+    new UseCaseClick(INACTIVE_GUEST_VERBS, 'inactive guest card action', applyInactiveGuestAnswer, inactiveGuestAnswerCard, deps),
+  ];
 }
 
-/** End access now, Keep until the end date and Refresh on the card about a guest who has not signed in. */
-export class InactiveGuestClick implements CardAction {
-  readonly verbs = INACTIVE_GUEST_VERBS;
+function applyDecision(click: Click<(typeof DECISION_VERBS)[number]>, deps: ApprovalClickDependencies): Promise<Decision> {
+  const { requestId, stage, comment, guests } = click.data;
+  return decide({ verb: click.verb, requestId, stage, comment, guests, clicker: click.clicker }, deps.approvals);
+}
 
-  constructor(private readonly deps: ApprovalClickDependencies) {}
+function applyExtensionAnswer({ verb, data, clicker }: Click<(typeof EXTENSION_VERBS)[number]>, deps: ApprovalClickDependencies) {
+  return answerExtension({ verb, requestId: data.requestId, offeredFor: data.offeredFor, clicker }, deps.approvals);
+}
 
-  async answerClick(context: TurnContext, action: AdaptiveCardInvokeAction): Promise<AdaptiveCardInvokeResponse> {
-    const click = readClick<(typeof INACTIVE_GUEST_VERBS)[number]>(context, action, this.deps);
-    const { requestId, askedAt } = click.data;
-    const answer = await answerInactiveGuest({ verb: click.verb, requestId, askedAt, clicker: click.clicker }, this.deps.approvals);
-    logClick(context, click, answer.outcome, this.deps.logger, 'inactive guest card action');
-    return cardAnswer(inactiveGuestAnswerCard(answer, click, this.deps));
-  }
+function applyInactiveGuestAnswer({ verb, data, clicker }: Click<(typeof INACTIVE_GUEST_VERBS)[number]>, deps: ApprovalClickDependencies) {
+  return answerInactiveGuest({ verb, requestId: data.requestId, askedAt: data.askedAt, clicker }, deps.approvals);
 }
 
 /** The card about an idle guest as the clicker may see it now. */
@@ -122,9 +124,10 @@ function logClick(context: TurnContext, click: Click<string>, outcome: string, l
 }
 
 /** The approval card as the clicker may see it now: with the buttons for who may decide, read-only with the reason for the others. */
-function decisionCard(decision: Decision, { locale, clicker }: Click<string>, ctx: ExtensionAnswerContext): AdaptiveCardJson {
+function decisionCard(decision: Decision, { locale, clicker }: Click<string>, { approvals: ctx }: ApprovalClickDependencies): AdaptiveCardJson {
+  const wording = wordingFor(locale);
+  const { t } = wording;
   if (decision.outcome === 'notFound' || decision.outcome === 'refused') return refusalCard(locale);
-  const t = translatorFor(locale);
   const { request, stage } = decision;
   const resources = resourcesByIds(ctx.catalog, request.resourceIds);
   const readOnly = decision.outcome === 'readOnly';
@@ -144,7 +147,7 @@ function decisionCard(decision: Decision, { locale, clicker }: Click<string>, ct
     guests: decision.guests,
     resources,
     stage,
-    locale,
+    wording,
     viewerIsSponsor: !readOnly,
     notice,
     ...(stage ? { viewerMri: theirs } : { sponsorMri: theirs }),
@@ -152,7 +155,11 @@ function decisionCard(decision: Decision, { locale, clicker }: Click<string>, ct
 }
 
 /** The offer to extend as the clicker may see it now. */
-function extensionAnswerCard(answer: ExtensionAnswerResult, { locale, clicker }: Click<string>, ctx: ExtensionAnswerContext): AdaptiveCardJson {
+function extensionAnswerCard(
+  answer: ExtensionAnswerResult,
+  { locale, clicker }: Click<string>,
+  { approvals: ctx }: ApprovalClickDependencies,
+): AdaptiveCardJson {
   if (answer.outcome === 'notFound' || answer.outcome === 'refused') return refusalCard(locale);
   if (answer.outcome === 'readOnly')
     return extensionCardFor(answer.request, answer.offeredFor, ctx, { locale, isSponsor: false, notice: translatorFor(locale)('extension.notSponsor') });

@@ -8,7 +8,7 @@ import { trace } from '@opentelemetry/api';
 import type { Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, InvokeResponse, TurnContext } from 'botbuilder';
 import { noticeCard } from '../../cards/noticeCard';
 import { translatorFor } from '../i18n';
-import { type ApprovalClickDependencies, DecisionClick, ExtensionClick, InactiveGuestClick } from './approvalClicks';
+import { type ApprovalClickDependencies, approvalClicks } from './approvalClicks';
 import type { CardAction } from './cardClick';
 import { CommandAction } from './cardCommand';
 import { badInvoke, cardAnswer } from './invokeAnswers';
@@ -36,7 +36,7 @@ export class CardActions {
   private readonly byVerb: ReadonlyMap<string, CardAction>;
 
   constructor(private readonly deps: CardActionDependencies) {
-    const families = [new CommandAction(deps.runDialog), new DecisionClick(deps), new ExtensionClick(deps), new InactiveGuestClick(deps)];
+    const families = [new CommandAction(deps.runDialog), ...approvalClicks(deps)];
     this.byVerb = new Map(families.flatMap((family) => family.verbs.map((verb): [string, CardAction] => [verb, family])));
   }
 
