@@ -37,7 +37,7 @@ import { directoryUserIdOf } from '../src/http/identity';
 import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
 import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
-import { personOf, sponsorNamedIn } from './sponsorAnswer';
+import { namedSponsor, personOf, SponsorPrompt, type SponsorValidations } from './sponsorAnswer';
 import { answerOf, yesNoQuestion } from './yesNo';
 import { typingWhileSlow } from './typingWhileSlow';
 
@@ -83,12 +83,6 @@ interface RequestAccessDependencies {
   /** The default access period and the timers a new request starts. */
   timing: TimerSettings & Pick<Timing, 'accessDays'>;
   clock?: () => Date;
-}
-
-/** What the sponsor question checks answers against. */
-interface SponsorValidations {
-  proposed?: DirectoryUser;
-  requesterId: string;
 }
 
 /** What the check of the sponsor against the owner stages is given, and given again with each new sponsor. */
@@ -148,7 +142,7 @@ export class RequestAccessDialog extends ComponentDialog {
       .addDialog(new TextPrompt(RESOURCES_PROMPT, (p) => this.validateResources(p)))
       .addDialog(new TextPrompt(ACCESS_PERIOD_PROMPT, (p) => this.validateAccessPeriod(p)))
       .addDialog(new TextPrompt(JUSTIFICATION_PROMPT, (p) => this.validateJustification(p)))
-      .addDialog(new TextPrompt(SPONSOR_PROMPT, (p) => this.validateSponsor(p)))
+      .addDialog(new SponsorPrompt(SPONSOR_PROMPT, deps.directory))
       .addDialog(new TextPrompt(CONFIRM_PROMPT, (p) => this.validateConfirmation(p)))
       .addDialog(
         new WaterfallDialog(STEPS, [
@@ -157,7 +151,7 @@ export class RequestAccessDialog extends ComponentDialog {
           (step) => this.askAccessPeriod(step),
           (step) => this.askJustification(step),
           (step) => this.askSponsor(step),
-          (step) => this.checkSponsor(step),
+          (step) => this.checkSponsor(step, namedSponsor(step.context)),
           (step) => this.confirm(step),
           (step) => this.submit(step),
         ]),
@@ -166,7 +160,7 @@ export class RequestAccessDialog extends ComponentDialog {
       .addDialog(
         new WaterfallDialog(DRAFT_STEPS, [
           (step) => this.takeDraft(step),
-          (step) => this.checkSponsor(step),
+          (step) => this.checkSponsor(step, step.result as DirectoryUser),
           (step) => this.confirm(step),
           (step) => this.submit(step),
         ]),
@@ -238,8 +232,8 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   /**
-   * The draft's answers, as the questions would have collected them; its sponsor goes to the
-   * sponsor check as the sponsor question hands one on, or the requester hears why not.
+   * The draft's answers, as the questions would have collected them; its sponsor goes on to the
+   * sponsor check as this step's result, or the requester hears why not.
    */
   private async takeDraft(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (!(await this.identify(step))) return step.endDialog();
@@ -253,8 +247,7 @@ export class RequestAccessDialog extends ComponentDialog {
       await step.context.sendActivity(t('dialog.draftSponsorGone', { name: plainText(sponsor?.displayName ?? draft.sponsorId) }));
       return step.endDialog();
     }
-    step.context.turnState.set(VALIDATED, check.sponsor);
-    return step.next();
+    return step.next(check.sponsor);
   }
 
   private async askResources(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -311,10 +304,10 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   /** The sponsor answered: whether the request could be approved with them, and another sponsor if need be (SPONSOR_CHECK). */
-  private async checkSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async checkSponsor(step: WaterfallStepContext, sponsor: DirectoryUser): Promise<DialogTurnResult> {
     const values = collected(step);
     return step.beginDialog(SPONSOR_CHECK, {
-      sponsor: validated<DirectoryUser>(step.context),
+      sponsor,
       requester: values.requester,
       resourceIds: values.resourceIds,
     } satisfies SponsorCheckOptions);
@@ -348,7 +341,7 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   private async checkAnotherSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.replaceDialog(SPONSOR_CHECK, { ...(step.options as SponsorCheckOptions), sponsor: validated<DirectoryUser>(step.context) });
+    return step.replaceDialog(SPONSOR_CHECK, { ...(step.options as SponsorCheckOptions), sponsor: namedSponsor(step.context) });
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -516,14 +509,6 @@ export class RequestAccessDialog extends ComponentDialog {
       await prompt.context.sendActivity(t('dialog.justificationTooLong', { max: ANSWER_LIMITS.justification }));
       return false;
     }
-    return true;
-  }
-
-  private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const { proposed, requesterId } = prompt.options.validations as SponsorValidations;
-    const sponsor = await sponsorNamedIn(prompt.context, (prompt.recognized.value ?? '').trim(), { requesterId, directory: this.deps.directory, proposed });
-    if (!sponsor) return false;
-    prompt.context.turnState.set(VALIDATED, sponsor);
     return true;
   }
 
