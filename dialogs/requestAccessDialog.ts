@@ -38,6 +38,7 @@ import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
 import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
 import { namedSponsor, personOf, SponsorPrompt, type SponsorValidations } from './sponsorAnswer';
+import { stageGapAnswer } from './stageGaps';
 import { answerOf, yesNoQuestion } from './yesNo';
 import { typingWhileSlow } from './typingWhileSlow';
 
@@ -326,18 +327,13 @@ export class RequestAccessDialog extends ComponentDialog {
     const owned = resourcesByIds(this.deps.catalog, resourceIds).filter((r) => (r.approvers?.length ?? 0) > 0);
     if (owned.length === 0) return step.endDialog(sponsor);
     const gaps = await typingWhileSlow(context, () => stagesNobodyCouldDecide(this.deps.directory, owned, { requester, sponsor: personOf(sponsor) }));
-    if (gaps.length === 0) return step.endDialog(sponsor);
-    const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
-    if (unfixable.length > 0) {
-      const reasons = unfixable.map(({ resource, gap }) => t(`dialog.stageGap.${gap}`, { resource: plainText(resource.name) }));
-      await context.sendActivity([t('dialog.stageGap.notApprovable'), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
+    const answer = stageGapAnswer(t, gaps, sponsor, t('dialog.stageGap.notApprovable'));
+    if (!answer) return step.endDialog(sponsor);
+    if ('refusal' in answer) {
+      await context.sendActivity(answer.refusal);
       return step.endDialog();
     }
-    const prompt = t('dialog.stageGap.onlySponsor', {
-      sponsor: plainText(sponsor.displayName),
-      resources: gaps.map(({ resource }) => plainText(resource.name)).join(', '),
-    });
-    return step.prompt(SPONSOR_PROMPT, { prompt, validations: { requesterId: requester.id } satisfies SponsorValidations });
+    return step.prompt(SPONSOR_PROMPT, { prompt: answer.askAnotherSponsor, validations: { requesterId: requester.id } satisfies SponsorValidations });
   }
 
   private async checkAnotherSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -34,6 +34,7 @@ import { requestIdOfRow } from '../src/requests/requestId';
 import { guestAddresses, guestsWithStates } from './guestNames';
 import { openRequestsText } from './openRequests';
 import { namedSponsor, personOf, SponsorPrompt, type SponsorValidations } from './sponsorAnswer';
+import { stageGapAnswer } from './stageGaps';
 
 export const REQUEST_AGAIN_DIALOG = 'requestAgainDialog';
 const STEPS = 'requestAgainSteps';
@@ -168,20 +169,12 @@ export class RequestAgainDialog extends ComponentDialog {
       return askSponsor(step, t('requestAgain.sponsorGone', { ...names, why }), old.requester.id);
     }
     const gaps = await stagesNobodyCouldDecide(this.deps.directory, resources, { requester: old.requester, sponsor: personOf(sponsorCheck.sponsor) });
-    const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
-    if (unfixable.length > 0) {
-      const reasons = unfixable.map(({ resource, gap }) => t(`dialog.stageGap.${gap}`, { resource: plainText(resource.name) }));
-      await context.sendActivity([t('requestAgain.notApprovable', names), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
+    const gapAnswer = stageGapAnswer(t, gaps, sponsorCheck.sponsor, t('requestAgain.notApprovable', names));
+    if (gapAnswer && 'refusal' in gapAnswer) {
+      await context.sendActivity(gapAnswer.refusal);
       return step.endDialog();
     }
-    if (gaps.length > 0) {
-      const resourceNames = gaps.map(({ resource }) => plainText(resource.name)).join(', ');
-      return askSponsor(
-        step,
-        t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsorCheck.sponsor.displayName), resources: resourceNames }),
-        old.requester.id,
-      );
-    }
+    if (gapAnswer) return askSponsor(step, gapAnswer.askAnotherSponsor, old.requester.id);
     await this.file(context, old, allowed, resources, sponsorCheck.sponsor);
     if (refused.length > 0) {
       await context.sendActivity(
