@@ -37,7 +37,8 @@ import { directoryUserIdOf } from '../src/http/identity';
 import { catalogPage, searchResults, whichDidYouMean } from './resourceMenu';
 import { plainText } from '../cards/plainText';
 import { openRequestsText } from './openRequests';
-import { personOf, sponsorNamedIn } from './sponsorAnswer';
+import { namedSponsor, personOf, SponsorPrompt, type SponsorValidations } from './sponsorAnswer';
+import { stageGapAnswer } from './stageGaps';
 import { answerOf, yesNoQuestion } from './yesNo';
 import { typingWhileSlow } from './typingWhileSlow';
 
@@ -83,12 +84,6 @@ interface RequestAccessDependencies {
   /** The default access period and the timers a new request starts. */
   timing: TimerSettings & Pick<Timing, 'accessDays'>;
   clock?: () => Date;
-}
-
-/** What the sponsor question checks answers against. */
-interface SponsorValidations {
-  proposed?: DirectoryUser;
-  requesterId: string;
 }
 
 /** What the check of the sponsor against the owner stages is given, and given again with each new sponsor. */
@@ -148,7 +143,7 @@ export class RequestAccessDialog extends ComponentDialog {
       .addDialog(new TextPrompt(RESOURCES_PROMPT, (p) => this.validateResources(p)))
       .addDialog(new TextPrompt(ACCESS_PERIOD_PROMPT, (p) => this.validateAccessPeriod(p)))
       .addDialog(new TextPrompt(JUSTIFICATION_PROMPT, (p) => this.validateJustification(p)))
-      .addDialog(new TextPrompt(SPONSOR_PROMPT, (p) => this.validateSponsor(p)))
+      .addDialog(new SponsorPrompt(SPONSOR_PROMPT, deps.directory))
       .addDialog(new TextPrompt(CONFIRM_PROMPT, (p) => this.validateConfirmation(p)))
       .addDialog(
         new WaterfallDialog(STEPS, [
@@ -157,7 +152,7 @@ export class RequestAccessDialog extends ComponentDialog {
           (step) => this.askAccessPeriod(step),
           (step) => this.askJustification(step),
           (step) => this.askSponsor(step),
-          (step) => this.checkSponsor(step),
+          (step) => this.checkSponsor(step, namedSponsor(step.context)),
           (step) => this.confirm(step),
           (step) => this.submit(step),
         ]),
@@ -166,7 +161,7 @@ export class RequestAccessDialog extends ComponentDialog {
       .addDialog(
         new WaterfallDialog(DRAFT_STEPS, [
           (step) => this.takeDraft(step),
-          (step) => this.checkSponsor(step),
+          (step) => this.checkSponsor(step, step.result as DirectoryUser),
           (step) => this.confirm(step),
           (step) => this.submit(step),
         ]),
@@ -238,8 +233,8 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   /**
-   * The draft's answers, as the questions would have collected them; its sponsor goes to the
-   * sponsor check as the sponsor question hands one on, or the requester hears why not.
+   * The draft's answers, as the questions would have collected them; its sponsor goes on to the
+   * sponsor check as this step's result, or the requester hears why not.
    */
   private async takeDraft(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (!(await this.identify(step))) return step.endDialog();
@@ -253,8 +248,7 @@ export class RequestAccessDialog extends ComponentDialog {
       await step.context.sendActivity(t('dialog.draftSponsorGone', { name: plainText(sponsor?.displayName ?? draft.sponsorId) }));
       return step.endDialog();
     }
-    step.context.turnState.set(VALIDATED, check.sponsor);
-    return step.next();
+    return step.next(check.sponsor);
   }
 
   private async askResources(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -311,10 +305,10 @@ export class RequestAccessDialog extends ComponentDialog {
   }
 
   /** The sponsor answered: whether the request could be approved with them, and another sponsor if need be (SPONSOR_CHECK). */
-  private async checkSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async checkSponsor(step: WaterfallStepContext, sponsor: DirectoryUser): Promise<DialogTurnResult> {
     const values = collected(step);
     return step.beginDialog(SPONSOR_CHECK, {
-      sponsor: validated<DirectoryUser>(step.context),
+      sponsor,
       requester: values.requester,
       resourceIds: values.resourceIds,
     } satisfies SponsorCheckOptions);
@@ -333,22 +327,17 @@ export class RequestAccessDialog extends ComponentDialog {
     const owned = resourcesByIds(this.deps.catalog, resourceIds).filter((r) => (r.approvers?.length ?? 0) > 0);
     if (owned.length === 0) return step.endDialog(sponsor);
     const gaps = await typingWhileSlow(context, () => stagesNobodyCouldDecide(this.deps.directory, owned, { requester, sponsor: personOf(sponsor) }));
-    if (gaps.length === 0) return step.endDialog(sponsor);
-    const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
-    if (unfixable.length > 0) {
-      const reasons = unfixable.map(({ resource, gap }) => t(`dialog.stageGap.${gap}`, { resource: plainText(resource.name) }));
-      await context.sendActivity([t('dialog.stageGap.notApprovable'), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
+    const answer = stageGapAnswer(t, gaps, sponsor, t('dialog.stageGap.notApprovable'));
+    if (!answer) return step.endDialog(sponsor);
+    if ('refusal' in answer) {
+      await context.sendActivity(answer.refusal);
       return step.endDialog();
     }
-    const prompt = t('dialog.stageGap.onlySponsor', {
-      sponsor: plainText(sponsor.displayName),
-      resources: gaps.map(({ resource }) => plainText(resource.name)).join(', '),
-    });
-    return step.prompt(SPONSOR_PROMPT, { prompt, validations: { requesterId: requester.id } satisfies SponsorValidations });
+    return step.prompt(SPONSOR_PROMPT, { prompt: answer.askAnotherSponsor, validations: { requesterId: requester.id } satisfies SponsorValidations });
   }
 
   private async checkAnotherSponsor(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.replaceDialog(SPONSOR_CHECK, { ...(step.options as SponsorCheckOptions), sponsor: validated<DirectoryUser>(step.context) });
+    return step.replaceDialog(SPONSOR_CHECK, { ...(step.options as SponsorCheckOptions), sponsor: namedSponsor(step.context) });
   }
 
   private async confirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -516,14 +505,6 @@ export class RequestAccessDialog extends ComponentDialog {
       await prompt.context.sendActivity(t('dialog.justificationTooLong', { max: ANSWER_LIMITS.justification }));
       return false;
     }
-    return true;
-  }
-
-  private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const { proposed, requesterId } = prompt.options.validations as SponsorValidations;
-    const sponsor = await sponsorNamedIn(prompt.context, (prompt.recognized.value ?? '').trim(), { requesterId, directory: this.deps.directory, proposed });
-    if (!sponsor) return false;
-    prompt.context.turnState.set(VALIDATED, sponsor);
     return true;
   }
 

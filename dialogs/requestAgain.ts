@@ -14,15 +14,7 @@
  * no longer allowed is left out of the new request, which says so.
  */
 import type { TurnContext } from 'botbuilder';
-import {
-  ComponentDialog,
-  type DialogContext,
-  type DialogTurnResult,
-  type PromptValidatorContext,
-  TextPrompt,
-  WaterfallDialog,
-  type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogContext, type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isRequesterOf } from '../src/approvals/roles';
 import { stagesNobodyCouldDecide } from '../src/approvals/stageApprovers';
 import type { Directory, DirectoryUser } from '../src/directory/directory';
@@ -41,13 +33,12 @@ import { plainText } from '../cards/plainText';
 import { requestIdOfRow } from '../src/requests/requestId';
 import { guestAddresses, guestsWithStates } from './guestNames';
 import { openRequestsText } from './openRequests';
-import { personOf, sponsorNamedIn } from './sponsorAnswer';
+import { namedSponsor, personOf, SponsorPrompt, type SponsorValidations } from './sponsorAnswer';
+import { stageGapAnswer } from './stageGaps';
 
 export const REQUEST_AGAIN_DIALOG = 'requestAgainDialog';
 const STEPS = 'requestAgainSteps';
 const SPONSOR_PROMPT = 'requestAgainSponsorPrompt';
-/** The sponsor the validator accepted, handed to the next step of the same turn. */
-const NAMED_SPONSOR = Symbol('namedSponsor');
 
 export interface RequestAgainDependencies {
   requests: RequestRepository;
@@ -95,10 +86,10 @@ export class RequestAgainDialog extends ComponentDialog {
       );
     }
     this.clock = deps.clock ?? (() => new Date());
-    this.addDialog(new TextPrompt(SPONSOR_PROMPT, (prompt) => this.validateSponsor(prompt))).addDialog(
+    this.addDialog(new SponsorPrompt(SPONSOR_PROMPT, deps.directory)).addDialog(
       new WaterfallDialog(STEPS, [
         (step) => this.checkAndFile(step),
-        (step) => step.replaceDialog(STEPS, { ...(step.options as RequestAgainOptions), sponsor: step.context.turnState.get(NAMED_SPONSOR) as DirectoryUser }),
+        (step) => step.replaceDialog(STEPS, { ...(step.options as RequestAgainOptions), sponsor: namedSponsor(step.context) }),
       ]),
     );
     this.initialDialogId = STEPS;
@@ -178,20 +169,12 @@ export class RequestAgainDialog extends ComponentDialog {
       return askSponsor(step, t('requestAgain.sponsorGone', { ...names, why }), old.requester.id);
     }
     const gaps = await stagesNobodyCouldDecide(this.deps.directory, resources, { requester: old.requester, sponsor: personOf(sponsorCheck.sponsor) });
-    const unfixable = gaps.filter(({ gap }) => gap !== 'onlySponsor');
-    if (unfixable.length > 0) {
-      const reasons = unfixable.map(({ resource, gap }) => t(`dialog.stageGap.${gap}`, { resource: plainText(resource.name) }));
-      await context.sendActivity([t('requestAgain.notApprovable', names), ...reasons, t('dialog.stageGap.askIt')].join('\n\n'));
+    const gapAnswer = stageGapAnswer(t, gaps, sponsorCheck.sponsor, t('requestAgain.notApprovable', names));
+    if (gapAnswer && 'refusal' in gapAnswer) {
+      await context.sendActivity(gapAnswer.refusal);
       return step.endDialog();
     }
-    if (gaps.length > 0) {
-      const resourceNames = gaps.map(({ resource }) => plainText(resource.name)).join(', ');
-      return askSponsor(
-        step,
-        t('dialog.stageGap.onlySponsor', { sponsor: plainText(sponsorCheck.sponsor.displayName), resources: resourceNames }),
-        old.requester.id,
-      );
-    }
+    if (gapAnswer) return askSponsor(step, gapAnswer.askAnotherSponsor, old.requester.id);
     await this.file(context, old, allowed, resources, sponsorCheck.sponsor);
     if (refused.length > 0) {
       await context.sendActivity(
@@ -199,15 +182,6 @@ export class RequestAgainDialog extends ComponentDialog {
       );
     }
     return step.endDialog();
-  }
-
-  /** The same checks as the request dialog's sponsor question: a member, enabled, not the requester. */
-  private async validateSponsor(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const { requesterId } = prompt.options.validations as { requesterId: string };
-    const sponsor = await sponsorNamedIn(prompt.context, (prompt.recognized.value ?? '').trim(), { requesterId, directory: this.deps.directory });
-    if (!sponsor) return false;
-    prompt.context.turnState.set(NAMED_SPONSOR, sponsor);
-    return true;
   }
 
   /** Files `guests` of the old request again (its first guest, `old`, holds what they share), and records it on each. */
@@ -266,5 +240,5 @@ export class RequestAgainDialog extends ComponentDialog {
 }
 
 function askSponsor(step: WaterfallStepContext, question: string, requesterId: string): Promise<DialogTurnResult> {
-  return step.prompt(SPONSOR_PROMPT, { prompt: question, validations: { requesterId } });
+  return step.prompt(SPONSOR_PROMPT, { prompt: question, validations: { requesterId } satisfies SponsorValidations });
 }

@@ -63,6 +63,13 @@ const actionSchema = z
   })
   .catch({});
 
+/** What both invokes go on with once readCommand has let them through. */
+interface CommandFromRequester {
+  t: Translate;
+  action: z.infer<typeof actionSchema>;
+  requester: DirectoryUser;
+}
+
 const searchSchema = z
   .object({
     dataset: z.string().optional().catch(undefined),
@@ -94,12 +101,9 @@ export class RequestFromMessage {
 
   /** The form, filled in from the message when started on one. */
   private async fetchTask(context: TurnContext): Promise<MessagingExtensionActionResponse> {
-    const { activity } = context;
-    const t = translatorFor(activity.locale);
-    const action = actionSchema.parse(activity.value);
-    if (action.commandId !== REQUEST_COMMAND_ID) return notice(t('messageExtension.unknownCommand'));
-    const requester = await this.requesterOf(activity);
-    if (!requester) return notice(t('dialog.unknownRequester'));
+    const command = await this.readCommand(context);
+    if ('notice' in command) return command.notice;
+    const { t, action, requester } = command;
     // Nothing the form could file until some are decided: said before anyone fills it in.
     const open = await openRequestsAtLimit(this.deps, requester.id);
     if (open) return notice(openRequestsText(t, open));
@@ -123,14 +127,11 @@ export class RequestFromMessage {
 
   /** The form checked: back with its problems, or on to the employee's chat. */
   private async submitAction(context: TurnContext): Promise<MessagingExtensionActionResponse> {
-    const { activity } = context;
-    const t = translatorFor(activity.locale);
-    const action = actionSchema.parse(activity.value);
-    if (action.commandId !== REQUEST_COMMAND_ID) return notice(t('messageExtension.unknownCommand'));
-    const requester = await this.requesterOf(activity);
-    if (!requester) return notice(t('dialog.unknownRequester'));
+    const command = await this.readCommand(context);
+    if ('notice' in command) return command.notice;
+    const { t, action, requester } = command;
     const form = formFieldsOf(action.data);
-    const check = await checkRequestForm(this.deps, form, requester, t, activity.locale ?? 'en');
+    const check = await checkRequestForm(this.deps, form, requester, t, context.activity.locale ?? 'en');
     if (!check.ok) {
       this.deps.logger.info({ from: requester.id, problems: Object.keys(check.problems) }, 'request form sent back');
       return this.form(t, check.fields, check.problems);
@@ -187,6 +188,21 @@ export class RequestFromMessage {
     return {
       task: { type: 'continue', value: { title: t('messageExtension.title'), width: 'medium', height: 'large', card: CardFactory.adaptiveCard(card) } },
     };
+  }
+
+  /**
+   * What both invokes begin with: the person's language, the action Teams sent and who sent it; or,
+   * in that language, the notice to answer with when the action is another command or its sender
+   * is no member who may file requests.
+   */
+  private async readCommand(context: TurnContext): Promise<CommandFromRequester | { notice: MessagingExtensionActionResponse }> {
+    const { activity } = context;
+    const t = translatorFor(activity.locale);
+    const action = actionSchema.parse(activity.value);
+    if (action.commandId !== REQUEST_COMMAND_ID) return { notice: notice(t('messageExtension.unknownCommand')) };
+    const requester = await this.requesterOf(activity);
+    if (!requester) return { notice: notice(t('dialog.unknownRequester')) };
+    return { t, action, requester };
   }
 
   /** The person the channel vouches for, when they are a member who may file requests. */
