@@ -1,7 +1,8 @@
 /**
- * The buttons a use case answers: Approve, Reject and Refresh on the approval card (the sponsor's,
- * useCases/decide, and each owner stage's, useCases/decideStage), Extend, Let it end and Refresh
- * on the offer to extend (useCases/answerExtension). Each family reads its button's data and who
+ * The buttons a use case answers: Approve, Reject and Refresh on the approval card, the sponsor's
+ * and each owner stage's (useCases/decide); Extend, Let it end and Refresh on the offer to extend
+ * (useCases/answerExtension); End access now, Keep and Refresh on the card about a guest who has
+ * not signed in (useCases/answerInactiveGuest). Each family reads its button's data and who
  * clicked, lets its use case authorize and apply the click, and draws the card that answers it
  * from what came of it; every click is logged and named on the turn's span (its verb and outcome).
  */
