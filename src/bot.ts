@@ -11,7 +11,6 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { GREETED_THIS_TURN, type MainDialog } from '../dialogs/mainDialog';
 import type { Directory } from './directory/directory';
@@ -22,17 +21,17 @@ import type { RequestRepository } from './requests/requestRepository';
 import type { TenantPolicy } from './requests/tenantPolicy';
 import type { ConversationReferenceStore } from './storage/conversationReferenceStore';
 import type { JobQueue } from './storage/jobQueue';
-import { type AdmissionPolicy, refusalOf } from './teams/admission';
+import type { AdmissionPolicy } from './teams/admission';
 import { CardActions, invokeNotOffered } from './teams/cardActions';
 import { readSubmittedCommand } from './teams/cardCommand';
 import { type ConversationLanguage, useClientLocale } from './teams/conversationLanguage';
 import { DialogTurn } from './teams/dialogTurn';
-import { directoryUserIdOf } from './http/identity';
 import type { PersonalChats } from './teams/requestFromMessage/draftInChat';
 import { isMessageExtensionInvoke } from './teams/requestFromMessage/messageExtensionInvokes';
 import { RequestFromMessage } from './teams/requestFromMessage/requestFromMessage';
 import type { TurnRateLimit } from './teams/turnRateLimit';
-import { refuseTurn, slowDown } from './teams/unservedTurns';
+import { isSentByPerson, isServed } from './teams/turnGate';
+import { inTurnSpan } from './teams/turnSpan';
 import { welcome } from './teams/welcome';
 
 interface BotDependencies {
@@ -68,8 +67,6 @@ interface BotDependencies {
   clock: () => Date;
   logger: Logger;
 }
-
-const tracer = trace.getTracer('guest-access-bot');
 
 export class GuestAccessBot extends TeamsActivityHandler {
   private readonly dialogTurn: DialogTurn;
@@ -129,43 +126,16 @@ export class GuestAccessBot extends TeamsActivityHandler {
     });
   }
 
-  /** Each turn is a span (a no-op without telemetry): what kind of activity, never who or what they typed. */
   async run(context: TurnContext): Promise<void> {
-    const { activity } = context;
-    const attributes = {
-      'activity.type': String(activity.type),
-      'activity.channel': String(activity.channelId),
-      ...(activity.name ? { 'activity.name': String(activity.name) } : {}),
-    };
-    return tracer.startActiveSpan(
-      activity.type === 'invoke' ? 'card click' : `turn ${String(activity.type)}`,
-      { kind: SpanKind.SERVER, attributes },
-      async (span) => {
-        try {
-          await this.runTurn(context);
-        } catch (error) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    );
+    return inTurnSpan(context.activity, () => this.runTurn(context));
   }
 
   private async runTurn(context: TurnContext): Promise<void> {
     useClientLocale(context);
-    const refusal = refusalOf(context.activity, this.deps.admission);
-    if (refusal) return refuseTurn(context, refusal, this.deps.logger);
-    // The form's catalog search is not counted: Teams asks it as the person types, and each answer
-    // is a read of the catalog's index in memory, which typing would otherwise spend the turns on.
-    if (context.activity.type === 'message' || (context.activity.type === 'invoke' && context.activity.name !== 'application/search')) {
-      const verdict = await this.deps.turnLimit.take(directoryUserIdOf(context.activity, this.deps.localDefaultUserId) ?? context.activity.from.id);
-      if (verdict !== 'allowed') return slowDown(context, verdict, this.deps.logger);
-      // The extension's invokes may come from a channel or someone else's chat, where the bot keeps
-      // no state: they are answered in the language of the person's Teams.
-      if (!isMessageExtensionInvoke(context.activity)) await this.deps.language.apply(context);
-    }
+    if (!(await isServed(context, this.deps))) return;
+    // The extension's invokes may come from a channel or someone else's chat, where the bot keeps
+    // no state: they are answered in the language of the person's Teams.
+    if (isSentByPerson(context) && !isMessageExtensionInvoke(context.activity)) await this.deps.language.apply(context);
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
