@@ -115,10 +115,7 @@ export interface ChangePlan {
  * A decision on an approval card, to be written: the sponsor's (a state change of every guest still
  * waiting, planned), or an owner's on a stage of the request or of an extension.
  */
-export type CardDecision =
-  | { sponsor: StateChange; plan: ChangePlan }
-  | { stage: StageDecision }
-  | { extensionStage: StageDecision & { extensionFor: string } };
+export type CardDecision = { sponsor: StateChange; plan: ChangePlan } | { stage: StageDecision } | { extensionStage: StageDecision & { extensionFor: string } };
 
 /** What stands after a decision on an approval card, whoever made it: `decided` false when someone else decided first. */
 export interface AfterDecision {

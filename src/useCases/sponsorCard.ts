@@ -42,7 +42,12 @@ export async function sponsorOnCard(
   click: SponsorCardClick<string, never>,
   ctx: SponsorCardContext,
   isAbout: (request: AccessRequest) => boolean = () => true,
-): Promise<{ outcome: 'answers'; request: AccessRequest; isTheirs: boolean } | { outcome: 'notFound' } | { outcome: 'refused' } | { outcome: 'readOnly'; request: AccessRequest }> {
+): Promise<
+  | { outcome: 'answers'; request: AccessRequest; isTheirs: boolean }
+  | { outcome: 'notFound' }
+  | { outcome: 'refused' }
+  | { outcome: 'readOnly'; request: AccessRequest }
+> {
   const request = isGuestRowId(click.requestId) ? await ctx.requests.get(click.requestId) : undefined;
   if (!request || !isAbout(request)) return { outcome: 'notFound' };
   const standing = standingOn(click.clicker, request, undefined, ctx.localTestsAllowed);
